@@ -1,0 +1,1 @@
+"""FiPy continuum layer: Poisson, Poisson–Boltzmann and Poisson–Nernst–Planck."""

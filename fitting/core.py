@@ -1,0 +1,234 @@
+"""FitResult and the shared lmfit adapter.
+
+Every fit is set up with lmfit ``Parameters`` in O(1) internal units; ``scales[name]``
+converts an internal value to SI (``si = internal * scale``). :func:`run_fit` minimises
+a residual function and wraps the outcome in a :class:`FitResult`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import lmfit
+import numpy as np
+import xarray as xr
+
+from ionscales.errors import ParameterError
+from ionscales.results import make_dataset
+from ionscales.validation import as_float_array
+
+__all__ = ["FitResult", "run_fit", "check_fit_data"]
+
+
+@dataclass
+class FitResult:
+    """Outcome of a fit.
+
+    Attributes
+    ----------
+    best_values, stderr : dict
+        Parameter values and standard errors in SI units (stderr NaN when unknown).
+    units : dict
+        SI unit of each parameter.
+    params : lmfit.Parameters
+        The fitted parameters in the fit's internal O(1) units (``scales`` converts).
+    scales : dict
+        internal value * scale = SI value.
+    covariance : ndarray
+        Covariance of the varied parameters in SI units (NaN if unknown).
+    success, errorbars : bool
+        Minimiser success; whether lmfit could estimate uncertainties.
+    at_bounds : list of str
+        Varied parameters that ended at a bound (their stderr is not meaningful).
+    chisqr, redchi, aic, bic : float
+    x, data, best_fit, residual : ndarray
+        Independent variable, fitted data, model at best fit, residual (weighted).
+    x_name, x_units, data_name, data_units : str
+    method : str
+        Description of the objective (least squares, Poisson deviance, ...).
+    raw : lmfit.minimizer.MinimizerResult
+        The raw lmfit result (not stored in :meth:`to_dataset`).
+    """
+
+    best_values: dict[str, float]
+    stderr: dict[str, float]
+    units: dict[str, str]
+    params: lmfit.Parameters
+    scales: dict[str, float]
+    covariance: np.ndarray
+    success: bool
+    errorbars: bool
+    at_bounds: list[str]
+    chisqr: float
+    redchi: float
+    aic: float
+    bic: float
+    nfev: int
+    x: np.ndarray
+    data: np.ndarray
+    best_fit: np.ndarray
+    residual: np.ndarray
+    x_name: str = "x"
+    x_units: str = "1"
+    data_name: str = "data"
+    data_units: str = "1"
+    method: str = "least squares"
+    message: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    raw: Any = None
+
+    @property
+    def varied(self) -> list[str]:
+        """Names of the varied parameters (the covariance order)."""
+        return [n for n, p in self.params.items() if p.vary]
+
+    def __repr__(self) -> str:
+        lines = [f"FitResult(success={self.success}, errorbars={self.errorbars}, redchi={self.redchi:.4g})"]
+        for name, value in self.best_values.items():
+            err = self.stderr.get(name, np.nan)
+            lines.append(f"  {name} = {value:.6g} +/- {err:.2g} {self.units.get(name, '')}")
+        if self.at_bounds:
+            lines.append(f"  at bounds: {', '.join(self.at_bounds)}")
+        return "\n".join(lines)
+
+    def to_dataset(self) -> xr.Dataset:
+        """Labelled Dataset: best values, stderr, covariance over (cov_i, cov_j), data,
+        best_fit, residual over the independent variable; attrs success, errorbars,
+        chisqr, redchi, aic, bic."""
+        names = list(self.best_values)
+        varied = self.varied
+        x = np.asarray(self.x)
+        xdim = self.x_name
+        data_vars = {
+            "best_value": ("param", np.array([self.best_values[n] for n in names])),
+            "stderr": ("param", np.array([self.stderr.get(n, np.nan) for n in names])),
+            "parameter_unit": ("param", np.array([self.units.get(n, "1") for n in names], dtype=str)),
+            "covariance": (("cov_i", "cov_j"), np.asarray(self.covariance, dtype=float)),
+            "data": ("point", np.asarray(self.data, dtype=float), self.data_units, f"fitted data ({self.data_name})"),
+            "best_fit": ("point", np.asarray(self.best_fit, dtype=float), self.data_units, "model at the best fit"),
+            "fit_residual": ("point", np.asarray(self.residual, dtype=float), "1", "residual (weighted)"),
+            xdim if xdim not in ("point",) else "x": ("point", x.reshape(len(self.data), -1)[:, 0]
+                                                       if x.size != len(self.data) else x,
+                                                       self.x_units, f"independent variable ({xdim})"),
+        }
+        ds = make_dataset(
+            data_vars,
+            {
+                "param": ("param", np.array(names, dtype=str), "1", "fit parameter name"),
+                "cov_i": ("cov_i", np.array(varied, dtype=str), "1", "covariance row parameter"),
+                "cov_j": ("cov_j", np.array(varied, dtype=str), "1", "covariance column parameter"),
+                "point": ("point", np.arange(len(self.data)), "1", "data point index"),
+            },
+            model="fit",
+            attrs={
+                "method": self.method,
+                "success": bool(self.success),
+                "errorbars": bool(self.errorbars),
+                "chisqr": float(self.chisqr),
+                "redchi": float(self.redchi),
+                "aic": float(self.aic),
+                "bic": float(self.bic),
+                "nfev": int(self.nfev),
+                "at_bounds": ", ".join(self.at_bounds),
+                "message": self.message,
+            },
+        )
+        return ds
+
+
+def check_fit_data(name_x: str, x, name_y: str, y, sigma=None):
+    """Validate fit inputs: finite, same length, 1-D; sigma positive. Returns arrays."""
+    x = as_float_array(name_x, x)
+    y = as_float_array(name_y, y)
+    if x.ndim != 1 or y.ndim != 1:
+        raise ParameterError(name_y, "fit data must be 1-D arrays", (x.shape, y.shape))
+    if x.shape != y.shape:
+        raise ParameterError(name_y, f"length {y.size} does not match {name_x} length {x.size}")
+    if sigma is not None:
+        sigma = np.broadcast_to(as_float_array("sigma", sigma), y.shape).astype(float)
+        if np.any(sigma <= 0):
+            raise ParameterError("sigma", "standard deviations must be > 0", sigma)
+    return x, y, sigma
+
+
+def run_fit(
+    residual: Callable[[lmfit.Parameters], np.ndarray],
+    params: lmfit.Parameters,
+    *,
+    scales: Mapping[str, float],
+    units: Mapping[str, str],
+    x,
+    data,
+    model_values: Callable[[lmfit.Parameters], np.ndarray],
+    x_name: str = "x",
+    x_units: str = "1",
+    data_name: str = "data",
+    data_units: str = "1",
+    method: str = "least squares",
+    minimizer: str = "leastsq",
+    scale_covar: bool = True,
+    n_data: int | None = None,
+) -> FitResult:
+    """Minimise ``residual(params)`` with lmfit and build a :class:`FitResult`.
+
+    ``scale_covar`` (lmfit's option) rescales the covariance by the reduced chi-square:
+    use True when ``sigma`` is unknown, False for absolute weights or likelihood fits.
+    """
+    mini = lmfit.Minimizer(residual, params, scale_covar=scale_covar, nan_policy="raise")
+    try:
+        result = mini.minimize(method=minimizer)
+    except ValueError as exc:  # NaN in the residual (model left its domain)
+        raise ParameterError("data", f"the fit could not be evaluated: {exc}") from exc
+    varied = [n for n, p in result.params.items() if p.vary]
+    best = {n: float(p.value) * scales.get(n, 1.0) for n, p in result.params.items()}
+    err = {
+        n: (float(p.stderr) * scales.get(n, 1.0) if p.stderr is not None and np.isfinite(p.stderr) else np.nan)
+        for n, p in result.params.items()
+    }
+    for n, p in result.params.items():
+        if not p.vary:
+            err[n] = 0.0 if p.expr is None else err[n]
+    at_bounds = []
+    for n in varied:
+        p = result.params[n]
+        span = max(abs(p.value), 1e-12)
+        if (np.isfinite(p.min) and abs(p.value - p.min) <= 1e-6 * span) or (
+            np.isfinite(p.max) and abs(p.value - p.max) <= 1e-6 * span
+        ):
+            at_bounds.append(n)
+            err[n] = np.nan
+    if result.covar is not None and np.shape(result.covar) == (len(varied), len(varied)):
+        s = np.array([scales.get(n, 1.0) for n in varied])
+        cov = np.asarray(result.covar) * np.outer(s, s)
+    else:
+        cov = np.full((len(varied), len(varied)), np.nan)
+    errorbars = bool(result.errorbars) and not at_bounds and all(np.isfinite(err[n]) for n in varied)
+    return FitResult(
+        best_values=best,
+        stderr=err,
+        units={n: units.get(n, "1") for n in result.params},
+        params=result.params,
+        scales={n: scales.get(n, 1.0) for n in result.params},
+        covariance=cov,
+        success=bool(result.success),
+        errorbars=errorbars,
+        at_bounds=at_bounds,
+        chisqr=float(result.chisqr),
+        redchi=float(result.redchi),
+        aic=float(result.aic),
+        bic=float(result.bic),
+        nfev=int(result.nfev),
+        x=np.asarray(x),
+        data=np.asarray(data, dtype=float),
+        best_fit=np.asarray(model_values(result.params), dtype=float),
+        residual=np.asarray(result.residual, dtype=float),
+        x_name=x_name,
+        x_units=x_units,
+        data_name=data_name,
+        data_units=data_units,
+        method=method,
+        message=str(result.message),
+        raw=result,
+    )

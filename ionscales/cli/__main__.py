@@ -1,0 +1,5 @@
+import sys
+
+from ionscales.cli import main
+
+sys.exit(main())

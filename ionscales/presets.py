@@ -1,0 +1,153 @@
+"""Named electrolytes with sourced parameter values.
+
+``presets.get(name)`` returns an :class:`~ionscales.electrolyte.Electrolyte`;
+``presets.names()`` lists them. Unknown names raise ``ParameterError`` with close-match
+suggestions. Each preset's ``references`` and ``notes`` say where its numbers come from
+and how sure they are. Primitive-model diameters are model parameters (contact
+distances), not crystal radii: fit them (``fitting.fit_activity``) for quantitative work.
+"""
+
+from __future__ import annotations
+
+from ionscales.electrolyte import Electrolyte, Ion, Solvent
+from ionscales.errors import ParameterError
+from ionscales.units import nm
+from ionscales.validation import suggest
+
+__all__ = ["names", "get", "register", "WATER"]
+
+_CRC_D = (
+    "Infinite-dilution diffusivities at 25 C: CRC Handbook of Chemistry and Physics, "
+    "'Ionic conductivity and diffusion at infinite dilution' (Li+ 1.029, Na+ 1.334, K+ 1.957, "
+    "Ca2+ 0.792, Cl- 2.032 in 1e-9 m^2/s)"
+)
+_WATER_REF = (
+    "Water at 25 C: eps_r = 78.4 (Malmberg & Maryott, J. Res. NBS 56, 1 (1956), 78.30; 78.4 is the "
+    "common modelling value), density 997.05 kg/m^3, viscosity 0.890 mPa s (CRC Handbook)"
+)
+
+WATER = Solvent(
+    "water", permittivity=78.4, temperature=298.15, density=997.05, molar_mass=18.01528e-3,
+    viscosity=0.890e-3,
+)
+
+# Ions (molar masses from IUPAC standard atomic weights)
+_Na = Ion("Na+", +1, 0.36 * nm, diffusivity=1.334e-9, molar_mass=22.98977e-3)
+_K = Ion("K+", +1, 0.36 * nm, diffusivity=1.957e-9, molar_mass=39.0983e-3)
+_Li_aq = Ion("Li+", +1, 0.42 * nm, diffusivity=1.029e-9, molar_mass=6.941e-3)
+_Ca = Ion("Ca2+", +2, 0.50 * nm, diffusivity=0.792e-9, molar_mass=40.078e-3)
+_Cl = Ion("Cl-", -1, 0.36 * nm, diffusivity=2.032e-9, molar_mass=35.453e-3)
+
+_REGISTRY: dict[str, Electrolyte] = {}
+
+
+def register(electrolyte: Electrolyte, name: str | None = None) -> None:
+    """Add a preset under ``name`` (default: ``electrolyte.name``)."""
+    if not isinstance(electrolyte, Electrolyte):
+        raise ParameterError("electrolyte", "must be an Electrolyte", electrolyte)
+    _REGISTRY[name or electrolyte.name] = electrolyte
+
+
+def names() -> list[str]:
+    """Names of the available presets."""
+    return sorted(_REGISTRY)
+
+
+def get(name: str) -> Electrolyte:
+    """The preset called ``name`` (case-sensitive; close matches are suggested)."""
+    try:
+        return _REGISTRY[name]
+    except (KeyError, TypeError):
+        raise ParameterError(
+            "preset",
+            f"unknown preset {name!r}; available: {', '.join(names())}.{suggest(str(name), names())}",
+        ) from None
+
+
+_DIAM_NOTE = (
+    "Primitive-model contact diameters are effective parameters: 0.36 nm for NaCl/KCl lies "
+    "between the Pauling ion-radius sum (0.276/0.314 nm) and hydrated sizes; an MSA+CS fit to "
+    "the Robinson-Stokes NaCl activity coefficients gives 0.33-0.34 nm (m <= 2 mol/kg). "
+    "Li+ and Ca2+ are strongly hydrated and larger in this sense (0.42 and 0.50 nm are "
+    "approximate, not fitted)."
+)
+
+register(Electrolyte(_Na, _Cl, WATER, name="NaCl(aq)", references=(_WATER_REF, _CRC_D), notes=_DIAM_NOTE))
+register(Electrolyte(_K, _Cl, WATER, name="KCl(aq)", references=(_WATER_REF, _CRC_D), notes=_DIAM_NOTE))
+register(Electrolyte(_Li_aq, _Cl, WATER, name="LiCl(aq)", references=(_WATER_REF, _CRC_D), notes=_DIAM_NOTE))
+register(Electrolyte(_Ca, _Cl, WATER, name="CaCl2(aq)", references=(_WATER_REF, _CRC_D), notes=_DIAM_NOTE))
+
+# LiTFSI in water: sizes from the lattice volumes of McEldrew et al. (JES 2021 / the authors'
+# 2026 code): xi_Li = 0.4 and xi_TFSI = 10.8 water-molecule volumes (v_w = 0.0300 nm^3), taken
+# as spheres of equal volume: d = (6 xi v_w / pi)^(1/3).
+_v_w = WATER.molar_mass / (WATER.density * 6.02214076e23)
+_d_from_xi = lambda xi: (6 * xi * _v_w / 3.141592653589793) ** (1 / 3)  # noqa: E731
+register(
+    Electrolyte(
+        Ion("Li+", +1, _d_from_xi(0.4), diffusivity=1.029e-9, molar_mass=6.941e-3),
+        Ion("TFSI-", -1, _d_from_xi(10.8), molar_mass=280.15e-3),
+        WATER,
+        name="LiTFSI(aq)",
+        references=(
+            _WATER_REF,
+            "Sizes from lattice volumes xi_Li = 0.4, xi_TFSI = 10.8 (in water volumes) of McEldrew, "
+            "Goodwin, Bi, Bazant & Kornyshev, J. Electrochem. Soc. 168, 050514 (2021), "
+            "doi:10.1149/1945-7111/abf975, as used in the authors' public code",
+            "TFSI- molar mass 280.15 g/mol; Li+ diffusivity: CRC (infinite dilution)",
+        ),
+        notes="Water-in-salt electrolyte (up to ~21 mol/kg). Diameters are equal-volume spheres "
+        "of the lattice volumes (Li+ 0.28 nm, TFSI- 0.85 nm).",
+    )
+)
+
+# LiPF6 in EC/DMC (1:1 by weight, 'LP30'-like)
+register(
+    Electrolyte(
+        Ion("Li+", +1, 0.45 * nm, molar_mass=6.941e-3),
+        Ion("PF6-", -1, 0.51 * nm, molar_mass=144.964e-3),
+        Solvent("EC/DMC (1:1 w/w)", permittivity=31.0, temperature=298.15, density=1200.0,
+                molar_mass=89.07e-3, viscosity=1.1e-3),
+        name="LiPF6 in EC/DMC",
+        references=(
+            "EC/DMC 1:1 mixture: eps_r about 31 (literature 25-35 for 1:1 EC:DMC; approximate), "
+            "density about 1.2 g/cm^3, mean molar mass of EC (88.06) and DMC (90.08 g/mol), "
+            "viscosity about 1.1 mPa s (approximate)",
+            "PF6- diameter 0.51 nm from its thermochemical radius (~0.25 nm); Li+ 0.45 nm "
+            "is an effective solvated contact size (approximate)",
+        ),
+        notes="Values are approximate (no single authoritative source); fit for quantitative work.",
+    )
+)
+
+_IL_REF = (
+    "[C4C1Pyrr][NTf2] (1-butyl-1-methylpyrrolidinium bis(trifluoromethylsulfonyl)imide): "
+    "molar mass 422.41 g/mol, density 1.39 g/cm^3 at 25 C (neat IL 3.29 mol/L); static "
+    "eps_r about 11.9 (dielectric spectroscopy, Weingaertner and co-workers; approximate); "
+    "ion sizes from molecular volumes (cation ~0.68 nm, anion ~0.76 nm; approximate). "
+    "Used in the SFA underscreening work of Smith, Lee & Perkin, J. Phys. Chem. Lett. 7, "
+    "2157 (2016), doi:10.1021/acs.jpclett.6b00867"
+)
+_pyrr = Ion("C4C1Pyrr+", +1, 0.68 * nm, molar_mass=142.26e-3)
+_ntf2 = Ion("NTf2-", -1, 0.76 * nm, molar_mass=280.15e-3)
+register(
+    Electrolyte(
+        _pyrr, _ntf2,
+        Solvent("neat ionic liquid (background permittivity)", permittivity=11.9, temperature=298.15),
+        name="[C4C1Pyrr][NTf2]",
+        references=(_IL_REF,),
+        notes="Neat ionic liquid: use concentration = 3.29 mol/L (3290 mol/m^3). The 'solvent' is "
+        "the dielectric background of the liquid itself.",
+    )
+)
+register(
+    Electrolyte(
+        _pyrr, _ntf2,
+        Solvent("propylene carbonate", permittivity=64.9, temperature=298.15, density=1204.0,
+                molar_mass=102.09e-3, viscosity=2.5e-3),
+        name="[C4C1Pyrr][NTf2] in PC",
+        references=(_IL_REF, "Propylene carbonate: eps_r 64.9, density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)"),
+    )
+)
+
+#: Concentration of neat ionic liquids [mol/m^3] (density / molar mass).
+NEAT_CONCENTRATION = {"[C4C1Pyrr][NTf2]": 1390.0 / 422.41e-3}

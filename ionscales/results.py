@@ -1,0 +1,190 @@
+"""Helpers that build labelled ``xarray.Dataset`` results.
+
+Every data variable and coordinate gets ``attrs["units"]`` and ``attrs["long_name"]``
+(looked up in :mod:`ionscales.vocab` unless given); dataset attrs record the model, its
+parameters, references and solver diagnostics. Attributes are kept netCDF-safe (numbers,
+strings, 1-D numeric arrays) so results survive ``to_netcdf``/``open_dataset`` unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from ionscales import __version__
+from ionscales.vocab import VARIABLES
+
+__all__ = [
+    "make_dataset",
+    "labelled",
+    "clean_attrs",
+    "solver_attrs",
+    "check_labelled",
+    "to_netcdf",
+    "open_dataset",
+]
+
+
+def _labels(name: str, units: str | None, long_name: str | None) -> dict[str, str]:
+    known = VARIABLES.get(name)
+    if units is None:
+        if known is None:
+            raise KeyError(f"variable {name!r} is not in ionscales.vocab; give units= explicitly")
+        units = known[0]
+    if long_name is None:
+        long_name = known[1] if known is not None else name.replace("_", " ")
+    return {"units": units, "long_name": long_name}
+
+
+def labelled(name: str, dims, values, *, units: str | None = None, long_name: str | None = None,
+             attrs: Mapping[str, Any] | None = None) -> xr.DataArray:
+    """A DataArray named ``name`` with units and long_name (from the vocabulary by default)."""
+    values = np.asarray(values)
+    if isinstance(dims, str):
+        dims = (dims,)
+    a = dict(_labels(name, units, long_name))
+    if attrs:
+        a.update(clean_attrs(attrs))
+    return xr.DataArray(values, dims=tuple(dims), name=name, attrs=a)
+
+
+def make_dataset(
+    data_vars: Mapping[str, Any],
+    coords: Mapping[str, Any] | None = None,
+    *,
+    attrs: Mapping[str, Any] | None = None,
+    model: str | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    references: tuple[str, ...] | list[str] = (),
+) -> xr.Dataset:
+    """Build a labelled Dataset.
+
+    Parameters
+    ----------
+    data_vars : mapping
+        ``name -> (dims, values)`` or ``(dims, values, units)`` or
+        ``(dims, values, units, long_name)`` or a DataArray (its attrs are kept; units are
+        added from the vocabulary when missing).
+    coords : mapping, optional
+        Same forms as ``data_vars``; a bare array is taken as a 1-D coordinate along the
+        dimension of the same name.
+    attrs : mapping, optional
+        Extra dataset attributes (cleaned for netCDF).
+    model, parameters, references :
+        Recorded as ``attrs["model"]``, ``attrs["parameters"]`` (JSON text) and
+        ``attrs["references"]`` ("; "-joined).
+    """
+    def build(name, spec):
+        if isinstance(spec, xr.DataArray):
+            da = spec.rename(name) if spec.name != name else spec
+            if "units" not in da.attrs or "long_name" not in da.attrs:
+                da = da.copy()
+                labels = _labels(name, da.attrs.get("units"), da.attrs.get("long_name"))
+                da.attrs.update(labels)
+            return da
+        if isinstance(spec, tuple):
+            dims, values, *rest = spec
+            units = rest[0] if len(rest) > 0 else None
+            long_name = rest[1] if len(rest) > 1 else None
+            return labelled(name, dims, values, units=units, long_name=long_name)
+        return labelled(name, (name,), spec)
+
+    coord_arrays = {k: build(k, v) for k, v in (coords or {}).items()}
+    var_arrays = {k: build(k, v) for k, v in data_vars.items()}
+    ds = xr.Dataset(var_arrays, coords=coord_arrays)
+    # xarray may drop coordinate attrs on alignment; restore them
+    for k, v in coord_arrays.items():
+        ds[k].attrs.update(v.attrs)
+    all_attrs: dict[str, Any] = {"ionscales_version": __version__}
+    if model is not None:
+        all_attrs["model"] = model
+    if parameters is not None:
+        all_attrs["parameters"] = json.dumps(_jsonable(parameters), sort_keys=True)
+    if references:
+        all_attrs["references"] = "; ".join(references)
+    if attrs:
+        all_attrs.update(attrs)
+    ds.attrs.update(clean_attrs(all_attrs))
+    return ds
+
+
+def solver_attrs(*, converged: bool, iterations: int, residual: float, **settings) -> dict[str, Any]:
+    """Solver diagnostics as netCDF-safe attrs (converged stored as 0/1)."""
+    out = {"converged": int(bool(converged)), "iterations": int(iterations), "residual": float(residual)}
+    for k, v in settings.items():
+        out[f"solver_{k}"] = v
+    return clean_attrs(out)
+
+
+def clean_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """Make attributes netCDF-safe: bool -> int, None -> "none", mappings -> JSON text,
+    sequences of numbers -> float arrays, other sequences -> "; "-joined text."""
+    out: dict[str, Any] = {}
+    for key, value in attrs.items():
+        out[str(key)] = _clean_value(value)
+    return out
+
+
+def _clean_value(value):
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if value is None:
+        return "none"
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return json.dumps(_jsonable(value), sort_keys=True)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        arr = np.asarray(value)
+        if arr.dtype.kind in "biuf" and arr.ndim <= 1:
+            return arr.astype(float) if arr.dtype.kind == "f" or arr.dtype.kind == "b" else arr.astype(np.int64)
+        return "; ".join(str(v) for v in np.ravel(arr))
+    return str(value)
+
+
+def _jsonable(obj):
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        f = float(obj)
+        return f if math.isfinite(f) else str(f)
+    if isinstance(obj, (str, int, bool)) or obj is None:
+        return obj
+    return str(obj)
+
+
+def check_labelled(ds: xr.Dataset) -> None:
+    """Raise AssertionError-free ValueError if any variable or coordinate lacks units/long_name."""
+    missing = [
+        name
+        for name, var in list(ds.data_vars.items()) + list(ds.coords.items())
+        if "units" not in var.attrs or "long_name" not in var.attrs
+    ]
+    if missing:
+        raise ValueError(f"variables without units/long_name: {missing}")
+
+
+def to_netcdf(ds: xr.Dataset, path) -> None:
+    """Write a result to netCDF-4 (netCDF4 engine)."""
+    ds.to_netcdf(path, engine="netcdf4")
+
+
+def open_dataset(path) -> xr.Dataset:
+    """Read a result written by :func:`to_netcdf` (loaded into memory, file closed)."""
+    with xr.open_dataset(path, engine="netcdf4") as ds:
+        return ds.load()

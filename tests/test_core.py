@@ -1,0 +1,172 @@
+"""Core: units, constants, the Ion/Solvent/Electrolyte data model, presets, results."""
+
+import math
+
+import numpy as np
+import pytest
+import xarray as xr
+from ionscales.theory import bjerrum_length, debye_length
+
+import ionscales
+from ionscales import Electrolyte, Ion, ParameterError, Solvent, presets, units
+from ionscales.results import check_labelled, make_dataset, open_dataset, to_netcdf
+from ionscales.units import M, nm
+
+WATER = Solvent("water", permittivity=78.4, temperature=298.15, density=997.05)
+
+
+def test_bjerrum_length_reference_values():
+    # references/screening.md section 9.1 (CODATA constants)
+    assert bjerrum_length(78.4, 298.15) == pytest.approx(0.714872e-9, rel=1e-5)
+    assert bjerrum_length(1.0, 298.15) == pytest.approx(56.0459e-9, rel=1e-5)
+
+
+def test_debye_length_reference_values(nacl):
+    assert debye_length(nacl, 1 * M) == pytest.approx(0.304012e-9, rel=1e-5)
+    assert debye_length(nacl, 0.1 * M) == pytest.approx(0.961370e-9, rel=1e-5)
+    assert debye_length(nacl, 1e-4 * M) == pytest.approx(30.401e-9, rel=1e-4)
+    assert np.isinf(debye_length(nacl, 0.0))
+
+
+def test_debye_length_uses_ionic_strength_for_asymmetric_salts():
+    cacl2 = presets.get("CaCl2(aq)")
+    nacl = presets.get("NaCl(aq)")
+    # CaCl2 at c has I = 3c: same Debye length as NaCl at 3c
+    assert debye_length(cacl2, 0.1 * M) == pytest.approx(debye_length(nacl, 0.3 * M), rel=1e-12)
+    assert cacl2.ionic_strength(0.1 * M) == pytest.approx(300.0)
+
+
+def test_stoichiometry_from_electroneutrality():
+    ca = Ion("Ca2+", 2, 0.5 * nm)
+    cl = Ion("Cl-", -1, 0.36 * nm)
+    assert Electrolyte(ca, cl, WATER).stoichiometry == (1.0, 2.0)
+    la = Ion("La3+", 3, 0.5 * nm)
+    so4 = Ion("SO4 2-", -2, 0.5 * nm)
+    assert Electrolyte(la, so4, WATER).stoichiometry == (2.0, 3.0)
+    mg = Ion("Mg2+", 2, 0.5 * nm)
+    assert Electrolyte(mg, so4, WATER).stoichiometry == (1.0, 1.0)
+
+
+def test_ion_densities_shape_and_values(nacl):
+    c = np.array([0.1, 1.0]) * M
+    n = nacl.ion_densities(c)
+    assert n.shape == (2, 2)
+    assert n[1, 0] == pytest.approx(1000 * 6.02214076e23)
+
+
+def test_mixture_must_be_neutral():
+    na = Ion("Na+", 1, 0.36 * nm)
+    ca = Ion("Ca2+", 2, 0.5 * nm)
+    cl = Ion("Cl-", -1, 0.36 * nm)
+    mix = Electrolyte(ions=[na, ca, cl], stoichiometry=[1, 0.5, 2], solvent=WATER)
+    assert mix.ionic_strength(1.0) == pytest.approx(0.5 * (1 + 0.5 * 4 + 2))
+    with pytest.raises(ParameterError, match="electroneutral"):
+        Electrolyte(ions=[na, ca, cl], stoichiometry=[1, 1, 2], solvent=WATER)
+
+
+@pytest.mark.parametrize(
+    "kwargs, parameter",
+    [
+        ({"charge": 0}, "charge"),
+        ({"charge": 1.5}, "charge"),
+        ({"diameter": -1e-10}, "diameter"),
+        ({"diameter": 0.0}, "diameter"),
+        ({"diameter": float("nan")}, "diameter"),
+        ({"diameter": 0.36}, "diameter"),  # nanometres passed as metres
+        ({"diffusivity": -1e-9}, "diffusivity"),
+    ],
+)
+def test_bad_ion_raises_naming_parameter(kwargs, parameter):
+    args = {"name": "X+", "charge": 1, "diameter": 0.3e-9, **kwargs}
+    with pytest.raises(ParameterError) as info:
+        Ion(**args)
+    assert info.value.parameter == parameter
+
+
+@pytest.mark.parametrize(
+    "kwargs, parameter",
+    [({"permittivity": 0}, "permittivity"), ({"temperature": -1}, "temperature"),
+     ({"permittivity": float("inf")}, "permittivity")],
+)
+def test_bad_solvent_raises(kwargs, parameter):
+    with pytest.raises(ParameterError) as info:
+        Solvent("w", **{"permittivity": 78.4, "temperature": 298.15, **kwargs})
+    assert info.value.parameter == parameter
+
+
+@pytest.mark.parametrize("c", [-1.0, float("nan"), [1.0, -2.0]])
+def test_bad_concentration_raises(nacl, c):
+    with pytest.raises(ParameterError, match="concentration"):
+        nacl.ion_densities(c)
+
+
+def test_presets_complete_and_sourced():
+    required = {"NaCl(aq)", "KCl(aq)", "LiCl(aq)", "CaCl2(aq)", "LiPF6 in EC/DMC", "LiTFSI(aq)",
+                "[C4C1Pyrr][NTf2]"}
+    assert required <= set(presets.names())
+    for name in presets.names():
+        e = presets.get(name)
+        assert e.references, name
+        assert all(0.1e-9 < d < 1.5e-9 for d in e.diameters)
+        assert 1 < e.permittivity < 100 and 200 < e.temperature < 400
+
+
+def test_unknown_preset_suggests():
+    with pytest.raises(ParameterError, match="NaCl"):
+        presets.get("NaCL(aq)")
+
+
+def test_molality_molarity_round_trip_and_dilute_limit(nacl):
+    m = np.array([1e-4, 0.1, 1.0, 6.0])
+    c = nacl.molarity(m)
+    # dilute limit: c -> m * rho_water
+    assert c[0] == pytest.approx(1e-4 * 997.05, rel=1e-5)
+    np.testing.assert_allclose(nacl.molality(c), m, rtol=1e-12)
+    # with a measured solution density: c = m rho / (1 + m M)
+    c1 = units.molality_to_molarity(1.0, solvent_density=997.05, salt_molar_mass=0.05844,
+                                    solution_density=1036.3)
+    assert c1 == pytest.approx(1036.3 / 1.05844, rel=1e-12)
+    with pytest.raises(ParameterError):
+        units.molality_to_molarity(-1.0, solvent_density=997.05, salt_molar_mass=0.05844)
+
+
+def test_unit_multipliers():
+    assert units.M == 1000.0 and units.mM == 1.0
+    assert units.nm == 1e-9 and units.angstrom == 1e-10
+    assert units.uC_per_cm2 == pytest.approx(1e-2)
+    assert units.thermal_voltage(298.15) == pytest.approx(0.025693, rel=1e-4)
+
+
+def test_dataset_labels_and_netcdf_round_trip(tmp_path):
+    ds = make_dataset(
+        {"debye_length": ("concentration", [1e-9, 3e-10]),
+         "regime": ("concentration", np.array(["monotonic", "oscillatory"])),
+         "valid": ("concentration", np.array([True, False]))},
+        {"concentration": np.array([100.0, 1000.0])},
+        model="test", parameters={"sigma": 0.3e-9, "flag": True, "names": ["a", "b"]},
+        references=("ref A", "ref B"), attrs={"converged": True, "history": [1.0, 0.5]},
+    )
+    check_labelled(ds)
+    assert ds["debye_length"].attrs["units"] == "m"
+    path = tmp_path / "x.nc"
+    to_netcdf(ds, path)
+    back = open_dataset(path)
+    xr.testing.assert_identical(ds, back)
+
+
+def test_error_classes():
+    assert issubclass(ionscales.ParameterError, ValueError)
+    assert issubclass(ionscales.ConvergenceError, RuntimeError)
+    err = ionscales.ConvergenceError("no", iterations=3, residual=0.1, history=[1, 0.5, 0.1])
+    assert "iterations=3" in str(err) and err.history == [1, 0.5, 0.1]
+    assert math.isfinite(err.residual)
+
+
+def test_cli_bad_input_is_one_line_exit_2(capsys):
+    from ionscales.cli._common import parse_quantity, parse_range
+
+    assert parse_quantity("--width", "0.5nm") == pytest.approx(0.5e-9)
+    np.testing.assert_allclose(parse_range("--width", "0.4:3nm", default_points=3), [0.4e-9, 1.7e-9, 3e-9])
+    np.testing.assert_allclose(parse_range("--voltage", "-1:1V:5"), np.linspace(-1, 1, 5))
+    with pytest.raises(ParameterError):
+        parse_quantity("--width", "abc")

@@ -1,0 +1,52 @@
+"""Analytic and semi-analytic electrolyte theory (no FiPy, no lmfit here).
+
+Screening ladder: :func:`screening`, :func:`screening_curves`, :func:`kirkwood_crossover`;
+thermodynamics: :func:`activity_coefficient`, :func:`osmotic_coefficient`; submodules
+``aggregation``, ``transport``, ``confinement``, ``integral_equation`` are imported on
+first access.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ionscales.theory.electrostatics import bjerrum_length, debye_length, inverse_debye_length
+from ionscales.theory.ladder import (
+    kirkwood_crossover,
+    register_model,
+    screening,
+    screening_curves,
+    screening_models,
+)
+
+__all__ = [
+    "bjerrum_length",
+    "debye_length",
+    "inverse_debye_length",
+    "screening",
+    "screening_curves",
+    "screening_models",
+    "register_model",
+    "kirkwood_crossover",
+    "activity_coefficient",
+    "osmotic_coefficient",
+]
+
+# submodules and names provided by modules that are loaded on first use
+_LAZY = {
+    "activity_coefficient": ("ionscales.theory.thermo", "activity_coefficient"),
+    "osmotic_coefficient": ("ionscales.theory.thermo", "osmotic_coefficient"),
+}
+_SUBMODULES = {
+    "aggregation", "transport", "confinement", "integral_equation", "thermo", "ladder",
+    "electrostatics", "models",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
