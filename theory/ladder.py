@@ -127,6 +127,7 @@ def register_model(
 
 def screening_models() -> dict[str, str]:
     """Registered model names with their one-line descriptions."""
+    _ensure_builtin_models()
     return {k: v.description for k, v in _MODELS.items()}
 
 

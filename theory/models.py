@@ -257,7 +257,7 @@ def dh_exclusion_model(electrolyte: Electrolyte, concentration: np.ndarray, **un
         warnings.warn(
             f"dh-exclusion: kappa_D sigma >= {poles.CUT_COULOMB_SPINODAL:.6f} (charge-ordering "
             f"spinodal) at {int(np.sum(unstable))} concentration(s) (from "
-            f"{float(np.min(np.asarray(concentration)[unstable])):.4g} mol/m^3); no screened state, "
+            f"{float(np.min(np.asarray(concentration)[unstable])) / 1e3:.4g} mol/L); no screened state, "
             "flagged valid=False (regime 'unstable')",
             ValidityWarning,
             stacklevel=3,
