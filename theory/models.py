@@ -50,6 +50,7 @@ __all__ = [
     "bjerrum_association_constant",
     "fuoss_association_constant",
     "paired_concentration",
+    "free_and_paired_concentrations",
     "dh_exclusion_crossover",
     "msa_crossover",
     "dressed_ion_crossover",
@@ -589,6 +590,28 @@ def paired_concentration(concentration, association_constant, stoichiometry=(1.0
     return 2 * k * nu_p * nu_m * c * c / (b + disc)
 
 
+def free_and_paired_concentrations(concentration, association_constant, stoichiometry=(1.0, 1.0)):
+    """Free-ion concentrations (n, 2) and pair concentration p (n,) [mol/m^3], cancellation-free.
+
+    With f+ = nu+ c - p, f- = nu- c - p and Delta = f_major - f_minor = |nu- - nu+| c, the
+    minority species obeys K f^2 + (K Delta + 1) f - nu_min c = 0, solved as
+    f = 2 nu_min c / (K Delta + 1 + sqrt((K Delta + 1)^2 + 4 K nu_min c)); accurate even when
+    almost every ion is paired (K c >> 1).
+    """
+    c = np.asarray(concentration, dtype=float)
+    k = float(association_constant)
+    nu = np.asarray(stoichiometry, dtype=float)
+    minor = int(np.argmin(nu))
+    delta = abs(nu[1] - nu[0]) * c
+    b = k * delta + 1.0
+    f_minor = 2 * nu[minor] * c / (b + np.sqrt(b * b + 4 * k * nu[minor] * c))
+    free = np.empty(c.shape + (2,))
+    free[..., minor] = f_minor
+    free[..., 1 - minor] = f_minor + delta
+    pairs = np.maximum(nu[minor] * c - f_minor, 0.0)
+    return free, pairs
+
+
 def _free_fractions_from_option(free_fraction, electrolyte, c) -> np.ndarray:
     n_species = len(electrolyte.ions)
     if hasattr(free_fraction, "free_fractions"):
@@ -689,10 +712,9 @@ def free_ion_model(
         if not electrolyte.is_binary:
             raise ParameterError("association_constant", "ion pairing needs a binary salt; use free_fraction=")
         nu = electrolyte.nu
-        pairs = paired_concentration(c, k_a, nu)
-        free = nu[None, :] * c[:, None] - pairs[:, None]
+        free, pairs = free_and_paired_concentrations(c, k_a, nu)
         kappa2 = 4 * math.pi * lb * avogadro * (np.sum(free * z * z, axis=1) + pairs * (z[0] + z[1]) ** 2)
-        fraction = 1.0 - 2 * pairs / ((nu[0] + nu[1]) * c)
+        fraction = np.sum(free, axis=1) / ((nu[0] + nu[1]) * c)
         parameters.update(association=source, association_constant=k_a)
         refs = (REFERENCES["debye"], REFERENCES["bjerrum"], REFERENCES["fuoss"])
     kappa = np.sqrt(np.maximum(kappa2, 0.0))
