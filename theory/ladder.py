@@ -209,13 +209,13 @@ def _modes_to_dataset(electrolyte, c, model, modes: ScreeningModes, *, all_modes
     lead_wave = np.where(valid, wave[:, 0], np.nan)
     regime = np.where(
         ~valid, modes.invalid_label, np.where(np.isnan(lead_wave), "monotonic", "oscillatory")
-    ).astype(object)
+    )
     kappa_d = inverse_debye_length(electrolyte, c)
     data: dict[str, Any] = {
         "decay_length": ("concentration", lead_decay),
         "wavelength": ("concentration", lead_wave),
         "debye_length": ("concentration", debye_length(electrolyte, c)),
-        "regime": ("concentration", regime.astype(str)),
+        "regime": ("concentration", regime.astype(str, copy=False)),
         "valid": ("concentration", valid),
         "pole_residual": ("concentration", np.where(absent[:, 0], np.nan, residual[:, 0])),
         "kappa_sigma_debye": ("concentration", kappa_d * electrolyte.contact_diameter),

@@ -58,6 +58,9 @@ PoleFunction = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, 
 _F1 = (1 / 3, -1 / 30, 1 / 840, -1 / 45360, 1 / 3991680, -1 / 518918400, 1 / 93405312000)
 _F2 = (1 / 4, -1 / 36, 1 / 960, -1 / 50400, 1 / 4354560, -1 / 558835200, 1 / 99632332800)
 _F3 = (1 / 2, -1 / 24, 1 / 720, -1 / 40320, 1 / 3628800, -1 / 479001600, 1 / 87178291200)
+# on the imaginary axis z = i x: z^(2n) = (-1)^n x^(2n)
+_F1_AXIS = tuple(c * (-1) ** n for n, c in enumerate(_F1))
+_F2_AXIS = tuple(c * (-1) ** n for n, c in enumerate(_F2))
 _SERIES_RADIUS = 0.3  # |z| below which the series is used (truncation error < 1e-17)
 
 
@@ -92,11 +95,24 @@ def _entire(z):
     f3p = sin_inv2 - 2 * f3 * inv
     out = [f1, f1p, f2, f2p, f3, f3p]
     if any_small:
-        for i, coeffs in enumerate((_F1, _F2, _F3)):
-            v, d = _series(coeffs, z)
-            out[2 * i] = np.where(small, v, out[2 * i])
-            out[2 * i + 1] = np.where(small, d, out[2 * i + 1])
+        _patch_series(out, (_F1, _F2, _F3), z, small)
     return (cos, sin, *out)
+
+
+def _patch_series(out, series, z, small):
+    """Replace the closed forms by their Taylor series where ``small`` (in place when possible)."""
+    if np.ndim(z) == 0:
+        for i, coeffs in enumerate(series):
+            v, d = _series(coeffs, z)
+            out[2 * i], out[2 * i + 1] = v, d
+        return
+    zs = z[small]
+    for i, coeffs in enumerate(series):
+        v, d = _series(coeffs, zs)
+        out[2 * i] = np.array(out[2 * i], copy=True)
+        out[2 * i + 1] = np.array(out[2 * i + 1], copy=True)
+        out[2 * i][small] = v
+        out[2 * i + 1][small] = d
 
 
 def _entire_axis(x):
@@ -115,11 +131,7 @@ def _entire_axis(x):
     f2p = sh_inv2 - 4 * f2 * inv
     out = [f1, f1p, f2, f2p]
     if any_small:
-        for i, coeffs in enumerate((_F1, _F2)):
-            alternating = tuple(c * (-1) ** n for n, c in enumerate(coeffs))
-            v, d = _series(alternating, x)
-            out[2 * i] = np.where(small, v, out[2 * i])
-            out[2 * i + 1] = np.where(small, d, out[2 * i + 1])
+        _patch_series(out, (_F1_AXIS, _F2_AXIS), x, small)
     return (ch, sh, *out)
 
 
@@ -305,6 +317,11 @@ def _log_ratio(axis_func, x, y):
     return np.log(y * y * g / (x * x)), gp / g - 2.0 / x
 
 
+def _ratio_above_one(axis_func, x, y):
+    """R(x) = y^2 G(ix)/x^2 > 1 (no logarithm: used inside the bisections)."""
+    return y * y * axis_func(x, y)[0] > x * x
+
+
 def imaginary_axis_roots(
     axis_func,
     y,
@@ -313,7 +330,7 @@ def imaginary_axis_roots(
     x_min=None,
     x_min_bracket: tuple[float, float] = (1e-3, 60.0),
     x_upper: float = 60.0,
-    iterations: int = 32,
+    iterations: int = 28,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Both purely imaginary roots z = i x1, i x2 (x1 < x2) of F(z, y) = z^2 + y^2 G(z).
 
@@ -368,8 +385,8 @@ def imaginary_axis_roots(
         a, b = left.copy(), right.copy()
         for _ in range(iterations):
             mid = 0.5 * (a + b)
-            log_r = _log_ratio(axis_func, np.exp(mid), y)[0]
-            go_right = (log_r > 0) if decreasing else (log_r < 0)
+            above = _ratio_above_one(axis_func, np.exp(mid), y)
+            go_right = above if decreasing else ~above
             a = np.where(go_right, mid, a)
             b = np.where(go_right, b, mid)
         x = np.exp(0.5 * (a + b))
