@@ -33,7 +33,7 @@ import numpy as np
 from ionscales.theory import poles
 from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.theory.ladder import ScreeningModes, register_model
-from scipy import integrate, optimize
+from scipy.special import expi
 
 from ionscales.constants import avogadro
 from ionscales.electrolyte import Electrolyte
@@ -539,10 +539,14 @@ def bjerrum_association_constant(electrolyte: Electrolyte) -> float:
     r_bjerrum = b / 2
     if a >= r_bjerrum:
         return 0.0
-    # substitute r = a u to work with O(1) numbers
-    value, _ = integrate.quad(lambda u: u * u * math.exp(b / (a * u)), 1.0, r_bjerrum / a,
-                              epsabs=0.0, epsrel=1e-12, limit=200)
-    return 4 * math.pi * avogadro * a**3 * value
+    # r = a u, t = beta/u (beta = b/a): int_1^{R/a} u^2 e^{beta/u} du = beta^3 int_2^beta t^-4 e^t dt,
+    # with the antiderivative P(t) = Ei(t)/6 - e^t (1/(3t^3) + 1/(6t^2) + 1/(6t))
+    beta = b / a
+
+    def antiderivative(t):
+        return float(expi(t)) / 6 - math.exp(t) * (1 / (3 * t**3) + 1 / (6 * t**2) + 1 / (6 * t))
+
+    return 4 * math.pi * avogadro * a**3 * beta**3 * (antiderivative(beta) - antiderivative(2.0))
 
 
 def fuoss_association_constant(electrolyte: Electrolyte) -> float:
@@ -825,11 +829,10 @@ def _dressed_ion_crossover(closure: str) -> float:
         return float((x * x * (1.0 - short_range(np.array(1j * x), np.array(y))[0])).real)
 
     def excess(y):
-        res = optimize.minimize_scalar(lambda x: -h(x, y), bounds=(0.05, 10.0), method="bounded",
-                                       options={"xatol": 1e-11})
-        return -res.fun - y * y
+        neg_max, _ = poles.golden_minimum(lambda x: -h(x, y), 0.05, 10.0, xtol=1e-10)
+        return -neg_max - y * y
 
-    return float(optimize.brentq(excess, 0.5, 2.0, xtol=1e-14, rtol=1e-14))
+    return float(poles.bisect_scalar(excess, 0.5, 2.0))
 
 
 register_model(

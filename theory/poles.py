@@ -30,7 +30,6 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from scipy import optimize
 
 from ionscales.errors import ConvergenceError
 
@@ -150,6 +149,48 @@ def msa_axis_function(x, y):
     core_p = 2 * b * f1p - b * b * f2p
     x2 = x * x
     return ch - x2 * core, sh - 2 * x * core - x2 * core_p
+
+
+# ---------------------------------------------------------------------------------------
+# scalar helpers for the one-off crossover computations (plain Python: importing
+# scipy.optimize would cost more than these few hundred evaluations)
+
+
+def bisect_scalar(func, lo: float, hi: float, *, xtol: float = 1e-15, max_iter: int = 200) -> float:
+    """Root of a continuous scalar function with a sign change on [lo, hi] (bisection)."""
+    f_lo = func(lo)
+    if f_lo == 0:
+        return lo
+    if f_lo * func(hi) > 0:
+        raise ConvergenceError(f"no sign change on [{lo}, {hi}]")
+    for _ in range(max_iter):
+        mid = 0.5 * (lo + hi)
+        f_mid = func(mid)
+        if f_mid == 0 or hi - lo <= xtol * max(1.0, abs(mid)):
+            return mid
+        if (f_mid > 0) == (f_lo > 0):
+            lo, f_lo = mid, f_mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def golden_minimum(func, lo: float, hi: float, *, xtol: float = 1e-10) -> tuple[float, float]:
+    """(f_min, x_min) of a unimodal scalar function on [lo, hi] (golden-section search)."""
+    ratio = (math.sqrt(5) - 1) / 2
+    c, d = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    fc, fd = func(c), func(d)
+    while hi - lo > xtol:
+        if fc < fd:
+            hi, d, fd = d, c, fc
+            c = hi - ratio * (hi - lo)
+            fc = func(c)
+        else:
+            lo, c, fc = c, d, fd
+            d = lo + ratio * (hi - lo)
+            fd = func(d)
+    x = 0.5 * (lo + hi)
+    return func(x), x
 
 
 # ---------------------------------------------------------------------------------------
@@ -415,21 +456,15 @@ def imaginary_axis_crossover(axis_func, bracket=(0.3, 3.0)) -> tuple[float, floa
     """Kirkwood crossover: (y_K, x_K) where the two imaginary roots of F merge.
 
     ``axis_func(x, y) -> (G(ix), dG/dx)`` with F = z^2 + y^2 G. Solves
-    min_x ln(y^2 G(ix)/x^2) = 0 for y (brentq, xtol 1e-14), the minimum over x by a
-    bounded scalar minimisation (xatol 1e-10; the minimum value is quadratic in the error
+    min_x ln(y^2 G(ix)/x^2) = 0 for y (bisection), the minimum over x by a
+    golden-section search (xatol 1e-10; the minimum value is quadratic in the error
     of x, so y_K is accurate to ~1e-13).
     """
 
     def min_log_ratio(y):
-        res = optimize.minimize_scalar(
-            lambda x: float(_log_ratio(axis_func, x, y)[0]),
-            bounds=(0.05, 10.0),
-            method="bounded",
-            options={"xatol": 1e-10},
-        )
-        return res.fun, res.x
+        return golden_minimum(lambda x: float(_log_ratio(axis_func, x, y)[0]), 0.05, 10.0, xtol=1e-10)
 
-    y_k = optimize.brentq(lambda y: min_log_ratio(y)[0], *bracket, xtol=1e-14, rtol=1e-14)
+    y_k = bisect_scalar(lambda y: min_log_ratio(y)[0], *bracket, xtol=1e-15)
     return float(y_k), float(min_log_ratio(y_k)[1])
 
 
@@ -493,15 +528,14 @@ def complex_branch_guess(table, y, y_cross):
 
 def _cut_coulomb_crossover() -> tuple[float, float]:
     # merging of the imaginary roots: max of x^2/cosh x, at tanh x = 2/x
-    x_k = optimize.brentq(lambda x: math.tanh(x) - 2.0 / x, 1.0, 4.0, xtol=1e-15, rtol=1e-15)
+    x_k = bisect_scalar(lambda x: math.tanh(x) - 2.0 / x, 1.0, 4.0)
     return x_k / math.sqrt(math.cosh(x_k)), x_k
 
 
 def _cut_coulomb_spinodal() -> tuple[float, float]:
     # a real root k sigma = a appears: a^2 + y^2 cos a = 0 and 2a - y^2 sin a = 0, i.e.
     # tan a = -2/a with cos a < 0 (a in (pi/2, pi))
-    a = optimize.brentq(lambda a: math.tan(a) + 2.0 / a, math.pi / 2 + 1e-9, math.pi - 1e-9,
-                        xtol=1e-15, rtol=1e-15)
+    a = bisect_scalar(lambda a: math.tan(a) + 2.0 / a, math.pi / 2 + 1e-9, math.pi - 1e-9)
     return math.sqrt(-a * a / math.cos(a)), a
 
 
