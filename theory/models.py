@@ -140,7 +140,15 @@ def _two_branch_poles(func, axis_func, y, table, y_cross, *, x_min=None, x_min_b
             value, _, scale = func(zz, y[real_branch])
             z[real_branch, col] = zz
             residual[real_branch, col] = np.abs(value) / scale
-        ok[real_branch] = True
+        # verify: the leading root must satisfy its pole equation (x2 may lie beyond x_upper)
+        ok[real_branch] = residual[real_branch, 0] <= 1e-10
+        if not np.all(ok[real_branch]):
+            warnings.warn(
+                f"imaginary-axis pole not resolved at {int(np.sum(~ok[real_branch]))} concentration(s); "
+                "flagged invalid",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
     complex_branch = inside & ~real_branch
     if np.any(complex_branch):
         yc = y[complex_branch]
@@ -319,7 +327,7 @@ def msa_model(electrolyte: Electrolyte, concentration: np.ndarray, **unknown) ->
         poles=z / sigma,
         residual=residual,
         valid=ok,
-        extra={"gamma_sigma": (poles.msa_gamma_sigma(y), "1", "MSA screening parameter Gamma sigma")},
+        extra={"gamma_sigma": poles.msa_gamma_sigma(y)},
         parameters={"sigma": sigma, "rpm_mapping": mapping},
         references=(REFERENCES["waisman"], REFERENCES["blum"]),
         invalid_label="invalid",
@@ -434,9 +442,12 @@ def dressed_ion_model(
         Short-range direct correlation rho c_short(k) of the charge channel
         (c_D = c_short - l_B/r). "msa": Waisman–Lebowitz MSA of the RPM; "cut-coulomb":
         c_short = +l_B/r inside the core (the dh-exclusion model). A callable
-        ``closure(k, concentration)`` takes complex k [1/m] of shape (n, m) and the
-        concentration [mol/m^3] of shape (n, m) and returns rho c_short(k) [1] (or a tuple
-        with its derivative d/dk [m]); the MSA poles are the starting points of Newton.
+        ``closure(k, concentration)`` takes complex k [1/m] and the concentration
+        [mol/m^3] as arrays of the same shape and returns rho c_short(k) [1] (or a tuple
+        with its derivative d/dk [m]; otherwise a central difference is used). It must be
+        analytic in k near the poles (e.g. the Fourier–Bessel transform of a short-ranged
+        c_short(r), valid at complex k). The MSA poles are the starting points of Newton;
+        points where it does not converge are flagged invalid with a ConvergenceWarning.
 
     Returns
     -------
