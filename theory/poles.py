@@ -157,21 +157,49 @@ def msa_axis_function(x, y):
 
 
 def bisect_scalar(func, lo: float, hi: float, *, xtol: float = 1e-15, max_iter: int = 200) -> float:
-    """Root of a continuous scalar function with a sign change on [lo, hi] (bisection)."""
-    f_lo = func(lo)
+    """Root of a continuous scalar function with a sign change on [lo, hi].
+
+    Illinois false position (superlinear), falling back to a bisection step whenever the
+    bracket does not shrink by half; stops when the bracket is below xtol (relative).
+    """
+    f_lo, f_hi = func(lo), func(hi)
     if f_lo == 0:
         return lo
-    if f_lo * func(hi) > 0:
+    if f_hi == 0:
+        return hi
+    if f_lo * f_hi > 0:
         raise ConvergenceError(f"no sign change on [{lo}, {hi}]")
+    side = 0
     for _ in range(max_iter):
-        mid = 0.5 * (lo + hi)
-        f_mid = func(mid)
-        if f_mid == 0 or hi - lo <= xtol * max(1.0, abs(mid)):
-            return mid
-        if (f_mid > 0) == (f_lo > 0):
-            lo, f_lo = mid, f_mid
+        width = hi - lo
+        x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        if not (lo < x < hi):
+            x = 0.5 * (lo + hi)
+        f_x = func(x)
+        if f_x == 0:
+            return x
+        if (f_x > 0) == (f_lo > 0):
+            lo, f_lo = x, f_x
+            if side == -1:
+                f_hi /= 2
+            side = -1
         else:
-            hi = mid
+            hi, f_hi = x, f_x
+            if side == 1:
+                f_lo /= 2
+            side = 1
+        if hi - lo > 0.5 * width:  # slow progress: bisect
+            mid = 0.5 * (lo + hi)
+            f_mid = func(mid)
+            if f_mid == 0:
+                return mid
+            if (f_mid > 0) == (f_lo > 0):
+                lo, f_lo = mid, f_mid
+            else:
+                hi, f_hi = mid, f_mid
+            side = 0
+        if hi - lo <= xtol * max(1.0, abs(lo)):
+            break
     return 0.5 * (lo + hi)
 
 
