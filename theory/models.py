@@ -154,7 +154,8 @@ def _two_branch_poles(func, axis_func, y, table, y_cross, *, x_min=None, x_min_b
         yc = y[complex_branch]
         guess = poles.complex_branch_guess(table, yc, y_cross)
         root, res, conv = poles.newton_complex(func, guess, yc)
-        good = conv & (root.real > 0) & (root.imag > 0)
+        # same branch as the tabulated continuation: the root stays close to its guess
+        good = conv & (root.real > 0) & (root.imag > 0) & (np.abs(root - guess) < 0.05 * np.abs(guess))
         root = np.where(good, root, np.nan)
         z[complex_branch, 0] = root
         z[complex_branch, 1] = -root.conjugate()
