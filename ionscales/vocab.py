@@ -56,6 +56,7 @@ _SCREENING = {
     "dressed_charge_ratio": ("1", "dressed-ion effective charge ratio q_eff/q"),
     "effective_permittivity": ("1", "dressed-ion effective relative permittivity"),
     "free_fraction": ("1", "fraction of free (unpaired) ions"),
+    "gamma_sigma": ("1", "MSA screening parameter Gamma times the contact diameter (not a decay length)"),
     "valid": ("1", "1 where the model is within its validity range"),
     "activity_coefficient": ("1", "mean ionic activity coefficient"),
     "ln_activity_coefficient": ("1", "natural log of the mean ionic activity coefficient"),

@@ -127,6 +127,7 @@ def register_model(
 
 def screening_models() -> dict[str, str]:
     """Registered model names with their one-line descriptions."""
+    _ensure_builtin_models()
     return {k: v.description for k, v in _MODELS.items()}
 
 
@@ -208,13 +209,13 @@ def _modes_to_dataset(electrolyte, c, model, modes: ScreeningModes, *, all_modes
     lead_wave = np.where(valid, wave[:, 0], np.nan)
     regime = np.where(
         ~valid, modes.invalid_label, np.where(np.isnan(lead_wave), "monotonic", "oscillatory")
-    ).astype(object)
+    )
     kappa_d = inverse_debye_length(electrolyte, c)
     data: dict[str, Any] = {
         "decay_length": ("concentration", lead_decay),
         "wavelength": ("concentration", lead_wave),
         "debye_length": ("concentration", debye_length(electrolyte, c)),
-        "regime": ("concentration", regime.astype(str)),
+        "regime": ("concentration", regime.astype(str, copy=False)),
         "valid": ("concentration", valid),
         "pole_residual": ("concentration", np.where(absent[:, 0], np.nan, residual[:, 0])),
         "kappa_sigma_debye": ("concentration", kappa_d * electrolyte.contact_diameter),
@@ -303,24 +304,20 @@ def screening_curves(
             x = float("nan")
         kirk.append(x)
         kirk_c.append((x / electrolyte.contact_diameter / kappa_per_c) ** 2 if np.isfinite(x) else np.nan)
-    common = set.intersection(*(set(p.data_vars) for p in parts))
-    merged = xr.concat(
-        [p[sorted(common)].drop_attrs() if hasattr(p, "drop_attrs") else p[sorted(common)] for p in parts],
-        dim="model",
-    )
-    for p, name in zip(parts, models):
-        for var in set(p.data_vars) - common:
-            if var not in merged:
-                merged[var] = xr.full_like(merged["decay_length"], np.nan).astype(p[var].dtype)
-                merged[var].attrs = dict(p[var].attrs)
-            merged[var].loc[{"model": name}] = p[var].values
-    for var in merged.variables:
-        src = next((p[var] for p in parts if var in p.variables), None)
-        if src is not None:
-            merged[var].attrs = dict(src.attrs)
+    # stack the per-model results with plain NumPy (xarray's concat/merge is slow here);
+    # a variable missing for a model is NaN ("" for text, False for flags)
+    stacked: dict[str, Any] = {}
+    for var in dict.fromkeys(v for p in parts for v in p.data_vars):
+        src = next(p[var] for p in parts if var in p.data_vars)
+        if src.dims != ("concentration",):
+            continue
+        fill = {"U": "", "O": "", "b": False}.get(src.dtype.kind, np.nan)
+        rows = [p[var].values if var in p.data_vars else np.full(c.shape, fill) for p in parts]
+        stacked[var] = (("model", "concentration"), np.stack(rows), src.attrs["units"],
+                        src.attrs["long_name"])
     out = make_dataset(
         {
-            **{k: merged[k] for k in merged.data_vars},
+            **stacked,
             "kirkwood_crossover": ("model", np.array(kirk)),
             "kirkwood_concentration": ("model", np.array(kirk_c)),
         },
