@@ -909,7 +909,7 @@ class _AggregationModel:
                                  f"(gel parameter - 1 = {flo:.3g} and {fhi:.3g} at the ends)")
         # every gel variable is positive: solve in its logarithm (uniform relative accuracy)
         root = brentq(lambda t: excess(math.exp(t)), math.log(lo), math.log(hi), xtol=1e-14,
-                      rtol=4e-16, maxiter=300)
+                      rtol=1e-15, maxiter=300)
         return float(math.exp(root))
 
     def _default_gel_variable(self):
@@ -1037,6 +1037,8 @@ class _AggregationModel:
             "gel_fraction_cation": float(1 - st["sol_cation"][0]),
             "gel_fraction_anion": float(1 - st["sol_anion"][0]),
             "max_size": max_size,
+            "cation_charge": z_c,
+            "anion_charge": z_a,
             "state": f"{comp.name} = {float(comp.values[0]):g}",
             "gel_rule": "the gel (percolating network) is immobile and not a carrier",
         }
