@@ -501,6 +501,7 @@ class _Composition:
     c_inert: np.ndarray
     site_volume: float  # NaN if unknown
     molality: np.ndarray | None = None
+    scalar: bool = False
 
     def molar(self, per_site):
         """Numbers per site -> mol/m^3 (NaN if the site volume is unknown)."""
@@ -615,7 +616,9 @@ class _AggregationModel:
         if name not in self.state_variables:
             raise ParameterError(name, f"is not a state variable of {type(self).__name__}; use one of "
                                  f"{', '.join(self.state_variables)}")
-        return self._composition_from(name, value)
+        comp = self._composition_from(name, value)
+        comp.scalar = np.ndim(value) == 0
+        return comp
 
     def _composition_from(self, name, value) -> _Composition:
         nu_c, nu_a = self.stoichiometry
@@ -740,6 +743,7 @@ class _AggregationModel:
             p_cation, p_anion (and p_cation_solvent, p_solvent), free fractions, gel
             fractions, sol probabilities, ion-pair fraction, average sizes,
             ``cluster_concentration`` [mol/m^3] over (state, n_cation, n_anion[, n_solvent])
+            (a scalar state gives no state dimension)
             (sol only, (0, 0) = 0), the charge distribution of the sol clusters, total
             concentrations; attrs converged/iterations/residual (the worst mass-action or
             bond-balance residual of the returned states).
@@ -752,8 +756,9 @@ class _AggregationModel:
             if t.ndim > 1 or (t.ndim == 1 and t.size not in (1, comp.values.size)):
                 raise ParameterError("temperature", "must be a scalar or match the state array", temperature)
         st = self._state(comp, temperature=temperature, max_size=max_size)
-        return self._dataset(comp, st, temperature=temperature, max_size=max_size,
-                             resolve_solvent=resolve_solvent)
+        ds = self._dataset(comp, st, temperature=temperature, max_size=max_size,
+                           resolve_solvent=resolve_solvent)
+        return ds.isel({comp.name: 0}) if comp.scalar else ds
 
     def _dataset(self, comp, st, *, temperature, max_size, resolve_solvent) -> xr.Dataset:
         dim = comp.name
@@ -894,7 +899,7 @@ class _AggregationModel:
                 return float(st["gel_parameter"][0] - 1)
 
             if bracket is None:
-                bracket = (1e-12, 1e12) if variable == "association" else (1.0, 1e4)
+                bracket = (1e-12, 1e12) if variable == "association" else (self.temperature / 3, 3 * self.temperature)
             lo, hi = bracket
         lo, hi = float(lo), float(hi)
         if not (0 < lo < hi) or not math.isfinite(hi):
@@ -916,16 +921,19 @@ class _AggregationModel:
         return self.default_state
 
     def _default_bracket(self, variable):
+        nu_c, nu_a = self.stoichiometry
+        xi_salt = nu_c * self.xi_cation + nu_a * self.xi_anion
+        s_max = self._max_salt_per_site() * (1 - 1e-9)
         if variable == "molality":
-            return (1e-9, self._max_molality())
+            mw = self._molar_mass_solvent()
+            return (1e-9, float(s_max / (mw * (1 - xi_salt * s_max))))
         if variable == "concentration":
-            nu_c, nu_a = self.stoichiometry
-            return (1e-12, (1 - 1e-9) / ((nu_c * self.xi_cation + nu_a * self.xi_anion)
-                                         * avogadro * self.lattice_site_volume))
-        return (1e-12, 1.0)
+            return (1e-12, s_max / (avogadro * self.lattice_site_volume))
+        return (1e-12, min(1.0, xi_salt * s_max))
 
-    def _max_molality(self):
-        return 1e4
+    def _max_salt_per_site(self):
+        nu_c, nu_a = self.stoichiometry
+        return 1 / (nu_c * self.xi_cation + nu_a * self.xi_anion)
 
     # -- effective carriers ----------------------------------------------------------------
     def effective_carriers(self, *, concentration=None, molality=None, volume_fraction=None,
@@ -1280,19 +1288,14 @@ class SolvatedAggregation(_AggregationModel):
         except ParameterError:
             return "volume_fraction"
 
-    def _max_molality(self):
-        # the sticky model needs psi+ <= psi- + phi0; stop just short of that (or of phi0 = 0)
-        mw = self._molar_mass_solvent()
+    def _max_salt_per_site(self):
+        # the sticky model needs psi+ <= psi- + phi0, i.e. excess s <= 1 - xi_salt s
         nu_c, nu_a = self.stoichiometry
         xi_salt = nu_c * self.xi_cation + nu_a * self.xi_anion
         excess = nu_c * self.f_cation - nu_a * self.f_anion
         if self.sticky and excess > 0:
-            # salt per site s with excess s = 1 - xi_salt s  ->  s* = 1/(excess + xi_salt)
-            s_star = 1 / (excess + xi_salt)
-        else:
-            s_star = 1 / xi_salt
-        s_star *= 1 - 1e-9
-        return float(s_star / (mw * (1 - xi_salt * s_star)))
+            return 1 / (excess + xi_salt)
+        return 1 / xi_salt
 
     def _probabilities(self, comp, association):
         psi_c = self.f_cation * comp.c_cation
