@@ -411,6 +411,10 @@ def cluster_distribution(cation_concentration, anion_concentration, p_cation, p_
             + free_c[None] * lq_c + free_a[None] * lq_a)
     out = np.exp(expo)
     out[:, 0, :] = 0.0
+    unbonded = (pc <= 0) | (pa <= 0)
+    if np.any(unbonded):  # no bonds: exactly the free ions
+        out[unbonded, :, :] = 0.0
+        out[unbonded, 1, 0] = np.broadcast_to(cc, pc.shape)[unbonded]
     if max_anion >= 1:
         out[:, 0, 1] = ca * (1 - pa) ** f_anion
     return out
