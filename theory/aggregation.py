@@ -403,13 +403,15 @@ def cluster_distribution(cation_concentration, anion_concentration, p_cation, p_
     lp_a = np.log(np.maximum(pa, tiny))[:, None, None]
     lq_c = np.log(np.maximum(1 - pc, tiny))[:, None, None]
     lq_a = np.log(np.maximum(1 - pa, tiny))[:, None, None]
-    free_c = np.maximum(f_cation * l - l - m + 1, 0.0)
-    free_a = np.maximum(f_anion * m - m - l + 1, 0.0)
+    # ln c_lm = ln W_lm + l X + m Y + Z (valid for l >= 1; row l = 0 is set below)
     with np.errstate(divide="ignore"):
         lead = np.log(f_cation * cc)[:, None, None]
-    expo = (log_weight[None] + lead + np.maximum(l - 1, 0.0)[None] * lp_a + m[None] * lp_c
-            + free_c[None] * lq_c + free_a[None] * lq_a)
-    out = np.exp(expo)
+    x_coef = lp_a + (f_cation - 1) * lq_c - lq_a
+    y_coef = lp_c - lq_c + (f_anion - 1) * lq_a
+    z_coef = lead - lp_a + lq_c + lq_a
+    out = l[None] * x_coef + (z_coef + m[None] * y_coef)
+    out += log_weight[None]
+    np.exp(out, out=out)
     out[:, 0, :] = 0.0
     unbonded = (pc <= 0) | (pa <= 0)
     if np.any(unbonded):  # no bonds: exactly the free ions
@@ -777,8 +779,10 @@ class _AggregationModel:
         m_idx = np.arange(max_size + 1)
         charge = (l_idx[:, None] * z_c + m_idx[None, :] * z_a).astype(int)
         q_values = np.arange(charge.min(), charge.max() + 1)
-        onehot = (charge.reshape(-1)[:, None] == q_values[None, :]).astype(float)
-        charge_dist = clusters.reshape(len(comp.values), -1) @ onehot
+        n_states = len(comp.values)
+        index = (np.arange(n_states)[:, None] * q_values.size + (charge.reshape(-1) - q_values[0])[None, :])
+        charge_dist = np.bincount(index.ravel(), weights=clusters.reshape(n_states, -1).ravel(),
+                                  minlength=n_states * q_values.size).reshape(n_states, q_values.size)
         cc_total = molar(comp.c_cation) if has_molar else comp.c_cation
         ca_total = molar(comp.c_anion) if has_molar else comp.c_anion
         with np.errstate(invalid="ignore", divide="ignore"):
