@@ -394,3 +394,26 @@ def test_bad_states():
     with pytest.raises(ParameterError):
         sol_fractions  # noqa: B018 (kernel exists)
         Aggregation(3, 3, 1.0).gel_point("pressure")
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.2, float("nan")])
+def test_kernels_reject_bad_probabilities(p):
+    with pytest.raises(ParameterError):
+        cluster_distribution(1.0, 1.0, p, 0.2, f_cation=3, f_anion=3, max_cation=5)
+    with pytest.raises(ParameterError):
+        sol_fractions(0.2, p, f_cation=3, f_anion=3)
+    with pytest.raises(ParameterError):
+        weight_average_size(1.0, 1.0, p, 0.2, f_cation=3, f_anion=3)
+    with pytest.raises(ParameterError):
+        cluster_distribution(-1.0, 1.0, 0.2, 0.2, f_cation=3, f_anion=3, max_cation=5)
+
+
+def test_temperature_dependent_solve():
+    model = Aggregation(3, 3, 1.0, association_enthalpy=-10e3, temperature=300.0)
+    ds = model.solve(volume_fraction=1.0, temperature=[280.0, 300.0, 330.0])
+    assert ds.p_cation.dims == ("temperature",) and float(ds.volume_fraction[0]) == 1.0
+    lam = ds.association.values
+    np.testing.assert_allclose(lam, np.exp(10e3 / 8.314462618 * (1 / np.array([280, 300, 330]) - 1 / 300)),
+                               rtol=1e-9)
+    assert float(ds.p_cation[1]) == pytest.approx(0.45142, abs=1e-5)  # reference table at lambda = 1
+    assert np.all(np.diff(ds.p_cation.values) < 0)  # exothermic association weakens on heating

@@ -41,8 +41,7 @@ M. McEldrew, Z.A.H. Goodwin, S. Bi, A.A. Kornyshev, M.Z. Bazant, J. Electrochem.
 M. McEldrew, Z.A.H. Goodwin, N. Molinari, B. Kozinsky, A.A. Kornyshev, M.Z. Bazant,
 J. Phys. Chem. B 125, 13752 (2021), doi:10.1021/acs.jpcb.1c05546.
 P.J. Flory, J. Am. Chem. Soc. 63, 3083 (1941), doi:10.1021/ja01856a061.
-W.H. Stockmayer, J. Chem. Phys. 11, 45 (1943), doi:10.1063/1.1723803; 12, 125 (1944),
-doi:10.1063/1.1723922.
+W.H. Stockmayer, J. Chem. Phys. 11, 45 (1943); J. Chem. Phys. 12, 125 (1944).
 """
 
 from __future__ import annotations
@@ -89,7 +88,7 @@ REFERENCES = (
     "M. McEldrew, Z.A.H. Goodwin, S. Bi, A.A. Kornyshev, M.Z. Bazant, J. Electrochem. Soc. 168, "
     "050514 (2021), doi:10.1149/1945-7111/abf975",
     "P.J. Flory, J. Am. Chem. Soc. 63, 3083 (1941), doi:10.1021/ja01856a061",
-    "W.H. Stockmayer, J. Chem. Phys. 11, 45 (1943), doi:10.1063/1.1723803",
+    "W.H. Stockmayer, J. Chem. Phys. 11, 45 (1943); 12, 125 (1944)",
 )
 SIIL_REFERENCE = (
     "M. McEldrew, Z.A.H. Goodwin, N. Molinari, B. Kozinsky, A.A. Kornyshev, M.Z. Bazant, "
@@ -302,7 +301,8 @@ def sticky_probabilities(psi_cation, psi_anion, phi_solvent, *, association_rati
 
 def gel_parameter(p_cation, p_anion, *, f_cation: int, f_anion: int):
     """Branching parameter (f+ - 1)(f- - 1) p+ p- [1]; the gel forms where it exceeds 1."""
-    return (f_cation - 1) * (f_anion - 1) * np.asarray(p_cation) * np.asarray(p_anion)
+    p_c, p_a = _probabilities_in("p_cation", p_cation), _probabilities_in("p_anion", p_anion)
+    return (f_cation - 1) * (f_anion - 1) * p_c * p_a
 
 
 def sol_fractions(p_cation, p_anion, *, f_cation: int, f_anion: int, tol: float = 1e-14,
@@ -330,7 +330,7 @@ def sol_fractions(p_cation, p_anion, *, f_cation: int, f_anion: int, tol: float 
     smaller root (Q+ < 1 only past the gel point) is found by Newton's method from Q+ = 0,
     which converges monotonically. p+^sol = p+ Q-^(f- - 1)/Q+, p-^sol = p- Q+^(f+ - 1)/Q-.
     """
-    pc, pa = np.broadcast_arrays(np.asarray(p_cation, float), np.asarray(p_anion, float))
+    pc, pa = np.broadcast_arrays(_probabilities_in("p_cation", p_cation), _probabilities_in("p_anion", p_anion))
     gel = gel_parameter(pc, pa, f_cation=f_cation, f_anion=f_anion) > 1
     qc = np.ones_like(pc)
     qa = np.ones_like(pa)
@@ -392,8 +392,10 @@ def cluster_distribution(cation_concentration, anion_concentration, p_cation, p_
     max_anion = max_cation if max_anion is None else max_anion
     cc = np.atleast_1d(np.asarray(cation_concentration, float))
     ca = np.atleast_1d(np.asarray(anion_concentration, float))
-    pc = np.atleast_1d(np.asarray(p_cation, float))
-    pa = np.atleast_1d(np.asarray(p_anion, float))
+    pc = np.atleast_1d(_probabilities_in("p_cation", p_cation))
+    pa = np.atleast_1d(_probabilities_in("p_anion", p_anion))
+    if np.any(cc < 0) or np.any(ca < 0) or not (np.all(np.isfinite(cc)) and np.all(np.isfinite(ca))):
+        raise ParameterError("cation_concentration", "concentrations must be finite and >= 0")
     l = np.arange(max_cation + 1, dtype=float)[:, None]
     m = np.arange(max_anion + 1, dtype=float)[None, :]
     if log_weight is None:
@@ -430,8 +432,8 @@ def weight_average_size(cation_concentration, anion_concentration, p_cation, p_a
     u+ = [1 + (f- - 1) p-]/D, u- = [1 + (f+ - 1) p+]/D, D = 1 - (f+ - 1)(f- - 1) p+ p-.
     Diverges at the gel point; infinite beyond (use the sol p's for the sol).
     """
-    cc, ca, pc, pa = (np.asarray(v, float) for v in (cation_concentration, anion_concentration,
-                                                      p_cation, p_anion))
+    cc, ca = np.asarray(cation_concentration, float), np.asarray(anion_concentration, float)
+    pc, pa = _probabilities_in("p_cation", p_cation), _probabilities_in("p_anion", p_anion)
     d = 1 - (f_cation - 1) * (f_anion - 1) * pc * pa
     with np.errstate(divide="ignore", invalid="ignore"):
         uc = (1 + (f_anion - 1) * pa) / d
@@ -465,6 +467,14 @@ def _positive_scalar(name, value, unit):
     if not math.isfinite(value) or value <= 0:
         raise ParameterError(name, f"must be finite and > 0 [{unit}]", value)
     return float(value)
+
+
+def _probabilities_in(name, value):
+    """Float array of probabilities; ParameterError outside [0, 1] or non-finite."""
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)) or np.any((arr < 0) | (arr > 1)):
+        raise ParameterError(name, "association probabilities must lie in [0, 1]", value)
+    return arr
 
 
 def _functionality(name, value):
@@ -508,6 +518,8 @@ class _Composition:
     site_volume: float  # NaN if unknown
     molality: np.ndarray | None = None
     scalar: bool = False
+    swept_from: str = ""
+    swept_value: float = float("nan")
 
     def molar(self, per_site):
         """Numbers per site -> mol/m^3 (NaN if the site volume is unknown)."""
@@ -759,7 +771,10 @@ class _AggregationModel:
                                  volume_fraction=volume_fraction, salt_fraction=salt_fraction)
         if temperature is not None:
             t = as_float_array("temperature", temperature)
-            if t.ndim > 1 or (t.ndim == 1 and t.size not in (1, comp.values.size)):
+            if t.ndim == 1 and comp.scalar:
+                # one composition at several temperatures: the result runs over temperature
+                comp = _sweep_temperature(comp, t)
+            elif t.ndim > 1 or (t.ndim == 1 and t.size not in (1, comp.values.size)):
                 raise ParameterError("temperature", "must be a scalar or match the state array", temperature)
         st = self._state(comp, temperature=temperature, max_size=max_size)
         ds = self._dataset(comp, st, temperature=temperature, max_size=max_size,
@@ -836,8 +851,10 @@ class _AggregationModel:
             data["concentration"] = (dim, molar(comp.c_cation) / nu_c)
         if dim != "molality" and comp.molality is not None:
             data["molality"] = (dim, comp.molality)
-        if temperature is not None:
+        if temperature is not None and dim != "temperature":
             data["temperature"] = (dim, np.broadcast_to(np.asarray(temperature, float), comp.values.shape))
+        if dim == "temperature":
+            data[comp.swept_from] = (dim, np.full(comp.values.shape, comp.swept_value))
         attrs = solver_attrs(converged=True, iterations=int(st.get("iterations", 1)),
                              residual=float(st["residual"]), max_size=max_size)
         attrs["f_cation"] = self.f_cation
@@ -1136,6 +1153,19 @@ class _AggregationModel:
         entry.update(overrides)
         entry.setdefault("electrolyte", presets.get(name))
         return model_cls(**entry)
+
+
+def _sweep_temperature(comp: _Composition, temperature: np.ndarray) -> _Composition:
+    """The single state point of ``comp`` repeated over a temperature array."""
+    n = temperature.size
+
+    def rep(a):
+        return None if a is None else np.repeat(np.atleast_1d(a), n)
+
+    return _Composition("temperature", temperature, rep(comp.phi_cation), rep(comp.phi_anion),
+                        rep(comp.phi_solvent), rep(comp.phi_inert), rep(comp.c_cation), rep(comp.c_anion),
+                        rep(comp.c_inert), comp.site_volume, rep(comp.molality), False, comp.name,
+                        float(comp.values[0]))
 
 
 def _molality_from_phi(phi_0, salt, model):
