@@ -35,6 +35,7 @@ from ionscales.validation import check_choice, check_integer
 __all__ = ["cluster_counts", "fit_aggregation", "poisson_deviance_residuals"]
 
 _FITTABLE = ("association", "solvent_association")
+_PROBABILITY_NAMES = ("p_cation", "p_anion", "p_cation_solvent", "p_solvent")
 
 
 # ---------------------------------------------------------------------------------------
@@ -266,7 +267,11 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
     counts : xarray.DataArray or Dataset
         Counts of sol clusters over (n_cation, n_anion[, n_solvent]) (n_solvent is summed),
         optionally over one condition dimension; or the Dataset of :func:`cluster_counts`.
-        Entries finite, whole and >= 0.
+        Entries finite, whole and >= 0. Alternatively a Dataset of measured association
+        probabilities (any of p_cation, p_anion, p_cation_solvent, p_solvent, in [0, 1],
+        over a condition dimension, with optional standard errors ``<name>_stderr``):
+        then a weighted least-squares fit of the probabilities (chi-square with the given
+        standard errors; without them the covariance is scaled by the reduced chi-square).
     model : Aggregation, SolvatedAggregation or SaltInIonicLiquid
         Starting point; its fixed parameters (sizes, functionalities) are kept.
     vary : sequence of str
@@ -312,6 +317,9 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
     if "solvent_association" in vary and not (hasattr(model, "sticky") and not model.sticky):
         raise ParameterError("vary", "solvent_association can be fitted only for a general "
                              "SolvatedAggregation (finite solvent_association)")
+    if isinstance(counts, xr.Dataset) and "cluster_count" not in counts and any(
+            k in counts for k in _PROBABILITY_NAMES):
+        return _fit_probabilities(counts, model, vary, state, per_condition)
     if cation_total is None and isinstance(counts, xr.Dataset) and "n_frames" in counts.attrs:
         cation_total = float(counts.attrs["n_frames"]) * float(counts.attrs["n_cations"])
     y, mask, l_idx, m_idx, name, state_values, cond_dim = _prepare_counts(counts, model, state)
@@ -400,4 +408,81 @@ def _fit_one(y, mask, l_idx, m_idx, name, state_values, model, vary, per_conditi
     result.units["f_cation"] = "1"
     result.units["f_anion"] = "1"
     result.extra["model"] = model
+    return result
+
+
+def _fit_probabilities(data: xr.Dataset, model, vary, state, per_condition) -> FitResult:
+    """Least-squares fit of measured association probabilities (see fit_aggregation)."""
+    names = [k for k in _PROBABILITY_NAMES if k in data]
+    dims = {d for k in names for d in data[k].dims}
+    if len(dims) > 1:
+        raise ParameterError("counts", f"probabilities must share one condition dimension; got {sorted(dims)}")
+    observed, sigmas = [], []
+    for k in names:
+        vals = np.atleast_1d(np.asarray(data[k].values, float))
+        if not np.all(np.isfinite(vals)) or np.any((vals < 0) | (vals > 1)):
+            raise ParameterError(k, "measured probabilities must lie in [0, 1] (finite)", vals)
+        observed.append(vals)
+        err_name = f"{k}_stderr"
+        if err_name in data:
+            err = np.atleast_1d(np.asarray(data[err_name].values, float))
+            if not np.all(np.isfinite(err)) or np.any(err <= 0):
+                raise ParameterError(err_name, "standard errors must be finite and > 0", err)
+            sigmas.append(np.broadcast_to(err, vals.shape))
+        else:
+            sigmas.append(None)
+    n_cond = observed[0].size
+    if "p_cation_solvent" in names or "p_solvent" in names:
+        if not hasattr(model, "sticky"):
+            raise ParameterError("counts", "solvent probabilities need a SolvatedAggregation model")
+    if state is None:
+        found = [n for n in model.state_variables if n in data.coords or n in data]
+        if not found:
+            raise ParameterError("state", f"give state={{name: values}} or a coordinate named one of "
+                                 f"{', '.join(model.state_variables)}")
+        name = found[0]
+        state_values = np.atleast_1d(np.asarray(data[name].values, float))
+    else:
+        (name, vals), = dict(state).items()
+        check_choice("state", name, model.state_variables)
+        state_values = np.atleast_1d(np.asarray(vals, float))
+    if state_values.size != n_cond:
+        raise ParameterError("state", f"needs one value per condition ({n_cond})", state_values)
+    weighted = all(s is not None for s in sigmas)
+    y = np.concatenate(observed)
+    sig = np.concatenate([s if s is not None else np.ones(n_cond) for s in sigmas])
+    params = lmfit.Parameters()
+    scales: dict[str, float] = {}
+    labels: dict[str, list[str]] = {}
+    for v in vary:
+        start = float(getattr(model, v)) or 1.0
+        labels[v] = [f"{v}_{k}" for k in range(n_cond)] if per_condition else [v]
+        for lab in labels[v]:
+            scales[lab] = start
+            params.add(lab, value=1.0, min=1e-8, max=1e8)
+
+    def predicted(p):
+        out = np.zeros((len(names), n_cond))
+        for k in range(n_cond):
+            over = {v: float(p[labels[v][k if per_condition else 0]].value) * scales[labels[v][k if per_condition else 0]]
+                    for v in vary}
+            mdl = dataclasses.replace(model, **over)
+            comp = mdl._composition_from(name, np.array([state_values[k]]))
+            st = mdl._state(comp, max_size=None)
+            for j, key in enumerate(names):
+                out[j, k] = st[key][0]
+        return out.ravel()
+
+    result = run_fit(
+        lambda p: (y - predicted(p)) / sig, params, scales=scales, units={k: "1" for k in scales},
+        x=np.tile(state_values, len(names)), data=y, model_values=predicted, x_name=name, x_units="1",
+        data_name="association probability", data_units="1",
+        method="least squares on association probabilities" + (" (weighted)" if weighted else ""),
+        scale_covar=not weighted,
+    )
+    result.extra["probabilities"] = names
+    result.best_values["f_cation"] = float(model.f_cation)
+    result.best_values["f_anion"] = float(model.f_anion)
+    result.stderr["f_cation"] = result.stderr["f_anion"] = 0.0
+    result.units["f_cation"] = result.units["f_anion"] = "1"
     return result

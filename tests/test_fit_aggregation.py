@@ -115,3 +115,26 @@ def test_cluster_counts_separates_percolating_cluster():
         cluster_counts([np.array([[-1, 0]])], 12, 12)
     with pytest.raises(ParameterError):
         cluster_counts([np.array([0, 1, 2])], 12, 12)
+
+
+def test_fit_measured_probabilities(rng):
+    """A general solvated model: recover both constants from noisy p_{+-} and p_{+0}."""
+    true = SolvatedAggregation(5, 3, 40.0, solvent_association=25.0, xi_cation=0.4, xi_anion=10.8,
+                               solvent_molar_mass=18.02e-3)
+    mol = np.array([2.0, 5.0, 10.0, 15.0, 20.0])
+    ds = true.solve(molality=mol, max_size=2)
+    err = 0.002
+    data = xr.Dataset(
+        {"p_cation": ("run", ds.p_cation.values + rng.normal(0, err, 5)),
+         "p_cation_solvent": ("run", ds.p_cation_solvent.values + rng.normal(0, err, 5)),
+         "p_cation_stderr": ("run", np.full(5, err)), "p_cation_solvent_stderr": ("run", np.full(5, err))},
+        coords={"molality": ("run", mol)})
+    start = SolvatedAggregation(5, 3, 20.0, solvent_association=10.0, xi_cation=0.4, xi_anion=10.8,
+                                solvent_molar_mass=18.02e-3)
+    fit = fit_aggregation(data, start, vary=["association", "solvent_association"])
+    for name, value in [("association", 40.0), ("solvent_association", 25.0)]:
+        assert abs(fit.best_values[name] - value) < 3 * fit.stderr[name]
+    bad = data.copy()
+    bad["p_cation"] = bad["p_cation"] + 2
+    with pytest.raises(ParameterError):
+        fit_aggregation(bad, start)
