@@ -114,3 +114,17 @@ def test_stokes_einstein_value():
     d = 1e-9
     assert stokes_einstein(d, temperature=300, viscosity=1e-3) == pytest.approx(
         boltzmann * 300 / (3 * math.pi * 1e-3 * d))
+
+
+def test_salt_in_ionic_liquid_carriers_negative_li_transference():
+    from ionscales.theory.aggregation import SaltInIonicLiquid
+
+    model = SaltInIonicLiquid(4, 3, 10.0, xi_cation=0.5, site_volume=4e-29, viscosity=0.05)
+    car = model.effective_carriers(salt_fraction=0.1, max_size=15)
+    assert car.carrier.values[-1] == "inert+"
+    assert float(car.carrier_charge[-1]) == 1.0
+    # IL cations: (1 - x)/x times the Li (all free)
+    assert float(car.carrier_concentration[-1]) == pytest.approx(
+        9 * car.attrs["cation_concentration_total"], rel=1e-12)
+    assert effective_cation_charge(car) < 0
+    assert transference_number(car) < 0  # Li drifts with the anionic clusters

@@ -171,7 +171,7 @@ def stockmayer_log_weight(n_cation, n_anion, *, f_cation: int, f_anion: int):
     return np.where(ok, lnw, -np.inf)
 
 
-def binary_probabilities(psi_cation, psi_anion, *, association):
+def binary_probabilities(psi_cation, psi_anion, *, association, complements: bool = False):
     """Association probabilities of a two-species (cation + anion) system.
 
     Solves Lambda zeta = p+ p- / [(1 - p+)(1 - p-)], zeta = psi+ p+ = psi- p- in closed
@@ -184,10 +184,16 @@ def binary_probabilities(psi_cation, psi_anion, *, association):
     association : float or array_like
         Lambda [1], >= 0.
 
+    complements : bool
+        Also return 1 - p+ and 1 - p-, computed without cancellation (accurate free
+        fractions when the association is very strong).
+
     Returns
     -------
     p_cation, p_anion : ndarray
         Probability that a cation (anion) site is bonded to an anion (cation) [1].
+    q_cation, q_anion : ndarray
+        1 - p_cation, 1 - p_anion (only with ``complements=True``).
     """
     psi_c = np.asarray(psi_cation, dtype=float)
     psi_a = np.asarray(psi_anion, dtype=float)
@@ -195,7 +201,17 @@ def binary_probabilities(psi_cation, psi_anion, *, association):
     b = 1 + lam * (psi_c + psi_a)
     root = np.sqrt(1 + 2 * lam * (psi_c + psi_a) + lam**2 * (psi_c - psi_a) ** 2)
     denom = b + root
-    return 2 * lam * psi_a / denom, 2 * lam * psi_c / denom
+    p_c, p_a = 2 * lam * psi_a / denom, 2 * lam * psi_c / denom
+    if not complements:
+        return p_c, p_a
+    # 1 - p+ = (1 + lam d + root)/denom, d = psi+ - psi-; if 1 + lam d < 0 use
+    # root + (1 + lam d) = 4 lam psi- / (root - 1 - lam d)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t_c = 1 + lam * (psi_c - psi_a)
+        t_a = 1 + lam * (psi_a - psi_c)
+        n_c = np.where(t_c >= 0, t_c + root, 4 * lam * psi_a / (root - t_c))
+        n_a = np.where(t_a >= 0, t_a + root, 4 * lam * psi_c / (root - t_a))
+    return p_c, p_a, n_c / denom, n_a / denom
 
 
 def solvated_probabilities(psi_cation, psi_anion, psi_solvent, *, association, solvent_association,
@@ -361,7 +377,7 @@ def sol_fractions(p_cation, p_anion, *, f_cation: int, f_anion: int, tol: float 
 
 def cluster_distribution(cation_concentration, anion_concentration, p_cation, p_anion, *,
                          f_cation: int, f_anion: int, max_cation: int, max_anion: int | None = None,
-                         log_weight: np.ndarray | None = None):
+                         log_weight: np.ndarray | None = None, q_cation=None, q_anion=None):
     """Concentrations of (l, m) clusters (Flory–Stockmayer distribution).
 
     Parameters
@@ -376,6 +392,8 @@ def cluster_distribution(cation_concentration, anion_concentration, p_cation, p_
         Largest l and m on the grid.
     log_weight : ndarray, optional
         Precomputed :func:`stockmayer_log_weight` over the grid (speed).
+    q_cation, q_anion : array_like, optional
+        1 - p_cation and 1 - p_anion when known more accurately than by subtraction.
 
     Returns
     -------
@@ -403,8 +421,10 @@ def cluster_distribution(cation_concentration, anion_concentration, p_cation, p_
     tiny = 1e-300
     lp_c = np.log(np.maximum(pc, tiny))[:, None, None]
     lp_a = np.log(np.maximum(pa, tiny))[:, None, None]
-    lq_c = np.log(np.maximum(1 - pc, tiny))[:, None, None]
-    lq_a = np.log(np.maximum(1 - pa, tiny))[:, None, None]
+    qc = 1 - pc if q_cation is None else np.atleast_1d(np.asarray(q_cation, float))
+    qa = 1 - pa if q_anion is None else np.atleast_1d(np.asarray(q_anion, float))
+    lq_c = np.log(np.maximum(qc, tiny))[:, None, None]
+    lq_a = np.log(np.maximum(qa, tiny))[:, None, None]
     # ln c_lm = ln W_lm + l X + m Y + Z (valid for l >= 1; row l = 0 is set below)
     with np.errstate(divide="ignore"):
         lead = np.log(f_cation * cc)[:, None, None]
@@ -420,7 +440,7 @@ def cluster_distribution(cation_concentration, anion_concentration, p_cation, p_
         out[unbonded, :, :] = 0.0
         out[unbonded, 1, 0] = np.broadcast_to(cc, pc.shape)[unbonded]
     if max_anion >= 1:
-        out[:, 0, 1] = ca * (1 - pa) ** f_anion
+        out[:, 0, 1] = ca * qa**f_anion
     return out
 
 
@@ -694,9 +714,13 @@ class _AggregationModel:
         scale = np.maximum(np.maximum(psi_c * pc, psi_a * pa), 1e-300)
         bond = np.abs(psi_c * pc - psi_a * pa) / np.where(scale > 1e-300, scale, 1.0)
         bond = np.where(scale > 1e-300, bond, 0.0)
-        u = 1 - pc - probs.get("p_cation_solvent", 0.0)
-        mass = np.abs(lam * psi_c * u * (1 - pa) - pa)
-        return np.maximum(bond, mass)
+        u = probs.get("q_cation", 1 - pc)
+        qa = probs.get("q_anion", 1 - pa)
+        # Lambda psi+ (1 - p+)(1 - p-) = p-, relative to the larger side
+        lhs = lam * psi_c * u * qa
+        mass = np.abs(lhs - pa) / np.maximum(np.maximum(lhs, pa), 1.0)
+        comp_err = np.maximum(np.abs(u + pc - 1), np.abs(qa + pa - 1))
+        return np.maximum.reduce([bond, mass, comp_err])
 
     # -- the full state -------------------------------------------------------------------
     def _state(self, comp, *, temperature=None, max_size=50, association=None):
@@ -716,9 +740,10 @@ class _AggregationModel:
             gel_parameter=gel_parameter(pc, pa, f_cation=f_c, f_anion=f_a),
         )
         cc, ca = comp.c_cation, comp.c_anion
-        out["free_cation_fraction"] = (1 - pc) ** f_c
-        out["free_anion_fraction"] = (1 - pa) ** f_a
-        out["ion_pair_fraction"] = f_c * pc * (1 - pc) ** (f_c - 1) * (1 - pa) ** (f_a - 1)
+        qc, qa = probs.get("q_cation", 1 - pc), probs.get("q_anion", 1 - pa)
+        out["free_cation_fraction"] = qc**f_c
+        out["free_anion_fraction"] = qa**f_a
+        out["ion_pair_fraction"] = f_c * pc * qc ** (f_c - 1) * qa ** (f_a - 1)
         sol_ions = cc * sol_c + ca * sol_a
         sol_bonds = f_c * cc * sol_c * pc_sol
         n_clusters = sol_ions - sol_bonds
@@ -729,7 +754,8 @@ class _AggregationModel:
         out["cluster_number"] = n_clusters
         if max_size is not None:
             out["clusters"] = cluster_distribution(cc, ca, pc, pa, f_cation=f_c, f_anion=f_a,
-                                                   max_cation=max_size, max_anion=max_size)
+                                                   max_cation=max_size, max_anion=max_size,
+                                                   q_cation=qc, q_anion=qa)
         return out
 
     def solve(self, *, concentration=None, molality=None, volume_fraction=None, salt_fraction=None,
@@ -1044,7 +1070,7 @@ class _AggregationModel:
             if diffusivity != "stokes-einstein":
                 raise ParameterError("diffusivity", "must be 'stokes-einstein', a number [m^2/s] or a callable",
                                      diffusivity)
-            eta = viscosity
+            eta = viscosity if viscosity is not None else getattr(self, "viscosity", None)
             if eta is None and self.electrolyte is not None:
                 eta = self.electrolyte.solvent.viscosity
             if eta is None:
@@ -1254,8 +1280,8 @@ class Aggregation(_AggregationModel):
     def _probabilities(self, comp, association):
         psi_c = self.f_cation * comp.c_cation
         psi_a = self.f_anion * comp.c_anion
-        pc, pa = binary_probabilities(psi_c, psi_a, association=association)
-        return {"p_cation": pc, "p_anion": pa}
+        pc, pa, qc, qa = binary_probabilities(psi_c, psi_a, association=association, complements=True)
+        return {"p_cation": pc, "p_anion": pa, "q_cation": qc, "q_anion": qa}
 
 
 @dataclass(frozen=True)
@@ -1405,6 +1431,8 @@ class SaltInIonicLiquid(_AggregationModel):
         Used for the alkali cation and anion charges.
     inert_charge : float
         Valence of the IL cation (default +1).
+    viscosity : float, optional
+        Viscosity of the ionic liquid [Pa s] for Stokes–Einstein carrier diffusivities.
 
     Notes
     -----
@@ -1465,8 +1493,8 @@ class SaltInIonicLiquid(_AggregationModel):
     def _probabilities(self, comp, association):
         psi_c = self.f_cation * comp.c_cation
         psi_a = self.f_anion * comp.c_anion
-        pc, pa = binary_probabilities(psi_c, psi_a, association=association)
-        return {"p_cation": pc, "p_anion": pa}
+        pc, pa, qc, qa = binary_probabilities(psi_c, psi_a, association=association, complements=True)
+        return {"p_cation": pc, "p_anion": pa, "q_cation": qc, "q_anion": qa}
 
     def _default_bracket(self, variable):
         return (1e-12, 1.0)
