@@ -185,9 +185,13 @@ def _prepare_counts(counts, model, state):
     for d in ("n_cation", "n_anion"):
         if d not in counts.dims:
             raise ParameterError("counts", f"needs dimension {d!r}; got {counts.dims}")
-    if "n_solvent" in counts.dims:
-        counts = counts.sum("n_solvent")  # the solvent index is marginalised
-    other = [d for d in counts.dims if d not in ("n_cation", "n_anion")]
+    # the solvent index carries information only in the general solvated model (in the sticky
+    # model s is fixed by (l, m)); otherwise it is marginalised
+    resolve = "n_solvent" in counts.dims and getattr(model, "sticky", True) is False
+    if "n_solvent" in counts.dims and not resolve:
+        counts = counts.sum("n_solvent")
+    inner = ("n_cation", "n_anion", "n_solvent") if resolve else ("n_cation", "n_anion")
+    other = [d for d in counts.dims if d not in inner]
     if len(other) > 1:
         raise ParameterError("counts", f"at most one condition dimension besides n_cation, n_anion; got {other}")
     values = np.asarray(counts.values, dtype=float)
@@ -196,16 +200,23 @@ def _prepare_counts(counts, model, state):
     if np.any(values != np.round(values)):
         raise ParameterError("counts", "must be whole numbers (cluster counts)")
     if other:
-        counts = counts.transpose(other[0], "n_cation", "n_anion")
+        counts = counts.transpose(other[0], *inner)
         cond_dim = other[0]
     else:
-        counts = counts.expand_dims("condition").transpose("condition", "n_cation", "n_anion")
+        counts = counts.expand_dims("condition").transpose("condition", *inner)
         cond_dim = "condition"
     n_cond = counts.sizes[cond_dim]
     l_idx = np.asarray(counts["n_cation"].values if "n_cation" in counts.coords
                        else np.arange(counts.sizes["n_cation"]))
     m_idx = np.asarray(counts["n_anion"].values if "n_anion" in counts.coords
                        else np.arange(counts.sizes["n_anion"]))
+    s_idx = None
+    if resolve:
+        s_idx = np.asarray(counts["n_solvent"].values if "n_solvent" in counts.coords
+                           else np.arange(counts.sizes["n_solvent"]))
+        if np.any(s_idx < 0) or np.any(s_idx != np.round(s_idx)):
+            raise ParameterError("counts", "n_solvent coordinates must be whole numbers >= 0")
+        s_idx = s_idx.astype(int)
     if np.any(l_idx < 0) or np.any(m_idx < 0) or np.any(l_idx != np.round(l_idx)) or np.any(m_idx != np.round(m_idx)):
         raise ParameterError("counts", "n_cation and n_anion coordinates must be whole numbers >= 0")
     # state of each condition
@@ -233,23 +244,33 @@ def _prepare_counts(counts, model, state):
     mask[(l_idx[:, None] == 0) & (m_idx[None, :] == 0)] = False
     if np.any(y[:, ~mask] > 0):
         raise ParameterError("counts", "the (0, 0) entry must be 0 (not a cluster)")
-    if np.any(y.sum(axis=(1, 2)) <= 0):
+    if np.any(y.reshape(n_cond, -1).sum(axis=1) <= 0):
         raise ParameterError("counts", "every condition needs at least one counted cluster")
-    return y, mask, l_idx.astype(int), m_idx.astype(int), name, state_values, cond_dim
+    return y, mask, (l_idx.astype(int), m_idx.astype(int), s_idx), name, state_values, cond_dim
 
 
-def _expected(model, name, state_values, y, mask, l_idx, m_idx, overrides, cation_total=None):
+def _expected(model, name, state_values, y, mask, grid, overrides, cation_total=None):
     """Expected counts mu (conditions, l, m) for a list of per-condition parameter overrides.
 
     Without ``cation_total`` the model is normalised to the observed total per condition
     (multinomial); with it, mu = N_+ c_lm / c_+ (Poisson per cell, gel-aware)."""
+    from ionscales.theory.aggregation import _solvent_resolved
+
+    l_idx, m_idx, s_idx = grid
     size = int(max(l_idx.max(), m_idx.max()))
     mu = np.zeros_like(y)
     for k, over in enumerate(overrides):
         mdl = dataclasses.replace(model, **over) if over else model
         comp = mdl._composition_from(name, np.array([state_values[k]]))
         st = mdl._state(comp, max_size=size)
-        c = st["clusters"][0][np.ix_(l_idx, m_idx)] * mask
+        if s_idx is None:
+            c = st["clusters"][0][np.ix_(l_idx, m_idx)] * mask
+        else:
+            full = _solvent_resolved(st["clusters"], st, mdl.f_cation, size)[0]
+            if full.shape[-1] <= s_idx.max():
+                full = np.concatenate([full, np.zeros(full.shape[:2] + (s_idx.max() + 1 - full.shape[-1],))],
+                                      axis=-1)
+            c = full[np.ix_(l_idx, m_idx, s_idx)] * mask
         if cation_total is not None:
             mu[k] = cation_total[k] * c / comp.c_cation[0]
             continue
@@ -265,8 +286,9 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
     Parameters
     ----------
     counts : xarray.DataArray or Dataset
-        Counts of sol clusters over (n_cation, n_anion[, n_solvent]) (n_solvent is summed),
-        optionally over one condition dimension; or the Dataset of :func:`cluster_counts`.
+        Counts of sol clusters over (n_cation, n_anion[, n_solvent]) (n_solvent is used by
+        the general solvated model, summed otherwise), optionally over one condition
+        dimension; or the Dataset of :func:`cluster_counts`.
         Entries finite, whole and >= 0. Alternatively a Dataset of measured association
         probabilities (any of p_cation, p_anion, p_cation_solvent, p_solvent, in [0, 1],
         over a condition dimension, with optional standard errors ``<name>_stderr``):
@@ -322,12 +344,12 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
         return _fit_probabilities(counts, model, vary, state, per_condition)
     if cation_total is None and isinstance(counts, xr.Dataset) and "n_frames" in counts.attrs:
         cation_total = float(counts.attrs["n_frames"]) * float(counts.attrs["n_cations"])
-    y, mask, l_idx, m_idx, name, state_values, cond_dim = _prepare_counts(counts, model, state)
+    y, mask, grid, name, state_values, cond_dim = _prepare_counts(counts, model, state)
     if cation_total is not None:
         cation_total = np.broadcast_to(np.atleast_1d(np.asarray(cation_total, float)), (y.shape[0],))
         if not np.all(np.isfinite(cation_total)) or np.any(cation_total <= 0):
             raise ParameterError("cation_total", "must be finite and > 0 (cations per condition)", cation_total)
-    args = (y, mask, l_idx, m_idx, name, state_values)
+    args = (y, mask, grid, name, state_values)
     if functionalities is None:
         return _fit_one(*args, model, vary, per_condition, cond_dim, cation_total)
     candidates = list(functionalities)
@@ -350,7 +372,7 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
     return fit
 
 
-def _fit_one(y, mask, l_idx, m_idx, name, state_values, model, vary, per_condition, cond_dim,
+def _fit_one(y, mask, grid, name, state_values, model, vary, per_condition, cond_dim,
              cation_total=None):
     n_cond = y.shape[0]
     params = lmfit.Parameters()
@@ -374,7 +396,7 @@ def _fit_one(y, mask, l_idx, m_idx, name, state_values, model, vary, per_conditi
         return out
 
     def expected(p):
-        return _expected(model, name, state_values, y, mask, l_idx, m_idx, overrides(p), cation_total)
+        return _expected(model, name, state_values, y, mask, grid, overrides(p), cation_total)
 
     def residual(p):
         return poisson_deviance_residuals(y, expected(p))[:, mask].ravel()
@@ -390,7 +412,7 @@ def _fit_one(y, mask, l_idx, m_idx, name, state_values, model, vary, per_conditi
     )
     mu = expected(result.params)
     dev_cond = (poisson_deviance_residuals(y, mu)[:, mask] ** 2).sum(axis=1)
-    cells = ((mu[:, mask] > 1e-12 * y.sum(axis=(1, 2))[:, None]) | (y[:, mask] > 0)).sum(axis=1)
+    cells = ((mu[:, mask] > 1e-12 * y[:, mask].sum(axis=1)[:, None]) | (y[:, mask] > 0)).sum(axis=1)
     k_per = len(vary) if per_condition else len(vary) / n_cond
     dof = cells - (0 if cation_total is not None else 1) - k_per
     result.extra["goodness_of_fit"] = {

@@ -138,3 +138,20 @@ def test_fit_measured_probabilities(rng):
     bad["p_cation"] = bad["p_cation"] + 2
     with pytest.raises(ParameterError):
         fit_aggregation(bad, start)
+
+
+def test_solvent_resolved_counts_fit_both_constants(rng):
+    true = SolvatedAggregation(5, 3, 40.0, solvent_association=25.0, xi_cation=0.4, xi_anion=10.8,
+                               solvent_molar_mass=18.02e-3)
+    mol = np.array([1.0, 3.0])
+    ds = true.solve(molality=mol, max_size=8, resolve_solvent=True)
+    per_cation = ds.cluster_concentration / ds.cation_concentration
+    n = 20000
+    counts = xr.DataArray(rng.poisson(n * per_cation.values), dims=per_cation.dims,
+                          coords={"molality": mol, "n_cation": ds.n_cation, "n_anion": ds.n_anion,
+                                  "n_solvent": ds.n_solvent})
+    start = SolvatedAggregation(5, 3, 20.0, solvent_association=50.0, xi_cation=0.4, xi_anion=10.8,
+                                solvent_molar_mass=18.02e-3)
+    fit = fit_aggregation(counts, start, vary=["association", "solvent_association"], cation_total=n)
+    for name, value in [("association", 40.0), ("solvent_association", 25.0)]:
+        assert abs(fit.best_values[name] - value) < 3 * fit.stderr[name]
