@@ -417,3 +417,18 @@ def test_temperature_dependent_solve():
                                rtol=1e-9)
     assert float(ds.p_cation[1]) == pytest.approx(0.45142, abs=1e-5)  # reference table at lambda = 1
     assert np.all(np.diff(ds.p_cation.values) < 0)  # exothermic association weakens on heating
+
+
+def test_model_from_molar_association_constant():
+    from ionscales.units import L
+
+    v0 = 3.0e-29
+    lam = lattice_association(2.0 * L, site_volume=v0)  # K_A = 2 L/mol
+    model = Aggregation(1, 1, lam, site_volume=v0)
+    assert model.association_constant / L == pytest.approx(2.0, rel=1e-12)
+    # dilute pair limit: c_pair = K_A c+ c- in molar units
+    ds = model.solve(concentration=1.0)  # 1 mol/m^3
+    c11 = float(ds.cluster_concentration.sel(n_cation=1, n_anion=1))
+    c10 = float(ds.cluster_concentration.sel(n_cation=1, n_anion=0))
+    c01 = float(ds.cluster_concentration.sel(n_cation=0, n_anion=1))
+    assert c11 == pytest.approx(2.0 * L * c10 * c01, rel=1e-10)

@@ -604,6 +604,14 @@ class _AggregationModel:
         return float("nan")
 
     @property
+    def association_constant(self) -> float:
+        """Molar association constant K_A = N_A v0 Lambda [m^3/mol] (divide by
+        ``ionscales.units.L`` for L/mol); NaN without a site volume. For the sticky model this
+        converts the ratio Lambda~ and is not a pair constant."""
+        v0 = self.lattice_site_volume
+        return float(self.association * avogadro * v0) if np.isfinite(v0) else float("nan")
+
+    @property
     def charges(self) -> tuple[float, float]:
         """Valences of the associating cation and anion (from the electrolyte; else +1, -1)."""
         if self.electrolyte is not None:
