@@ -365,8 +365,13 @@ def sol_fractions(p_cation, p_anion, *, f_cation: int, f_anion: int, tol: float 
                 q = q_new
                 break
             q = q_new
+        inner = 1 - p2 + p2 * q ** (f_cation - 1)
+        misfit = np.abs(1 - p1 + p1 * inner ** (f_anion - 1) - q)
+        if not float(np.max(misfit, initial=0.0)) <= 1e-10:
+            raise ConvergenceError("Flory sol-fraction equations did not converge",
+                                   iterations=max_iterations, residual=float(np.max(misfit)))
         qc[gel] = q
-        qa[gel] = 1 - p2 + p2 * q ** (f_cation - 1)
+        qa[gel] = inner
     sol_c = qc**f_cation
     sol_a = qa**f_anion
     with np.errstate(invalid="ignore", divide="ignore"):
