@@ -174,7 +174,36 @@ def poisson_deviance_residuals(observed, expected):
     return np.sign(y - mu) * np.sqrt(np.maximum(2 * term, 0.0))
 
 
+def _table_to_array(table, model):
+    """Long table (pandas DataFrame) with columns n_cation, n_anion[, n_solvent], count and at
+    most one condition column -> DataArray (missing cells are 0)."""
+    cols = list(table.columns)
+    count_col = next((c for c in ("count", "cluster_count") if c in cols), None)
+    if count_col is None or "n_cation" not in cols or "n_anion" not in cols:
+        raise ParameterError("counts", "a table needs columns n_cation, n_anion and count", cols)
+    keys = [c for c in ("n_cation", "n_anion", "n_solvent") if c in cols]
+    other = [c for c in cols if c not in keys and c != count_col]
+    if len(other) > 1:
+        raise ParameterError("counts", f"a table may have one condition column besides the counts; got {other}")
+    values = np.asarray(table[count_col], dtype=float)
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ParameterError("counts", "must be finite and >= 0 (no NaN or negative entries)")
+    index = other + keys
+    if table.duplicated(subset=index).any():
+        raise ParameterError("counts", f"duplicate rows for the same {index}")
+    da = table.set_index(index)[count_col].to_xarray()
+    # a full grid 0..max in every cluster index: absent rows are observed zeros
+    full = {k: np.arange(int(np.max(da[k].values)) + 1) for k in keys}
+    return da.reindex(full).fillna(0.0)
+
+
 def _prepare_counts(counts, model, state):
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas comes with xarray
+        pd = None
+    if pd is not None and isinstance(counts, pd.DataFrame):
+        counts = _table_to_array(counts, model)
     if isinstance(counts, xr.Dataset):
         if "cluster_count" not in counts:
             raise ParameterError("counts", "a Dataset must hold 'cluster_count' (from cluster_counts)")
@@ -285,10 +314,12 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
 
     Parameters
     ----------
-    counts : xarray.DataArray or Dataset
+    counts : xarray.DataArray, Dataset or pandas.DataFrame
         Counts of sol clusters over (n_cation, n_anion[, n_solvent]) (n_solvent is used by
         the general solvated model, summed otherwise), optionally over one condition
-        dimension; or the Dataset of :func:`cluster_counts`.
+        dimension; or the Dataset of :func:`cluster_counts`; or a long table with columns
+        n_cation, n_anion[, n_solvent], count and optionally one condition column (named
+        after a state variable, e.g. molality; missing cells count 0).
         Entries finite, whole and >= 0. Alternatively a Dataset of measured association
         probabilities (any of p_cation, p_anion, p_cation_solvent, p_solvent, in [0, 1],
         over a condition dimension, with optional standard errors ``<name>_stderr``):

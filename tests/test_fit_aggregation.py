@@ -155,3 +155,17 @@ def test_solvent_resolved_counts_fit_both_constants(rng):
     fit = fit_aggregation(counts, start, vary=["association", "solvent_association"], cation_total=n)
     for name, value in [("association", 40.0), ("solvent_association", 25.0)]:
         assert abs(fit.best_values[name] - value) < 3 * fit.stderr[name]
+
+
+def test_fit_from_long_table(rng):
+    counts = _sample(rng, [9.0, 13.0])
+    table = counts.swap_dims(condition="molality").drop_vars("condition", errors="ignore")
+    frame = table.rename("count").to_dataframe().reset_index()
+    frame = frame[frame["count"] > 0]  # sparse table: missing cells are zero
+    start = SolvatedAggregation.from_preset("LiTFSI(aq)", association=0.4)
+    fit = fit_aggregation(frame, start, cation_total=4000)
+    assert abs(fit.best_values["association"] - 0.2527) < 3 * fit.stderr["association"]
+    bad = frame.copy()
+    bad.loc[bad.index[0], "count"] = -3
+    with pytest.raises(ParameterError):
+        fit_aggregation(bad, start)
