@@ -64,8 +64,56 @@ _SCREENING = {
 }
 
 _INTEGRAL_EQUATION: dict[str, tuple[str, str]] = {}
-_AGGREGATION: dict[str, tuple[str, str]] = {}
-_TRANSPORT: dict[str, tuple[str, str]] = {}
+_AGGREGATION: dict[str, tuple[str, str]] = {
+    "n_cation": ("1", "cations in the cluster"),
+    "n_anion": ("1", "anions in the cluster"),
+    "n_solvent": ("1", "solvent molecules bound in the cluster"),
+    "cluster_charge": ("1", "net valence of the cluster"),
+    "volume_fraction": ("1", "volume fraction of the salt (cations and anions)"),
+    "salt_fraction": ("1", "mole fraction of alkali salt among all salts"),
+    "p_cation": ("1", "probability that a cation site is bonded to an anion"),
+    "p_anion": ("1", "probability that an anion site is bonded to a cation"),
+    "p_cation_solvent": ("1", "probability that a cation site is bonded to a solvent molecule"),
+    "p_solvent": ("1", "probability that a solvent molecule is bonded to a cation"),
+    "p_cation_sol": ("1", "probability that a sol cation site is bonded to an anion"),
+    "p_anion_sol": ("1", "probability that a sol anion site is bonded to a cation"),
+    "association": ("1", "dimensionless lattice association constant"),
+    "free_cation_fraction": ("1", "fraction of cations with no anion bonded"),
+    "free_anion_fraction": ("1", "fraction of anions with no cation bonded"),
+    "bare_cation_fraction": ("1", "fraction of cations with no partner (no anion, no solvent)"),
+    "free_solvent_fraction": ("1", "fraction of solvent molecules not bonded to a cation"),
+    "ion_pair_fraction": ("1", "fraction of cations in contact ion pairs (1,1)"),
+    "gel_parameter": ("1", "branching parameter (f+ - 1)(f- - 1) p+ p- (gel above 1)"),
+    "gel_fraction_cation": ("1", "fraction of cations in the gel"),
+    "gel_fraction_anion": ("1", "fraction of anions in the gel"),
+    "number_average_size": ("1", "number-average sol cluster size (ions per cluster)"),
+    "weight_average_size": ("1", "weight-average sol cluster size (ions)"),
+    "volume_fraction_cation": ("1", "cation volume fraction"),
+    "volume_fraction_anion": ("1", "anion volume fraction"),
+    "volume_fraction_solvent": ("1", "solvent volume fraction"),
+    "cation_concentration": ("mol/m^3", "total cation concentration (sol and gel)"),
+    "anion_concentration": ("mol/m^3", "total anion concentration (sol and gel)"),
+    "inert_cation_concentration": ("mol/m^3", "concentration of the inert (ionic-liquid) cation"),
+    "cluster_concentration": ("mol/m^3", "concentration of sol clusters"),
+    "cluster_charge_concentration": ("mol/m^3", "concentration of sol clusters of each net charge"),
+    "truncated_cation_fraction": ("1", "fraction of sol cations in clusters beyond the grid"),
+    "carrier": ("1", "effective carrier (cluster species)"),
+    "carrier_charge": ("1", "net valence of the carrier"),
+    "carrier_concentration": ("mol/m^3", "carrier concentration"),
+    "carrier_diameter": ("m", "carrier diameter"),
+    "carrier_diffusivity": ("m^2/s", "carrier diffusivity"),
+    "cluster_count": ("1", "number of clusters observed"),
+    "gel_cation_count": ("1", "cations in the percolating cluster"),
+    "gel_anion_count": ("1", "anions in the percolating cluster"),
+    "frame": ("1", "trajectory frame"),
+}
+_TRANSPORT: dict[str, tuple[str, str]] = {
+    "conductivity": ("S/m", "ionic conductivity"),
+    "nernst_einstein_conductivity": ("S/m", "Nernst-Einstein conductivity"),
+    "transference_number": ("1", "cation transference number"),
+    "nernst_einstein_deviation": ("1", "Nernst-Einstein deviation 1 - sigma/sigma_NE"),
+    "cation_effective_charge": ("1", "mobility-weighted effective charge of the cation"),
+}
 _CONFINEMENT: dict[str, tuple[str, str]] = {}
 _CONTINUUM: dict[str, tuple[str, str]] = {}
 _FITTING = {

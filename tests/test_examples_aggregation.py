@@ -1,0 +1,44 @@
+"""The aggregation example and the ``ionscales aggregate`` command run end to end."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ionscales import results
+from ionscales.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_wise_clusters_example(tmp_path):
+    subprocess.run([sys.executable, str(ROOT / "examples" / "wise_clusters.py"), "--fast", "--out",
+                    str(tmp_path)], check=True)
+    assert (tmp_path / "wise_clusters.png").stat().st_size > 0
+
+
+def test_cli_aggregate(tmp_path, capsys):
+    code = main(["aggregate", "--preset", "LiTFSI(aq)", "--molality", "1:25:13", "--max-size", "15",
+                 "--out", str(tmp_path)])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "gel molality: 16.7" in out
+    ds = results.open_dataset(tmp_path / "aggregation.nc")
+    assert ds.sizes["molality"] == 13
+    assert ds.attrs["gel_molality"] == pytest.approx(16.72, abs=0.02)
+    assert np.all(ds.gel_fraction_cation.where(ds.molality < 16.7, 0) == 0)
+    assert (tmp_path / "aggregation.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("argv", [
+    ["--molality=-1:3"],
+    ["--preset", "NaCl(aq)"],
+    ["--association", "abc"],
+    ["--max-size", "0"],
+])
+def test_cli_aggregate_bad_input(argv, tmp_path, capsys):
+    assert main(["aggregate", *argv, "--out", str(tmp_path)]) == 2
+    assert "error" in capsys.readouterr().err
