@@ -13,6 +13,6 @@ from ionscales.continuum.geometry import CylindricalPore, HalfSpace, Mesh1D, Sli
 _EXPORTS = ["HalfSpace", "Slit", "CylindricalPore", "Mesh1D", "solve_pb", "solve_pnp"]
 
 # pnp: solve_pnp is exported below (the pnp helper adds exactly one line after this comment:
-#      `from ionscales.continuum.pnp import solve_pnp  # noqa: F401`)
+#      from ionscales.continuum.pnp import solve_pnp, with a noqa F401 marker)
 
 __all__ = [_name for _name in _EXPORTS if _name in globals()]
