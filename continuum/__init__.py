@@ -8,6 +8,7 @@ work internally in Debye lengths, kT/e and bulk concentrations.
 """
 
 from ionscales.continuum.geometry import CylindricalPore, HalfSpace, Mesh1D, Slit  # noqa: F401
+from ionscales.continuum.pb import solve_pb  # noqa: F401
 
 # Public names; __all__ below keeps only those that are actually defined.
 _EXPORTS = ["HalfSpace", "Slit", "CylindricalPore", "Mesh1D", "solve_pb", "solve_pnp"]

@@ -54,11 +54,11 @@ __all__ = [
 ]
 
 #: default first cell at a charged wall, as a fraction of the wall-layer thickness
-FIRST_CELL_FRACTION = 0.01
+FIRST_CELL_FRACTION = 0.005
 #: a mesh whose first cell exceeds this fraction of the wall-layer thickness is rejected
 MAX_FIRST_CELL_FRACTION = 0.5
 #: default largest cell, as a fraction of the (slowest) screening decay length
-MAX_CELL_FRACTION = 0.1
+MAX_CELL_FRACTION = 0.05
 #: default geometric growth factor of neighbouring cells
 DEFAULT_GROWTH = 1.05
 #: a HalfSpace must be at least this many decay lengths long (bulk boundary condition)
