@@ -5,7 +5,7 @@ Kernels (pure, vectorised):
 - :func:`slit_interaction` — potential [V] of one elementary charge between two grounded
   ideal-metal plates (the screened ion–ion interaction of a metallic slit), Bessel-K0 mode
   series for lateral distances >= the slit width and an image sum resummed with Hurwitz zeta
-  functions below (both exact to ~1e-14 relative); :func:`slit_interaction_asymptote`
+  functions below 1.5 L (both exact to ~1e-14 relative); :func:`slit_interaction_asymptote`
   (``exp(-pi r / L)`` tail); :func:`slit_force` (in-plane force); :func:`image_self_energy`
   (digamma form); :func:`sheet_coupling_factor` (hard-core averaged charge-sheet integral
   ``a(d/L)``); :func:`cylinder_interaction` (on-axis potential in an ideal-metal cylinder).
@@ -66,10 +66,10 @@ CHEMREV2023 = "doi:10.1021/acs.chemrev.2c00728"
 REGIMES = ("layered", "correlated", "bulk-like")
 
 # number of Taylor terms (in rho^2) kept in the zeta-resummed image tail; the tail images are
-# at least 4 L away and rho < L there, so the omitted term is < (1/4)^(2 K) ~ 1e-17
-_TAYLOR_TERMS = 14
+# at least 4 L away and rho < 1.5 L there, so the omitted term is < (1.5/4)^(2 K) / 4 ~ 1e-21
+_TAYLOR_TERMS = 24
 _EXPLICIT_IMAGES = 2  # images n = -2..2 summed explicitly
-_K0_SWITCH = 1.0  # rho / L at and above which the K0 mode series is used
+_K0_SWITCH = 1.5  # rho / L at and above which the K0 mode series is used
 
 
 def _coulomb_prefactor(permittivity) -> np.ndarray:
@@ -122,7 +122,7 @@ def _tail_differences(d, s):
 
 def _g_images(x, d, s, derivative=False):
     """Dimensionless slit Green function g = L G eps (Gaussian) by the image sum with the
-    far images resummed (Hurwitz zeta); x = rho/L < ~1. derivative: -dg/dx instead."""
+    far images resummed (Hurwitz zeta); x = rho/L < 1.5. derivative: -dg/dx instead."""
     x = np.asarray(x, dtype=float)
     n = np.arange(-_EXPLICIT_IMAGES, _EXPLICIT_IMAGES + 1)
     x2 = x[..., None] ** 2
@@ -149,7 +149,7 @@ def _g_images(x, d, s, derivative=False):
 
 
 def _g_modes(x, t, tp, derivative=False):
-    """g by the K0 mode series, 4 sum_n sin(n pi t) sin(n pi t') K0(n pi x), for x >= ~1;
+    """g by the K0 mode series, 4 sum_n sin(n pi t) sin(n pi t') K0(n pi x), for x >= 1.5;
     with derivative: -dg/dx = 4 pi sum_n n sin sin K1(n pi x). Each point keeps only the
     terms with (n - 1) pi x < 40 (relative size < 1e-17)."""
     x = np.asarray(x, dtype=float)
@@ -170,6 +170,9 @@ def _g_modes(x, t, tp, derivative=False):
         xs = xf[idx]
         if scalar_heights:
             sines = math.sin(n * math.pi * float(t)) * math.sin(n * math.pi * float(tp))
+            if abs(sines) < 1e-15:  # e.g. even modes on the midplane vanish exactly
+                idx = idx[n * math.pi * xs < 40.0]
+                continue
         else:
             sines = np.sin(n * math.pi * t.ravel()[idx]) * np.sin(n * math.pi * tp.ravel()[idx])
         arg = n * math.pi * xs
@@ -238,7 +241,7 @@ def slit_interaction(r, width, permittivity, z=None, z_source=None):
               = \\frac{e}{4\\pi\\varepsilon_0\\varepsilon_r L}\\sum_{n\\in\\mathbb{Z}}
               \\Big[\\frac{1}{\\sqrt{x^2+(t-t'-2n)^2}}-\\frac{1}{\\sqrt{x^2+(t+t'-2n)^2}}\\Big].
 
-    The mode (K0) series converges like exp(-n pi x) and is used for x >= 1; below, the images
+    The mode (K0) series converges like exp(-n pi x) and is used for x >= 1.5; below, the images
     |n| <= 2 are summed explicitly and the remaining ones are expanded in x^2 and summed in
     closed form with Hurwitz zeta functions (and digamma for the leading, conditionally
     convergent order). Both routes agree with a brute-force image sum to ~1e-14 relative. At
@@ -314,7 +317,7 @@ def slit_force(r, width, permittivity, z=None, z_source=None, charge_numbers=(1,
     Notes
     -----
     F = -dU/dr = z_i z_j e^2/(4 pi eps0 eps_r L^2) 4 pi sum_n n sin(n pi t) sin(n pi t') K1(n pi x)
-    (mode series, x >= 1) or the derivative of the zeta-resummed image sum (x < 1).
+    (mode series, x >= 1.5) or the derivative of the zeta-resummed image sum (x < 1.5).
     On the midplane F L^2 4 pi eps0 eps_r / e^2 = sum_n (-1)^n x/(x^2+n^2)^{3/2}.
     """
     L = check_positive("width", width, "m")
