@@ -26,7 +26,7 @@ Kondrat & Kornyshev, J. Phys.: Condens. Matter 23, 022201 (2011), doi:10.1088/09
 Kondrat, Georgi, Fedorov, Kornyshev, Phys. Chem. Chem. Phys. 13, 11359 (2011).
 Kondrat, Perez, Presser, Gogotsi, Kornyshev, Energy Environ. Sci. 5, 6474 (2012).
 Lee, Kondrat, Kornyshev, Phys. Rev. Lett. 113, 048701 (2014).
-Kondrat et al., Chem. Rev. 123, 6668 (2023), doi:10.1021/acs.chemrev.2c00728.
+Kondrat, Feng, Bresme, Urbakh, Kornyshev, Chem. Rev. 123, 6668 (2023).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 KK2011 = "doi:10.1088/0953-8984/23/2/022201"
-CHEMREV2023 = "doi:10.1021/acs.chemrev.2c00728"
+CHEMREV2023 = "Kondrat et al., Chem. Rev. 123, 6668 (2023)"
 REGIMES = ("layered", "correlated", "bulk-like")
 
 # number of Taylor terms (in rho^2) kept in the zeta-resummed image tail; the tail images are
@@ -253,7 +253,7 @@ def slit_interaction(r, width, permittivity, z=None, z_source=None):
     References
     ----------
     Kondrat & Kornyshev (2011), doi:10.1088/0953-8984/23/2/022201; Loche et al., J. Phys.
-    Chem. B 124, 4365 (2020), doi:10.1021/acs.jpcb.0c01967.
+    Chem. B 124, 4365 (2020).
     """
     L = check_positive("width", width, "m")
     eps = check_positive("permittivity", permittivity)
@@ -572,8 +572,7 @@ class SlitPore:
     References
     ----------
     Kondrat & Kornyshev, J. Phys.: Condens. Matter 23, 022201 (2011),
-    doi:10.1088/0953-8984/23/2/022201; Kondrat et al., Chem. Rev. 123, 6668 (2023),
-    doi:10.1021/acs.chemrev.2c00728.
+    doi:10.1088/0953-8984/23/2/022201; Kondrat et al., Chem. Rev. 123, 6668 (2023).
     """
 
     width: float
@@ -817,7 +816,7 @@ def pore_size_average(voltage, width, area_weight, ion_diameter, **options) -> x
         {"voltage": m["voltage"].values, "width": L},
         model="slit-pore mean field averaged over a pore-size distribution",
         parameters=dict(ion_diameter=ion_diameter, **options),
-        references=(KK2011, "doi:10.1039/c2ee03092f"),
+        references=(KK2011, "Kondrat et al., Energy Environ. Sci. 5, 6474 (2012)"),
     )
     return ds
 
@@ -953,7 +952,7 @@ class SingleFilePore:
             parameters={"radius": self.radius, "ion_diameter": self.ion_diameter,
                         "permittivity": self.permittivity, "ionophobicity": self.ionophobicity,
                         "temperature": self.temperature},
-            references=("doi:10.1103/PhysRevLett.113.048701",),
+            references=("Lee, Kondrat, Kornyshev, Phys. Rev. Lett. 113, 048701 (2014)",),
         )
 
 
