@@ -693,13 +693,14 @@ class PBProblem:
         return total
 
     def _free_energy(self, walls, psi, psi_w, q_field):
-        if self.permittivity_function is not None:
+        # not defined here: with a concentration-dependent permittivity in Poisson only (no
+        # free energy behind it), and for BSK, whose wall condition u''' = 0 is not the
+        # natural boundary condition of the BSK functional (a surface term would be needed)
+        if self.permittivity_function is not None or self.model == "bsk":
             return float("nan")
         area = sum(self._wall_geometry[w.name][1] for w in walls)
         energy = -0.5 * self._grad_energy(psi, {w.name: pw for w, pw in zip(walls, psi_w)})
         energy -= float(np.sum(self.gas.pressure(psi) * self.volumes))
-        if self.w is not None:
-            energy -= 0.5 * self.delta**2 * float(np.sum(np.array(self.w.value) ** 2 * self.volumes))
         for w, q in zip(walls, q_field):
             a = self._wall_geometry[w.name][1]
             energy -= 0.5 * w.stern * q**2 * a
