@@ -391,6 +391,7 @@ class PBProblem:
         wall_imp = np.zeros(self.n)
         wall_src = np.zeros(self.n)
         tangent_src = np.zeros(self.n)
+        wall_flux = np.zeros(self.n)  # |flux through the wall| / V_P, for residual scaling
         for w in walls:
             cell, area, vol, _, _ = self._wall_geometry[w.name]
             if w.kind == "potential":
@@ -398,9 +399,11 @@ class PBProblem:
                 wall_imp[cell] -= beta
                 wall_src[cell] += beta * w.value
                 tangent_src[cell] += beta
+                wall_flux[cell] += abs(beta * (w.value - psi[cell]))
             else:
                 wall_src[cell] += w.value * area / vol
                 tangent_src[cell] += area / vol
+                wall_flux[cell] += abs(w.value) * area / vol
         if self.model != "bsk":
             self.implicit.setValue(-fprime + wall_imp)
             self.source.setValue(fprime * psi - f + wall_src)
@@ -410,7 +413,7 @@ class PBProblem:
             self.fprime.setValue(fprime)
             self.source2.setValue(f - fprime * psi)
         self._tangent_src = tangent_src
-        return f, fprime, wall_src
+        return f, fprime, wall_flux
 
     # -- Newton --------------------------------------------------------------------------
     def _newton(self, walls, raise_on_failure=True):
@@ -426,7 +429,7 @@ class PBProblem:
 
         def iterate():
             old = np.array(self.psi.value)
-            f, fprime, wall_src = self._update(walls, old)
+            f, fprime, wall_flux = self._update(walls, old)
             if self.model != "bsk":
                 self.eq.sweep(var=self.psi, solver=self.solver, cacheResidual=lagged)
             else:
@@ -457,7 +460,9 @@ class PBProblem:
                 r = np.abs(r)
                 at, f_at, fp_at = new, f_new, fprime_new
             volume_scale = np.max(self.volumes * (np.abs(f_at) + fp_at * np.abs(at)))
-            scale = max(volume_scale, np.max(np.abs(wall_src) * self.volumes), 1e-300)
+            # physical scale: the largest cell source or wall flux (not the Dirichlet penalty
+            # beta V_P psi_wall, which cancels against the matrix diagonal)
+            scale = max(volume_scale, np.max(wall_flux * self.volumes), 1e-300)
             return float(np.max(r) / scale), norm
 
         return run_newton(iterate, tolerance=self.tolerance, max_iterations=self.max_iterations,
@@ -485,7 +490,12 @@ class PBProblem:
             self.w.setValue(w)
 
     def _solve_state(self, walls, initial=None):
-        """Converge the state for ``walls``; continuation in the wall values if needed."""
+        """Converge the state for ``walls``.
+
+        Newton from the initial guess; if that fails, continuation in the wall values from
+        zero; then (bsk) continuation in delta_c from 5% of its value and (bikerman, bsk)
+        in the compacity from 0. ConvergenceError (with the whole residual history) if all fail.
+        """
         if initial is None:
             self._set_state(self._guess(walls))
         else:
@@ -493,22 +503,58 @@ class PBProblem:
         result = self._newton(walls, raise_on_failure=False)
         if result.converged:
             return result
-        # continuation in the wall values (potential or charge) from zero
         history = list(result.history)
-        self._set_state(np.zeros(self.n))
-        steps = max(4, int(math.ceil(max(abs(self._wall_potential_estimate(w)) for w in walls) / 1.0)))
-        total = 0
-        for t in np.linspace(0.0, 1.0, steps + 1)[1:]:
-            scaled = [_Wall(w.name, w.kind, w.value * t, w.stern) for w in walls]
-            result = self._newton(scaled, raise_on_failure=False)
+        attempts = ["wall values"]
+        if self.model == "bsk":
+            attempts.append("delta")
+        if self.compacity > 0:
+            attempts.append("compacity")
+        failures = []
+        for parameter in attempts:
+            result = self._continuation(parameter, walls)
             history += result.history
-            total += result.iterations
-            if not result.converged:
-                raise ConvergenceError(
-                    f"solve_pb (model={self.model!r}) did not converge, also with continuation in the "
-                    f"wall values (failed at fraction {t:.3g})",
-                    iterations=total, residual=result.residual, history=history)
-        result.iterations = total
+            if result.converged:
+                result.history = history
+                result.iterations = len(history)
+                return result
+            failures.append(parameter)
+        raise ConvergenceError(
+            f"solve_pb (model={self.model!r}) did not converge, also with continuation in "
+            f"{', '.join(failures)}", iterations=len(history), residual=result.residual, history=history)
+
+    def _continuation(self, parameter: str, walls, steps: int | None = None):
+        """Continuation from an easy problem to ``walls`` in ``parameter``; restores parameters."""
+        from ionscales.continuum.newton import NewtonResult
+
+        history: list[float] = []
+        gas, delta = self.gas, self.delta
+        if parameter == "wall values":
+            n_steps = steps or max(4, math.ceil(max(abs(self._wall_potential_estimate(w)) for w in walls)))
+            path = np.linspace(0.0, 1.0, n_steps + 1)[1:]
+            self._set_state(np.zeros(self.n))
+        else:
+            n_steps = steps or 8
+            path = (np.geomspace(0.05, 1.0, n_steps) if parameter == "delta"
+                    else np.linspace(0.0, 1.0, n_steps + 1))
+            self._set_state(self._guess(walls))
+        result = NewtonResult(False, 0, float("nan"))
+        try:
+            for t in path:
+                stage_walls = walls
+                if parameter == "wall values":
+                    stage_walls = [_Wall(w.name, w.kind, w.value * t, w.stern) for w in walls]
+                elif parameter == "delta":
+                    self.delta2.setValue((delta * t) ** 2)
+                else:
+                    self.gas = LatticeGas(gas.z, gas.c, gas.gamma * t)
+                result = self._newton(stage_walls, raise_on_failure=False)
+                history += result.history
+                if not result.converged:
+                    break
+        finally:
+            self.gas = gas
+            if self.w is not None:
+                self.delta2.setValue(delta**2)
         result.history = history
         return result
 

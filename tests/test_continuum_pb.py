@@ -445,3 +445,15 @@ def test_permittivity_callable(salt, units):
     ds = solve_pb(salt, C0, HalfSpace(), potential=0.1, permittivity=decrement)
     assert ds.attrs["converged"] == 1
     assert float(ds.surface_charge_integrated) == pytest.approx(float(ds.surface_charge), rel=1e-6)
+
+
+@pytest.mark.parametrize("parameter", ["wall values", "delta", "compacity"])
+def test_continuation_paths_reach_the_same_solution(salt, units, parameter):
+    """Continuation in the wall potential, delta_c and gamma ends on the directly solved state."""
+    problem = PBProblem(salt, C0, HalfSpace(), potential=5 * VT, model="bsk", compacity=0.3,
+                        correlation_length=units["lam"])
+    direct = problem.solve(potential=5 * VT)
+    walls = problem._walls(5 * VT, None)
+    result = problem._continuation(parameter, walls)
+    assert result.converged
+    np.testing.assert_allclose(problem.psi.value, direct.potential.values / VT, atol=1e-8)
