@@ -8,10 +8,10 @@ work internally in Debye lengths, kT/e and bulk concentrations.
 """
 
 from ionscales.continuum.geometry import CylindricalPore, HalfSpace, Mesh1D, Slit  # noqa: F401
-from ionscales.continuum.pb import solve_pb  # noqa: F401
+from ionscales.continuum.pb import capacitance_curve, solve_pb  # noqa: F401
 
 # Public names; __all__ below keeps only those that are actually defined.
-_EXPORTS = ["HalfSpace", "Slit", "CylindricalPore", "Mesh1D", "solve_pb", "solve_pnp"]
+_EXPORTS = ["HalfSpace", "Slit", "CylindricalPore", "Mesh1D", "solve_pb", "capacitance_curve", "solve_pnp"]
 
 # pnp: solve_pnp is exported below (the pnp helper adds exactly one line after this comment:
 #      from ionscales.continuum.pnp import solve_pnp, with a noqa F401 marker)

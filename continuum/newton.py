@@ -100,8 +100,10 @@ def run_newton(
     ----------
     iterate : callable
         Performs one Newton step (update coefficients from the current iterate, sweep,
-        damp) and returns ``(residual, step)``: the scaled nonlinear residual AT THE
-        ITERATE BEFORE THE STEP and the max-norm of the applied update.
+        damp) and returns ``(residual, step)``: a scaled nonlinear residual of the state
+        it leaves behind (either evaluated at the new iterate, or the one FiPy computes
+        at the iterate before the step — then the step taken from a converged iterate is
+        accepted too) and the max-norm of the applied update.
     tolerance : float
         Convergence threshold on the scaled residual [1].
     max_iterations : int
@@ -115,8 +117,7 @@ def run_newton(
     Returns
     -------
     NewtonResult
-        ``residual`` is the scaled residual of the last checked iterate; the state left in the
-        FiPy variables is the iterate after the final (tiny) Newton step.
+        ``residual`` is the scaled residual of the last checked iterate.
     """
     history: list[float] = []
     steps: list[float] = []
@@ -126,8 +127,6 @@ def run_newton(
         steps.append(float(step))
         if not (math.isfinite(residual) and math.isfinite(step)):
             break
-        # the residual is that of the iterate before this step; once it is below tolerance
-        # the (tiny) step just taken cannot make it worse
         if residual <= tolerance:
             return NewtonResult(True, k, float(residual), history, steps)
     result = NewtonResult(False, len(history), history[-1] if history else float("nan"), history, steps)

@@ -60,6 +60,8 @@ from ionscales.continuum.geometry import (
 )
 from ionscales.continuum.newton import FullyImplicitSourceTerm, damp, make_linear_solver, run_newton
 from ionscales.continuum.observables import LatticeGas, halfspace_profile
+from scipy.sparse import csr_matrix
+from scipy.sparse.linalg import spsolve
 
 from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.electrolyte import Electrolyte
@@ -67,7 +69,7 @@ from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import make_dataset, solver_attrs
 from ionscales.validation import check_choice, check_integer
 
-__all__ = ["solve_pb", "PBProblem", "MODELS", "bsk_decay_length"]
+__all__ = ["solve_pb", "capacitance_curve", "PBProblem", "MODELS", "bsk_decay_length"]
 
 MODELS = ("pb", "bikerman", "bsk")
 
@@ -330,23 +332,15 @@ class PBProblem:
         self.psi = CellVariable(mesh=fm, name="psi", value=0.0)
         self.implicit = CellVariable(mesh=fm, value=0.0)  # -(f' + beta)
         self.source = CellVariable(mesh=fm, value=0.0)
-        self.tangent_source = CellVariable(mesh=fm, value=0.0)
         self.eps_cells = np.ones(n)
         self.eps_face = FaceVariable(mesh=fm, value=1.0)
         self.solver = make_linear_solver()
-        self.tangent_solver = make_linear_solver()
         bulk_end = isinstance(self.geometry, HalfSpace)
         if bulk_end:
             self.psi.constrain(0.0, fm.facesRight)
-        self.tangent = CellVariable(mesh=fm, value=0.0)
-        if bulk_end:
-            self.tangent.constrain(0.0, fm.facesRight)
         if self.model != "bsk":
             self.eq = (DiffusionTerm(coeff=self.eps_face, var=self.psi)
                        + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi) + self.source)
-            self.tangent_eq = (DiffusionTerm(coeff=self.eps_face, var=self.tangent)
-                               + FullyImplicitSourceTerm(coeff=self.implicit, var=self.tangent)
-                               + self.tangent_source)
             self.w = None
         else:
             self.delta2 = Variable(value=self.delta**2)
@@ -361,14 +355,10 @@ class PBProblem:
                    + FullyImplicitSourceTerm(coeff=-1.0, var=self.w)
                    + FullyImplicitSourceTerm(coeff=self.fprime, var=self.psi) + self.source2)
             self.eq = eq1 & eq2
-            self.tangent_w = CellVariable(mesh=fm, value=0.0)
-            t1 = (DiffusionTerm(coeff=1.0, var=self.tangent)
-                  + FullyImplicitSourceTerm(coeff=self.wall_implicit, var=self.tangent)
-                  + FullyImplicitSourceTerm(coeff=-1.0, var=self.tangent_w) + self.tangent_source)
-            t2 = (DiffusionTerm(coeff=self.delta2, var=self.tangent_w)
-                  + FullyImplicitSourceTerm(coeff=-1.0, var=self.tangent_w)
-                  + FullyImplicitSourceTerm(coeff=self.fprime, var=self.tangent))
-            self.tangent_eq = t1 & t2
+        # keep the assembled Jacobian of the last Newton sweep for linear-response solves
+        self.eq.cacheMatrix()
+        self.eq.cacheRHSvector()
+        self._jacobian = None
 
     # -- coefficient updates (in place) ------------------------------------------------------
     def _update_permittivity(self, psi):
@@ -401,6 +391,7 @@ class PBProblem:
         wall_imp = np.zeros(self.n)
         wall_src = np.zeros(self.n)
         tangent_src = np.zeros(self.n)
+        wall_flux = np.zeros(self.n)  # |flux through the wall| / V_P, for residual scaling
         for w in walls:
             cell, area, vol, _, _ = self._wall_geometry[w.name]
             if w.kind == "potential":
@@ -408,9 +399,11 @@ class PBProblem:
                 wall_imp[cell] -= beta
                 wall_src[cell] += beta * w.value
                 tangent_src[cell] += beta
+                wall_flux[cell] += abs(beta * (w.value - psi[cell]))
             else:
                 wall_src[cell] += w.value * area / vol
                 tangent_src[cell] += area / vol
+                wall_flux[cell] += abs(w.value) * area / vol
         if self.model != "bsk":
             self.implicit.setValue(-fprime + wall_imp)
             self.source.setValue(fprime * psi - f + wall_src)
@@ -419,29 +412,58 @@ class PBProblem:
             self.source.setValue(wall_src)
             self.fprime.setValue(fprime)
             self.source2.setValue(f - fprime * psi)
-        self.tangent_source.setValue(tangent_src)
-        return f, fprime, wall_src
+        self._tangent_src = tangent_src
+        return f, fprime, wall_flux
 
     # -- Newton --------------------------------------------------------------------------
     def _newton(self, walls, raise_on_failure=True):
+        """Newton iterations; the residual is evaluated at the NEW iterate after each step.
+
+        With a constant permittivity the only nonlinearity is f(psi), so the nonlinear
+        residual at the updated state x follows exactly from the linear system FiPy just
+        assembled and solved, ``R(x) = (L x - b) + V [f(psi_k) + f'(psi_k)(x - psi_k) - f(x)]``
+        (no extra assembly). With a concentration-dependent permittivity (lagged in the
+        matrix) the residual FiPy computes before each solve is used instead.
+        """
+        lagged = self.permittivity_function is not None
+
         def iterate():
             old = np.array(self.psi.value)
-            f, fprime, wall_src = self._update(walls, old)
+            f, fprime, wall_flux = self._update(walls, old)
             if self.model != "bsk":
-                self.eq.sweep(var=self.psi, solver=self.solver, cacheResidual=True)
+                self.eq.sweep(var=self.psi, solver=self.solver, cacheResidual=lagged)
             else:
                 old_w = np.array(self.w.value)
-                self.eq.sweep(solver=self.solver, cacheResidual=True)
-            r = np.abs(np.asarray(self.eq.residualVector, dtype=float))
-            volume_scale = np.max(self.volumes * (np.abs(f) + fprime * np.abs(old)))
-            scale = max(volume_scale, np.max(np.abs(wall_src) * self.volumes), 1e-300)
-            residual = float(np.max(r) / scale)
+                self.eq.sweep(solver=self.solver, cacheResidual=lagged)
+            matrix = self.eq.matrix.matrix
             delta, norm = damp(np.array(self.psi.value) - old, self.max_step)
             if norm > self.max_step:
                 self.psi.setValue(old + delta)
                 if self.w is not None:
                     self.w.setValue(old_w + (np.array(self.w.value) - old_w) * (self.max_step / norm))
-            return residual, norm
+            new = np.array(self.psi.value)
+            f_new, fprime_new = self.gas.source(new)
+            # Jacobian at the new state: only the f' entries change (constant permittivity);
+            # assembled lazily in _tangent
+            self._jacobian = (matrix, (fprime_new - fprime) * self.volumes)
+            if lagged:
+                r = np.abs(np.asarray(self.eq.residualVector, dtype=float))
+                at, f_at, fp_at = old, f, fprime
+            else:
+                state = new if self.w is None else np.concatenate([new, np.array(self.w.value)])
+                r = matrix @ state - np.asarray(self.eq.RHSvector, dtype=float)
+                correction = self.volumes * (f + fprime * (new - old) - f_new)
+                if self.w is None:
+                    r = r + correction
+                else:
+                    r[self.n:] += correction
+                r = np.abs(r)
+                at, f_at, fp_at = new, f_new, fprime_new
+            volume_scale = np.max(self.volumes * (np.abs(f_at) + fp_at * np.abs(at)))
+            # physical scale: the largest cell source or wall flux (not the Dirichlet penalty
+            # beta V_P psi_wall, which cancels against the matrix diagonal)
+            scale = max(volume_scale, np.max(wall_flux * self.volumes), 1e-300)
+            return float(np.max(r) / scale), norm
 
         return run_newton(iterate, tolerance=self.tolerance, max_iterations=self.max_iterations,
                           what=f"Newton iteration of solve_pb (model={self.model!r})",
@@ -468,7 +490,12 @@ class PBProblem:
             self.w.setValue(w)
 
     def _solve_state(self, walls, initial=None):
-        """Converge the state for ``walls``; continuation in the wall values if needed."""
+        """Converge the state for ``walls``.
+
+        Newton from the initial guess; if that fails, continuation in the wall values from
+        zero; then (bsk) continuation in delta_c from 5% of its value and (bikerman, bsk)
+        in the compacity from 0. ConvergenceError (with the whole residual history) if all fail.
+        """
         if initial is None:
             self._set_state(self._guess(walls))
         else:
@@ -476,22 +503,58 @@ class PBProblem:
         result = self._newton(walls, raise_on_failure=False)
         if result.converged:
             return result
-        # continuation in the wall values (potential or charge) from zero
         history = list(result.history)
-        self._set_state(np.zeros(self.n))
-        steps = max(4, int(math.ceil(max(abs(self._wall_potential_estimate(w)) for w in walls) / 1.0)))
-        total = 0
-        for t in np.linspace(0.0, 1.0, steps + 1)[1:]:
-            scaled = [_Wall(w.name, w.kind, w.value * t, w.stern) for w in walls]
-            result = self._newton(scaled, raise_on_failure=False)
+        attempts = ["wall values"]
+        if self.model == "bsk":
+            attempts.append("delta")
+        if self.compacity > 0:
+            attempts.append("compacity")
+        failures = []
+        for parameter in attempts:
+            result = self._continuation(parameter, walls)
             history += result.history
-            total += result.iterations
-            if not result.converged:
-                raise ConvergenceError(
-                    f"solve_pb (model={self.model!r}) did not converge, also with continuation in the "
-                    f"wall values (failed at fraction {t:.3g})",
-                    iterations=total, residual=result.residual, history=history)
-        result.iterations = total
+            if result.converged:
+                result.history = history
+                result.iterations = len(history)
+                return result
+            failures.append(parameter)
+        raise ConvergenceError(
+            f"solve_pb (model={self.model!r}) did not converge, also with continuation in "
+            f"{', '.join(failures)}", iterations=len(history), residual=result.residual, history=history)
+
+    def _continuation(self, parameter: str, walls, steps: int | None = None):
+        """Continuation from an easy problem to ``walls`` in ``parameter``; restores parameters."""
+        from ionscales.continuum.newton import NewtonResult
+
+        history: list[float] = []
+        gas, delta = self.gas, self.delta
+        if parameter == "wall values":
+            n_steps = steps or max(4, math.ceil(max(abs(self._wall_potential_estimate(w)) for w in walls)))
+            path = np.linspace(0.0, 1.0, n_steps + 1)[1:]
+            self._set_state(np.zeros(self.n))
+        else:
+            n_steps = steps or 8
+            path = (np.geomspace(0.05, 1.0, n_steps) if parameter == "delta"
+                    else np.linspace(0.0, 1.0, n_steps + 1))
+            self._set_state(self._guess(walls))
+        result = NewtonResult(False, 0, float("nan"))
+        try:
+            for t in path:
+                stage_walls = walls
+                if parameter == "wall values":
+                    stage_walls = [_Wall(w.name, w.kind, w.value * t, w.stern) for w in walls]
+                elif parameter == "delta":
+                    self.delta2.setValue((delta * t) ** 2)
+                else:
+                    self.gas = LatticeGas(gas.z, gas.c, gas.gamma * t)
+                result = self._newton(stage_walls, raise_on_failure=False)
+                history += result.history
+                if not result.converged:
+                    break
+        finally:
+            self.gas = gas
+            if self.w is not None:
+                self.delta2.setValue(delta**2)
         result.history = history
         return result
 
@@ -508,15 +571,23 @@ class PBProblem:
         return self._dataset(walls, result)
 
     def _tangent(self, walls):
-        """Linear response of psi to a common unit change of every wall value (Jacobian solve)."""
-        self._update(walls, np.array(self.psi.value))
-        self.tangent.setValue(0.0)
-        if self.model != "bsk":
-            self.tangent_eq.sweep(var=self.tangent, solver=self.tangent_solver)
-        else:
-            self.tangent_w.setValue(0.0)
-            self.tangent_eq.sweep(solver=self.tangent_solver)
-        return np.array(self.tangent.value)
+        """Linear response of psi to a common unit change of every wall value.
+
+        Solves J t = -dR/dV with the Jacobian J assembled by FiPy in the last Newton sweep
+        (at the converged state; FiPy's right-hand side of a source s is -s V_P).
+        """
+        matrix, dfp = self._jacobian
+        rows = np.arange(self.n) + (self.n if self.w is not None else 0)
+        sign = 1.0 if self.w is not None else -1.0
+        if self.permittivity_function is None:
+            matrix = matrix + csr_matrix((sign * dfp, (rows, np.arange(self.n))), shape=matrix.shape)
+        src = -self._tangent_src * self.volumes
+        if self.w is not None:
+            src = np.concatenate([src, np.zeros(self.n)])
+        solution = spsolve(matrix.tocsc(), src)
+        if self.w is not None:
+            self.tangent_w_value = solution[self.n:]
+        return np.asarray(solution[: self.n])
 
     # -- observables -----------------------------------------------------------------------
     def _wall_state(self, wall: _Wall, field: np.ndarray, value: float):
@@ -668,13 +739,14 @@ class PBProblem:
         return total
 
     def _free_energy(self, walls, psi, psi_w, q_field):
-        if self.permittivity_function is not None:
+        # not defined here: with a concentration-dependent permittivity in Poisson only (no
+        # free energy behind it), and for BSK, whose wall condition u''' = 0 is not the
+        # natural boundary condition of the BSK functional (a surface term would be needed)
+        if self.permittivity_function is not None or self.model == "bsk":
             return float("nan")
         area = sum(self._wall_geometry[w.name][1] for w in walls)
         energy = -0.5 * self._grad_energy(psi, {w.name: pw for w, pw in zip(walls, psi_w)})
         energy -= float(np.sum(self.gas.pressure(psi) * self.volumes))
-        if self.w is not None:
-            energy -= 0.5 * self.delta**2 * float(np.sum(np.array(self.w.value) ** 2 * self.volumes))
         for w, q in zip(walls, q_field):
             a = self._wall_geometry[w.name][1]
             energy -= 0.5 * w.stern * q**2 * a
@@ -813,3 +885,103 @@ def solve_pb(
         refinement=refinement, tolerance=tolerance, max_iterations=max_iterations,
     )
     return problem.solve(potential=potential, surface_charge=surface_charge)
+
+
+def capacitance_curve(
+    electrolyte: Electrolyte,
+    concentration: float,
+    geometry,
+    voltages,
+    model: str = "pb",
+    **options,
+):
+    """Surface charge and differential capacitance versus electrode potential, with continuation.
+
+    One :class:`PBProblem` is built (mesh resolved for the largest |voltage|) and reused:
+    voltages are visited outward from the one nearest zero, each Newton solve starting from
+    the previous solution plus the linear-response (tangent) predictor.
+
+    Parameters
+    ----------
+    electrolyte, concentration, geometry, model
+        As in :func:`solve_pb`; every wall gets the same potential.
+    voltages : array_like
+        Electrode potentials relative to the bulk [V], finite (any order; returned in the
+        given order).
+    **options
+        Other keywords of :func:`solve_pb` (compacity, correlation_length, stern_length,
+        permittivity, first_cell, refinement, tolerance, max_iterations).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``voltage`` [V]: ``surface_charge`` and ``surface_charge_integrated`` [C/m^2],
+        ``capacitance`` [F/m^2], ``diffuse_potential`` [V], ``iterations``; the first wall's
+        values for slits. Attrs: converged (all points), iterations (total), residual (max).
+    """
+    from ionscales.validation import as_float_array
+
+    v = as_float_array("voltages", voltages, ndim=1)
+    if v.size == 0:
+        raise ParameterError("voltages", "needs at least one potential [V]", voltages)
+    vmax = float(np.max(np.abs(v)))
+    problem = PBProblem(electrolyte, concentration, geometry, potential=vmax if vmax > 0 else 0.0,
+                        model=model, design_potential=vmax, **options)
+    vt = problem.thermal_voltage
+    order = np.argsort(v)
+    start = int(np.argmin(np.abs(v[order])))
+    sequence = list(order[start:]) + list(order[:start][::-1])
+    charge = np.empty(v.size)
+    charge_int = np.empty(v.size)
+    cap = np.empty(v.size)
+    diffuse = np.empty(v.size)
+    iterations = np.zeros(v.size, dtype=int)
+    residuals = np.empty(v.size)
+    states: dict[int, tuple] = {}
+    for rank, i in enumerate(sequence):
+        walls = problem._walls(float(v[i]), None)
+        initial = None
+        if rank > 0:
+            # predictor from the nearest already-solved neighbour in the sweep direction
+            j = sequence[rank - 1] if rank != len(order) - start else sequence[0]
+            psi_j, w_j, t_j, tw_j = states[j]
+            dv = (v[i] - v[j]) / vt
+            initial = (psi_j + t_j * dv, None if w_j is None else w_j + tw_j * dv)
+        result = problem._solve_state(walls, initial)
+        tangent = problem._tangent(walls)
+        tangent_w = None if problem.w is None else problem.tangent_w_value
+        psi = np.array(problem.psi.value)
+        w_state = None if problem.w is None else np.array(problem.w.value)
+        states[i] = (psi, w_state, tangent, tangent_w)
+        wall = walls[0]
+        pw, q = problem._wall_state(wall, psi, wall.value)
+        _, dq = problem._wall_state(wall, tangent, 1.0)
+        f, _ = problem.gas.source(psi)
+        cell, area, _, _, _ = problem._wall_geometry[wall.name]
+        if len(walls) == 1:
+            q_int = float(np.sum(f * problem.volumes)) / area
+        else:
+            q_int = float(np.sum(f * problem.volumes)) / (2 * area)  # symmetric walls: half each
+        charge[i], charge_int[i], cap[i], diffuse[i] = q, q_int, dq, pw
+        iterations[i], residuals[i] = result.iterations, result.residual
+    sigma_unit = elementary_charge * problem.S * problem.debye_length
+    data = {
+        "surface_charge": (("voltage",), charge * sigma_unit, "C/m^2",
+                           "wall charge density from the wall field"),
+        "surface_charge_integrated": (("voltage",), charge_int * sigma_unit, "C/m^2",
+                                      "wall charge density from the integrated ionic charge"),
+        "capacitance": (("voltage",), cap * problem.eps / problem.debye_length, "F/m^2",
+                        "differential capacitance d(surface charge)/d(electrode potential)"),
+        "diffuse_potential": (("voltage",), diffuse * vt, "V", "diffuse-layer potential drop"),
+        "iterations": (("voltage",), iterations, "1", "Newton iterations at this potential"),
+        "debye_length": ((), problem.debye_length, "m", "Debye length of the bulk"),
+    }
+    coords = {"voltage": (("voltage",), v, "V", "electrode potential relative to the bulk")}
+    parameters = {"electrolyte": electrolyte.name, "concentration": problem.concentration,
+                  "geometry": geometry.kind, "compacity": problem.compacity,
+                  "correlation_length": problem.correlation_length, "stern_length": problem.stern}
+    attrs = solver_attrs(converged=True, iterations=int(iterations.sum()),
+                         residual=float(np.max(residuals)), cells=problem.n,
+                         linear_solver="scipy LinearLUSolver", linear_criterion="initial")
+    return make_dataset(data, coords, attrs=attrs, model=problem.model, parameters=parameters,
+                        references=(*REFERENCES[problem.model], FIPY_REFERENCE))
