@@ -133,7 +133,6 @@ def _plot_map(ds, png) -> None:
     u = ds["voltage"].values
     mesh = axes[0].pcolormesh(u, L, ds["capacitance"].values * 100, shading="auto")
     fig.colorbar(mesh, ax=axes[0], label="C [uF/cm^2] per wall area")
-    d = ds.attrs.get("parameters", "")
     axes[0].set(xlabel="voltage [V]", ylabel="width [nm]", title="capacitance")
     zero = int(np.argmin(np.abs(u)))
     axes[1].plot(L, ds["capacitance"].values[:, zero] * 100)
@@ -142,7 +141,7 @@ def _plot_map(ds, png) -> None:
         axes[1].axvspan(L[valid].max() if np.any(valid) else L[0], L.max(), color="0.9",
                         label="beyond single layer (extrapolated)")
         axes[1].legend()
-    axes[1].set(xlabel="width [nm]", ylabel="C(0) [uF/cm^2]", title=f"zero voltage {d[:0]}")
+    axes[1].set(xlabel="width [nm]", ylabel="C(0) [uF/cm^2]", title="zero voltage")
     for i in np.linspace(0, L.size - 1, 5).astype(int):
         axes[2].plot(u, ds["stored_energy"].values[i], label=f"L = {L[i]:.2f} nm")
     axes[2].set(xlabel="voltage [V]", ylabel="stored energy [J/m^2]", title="stored energy")
