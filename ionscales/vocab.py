@@ -114,7 +114,27 @@ _TRANSPORT: dict[str, tuple[str, str]] = {
     "nernst_einstein_deviation": ("1", "Nernst-Einstein deviation 1 - sigma/sigma_NE"),
     "cation_effective_charge": ("1", "mobility-weighted effective charge of the cation"),
 }
-_CONFINEMENT: dict[str, tuple[str, str]] = {}
+_CONFINEMENT = {
+    "width": ("m", "slit (pore) width"),
+    "voltage": ("V", "electrode (pore wall) potential relative to the bulk"),
+    "separation": ("m", "surface separation D"),
+    "surface_charge": ("C/m^2", "electrode charge per unit wall area"),
+    "capacitance": ("F/m^2", "differential capacitance per unit wall area"),
+    "stored_energy": ("J/m^2", "stored energy per unit wall area"),
+    "cation_occupancy": ("1", "fraction of in-pore sites occupied by cations"),
+    "anion_occupancy": ("1", "fraction of in-pore sites occupied by anions"),
+    "total_occupancy": ("1", "fraction of in-pore sites occupied by ions"),
+    "coupling": ("1", "dimensionless electrostatic coupling of the pore model"),
+    "zero_voltage_occupancy": ("1", "pore filling at zero voltage"),
+    "accessible": ("1", "1 where the pore is wider than the ions"),
+    "single_layer_valid": ("1", "1 where d < width < 2d (single-layer model valid)"),
+    "correlation_length": ("m", "bulk correlation (screening) length"),
+    "disjoining_pressure": ("Pa", "disjoining pressure"),
+    "interaction_energy": ("J/m^2", "interaction free energy per unit area W(D)"),
+    "force_over_radius": ("N/m", "surface force over radius F/R = 2 pi W(D)"),
+    "midplane_potential": ("V", "midplane potential"),
+    "wall_potential": ("V", "wall potential"),
+}
 _CONTINUUM: dict[str, tuple[str, str]] = {}
 _FITTING = {
     "best_value": ("1", "best-fit value (in the unit given per parameter)"),
