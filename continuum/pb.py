@@ -60,6 +60,7 @@ from ionscales.continuum.geometry import (
 )
 from ionscales.continuum.newton import FullyImplicitSourceTerm, damp, make_linear_solver, run_newton
 from ionscales.continuum.observables import LatticeGas, halfspace_profile
+from scipy.linalg import solve_banded
 from scipy.sparse import csr_matrix
 from scipy.sparse.linalg import spsolve
 
@@ -335,9 +336,12 @@ class PBProblem:
         self.eps_cells = np.ones(n)
         self.eps_face = FaceVariable(mesh=fm, value=1.0)
         self.solver = make_linear_solver()
-        bulk_end = isinstance(self.geometry, HalfSpace)
-        if bulk_end:
-            self.psi.constrain(0.0, fm.facesRight)
+        # bulk end of a HalfSpace: psi = 0 on the last face, imposed like the walls (a cell
+        # source with FiPy's Dirichlet flux eps (0 - psi_P)/(h/2)) instead of psi.constrain,
+        # whose constraint bookkeeping dominates the assembly cost on large meshes
+        self._bulk_end = None
+        if isinstance(self.geometry, HalfSpace):
+            self._bulk_end = (float(face_areas[n]) / ((faces[-1] - centres[-1]) * float(self.volumes[-1])))
         if self.model != "bsk":
             self.eq = (DiffusionTerm(coeff=self.eps_face, var=self.psi)
                        + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi) + self.source)
@@ -404,6 +408,8 @@ class PBProblem:
                 wall_src[cell] += w.value * area / vol
                 tangent_src[cell] += area / vol
                 wall_flux[cell] += abs(w.value) * area / vol
+        if self._bulk_end is not None:
+            wall_imp[-1] -= self._bulk_end * self.eps_cells[-1]
         if self.model != "bsk":
             self.implicit.setValue(-fprime + wall_imp)
             self.source.setValue(fprime * psi - f + wall_src)
@@ -584,7 +590,14 @@ class PBProblem:
         src = -self._tangent_src * self.volumes
         if self.w is not None:
             src = np.concatenate([src, np.zeros(self.n)])
-        solution = spsolve(matrix.tocsc(), src)
+        if self.w is None:  # tridiagonal: banded solve
+            banded = np.zeros((3, self.n))
+            banded[0, 1:] = matrix.diagonal(1)
+            banded[1] = matrix.diagonal(0)
+            banded[2, :-1] = matrix.diagonal(-1)
+            solution = solve_banded((1, 1), banded, src)
+        else:
+            solution = spsolve(matrix.tocsc(), src)
         if self.w is not None:
             self.tangent_w_value = solution[self.n:]
         return np.asarray(solution[: self.n])
