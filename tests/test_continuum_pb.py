@@ -218,7 +218,7 @@ def _sign_changes(values):
     return int(np.sum(np.diff(np.sign(significant)) != 0))
 
 
-@pytest.mark.parametrize("delta, oscillates", [(0.4, False), (1.0, True)])
+@pytest.mark.parametrize("delta, oscillates", [(0.45, False), (0.55, True), (1.0, True)])
 def test_bsk_overscreening_onset(salt, units, delta, oscillates):
     """Damped charge oscillations (overscreening) appear only above delta_c = 1/2."""
     ds = solve_pb(salt, C0, HalfSpace(), potential=0.1 * VT, model="bsk", compacity=0.5,
