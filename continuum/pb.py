@@ -24,7 +24,12 @@ The wall potential is measured from the bulk reservoir. Newton iterations are ru
 FiPy equations built once (see :mod:`ionscales.continuum.newton`); the Jacobian
 ``df/dpsi >= 0`` sits in a fully implicit source, the wall conditions enter as cell
 sources (flux through the wall face ``beta (V - psi_P)``), and the bulk end of a
-HalfSpace is held at psi = 0.
+HalfSpace is held at psi = 0. For the scalar models with a constant permittivity ("pb",
+"bikerman") FiPy's assembled operator does not change between Newton steps, so it is
+assembled once (:meth:`PBProblem._linear_parts`) and each step only updates the source
+diagonal and solves the tridiagonal system for the Newton increment (exact, identical to
+FiPy's own system); "bsk" and state-dependent permittivities re-assemble with FiPy's LU
+solver (explicit tolerance, ``criterion="initial"``) every step.
 
 Validity: mean-field; "pb" assumes point ions (overestimates crowding above a few kT/e);
 "bikerman" treats ions as equal lattice sites; "bsk" adds short-range correlations with
@@ -136,6 +141,14 @@ class _Wall:
 # ----------------------------------------------------------------------------------------
 # the reusable problem
 # ----------------------------------------------------------------------------------------
+def _banded_product(banded: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """A @ x for a tridiagonal A in scipy ``solve_banded`` (1, 1) storage."""
+    out = banded[1] * x
+    out[:-1] += banded[0, 1:] * x[1:]
+    out[1:] += banded[2, :-1] * x[:-1]
+    return out
+
+
 class PBProblem:
     """A Poisson–Boltzmann-type problem built once on a FiPy mesh, solvable repeatedly.
 
@@ -432,6 +445,11 @@ class PBProblem:
         matrix) the residual FiPy computes before each solve is used instead.
         """
         lagged = self.permittivity_function is not None
+        if self.w is None and not lagged:
+            return run_newton(lambda: self._fast_iterate(walls), tolerance=self.tolerance,
+                              max_iterations=self.max_iterations,
+                              what=f"Newton iteration of solve_pb (model={self.model!r})",
+                              raise_on_failure=raise_on_failure)
 
         def iterate():
             old = np.array(self.psi.value)
@@ -474,6 +492,70 @@ class PBProblem:
         return run_newton(iterate, tolerance=self.tolerance, max_iterations=self.max_iterations,
                           what=f"Newton iteration of solve_pb (model={self.model!r})",
                           raise_on_failure=raise_on_failure)
+
+    def _linear_parts(self):
+        """FiPy's assembled linear system, split once into its constant and per-unit parts.
+
+        For a scalar equation with a state-independent permittivity the matrix FiPy assembles
+        in every Newton sweep is ``L0 + diag(d * implicit)`` and the right-hand side is
+        ``b0 + r * source``, with ``implicit`` and ``source`` the coefficient variables that
+        :meth:`_update` fills. Two assemblies by FiPy (``justResidualVector``: build, no
+        solve) at coefficient values 0 and 1 give ``L0, b0, d, r`` exactly, so each Newton
+        step only updates the diagonal and solves the tridiagonal system (no re-assembly).
+        """
+        if getattr(self, "_parts", None) is None:
+            saved = (np.array(self.implicit.value), np.array(self.source.value))
+            systems = []
+            # second assembly at a coefficient so large that the source part dominates every
+            # diagonal entry: (L0 + c d) - L0 then carries no cancellation error
+            big = None
+            for value in (0.0, big):
+                if value is None:
+                    value = big = 1e8 * float(np.max(np.abs(systems[0][0].diagonal()))) / float(
+                        np.min(self.volumes))
+                self.implicit.setValue(value)
+                self.source.setValue(value)
+                self.eq.justResidualVector(var=self.psi, solver=self.solver)
+                matrix = self.eq.matrix.matrix.copy()  # FiPy reuses its matrix object
+                systems.append((matrix, np.array(self.eq.RHSvector, dtype=float)))
+            (m0, b0), (m1, b1) = systems
+            off_diagonal = (m1 - m0).tocsr()
+            off_diagonal.setdiag(0.0)
+            off_diagonal.eliminate_zeros()
+            if off_diagonal.nnz:  # the split relies on source terms being diagonal
+                raise RuntimeError("source terms changed off-diagonal matrix entries")  # pragma: no cover
+            banded = np.zeros((3, self.n))
+            banded[0, 1:] = m0.diagonal(1)
+            banded[1] = m0.diagonal(0)
+            banded[2, :-1] = m0.diagonal(-1)
+            if m0.nnz > banded[0, 1:].size + banded[1].size + banded[2, :-1].size:
+                raise RuntimeError("FiPy operator is not tridiagonal")  # pragma: no cover
+            self._parts = (banded, b0, (m1.diagonal() - m0.diagonal()) / big, (b1 - b0) / big)
+            self.implicit.setValue(saved[0])
+            self.source.setValue(saved[1])
+        return self._parts
+
+    def _fast_iterate(self, walls):
+        """One Newton step on the FiPy operator assembled once (see :meth:`_linear_parts`);
+        returns (scaled nonlinear residual at the new iterate, step norm)."""
+        base, b0, unit_diag, unit_rhs = self._linear_parts()
+        old = np.array(self.psi.value)
+        f, fprime, wall_flux = self._update(walls, old)
+        banded = base.copy()
+        banded[1] += unit_diag * np.asarray(self.implicit.value, dtype=float)
+        rhs = b0 + unit_rhs * np.asarray(self.source.value, dtype=float)
+        # solve for the increment (not the new value): no cancellation near convergence
+        delta = solve_banded((1, 1), banded, rhs - _banded_product(banded, old), check_finite=False)
+        delta, norm = damp(delta, self.max_step)
+        new = old + delta
+        self.psi.setValue(new)
+        f_new, fprime_new = self.gas.source(new)
+        # Jacobian at the new state differs only by the f' entries on the diagonal
+        self._jacobian = ("banded", banded, (fprime_new - fprime) * self.volumes)
+        r = np.abs(_banded_product(banded, new) - rhs + self.volumes * (f + fprime * (new - old) - f_new))
+        volume_scale = np.max(self.volumes * (np.abs(f_new) + fprime_new * np.abs(new)))
+        scale = max(volume_scale, np.max(wall_flux * self.volumes), 1e-300)
+        return float(np.max(r) / scale), norm
 
     def _guess(self, walls):
         lam_centres = self.centres
@@ -582,6 +664,11 @@ class PBProblem:
         Solves J t = -dR/dV with the Jacobian J assembled by FiPy in the last Newton sweep
         (at the converged state; FiPy's right-hand side of a source s is -s V_P).
         """
+        if isinstance(self._jacobian[0], str):  # fast path: tridiagonal operator assembled once
+            _, banded, dfp = self._jacobian
+            banded = banded.copy()
+            banded[1] -= dfp
+            return np.asarray(solve_banded((1, 1), banded, -self._tangent_src * self.volumes))
         matrix, dfp = self._jacobian
         rows = np.arange(self.n) + (self.n if self.w is not None else 0)
         sign = 1.0 if self.w is not None else -1.0
