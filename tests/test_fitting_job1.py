@@ -1,0 +1,207 @@
+"""Job-1 fits: parameter recovery on synthetic noisy data (seeded), model selection,
+bad input, labelled FitResult datasets."""
+
+import math
+
+import numpy as np
+import pytest
+import xarray as xr
+from ionscales.fitting import fit_decay, fit_screening_scaling
+from ionscales.fitting.decay import compare_decay_forms, decay_window
+from ionscales.theory import debye_length
+
+from ionscales import presets
+from ionscales.errors import ParameterError
+from ionscales.results import open_dataset, to_netcdf
+from ionscales.units import M, nm
+
+R = np.linspace(0.2, 4.0, 300) * nm
+
+
+def within(result, name, true, n_sigma=3.0, max_rel=0.5):
+    """True value within n_sigma stderr; stderr finite, positive and < max_rel of the value."""
+    value, err = result.best_values[name], result.stderr[name]
+    assert np.isfinite(err) and err > 0, (name, err)
+    assert err < max_rel * abs(value), (name, value, err)
+    assert abs(value - true) <= n_sigma * err, (name, value, true, err)
+
+
+def oscillatory(r, a=0.8, xi=0.6 * nm, lam=0.7 * nm, theta=0.4):
+    return a * np.exp(-r / xi) * np.cos(2 * math.pi * r / lam - theta)
+
+
+def monotonic(r, a=-0.5, xi=0.9 * nm):
+    return a * np.exp(-r / xi)
+
+
+# ---------------------------------------------------------------- fit_decay recovery
+def test_monotonic_recovery(rng):
+    noise = 1e-3
+    y = monotonic(R) + rng.normal(0, noise, R.size)
+    res = fit_decay(R, y, oscillatory=False, sigma=noise)
+    assert res.success and res.errorbars
+    within(res, "decay_length", 0.9 * nm)
+    within(res, "amplitude", -0.5)
+    assert math.isnan(res.best_values["wavelength"]) and res.best_values["phase"] == 0
+    assert set(res.best_values) == {"decay_length", "wavelength", "amplitude", "phase"}
+    assert res.units["decay_length"] == "m"
+
+
+def test_oscillatory_recovery_without_sigma(rng):
+    y = oscillatory(R) + rng.normal(0, 1e-3, R.size)
+    res = fit_decay(R, y)  # covariance scaled by the reduced chi-square
+    within(res, "decay_length", 0.6 * nm)
+    within(res, "wavelength", 0.7 * nm)
+    within(res, "amplitude", 0.8)
+    within(res, "phase", 0.4)
+    assert res.redchi == pytest.approx(1e-6, rel=0.3)  # residuals in data units: noise^2
+
+
+def test_two_mode_recovery(rng):
+    noise = 1e-4
+    y = oscillatory(R, xi=0.4 * nm) + monotonic(R, a=0.05, xi=1.2 * nm) + rng.normal(0, noise, R.size)
+    res = fit_decay(R, y, modes=2, sigma=noise)
+    # mode 1 is the slowest decaying (the monotonic one here)
+    within(res, "decay_length_1", 1.2 * nm)
+    within(res, "amplitude_1", 0.05)
+    assert math.isnan(res.best_values["wavelength_1"])
+    within(res, "decay_length_2", 0.4 * nm)
+    within(res, "wavelength_2", 0.7 * nm)
+    within(res, "amplitude_2", 0.8)
+    within(res, "phase_2", 0.4)
+    assert res.extra["form"] == "monotonic+oscillatory"
+
+
+def test_two_oscillatory_modes_ordered(rng):
+    noise = 1e-4
+    y = (oscillatory(R, a=0.6, xi=0.35 * nm, lam=0.5 * nm, theta=0.2)
+         + oscillatory(R, a=0.1, xi=1.0 * nm, lam=1.3 * nm, theta=-1.0) + rng.normal(0, noise, R.size))
+    res = fit_decay(R, y, modes=2, oscillatory=(True, True), sigma=noise, window=(0.3 * nm, 4 * nm))
+    within(res, "decay_length_1", 1.0 * nm)
+    within(res, "wavelength_1", 1.3 * nm)
+    within(res, "decay_length_2", 0.35 * nm)
+    within(res, "wavelength_2", 0.5 * nm)
+
+
+def test_dataarray_input_and_explicit_window(rng):
+    noise = 2e-3
+    r_nm = R / nm
+    da = xr.DataArray(oscillatory(R) + rng.normal(0, noise, R.size), dims="r",
+                      coords={"r": ("r", r_nm, {"units": "nm"})}, name="rh", attrs={"units": "m"})
+    res = fit_decay(da, sigma=noise, window=(0.5 * nm, 3.5 * nm))
+    within(res, "decay_length", 0.6 * nm)
+    within(res, "wavelength", 0.7 * nm)
+    assert res.extra["window"][0] >= 0.5 * nm and res.extra["window"][1] <= 3.5 * nm
+    assert res.x.min() >= 0.5 * nm - 1e-15 and res.x.max() <= 3.5 * nm + 1e-15
+    assert res.units["amplitude"] == "m"
+    # same data as plain arrays in metres give the same answer
+    res2 = fit_decay(R, da.values, sigma=noise, window=(0.5 * nm, 3.5 * nm))
+    assert res2.best_values["decay_length"] == pytest.approx(res.best_values["decay_length"], rel=1e-6)
+
+
+def test_automatic_window_rule():
+    # noise-free tail with a contact peak: window starts after |y| drops to 0.3 of the max
+    y = oscillatory(R)
+    lo, hi = decay_window(R, y, sigma=1e-4)
+    ay = np.abs(y)
+    i0 = int(np.searchsorted(R, lo))
+    assert ay[i0] <= 0.3 * ay.max() and np.all(ay[np.argmax(ay):i0] > 0.3 * ay.max())
+    # ends at the last point above 3 sigma
+    assert np.all(ay[R > hi] <= 3e-4) and ay[np.searchsorted(R, hi)] > 3e-4
+    res = fit_decay(R, y, sigma=1e-4)
+    assert res.best_values["decay_length"] == pytest.approx(0.6 * nm, rel=1e-6)
+    assert res.best_values["wavelength"] == pytest.approx(0.7 * nm, rel=1e-6)
+
+
+@pytest.mark.slow
+def test_aic_prefers_true_form(rng):
+    noise = 1e-3
+    y_osc = oscillatory(R) + rng.normal(0, noise, R.size)
+    ranked = compare_decay_forms(R, y_osc, sigma=noise)
+    assert list(ranked)[0] in ("oscillatory", "oscillatory+monotonic")
+    assert ranked["oscillatory"].aic < ranked["monotonic"].aic - 100
+    y_two = oscillatory(R, xi=0.4 * nm) + monotonic(R, a=0.05, xi=1.2 * nm) + rng.normal(0, 1e-4, R.size)
+    ranked = compare_decay_forms(R, y_two, sigma=1e-4)
+    assert list(ranked)[0] == "oscillatory+monotonic"
+    y_mono = monotonic(R) + rng.normal(0, noise, R.size)
+    ranked = compare_decay_forms(R, y_mono, sigma=noise)
+    assert ranked["monotonic"].aic < ranked["oscillatory"].aic
+    ranked_bic = compare_decay_forms(R, y_mono, sigma=noise, criterion="bic")
+    assert list(ranked_bic)[0] == "monotonic"
+
+
+@pytest.mark.parametrize("kwargs, parameter", [
+    ({"values": np.r_[np.nan, np.ones(R.size - 1)]}, "values"),
+    ({"values": np.ones(R.size - 1)}, "values"),
+    ({"values": np.ones(R.size), "sigma": 0.0}, "sigma"),
+    ({"values": np.ones(R.size), "sigma": -np.ones(R.size)}, "sigma"),
+    ({"values": np.ones(R.size), "window": (5 * nm, 6 * nm)}, "window"),
+    ({"values": np.ones(R.size), "window": (0.0, 3 * nm)}, "window"),
+    ({"values": np.ones(R.size), "window": (2 * nm, 1 * nm)}, "window"),
+    ({"values": np.ones(R.size), "window": (1 * nm, 1.01 * nm)}, "window"),
+    ({"values": np.ones(R.size), "modes": 3}, "modes"),
+    ({"values": np.ones(R.size), "oscillatory": (True,), "modes": 2}, "oscillatory"),
+])
+def test_fit_decay_bad_input(kwargs, parameter):
+    with pytest.raises(ParameterError) as info:
+        fit_decay(R, **kwargs)
+    assert info.value.parameter == parameter
+
+
+def test_fit_decay_bad_r():
+    with pytest.raises(ParameterError) as info:
+        fit_decay(R[::-1], oscillatory(R))
+    assert info.value.parameter == "r"
+    with pytest.raises(ParameterError) as info:
+        fit_decay(xr.DataArray(np.ones(10), dims="r"), np.ones(10))
+    assert info.value.parameter == "values"
+
+
+def test_fit_result_dataset_roundtrip(rng, tmp_path):
+    y = oscillatory(R) + rng.normal(0, 1e-3, R.size)
+    res = fit_decay(R, y, sigma=1e-3)
+    ds = res.to_dataset()
+    for name in list(ds.data_vars) + list(ds.coords):
+        assert "units" in ds[name].attrs and "long_name" in ds[name].attrs
+    assert list(ds["param"].values) == ["decay_length", "wavelength", "amplitude", "phase"]
+    assert float(ds["best_value"].sel(param="decay_length")) == pytest.approx(res.best_values["decay_length"])
+    assert ds.attrs["aic"] == pytest.approx(res.aic)
+    path = tmp_path / "fit.nc"
+    to_netcdf(ds, path)
+    xr.testing.assert_identical(open_dataset(path), ds)
+
+
+# ---------------------------------------------------------------- fit_screening_scaling
+def test_screening_scaling_recovery(rng):
+    e = presets.get("NaCl(aq)")
+    c = np.geomspace(0.5, 5, 12) * M
+    ld = debye_length(e, c)
+    d = e.contact_diameter
+    true = 0.6 * ld * (d / ld) ** 3
+    sig = 0.03 * true
+    data = true + rng.normal(0, 1, c.size) * sig
+    res = fit_screening_scaling(c, data, sig, electrolyte=e)
+    within(res, "prefactor", 0.6)
+    within(res, "exponent", 3.0)
+    assert res.units == {"prefactor": "1", "exponent": "1"}
+    # log-space fit without sigma, Debye lengths given explicitly
+    res2 = fit_screening_scaling(c, data, debye_length=ld, diameter=d)
+    within(res2, "prefactor", 0.6)
+    within(res2, "exponent", 3.0)
+
+
+def test_screening_scaling_bad_input():
+    e = presets.get("NaCl(aq)")
+    c = np.array([1.0, 2.0, 3.0]) * M
+    with pytest.raises(ParameterError) as info:
+        fit_screening_scaling(c, [1e-9, 2e-9], electrolyte=e)
+    assert info.value.parameter == "screening_length"
+    with pytest.raises(ParameterError) as info:
+        fit_screening_scaling(c, [1e-9, -2e-9, 3e-9], electrolyte=e)
+    assert info.value.parameter == "screening_length"
+    with pytest.raises(ParameterError) as info:
+        fit_screening_scaling(c, [1e-9, 2e-9, 3e-9])
+    assert info.value.parameter == "electrolyte"
+    with pytest.raises(ParameterError) as info:
+        fit_screening_scaling(c, [1e-9, 2e-9, 3e-9], [1e-10, 0, 1e-10], electrolyte=e)
+    assert info.value.parameter == "sigma"
