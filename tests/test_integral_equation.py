@@ -14,17 +14,17 @@ import csv
 import math
 from pathlib import Path
 
+import ionscales.theory as theory
 import numpy as np
 import pytest
 import xarray as xr
+from ionscales.theory import integral_equation as ie
 from scipy.interpolate import CubicSpline
 from scipy.optimize import fsolve
 
-import ionscales.theory as theory
 from ionscales import Electrolyte, Ion, Solvent, presets
 from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import open_dataset, to_netcdf
-from ionscales.theory import integral_equation as ie
 from ionscales.units import M
 
 DATA = Path(__file__).parent / "data"
@@ -205,10 +205,10 @@ def test_poles_agree_with_tail_fit(nacl, c, oscillatory):
     last = r[np.nonzero(np.abs(y) > 1e-8 * np.abs(y).max())[0][-1]]
     window = (max(3 * nacl.contact_diameter, last - 10 * decay), last)
     fit = fit_decay(r, y, modes=1, oscillatory=oscillatory, window=window)
-    assert fit.best_values["decay_length"] == pytest.approx(decay, rel=0.02)
+    assert fit.best_values["decay_length"] == pytest.approx(decay, rel=0.01)
     if oscillatory:
         assert fit.best_values["wavelength"] == pytest.approx(2 * np.pi * pair.length_unit / lead.k.real,
-                                                              rel=0.02)
+                                                              rel=0.01)
 
 
 def test_dressed_ion_identities(nacl):
@@ -247,7 +247,8 @@ def test_hnc_chemical_potential_is_gibbs_duhem_consistent_with_virial_pressure()
     spline = CubicSpline(np.concatenate([[0], s]), np.concatenate([[f0], f]))
     integral = np.array([spline.integrate(0, si) for si in s])
     ln_gamma_gd = phi1 + integral
-    np.testing.assert_allclose(ds.ln_activity_coefficient.values[4:], ln_gamma_gd[4:], atol=3e-3)
+    # (measured agreement ~6e-5; the tolerance covers the quadrature of the 16-point scan)
+    np.testing.assert_allclose(ds.ln_activity_coefficient.values, ln_gamma_gd, atol=3e-4)
     # the compressibility route differs (HNC is not compressibility-consistent): report it
     assert np.all(np.abs(ds.route_difference.values) < 0.05)
     assert np.all(np.isfinite(ds.osmotic_coefficient_compressibility.values))
