@@ -83,6 +83,10 @@ __all__ = [
 DEFAULT_DR_FRACTION = 1.0 / 100.0
 #: default grid spacing (fraction of the smallest diameter) of the dressed-ion-hnc model
 SCREENING_DR_FRACTION = 1.0 / 50.0
+#: below this kappa_D sigma_max only monotonic (imaginary-axis) modes are searched: every
+#: oscillatory mode of the primitive model then has Im k sigma = O(1), far outside the
+#: trusted region Im k < 1.9 kappa_1 ~ 1.9 kappa_D
+DILUTE_KAPPA_SIGMA = 0.2
 #: default tolerance on max |T(gamma_s) - gamma_s|
 DEFAULT_TOLERANCE = 1e-9
 
@@ -228,8 +232,11 @@ class PairCorrelation:
     def modes(self) -> list[Mode]:
         """Decay modes (reduced-unit :class:`~ionscales.theory.oz_poles.Mode`), slowest first."""
         if self._modes is None:
+            kd = self._kappa_d_reduced()
             self._modes = find_modes(self._pole_function(), diameter=float(self.system.diameters.max()),
-                                     kappa_d=self._kappa_d_reduced())
+                                     kappa_d=kd,
+                                     complex_search=kd * float(self.system.diameters.max())
+                                     >= DILUTE_KAPPA_SIGMA)
         return self._modes
 
     def _pole_function(self) -> PoleFunction:
@@ -297,7 +304,7 @@ class PairCorrelation:
 
 
 def _reduced_system(electrolyte, concentration, closure, *, dr, grid_points, extra_potential,
-                    alpha_factor=1.0):
+                    debye_lengths=25.0, alpha_factor=1.0):
     diam = np.asarray(electrolyte.diameters, dtype=float)
     ell = float(diam.min())
     dens = np.asarray(electrolyte.ion_densities(concentration), dtype=float) * ell**3
@@ -312,7 +319,7 @@ def _reduced_system(electrolyte, concentration, closure, *, dr, grid_points, ext
                                  dr)
     if grid_points is None:
         kappa = math.sqrt(4 * math.pi * lb * float(np.sum(dens * z**2)))
-        length = max(40.0 * diam.max() / ell, 25.0 / kappa)
+        length = max(40.0 * diam.max() / ell, debye_lengths / kappa)
         n_points = scipy.fft.next_fast_len(int(math.ceil(length / dr_red)) + 1)
     else:
         n_points = check_integer("grid_points", grid_points, minimum=256)
@@ -379,6 +386,7 @@ def solve(
     method: str = "anderson",
     mixing: float | None = None,
     continuation_steps: int = 4,
+    debye_lengths: float = 25.0,
 ) -> PairCorrelation:
     """Solve the Ornstein–Zernike equation of a primitive-model electrolyte.
 
@@ -410,6 +418,9 @@ def solve(
         Step fraction (default 0.7 for Anderson, 0.2 for Picard).
     continuation_steps : int
         Coupling-strength steps tried after a failed cold start (0 disables).
+    debye_lengths : float
+        Default box length in Debye lengths (with ``grid_points`` unset), at least 40
+        sigma_max.
 
     Returns
     -------
@@ -434,8 +445,10 @@ def solve(
         mixing = 0.7 if method == "anderson" else 0.2
     if not (0 < mixing <= 1):
         raise ParameterError("mixing", "must be in (0, 1]", mixing)
+    if not (5 <= debye_lengths <= 1000):
+        raise ParameterError("debye_lengths", "must be in [5, 1000]", debye_lengths)
     system, ell = _reduced_system(electrolyte, c, closure, dr=dr, grid_points=grid_points,
-                                  extra_potential=extra_potential)
+                                  extra_potential=extra_potential, debye_lengths=debye_lengths)
     shape = (system.n_species, system.n_species, system.grid.n_points - 1)
     run = functools.partial(iterate, tolerance=tolerance, max_iterations=max_iterations,
                             method=method, mixing=mixing)
@@ -653,7 +666,7 @@ def scan(
         diam = np.asarray(electrolyte.diameters, dtype=float)
         dr_si = options.get("dr") or DEFAULT_DR_FRACTION * diam.min()
         kappa = float(inverse_debye_length(electrolyte, c.min()))
-        length = max(40.0 * diam.max(), 25.0 / kappa)
+        length = max(40.0 * diam.max(), options.get("debye_lengths", 25.0) / kappa)
         options["grid_points"] = scipy.fft.next_fast_len(int(math.ceil(length / dr_si)) + 1)
         options["dr"] = dr_si
     results: list[PairCorrelation | None] = [None] * len(c)
@@ -758,6 +771,8 @@ def hnc_screening_model(
     if options.get("dr") is None:
         # poles converge as O(dr^2); sigma/50 keeps them to ~1e-4 at half the cost
         options["dr"] = SCREENING_DR_FRACTION * float(np.min(electrolyte.diameters))
+    # the c(r) tail that fixes the poles has decayed to 1e-12 within ~16 Debye lengths
+    options.setdefault("debye_lengths", 16.0)
     if len(c) > max_points:
         c_solve = np.geomspace(c.min(), c.max(), max_points)
     else:

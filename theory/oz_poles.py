@@ -20,6 +20,7 @@ a pole ``q_eff/q = z*/z`` and the effective relative permittivity of the mode is
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
@@ -56,9 +57,21 @@ class PoleFunction:
         last = int(big[-1]) + 5 if len(big) else len(r) - 1
         last = min(last, len(r) - 1)
         n = len(densities)
-        # full resolution up to the cores (steps of c at sigma_ij), a coarser trapezoid on
-        # the smooth tail (spacing <= stride_limit)
-        core_end = min(int(np.ceil(core_radius / dr)) + 2, last)
+        self._full = (r[: last + 1], c_s[:, :, : last + 1].reshape(n * n, -1), dr)
+        self._core_end = min(int(np.ceil(core_radius / dr)) + 2, last)
+        self.r_cut = float(r[last])
+        self._set_stride(stride_limit)
+        self.n = densities.astype(float)
+        self.z = charges.astype(float)
+        self.lb = float(bjerrum)
+        self.alpha = float(alpha)
+        self.kappa_d2 = 4 * math.pi * self.lb * float(np.sum(self.n * self.z**2))
+
+    def _set_stride(self, stride_limit: float) -> None:
+        """Full resolution up to the cores (steps of c at sigma_ij), a coarser trapezoid
+        with spacing <= stride_limit on the smooth tail."""
+        r, c, dr = self._full
+        core_end, last = self._core_end, len(r) - 1
         stride = max(1, int(stride_limit / dr))
         idx = np.concatenate([np.arange(0, core_end), np.arange(core_end, last + 1, stride)])
         w = np.full(len(idx), dr)
@@ -66,13 +79,13 @@ class PoleFunction:
             w[core_end:] = stride * dr
             w[core_end] = 0.5 * (dr + stride * dr)
         self.r = r[idx]
-        self.r_cut = float(self.r[-1])
-        self.weights = (4 * math.pi * w * self.r**2) * c_s[:, :, idx].reshape(n * n, -1)
-        self.n = densities.astype(float)
-        self.z = charges.astype(float)
-        self.lb = float(bjerrum)
-        self.alpha = float(alpha)
-        self.kappa_d2 = 4 * math.pi * self.lb * float(np.sum(self.n * self.z**2))
+        self.weights = (4 * math.pi * w * self.r**2) * c[:, idx]
+
+    def coarse(self, stride_limit: float) -> PoleFunction:
+        """A copy integrating the tail with a coarser spacing (for smooth, e.g. imaginary, k)."""
+        other = copy.copy(self)
+        other._set_stride(stride_limit)
+        return other
 
     # largest |Im k| at which the truncated transform is trusted
     @property
@@ -135,7 +148,7 @@ class PoleFunction:
         return Mode(complex(k), kind, frac, float(residual), ratio[0], complex(1 + dk2))
 
 
-def _newton(func, k0, *, kmax, iterations=50, tol=1e-12):
+def _newton(func, k0, *, kmax, iterations=40, tol=1e-12):
     k = np.array(k0, dtype=complex)
     active = np.ones(k.shape, dtype=bool)
     for _ in range(iterations):
@@ -155,8 +168,9 @@ def _newton(func, k0, *, kmax, iterations=50, tol=1e-12):
         mag = np.abs(step)
         step = np.where(mag > limit, step * (limit / np.where(mag > 0, mag, 1)), step)
         knew = ka - step
-        knew = knew.real + 1j * np.clip(np.abs(knew.imag), 0, 1.5 * kmax)
-        done = bad | (np.abs(step) < tol * np.abs(knew))
+        knew = knew.real + 1j * np.abs(knew.imag)
+        # iterates that leave the trusted strip are abandoned
+        done = bad | (np.abs(step) < tol * np.abs(knew)) | (knew.imag > 1.5 * kmax)
         k[active] = knew
         idx = np.nonzero(active)[0]
         active[idx[done]] = False
@@ -165,35 +179,43 @@ def _newton(func, k0, *, kmax, iterations=50, tol=1e-12):
 
 
 def find_modes(pf: PoleFunction, *, diameter: float, kappa_d: float, max_imag: float | None = None,
-               n_axis: int = 240) -> list[Mode]:
+               n_axis: int = 240, complex_search: bool = True) -> list[Mode]:
     """All decay modes with 0 < Im k < max_imag (monotonic on the imaginary axis and
-    oscillatory from a grid of Newton starts), classified and with DIT quantities."""
+    oscillatory from a grid of Newton starts), classified and with DIT quantities.
+
+    The imaginary-axis scan integrates the smooth tail of c_s with a spacing 0.02/Im k_max;
+    ``complex_search=False`` skips the oscillatory search (used in dilute solutions where
+    every oscillatory mode lies far outside the trusted region Im k < 1.9 Im k_1)."""
     kmax = min(pf.k_imag_limit, max_imag if max_imag is not None else np.inf)
     kmax = max(kmax, 1.2 * kappa_d) if max_imag is None else kmax
     roots: list[complex] = []
-    # imaginary axis: f(i kappa) is real
+    # imaginary axis: f(i kappa) is real; sinh(kappa r)/(kappa r) is smooth on 1/kappa
+    axis = pf.coarse(max(0.03 * diameter, 0.02 / kmax))
     kap = np.linspace(1e-3 * kappa_d, kmax, n_axis)
-    vals = pf(1j * kap).real
+    vals = axis(1j * kap).real
     for i in np.nonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)[0]:
         try:
-            root = brentq(lambda x: float(pf(np.array([1j * x]))[0].real), kap[i], kap[i + 1],
+            root = brentq(lambda x: float(axis(np.array([1j * x]))[0].real), kap[i], kap[i + 1],
                           xtol=1e-14 * kap[i + 1], rtol=1e-13)
         except ValueError:
             continue
-        roots.append(1j * root)
-    # oscillatory: Newton from a grid in the first quadrant
-    re0 = np.linspace(0.4, 1.6, 5) * (2 * math.pi / diameter)
-    im0 = np.array([0.25, 0.6, 0.9]) * kmax
-    starts = (re0[:, None] + 1j * im0[None, :]).ravel()
-    ks, res = _newton(pf, starts, kmax=kmax)
-    for kk, rr in zip(ks, res):
-        if not np.isfinite(rr) or rr > 1e-8:
-            continue
-        if kk.imag <= 0 or kk.imag > kmax or kk.real <= 1e-6 * abs(kk):
-            continue
-        if any(abs(kk - q) < 1e-6 * abs(kk) for q in roots):
-            continue
-        roots.append(complex(kk))
+        # polish on the full-resolution quadrature
+        kk, _ = _newton(pf, np.array([1j * root]), kmax=kmax, iterations=8)
+        roots.append(1j * abs(kk[0].imag) if abs(kk[0].real) < 1e-8 * abs(kk[0]) else 1j * root)
+    if complex_search:
+        # oscillatory: Newton from a grid in the first quadrant
+        re0 = np.linspace(0.4, 1.6, 5) * (2 * math.pi / diameter)
+        im0 = np.array([0.25, 0.6, 0.9]) * kmax
+        starts = (re0[:, None] + 1j * im0[None, :]).ravel()
+        ks, res = _newton(pf, starts, kmax=kmax)
+        for kk, rr in zip(ks, res):
+            if not np.isfinite(rr) or rr > 1e-8:
+                continue
+            if kk.imag <= 0 or kk.imag > kmax or kk.real <= 1e-6 * abs(kk):
+                continue
+            if any(abs(kk - q) < 1e-6 * abs(kk) for q in roots):
+                continue
+            roots.append(complex(kk))
     if roots:
         # the HNC c(r) has an h^2/2 tail ~ exp(-2 alpha_1,min r): the transform (and any root
         # found with it) is only meaningful for Im k < 2 alpha_1,min
