@@ -38,11 +38,10 @@ ions and low permittivity, and has no solution near the ionic-fluid spinodal (th
 References
 ----------
 K.-C. Ng, J. Chem. Phys. 61, 2680 (1974), doi:10.1063/1.1681683.
-J. C. Rasaiah & H. L. Friedman, J. Chem. Phys. 48, 2742 (1968), doi:10.1063/1.1669510.
-J. C. Rasaiah, D. N. Card & J. P. Valleau, J. Chem. Phys. 56, 248 (1972), doi:10.1063/1.1676854.
-R. Kjellander & D. J. Mitchell, Chem. Phys. Lett. 200, 76 (1992), doi:10.1016/0009-2614(92)87048-V.
-R. Kjellander & D. J. Mitchell, J. Chem. Phys. 101, 603 (1994), doi:10.1063/1.468115.
-J. Ennis, R. Kjellander & D. J. Mitchell, J. Chem. Phys. 102, 975 (1995), doi:10.1063/1.469166.
+J. C. Rasaiah & H. L. Friedman, J. Chem. Phys. 48, 2742 (1968).
+J. C. Rasaiah, D. N. Card & J. P. Valleau, J. Chem. Phys. 56, 248 (1972).
+R. Kjellander & D. J. Mitchell, J. Chem. Phys. 101, 603 (1994).
+J. Ennis, R. Kjellander & D. J. Mitchell, J. Chem. Phys. 102, 975 (1995).
 P. Attard, Phys. Rev. E 48, 3604 (1993), doi:10.1103/PhysRevE.48.3604.
 """
 
@@ -92,9 +91,9 @@ DEFAULT_TOLERANCE = 1e-9
 
 REFERENCES = (
     "K.-C. Ng, J. Chem. Phys. 61, 2680 (1974), doi:10.1063/1.1681683",
-    "J. C. Rasaiah & H. L. Friedman, J. Chem. Phys. 48, 2742 (1968), doi:10.1063/1.1669510",
-    "R. Kjellander & D. J. Mitchell, J. Chem. Phys. 101, 603 (1994), doi:10.1063/1.468115",
-    "J. Ennis, R. Kjellander & D. J. Mitchell, J. Chem. Phys. 102, 975 (1995), doi:10.1063/1.469166",
+    "J. C. Rasaiah & H. L. Friedman, J. Chem. Phys. 48, 2742 (1968)",
+    "R. Kjellander & D. J. Mitchell, J. Chem. Phys. 101, 603 (1994)",
+    "J. Ennis, R. Kjellander & D. J. Mitchell, J. Chem. Phys. 102, 975 (1995)",
 )
 
 
@@ -735,6 +734,7 @@ def hnc_screening_model(
     *,
     closure: str = "hnc",
     max_points: int = 40,
+    coupling: float | None = None,
     **options,
 ) -> ScreeningModes:
     """The ``"dressed-ion-hnc"`` screening model: poles of the HNC charge correlations.
@@ -755,6 +755,10 @@ def hnc_screening_model(
         If more concentrations are requested, the model solves at ``max_points``
         log-spaced points and interpolates k (in log c) onto the request; documented
         subsampling that keeps ``screening_curves``/CLI fast.
+    coupling : float, optional
+        Not used here: the l_B/sigma of the Kirkwood-crossover calculation
+        (:func:`hnc_kirkwood_crossover`), accepted so that ``screening_curves(...,
+        options={"dressed-ion-hnc": {"coupling": ...}})`` reaches the crossover.
     **options
         Passed to :func:`solve` (``dr`` default sigma_min/50 here, ``grid_points``,
         ``tolerance``, ...).
