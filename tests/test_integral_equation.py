@@ -318,3 +318,31 @@ def test_bad_input_and_convergence_error(nacl):
     with pytest.raises(ConvergenceError) as info:
         ie.solve(nacl, 1 * M, max_iterations=3, continuation_steps=0)
     assert info.value.iterations == 3 and len(info.value.history) == 3
+
+
+def test_coexisting_modes_on_the_mode_dimension():
+    # MSA just below its Kirkwood point: two monotonic charge modes, both on the analytic axis
+    from scipy.optimize import brentq
+
+    e = rpm(1.68)
+    y = 1.2
+    pair = ie.solve(e, concentration_for(e, y), "msa", dr=SIGMA / 100)
+    mono = [m.k.imag * pair.length_unit / SIGMA for m in pair.modes if m.kind == "charge" and m.monotonic]
+    assert len(mono) == 2
+
+    def axis(x):
+        return float(msa_pole_function(1j * x, y).real)
+
+    grid = np.linspace(0.5, 3.5, 301)
+    vals = [axis(x) for x in grid]
+    exact = [brentq(axis, grid[i], grid[i + 1]) for i in range(300) if vals[i] * vals[i + 1] < 0]
+    np.testing.assert_allclose(sorted(mono), exact[:2], rtol=1e-4)
+    # HNC with size asymmetry (LiCl, 2 mol/L): an oscillatory and a monotonic mode coexist and
+    # both couple to the charge correlations (Kjellander); the screening model reports both
+    lic = presets.get("LiCl(aq)")
+    ds = theory.screening(lic, np.array([2.0]) * M, model="dressed-ion-hnc", all_modes=True)
+    waves = ds.mode_wavelength.values[0]
+    decays = ds.mode_decay_length.values[0]
+    assert np.isfinite(decays).sum() == 2
+    assert np.isnan(waves).sum() == 1 and np.isfinite(waves).sum() == 1
+    assert ds.regime.values[0] == "oscillatory"  # the oscillatory mode decays more slowly

@@ -58,7 +58,13 @@ import scipy.fft
 import xarray as xr
 from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.theory.ladder import ScreeningModes
-from ionscales.theory.oz_poles import Mode, PoleFunction, charge_axis_function, find_modes
+from ionscales.theory.oz_poles import (
+    TRUST_FACTOR,
+    Mode,
+    PoleFunction,
+    charge_axis_function,
+    find_modes,
+)
 from ionscales.theory.oz_solver import OZGrid, OZSystem, iterate
 from scipy.interpolate import CubicSpline
 
@@ -86,6 +92,8 @@ SCREENING_DR_FRACTION = 1.0 / 50.0
 #: oscillatory mode of the primitive model then has Im k sigma = O(1), far outside the
 #: trusted region Im k < 1.9 kappa_1 ~ 1.9 kappa_D
 DILUTE_KAPPA_SIGMA = 0.2
+#: modes with a smaller charge fraction are decoupled from the charge correlations
+COUPLED_FRACTION = 1e-8
 #: default tolerance on max |T(gamma_s) - gamma_s|
 DEFAULT_TOLERANCE = 1e-9
 
@@ -235,7 +243,8 @@ class PairCorrelation:
             self._modes = find_modes(self._pole_function(), diameter=float(self.system.diameters.max()),
                                      kappa_d=kd,
                                      complex_search=kd * float(self.system.diameters.max())
-                                     >= DILUTE_KAPPA_SIGMA)
+                                     >= DILUTE_KAPPA_SIGMA,
+                                     trust_factor=TRUST_FACTOR if self.closure == "hnc" else None)
         return self._modes
 
     def _pole_function(self) -> PoleFunction:
@@ -742,8 +751,10 @@ def hnc_screening_model(
     For each concentration the OZ/HNC equation is solved (with continuation along the sorted
     concentrations) and the charge-channel decay modes are located in the complex k plane.
     Returned poles (per concentration, two columns): the slowest monotonic and the slowest
-    oscillatory charge mode (NaN where absent in the trusted region), so that coexisting
-    modes (the Kjellander scenario) are both reported; the ladder picks the slower one.
+    oscillatory mode that couples to the charge density (NaN where absent in the trusted
+    region), so that coexisting modes (the Kjellander scenario) are both reported; the
+    ladder picks the slower one. In a symmetric electrolyte (RPM) only charge-channel modes
+    couple; with size or charge asymmetry every mode appears in h_ZZ.
 
     Parameters
     ----------
@@ -801,17 +812,20 @@ def hnc_screening_model(
         previous = pair
         modes = pair.modes
         ell = pair.length_unit
-        charge = [m for m in modes if m.kind == "charge"]
-        mono = [m for m in charge if m.monotonic]
-        osc = [m for m in charge if not m.monotonic]
+        # every mode that couples to the charge density at all: in a symmetric electrolyte the
+        # number modes decouple exactly (charge fraction ~ 1e-30); with size or charge
+        # asymmetry all modes appear in h_ZZ (Kjellander) and the slowest one rules
+        coupled = [m for m in modes if m.charge_fraction > COUPLED_FRACTION]
+        mono = [m for m in coupled if m.monotonic]
+        osc = [m for m in coupled if not m.monotonic]
         if mono:
             out[idx, 0] = 1j * mono[0].k.imag / ell
             res[idx, 0] = mono[0].residual
         if osc:
             out[idx, 1] = osc[0].k / ell
             res[idx, 1] = osc[0].residual
-        if charge:
-            lead = charge[0]
+        if coupled:
+            lead = coupled[0]
             n, z = pair.system.densities, pair.system.charges
             qeff[idx] = float(np.real(np.sum(n * z**2 * lead.dressed_charge) / np.sum(n * z**2)))
             eps_eff[idx] = electrolyte.permittivity * lead.permittivity_ratio.real

@@ -179,13 +179,16 @@ def _newton(func, k0, *, kmax, iterations=40, tol=1e-12):
 
 
 def find_modes(pf: PoleFunction, *, diameter: float, kappa_d: float, max_imag: float | None = None,
-               n_axis: int = 240, complex_search: bool = True) -> list[Mode]:
+               n_axis: int = 240, complex_search: bool = True,
+               trust_factor: float | None = TRUST_FACTOR) -> list[Mode]:
     """All decay modes with 0 < Im k < max_imag (monotonic on the imaginary axis and
     oscillatory from a grid of Newton starts), classified and with DIT quantities.
 
     The imaginary-axis scan integrates the smooth tail of c_s with a spacing 0.02/Im k_max;
     ``complex_search=False`` skips the oscillatory search (used in dilute solutions where
-    every oscillatory mode lies far outside the trusted region Im k < 1.9 Im k_1)."""
+    every oscillatory mode lies far outside the trusted region Im k < 1.9 Im k_1).
+    ``trust_factor``: keep modes with Im k < trust_factor x (slowest Im k) (the HNC c(r)
+    tail); None for closures with a short-ranged c_s (MSA)."""
     kmax = min(pf.k_imag_limit, max_imag if max_imag is not None else np.inf)
     kmax = max(kmax, 1.2 * kappa_d) if max_imag is None else kmax
     roots: list[complex] = []
@@ -216,11 +219,11 @@ def find_modes(pf: PoleFunction, *, diameter: float, kappa_d: float, max_imag: f
             if any(abs(kk - q) < 1e-6 * abs(kk) for q in roots):
                 continue
             roots.append(complex(kk))
-    if roots:
+    if roots and trust_factor is not None:
         # the HNC c(r) has an h^2/2 tail ~ exp(-2 alpha_1,min r): the transform (and any root
         # found with it) is only meaningful for Im k < 2 alpha_1,min
         slowest = min(q.imag for q in roots)
-        roots = [q for q in roots if q.imag < TRUST_FACTOR * slowest]
+        roots = [q for q in roots if q.imag < trust_factor * slowest]
     modes = []
     for kk in roots:
         res = float(np.abs(pf(np.array([kk]))[0]))
