@@ -388,7 +388,7 @@ def solve(
     grid_points: int | None = None,
     dr: float | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
-    max_iterations: int = 2000,
+    max_iterations: int = 1000,
     initial: PairCorrelation | None = None,
     extra_potential: Callable | Mapping | None = None,
     method: str = "anderson",
@@ -469,11 +469,14 @@ def solve(
         state = run(system, x0)
     else:
         try:
-            state = run(system, np.zeros(shape))
+            cold = run if continuation_steps <= 0 else functools.partial(
+                run, max_iterations=min(max_iterations, 300))
+            state = cold(system, np.zeros(shape))
         except ConvergenceError as first:
             if continuation_steps <= 0:
                 raise
-            state = _coupling_continuation(system, shape, run, continuation_steps, first)
+            stage = functools.partial(run, max_iterations=min(max_iterations, 600))
+            state = _coupling_continuation(system, shape, stage, continuation_steps, first)
     pair = PairCorrelation(
         electrolyte=electrolyte, concentration=c, closure=closure, system=system,
         gamma_s=state.gamma_s, c_s=state.c_s, g_grid=state.g, length_unit=ell,
@@ -485,24 +488,35 @@ def solve(
 
 
 def _coupling_continuation(system, shape, run, steps, first_error):
+    """Solve along l_B -> lambda l_B, lambda = 1/steps ... 1, each from the previous
+    solution; a failed step is retried with half the increment (down to 1/(8 steps))."""
     x = np.zeros(shape)
     total = 0
-    history = []
-    for lam in np.linspace(1.0 / steps, 1.0, steps):
+    history: list[float] = []
+    done, step = 0.0, 1.0 / steps
+    st = None
+    while done < 1.0:
+        lam = min(1.0, done + step)
         system.coupling = float(lam)
         try:
             st = run(system, x)
         except ConvergenceError as err:
-            system.coupling = 1.0
-            raise ConvergenceError(
-                f"no {system.closure_name.upper()} solution: the cold start failed ({first_error}) and "
-                f"continuation in coupling failed at l_B scaled by {lam:.3g}",
-                iterations=total + (err.iterations or 0), residual=err.residual,
-                history=history + list(err.history),
-            ) from None
+            total += err.iterations or 0
+            history += list(err.history)
+            step *= 0.5
+            if step < 1.0 / (8 * steps):
+                system.coupling = 1.0
+                raise ConvergenceError(
+                    f"no {system.closure_name.upper()} solution: the cold start failed ({first_error}) and "
+                    f"continuation in coupling stalled at l_B scaled by {lam:.3g}",
+                    iterations=total, residual=err.residual, history=history,
+                ) from None
+            continue
         x = st.gamma_s
         total += st.iterations
         history += st.history
+        done = lam
+        step = min(1.5 * step, 1.0 - done) if done < 1.0 else step
     st.iterations = total
     st.history = history
     return st

@@ -124,7 +124,18 @@ class PoleFunction:
         coul = 4 * math.pi * self.lb * (1 - np.exp(-(k**2) / (4 * self.alpha**2))) / k**2
         c0 = cs + coul[:, None, None] * np.outer(self.z, self.z)
         g = np.eye(m) - c0 * self.n[None, None, :]
-        zstar = np.linalg.solve(g, np.broadcast_to(self.z, (len(k), m))[..., None])[..., 0]
+        rhs = np.broadcast_to(self.z, (len(k), m))[..., None].astype(complex)
+        try:
+            zstar = np.linalg.solve(g, rhs)[..., 0]
+        except np.linalg.LinAlgError:
+            # exactly at a number-channel mode of a symmetric electrolyte I - C0 D is singular
+            # and the dressed charge is undefined there
+            zstar = np.full((len(k), m), np.nan + 0j)
+            for i in range(len(k)):
+                try:
+                    zstar[i] = np.linalg.solve(g[i], rhs[i])[:, 0]
+                except np.linalg.LinAlgError:
+                    pass
         kappa2 = 4 * math.pi * self.lb * np.sum(self.n * self.z * zstar, axis=-1)
         return zstar / self.z, kappa2
 

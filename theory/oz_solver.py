@@ -202,7 +202,9 @@ def iterate(
 
     ``method="anderson"``: Anderson/DIIS acceleration with ``depth`` previous iterates
     (depth 2 is Ng's 1974 scheme); ``method="picard"``: damped direct iteration
-    gamma <- gamma + mixing (T(gamma) - gamma).
+    gamma <- gamma + mixing (T(gamma) - gamma). Anderson restarts from the best iterate with a
+    halved step when the residual grows 1000-fold, and gives up after 20 restarts or 300
+    iterations without improvement (then ConvergenceError with the residual history).
     """
     x = np.array(gamma_s0, dtype=float, copy=True)
     shape = x.shape
@@ -211,6 +213,7 @@ def iterate(
     history: list[float] = []
     best = (np.inf, x, None, None)
     picard_mixing = mixing if method == "picard" else 0.5
+    restarts, max_restarts, best_iteration, stall_iterations = 0, 20, 0, 300
     for it in range(1, max_iterations + 1):
         tx, c_s, g = system.step(x)
         f = tx - x
@@ -220,17 +223,24 @@ def iterate(
         history.append(res)
         if res < best[0]:
             best = (res, x, c_s, g)
+            best_iteration = it
         if res < tolerance:
             return OZState(x, c_s, g, it, res, history, True)
         if method == "picard":
             x = x + picard_mixing * f
             continue
-        # restart the history if the iteration went badly astray
+        # restart from the best iterate with a smaller step if the iteration went astray
         if res > 1e3 * best[0] and len(xs) > 0:
             xs.clear()
             fs.clear()
-            x = best[1] + 0.3 * (system.step(best[1])[0] - best[1])
+            mixing = max(0.5 * mixing, 0.02)
+            restarts += 1
+            if restarts > max_restarts:
+                break
+            x = best[1] + mixing * (system.step(best[1])[0] - best[1])
             continue
+        if it - best_iteration > stall_iterations:
+            break
         xs.append(x.ravel())
         fs.append(f.ravel())
         if len(xs) > depth + 1:
