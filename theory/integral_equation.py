@@ -313,7 +313,7 @@ class PairCorrelation:
 
 
 def _reduced_system(electrolyte, concentration, closure, *, dr, grid_points, extra_potential,
-                    debye_lengths=25.0, alpha_factor=1.0):
+                    debye_lengths=25.0, ewald_alpha=1.0):
     diam = np.asarray(electrolyte.diameters, dtype=float)
     ell = float(diam.min())
     dens = np.asarray(electrolyte.ion_densities(concentration), dtype=float) * ell**3
@@ -340,7 +340,7 @@ def _reduced_system(electrolyte, concentration, closure, *, dr, grid_points, ext
     if extra_potential is not None:
         extra = _extra_on_grid(extra_potential, electrolyte, grid.r * ell)
     return OZSystem(dens, z, diam / ell, lb, grid, closure_kind=closure,
-                    alpha=alpha_factor * 1.0, extra=extra), ell
+                    alpha=ewald_alpha, extra=extra), ell
 
 
 def _extra_on_grid(extra_potential, electrolyte, r_si):
@@ -539,8 +539,7 @@ def _contact_values(pair: PairCorrelation) -> np.ndarray:
             i0 = int(math.floor(sig[i, j] / dr)) - 1  # index of r <= sigma
             idx = np.arange(i0 - 2, i0 + 4)
             idx = idx[(idx >= 0) & (idx < len(r))]
-            gam = np.polyval(np.polyfit(r[idx] - sig[i, j], s_gamma := pair.gamma_s[i, j, idx], 3), 0.0)
-            del s_gamma
+            gam = np.polyval(np.polyfit(r[idx] - sig[i, j], pair.gamma_s[i, j, idx], 3), 0.0)
             rs = sig[i, j]
             u = s.lb * s.zz[i, j] * math.erfc(s.alpha * rs) / rs
             if s.extra is not None:

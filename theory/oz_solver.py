@@ -32,7 +32,7 @@ from scipy.special import erf, erfc
 
 from ionscales.errors import ConvergenceError
 
-__all__ = ["OZGrid", "OZSystem", "OZState", "iterate", "closure_step"]
+__all__ = ["OZGrid", "OZSystem", "OZState", "iterate"]
 
 
 @dataclass(frozen=True)
@@ -169,11 +169,6 @@ class OZSystem:
         h_k = self.oz(c_s_k)
         gamma_s_new = self.grid.inverse(h_k - c_s_k)
         return gamma_s_new, c_s, g
-
-
-def closure_step(system: OZSystem, gamma_s: np.ndarray):
-    """Convenience wrapper for :meth:`OZSystem.step`."""
-    return system.step(gamma_s)
 
 
 @dataclass
