@@ -346,3 +346,13 @@ def test_coexisting_modes_on_the_mode_dimension():
     assert np.isfinite(decays).sum() == 2
     assert np.isnan(waves).sum() == 1 and np.isfinite(waves).sum() == 1
     assert ds.regime.values[0] == "oscillatory"  # the oscillatory mode decays more slowly
+
+
+def test_screening_model_subsamples_long_concentration_grids(nacl):
+    c = np.geomspace(0.02, 0.5, 7) * M  # below the crossover, where k(c) is smooth
+    full = ie.hnc_screening_model(nacl, c)
+    sub = ie.hnc_screening_model(nacl, c, max_points=4)
+    assert sub.parameters["subsampled"] == 1 and full.parameters["subsampled"] == 0
+    # log Im k interpolated in log c between 4 solved points (measured 1.5 %)
+    np.testing.assert_allclose(sub.poles[:, 0].imag, full.poles[:, 0].imag, rtol=2e-2)
+    assert sub.valid.all() and full.valid.all()

@@ -778,7 +778,7 @@ def hnc_screening_model(
     closure : {"hnc", "msa"}
     max_points : int
         If more concentrations are requested, the model solves at ``max_points``
-        log-spaced points and interpolates k (in log c) onto the request; documented
+        log-spaced points and interpolates k (log Im k and Re k in log c) onto the request;
         subsampling that keeps ``screening_curves``/CLI fast.
     coupling : float, optional
         Not used here: the l_B/sigma of the Kirkwood-crossover calculation
@@ -855,7 +855,10 @@ def hnc_screening_model(
 
         def interp(values):
             if np.iscomplexobj(values):
-                return np.interp(lc, ls, values.real) + 1j * np.interp(lc, ls, values.imag)
+                # decay rates ~ power laws of c: interpolate log(Im k) in log c
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    imag = np.exp(np.interp(lc, ls, np.log(values.imag)))
+                return np.interp(lc, ls, values.real) + 1j * imag
             return np.interp(lc, ls, values)
 
         out = np.stack([interp(out[:, j]) for j in range(2)], axis=1)
