@@ -63,7 +63,27 @@ _SCREENING = {
     "osmotic_coefficient": ("1", "osmotic coefficient"),
 }
 
-_INTEGRAL_EQUATION: dict[str, tuple[str, str]] = {}
+_INTEGRAL_EQUATION = {
+    "species_i": ("1", "first species of the pair"),
+    "species_j": ("1", "second species of the pair"),
+    "g": ("1", "radial distribution function g_ij(r)"),
+    "c_short": ("1", "short-range direct correlation c_ij + l_B z_i z_j erf(a r)/r"),
+    "h_charge": ("1", "charge-charge total correlation"),
+    "h_number": ("1", "number-number total correlation"),
+    "structure_factor_charge": ("1", "charge-charge structure factor S_ZZ(k)"),
+    "structure_factor_number": ("1", "number-number structure factor S_NN(k)"),
+    "contact_value": ("1", "contact value g_ij(sigma_ij+)"),
+    "excess_energy": ("1", "excess internal energy per ion beta U_ex/N"),
+    "inverse_compressibility": ("1", "beta dP/drho at fixed composition"),
+    "osmotic_coefficient_compressibility": ("1", "osmotic coefficient (compressibility route)"),
+    "route_difference": ("1", "compressibility minus virial osmotic coefficient"),
+    "ln_activity_coefficient_species": ("1", "ln of the single-ion activity coefficient (HNC)"),
+    "electroneutrality_error": ("1", "max relative violation of local electroneutrality"),
+    "stillinger_lovett_ratio": ("1", "second charge moment over its Stillinger-Lovett value"),
+    "mode_kind": ("1", "decay-mode channel (charge | number)"),
+    "charge_fraction": ("1", "charge character of the decay mode (1 = pure charge)"),
+    "number_decay_length": ("m", "decay length of the slowest number-channel mode"),
+}
 _AGGREGATION: dict[str, tuple[str, str]] = {
     "n_cation": ("1", "cations in the cluster"),
     "n_anion": ("1", "anions in the cluster"),
