@@ -44,7 +44,7 @@ _SCREENING = {
     "debye_length": ("m", "Debye length"),
     "decay_length": ("m", "screening (decay) length of the leading mode"),
     "wavelength": ("m", "oscillation wavelength of the leading mode (NaN if monotonic)"),
-    "regime": ("1", "decay regime (monotonic | oscillatory | unstable)"),
+    "regime": ("1", "decay regime (monotonic | oscillatory | unstable | no-mode)"),
     "mode_decay_length": ("m", "decay length of each mode"),
     "mode_wavelength": ("m", "oscillation wavelength of each mode (NaN if monotonic)"),
     "kappa_real": ("1/m", "real part of the pole k (oscillation wavenumber)"),

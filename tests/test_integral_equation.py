@@ -356,3 +356,15 @@ def test_screening_model_subsamples_long_concentration_grids(nacl):
     # log Im k interpolated in log c between 4 solved points (measured 1.5 %)
     np.testing.assert_allclose(sub.poles[:, 0].imag, full.poles[:, 0].imag, rtol=2e-2)
     assert sub.valid.all() and full.valid.all()
+
+
+def test_subsampled_hnc_curve_has_a_pole_at_every_valid_point():
+    """Interpolating between a monotonic and an oscillatory subsample point (across the
+    Kirkwood crossover) gives no pole; those points must be solved directly, not left NaN."""
+    salt = presets.get("NaCl(aq)")
+    c = np.geomspace(0.5, 3.0, 9) * 1000.0
+    ds = theory.screening(salt, c, "dressed-ion-hnc", max_points=3)
+    assert bool(ds.valid.all())
+    assert np.all(np.isfinite(ds.decay_length.values))
+    regimes = list(ds.regime.values)
+    assert regimes[0] == "monotonic" and regimes[-1] == "oscillatory"

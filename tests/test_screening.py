@@ -520,3 +520,27 @@ def test_bad_model_preset_and_options():
         screening(e, [1.0], "dressed-ion", closure="hnc-typo")
     with pytest.raises(ParameterError, match="model"):
         kirkwood_crossover("debye")
+
+
+def test_ladder_marks_valid_points_without_a_pole_invalid(nacl):
+    """A model that flags a point valid but returns no pole must not pass silently."""
+    from ionscales.theory.ladder import ScreeningModes, register_model, screening
+
+    from ionscales.errors import ConvergenceWarning
+
+    def broken(electrolyte, concentration):
+        n = len(concentration)
+        poles = np.full((n, 1), np.nan + 1j * np.nan)
+        poles[0, 0] = 1j * 1e9
+        return ScreeningModes(poles=poles, residual=np.zeros((n, 1)), valid=np.ones(n, bool))
+
+    register_model("test-broken", broken, description="test only")
+    try:
+        with pytest.warns(ConvergenceWarning, match="no decay mode"):
+            ds = screening(nacl, [100.0, 200.0], "test-broken")
+        assert list(ds.valid.values) == [True, False]
+        assert ds.regime.values[1] == "no-mode" and np.isnan(ds.decay_length.values[1])
+    finally:
+        from ionscales.theory import ladder
+
+        ladder._MODELS.pop("test-broken")

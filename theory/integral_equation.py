@@ -865,6 +865,17 @@ def hnc_screening_model(
         res = np.stack([interp(res[:, j]) for j in range(2)], axis=1)
         valid = np.interp(lc, ls, valid.astype(float)) > 0.999
         qeff, eps_eff, number, phi, lng = (interp(v) for v in (qeff, eps_eff, number, phi, lng))
+        # between a monotonic and an oscillatory subsample point (around the Kirkwood
+        # crossover) neither pole column interpolates: solve those concentrations directly
+        gap = valid & ~np.any(np.isfinite(out.imag), axis=1)
+        if np.any(gap):
+            direct = hnc_screening_model(electrolyte, c[gap], closure=closure,
+                                         max_points=max(int(gap.sum()), 2), **options)
+            out[gap], res[gap], valid[gap] = direct.poles, direct.residual, direct.valid
+            for values, name in ((qeff, "dressed_charge_ratio"), (eps_eff, "effective_permittivity"),
+                                 (phi, "osmotic_coefficient"), (lng, "ln_activity_coefficient")):
+                values[gap] = direct.extra[name]
+            number[gap] = direct.extra["number_decay_length"][0]
     return ScreeningModes(
         poles=out,
         residual=res,

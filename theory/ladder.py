@@ -15,6 +15,7 @@ Models provided by modules that are imported on first use are registered by
 from __future__ import annotations
 
 import importlib
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ import xarray as xr
 from ionscales.theory.electrostatics import debye_length, inverse_debye_length
 
 from ionscales.electrolyte import Electrolyte
-from ionscales.errors import ParameterError
+from ionscales.errors import ConvergenceWarning, ParameterError
 from ionscales.results import make_dataset
 from ionscales.validation import check_choice, check_concentration
 
@@ -205,10 +206,21 @@ def _modes_to_dataset(electrolyte, c, model, modes: ScreeningModes, *, all_modes
     with np.errstate(divide="ignore", invalid="ignore"):
         decay = np.where(absent, np.nan, 1.0 / alpha1)
         wave = np.where(absent | monotonic, np.nan, 2 * np.pi / np.where(alpha0 > 0, alpha0, 1.0))
+    missing = valid & absent[:, 0]
+    if np.any(missing):  # a model that flags a point valid must deliver a pole there
+        warnings.warn(
+            f"screening model {model!r} found no decay mode at {int(missing.sum())} "
+            "concentration(s); they are marked invalid (regime 'no-mode')",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+        valid = valid & ~missing
     lead_decay = np.where(valid, decay[:, 0], np.nan)
     lead_wave = np.where(valid, wave[:, 0], np.nan)
     regime = np.where(
-        ~valid, modes.invalid_label, np.where(np.isnan(lead_wave), "monotonic", "oscillatory")
+        missing, "no-mode",
+        np.where(~valid, modes.invalid_label,
+                 np.where(np.isnan(lead_wave), "monotonic", "oscillatory")),
     )
     kappa_d = inverse_debye_length(electrolyte, c)
     data: dict[str, Any] = {
