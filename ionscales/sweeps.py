@@ -736,7 +736,9 @@ def _execute(spec: _SweepSpec, tasks, scheduler, store, progress, n_workers, n_d
         try:
             from distributed import as_completed
 
-            futures = client.map(worker, tasks, pure=False)
+            # send the function and fixed parameters once, not with every task
+            [shared] = client.scatter([worker], broadcast=True, hash=False)
+            futures = client.map(_apply, [shared] * len(tasks), tasks, pure=False)
             task_of = {f.key: t for f, t in zip(futures, tasks)}
             for fut in as_completed(futures):
                 try:
@@ -758,6 +760,10 @@ def _execute(spec: _SweepSpec, tasks, scheduler, store, progress, n_workers, n_d
         return records, label
     finally:
         bar.close()
+
+
+def _apply(worker, task):
+    return worker(task)
 
 
 def _scheduler_label(scheduler) -> str:
