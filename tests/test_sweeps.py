@@ -203,36 +203,39 @@ def test_killed_sweep_resumes_in_a_new_process(tmp_path):
 
 
 @pytest.mark.slow
-def test_local_cluster_agrees_with_synchronous(tmp_path, nacl):
-    from distributed import Client, LocalCluster
+def test_cluster_address_path_agrees_with_synchronous(tmp_path, nacl):
+    """The same sweep through a scheduler address ("tcp://...", the real-cluster path)."""
+    from distributed import LocalCluster
 
     grid = {"a": [1, 2, 3], "b": [0, 1, 2]}
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        client.run(sys.path.insert, 0, str(HERE))
+    c = np.geomspace(0.01, 1, 6) * M
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
         on_cluster = ionscales.sweep(helpers.counted_point, grid=grid,
-                                     fixed={"log": str(tmp_path / "c.log")}, scheduler=client,
+                                     fixed={"log": str(tmp_path / "c.log")}, scheduler=address,
                                      checkpoint=tmp_path / "ck")
-        c = np.geomspace(0.01, 1, 6) * M
-        vec_cluster = ionscales.sweep("theory.debye_length", grid={"concentration": c}, fixed={"electrolyte": nacl},
-                                      scheduler=client, chunk_size=2)
+        vec_cluster = ionscales.sweep("theory.debye_length", grid={"concentration": c},
+                                      fixed={"electrolyte": nacl}, scheduler=address, chunk_size=2)
     local = ionscales.sweep(helpers.counted_point, grid=grid, fixed={"log": str(tmp_path / "s.log")},
                             scheduler="synchronous")
     keep = ["sum", "product", "error"]
     _same_values(on_cluster, local, keep)
     assert _lines(tmp_path / "c.log") == 9
-    assert on_cluster.attrs["sweep_scheduler"].startswith("client")
+    assert on_cluster.attrs["sweep_scheduler"] == address
     np.testing.assert_array_equal(vec_cluster["debye_length"], theory.debye_length(nacl, c))
 
 
 @pytest.mark.slow
-def test_default_scheduler_is_a_local_cluster(nacl):
-    c = np.array([0.01, 0.1]) * M
-    ds = ionscales.sweep(theory.screening, grid={"concentration": c, "model": ["debye"]},
-                         fixed={"electrolyte": nacl}, outputs=["decay_length"], n_workers=2,
-                         vectorized=False)
-    assert ds.attrs["sweep_scheduler"] == "local"
-    np.testing.assert_allclose(ds["decay_length"].sel(model="debye"), theory.debye_length(nacl, c), rtol=1e-12)
+def test_default_scheduler_is_a_local_cluster_and_agrees_with_synchronous(tmp_path):
+    kw = dict(grid={"a": [1, 2, 3], "b": [0, 1]}, outputs=["sum"])
+    on_cluster = ionscales.sweep(helpers.counted_point, fixed={"log": str(tmp_path / "c.log")},
+                                 n_workers=2, **kw)
+    local = ionscales.sweep(helpers.counted_point, fixed={"log": str(tmp_path / "s.log")},
+                            scheduler="synchronous", **kw)
+    assert on_cluster.attrs["sweep_scheduler"] == "local"
+    _same_values(on_cluster, local, ["sum", "error"])
+    assert on_cluster["error"].sel(a=2, b=1).item().startswith("ValueError")
 
 
 # --- validation, registry, reproducibility ---------------------------------------------
