@@ -126,3 +126,14 @@ def test_missing_file_and_list(tmp_path, capsys):
     assert main(["sweep", "--list"]) == 0
     listing = capsys.readouterr().out
     assert "theory.screening" in listing and "continuum.solve_pb" in listing
+
+
+def test_example_sweep_file_is_valid():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "screening_sweep.toml"
+    spec = load_sweep_file(path)
+    assert spec["func"] == "theory.screening"
+    assert spec["grid"]["concentration"][0] == pytest.approx(1.0)  # 1 mM = 1 mol/m^3
+    assert spec["grid"]["concentration"][-1] == pytest.approx(3000.0)
+    assert [e.name for e in spec["grid"]["electrolyte"]] == ["NaCl(aq)", "CaCl2(aq)"]
