@@ -504,7 +504,7 @@ def _run_task(func, fixed, outputs, vectorized, unit_hints, task):
         for k in vectorized:
             kwargs[k] = np.array([p[k] for p in points])
         try:
-            result = func(**kwargs)
+            result = _as_result(func(**kwargs))
             extracted = _extract(result, outputs, func, unit_hints, n=len(points),
                                  vec_dim=vectorized[0] if len(vectorized) == 1 else None)
             for j in range(len(points)):
@@ -521,12 +521,12 @@ def _run_task(func, fixed, outputs, vectorized, unit_hints, task):
                 if vectorized:
                     for k in vectorized:
                         kwargs[k] = np.array([p[k]])
-                    result = func(**kwargs)
+                    result = _as_result(func(**kwargs))
                     ex = _extract(result, outputs, func, unit_hints, n=1,
                                   vec_dim=vectorized[0] if len(vectorized) == 1 else None)
                     per_point[j] = {name: {**o, "values": o["values"][0]} for name, o in ex.items()}
                 else:
-                    result = func(**kwargs)
+                    result = _as_result(func(**kwargs))
                     per_point[j] = _extract(result, outputs, func, unit_hints, n=None, vec_dim=None)
                 if point_attrs is None:
                     point_attrs = _attrs_of(result)
@@ -540,6 +540,14 @@ def _run_task(func, fixed, outputs, vectorized, unit_hints, task):
         "seconds": time.perf_counter() - t0,
         "point_attrs": point_attrs,
     }
+
+
+def _as_result(result):
+    """Objects with a ``to_dataset()`` method (e.g. a solved pair correlation) -> Dataset."""
+    if not isinstance(result, (xr.Dataset, xr.DataArray, Mapping)) and callable(
+            getattr(result, "to_dataset", None)):
+        return result.to_dataset()
+    return result
 
 
 def _attrs_of(result):

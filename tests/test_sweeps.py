@@ -328,3 +328,10 @@ def test_bikerman_pb_sweep_equals_direct_solves_and_kornyshev_charge(nacl):
             # 0.5 %: discretisation error of the graded FiPy mesh on the wall field
             assert float(got["surface_charge"]) == pytest.approx(sigma, rel=5e-3)
     assert "bikerman" in json.loads(ds.attrs["point_attrs"])["model"]
+
+
+def test_result_objects_with_to_dataset_are_converted():
+    ds = ionscales.sweep(helpers.solve_object, grid={"value": [1.0, 2.5]}, scheduler="synchronous")
+    np.testing.assert_array_equal(ds["energy"], [2.0, 5.0])
+    assert ds["energy"].attrs["units"] == "J"
+    assert (ds["converged"] == 1).all()
