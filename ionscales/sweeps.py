@@ -335,10 +335,12 @@ class _SweepSpec:
         out_meta: dict[str, dict] = {}
         out_values: dict[str, np.ndarray] = {}
         seconds = 0.0
+        cpu_seconds = 0.0
         point_attrs = None
         for r in order:
             rec = records[r]
             seconds += float(rec.get("seconds", 0.0))
+            cpu_seconds += float(rec.get("cpu_seconds", 0.0))
             if point_attrs is None and rec.get("point_attrs"):
                 point_attrs = rec["point_attrs"]
             idx = np.asarray(rec["index"], dtype=np.int64)
@@ -411,6 +413,7 @@ class _SweepSpec:
             "sweep_failed_points": n_failed,
             "sweep_computed_points": int(computed),
             "sweep_task_seconds": seconds,
+            "sweep_task_cpu_seconds": cpu_seconds,
             "sweep_wall_seconds": float(wall_seconds),
             "sweep_key": self.key,
             "sweep_checkpoint": str(checkpoint) if checkpoint else "none",
@@ -494,6 +497,7 @@ def _run_task(func, fixed, outputs, vectorized, unit_hints, task):
     """Evaluate one task: returns a record (indices, errors, outputs, timings)."""
     indices, points = task
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     errors = [""] * len(points)
     per_point: list[dict | None] = [None] * len(points)
     point_attrs = None
@@ -538,6 +542,7 @@ def _run_task(func, fixed, outputs, vectorized, unit_hints, task):
         "errors": errors,
         "outputs": out,
         "seconds": time.perf_counter() - t0,
+        "cpu_seconds": time.process_time() - cpu0,
         "point_attrs": point_attrs,
     }
 
@@ -877,6 +882,7 @@ def _record_dataset(rec: dict) -> xr.Dataset:
     ds = xr.Dataset(data)
     ds.attrs["outputs"] = json.dumps(meta)
     ds.attrs["seconds"] = float(rec.get("seconds", 0.0))
+    ds.attrs["cpu_seconds"] = float(rec.get("cpu_seconds", 0.0))
     ds.attrs["point_attrs"] = json.dumps(rec.get("point_attrs"))
     return ds
 
@@ -901,5 +907,6 @@ def _read_record(path: Path) -> dict:
         "errors": errors,
         "outputs": outputs,
         "seconds": float(ds.attrs.get("seconds", 0.0)),
+        "cpu_seconds": float(ds.attrs.get("cpu_seconds", 0.0)),
         "point_attrs": json.loads(ds.attrs.get("point_attrs", "null")),
     }
