@@ -41,29 +41,7 @@ from ionscales.errors import ParameterError
 from ionscales.results import _jsonable, clean_attrs, make_dataset
 from ionscales.vocab import VARIABLES
 
-__all__ = ["sweep", "checkpoint_directory", "PARAMETER_UNITS"]
-
-#: SI units of keyword parameters of the public functions that are not vocabulary names
-#: (used to label grid axes; ``units=`` overrides).
-PARAMETER_UNITS = {
-    "potential": "V",
-    "voltage": "V",
-    "surface_charge": "C/m^2",
-    "width": "m",
-    "radius": "m",
-    "length": "m",
-    "separation": "m",
-    "compacity": "1",
-    "correlation_length": "m",
-    "stern_length": "m",
-    "t_end": "s",
-    "association_constant": "m^3/mol",
-    "ion_diameter": "m",
-    "z": "m",
-    "z_source": "m",
-    "f_cation": "1",
-    "f_anion": "1",
-}
+__all__ = ["sweep", "checkpoint_directory"]
 
 _RESERVED = {"error"}
 _FILE_PREFIX = "points-"
@@ -433,7 +411,7 @@ class _SweepSpec:
             return self.units[name]
         if name in VARIABLES:
             return VARIABLES[name][0]
-        return PARAMETER_UNITS.get(name)
+        return None
 
     def _axis_labels(self, name):
         ax = next(a for a in self.axes if a.name == name)
@@ -616,7 +594,7 @@ def _unit_for(name, attrs, unit_hints):
         return unit_hints[name]
     if name in VARIABLES:
         return VARIABLES[name][0]
-    return PARAMETER_UNITS.get(name, "unknown")
+    return "unknown"
 
 
 def _long_name(name, attrs):
