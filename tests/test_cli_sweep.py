@@ -137,3 +137,16 @@ def test_example_sweep_file_is_valid():
     assert spec["grid"]["concentration"][0] == pytest.approx(1.0)  # 1 mM = 1 mol/m^3
     assert spec["grid"]["concentration"][-1] == pytest.approx(3000.0)
     assert [e.name for e in spec["grid"]["electrolyte"]] == ["NaCl(aq)", "CaCl2(aq)"]
+
+
+def test_bench_command_finds_the_checkout_or_says_why(monkeypatch, capsys):
+    from ionscales.cli import bench
+
+    root = bench.find_benchmarks()
+    assert root is not None and (root / "benchmarks" / "_harness.py").is_file()
+    assert main(["bench", "no_such_benchmark"]) == 2
+    assert "unknown benchmarks" in capsys.readouterr().err
+    monkeypatch.setattr(bench, "find_benchmarks", lambda start=None: None)
+    assert main(["bench"]) == 2
+    err = capsys.readouterr().err
+    assert "benchmarks/ was not found" in err and "source checkout" in err
