@@ -116,6 +116,15 @@ def sweep(
         where the point succeeded); attrs record the function, grid, fixed parameters,
         scheduler, the package version and the first point's own attrs (``point_attrs``:
         model, parameters, solver settings), enough to recompute every point.
+
+    Notes
+    -----
+    The local cluster spawns worker processes: a script that uses it needs the usual
+    ``if __name__ == "__main__":`` guard, and functions defined in the script are shipped
+    to the workers by value (cloudpickle). Per-point tasks cost roughly 1–20 ms of
+    scheduling each (more on a loaded machine); for cheap functions raise ``chunk_size``
+    (a killed run then loses at most the unfinished chunks) or use a vectorised call.
+    A point's result is checkpointed only after its task has finished.
     """
     spec = _SweepSpec.build(func, grid, fixed, outputs, vectorized, chunk_size, units)
     done: dict[int, int] = {}
