@@ -60,6 +60,7 @@ from ionscales.continuum.geometry import (
 )
 from ionscales.continuum.newton import FullyImplicitSourceTerm, damp, make_linear_solver, run_newton
 from ionscales.continuum.observables import LatticeGas, halfspace_profile
+from scipy.linalg import solve_banded
 from scipy.sparse import csr_matrix
 from scipy.sparse.linalg import spsolve
 
@@ -335,9 +336,12 @@ class PBProblem:
         self.eps_cells = np.ones(n)
         self.eps_face = FaceVariable(mesh=fm, value=1.0)
         self.solver = make_linear_solver()
-        bulk_end = isinstance(self.geometry, HalfSpace)
-        if bulk_end:
-            self.psi.constrain(0.0, fm.facesRight)
+        # bulk end of a HalfSpace: psi = 0 on the last face, imposed like the walls (a cell
+        # source with FiPy's Dirichlet flux eps (0 - psi_P)/(h/2)) instead of psi.constrain,
+        # whose constraint bookkeeping dominates the assembly cost on large meshes
+        self._bulk_end = None
+        if isinstance(self.geometry, HalfSpace):
+            self._bulk_end = (float(face_areas[n]) / ((faces[-1] - centres[-1]) * float(self.volumes[-1])))
         if self.model != "bsk":
             self.eq = (DiffusionTerm(coeff=self.eps_face, var=self.psi)
                        + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi) + self.source)
@@ -391,6 +395,7 @@ class PBProblem:
         wall_imp = np.zeros(self.n)
         wall_src = np.zeros(self.n)
         tangent_src = np.zeros(self.n)
+        wall_flux = np.zeros(self.n)  # |flux through the wall| / V_P, for residual scaling
         for w in walls:
             cell, area, vol, _, _ = self._wall_geometry[w.name]
             if w.kind == "potential":
@@ -398,9 +403,13 @@ class PBProblem:
                 wall_imp[cell] -= beta
                 wall_src[cell] += beta * w.value
                 tangent_src[cell] += beta
+                wall_flux[cell] += abs(beta * (w.value - psi[cell]))
             else:
                 wall_src[cell] += w.value * area / vol
                 tangent_src[cell] += area / vol
+                wall_flux[cell] += abs(w.value) * area / vol
+        if self._bulk_end is not None:
+            wall_imp[-1] -= self._bulk_end * self.eps_cells[-1]
         if self.model != "bsk":
             self.implicit.setValue(-fprime + wall_imp)
             self.source.setValue(fprime * psi - f + wall_src)
@@ -410,7 +419,7 @@ class PBProblem:
             self.fprime.setValue(fprime)
             self.source2.setValue(f - fprime * psi)
         self._tangent_src = tangent_src
-        return f, fprime, wall_src
+        return f, fprime, wall_flux
 
     # -- Newton --------------------------------------------------------------------------
     def _newton(self, walls, raise_on_failure=True):
@@ -426,7 +435,7 @@ class PBProblem:
 
         def iterate():
             old = np.array(self.psi.value)
-            f, fprime, wall_src = self._update(walls, old)
+            f, fprime, wall_flux = self._update(walls, old)
             if self.model != "bsk":
                 self.eq.sweep(var=self.psi, solver=self.solver, cacheResidual=lagged)
             else:
@@ -457,7 +466,9 @@ class PBProblem:
                 r = np.abs(r)
                 at, f_at, fp_at = new, f_new, fprime_new
             volume_scale = np.max(self.volumes * (np.abs(f_at) + fp_at * np.abs(at)))
-            scale = max(volume_scale, np.max(np.abs(wall_src) * self.volumes), 1e-300)
+            # physical scale: the largest cell source or wall flux (not the Dirichlet penalty
+            # beta V_P psi_wall, which cancels against the matrix diagonal)
+            scale = max(volume_scale, np.max(wall_flux * self.volumes), 1e-300)
             return float(np.max(r) / scale), norm
 
         return run_newton(iterate, tolerance=self.tolerance, max_iterations=self.max_iterations,
@@ -485,7 +496,12 @@ class PBProblem:
             self.w.setValue(w)
 
     def _solve_state(self, walls, initial=None):
-        """Converge the state for ``walls``; continuation in the wall values if needed."""
+        """Converge the state for ``walls``.
+
+        Newton from the initial guess; if that fails, continuation in the wall values from
+        zero; then (bsk) continuation in delta_c from 5% of its value and (bikerman, bsk)
+        in the compacity from 0. ConvergenceError (with the whole residual history) if all fail.
+        """
         if initial is None:
             self._set_state(self._guess(walls))
         else:
@@ -493,22 +509,58 @@ class PBProblem:
         result = self._newton(walls, raise_on_failure=False)
         if result.converged:
             return result
-        # continuation in the wall values (potential or charge) from zero
         history = list(result.history)
-        self._set_state(np.zeros(self.n))
-        steps = max(4, int(math.ceil(max(abs(self._wall_potential_estimate(w)) for w in walls) / 1.0)))
-        total = 0
-        for t in np.linspace(0.0, 1.0, steps + 1)[1:]:
-            scaled = [_Wall(w.name, w.kind, w.value * t, w.stern) for w in walls]
-            result = self._newton(scaled, raise_on_failure=False)
+        attempts = ["wall values"]
+        if self.model == "bsk":
+            attempts.append("delta")
+        if self.compacity > 0:
+            attempts.append("compacity")
+        failures = []
+        for parameter in attempts:
+            result = self._continuation(parameter, walls)
             history += result.history
-            total += result.iterations
-            if not result.converged:
-                raise ConvergenceError(
-                    f"solve_pb (model={self.model!r}) did not converge, also with continuation in the "
-                    f"wall values (failed at fraction {t:.3g})",
-                    iterations=total, residual=result.residual, history=history)
-        result.iterations = total
+            if result.converged:
+                result.history = history
+                result.iterations = len(history)
+                return result
+            failures.append(parameter)
+        raise ConvergenceError(
+            f"solve_pb (model={self.model!r}) did not converge, also with continuation in "
+            f"{', '.join(failures)}", iterations=len(history), residual=result.residual, history=history)
+
+    def _continuation(self, parameter: str, walls, steps: int | None = None):
+        """Continuation from an easy problem to ``walls`` in ``parameter``; restores parameters."""
+        from ionscales.continuum.newton import NewtonResult
+
+        history: list[float] = []
+        gas, delta = self.gas, self.delta
+        if parameter == "wall values":
+            n_steps = steps or max(4, math.ceil(max(abs(self._wall_potential_estimate(w)) for w in walls)))
+            path = np.linspace(0.0, 1.0, n_steps + 1)[1:]
+            self._set_state(np.zeros(self.n))
+        else:
+            n_steps = steps or 8
+            path = (np.geomspace(0.05, 1.0, n_steps) if parameter == "delta"
+                    else np.linspace(0.0, 1.0, n_steps + 1))
+            self._set_state(self._guess(walls))
+        result = NewtonResult(False, 0, float("nan"))
+        try:
+            for t in path:
+                stage_walls = walls
+                if parameter == "wall values":
+                    stage_walls = [_Wall(w.name, w.kind, w.value * t, w.stern) for w in walls]
+                elif parameter == "delta":
+                    self.delta2.setValue((delta * t) ** 2)
+                else:
+                    self.gas = LatticeGas(gas.z, gas.c, gas.gamma * t)
+                result = self._newton(stage_walls, raise_on_failure=False)
+                history += result.history
+                if not result.converged:
+                    break
+        finally:
+            self.gas = gas
+            if self.w is not None:
+                self.delta2.setValue(delta**2)
         result.history = history
         return result
 
@@ -538,10 +590,33 @@ class PBProblem:
         src = -self._tangent_src * self.volumes
         if self.w is not None:
             src = np.concatenate([src, np.zeros(self.n)])
-        solution = spsolve(matrix.tocsc(), src)
+        if self.w is None:  # tridiagonal: banded solve
+            banded = np.zeros((3, self.n))
+            banded[0, 1:] = matrix.diagonal(1)
+            banded[1] = matrix.diagonal(0)
+            banded[2, :-1] = matrix.diagonal(-1)
+            solution = solve_banded((1, 1), banded, src)
+        else:
+            solution = spsolve(matrix.tocsc(), src)
         if self.w is not None:
             self.tangent_w_value = solution[self.n:]
         return np.asarray(solution[: self.n])
+
+    def _response_by_differences(self, walls, psi, step: float = 1e-4):
+        """(d psi_wall, d q) per unit change of all wall values, by central differences of two
+        extra converged solves (used when the permittivity depends on the state)."""
+        values = []
+        for sign in (1.0, -1.0):
+            shifted = [_Wall(w.name, w.kind, w.value + sign * step, w.stern) for w in walls]
+            self._set_state(psi.copy())
+            self._newton(shifted)
+            state = np.array(self.psi.value)
+            self._update_permittivity(state)
+            values.append([self._wall_state(w, state, w.value) for w in shifted])
+        self._set_state(psi.copy())
+        self._update_permittivity(psi)
+        return [((up[0] - down[0]) / (2 * step), (up[1] - down[1]) / (2 * step))
+                for up, down in zip(*values)]
 
     # -- observables -----------------------------------------------------------------------
     def _wall_state(self, wall: _Wall, field: np.ndarray, value: float):
@@ -566,11 +641,15 @@ class PBProblem:
         f, _ = self.gas.source(psi)
         vols = self.volumes
         wall_area_total = sum(self._wall_geometry[w.name][1] for w in walls)
-        tangent = self._tangent(walls)
+        if self.permittivity_function is None:
+            tangent = self._tangent(walls)
+            responses = [self._wall_state(w, tangent, 1.0) for w in walls]
+        else:
+            # the Jacobian lags the permittivity: linear response by central differences
+            responses = self._response_by_differences(walls, psi)
         psi_w, q_field, cap, q_int, stern_drop = [], [], [], [], []
-        for w in walls:
+        for w, (dpw, dq) in zip(walls, responses):
             pw, q = self._wall_state(w, psi, w.value)
-            dpw, dq = self._wall_state(w, tangent, 1.0)
             psi_w.append(pw)
             q_field.append(q)
             stern_drop.append(w.stern * q)
@@ -589,8 +668,14 @@ class PBProblem:
             eps_mid = self.eps_face.value[mid]
             grad_mid = (psi[mid] - psi[mid - 1]) / dx
             area = self._wall_geometry["left"][1]
-            q_int = [float(np.sum(f[:mid] * vols[:mid])) / area + eps_mid * grad_mid,
-                     float(np.sum(f[mid:] * vols[mid:])) / area - eps_mid * grad_mid]
+            # Gauss law on each half: q_left = integral_0^m f - D(m), q_right = integral_m^W f + D(m),
+            # with the displacement D = eps psi' - delta^2 w' (BSK) through the splitting face
+            displacement = eps_mid * grad_mid
+            if self.w is not None:
+                w = np.array(self.w.value)
+                displacement -= self.delta**2 * (w[mid] - w[mid - 1]) / dx
+            q_int = [float(np.sum(f[:mid] * vols[:mid])) / area - displacement,
+                     float(np.sum(f[mid:] * vols[mid:])) / area + displacement]
 
         factors = self.gas.factors(psi)
         conc = factors * (self.number_densities / avogadro)[:, None]
