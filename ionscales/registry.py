@@ -125,9 +125,11 @@ _add("theory.kirkwood_crossover", "ionscales.theory", "kirkwood_crossover",
      units={"kirkwood_crossover": "1"})
 # thermodynamics
 _add("theory.activity_coefficient", "ionscales.theory", "activity_coefficient",
-     "mean ionic activity coefficient", _C)
+     "mean ionic activity coefficient", ("concentration", "molality"))
 _add("theory.osmotic_coefficient", "ionscales.theory", "osmotic_coefficient",
-     "osmotic coefficient", _C)
+     "osmotic coefficient", ("concentration", "molality"))
+_add("theory.thermodynamics", "ionscales.theory.thermo", "thermodynamics",
+     "activity and osmotic coefficients as one Dataset", ("concentration", "molality"))
 # integral equations
 _add("theory.integral_equation.solve", "ionscales.theory.integral_equation", "solve",
      "Ornstein–Zernike + HNC solve at one state point")
