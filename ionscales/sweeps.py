@@ -236,9 +236,9 @@ class _SweepSpec:
         if not isinstance(grid, Mapping) or not grid:
             raise ParameterError("grid", "must be a non-empty mapping name -> 1-D values", grid)
         self.axes = [_Axis(str(k), v) for k, v in grid.items()]
-        self.fixed = dict(fixed or {})
-        if not isinstance(self.fixed, dict):
+        if fixed is not None and not isinstance(fixed, Mapping):
             raise ParameterError("fixed", "must be a mapping of keyword arguments", fixed)
+        self.fixed = {str(k): v for k, v in (fixed or {}).items()}
         both = set(self.fixed) & {a.name for a in self.axes}
         if both:
             raise ParameterError("fixed", f"{sorted(both)} are both fixed and on the grid")

@@ -245,6 +245,8 @@ def test_bad_arguments_raise_parameter_errors(nacl):
     with pytest.raises(ParameterError, match="both fixed and on the grid"):
         ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]},
                         fixed={"concentration": 1.0, "electrolyte": nacl})
+    with pytest.raises(ParameterError, match="fixed"):
+        ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]}, fixed=[("electrolyte", nacl)])
     with pytest.raises(ParameterError, match="scheduler"):
         ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]}, fixed={"electrolyte": nacl},
                         scheduler="my-laptop")
