@@ -180,12 +180,31 @@ _FITTING = {
     "fit_residual": ("1", "data minus best fit (weighted if sigma was given)"),
     "parameter_unit": ("1", "SI unit of each parameter"),
 }
-_SWEEP: dict[str, tuple[str, str]] = {}
+# Keyword parameters of the public functions that label sweep grid axes (ionscales.sweep).
+# Loaded first: a layer's own entry for the same name wins.
+_SWEEP = {
+    "potential": ("V", "electrode potential"),
+    "voltage": ("V", "applied voltage"),
+    "surface_charge": ("C/m^2", "surface charge density"),
+    "width": ("m", "pore width"),
+    "radius": ("m", "pore radius"),
+    "separation": ("m", "separation"),
+    "compacity": ("1", "compacity (steric packing parameter)"),
+    "correlation_length": ("m", "ion correlation length"),
+    "stern_length": ("m", "Stern layer thickness"),
+    "t_end": ("s", "end time"),
+    "association_constant": ("m^3/mol", "association constant"),
+    "ion_diameter": ("m", "ion diameter"),
+    "z": ("m", "height of the charge in the slit"),
+    "z_source": ("m", "height of the source charge in the slit"),
+    "f_cation": ("1", "cation functionality (association sites)"),
+    "f_anion": ("1", "anion functionality (association sites)"),
+}
 
 VARIABLES: dict[str, tuple[str, str]] = {}
 for _section in (
-    _CORE, _SCREENING, _INTEGRAL_EQUATION, _AGGREGATION, _TRANSPORT, _CONFINEMENT, _CONTINUUM,
-    _FITTING, _SWEEP,
+    _SWEEP, _CORE, _SCREENING, _INTEGRAL_EQUATION, _AGGREGATION, _TRANSPORT, _CONFINEMENT, _CONTINUUM,
+    _FITTING,
 ):
     VARIABLES.update(_section)
 

@@ -1,0 +1,150 @@
+"""Sweeps: dask local cluster versus a plain loop, chunked versus per-point calls.
+
+* 400 Bikerman Poisson–Boltzmann solves (20 concentrations x 20 wall potentials) through
+  ``ionscales.sweep`` on a local cluster (one worker per core, started and warmed before
+  the clock starts) against the same solves in a plain loop in this process. Target: the
+  speed-up approaches the number of cores (>= 0.8 x cores, i.e. >= 1.6 on 2 cores). The
+  note gives the per-task overhead, (cores x t_sweep - time inside the tasks) / points,
+  the mean solve time in the loop and on a worker (equal on an idle machine; a slower worker
+  solve means the cores are shared with other work — the load average is printed too), and
+  the cluster start-up time.
+* Per-task overhead of the cluster path itself: 400 no-op points.
+* A vectorised theory sweep (Debye screening over 2000 concentrations x 4 salts, chunked:
+  one call per salt) against a plain loop of per-point calls.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import time
+
+import numpy as np
+
+from benchmarks._harness import Row, best_time
+
+
+def _noop(a, b):
+    return a + b
+
+
+def _warm_bikerman():
+    from ionscales import continuum, presets
+
+    continuum.solve_pb(presets.get("NaCl(aq)"), 100.0, continuum.HalfSpace(), potential=0.1,
+                       model="bikerman")
+
+
+def _cluster(n_workers):
+    from distributed import Client, LocalCluster
+
+    t0 = time.perf_counter()
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=40)
+    client = Client(cluster)
+    client.run(importlib.import_module, "ionscales.sweeps")
+    return cluster, client, time.perf_counter() - t0
+
+
+def _bikerman_row(client, n_workers, startup, quick) -> Row:
+    import ionscales
+    from ionscales import presets, registry
+    from ionscales.errors import ParameterError
+    from ionscales.units import M
+
+    n_c, n_v = (4, 5) if quick else (20, 20)
+    workload = f"sweep: {n_c * n_v} Bikerman PB solves, local cluster vs loop"
+    target = f">= {0.8 * n_workers:.2g}x ({n_workers} cores)"
+    try:
+        solve_pb = registry.resolve("continuum.solve_pb")
+        continuum = importlib.import_module("ionscales.continuum")
+        geometry = continuum.HalfSpace()
+    except (ParameterError, AttributeError, ImportError) as exc:
+        return Row(workload, float("nan"), None, target, False,
+                   f"NOT RUN: continuum layer missing ({exc})")
+    nacl = presets.get("NaCl(aq)")
+    grid = {"concentration": np.geomspace(0.01, 1.0, n_c) * M,
+            "potential": np.linspace(0.02, 0.4, n_v)}
+    fixed = {"electrolyte": nacl, "geometry": geometry, "model": "bikerman"}
+    outputs = ["surface_charge", "capacitance"]
+    # warm-up (imports, first-solve set-up) on both paths: one solve here, one per worker
+    solve_pb(concentration=grid["concentration"][0], potential=grid["potential"][0], **fixed)
+    client.run(_warm_bikerman)
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    loop = {}
+    for c in grid["concentration"]:
+        for v in grid["potential"]:
+            ds = solve_pb(concentration=c, potential=v, **fixed)
+            loop[(c, v)] = float(ds["surface_charge"])
+    t_loop = time.perf_counter() - t0
+    cpu_loop = time.process_time() - cpu0
+    t0 = time.perf_counter()
+    ds = ionscales.sweep(solve_pb, grid=grid, fixed=fixed, outputs=outputs, scheduler=client,
+                         progress=False)
+    t_sweep = time.perf_counter() - t0
+    diff = max(abs(float(ds["surface_charge"].sel(concentration=c, potential=v)) - s)
+               for (c, v), s in loop.items())
+    n = n_c * n_v
+    in_tasks = float(ds.attrs["sweep_task_seconds"])
+    cpu_tasks = float(ds.attrs["sweep_task_cpu_seconds"])
+    # worker time not spent inside the tasks (scheduling, transfer, result handling)
+    overhead = (n_workers * t_sweep - in_tasks) / n
+    ratio = t_loop / t_sweep
+    failed = int(ds.attrs["sweep_failed_points"])
+    load = os.getloadavg()[0]
+    return Row(workload, t_sweep, t_loop, target, ratio >= 0.8 * n_workers and failed == 0,
+               f"per-task overhead {overhead * 1e3:.3g} ms; solve wall/CPU {t_loop / n * 1e3:.3g}/"
+               f"{cpu_loop / n * 1e3:.3g} ms in the loop, {in_tasks / n * 1e3:.3g}/"
+               f"{cpu_tasks / n * 1e3:.3g} ms on a worker; load average {load:.2g} on {n_workers} cores; "
+               f"cluster start {startup:.2g} s; failed {failed}; max |dsigma| {diff:.1e} C/m^2")
+
+
+def _noop_row(client, quick) -> Row:
+    import ionscales
+
+    n = 100 if quick else 400
+    grid = {"a": np.arange(n // 20), "b": np.arange(20.0)}
+    t_sweep = best_time(lambda: ionscales.sweep(_noop, grid=grid, scheduler=client, progress=False),
+                        repeat=1 if quick else 2)
+    t_loop = best_time(lambda: [_noop(a, b) for a in grid["a"] for b in grid["b"]], repeat=3)
+    per_task = t_sweep / n
+    return Row(f"sweep: {n} no-op points on the local cluster (overhead)", t_sweep, t_loop,
+               "< 20 ms per task", per_task < 0.02, f"{per_task * 1e3:.3g} ms per task")
+
+
+def _vectorised_row(quick) -> Row:
+    import ionscales
+    from ionscales import presets, theory
+    from ionscales.units import M
+
+    n = 200 if quick else 2000
+    salts = {k: presets.get(k) for k in ("NaCl(aq)", "KCl(aq)", "LiCl(aq)", "CaCl2(aq)")}
+    c = np.geomspace(1e-3, 1.0, n) * M
+
+    def ours():
+        return ionscales.sweep("theory.screening", grid={"concentration": c, "electrolyte": salts},
+                               fixed={"model": "debye"}, outputs=["decay_length"],
+                               scheduler="synchronous", progress=False)
+
+    def baseline():
+        return [theory.screening(e, float(ci), "debye") for e in salts.values() for ci in c]
+
+    t_ours = best_time(ours, repeat=3)
+    t_base = best_time(baseline, repeat=1)
+    ratio = t_base / t_ours
+    return Row(f"sweep: Debye screening {n} c x 4 salts, chunked vs per-point", t_ours, t_base,
+               ">= 20x", ratio >= 20, "one call per salt instead of one per point")
+
+
+def run(quick: bool = False) -> list[Row]:
+    n_workers = os.cpu_count() or 1
+    rows = [_vectorised_row(quick)]
+    cluster, client, startup = _cluster(n_workers)
+    try:
+        rows.append(_noop_row(client, quick))
+        rows.append(_bikerman_row(client, n_workers, startup, quick))
+    finally:
+        client.close()
+        cluster.close()
+    return rows

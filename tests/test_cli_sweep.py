@@ -1,0 +1,152 @@
+"""``ionscales sweep FILE.toml``: registry-only functions, parsing, clear errors."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import numpy as np
+import pytest
+
+from ionscales import presets, results, theory
+from ionscales.cli import main
+from ionscales.cli.sweep import load_sweep_file
+from ionscales.errors import ParameterError
+from ionscales.units import M, nm
+
+
+def _write(tmp_path, text, name="sweep.toml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_toml_sweep_writes_one_labelled_dataset(tmp_path, capsys):
+    path = _write(tmp_path, """
+        function = "theory.screening"
+        outputs = ["decay_length", "debye_length", "regime"]
+        scheduler = "synchronous"
+
+        [fixed]
+        model = "debye"
+
+        [grid]
+        concentration = {start = "1mM", stop = "1M", num = 4, log = true}
+        electrolyte = ["NaCl(aq)", "CaCl2(aq)",
+                       {preset = "NaCl(aq)", temperature = 350.0, name = "NaCl hot"}]
+    """)
+    out = tmp_path / "result.nc"
+    assert main(["sweep", str(path), "--output", str(out), "--no-progress"]) == 0
+    assert "12 points" in capsys.readouterr().out
+    ds = results.open_dataset(out)
+    results.check_labelled(ds)
+    c = np.geomspace(1e-3, 1.0, 4) * M
+    np.testing.assert_allclose(ds["concentration"], c)
+    assert list(ds["electrolyte"].values) == ["NaCl(aq)", "CaCl2(aq)", "NaCl hot"]
+    assert ds["decay_length"].attrs["units"] == "m"
+    # Debye screening: 0.304 nm / sqrt(c/M) for 1:1 water at 298.15 K (0.1 % rounding of 0.304)
+    np.testing.assert_allclose(ds["decay_length"].sel(electrolyte="NaCl(aq)") / nm,
+                               0.304 / np.sqrt(c / M), rtol=1e-3)
+    np.testing.assert_allclose(ds["decay_length"].sel(electrolyte="CaCl2(aq)"),
+                               theory.debye_length(presets.get("CaCl2(aq)"), c), rtol=1e-12)
+    # same permittivity, higher temperature: lambda_D ~ sqrt(T)
+    ratio = ds["decay_length"].sel(electrolyte="NaCl hot") / ds["decay_length"].sel(electrolyte="NaCl(aq)")
+    np.testing.assert_allclose(ratio, np.sqrt(350.0 / 298.15), rtol=1e-12)
+    assert (ds["regime"] == "monotonic").all() and (ds["error"] == "").all()
+    grid = json.loads(ds.attrs["sweep_grid"])
+    assert "T=350 K" in grid["electrolyte"][2]
+
+
+def test_inline_electrolyte_and_quantity_strings(tmp_path):
+    path = _write(tmp_path, """
+        function = "theory.debye_length"
+        [fixed.electrolyte]
+        cation = {name = "A+", charge = 1, diameter = "0.4nm"}
+        anion = {name = "B-", charge = -1, diameter = "4 angstrom"}
+        solvent = {name = "water", permittivity = 78.4, temperature = 298.15}
+        [grid]
+        concentration = ["10mM", "0.1M", 1000.0]
+    """)
+    spec = load_sweep_file(path)
+    np.testing.assert_allclose(spec["grid"]["concentration"], [10.0, 100.0, 1000.0])
+    e = spec["fixed"]["electrolyte"]
+    assert e.ions[0].diameter == pytest.approx(0.4e-9) and e.ions[1].diameter == pytest.approx(0.4e-9)
+    from ionscales import sweep
+
+    ds = sweep(**spec, scheduler="synchronous")
+    np.testing.assert_allclose(ds["debye_length"] / nm, 0.304 / np.sqrt(ds["concentration"] / M), rtol=1e-3)
+
+
+@pytest.mark.parametrize("function", ["os.system", "ionscales.theory.screening", "builtins.eval",
+                                      "__import__('os').system('true')"])
+def test_functions_outside_the_registry_are_rejected(tmp_path, capsys, function):
+    path = _write(tmp_path, f"""
+        function = {json.dumps(function)}
+        [grid]
+        concentration = [1.0]
+    """)
+    assert main(["sweep", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "is not a registered function" in err and "theory.screening" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("function = \"theory.debye_length\"\n[grid\nconcentration = [1.0]\n", "is not valid TOML"),
+        ("[grid]\nconcentration = [1.0]\n", "function: is required"),
+        ("function = \"theory.debye_length\"\n", "grid: is required"),
+        ("function = \"theory.debye_length\"\nimport = \"os\"\n[grid]\nconcentration = [1.0]\n",
+         "unknown keys ['import']"),
+        ("function = \"theory.debye_length\"\n[grid]\nconcentration = [\"0.1 MMM\"]\n", "unknown unit"),
+        ("function = \"theory.debye_length\"\n[grid]\nconcentration = {start = 1, stop = 2}\n",
+         "needs start, stop, num"),
+        ("function = \"theory.debye_length\"\n[grid]\nconcentration = []\n", "at least one value"),
+        ("function = \"theory.debye_length\"\n[fixed]\nelectrolyte = \"Seawater\"\n[grid]\n"
+         "concentration = [1.0]\n", "unknown preset"),
+        ("function = \"theory.debye_length\"\n[fixed]\nx = {a = 1}\n[grid]\nconcentration = [1.0]\n",
+         "inline tables are understood only"),
+        ("function = 3\n[grid]\nconcentration = [1.0]\n", "must be a registry name"),
+    ],
+)
+def test_malformed_files_give_clear_messages(tmp_path, capsys, text, message):
+    path = _write(tmp_path, text)
+    with pytest.raises(ParameterError, match=None) as info:
+        load_sweep_file(path)
+    assert message in str(info.value)
+    assert main(["sweep", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_missing_file_and_list(tmp_path, capsys):
+    assert main(["sweep", str(tmp_path / "nope.toml")]) == 2
+    assert "cannot read the sweep file" in capsys.readouterr().err
+    assert main(["sweep", "--list"]) == 0
+    listing = capsys.readouterr().out
+    assert "theory.screening" in listing and "continuum.solve_pb" in listing
+
+
+def test_example_sweep_file_is_valid():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "screening_sweep.toml"
+    spec = load_sweep_file(path)
+    assert spec["func"] == "theory.screening"
+    assert spec["grid"]["concentration"][0] == pytest.approx(1.0)  # 1 mM = 1 mol/m^3
+    assert spec["grid"]["concentration"][-1] == pytest.approx(3000.0)
+    assert [e.name for e in spec["grid"]["electrolyte"]] == ["NaCl(aq)", "CaCl2(aq)"]
+
+
+def test_bench_command_finds_the_checkout_or_says_why(monkeypatch, capsys):
+    from ionscales.cli import bench
+
+    root = bench.find_benchmarks()
+    assert root is not None and (root / "benchmarks" / "_harness.py").is_file()
+    assert main(["bench", "no_such_benchmark"]) == 2
+    assert "unknown benchmarks" in capsys.readouterr().err
+    monkeypatch.setattr(bench, "find_benchmarks", lambda start=None: None)
+    assert main(["bench"]) == 2
+    err = capsys.readouterr().err
+    assert "benchmarks/ was not found" in err and "source checkout" in err

@@ -1,0 +1,339 @@
+"""ionscales.sweep: grid evaluation, failures, checkpoint/resume, schedulers, registry."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import ionscales
+from ionscales import presets, registry, results, theory
+from ionscales.errors import ParameterError
+from ionscales.sweeps import checkpoint_directory
+from ionscales.units import M, nm
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import _sweep_helpers as helpers  # noqa: E402
+
+
+def _same_values(a: xr.Dataset, b: xr.Dataset, names) -> None:
+    """Variables (with their units and coordinates) identical; sweep bookkeeping attrs aside."""
+    left, right = a[list(names)].copy(), b[list(names)].copy()
+    left.attrs, right.attrs = {}, {}
+    xr.testing.assert_identical(left, right)
+
+
+def _lines(path: Path) -> int:
+    return sum(1 for _ in open(path)) if path.exists() else 0
+
+
+# --- same numbers as direct calls ---------------------------------------------------
+
+
+def test_2d_vectorised_sweep_equals_direct_calls_and_debye_law(nacl):
+    salts = {"NaCl": nacl, "CaCl2": presets.get("CaCl2(aq)")}
+    c = np.geomspace(1e-3, 1.0, 7) * M
+    ds = ionscales.sweep("theory.debye_length", grid={"concentration": c, "electrolyte": salts},
+                         scheduler="synchronous")
+    assert ds["debye_length"].dims == ("concentration", "electrolyte")
+    assert ds["debye_length"].attrs["units"] == "m"
+    assert ds["concentration"].attrs["units"] == "mol/m^3"
+    for label, e in salts.items():
+        direct = theory.debye_length(e, c)
+        np.testing.assert_array_equal(ds["debye_length"].sel(electrolyte=label).values, direct)
+    # physics: 1:1 salt in water, lambda_D = 0.304 nm / sqrt(c / M) (textbook value at
+    # eps_r = 78.4, 298.15 K; 0.1 % tolerance covers the rounding of 0.304)
+    np.testing.assert_allclose(ds["debye_length"].sel(electrolyte="NaCl") / nm,
+                               0.304 / np.sqrt(c / M), rtol=1e-3)
+    # 2:1 salt: ionic strength 3c, so lambda_D(CaCl2) = lambda_D(NaCl) / sqrt(3)
+    ratio = ds["debye_length"].sel(electrolyte="NaCl") / ds["debye_length"].sel(electrolyte="CaCl2")
+    np.testing.assert_allclose(ratio, np.sqrt(3.0), rtol=1e-3)  # eps_r of the presets agree to 0.1 %
+    assert (ds["error"] == "").all()
+    # vectorised once per salt: two tasks, not fourteen calls
+    assert json.loads(ds.attrs["sweep_vectorized"]) == ["concentration"]
+
+
+def test_per_point_and_vectorised_paths_agree(nacl):
+    c = np.array([0.01, 0.1, 1.0]) * M
+    grid = {"concentration": c, "model": ["debye"]}
+    a = ionscales.sweep(theory.screening, grid=grid, fixed={"electrolyte": nacl},
+                        outputs=["decay_length", "regime"], scheduler="synchronous")
+    b = ionscales.sweep(theory.screening, grid=grid, fixed={"electrolyte": nacl},
+                        outputs=["decay_length", "regime"], scheduler="synchronous", vectorized=False)
+    assert a.attrs["sweep_function"] == "theory.screening"  # recognised as the registry entry
+    _same_values(a, b, ["decay_length", "regime", "error"])
+    np.testing.assert_allclose(a["decay_length"].sel(model="debye"), theory.debye_length(nacl, c), rtol=1e-12)
+    assert (a["regime"] == "monotonic").all()
+
+
+def test_dataset_outputs_keep_units_extra_dims_and_solver_attrs():
+    ds = ionscales.sweep(helpers.profile, grid={"decay": [1e-9, 2e-9], "amplitude": [0.1, 0.2, 0.3]},
+                         outputs=["potential", "integral", "converged", "iterations"],
+                         scheduler="synchronous")
+    assert ds["potential"].dims == ("decay", "amplitude", "x")
+    assert ds["potential"].attrs["units"] == "V"
+    assert ds["integral"].attrs["units"] == "V m"
+    assert ds["x"].attrs["units"] == "m"
+    assert ds["decay"].attrs["units"] == "unknown"  # not a known parameter name: said so
+    # the profile at the wall is the amplitude; potential is linear in the amplitude
+    np.testing.assert_allclose(ds["potential"].isel(x=0), np.broadcast_to([0.1, 0.2, 0.3], (2, 3)))
+    np.testing.assert_allclose(ds["potential"].sel(amplitude=0.2), 2 * ds["potential"].sel(amplitude=0.1))
+    assert (ds["converged"] == 1).all() and (ds["iterations"] == 3).all()
+    direct = helpers.profile(2e-9, 0.3)
+    assert float(ds["integral"].sel(decay=2e-9, amplitude=0.3)) == float(direct["integral"])
+    assert json.loads(ds.attrs["point_attrs"])["model"] == "toy-profile"
+
+
+# --- failures ------------------------------------------------------------------------
+
+
+def test_failing_point_is_marked_and_the_sweep_goes_on(tmp_path):
+    log = tmp_path / "calls.log"
+    ds = ionscales.sweep(helpers.counted_point, grid={"a": [1, 2, 3], "b": [0, 1, 2]},
+                         fixed={"log": str(log)}, scheduler="synchronous")
+    assert _lines(log) == 9
+    assert ds["error"].sel(a=2, b=1).item() == "ValueError: no solution at a=2, b=1"
+    assert np.isnan(ds["sum"].sel(a=2, b=1)) and np.isnan(ds["product"].sel(a=2, b=1))
+    ok = ds["error"] == ""
+    assert int(ok.sum()) == 8 and ds.attrs["sweep_failed_points"] == 1
+    a, b = xr.broadcast(ds["a"], ds["b"])
+    np.testing.assert_array_equal(ds["sum"].where(ok), (a + b).where(ok))
+    # the result survives netCDF unchanged
+    path = tmp_path / "sweep.nc"
+    results.to_netcdf(ds, path)
+    xr.testing.assert_identical(results.open_dataset(path), ds)
+    results.check_labelled(ds)
+
+
+def test_vectorised_chunk_failure_falls_back_to_points():
+    ds = ionscales.sweep(helpers.vector_sum, grid={"a": [-1.0, 0.0, 2.0], "b": [1.0, 10.0]},
+                         vectorized=["a"], scheduler="synchronous")
+    assert ds["total"].attrs["units"] == "m"
+    assert (ds["error"].sel(a=-1.0) == "ValueError: a must be >= 0").all()
+    np.testing.assert_array_equal(ds["total"].sel(a=2.0), [3.0, 12.0])
+    np.testing.assert_array_equal(ds["total"].sel(a=0.0), [1.0, 10.0])
+
+
+# --- checkpoint and resume ------------------------------------------------------------
+
+
+def test_rerun_with_checkpoint_recomputes_nothing(tmp_path):
+    log = tmp_path / "calls.log"
+    kw = dict(grid={"a": [1, 2, 3], "b": [0, 1]}, fixed={"log": str(log)}, scheduler="synchronous",
+              checkpoint=tmp_path / "ck")
+    first = ionscales.sweep(helpers.counted_point, **kw)
+    assert _lines(log) == 6
+    second = ionscales.sweep(helpers.counted_point, **kw)
+    assert _lines(log) == 6  # nothing recomputed, not even the failed point
+    assert second.attrs["sweep_computed_points"] == 0
+    keep = ["sum", "product", "error"]
+    _same_values(first, second, keep)
+    # retry_failed recomputes exactly the failed point
+    ionscales.sweep(helpers.counted_point, retry_failed=True, **kw)
+    assert _lines(log) == 7
+    # a different sweep (other fixed value) gets its own directory
+    d1 = checkpoint_directory(tmp_path / "ck", helpers.counted_point, kw["grid"], kw["fixed"])
+    d2 = checkpoint_directory(tmp_path / "ck", helpers.counted_point, kw["grid"], {"log": "other"})
+    assert d1.is_dir() and d1 != d2
+
+
+def test_interrupted_sweep_resumes_without_recomputing(tmp_path, monkeypatch):
+    log = tmp_path / "calls.log"
+    grid = {"a": [1.0, 2.0, 3.0, 4.0], "b": [0.0, 1.0]}
+    kw = dict(grid=grid, fixed={"log": str(log)}, scheduler="synchronous", checkpoint=tmp_path)
+    monkeypatch.setattr(helpers, "INTERRUPT_AFTER", 3)
+    with pytest.raises(KeyboardInterrupt):
+        ionscales.sweep(helpers.interrupt_after, **kw)
+    assert _lines(log) == 4  # 3 finished + the interrupted call
+    monkeypatch.setattr(helpers, "INTERRUPT_AFTER", None)
+    resumed = ionscales.sweep(helpers.interrupt_after, **kw)
+    assert _lines(log) == 4 + 5  # only the 5 unfinished points were computed
+    assert resumed.attrs["sweep_computed_points"] == 5
+    a, b = xr.broadcast(resumed["a"], resumed["b"])
+    np.testing.assert_array_equal(resumed["sum"], a + b)
+    assert (resumed["error"] == "").all()
+
+
+@pytest.mark.slow
+def test_killed_sweep_resumes_in_a_new_process(tmp_path):
+    """A process killed hard (os._exit) after 5 points; the resume computes only the rest."""
+    log = tmp_path / "calls.log"
+    script = tmp_path / "run_sweep.py"
+    script.write_text(textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(HERE)!r})
+        import ionscales, _sweep_helpers as h
+        ds = ionscales.sweep(h.counted_point, grid={{"a": [1, 2, 3, 4], "b": [0, 1, 2]}},
+                             fixed={{"log": {str(log)!r}}}, scheduler="synchronous",
+                             checkpoint={str(tmp_path / "ck")!r})
+        print("done", int(ds.attrs["sweep_computed_points"]))
+    """))
+    env = {**os.environ, "IONSCALES_TEST_DIE_AFTER": "5"}
+    killed = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert killed.returncode == 17, killed.stderr
+    assert _lines(log) == 6  # five finished, the sixth call died
+    directory = checkpoint_directory(tmp_path / "ck", helpers.counted_point,
+                                     {"a": [1, 2, 3, 4], "b": [0, 1, 2]}, {"log": str(log)})
+    assert len(list(directory.glob("points-*.nc"))) == 5
+    env.pop("IONSCALES_TEST_DIE_AFTER")
+    resumed = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
+                             timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.split() == ["done", "7"]
+    assert _lines(log) == 6 + 7  # exactly the 7 unfinished points were computed
+    # and the full result equals a fresh sweep without checkpoint
+    full = ionscales.sweep(helpers.counted_point, grid={"a": [1, 2, 3, 4], "b": [0, 1, 2]},
+                           fixed={"log": str(log)}, scheduler="synchronous",
+                           checkpoint=tmp_path / "ck")
+    fresh = ionscales.sweep(helpers.counted_point, grid={"a": [1, 2, 3, 4], "b": [0, 1, 2]},
+                            fixed={"log": str(tmp_path / "fresh.log")}, scheduler="synchronous")
+    _same_values(full, fresh, ["sum", "product", "error"])
+
+
+# --- schedulers ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_cluster_address_path_agrees_with_synchronous(tmp_path, nacl):
+    """The same sweep through a scheduler address ("tcp://...", the real-cluster path)."""
+    from distributed import LocalCluster
+
+    grid = {"a": [1, 2, 3], "b": [0, 1, 2]}
+    c = np.geomspace(0.01, 1, 6) * M
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        on_cluster = ionscales.sweep(helpers.counted_point, grid=grid,
+                                     fixed={"log": str(tmp_path / "c.log")}, scheduler=address,
+                                     checkpoint=tmp_path / "ck")
+        vec_cluster = ionscales.sweep("theory.debye_length", grid={"concentration": c},
+                                      fixed={"electrolyte": nacl}, scheduler=address, chunk_size=2)
+    local = ionscales.sweep(helpers.counted_point, grid=grid, fixed={"log": str(tmp_path / "s.log")},
+                            scheduler="synchronous")
+    keep = ["sum", "product", "error"]
+    _same_values(on_cluster, local, keep)
+    assert _lines(tmp_path / "c.log") == 9
+    assert on_cluster.attrs["sweep_scheduler"] == address
+    np.testing.assert_array_equal(vec_cluster["debye_length"], theory.debye_length(nacl, c))
+
+
+@pytest.mark.slow
+def test_default_scheduler_is_a_local_cluster_and_agrees_with_synchronous(tmp_path):
+    kw = dict(grid={"a": [1, 2, 3], "b": [0, 1]}, outputs=["sum"])
+    on_cluster = ionscales.sweep(helpers.counted_point, fixed={"log": str(tmp_path / "c.log")},
+                                 n_workers=2, **kw)
+    local = ionscales.sweep(helpers.counted_point, fixed={"log": str(tmp_path / "s.log")},
+                            scheduler="synchronous", **kw)
+    assert on_cluster.attrs["sweep_scheduler"] == "local"
+    _same_values(on_cluster, local, ["sum", "error"])
+    assert on_cluster["error"].sel(a=2, b=1).item().startswith("ValueError")
+
+
+# --- validation, registry, reproducibility ---------------------------------------------
+
+
+def test_bad_arguments_raise_parameter_errors(nacl):
+    with pytest.raises(ParameterError, match="both fixed and on the grid"):
+        ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]},
+                        fixed={"concentration": 1.0, "electrolyte": nacl})
+    with pytest.raises(ParameterError, match="fixed"):
+        ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]}, fixed=[("electrolyte", nacl)])
+    with pytest.raises(ParameterError, match="scheduler"):
+        ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]}, fixed={"electrolyte": nacl},
+                        scheduler="my-laptop")
+    with pytest.raises(ParameterError, match="grid"):
+        ionscales.sweep(theory.debye_length, grid={})
+    with pytest.raises(ParameterError, match="at least one value"):
+        ionscales.sweep(theory.debye_length, grid={"concentration": []})
+    with pytest.raises(ParameterError, match="clash"):
+        ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]}, outputs=["error"])
+    with pytest.raises(ParameterError, match="not grid keys"):
+        ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]}, vectorized=["temperature"])
+
+
+def test_registry_names_only_and_clear_errors_for_missing_modules():
+    with pytest.raises(ParameterError, match="not a registered function"):
+        registry.entry("os.system")
+    with pytest.raises(ParameterError, match="not a registered function"):
+        registry.entry("ionscales.theory.screening")  # an import path is not a registry name
+    with pytest.raises(ParameterError, match="not a registered function"):
+        ionscales.sweep("builtins.eval", grid={"source": ["1+1"]})
+    missing = registry.Entry("theory.nowhere", "ionscales.theory.nowhere", "solve", "test entry")
+    with pytest.raises(ParameterError, match="not available in this installation"):
+        missing.load()
+    assert "theory.screening" in registry.names() and "continuum.solve_pb" in registry.names()
+    assert registry.name_of(theory.debye_length) == "theory.debye_length"
+    assert registry.name_of(helpers.profile) is None
+
+
+def test_attrs_are_enough_to_recompute_a_point(nacl):
+    c = np.array([0.05, 0.5]) * M
+    ds = ionscales.sweep("theory.screening", grid={"concentration": c, "model": ["debye"]},
+                         fixed={"electrolyte": nacl}, outputs=["decay_length"], scheduler="synchronous")
+    assert ds.attrs["ionscales_version"] == ionscales.__version__
+    assert ds.attrs["sweep_scheduler"] == "synchronous"
+    fixed = json.loads(ds.attrs["sweep_fixed"])
+    assert fixed["electrolyte"] == nacl.describe()
+    grid = json.loads(ds.attrs["sweep_grid"])
+    assert grid["model"] == ["debye"] and np.allclose(grid["concentration"], c)
+    func = registry.resolve(ds.attrs["sweep_function"])
+    again = func(electrolyte=presets.get(fixed["electrolyte"].split(":")[0]),
+                 concentration=np.array(grid["concentration"]), model=grid["model"][0])
+    np.testing.assert_array_equal(again["decay_length"].values, ds["decay_length"].sel(model="debye").values)
+    assert json.loads(ds.attrs["point_attrs"])["model"] == "debye"
+
+
+# --- continuum solves, mapped per point -----------------------------------------------
+
+
+@pytest.mark.slow
+def test_bikerman_pb_sweep_equals_direct_solves_and_kornyshev_charge(nacl):
+    """2 x 2 Bikerman half-space solves: the sweep reproduces direct calls, with units, and the
+    surface charge follows Kornyshev's closed form
+    sigma = sgn(u) sqrt(4 eps eps0 kT n0 / gamma * ln(1 + 2 gamma sinh^2(e u / 2kT))),
+    gamma = 2 n0 a^3 (Kornyshev, J. Phys. Chem. B 111, 5545 (2007))."""
+    from ionscales import constants, continuum
+
+    geometry = continuum.HalfSpace()
+    c = np.array([0.1, 1.0]) * M
+    u = np.array([0.05, 0.25])
+    fixed = {"electrolyte": nacl, "geometry": geometry, "model": "bikerman"}
+    ds = ionscales.sweep("continuum.solve_pb", grid={"concentration": c, "potential": u}, fixed=fixed,
+                         outputs=["surface_charge", "capacitance", "converged"], scheduler="synchronous")
+    assert (ds["error"] == "").all(), ds["error"].values
+    assert ds["surface_charge"].attrs["units"] == "C/m^2"
+    assert ds["capacitance"].attrs["units"] == "F/m^2"
+    assert ds["potential"].attrs["units"] == "V"
+    assert (ds["converged"] == 1).all()
+    kT = constants.boltzmann * nacl.temperature
+    eps = constants.vacuum_permittivity * nacl.permittivity
+    a = nacl.ions[0].diameter
+    for ci in c:
+        for ui in u:
+            direct = continuum.solve_pb(concentration=ci, potential=ui, **fixed)
+            got = ds.sel(concentration=ci, potential=ui)
+            assert float(got["surface_charge"]) == float(direct["surface_charge"])
+            assert float(got["capacitance"]) == float(direct["capacitance"])
+            n0 = ci * constants.avogadro
+            gamma = 2 * n0 * a**3
+            s = np.sinh(constants.elementary_charge * ui / (2 * kT))
+            sigma = np.sqrt(4 * eps * kT * n0 / gamma * np.log1p(2 * gamma * s**2))
+            # 0.5 %: discretisation error of the graded FiPy mesh on the wall field
+            assert float(got["surface_charge"]) == pytest.approx(sigma, rel=5e-3)
+    assert "bikerman" in json.loads(ds.attrs["point_attrs"])["model"]
+
+
+def test_result_objects_with_to_dataset_are_converted():
+    ds = ionscales.sweep(helpers.solve_object, grid={"value": [1.0, 2.5]}, scheduler="synchronous")
+    np.testing.assert_array_equal(ds["energy"], [2.0, 5.0])
+    assert ds["energy"].attrs["units"] == "J"
+    assert (ds["converged"] == 1).all()
