@@ -52,6 +52,7 @@ Guyer, Wheeler & Warren, Comput. Sci. Eng. 11, 6 (2009), doi:10.1109/MCSE.2009.5
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -141,6 +142,12 @@ class _Wall:
 # ----------------------------------------------------------------------------------------
 # the reusable problem
 # ----------------------------------------------------------------------------------------
+#: FiPy-assembled PB operators by (geometry kind, scaled mesh): repeated solves on the same
+#: mesh (sweeps, capacitance curves) skip both assemblies; least recently used dropped first
+_OPERATOR_CACHE: OrderedDict = OrderedDict()
+_OPERATOR_CACHE_SIZE = 16
+
+
 def _banded_product(banded: np.ndarray, x: np.ndarray) -> np.ndarray:
     """A @ x for a tridiagonal A in scipy ``solve_banded`` (1, 1) storage."""
     out = banded[1] * x
@@ -504,6 +511,13 @@ class PBProblem:
         step only updates the diagonal and solves the tridiagonal system (no re-assembly).
         """
         if getattr(self, "_parts", None) is None:
+            # the operator depends only on the scaled mesh: reuse it across problems
+            key = (type(self.geometry).__name__, self.n, self.faces_scaled.tobytes())
+            cached = _OPERATOR_CACHE.get(key)
+            if cached is not None:
+                _OPERATOR_CACHE.move_to_end(key)
+                self._parts = cached
+                return cached
             saved = (np.array(self.implicit.value), np.array(self.source.value))
             systems = []
             # second assembly at a coefficient so large that the source part dominates every
@@ -531,6 +545,11 @@ class PBProblem:
             if m0.nnz > banded[0, 1:].size + banded[1].size + banded[2, :-1].size:
                 raise RuntimeError("FiPy operator is not tridiagonal")  # pragma: no cover
             self._parts = (banded, b0, (m1.diagonal() - m0.diagonal()) / big, (b1 - b0) / big)
+            for array in self._parts:
+                array.setflags(write=False)
+            _OPERATOR_CACHE[key] = self._parts
+            while len(_OPERATOR_CACHE) > _OPERATOR_CACHE_SIZE:
+                _OPERATOR_CACHE.popitem(last=False)
             self.implicit.setValue(saved[0])
             self.source.setValue(saved[1])
         return self._parts

@@ -98,8 +98,10 @@ def sweep(
         element). Default: from the registry for registered functions, else none.
         ``False``: always call per point.
     chunk_size : int, optional
-        Points per task: default 1 (per point) for scalar calls, the whole vectorised
-        axis for vectorised calls.
+        Points per task. Default: the whole vectorised axis for vectorised calls; for
+        per-point calls one point per task with ``"synchronous"``, and on a cluster about four
+        tasks per worker with at most ``MAX_AUTO_CHUNK`` (10) points each (small sweeps stay
+        at one point per task). The function is still called once per point.
     units : mapping, optional
         Units of grid axes or outputs that are neither in the results nor in the vocabulary.
     progress : bool, optional
@@ -139,6 +141,8 @@ def sweep(
                     continue
                 done[idx] = r_i
     todo = [i for i in range(spec.n_points) if i not in done]
+    if spec.chunk_size is None and not spec.vectorized and not _is_synchronous(scheduler):
+        spec.chunk_size = _auto_chunk_size(len(todo), _worker_count(scheduler, n_workers))
     tasks = spec.tasks(todo)
     t0 = time.perf_counter()
     new_records, scheduler_label = _execute(spec, tasks, scheduler, store, progress, n_workers,
@@ -147,6 +151,33 @@ def sweep(
     records = records + new_records
     return spec.assemble(records, scheduler_label=scheduler_label, wall_seconds=wall,
                          computed=len(todo), checkpoint=store.path if store else None)
+
+
+#: upper bound on the automatic number of points per task (checkpoint granularity)
+MAX_AUTO_CHUNK = 10
+
+
+def _is_synchronous(scheduler) -> bool:
+    return isinstance(scheduler, str) and scheduler == "synchronous"
+
+
+def _worker_count(scheduler, n_workers) -> int:
+    if n_workers:
+        return int(n_workers)
+    info = getattr(scheduler, "scheduler_info", None)
+    if callable(info):  # a dask Client
+        try:
+            return max(1, len(info().get("workers", {})))
+        except Exception:  # noqa: BLE001 - informational only
+            return os.cpu_count() or 1
+    return os.cpu_count() or 1
+
+
+def _auto_chunk_size(n_points: int, workers: int) -> int:
+    """Points per task for per-point calls on a cluster: about four tasks per worker (so the
+    load stays balanced) but at most MAX_AUTO_CHUNK points, so that each task amortises its
+    scheduling and checkpoint-writing cost (~5-10 ms) over several solves."""
+    return max(1, min(MAX_AUTO_CHUNK, n_points // (4 * max(1, workers))))
 
 
 def checkpoint_directory(checkpoint, func, grid, fixed=None, outputs=None, *, vectorized=None,
