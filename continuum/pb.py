@@ -145,7 +145,7 @@ class _Wall:
 #: FiPy-assembled PB operators by (geometry kind, scaled mesh): repeated solves on the same
 #: mesh (sweeps, capacitance curves) skip both assemblies; least recently used dropped first
 _OPERATOR_CACHE: OrderedDict = OrderedDict()
-_OPERATOR_CACHE_SIZE = 16
+_OPERATOR_CACHE_SIZE = 256  # entries are a few arrays of n_cells floats
 
 
 def _banded_product(banded: np.ndarray, x: np.ndarray) -> np.ndarray:
