@@ -512,7 +512,9 @@ class PBProblem:
         """
         if getattr(self, "_parts", None) is None:
             # the operator depends only on the scaled mesh: reuse it across problems
-            key = (type(self.geometry).__name__, self.n, self.faces_scaled.tobytes())
+            # (faces in Debye lengths, rounded: lam * u / lam differs from u by round-off)
+            faces = np.round(self.faces_scaled, 12)
+            key = (type(self.geometry).__name__, self.n, faces.tobytes())
             cached = _OPERATOR_CACHE.get(key)
             if cached is not None:
                 _OPERATOR_CACHE.move_to_end(key)
