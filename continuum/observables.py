@@ -1,0 +1,155 @@
+"""Observables of a double-layer solution, in Debye units (pure NumPy kernels).
+
+Units inside this module: length lambda_D, potential kT/e (``psi = e phi / kT``),
+concentrations relative to ``S = sum_i z_i^2 n_i`` (bulk), charge density ``e S``,
+surface charge ``e S lambda_D = eps kT/(e lambda_D)``, pressure ``S kT``, free energy per
+area ``S kT lambda_D``, capacitance ``eps/lambda_D``. The solvers convert to SI.
+
+Local lattice-gas thermodynamics (``compacity = 0`` is Poisson–Boltzmann):
+
+- ``D(psi) = 1 + sum_i phi_i (exp(-z_i psi) - 1)``, ``phi_i`` = bulk volume fractions
+  (``sum phi_i = gamma``, the Kornyshev compacity);
+- ion concentrations ``n_i(psi) = n_i exp(-z_i psi)/D(psi)``;
+- ``f(psi) = -sum_i z_i c_i exp(-z_i psi)/D`` with ``c_i = n_i/S``: Poisson reads
+  ``div(eps_hat grad psi) = f(psi)`` and the charge density is ``-f``;
+- osmotic (excess) pressure ``F(psi) = integral_0^psi f = (sum_i c_i) log(1 + gamma s)/gamma``,
+  ``s = sum_i x_i (exp(-z_i psi) - 1)`` (x_i number fractions), which is
+  ``sum_i c_i (exp(-z_i psi) - 1)`` for PB.
+
+For a half-space the first integral gives ``q = sign(psi0) sqrt(2 F(psi0))`` for the wall
+charge and ``C = f(psi0)/q``; the solvers never use these (they are the analytic checks),
+except to build initial guesses and to size the wall cells.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["LatticeGas", "wall_fit", "halfspace_profile"]
+
+_EXP_CLIP = 700.0
+
+
+class LatticeGas:
+    """Boltzmann/lattice-gas closures for any set of species (Debye units).
+
+    Parameters
+    ----------
+    charges : array_like
+        Valences z_i [1].
+    reduced_concentrations : array_like
+        ``c_i = n_i / sum_j z_j^2 n_j`` [1] (so that ``sum_i z_i^2 c_i = 1``).
+    compacity : float
+        Bulk ionic volume fraction gamma in [0, 1) (0 = point ions, Poisson–Boltzmann).
+    """
+
+    def __init__(self, charges, reduced_concentrations, compacity: float = 0.0):
+        self.z = np.asarray(charges, dtype=float)
+        self.c = np.asarray(reduced_concentrations, dtype=float)
+        self.gamma = float(compacity)
+        self.x = self.c / self.c.sum()
+        self.phi = self.gamma * self.x
+
+    def _exp(self, psi):
+        psi = np.asarray(psi, dtype=float)
+        return np.exp(np.clip(-self.z[:, None] * psi.reshape(1, -1), -_EXP_CLIP, _EXP_CLIP)).reshape(
+            (self.z.size,) + psi.shape)
+
+    def denominator(self, psi):
+        """D(psi) [1]."""
+        e = self._exp(psi)
+        return 1.0 + np.tensordot(self.phi, e - 1.0, axes=1)
+
+    def factors(self, psi):
+        """n_i(psi)/n_i, shape (n_species,) + psi.shape."""
+        return self._exp(psi) / self.denominator(psi)
+
+    def source(self, psi):
+        """(f, df/dpsi) at psi."""
+        e = self._exp(psi)
+        d = 1.0 + np.tensordot(self.phi, e - 1.0, axes=1)
+        a1 = np.tensordot(self.z * self.c, e, axes=1)  # sum z c E
+        a2 = np.tensordot(self.z**2 * self.c, e, axes=1)  # sum z^2 c E
+        b1 = np.tensordot(self.phi * self.z, e, axes=1)  # sum phi z E  (= -D')
+        f = -a1 / d
+        fprime = (a2 * d - a1 * b1) / d**2
+        return f, fprime
+
+    def pressure(self, psi):
+        """Osmotic excess pressure F(psi) [S kT] (>= 0)."""
+        psi = np.asarray(psi, dtype=float)
+        e = self._exp(psi)
+        s = np.tensordot(self.x, np.expm1(np.clip(-self.z[:, None] * psi.reshape(1, -1), -_EXP_CLIP,
+                                                  _EXP_CLIP)).reshape(e.shape), axes=1)
+        total = self.c.sum()
+        if self.gamma == 0.0:
+            return total * s
+        return total * np.log1p(self.gamma * s) / self.gamma
+
+    def max_slope(self, psi_max: float, points: int = 801) -> float:
+        """max of df/dpsi over |psi| <= psi_max (>= 1 in these units)."""
+        grid = np.linspace(-abs(psi_max), abs(psi_max), points)
+        return float(max(1.0, np.max(self.source(grid)[1])))
+
+    def halfspace_charge(self, psi0):
+        """Wall charge of a half-space at diffuse-layer potential psi0 (first integral)."""
+        psi0 = np.asarray(psi0, dtype=float)
+        return np.sign(psi0) * np.sqrt(2.0 * np.maximum(self.pressure(psi0), 0.0))
+
+    def halfspace_potential(self, charge: float) -> float:
+        """Inverse of :meth:`halfspace_charge` (bisection; used for initial guesses)."""
+        if charge == 0.0:
+            return 0.0
+        lo, hi = 0.0, 1.0
+        target = abs(charge)
+        sgn = np.sign(charge)
+        while float(self.halfspace_charge(sgn * hi)) * sgn < target and hi < 1e3:
+            hi *= 2.0
+        for _ in range(100):
+            mid = 0.5 * (lo + hi)
+            if float(self.halfspace_charge(sgn * mid)) * sgn < target:
+                lo = mid
+            else:
+                hi = mid
+        return float(sgn * 0.5 * (lo + hi))
+
+
+def halfspace_profile(distance, psi0: float, gas: LatticeGas):
+    """Exact half-space profile psi(s) from the first integral ``ds = -dpsi/sqrt(2F)`` (guesses).
+
+    Parameters
+    ----------
+    distance : array_like
+        Distance from the wall [lambda_D], >= 0.
+    psi0 : float
+        Wall (diffuse-layer) potential [kT/e].
+    """
+    s = np.asarray(distance, dtype=float)
+    if psi0 == 0.0:
+        return np.zeros_like(s)
+    frac = np.geomspace(1.0, 1e-6, 1500)
+    p = psi0 * frac
+    integrand = np.abs(p) / np.sqrt(np.maximum(2.0 * gas.pressure(p), 1e-300))  # ds/d(-ln|p|)
+    dlog = -np.diff(np.log(frac))
+    position = np.concatenate([[0.0], np.cumsum(0.5 * (integrand[1:] + integrand[:-1]) * dlog)])
+    inside = np.interp(s, position, p)
+    tail = p[-1] * np.exp(-(s - position[-1]))
+    return np.where(s <= position[-1], inside, tail)
+
+
+def wall_fit(s1, s2, psi1, psi2, *, bc: str, value, stern=0.0, eps_wall=1.0):
+    """Quadratic near-wall reconstruction ``psi(s) = psi_w + a s + b s^2`` (s into the electrolyte).
+
+    Two cell values plus the wall condition fix (psi_w, a, b):
+    ``bc="potential"``: ``psi_w - stern * eps_wall * a = value`` (Robin/Stern, Dirichlet if stern=0);
+    ``bc="charge"``: ``-eps_wall * a = value``. Linear in (psi1, psi2, value), so it also maps
+    tangent (linear-response) fields.
+
+    Returns
+    -------
+    (psi_w, q) : wall (diffuse-layer) potential and the wall charge ``q = -eps_wall a``.
+    """
+    matrix = np.array([[1.0, s1, s1**2], [1.0, s2, s2**2],
+                       [1.0, -stern * eps_wall, 0.0] if bc == "potential" else [0.0, -eps_wall, 0.0]])
+    psi_w, a, _ = np.linalg.solve(matrix, np.array([psi1, psi2, value], dtype=float))
+    return float(psi_w), float(-eps_wall * a)

@@ -1,0 +1,987 @@
+"""Steady Poisson–Boltzmann family on FiPy: "pb", "bikerman", "bsk".
+
+``solve_pb`` solves for the equilibrium double layer at charged walls (HalfSpace, Slit,
+CylindricalPore) in contact with a bulk reservoir and returns a labelled Dataset in SI
+units. ``capacitance_curve`` sweeps the wall potential with continuation, reusing one
+built problem. :class:`PBProblem` is the reusable solver object behind both.
+
+Notes
+-----
+Dimensionless form (x in Debye lengths lambda_D, psi = e phi/kT, S = sum z_i^2 n_i):
+
+- "pb" (Gouy 1910, Chapman 1913): ``div(eps_hat grad psi) = f(psi) = -sum_i z_i c_i e^{-z_i psi}``,
+  c_i = n_i/S, any number of species and valences;
+- "bikerman" (Bikerman 1942; Kilic, Bazant & Ajdari 2007; Kornyshev 2007): lattice-gas
+  steric factor ``e^{-z_i psi}/D(psi)``, D = 1 + sum phi_i (e^{-z_i psi} - 1), compacity
+  gamma = sum phi_i (from the ion sizes, gamma = sum_i n_i d_i^3, or given);
+- "bsk" (Bazant, Storey & Kornyshev 2011): ``(1 - delta^2 lap) lap psi = f(psi)``,
+  delta = l_c/lambda_D, solved as two coupled second-order equations
+  ``lap psi = w``, ``delta^2 lap w - w + f(psi) = 0`` with ``w' = 0`` (u''' = 0) at walls.
+
+Wall conditions: constant potential (Dirichlet, or Robin ``psi_d + (l_S/lambda_D) q = V``
+with a Stern layer of capacitance eps/l_S), or constant surface charge (Neumann).
+The wall potential is measured from the bulk reservoir. Newton iterations are run on
+FiPy equations built once (see :mod:`ionscales.continuum.newton`); the Jacobian
+``df/dpsi >= 0`` sits in a fully implicit source, the wall conditions enter as cell
+sources (flux through the wall face ``beta (V - psi_P)``), and the bulk end of a
+HalfSpace is held at psi = 0.
+
+Validity: mean-field; "pb" assumes point ions (overestimates crowding above a few kT/e);
+"bikerman" treats ions as equal lattice sites; "bsk" adds short-range correlations with
+one correlation length. A concentration-dependent permittivity (``permittivity=`` a
+callable) enters Poisson only (no dielectric term in the ion chemical potentials), which
+is not thermodynamically consistent; pressures and free energies are then not reported.
+
+References
+----------
+Gouy, J. Phys. Theor. Appl. 9, 457 (1910), doi:10.1051/jphystap:019100090045700.
+Chapman, Phil. Mag. 25, 475 (1913), doi:10.1080/14786440408634187.
+Grahame, Chem. Rev. 41, 441 (1947), doi:10.1021/cr60130a002.
+Bikerman, Phil. Mag. 33, 384 (1942), doi:10.1080/14786444208520813.
+Kilic, Bazant & Ajdari, Phys. Rev. E 75, 021502 (2007), doi:10.1103/PhysRevE.75.021502.
+Kornyshev, J. Phys. Chem. B 111, 5545 (2007), doi:10.1021/jp067857o.
+Bazant, Storey & Kornyshev, Phys. Rev. Lett. 106, 046102 (2011), doi:10.1103/PhysRevLett.106.046102.
+Guyer, Wheeler & Warren, Comput. Sci. Eng. 11, 6 (2009), doi:10.1109/MCSE.2009.52 (FiPy).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from ionscales.continuum.geometry import (
+    FIRST_CELL_FRACTION,
+    CylindricalPore,
+    HalfSpace,
+    Mesh1D,
+    Slit,
+    wall_resolution_length,
+)
+from ionscales.continuum.newton import FullyImplicitSourceTerm, damp, make_linear_solver, run_newton
+from ionscales.continuum.observables import LatticeGas, halfspace_profile
+from scipy.sparse import csr_matrix
+from scipy.sparse.linalg import spsolve
+
+from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.electrolyte import Electrolyte
+from ionscales.errors import ConvergenceError, ParameterError
+from ionscales.results import make_dataset, solver_attrs
+from ionscales.validation import check_choice, check_integer
+
+__all__ = ["solve_pb", "capacitance_curve", "PBProblem", "MODELS", "bsk_decay_length"]
+
+MODELS = ("pb", "bikerman", "bsk")
+
+REFERENCES = {
+    "pb": ("doi:10.1051/jphystap:019100090045700", "doi:10.1080/14786440408634187",
+           "doi:10.1021/cr60130a002"),
+    "bikerman": ("doi:10.1080/14786444208520813", "doi:10.1103/PhysRevE.75.021502",
+                 "doi:10.1021/jp067857o"),
+    "bsk": ("doi:10.1103/PhysRevLett.106.046102", "doi:10.1021/jp067857o"),
+}
+FIPY_REFERENCE = "doi:10.1109/MCSE.2009.52"
+
+
+def bsk_decay_length(delta: float) -> float:
+    """Slowest decay length (Debye units) of the linearised BSK operator, 1/min Re k.
+
+    ``delta^2 k^4 - k^2 + 1 = 0``; real roots for delta <= 1/2, complex (oscillatory
+    overscreening) above.
+    """
+    if delta <= 0:
+        return 1.0
+    d2 = delta * delta
+    disc = complex(1.0 - 4.0 * d2)
+    roots = [np.sqrt((1.0 + sgn * np.sqrt(disc)) / (2.0 * d2)) for sgn in (1.0, -1.0)]
+    return float(1.0 / min(abs(r.real) for r in roots))
+
+
+# ----------------------------------------------------------------------------------------
+# input handling
+# ----------------------------------------------------------------------------------------
+def _finite(name: str, value) -> float:
+    if isinstance(value, bool):
+        raise ParameterError(name, "must be a finite number", value)
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(name, "must be a finite number", value) from exc
+    if not math.isfinite(v):
+        raise ParameterError(name, "must be finite", value)
+    return v
+
+
+def _per_wall(name: str, value, n_walls: int):
+    """Scalar -> same for every wall; sequence -> one per wall (None allowed)."""
+    if value is None:
+        return [None] * n_walls
+    if isinstance(value, (list, tuple, np.ndarray)):
+        items = list(value)
+        if len(items) != n_walls:
+            raise ParameterError(name, f"needs {n_walls} value(s), one per wall", value)
+        return [None if v is None else _finite(name, v) for v in items]
+    return [_finite(name, value)] * n_walls
+
+
+class _Wall:
+    __slots__ = ("name", "kind", "value", "stern", "cell", "face_area", "volume", "s1", "s2",
+                 "beta_base")
+
+    def __init__(self, name, kind, value, stern):
+        self.name, self.kind, self.value, self.stern = name, kind, value, stern
+
+
+# ----------------------------------------------------------------------------------------
+# the reusable problem
+# ----------------------------------------------------------------------------------------
+class PBProblem:
+    """A Poisson–Boltzmann-type problem built once on a FiPy mesh, solvable repeatedly.
+
+    Parameters are those of :func:`solve_pb` (SI); ``design_potential`` [V] is the largest
+    wall potential the mesh must resolve (default: from the wall conditions of the first
+    solve, given as ``potential``/``surface_charge`` here).
+    """
+
+    def __init__(
+        self,
+        electrolyte: Electrolyte,
+        concentration: float,
+        geometry,
+        *,
+        potential=None,
+        surface_charge=None,
+        model: str = "pb",
+        compacity: float | None = None,
+        correlation_length: float | None = None,
+        stern_length=None,
+        permittivity: float | Callable | None = None,
+        design_potential: float | None = None,
+        first_cell: float | None = None,
+        refinement: int = 1,
+        tolerance: float = 1e-9,
+        max_iterations: int = 60,
+        max_step: float = 4.0,
+    ):
+        if not isinstance(electrolyte, Electrolyte):
+            raise ParameterError("electrolyte", "must be an ionscales Electrolyte", electrolyte)
+        if not isinstance(geometry, (HalfSpace, Slit, CylindricalPore)):
+            raise ParameterError("geometry", "must be HalfSpace(...), Slit(...) or CylindricalPore(...)",
+                                 geometry)
+        self.model = check_choice("model", model, MODELS)
+        c = _finite("concentration", concentration)
+        if c <= 0:
+            raise ParameterError("concentration", "must be > 0 mol/m^3 (salt molarity)", concentration)
+        self.electrolyte, self.concentration, self.geometry = electrolyte, c, geometry
+        self.tolerance = _finite("tolerance", tolerance)
+        if not 0 < self.tolerance < 1e-3:
+            raise ParameterError("tolerance", "must lie in (0, 1e-3) (scaled nonlinear residual)", tolerance)
+        self.max_iterations = check_integer("max_iterations", max_iterations, minimum=1)
+        self.max_step = _finite("max_step", max_step)
+        if self.max_step <= 0:
+            raise ParameterError("max_step", "must be > 0 (largest Newton update, kT/e)", max_step)
+
+        # --- bulk scales --------------------------------------------------------------
+        temperature = electrolyte.temperature
+        self.thermal_voltage = boltzmann * temperature / elementary_charge
+        self.permittivity_function = None
+        if permittivity is None:
+            eps_r = electrolyte.permittivity
+        elif callable(permittivity):
+            self.permittivity_function = permittivity
+            eps_r = _finite("permittivity", permittivity(c))
+        else:
+            eps_r = _finite("permittivity", permittivity)
+        if eps_r <= 0:
+            raise ParameterError("permittivity", "must be > 0 (relative permittivity)", eps_r)
+        self.relative_permittivity = eps_r
+        z = electrolyte.charges
+        n = electrolyte.nu * c * avogadro  # ion number densities [1/m^3]
+        self.number_densities = n
+        self.S = float(np.sum(z**2 * n))
+        self.eps = eps_r * vacuum_permittivity
+        self.debye_length = math.sqrt(self.eps * boltzmann * temperature / (elementary_charge**2 * self.S))
+
+        # --- model parameters ---------------------------------------------------------
+        if self.model == "pb":
+            if compacity not in (None, 0, 0.0):
+                raise ParameterError("compacity", "is not used by model='pb' (point ions); use "
+                                     "model='bikerman' for steric effects", compacity)
+            gamma = 0.0
+        elif compacity is None:
+            gamma = float(np.sum(n * electrolyte.diameters**3))
+        else:
+            gamma = _finite("compacity", compacity)
+        if not 0.0 <= gamma < 1.0:
+            raise ParameterError("compacity", "must lie in [0, 1) (bulk ionic volume fraction); "
+                                 "lower the concentration or the ion sizes", gamma)
+        self.compacity = gamma
+        if self.model == "bsk":
+            if correlation_length is None:
+                raise ParameterError("correlation_length", "is required for model='bsk' [m]")
+            lc = _finite("correlation_length", correlation_length)
+            if lc <= 0:
+                raise ParameterError("correlation_length", "must be > 0 m", correlation_length)
+            if self.permittivity_function is not None:
+                raise ParameterError("permittivity", "a concentration-dependent permittivity is not "
+                                     "supported with model='bsk'")
+            self.correlation_length = lc
+            self.delta = lc / self.debye_length
+        else:
+            if correlation_length is not None:
+                raise ParameterError("correlation_length", f"is only used by model='bsk', not "
+                                     f"{self.model!r}", correlation_length)
+            self.correlation_length = 0.0
+            self.delta = 0.0
+        self.gas = LatticeGas(z, n / self.S, gamma)
+        self.decay_length = bsk_decay_length(self.delta)  # Debye units
+
+        # --- walls ----------------------------------------------------------------------
+        self.wall_names = list(geometry.walls)
+        nw = len(self.wall_names)
+        self.stern = [0.0 if s is None else s for s in _per_wall("stern_length", stern_length, nw)]
+        if any(s < 0 for s in self.stern):
+            raise ParameterError("stern_length", "must be >= 0 m", stern_length)
+        walls = self._walls(potential, surface_charge)
+        if design_potential is None:
+            design = max(abs(self._wall_potential_estimate(w)) for w in walls)
+        else:
+            design = abs(_finite("design_potential", design_potential)) / self.thermal_voltage
+        self.design_potential = design
+
+        # --- mesh -------------------------------------------------------------------------
+        layer = wall_resolution_length(self.gas.max_slope(design), correlation_length=self.delta)
+        self.layer_thickness = layer * self.debye_length
+        self.refinement = check_integer("refinement", refinement, minimum=1)
+        if first_cell is None:
+            first_cell_si = FIRST_CELL_FRACTION * self.layer_thickness
+        else:
+            first_cell_si = _finite("first_cell", first_cell)
+            if first_cell_si <= 0:
+                raise ParameterError("first_cell", "must be > 0 m", first_cell)
+        mesh = geometry.mesh(decay_length=self.decay_length * self.debye_length,
+                             first_cell=first_cell_si, refinement=self.refinement)
+        mesh.check_resolution(self.layer_thickness,
+                              parameter="spacing" if geometry.spacing is not None else "first_cell")
+        self.mesh: Mesh1D = mesh
+        self._build()
+        self._walls_current = walls
+
+    # -- wall bookkeeping ----------------------------------------------------------------
+    def _walls(self, potential, surface_charge) -> list[_Wall]:
+        nw = len(self.wall_names)
+        pots = _per_wall("potential", potential, nw)
+        charges = _per_wall("surface_charge", surface_charge, nw)
+        walls = []
+        for i, name in enumerate(self.wall_names):
+            p, q = pots[i], charges[i]
+            if p is not None and q is not None:
+                raise ParameterError("potential/surface_charge", f"contradictory boundary conditions: "
+                                     f"the {name} wall is given both a potential and a surface charge")
+            if p is None and q is None:
+                raise ParameterError("potential/surface_charge", f"the {name} wall needs a potential "
+                                     "[V] or a surface_charge [C/m^2]")
+            if p is not None:
+                walls.append(_Wall(name, "potential", p / self.thermal_voltage,
+                                   self.stern[i] / self.debye_length))
+            else:
+                if self.stern[i] > 0:
+                    raise ParameterError("stern_length", f"contradictory boundary conditions: a Stern "
+                                         f"layer needs a potential at the {name} wall, not a surface charge")
+                walls.append(_Wall(name, "charge", q / (elementary_charge * self.S * self.debye_length), 0.0))
+        return walls
+
+    def _wall_potential_estimate(self, wall: _Wall) -> float:
+        """Diffuse-layer potential [kT/e] of an isolated wall (first integral)."""
+        if wall.kind == "charge":
+            return self.gas.halfspace_potential(wall.value)
+        if wall.stern == 0.0 or wall.value == 0.0:
+            return wall.value
+        lo, hi = sorted((0.0, wall.value))
+        for _ in range(100):  # psi_d + stern q(psi_d) = V, monotone in psi_d
+            mid = 0.5 * (lo + hi)
+            if mid + wall.stern * float(self.gas.halfspace_charge(mid)) < wall.value:
+                lo = mid
+            else:
+                hi = mid
+        return 0.5 * (lo + hi)
+
+    # -- FiPy objects, built once ----------------------------------------------------------
+    def _build(self):
+        from fipy import CellVariable, DiffusionTerm, FaceVariable, Variable
+
+        lam = self.debye_length
+        fm = self.mesh.fipy(lam)
+        self.fmesh = fm
+        self.volumes = np.asarray(fm.cellVolumes, dtype=float)
+        faces = self.mesh.faces / lam
+        centres = self.mesh.centres / lam
+        face_areas = np.asarray(fm._faceAreas, dtype=float)
+        n = self.mesh.n_cells
+        self.n = n
+        self.centres = centres
+        self.faces_scaled = faces
+        self._wall_geometry = {}
+        for name in self.wall_names:
+            if name == "left":
+                cell, face, s1, s2 = 0, 0, centres[0] - faces[0], centres[1] - faces[0]
+            else:
+                cell, face, s1, s2 = n - 1, n, faces[-1] - centres[-1], faces[-1] - centres[-2]
+            self._wall_geometry[name] = (cell, float(face_areas[face]), float(self.volumes[cell]), s1, s2)
+
+        self.psi = CellVariable(mesh=fm, name="psi", value=0.0)
+        self.implicit = CellVariable(mesh=fm, value=0.0)  # -(f' + beta)
+        self.source = CellVariable(mesh=fm, value=0.0)
+        self.eps_cells = np.ones(n)
+        self.eps_face = FaceVariable(mesh=fm, value=1.0)
+        self.solver = make_linear_solver()
+        bulk_end = isinstance(self.geometry, HalfSpace)
+        if bulk_end:
+            self.psi.constrain(0.0, fm.facesRight)
+        if self.model != "bsk":
+            self.eq = (DiffusionTerm(coeff=self.eps_face, var=self.psi)
+                       + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi) + self.source)
+            self.w = None
+        else:
+            self.delta2 = Variable(value=self.delta**2)
+            self.w = CellVariable(mesh=fm, name="w", value=0.0)
+            self.wall_implicit = CellVariable(mesh=fm, value=0.0)  # -beta (walls)
+            self.fprime = CellVariable(mesh=fm, value=0.0)
+            self.source2 = CellVariable(mesh=fm, value=0.0)
+            eq1 = (DiffusionTerm(coeff=1.0, var=self.psi)
+                   + FullyImplicitSourceTerm(coeff=self.wall_implicit, var=self.psi)
+                   + FullyImplicitSourceTerm(coeff=-1.0, var=self.w) + self.source)
+            eq2 = (DiffusionTerm(coeff=self.delta2, var=self.w)
+                   + FullyImplicitSourceTerm(coeff=-1.0, var=self.w)
+                   + FullyImplicitSourceTerm(coeff=self.fprime, var=self.psi) + self.source2)
+            self.eq = eq1 & eq2
+        # keep the assembled Jacobian of the last Newton sweep for linear-response solves
+        self.eq.cacheMatrix()
+        self.eq.cacheRHSvector()
+        self._jacobian = None
+
+    # -- coefficient updates (in place) ------------------------------------------------------
+    def _update_permittivity(self, psi):
+        if self.permittivity_function is None:
+            return
+        factors = self.gas.factors(psi)  # (species, cells)
+        salt_local = np.tensordot(self.electrolyte.nu, factors, axes=1) * self.concentration / np.sum(
+            self.electrolyte.nu)
+        eps_local = np.asarray(self.permittivity_function(salt_local), dtype=float)
+        if eps_local.shape != psi.shape or not np.all(np.isfinite(eps_local)) or np.any(eps_local <= 0):
+            raise ParameterError("permittivity", "callable must return finite positive relative "
+                                 "permittivities, one per local salt concentration")
+        self.eps_cells = eps_local / self.relative_permittivity
+        # harmonic face average (series dielectrics); boundary faces take the adjacent cell
+        e = self.eps_cells
+        face = np.empty(self.n + 1)
+        face[1:-1] = 2.0 * e[1:] * e[:-1] / (e[1:] + e[:-1])
+        face[0], face[-1] = e[0], e[-1]
+        self.eps_face.setValue(face)
+
+    def _wall_beta(self, wall: _Wall) -> float:
+        cell, area, vol, s1, _ = self._wall_geometry[wall.name]
+        eps_w = self.eps_cells[cell]
+        return area / ((s1 / eps_w + wall.stern) * vol)
+
+    def _update(self, walls: list[_Wall], psi: np.ndarray):
+        """Fill the coefficient variables for a Newton step about ``psi``."""
+        self._update_permittivity(psi)
+        f, fprime = self.gas.source(psi)
+        wall_imp = np.zeros(self.n)
+        wall_src = np.zeros(self.n)
+        tangent_src = np.zeros(self.n)
+        wall_flux = np.zeros(self.n)  # |flux through the wall| / V_P, for residual scaling
+        for w in walls:
+            cell, area, vol, _, _ = self._wall_geometry[w.name]
+            if w.kind == "potential":
+                beta = self._wall_beta(w)
+                wall_imp[cell] -= beta
+                wall_src[cell] += beta * w.value
+                tangent_src[cell] += beta
+                wall_flux[cell] += abs(beta * (w.value - psi[cell]))
+            else:
+                wall_src[cell] += w.value * area / vol
+                tangent_src[cell] += area / vol
+                wall_flux[cell] += abs(w.value) * area / vol
+        if self.model != "bsk":
+            self.implicit.setValue(-fprime + wall_imp)
+            self.source.setValue(fprime * psi - f + wall_src)
+        else:
+            self.wall_implicit.setValue(wall_imp)
+            self.source.setValue(wall_src)
+            self.fprime.setValue(fprime)
+            self.source2.setValue(f - fprime * psi)
+        self._tangent_src = tangent_src
+        return f, fprime, wall_flux
+
+    # -- Newton --------------------------------------------------------------------------
+    def _newton(self, walls, raise_on_failure=True):
+        """Newton iterations; the residual is evaluated at the NEW iterate after each step.
+
+        With a constant permittivity the only nonlinearity is f(psi), so the nonlinear
+        residual at the updated state x follows exactly from the linear system FiPy just
+        assembled and solved, ``R(x) = (L x - b) + V [f(psi_k) + f'(psi_k)(x - psi_k) - f(x)]``
+        (no extra assembly). With a concentration-dependent permittivity (lagged in the
+        matrix) the residual FiPy computes before each solve is used instead.
+        """
+        lagged = self.permittivity_function is not None
+
+        def iterate():
+            old = np.array(self.psi.value)
+            f, fprime, wall_flux = self._update(walls, old)
+            if self.model != "bsk":
+                self.eq.sweep(var=self.psi, solver=self.solver, cacheResidual=lagged)
+            else:
+                old_w = np.array(self.w.value)
+                self.eq.sweep(solver=self.solver, cacheResidual=lagged)
+            matrix = self.eq.matrix.matrix
+            delta, norm = damp(np.array(self.psi.value) - old, self.max_step)
+            if norm > self.max_step:
+                self.psi.setValue(old + delta)
+                if self.w is not None:
+                    self.w.setValue(old_w + (np.array(self.w.value) - old_w) * (self.max_step / norm))
+            new = np.array(self.psi.value)
+            f_new, fprime_new = self.gas.source(new)
+            # Jacobian at the new state: only the f' entries change (constant permittivity);
+            # assembled lazily in _tangent
+            self._jacobian = (matrix, (fprime_new - fprime) * self.volumes)
+            if lagged:
+                r = np.abs(np.asarray(self.eq.residualVector, dtype=float))
+                at, f_at, fp_at = old, f, fprime
+            else:
+                state = new if self.w is None else np.concatenate([new, np.array(self.w.value)])
+                r = matrix @ state - np.asarray(self.eq.RHSvector, dtype=float)
+                correction = self.volumes * (f + fprime * (new - old) - f_new)
+                if self.w is None:
+                    r = r + correction
+                else:
+                    r[self.n:] += correction
+                r = np.abs(r)
+                at, f_at, fp_at = new, f_new, fprime_new
+            volume_scale = np.max(self.volumes * (np.abs(f_at) + fp_at * np.abs(at)))
+            # physical scale: the largest cell source or wall flux (not the Dirichlet penalty
+            # beta V_P psi_wall, which cancels against the matrix diagonal)
+            scale = max(volume_scale, np.max(wall_flux * self.volumes), 1e-300)
+            return float(np.max(r) / scale), norm
+
+        return run_newton(iterate, tolerance=self.tolerance, max_iterations=self.max_iterations,
+                          what=f"Newton iteration of solve_pb (model={self.model!r})",
+                          raise_on_failure=raise_on_failure)
+
+    def _guess(self, walls):
+        lam_centres = self.centres
+        if isinstance(self.geometry, HalfSpace):
+            w = walls[0]
+            return halfspace_profile(lam_centres, self._wall_potential_estimate(w), self.gas)
+        if isinstance(self.geometry, Slit):
+            width = self.faces_scaled[-1]
+            left = halfspace_profile(lam_centres, self._wall_potential_estimate(walls[0]), self.gas)
+            right = halfspace_profile(width - lam_centres, self._wall_potential_estimate(walls[1]), self.gas)
+            return left + right
+        radius = self.faces_scaled[-1]
+        return halfspace_profile(radius - lam_centres, self._wall_potential_estimate(walls[0]), self.gas)
+
+    def _set_state(self, psi, w=None):
+        self.psi.setValue(psi)
+        if self.w is not None:
+            if w is None:
+                w = self.gas.source(psi)[0]  # lap psi ~ f for a first guess
+            self.w.setValue(w)
+
+    def _solve_state(self, walls, initial=None):
+        """Converge the state for ``walls``.
+
+        Newton from the initial guess; if that fails, continuation in the wall values from
+        zero; then (bsk) continuation in delta_c from 5% of its value and (bikerman, bsk)
+        in the compacity from 0. ConvergenceError (with the whole residual history) if all fail.
+        """
+        if initial is None:
+            self._set_state(self._guess(walls))
+        else:
+            self._set_state(*initial)
+        result = self._newton(walls, raise_on_failure=False)
+        if result.converged:
+            return result
+        history = list(result.history)
+        attempts = ["wall values"]
+        if self.model == "bsk":
+            attempts.append("delta")
+        if self.compacity > 0:
+            attempts.append("compacity")
+        failures = []
+        for parameter in attempts:
+            result = self._continuation(parameter, walls)
+            history += result.history
+            if result.converged:
+                result.history = history
+                result.iterations = len(history)
+                return result
+            failures.append(parameter)
+        raise ConvergenceError(
+            f"solve_pb (model={self.model!r}) did not converge, also with continuation in "
+            f"{', '.join(failures)}", iterations=len(history), residual=result.residual, history=history)
+
+    def _continuation(self, parameter: str, walls, steps: int | None = None):
+        """Continuation from an easy problem to ``walls`` in ``parameter``; restores parameters."""
+        from ionscales.continuum.newton import NewtonResult
+
+        history: list[float] = []
+        gas, delta = self.gas, self.delta
+        if parameter == "wall values":
+            n_steps = steps or max(4, math.ceil(max(abs(self._wall_potential_estimate(w)) for w in walls)))
+            path = np.linspace(0.0, 1.0, n_steps + 1)[1:]
+            self._set_state(np.zeros(self.n))
+        else:
+            n_steps = steps or 8
+            path = (np.geomspace(0.05, 1.0, n_steps) if parameter == "delta"
+                    else np.linspace(0.0, 1.0, n_steps + 1))
+            self._set_state(self._guess(walls))
+        result = NewtonResult(False, 0, float("nan"))
+        try:
+            for t in path:
+                stage_walls = walls
+                if parameter == "wall values":
+                    stage_walls = [_Wall(w.name, w.kind, w.value * t, w.stern) for w in walls]
+                elif parameter == "delta":
+                    self.delta2.setValue((delta * t) ** 2)
+                else:
+                    self.gas = LatticeGas(gas.z, gas.c, gas.gamma * t)
+                result = self._newton(stage_walls, raise_on_failure=False)
+                history += result.history
+                if not result.converged:
+                    break
+        finally:
+            self.gas = gas
+            if self.w is not None:
+                self.delta2.setValue(delta**2)
+        result.history = history
+        return result
+
+    # -- public ----------------------------------------------------------------------------
+    def solve(self, potential=None, surface_charge=None, *, initial=None):
+        """Solve for new wall conditions (SI); returns the labelled Dataset."""
+        walls = self._walls(potential, surface_charge)
+        design = max(abs(self._wall_potential_estimate(w)) for w in walls)
+        if design > self.design_potential * (1 + 1e-9) + 1e-12:
+            layer = wall_resolution_length(self.gas.max_slope(design), correlation_length=self.delta)
+            self.mesh.check_resolution(layer * self.debye_length, parameter="potential")
+        result = self._solve_state(walls, initial)
+        self._walls_current = walls
+        return self._dataset(walls, result)
+
+    def _tangent(self, walls):
+        """Linear response of psi to a common unit change of every wall value.
+
+        Solves J t = -dR/dV with the Jacobian J assembled by FiPy in the last Newton sweep
+        (at the converged state; FiPy's right-hand side of a source s is -s V_P).
+        """
+        matrix, dfp = self._jacobian
+        rows = np.arange(self.n) + (self.n if self.w is not None else 0)
+        sign = 1.0 if self.w is not None else -1.0
+        if self.permittivity_function is None:
+            matrix = matrix + csr_matrix((sign * dfp, (rows, np.arange(self.n))), shape=matrix.shape)
+        src = -self._tangent_src * self.volumes
+        if self.w is not None:
+            src = np.concatenate([src, np.zeros(self.n)])
+        solution = spsolve(matrix.tocsc(), src)
+        if self.w is not None:
+            self.tangent_w_value = solution[self.n:]
+        return np.asarray(solution[: self.n])
+
+    # -- observables -----------------------------------------------------------------------
+    def _wall_state(self, wall: _Wall, field: np.ndarray, value: float):
+        """(diffuse-layer potential, wall charge) from the discrete flux through the wall face.
+
+        Linear in (field, value), so it maps the tangent (linear response) too. The flux
+        ``beta V_P (V - psi_P)/A`` is FiPy's own boundary flux: by discrete conservation the
+        integrated ionic charge equals it up to the Newton residual.
+        """
+        cell, area, vol, s1, _ = self._wall_geometry[wall.name]
+        eps_w = self.eps_cells[cell]
+        if wall.kind == "potential":
+            q = self._wall_beta(wall) * vol * (value - field[cell]) / area
+        else:
+            q = value
+        return float(field[cell] + q * s1 / eps_w), float(q)
+
+    def _dataset(self, walls, result):
+        lam, vt, S = self.debye_length, self.thermal_voltage, self.S
+        e = elementary_charge
+        psi = np.array(self.psi.value)
+        f, _ = self.gas.source(psi)
+        vols = self.volumes
+        wall_area_total = sum(self._wall_geometry[w.name][1] for w in walls)
+        tangent = self._tangent(walls)
+        psi_w, q_field, cap, q_int, stern_drop = [], [], [], [], []
+        for w in walls:
+            pw, q = self._wall_state(w, psi, w.value)
+            dpw, dq = self._wall_state(w, tangent, 1.0)
+            psi_w.append(pw)
+            q_field.append(q)
+            stern_drop.append(w.stern * q)
+            if w.kind == "potential":
+                cap.append(dq)
+            else:
+                # C = dq / d(electrode potential) with the electrode at the wall (no Stern layer)
+                cap.append(1.0 / dpw if dpw != 0 else np.inf)
+        # integrated route: wall charge = - ionic charge on the wall's side (+ midplane field)
+        if len(walls) == 1:
+            q_int = [float(np.sum(f * vols)) / self._wall_geometry[walls[0].name][1]]
+            mid = None
+        else:
+            mid = int(np.searchsorted(self.centres, 0.5 * self.faces_scaled[-1]))
+            dx = self.centres[mid] - self.centres[mid - 1]
+            eps_mid = self.eps_face.value[mid]
+            grad_mid = (psi[mid] - psi[mid - 1]) / dx
+            area = self._wall_geometry["left"][1]
+            q_int = [float(np.sum(f[:mid] * vols[:mid])) / area + eps_mid * grad_mid,
+                     float(np.sum(f[mid:] * vols[mid:])) / area - eps_mid * grad_mid]
+
+        factors = self.gas.factors(psi)
+        conc = factors * (self.number_densities / avogadro)[:, None]
+        excess_dimless = np.sum((factors - 1.0) * vols, axis=1) / wall_area_total
+        excess = excess_dimless * lam * self.number_densities / avogadro
+        nu = self.electrolyte.nu
+        salt_excess = float(np.sum(excess) / np.sum(nu))
+
+        # free energy (grand potential per wall area; Legendre transform for charge walls)
+        free_energy = self._free_energy(walls, psi, psi_w, q_field)
+        data = {
+            "potential": (("x",), psi * vt, "V", "electrostatic potential relative to the bulk"),
+            "ion_concentration": (("species", "x"), conc, "mol/m^3", "local ion concentration"),
+            "charge_density": (("x",), -f * e * S, "C/m^3", "ionic charge density"),
+            "ion_excess": (("species",), excess, "mol/m^2", "ion excess (adsorption) per wall area"),
+            "salt_excess": ((), salt_excess, "mol/m^2",
+                            "salt excess per wall area (sum of ion excesses / ions per formula unit)"),
+            "debye_length": ((), lam, "m", "Debye length of the bulk"),
+            "free_energy": ((), free_energy * S * boltzmann * self.electrolyte.temperature * lam, "J/m^2",
+                            "double-layer grand potential per wall area (fixed potential; Helmholtz "
+                            "free energy for charge-controlled walls); NaN where not defined"),
+        }
+        wall_dims: tuple[str, ...] = ("wall",) if len(walls) > 1 else ()
+
+        def per_wall(values):
+            arr = np.asarray(values, dtype=float)
+            return arr if wall_dims else arr[0]
+
+        sigma_unit = e * S * lam
+        cap_unit = self.eps / lam
+        data.update({
+            "surface_charge": (wall_dims, per_wall(q_field) * sigma_unit, "C/m^2",
+                               "wall charge density from the wall field (Gauss law at the wall)"),
+            "surface_charge_integrated": (wall_dims, per_wall(q_int) * sigma_unit, "C/m^2",
+                                          "wall charge density from the integrated ionic charge"),
+            "capacitance": (wall_dims, per_wall(cap) * cap_unit, "F/m^2",
+                            "differential capacitance d(surface charge)/d(electrode potential)"),
+            "wall_potential": (wall_dims, per_wall([pw + sd for pw, sd in zip(psi_w, stern_drop)]) * vt,
+                               "V", "electrode potential relative to the bulk"),
+            "diffuse_potential": (wall_dims, per_wall(psi_w) * vt, "V",
+                                  "potential at the outer edge of the Stern layer (diffuse-layer drop)"),
+        })
+        if isinstance(self.geometry, Slit):
+            p_mid, p_wall = self._pressures(walls, psi, psi_w, q_field, mid)
+            p_unit = S * boltzmann * self.electrolyte.temperature
+            data["disjoining_pressure"] = ((), p_mid * p_unit, "Pa",
+                                           "disjoining pressure (midplane stress route)")
+            data["disjoining_pressure_wall"] = (wall_dims, per_wall(p_wall) * p_unit, "Pa",
+                                                "disjoining pressure (contact-value route at each wall)")
+        coords = {
+            "x": (("x",), self.centres * lam, "m",
+                  "radial distance from the pore axis" if isinstance(self.geometry, CylindricalPore)
+                  else "distance from the left wall"),
+            "species": (("species",), np.array(self.electrolyte.species, dtype=object).astype(str), "1",
+                        "ionic species"),
+        }
+        if wall_dims:
+            coords["wall"] = (("wall",), np.array([w.name for w in walls]).astype(str), "1", "wall")
+        parameters = {
+            "electrolyte": self.electrolyte.name,
+            "concentration": self.concentration,
+            "geometry": self.geometry.kind,
+            "geometry_size": self.mesh.length,
+            "compacity": self.compacity,
+            "correlation_length": self.correlation_length,
+            "stern_length": self.stern,
+            "relative_permittivity": self.relative_permittivity,
+            "permittivity_model": "none" if self.permittivity_function is None else
+            getattr(self.permittivity_function, "__name__", "callable"),
+            "temperature": self.electrolyte.temperature,
+            "walls": {w.name: {"condition": w.kind,
+                               "value": w.value * (vt if w.kind == "potential" else sigma_unit)}
+                      for w in walls},
+        }
+        attrs = solver_attrs(converged=result.converged, iterations=result.iterations,
+                             residual=result.residual, linear_solver="scipy LinearLUSolver",
+                             linear_criterion="initial", cells=self.n,
+                             first_cell=float(self.mesh.widths[0] if walls[0].name == "left"
+                                              else self.mesh.widths[-1]))
+        attrs["geometry"] = self.geometry.kind
+        attrs["residual_history"] = np.asarray(result.history, dtype=float)
+        return make_dataset(data, coords, attrs=attrs, model=self.model, parameters=parameters,
+                            references=(*REFERENCES[self.model], FIPY_REFERENCE))
+
+    def _grad_energy(self, psi, psi_w_by_wall):
+        """integral of eps_hat |grad psi|^2 dV over the domain (face differences)."""
+        fm = self.fmesh
+        areas = np.asarray(fm._faceAreas, dtype=float)
+        c = self.centres
+        d = np.diff(c)
+        grad = np.diff(psi) / d
+        total = float(np.sum(self.eps_face.value[1:-1] * grad**2 * d * areas[1:-1]))
+        # boundary half cells
+        for name, pw in psi_w_by_wall.items():
+            cell, area, _, s1, _ = self._wall_geometry[name]
+            total += self.eps_cells[cell] * ((pw - psi[cell]) / s1) ** 2 * s1 * area
+        if isinstance(self.geometry, HalfSpace):
+            s_end = self.faces_scaled[-1] - c[-1]
+            total += self.eps_cells[-1] * (psi[-1] / s_end) ** 2 * s_end * areas[-1]
+        return total
+
+    def _free_energy(self, walls, psi, psi_w, q_field):
+        # not defined here: with a concentration-dependent permittivity in Poisson only (no
+        # free energy behind it), and for BSK, whose wall condition u''' = 0 is not the
+        # natural boundary condition of the BSK functional (a surface term would be needed)
+        if self.permittivity_function is not None or self.model == "bsk":
+            return float("nan")
+        area = sum(self._wall_geometry[w.name][1] for w in walls)
+        energy = -0.5 * self._grad_energy(psi, {w.name: pw for w, pw in zip(walls, psi_w)})
+        energy -= float(np.sum(self.gas.pressure(psi) * self.volumes))
+        for w, q in zip(walls, q_field):
+            a = self._wall_geometry[w.name][1]
+            energy -= 0.5 * w.stern * q**2 * a
+        omega = energy / area
+        # Legendre transform for charge-controlled walls: F = Omega + sum q psi_w
+        for w, q, pw in zip(walls, q_field, psi_w):
+            if w.kind == "charge":
+                omega += q * pw * self._wall_geometry[w.name][1] / area
+        return omega
+
+    def _pressures(self, walls, psi, psi_w, q_field, mid):
+        """Disjoining pressure [S kT]: midplane route and wall (contact) route."""
+        if self.permittivity_function is not None:
+            return float("nan"), [float("nan")] * len(walls)
+        c = self.centres
+        x_mid = 0.5 * self.faces_scaled[-1]
+        dx = c[mid] - c[mid - 1]
+        t = (x_mid - c[mid - 1]) / dx
+        psi_mid = (1 - t) * psi[mid - 1] + t * psi[mid]
+        grad_mid = (psi[mid] - psi[mid - 1]) / dx
+        p_mid = float(self.gas.pressure(psi_mid)) - 0.5 * grad_mid**2
+        p_wall = []
+        if self.w is not None:
+            w = np.array(self.w.value)
+            w_mid = (1 - t) * w[mid - 1] + t * w[mid]
+            dw_mid = (w[mid] - w[mid - 1]) / dx
+            p_mid += self.delta**2 * (grad_mid * dw_mid - 0.5 * w_mid**2)
+        for wall, pw, q in zip(walls, psi_w, q_field):
+            p = float(self.gas.pressure(pw)) - 0.5 * q**2
+            if self.w is not None:
+                cell, _, _, s1, s2 = self._wall_geometry[wall.name]
+                c2 = 1 if wall.name == "left" else self.n - 2
+                b = (w[c2] - w[cell]) / (s2**2 - s1**2)  # w = w_wall + b s^2 (w' = 0 at the wall)
+                w_wall = w[cell] - b * s1**2
+                p -= 0.5 * self.delta**2 * w_wall**2
+            p_wall.append(p)
+        return p_mid, p_wall
+
+
+# ----------------------------------------------------------------------------------------
+# public functions
+# ----------------------------------------------------------------------------------------
+def solve_pb(
+    electrolyte: Electrolyte,
+    concentration: float,
+    geometry,
+    potential: float | Sequence[float | None] | None = None,
+    surface_charge: float | Sequence[float | None] | None = None,
+    model: str = "pb",
+    compacity: float | None = None,
+    correlation_length: float | None = None,
+    stern_length: float | Sequence[float] | None = None,
+    permittivity: float | Callable | None = None,
+    *,
+    first_cell: float | None = None,
+    refinement: int = 1,
+    tolerance: float = 1e-9,
+    max_iterations: int = 60,
+):
+    """Equilibrium double layer(s) of the Poisson–Boltzmann family, solved with FiPy.
+
+    Parameters
+    ----------
+    electrolyte : Electrolyte
+        Ions (any number, any valences) and solvent; its temperature is used.
+    concentration : float
+        Bulk (reservoir) salt concentration [mol/m^3], > 0.
+    geometry : HalfSpace, Slit or CylindricalPore
+        Domain and (optionally) mesh.
+    potential : float or sequence, optional
+        Wall (electrode) potential relative to the bulk [V]; for a Slit a pair
+        (left, right) for asymmetric walls (``None`` entries where ``surface_charge`` is given).
+    surface_charge : float or sequence, optional
+        Wall charge density [C/m^2] instead of a potential (same per-wall rules).
+    model : {"pb", "bikerman", "bsk"}
+        Point-ion PB; lattice-gas steric (Bikerman/Kornyshev); BSK correlations + sterics.
+    compacity : float, optional
+        Kornyshev compacity gamma = bulk ionic volume fraction [1] in [0, 1) for "bikerman"
+        and "bsk". Default: ``sum_i n_i d_i^3`` from the ion diameters and the concentration.
+    correlation_length : float, optional
+        BSK correlation length l_c [m] (required for "bsk").
+    stern_length : float or sequence, optional
+        Stern length l_S [m] (Stern capacitance eps/l_S with the solvent permittivity, i.e.
+        the layer thickness times eps_solvent/eps_Stern) for potential-controlled walls.
+    permittivity : float or callable, optional
+        Relative permittivity (default: the solvent's) or a function of the local salt
+        concentration [mol/m^3] returning it (dielectric decrement, Poisson only).
+    first_cell : float, optional
+        Wall-cell width of the default graded mesh [m] (default 1% of the wall-layer
+        thickness ``min(lambda_D / sqrt(max df/dpsi), l_c)``).
+    refinement : int
+        Subdivide the mesh (convergence studies).
+    tolerance : float
+        Scaled nonlinear residual at convergence.
+    max_iterations : int
+        Newton iterations before continuation / ConvergenceError.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``x`` (cell centres [m]) and ``species`` (and ``wall`` for slits):
+        ``potential`` [V], ``ion_concentration`` [mol/m^3], ``charge_density`` [C/m^3];
+        ``surface_charge`` (wall-field route) and ``surface_charge_integrated`` [C/m^2],
+        ``capacitance`` [F/m^2] (all walls' values changed together), ``wall_potential``,
+        ``diffuse_potential`` [V], ``ion_excess`` [mol/m^2], ``salt_excess`` [mol/m^2],
+        ``free_energy`` [J/m^2], ``debye_length`` [m]; for slits ``disjoining_pressure``
+        (midplane route) and ``disjoining_pressure_wall`` (contact route) [Pa]. Attrs:
+        converged, iterations, residual, residual_history, model, parameters, references.
+
+    Raises
+    ------
+    ParameterError
+        Bad input (non-positive sizes or concentration, non-finite potential,
+        contradictory or missing wall conditions, a mesh that cannot resolve the layer).
+    ConvergenceError
+        Newton (with continuation) did not converge; carries the residual history.
+
+    Examples
+    --------
+    >>> from ionscales import continuum, presets
+    >>> from ionscales.units import M
+    >>> salt = presets.get("NaCl(aq)")
+    >>> edl = continuum.solve_pb(salt, 0.1 * M, continuum.HalfSpace(), potential=0.2, model="bikerman")
+    >>> float(edl.surface_charge) > 0
+    True
+
+    Notes
+    -----
+    See the module docstring for the equations. Per-area quantities of a CylindricalPore
+    are per unit wall area (FiPy's cylindrical volumes divided by the wall face area).
+    """
+    problem = PBProblem(
+        electrolyte, concentration, geometry, potential=potential, surface_charge=surface_charge,
+        model=model, compacity=compacity, correlation_length=correlation_length,
+        stern_length=stern_length, permittivity=permittivity, first_cell=first_cell,
+        refinement=refinement, tolerance=tolerance, max_iterations=max_iterations,
+    )
+    return problem.solve(potential=potential, surface_charge=surface_charge)
+
+
+def capacitance_curve(
+    electrolyte: Electrolyte,
+    concentration: float,
+    geometry,
+    voltages,
+    model: str = "pb",
+    **options,
+):
+    """Surface charge and differential capacitance versus electrode potential, with continuation.
+
+    One :class:`PBProblem` is built (mesh resolved for the largest |voltage|) and reused:
+    voltages are visited outward from the one nearest zero, each Newton solve starting from
+    the previous solution plus the linear-response (tangent) predictor.
+
+    Parameters
+    ----------
+    electrolyte, concentration, geometry, model
+        As in :func:`solve_pb`; every wall gets the same potential.
+    voltages : array_like
+        Electrode potentials relative to the bulk [V], finite (any order; returned in the
+        given order).
+    **options
+        Other keywords of :func:`solve_pb` (compacity, correlation_length, stern_length,
+        permittivity, first_cell, refinement, tolerance, max_iterations).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``voltage`` [V]: ``surface_charge`` and ``surface_charge_integrated`` [C/m^2],
+        ``capacitance`` [F/m^2], ``diffuse_potential`` [V], ``iterations``; the first wall's
+        values for slits. Attrs: converged (all points), iterations (total), residual (max).
+    """
+    from ionscales.validation import as_float_array
+
+    v = as_float_array("voltages", voltages, ndim=1)
+    if v.size == 0:
+        raise ParameterError("voltages", "needs at least one potential [V]", voltages)
+    vmax = float(np.max(np.abs(v)))
+    problem = PBProblem(electrolyte, concentration, geometry, potential=vmax if vmax > 0 else 0.0,
+                        model=model, design_potential=vmax, **options)
+    vt = problem.thermal_voltage
+    order = np.argsort(v)
+    start = int(np.argmin(np.abs(v[order])))
+    sequence = list(order[start:]) + list(order[:start][::-1])
+    charge = np.empty(v.size)
+    charge_int = np.empty(v.size)
+    cap = np.empty(v.size)
+    diffuse = np.empty(v.size)
+    iterations = np.zeros(v.size, dtype=int)
+    residuals = np.empty(v.size)
+    states: dict[int, tuple] = {}
+    for rank, i in enumerate(sequence):
+        walls = problem._walls(float(v[i]), None)
+        initial = None
+        if rank > 0:
+            # predictor from the nearest already-solved neighbour in the sweep direction
+            j = sequence[rank - 1] if rank != len(order) - start else sequence[0]
+            psi_j, w_j, t_j, tw_j = states[j]
+            dv = (v[i] - v[j]) / vt
+            initial = (psi_j + t_j * dv, None if w_j is None else w_j + tw_j * dv)
+        result = problem._solve_state(walls, initial)
+        tangent = problem._tangent(walls)
+        tangent_w = None if problem.w is None else problem.tangent_w_value
+        psi = np.array(problem.psi.value)
+        w_state = None if problem.w is None else np.array(problem.w.value)
+        states[i] = (psi, w_state, tangent, tangent_w)
+        wall = walls[0]
+        pw, q = problem._wall_state(wall, psi, wall.value)
+        _, dq = problem._wall_state(wall, tangent, 1.0)
+        f, _ = problem.gas.source(psi)
+        cell, area, _, _, _ = problem._wall_geometry[wall.name]
+        if len(walls) == 1:
+            q_int = float(np.sum(f * problem.volumes)) / area
+        else:
+            q_int = float(np.sum(f * problem.volumes)) / (2 * area)  # symmetric walls: half each
+        charge[i], charge_int[i], cap[i], diffuse[i] = q, q_int, dq, pw
+        iterations[i], residuals[i] = result.iterations, result.residual
+    sigma_unit = elementary_charge * problem.S * problem.debye_length
+    data = {
+        "surface_charge": (("voltage",), charge * sigma_unit, "C/m^2",
+                           "wall charge density from the wall field"),
+        "surface_charge_integrated": (("voltage",), charge_int * sigma_unit, "C/m^2",
+                                      "wall charge density from the integrated ionic charge"),
+        "capacitance": (("voltage",), cap * problem.eps / problem.debye_length, "F/m^2",
+                        "differential capacitance d(surface charge)/d(electrode potential)"),
+        "diffuse_potential": (("voltage",), diffuse * vt, "V", "diffuse-layer potential drop"),
+        "iterations": (("voltage",), iterations, "1", "Newton iterations at this potential"),
+        "debye_length": ((), problem.debye_length, "m", "Debye length of the bulk"),
+    }
+    coords = {"voltage": (("voltage",), v, "V", "electrode potential relative to the bulk")}
+    parameters = {"electrolyte": electrolyte.name, "concentration": problem.concentration,
+                  "geometry": geometry.kind, "compacity": problem.compacity,
+                  "correlation_length": problem.correlation_length, "stern_length": problem.stern}
+    attrs = solver_attrs(converged=True, iterations=int(iterations.sum()),
+                         residual=float(np.max(residuals)), cells=problem.n,
+                         linear_solver="scipy LinearLUSolver", linear_criterion="initial")
+    return make_dataset(data, coords, attrs=attrs, model=problem.model, parameters=parameters,
+                        references=(*REFERENCES[problem.model], FIPY_REFERENCE))
