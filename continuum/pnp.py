@@ -329,7 +329,7 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
         into the electrolyte at x = 0) [A/m^2], ``faradaic_current`` [A/m^2] at x = 0,
         ``inventory`` per species [mol/m^2]. Attrs: ``debye_length`` [m], ``charging_time``
         [s] (lambda_D L/D_ref with L the half width for a slit, the length for a half
-        space), ``debye_time`` [s], ``converged``, ``iterations`` (Newton iterations, total),
+        space), ``debye_time`` [s], ``debye_capacitance`` eps/lambda_D [F/m^2], ``converged``, ``iterations`` (Newton iterations, total),
         ``residual`` (final nonlinear residual), ``solver_steps``, ``solver_rejected_steps``,
         ``solver_max_newton_iterations``, ``inventory_drift`` (largest relative change of a
         blocked species' inventory).
@@ -481,7 +481,7 @@ def _dataset(electrolyte, concentration, core, scales, length, kind, reacting, t
                          rejected_steps=stats.rejected, max_newton_iterations=stats.newton_max)
     attrs.update({
         "inventory_drift": drift, "debye_length": debye, "debye_time": tau_d,
-        "charging_time": charging_time, "thermal_voltage": vt,
+        "charging_time": charging_time, "thermal_voltage": vt, "debye_capacitance": eps / debye,
     })
     x = core.x * debye
     return make_dataset(
