@@ -377,11 +377,13 @@ class PNPCore:
         return a0, a1, a2
 
     def integrate(self, t_end, voltage, *, dt_initial=0.1, dt_max=None, rtol=1e-3, atol=1e-6,
-                  max_steps=20000, callback=None, stop=None):
+                  max_steps=20000, callback=None, stop=None, fixed_dt=None):
         """Integrate from t = 0 (uniform concentrations) to t_end.
 
         ``voltage(t) -> (v_left, v_right)`` (dimensionless). ``callback(core, t)`` is called
         after every accepted step; ``stop(core, t)`` may end the run early (returns True).
+        ``fixed_dt`` switches to constant-step implicit Euler without error control (the
+        classical scheme, kept as a benchmark baseline).
         Returns lists of times, states, wall charges, faradaic fluxes and step statistics.
         """
         stats = StepStats()
@@ -408,6 +410,8 @@ class PNPCore:
                 raise ConvergenceError(f"PNP time stepping exceeded max_steps={max_steps}",
                                        iterations=stats.steps, residual=stats.final_residual,
                                        history=stats.history[-20:])
+            if fixed_dt is not None:
+                dt, dt_prev = fixed_dt, None
             dt = min(dt, dt_max, t_end - t)
             t_new = t + dt
             self.v_left, self.v_right = voltage(t_new)
@@ -437,7 +441,7 @@ class PNPCore:
             # local error estimate (BDF1: vs linear predictor; BDF2: vs quadratic predictor),
             # relative to the size of the deviation from the initial uniform state so that
             # small-signal runs are resolved as accurately as large-signal ones
-            if len(x_hist) >= 2:
+            if len(x_hist) >= 2 and fixed_dt is None:
                 factor = 0.5 if dt_prev is None or len(x_hist) < 3 else 2.0 / 11.0
                 dev_c = float(np.max(np.abs(conc - x0[n:])))
                 dev_psi = float(np.ptp(x_new[:n]))
