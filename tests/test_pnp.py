@@ -192,19 +192,25 @@ def test_reacting_cell_current_follows_4_tanh_v_over_4():
 
 @pytest.mark.slow
 def test_reacting_cell_limiting_current_plateau():
-    """Far above v ~ 4 the current saturates at the limiting current 4 e D c0/L: it barely
-    grows between 10 and 16 kT/e and stays near 4 (the extended space-charge layer allows
-    a small overlimiting excess, Chu & Bazant 2005)."""
-    width = LAMBDA / 0.02
-    volts = np.array([10.0, 16.0]) * VT
+    """Far above v ~ 4 the current saturates near the limiting current 4 e D c0/L: at
+    v = 8 it is within 3 % of 4 (thin cell, eps = 0.002) and the differential conductance
+    dj/dv between 8 and 16 kT/e is < 10 % of the ohmic value 1 at v = 0. The small
+    remaining rise is the overlimiting current carried by the extended space-charge layer at
+    the cathode (Chu & Bazant, SIAM J. Appl. Math. 65, 1485 (2005)), which the full PNP keeps."""
+    width = LAMBDA / 0.002
+    volts = np.array([8.0, 16.0]) * VT
     ds = [solve_pnp(SALT, C0, Slit(width), v, 20 * width**2 / 1e-9, electrodes="reactive",
-                    steady_state=True, growth=1.15, progress=False) for v in volts]
+                    steady_state=True, growth=1.15, largest_cell=5.0, progress=False)
+          for v in volts]
     unit = 1.602176634e-19 * 1e-9 * SALT.ion_densities(C0)[0] / width
     j = np.array([float(d.faradaic_current[-1]) for d in ds]) / unit
-    assert np.all(np.abs(j / 4 - 1) < 0.06)
-    assert abs(j[1] - j[0]) < 0.05 * 4
+    assert abs(j[0] / 4 - 1) < 0.03
+    assert 0 < (j[1] - j[0]) / 8.0 < 0.1
     for d in ds:
         assert float(d.ion_concentration.min()) > 0
+        # steady state: the same current crosses both electrodes
+        assert float(d.faradaic_current_right[-1]) == pytest.approx(
+            float(d.faradaic_current[-1]), rel=1e-6)
         anion = d.inventory.sel(species="Cl-").values
         assert np.max(np.abs(anion / anion[0] - 1)) < 1e-8
 
