@@ -341,9 +341,11 @@ class PNPCore:
     def newton(self):
         """Solve the current implicit step; returns (iterations, residual history).
 
-        Convergence: the nonlinear residual at the iterate (returned by FiPy before each
-        solve, cell-volume weighted) below ``newton_tolerance`` times its scale, and the
-        Newton update below 1e-8 (relative) — the update is then one more quadratic step."""
+        Convergence is judged on the nonlinear residual at the iterate (FiPy returns it before
+        each solve; cell-volume weighted): below ``newton_tolerance`` times max(1, first
+        residual of the step). The solve made at that iterate is kept (one more Newton step).
+        A second path accepts a stagnating residual at round-off level when the Newton update
+        itself is below 1e-10 (relative), i.e. the iterate no longer moves."""
         history = []
         scale = None
         for it in range(1, self.max_newton + 1):
@@ -400,7 +402,6 @@ class PNPCore:
         wflux[0] = (self.wall_flux_left.copy(), self.wall_flux_right.copy())
         dt = dt_initial
         dt_prev = None
-        dt_prev2 = None
         x0 = self.state()
         x_hist = [x0]  # x_n, x_{n-1}, x_{n-2} for the predictor
         t_hist = [0.0]
@@ -467,7 +468,7 @@ class PNPCore:
             t = t_new
             x_hist = [x_new] + x_hist[:2]
             t_hist = [t] + t_hist[:2]
-            dt_prev2, dt_prev = dt_prev, dt
+            dt_prev = dt
             times.append(t)
             states.append(x_new)
             charges.append(self.wall_field())
@@ -478,7 +479,6 @@ class PNPCore:
                 break
             grow = 3.0 if err == 0.0 else min(3.0, max(0.5, 0.9 * err ** (-1.0 / 3.0)))
             dt = dt * grow
-        del dt_prev2
         return times, states, charges, wflux, stats, a0
 
 

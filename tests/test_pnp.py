@@ -291,3 +291,22 @@ def test_newton_failure_raises_convergence_error_with_history():
         solve_pnp(SALT, C0, Slit(width), 4 * VT, 1e-6, newton_tolerance=1e-30, max_newton=1,
                   progress=False)
     assert info.value.history
+
+
+@pytest.mark.slow
+def test_slow_sine_charges_quasi_statically():
+    """A sinusoid much slower than the RC time (omega tau_c = 0.063): the electrode charge
+    follows the linear RC response, amplitude C_D V/2 / sqrt(1 + (omega tau)^2) with phase lag
+    atan(omega tau); at a quarter period q = (C_D V_0/2) cos(lag) sin(pi/2 - lag)... i.e.
+    q = (C_D V_0/2) cos(lag)^2 up to the decaying transient exp(-t/tau) (t = 25 tau)."""
+    width = 2 * LAMBDA / 0.02
+    tau = LAMBDA * (width / 2) / 1e-9
+    frequency = 0.01 / tau
+    amplitude = 0.02 * VT
+    ds = solve_pnp(SALT, C0, Slit(width), ("sine", amplitude, frequency), 0.25 / frequency,
+                   growth=1.15, progress=False)
+    lag = np.arctan(2 * np.pi * frequency * tau)
+    expected = 0.5 * amplitude / VT * np.cos(lag) ** 2  # in units eps kT/(e lambda_D)
+    q = float(ds.charge[-1]) / CHARGE_UNIT
+    assert q == pytest.approx(expected, rel=1.5e-2)
+    assert ds.applied_voltage.values[-1] == pytest.approx(amplitude, rel=1e-9)
