@@ -52,7 +52,7 @@ def run(quick: bool = False) -> list[Row]:
     core, *_ = _build(salt, c, Slit(width), electrodes="blocking", reaction="reservoir",
                       reacting_species=None, exchange_current=None, transfer_coefficient=0.5,
                       stern_length=0.0, diffusivities=None, first_cell=0.02, growth=1.08,
-                      largest_cell=2.0, newton_tolerance=1e-9, max_newton=12)
+                      largest_cell=2.0, newton_tolerance=1e-7, max_newton=12)
     steps = 100 if quick else 200
     t_end = 5 * tau / tau_d
     v = voltage / vt

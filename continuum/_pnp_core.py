@@ -153,7 +153,7 @@ class PNPCore:
     """
 
     def __init__(self, widths, charges, weights, diffusivities, left: ElectrodeSpec,
-                 right: ElectrodeSpec, *, newton_tolerance=1e-9, max_newton=12):
+                 right: ElectrodeSpec, *, newton_tolerance=1e-7, max_newton=12):
         self.widths = np.asarray(widths, float)
         self.mesh = Grid1D(dx=self.widths)
         self.n_cells = len(self.widths)

@@ -258,7 +258,7 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
               transfer_coefficient: float = 0.5, stern_length: float = 0.0,
               diffusivities: Sequence[float] | None = None, rtol: float = 1e-3,
               first_cell: float = 0.02, growth: float = 1.08, largest_cell: float = 2.0,
-              newton_tolerance: float = 1e-9, max_newton: int = 12, max_steps: int = 20000,
+              newton_tolerance: float = 1e-7, max_newton: int = 12, max_steps: int = 20000,
               steady_state: bool = False, steady_tolerance: float = 1e-6,
               progress: bool | None = None) -> xr.Dataset:
     """Poisson–Nernst–Planck transient of an electrolyte cell after a voltage signal.
