@@ -264,6 +264,9 @@ class Mesh1D:
         import fipy
 
         widths = self.widths / float(length_scale)
+        if not self.cylindrical and np.allclose(widths, widths[0], rtol=1e-9, atol=0):
+            # FiPy's uniform grid is much cheaper to build than Grid1D(dx=array)
+            return fipy.Grid1D(nx=widths.size, dx=float(widths[0]))
         if self.cylindrical:
             return fipy.CylindricalGrid1D(dr=widths, origin=(self.faces[0] / length_scale,))
         return fipy.Grid1D(dx=widths)

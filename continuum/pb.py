@@ -60,6 +60,7 @@ from ionscales.continuum.geometry import (
 )
 from ionscales.continuum.newton import FullyImplicitSourceTerm, damp, make_linear_solver, run_newton
 from ionscales.continuum.observables import LatticeGas, halfspace_profile
+from scipy.linalg import solve_banded
 from scipy.sparse import csr_matrix
 from scipy.sparse.linalg import spsolve
 
@@ -335,9 +336,12 @@ class PBProblem:
         self.eps_cells = np.ones(n)
         self.eps_face = FaceVariable(mesh=fm, value=1.0)
         self.solver = make_linear_solver()
-        bulk_end = isinstance(self.geometry, HalfSpace)
-        if bulk_end:
-            self.psi.constrain(0.0, fm.facesRight)
+        # bulk end of a HalfSpace: psi = 0 on the last face, imposed like the walls (a cell
+        # source with FiPy's Dirichlet flux eps (0 - psi_P)/(h/2)) instead of psi.constrain,
+        # whose constraint bookkeeping dominates the assembly cost on large meshes
+        self._bulk_end = None
+        if isinstance(self.geometry, HalfSpace):
+            self._bulk_end = (float(face_areas[n]) / ((faces[-1] - centres[-1]) * float(self.volumes[-1])))
         if self.model != "bsk":
             self.eq = (DiffusionTerm(coeff=self.eps_face, var=self.psi)
                        + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi) + self.source)
@@ -404,6 +408,8 @@ class PBProblem:
                 wall_src[cell] += w.value * area / vol
                 tangent_src[cell] += area / vol
                 wall_flux[cell] += abs(w.value) * area / vol
+        if self._bulk_end is not None:
+            wall_imp[-1] -= self._bulk_end * self.eps_cells[-1]
         if self.model != "bsk":
             self.implicit.setValue(-fprime + wall_imp)
             self.source.setValue(fprime * psi - f + wall_src)
@@ -584,10 +590,33 @@ class PBProblem:
         src = -self._tangent_src * self.volumes
         if self.w is not None:
             src = np.concatenate([src, np.zeros(self.n)])
-        solution = spsolve(matrix.tocsc(), src)
+        if self.w is None:  # tridiagonal: banded solve
+            banded = np.zeros((3, self.n))
+            banded[0, 1:] = matrix.diagonal(1)
+            banded[1] = matrix.diagonal(0)
+            banded[2, :-1] = matrix.diagonal(-1)
+            solution = solve_banded((1, 1), banded, src)
+        else:
+            solution = spsolve(matrix.tocsc(), src)
         if self.w is not None:
             self.tangent_w_value = solution[self.n:]
         return np.asarray(solution[: self.n])
+
+    def _response_by_differences(self, walls, psi, step: float = 1e-4):
+        """(d psi_wall, d q) per unit change of all wall values, by central differences of two
+        extra converged solves (used when the permittivity depends on the state)."""
+        values = []
+        for sign in (1.0, -1.0):
+            shifted = [_Wall(w.name, w.kind, w.value + sign * step, w.stern) for w in walls]
+            self._set_state(psi.copy())
+            self._newton(shifted)
+            state = np.array(self.psi.value)
+            self._update_permittivity(state)
+            values.append([self._wall_state(w, state, w.value) for w in shifted])
+        self._set_state(psi.copy())
+        self._update_permittivity(psi)
+        return [((up[0] - down[0]) / (2 * step), (up[1] - down[1]) / (2 * step))
+                for up, down in zip(*values)]
 
     # -- observables -----------------------------------------------------------------------
     def _wall_state(self, wall: _Wall, field: np.ndarray, value: float):
@@ -612,11 +641,15 @@ class PBProblem:
         f, _ = self.gas.source(psi)
         vols = self.volumes
         wall_area_total = sum(self._wall_geometry[w.name][1] for w in walls)
-        tangent = self._tangent(walls)
+        if self.permittivity_function is None:
+            tangent = self._tangent(walls)
+            responses = [self._wall_state(w, tangent, 1.0) for w in walls]
+        else:
+            # the Jacobian lags the permittivity: linear response by central differences
+            responses = self._response_by_differences(walls, psi)
         psi_w, q_field, cap, q_int, stern_drop = [], [], [], [], []
-        for w in walls:
+        for w, (dpw, dq) in zip(walls, responses):
             pw, q = self._wall_state(w, psi, w.value)
-            dpw, dq = self._wall_state(w, tangent, 1.0)
             psi_w.append(pw)
             q_field.append(q)
             stern_drop.append(w.stern * q)
@@ -635,8 +668,14 @@ class PBProblem:
             eps_mid = self.eps_face.value[mid]
             grad_mid = (psi[mid] - psi[mid - 1]) / dx
             area = self._wall_geometry["left"][1]
-            q_int = [float(np.sum(f[:mid] * vols[:mid])) / area + eps_mid * grad_mid,
-                     float(np.sum(f[mid:] * vols[mid:])) / area - eps_mid * grad_mid]
+            # Gauss law on each half: q_left = integral_0^m f - D(m), q_right = integral_m^W f + D(m),
+            # with the displacement D = eps psi' - delta^2 w' (BSK) through the splitting face
+            displacement = eps_mid * grad_mid
+            if self.w is not None:
+                w = np.array(self.w.value)
+                displacement -= self.delta**2 * (w[mid] - w[mid - 1]) / dx
+            q_int = [float(np.sum(f[:mid] * vols[:mid])) / area - displacement,
+                     float(np.sum(f[mid:] * vols[mid:])) / area + displacement]
 
         factors = self.gas.factors(psi)
         conc = factors * (self.number_densities / avogadro)[:, None]

@@ -66,7 +66,22 @@ _INTEGRAL_EQUATION: dict[str, tuple[str, str]] = {}
 _AGGREGATION: dict[str, tuple[str, str]] = {}
 _TRANSPORT: dict[str, tuple[str, str]] = {}
 _CONFINEMENT: dict[str, tuple[str, str]] = {}
-_CONTINUUM: dict[str, tuple[str, str]] = {}
+_CONTINUUM: dict[str, tuple[str, str]] = {
+    "potential": ("V", "electrostatic potential relative to the bulk"),
+    "charge_density": ("C/m^3", "ionic charge density"),
+    "surface_charge": ("C/m^2", "wall charge density from the wall field"),
+    "surface_charge_integrated": ("C/m^2", "wall charge density from the integrated ionic charge"),
+    "capacitance": ("F/m^2", "differential capacitance"),
+    "wall_potential": ("V", "electrode potential relative to the bulk"),
+    "diffuse_potential": ("V", "diffuse-layer potential drop"),
+    "ion_excess": ("mol/m^2", "ion excess (adsorption) per wall area"),
+    "salt_excess": ("mol/m^2", "salt excess per wall area"),
+    "free_energy": ("J/m^2", "double-layer grand potential per wall area"),
+    "disjoining_pressure": ("Pa", "disjoining pressure (midplane route)"),
+    "disjoining_pressure_wall": ("Pa", "disjoining pressure (contact-value route at the wall)"),
+    "voltage": ("V", "electrode potential relative to the bulk"),
+    "wall": ("1", "wall"),
+}
 _FITTING = {
     "best_value": ("1", "best-fit value (in the unit given per parameter)"),
     "stderr": ("1", "standard error (in the unit given per parameter)"),

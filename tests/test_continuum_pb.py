@@ -218,7 +218,7 @@ def _sign_changes(values):
     return int(np.sum(np.diff(np.sign(significant)) != 0))
 
 
-@pytest.mark.parametrize("delta, oscillates", [(0.4, False), (1.0, True)])
+@pytest.mark.parametrize("delta, oscillates", [(0.45, False), (0.55, True), (1.0, True)])
 def test_bsk_overscreening_onset(salt, units, delta, oscillates):
     """Damped charge oscillations (overscreening) appear only above delta_c = 1/2."""
     ds = solve_pb(salt, C0, HalfSpace(), potential=0.1 * VT, model="bsk", compacity=0.5,
@@ -457,3 +457,28 @@ def test_continuation_paths_reach_the_same_solution(salt, units, parameter):
     result = problem._continuation(parameter, walls)
     assert result.converged
     np.testing.assert_allclose(problem.psi.value, direct.potential.values / VT, atol=1e-8)
+
+
+def test_asymmetric_slit_charges_and_mixed_walls(salt):
+    """Per-wall integrated charges (Gauss law on each half) match the wall fields, also for BSK
+    with one potential-controlled and one charge-controlled wall."""
+    ds = solve_pb(salt, C0, Slit(3e-9), potential=(0.1, None), surface_charge=(None, -0.02),
+                  model="bsk", correlation_length=0.5e-9)
+    np.testing.assert_allclose(ds.surface_charge_integrated.values, ds.surface_charge.values, rtol=1e-7)
+    assert float(ds.surface_charge[1]) == -0.02
+    ds = solve_pb(salt, C0, Slit(2e-9), potential=0.1, stern_length=(2e-10, 1e-10))
+    np.testing.assert_allclose(ds.surface_charge_integrated.values, ds.surface_charge.values, rtol=1e-7)
+    assert float(ds.surface_charge[1]) > float(ds.surface_charge[0])  # thinner Stern layer
+
+
+def test_permittivity_callable_capacitance(salt):
+    """With a concentration-dependent permittivity the capacitance is dq/dV of converged solves."""
+    def decrement(c):
+        return 20 + 58.4 * np.exp(-10 * (c / 1000.0) / 58.4)
+
+    h = 2e-4
+    up = solve_pb(salt, C0, HalfSpace(), potential=0.1 + h, permittivity=decrement)
+    down = solve_pb(salt, C0, HalfSpace(), potential=0.1 - h, permittivity=decrement)
+    mid = solve_pb(salt, C0, HalfSpace(), potential=0.1, permittivity=decrement)
+    slope = (float(up.surface_charge) - float(down.surface_charge)) / (2 * h)
+    assert float(mid.capacitance) == pytest.approx(slope, rel=1e-4)
