@@ -161,6 +161,7 @@ def test_weakly_nonlinear_charging_follows_gouy_chapman_circuit():
     assert ds.attrs["inventory_drift"] < 1e-10
 
 
+@pytest.mark.slow
 def test_halfspace_electrode_charges_towards_gouy_chapman():
     """One electrode facing a bulk reservoir: the equilibrium charge is Grahame's
     4 c0 e lambda_D sinh(psi0/2) (in units eps kT/(e lambda): 2 sinh(psi0/2))."""
@@ -310,3 +311,20 @@ def test_slow_sine_charges_quasi_statically():
     q = float(ds.charge[-1]) / CHARGE_UNIT
     assert q == pytest.approx(expected, rel=1.5e-2)
     assert ds.applied_voltage.values[-1] == pytest.approx(amplitude, rel=1e-9)
+
+
+@pytest.mark.slow
+def test_equilibrium_charge_converges_at_second_order_on_uniform_meshes():
+    """Steady state of one electrode facing a reservoir (psi0 = 1, domain 12 lambda_D): the
+    electrode charge approaches Grahame's 2 sinh(psi0/2) (up to the exponentially small
+    truncation, ~1e-5) with observed order >= 1.8 under uniform refinement."""
+    length = 12 * LAMBDA
+    exact = 2 * np.sinh(0.5)
+    errors = []
+    for cells in (24, 48, 96):
+        geometry = HalfSpace(length=length, spacing=np.full(cells, length / cells))
+        ds = solve_pnp(SALT, C0, geometry, 1.0 * VT, 200 * LAMBDA * length / 1e-9,
+                       steady_state=True, steady_tolerance=1e-9, progress=False)
+        errors.append(abs(float(ds.charge[-1]) / CHARGE_UNIT - exact))
+    orders = np.log2(np.array(errors[:-1]) / np.array(errors[1:]))
+    assert np.all(orders > 1.8), (errors, orders)
