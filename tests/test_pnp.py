@@ -275,7 +275,7 @@ def test_ramp_transient_round_trips_netcdf(tmp_path):
     width = 40 * LAMBDA
     tau = LAMBDA * (width / 2) / 1e-9
     ds = solve_pnp(SALT, C0, Slit(width), ("ramp", 0.05 / tau), t_end=tau, rtol=1e-2,
-                   growth=1.2, progress=False)
+                   growth=1.2, progress=True)  # exercises the tqdm bar (stderr)
     np.testing.assert_allclose(ds.applied_voltage.values, 0.05 * ds.time.values / tau)
     assert ds.attrs["converged"] == 1 and ds.attrs["solver_steps"] > 0
     assert ds.attrs["solver_max_newton_iterations"] >= 1
