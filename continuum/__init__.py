@@ -15,5 +15,6 @@ _EXPORTS = ["HalfSpace", "Slit", "CylindricalPore", "Mesh1D", "solve_pb", "capac
 
 # pnp: solve_pnp is exported below (the pnp helper adds exactly one line after this comment:
 #      from ionscales.continuum.pnp import solve_pnp, with a noqa F401 marker)
+from ionscales.continuum.pnp import iv_curve, solve_pnp  # noqa: F401
 
 __all__ = [_name for _name in _EXPORTS if _name in globals()]

@@ -29,6 +29,7 @@ __all__ = ["register", "run_edl", "SUBCOMMAND_MODULES"]
 #: modules defining register(subparsers) for further `ionscales continuum <command>`s
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     # pnp: the charging command is registered by the next line (added by the pnp helper)
+    "ionscales.cli._continuum_charging",
 )
 
 
