@@ -14,11 +14,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from ionscales.theory import confinement as cf
 from scipy import optimize
 
 from benchmarks._harness import Row, best_time
 from ionscales.constants import boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.theory import confinement as cf
 
 NM = 1e-9
 

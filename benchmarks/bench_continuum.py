@@ -20,13 +20,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from ionscales.continuum import HalfSpace, capacitance_curve, solve_pb
-from ionscales.continuum.pb import PBProblem
-from ionscales.continuum.reference_solver import solve_pb_reference
 
 from benchmarks._harness import Row, best_time
 from ionscales import presets
 from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.continuum import HalfSpace, capacitance_curve, solve_pb
+from ionscales.continuum.pb import PBProblem
+from ionscales.continuum.reference_solver import solve_pb_reference
 
 CONCENTRATION = 100.0  # mol/m^3
 PSI0 = 4.0

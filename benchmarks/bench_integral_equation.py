@@ -18,10 +18,10 @@ import json
 import time
 
 import numpy as np
-from ionscales.theory import integral_equation as ie
 
 from benchmarks._harness import Row, best_time
 from ionscales import presets
+from ionscales.theory import integral_equation as ie
 from ionscales.units import M
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from ionscales.continuum import Slit, solve_pnp
-from ionscales.continuum.pnp import _build, pnp_scales
 from scipy.integrate import solve_ivp
 
 from benchmarks._harness import Row
 from ionscales import Electrolyte, Ion, Solvent
+from ionscales.continuum import Slit, solve_pnp
+from ionscales.continuum.pnp import _build, pnp_scales
 from ionscales.units import M, nm
 
 

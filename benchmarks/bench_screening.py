@@ -17,13 +17,13 @@ import time
 import warnings
 
 import numpy as np
-from ionscales.theory import inverse_debye_length, kirkwood_crossover, poles, screening_curves
-from ionscales.theory import models as ladder_models
 from scipy import optimize
 
 from benchmarks._harness import Row, best_time
 from ionscales import presets
 from ionscales.errors import ValidityWarning
+from ionscales.theory import inverse_debye_length, kirkwood_crossover, poles, screening_curves
+from ionscales.theory import models as ladder_models
 from ionscales.units import M
 
 

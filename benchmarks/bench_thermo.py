@@ -16,13 +16,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from ionscales.fitting.decay import fit_decay
-from ionscales.theory.thermo import blum_msa, hard_sphere_mixture
 from scipy.optimize import brentq, curve_fit
 
 from benchmarks._harness import Row, best_time
 from ionscales import Electrolyte, Ion, presets
 from ionscales.constants import avogadro
+from ionscales.fitting.decay import fit_decay
+from ionscales.theory.thermo import blum_msa, hard_sphere_mixture
 from ionscales.units import M, nm
 
 

@@ -21,12 +21,12 @@ import math
 
 import numpy as np
 import xarray as xr
-from ionscales.theory import confinement, plates
-from ionscales.theory.electrostatics import debye_length
 
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ParameterError
 from ionscales.results import make_dataset
+from ionscales.theory import confinement, plates
+from ionscales.theory.electrostatics import debye_length
 from ionscales.validation import as_float_array, check_choice, check_positive
 
 __all__ = ["surface_force_curve", "slit_capacitance", "energy_from_pressure"]

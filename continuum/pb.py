@@ -56,6 +56,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from scipy.linalg import solve_banded
+from scipy.sparse import csr_matrix
+from scipy.sparse.linalg import spsolve
+
+from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.continuum.geometry import (
     FIRST_CELL_FRACTION,
     CylindricalPore,
@@ -66,11 +71,6 @@ from ionscales.continuum.geometry import (
 )
 from ionscales.continuum.newton import FullyImplicitSourceTerm, damp, make_linear_solver, run_newton
 from ionscales.continuum.observables import LatticeGas, halfspace_profile
-from scipy.linalg import solve_banded
-from scipy.sparse import csr_matrix
-from scipy.sparse.linalg import spsolve
-
-from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import make_dataset, solver_attrs

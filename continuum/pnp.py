@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import xarray as xr
-from ionscales.continuum._pnp_core import ElectrodeSpec, PNPCore
 
 from ionscales.constants import boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.continuum._pnp_core import ElectrodeSpec, PNPCore
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ParameterError
 from ionscales.results import make_dataset, solver_attrs

@@ -24,11 +24,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-from ionscales.continuum import Slit, solve_pnp
-from ionscales.continuum.pnp import pnp_scales
 from scipy.integrate import solve_ivp
 
 from ionscales import Electrolyte, Ion, Solvent
+from ionscales.continuum import Slit, solve_pnp
+from ionscales.continuum.pnp import pnp_scales
 from ionscales.units import M, nm
 
 

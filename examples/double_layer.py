@@ -25,10 +25,10 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from ionscales.continuum import HalfSpace, capacitance_curve, solve_pb
 
 from ionscales import presets
 from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.continuum import HalfSpace, capacitance_curve, solve_pb
 
 GAMMA = 0.5  # compacity (bulk ionic volume fraction)
 DELTA = 10.0  # correlation length in Debye lengths

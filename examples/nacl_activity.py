@@ -20,11 +20,11 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from ionscales.fitting import fit_activity
-from ionscales.theory.thermo import activity_coefficient
 
 from ionscales import presets
+from ionscales.fitting import fit_activity
 from ionscales.results import to_netcdf
+from ionscales.theory.thermo import activity_coefficient
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "robinson_stokes_nacl_25C.csv"
 

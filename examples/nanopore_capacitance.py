@@ -27,10 +27,10 @@ import math
 from pathlib import Path
 
 import numpy as np
-from ionscales.theory import confinement as cf
-from ionscales.theory import debye_length
 
 from ionscales import presets
+from ionscales.theory import confinement as cf
+from ionscales.theory import debye_length
 from ionscales.units import M, nm
 
 

@@ -21,9 +21,9 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from ionscales.theory import screening_curves
 
 from ionscales import ValidityWarning, presets
+from ionscales.theory import screening_curves
 from ionscales.units import M, nm
 
 

@@ -25,13 +25,13 @@ import math
 from pathlib import Path
 
 import numpy as np
+
+from ionscales import presets
+from ionscales.constants import avogadro, boltzmann, elementary_charge
 from ionscales.continuum.forces import surface_force_curve
 from ionscales.fitting import fit_surface_force
 from ionscales.fitting.surface_force import surface_force_model
 from ionscales.theory import screening
-
-from ionscales import presets
-from ionscales.constants import avogadro, boltzmann, elementary_charge
 from ionscales.units import M, mV, nm
 
 

@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
+
 from ionscales.fitting import fit_aggregation  # noqa: E402
 from ionscales.theory.aggregation import SolvatedAggregation  # noqa: E402
 

@@ -18,11 +18,13 @@ __all__ = [
     "fit_aggregation",
     "cluster_counts",
     "fit_surface_force",
+    "compare_decay_forms",
 ]
 
 _LAZY = {
     "fit_decay": "ionscales.fitting.decay",
     "fit_screening_scaling": "ionscales.fitting.decay",
+    "compare_decay_forms": "ionscales.fitting.decay",
     "fit_activity": "ionscales.fitting.activity",
     "fit_aggregation": "ionscales.fitting.aggregation",
     "cluster_counts": "ionscales.fitting.aggregation",

@@ -6,12 +6,12 @@ import math
 
 import lmfit
 import numpy as np
-from ionscales.fitting.core import FitResult, check_fit_data, run_fit
-from ionscales.theory.thermo import activity_coefficient
 
 from ionscales.constants import avogadro
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ParameterError
+from ionscales.fitting.core import FitResult, check_fit_data, run_fit
+from ionscales.theory.thermo import activity_coefficient
 from ionscales.validation import check_choice
 
 __all__ = ["fit_activity", "ACTIVITY_FIT_MODELS", "ACTIVITY_FIT_PARAMETERS"]

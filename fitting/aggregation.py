@@ -23,12 +23,12 @@ from collections.abc import Sequence
 import lmfit
 import numpy as np
 import xarray as xr
-from ionscales.fitting.core import FitResult, run_fit
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import chi2
 
 from ionscales.errors import ParameterError
+from ionscales.fitting.core import FitResult, run_fit
 from ionscales.results import make_dataset
 from ionscales.validation import check_choice, check_integer
 

@@ -21,10 +21,10 @@ from collections.abc import Sequence
 import lmfit
 import numpy as np
 import xarray as xr
-from ionscales.fitting.core import FitResult, check_fit_data, run_fit
 
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ParameterError
+from ionscales.fitting.core import FitResult, check_fit_data, run_fit
 from ionscales.validation import as_float_array, check_choice, check_integer
 
 __all__ = ["fit_decay", "compare_decay_forms", "decay_window", "fit_screening_scaling", "DECAY_FORMS"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import lmfit
 import numpy as np
-from ionscales.fitting.core import FitResult, check_fit_data, run_fit
 
 from ionscales.errors import ParameterError
+from ionscales.fitting.core import FitResult, check_fit_data, run_fit
 from ionscales.validation import as_float_array
 
 __all__ = ["fit_surface_force", "surface_force_model"]

@@ -11,6 +11,8 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
+
+from ionscales import ParameterError, presets, results
 from ionscales.theory.aggregation import (
     Aggregation,
     SaltInIonicLiquid,
@@ -25,8 +27,6 @@ from ionscales.theory.aggregation import (
     stockmayer_log_weight,
     weight_average_size,
 )
-
-from ionscales import ParameterError, presets, results
 
 MW_AUTHORS = 18.02e-3  # water molar mass used in the authors' code (kg/mol)
 

@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-from ionscales.theory import debye_length
 
 from ionscales import presets
 from ionscales.cli import main
 from ionscales.results import open_dataset
+from ionscales.theory import debye_length
 from ionscales.units import M
 
 RS = Path(__file__).parent / "data" / "robinson_stokes_nacl_25C.csv"

@@ -12,10 +12,10 @@ import math
 import mpmath as mp
 import numpy as np
 import pytest
-from ionscales.theory import confinement as cf
 from scipy import integrate, special
 
 from ionscales.constants import elementary_charge, vacuum_permittivity
+from ionscales.theory import confinement as cf
 from ionscales.units import nm
 
 PREF = elementary_charge / (4 * math.pi * vacuum_permittivity)  # e/(4 pi eps0) [V m]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ionscales.theory import confinement as cf
 
 from ionscales.cli import main
 from ionscales.results import open_dataset
+from ionscales.theory import confinement as cf
 from ionscales.units import nm
 
 

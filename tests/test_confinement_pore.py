@@ -8,13 +8,13 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
-from ionscales.theory import confinement as cf
 from scipy import integrate
 
 from ionscales import presets
 from ionscales.constants import boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.errors import ParameterError, ValidityWarning
 from ionscales.results import open_dataset, to_netcdf
+from ionscales.theory import confinement as cf
 from ionscales.units import M, nm
 
 T = 298.15

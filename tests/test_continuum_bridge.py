@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
+
+from ionscales import presets
+from ionscales.constants import boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.continuum import HalfSpace, solve_pb
 from ionscales.continuum.bridge import (
     correlation_length_from_screening,
@@ -13,9 +16,6 @@ from ionscales.continuum.bridge import (
     species_from_carriers,
 )
 from ionscales.continuum.pb import bsk_decay_length
-
-from ionscales import presets
-from ionscales.constants import boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.errors import ParameterError
 from ionscales.units import nm
 

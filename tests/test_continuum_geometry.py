@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from ionscales.continuum import CylindricalPore, HalfSpace, Slit
 from ionscales.continuum.geometry import Mesh1D, graded_faces, uniform_faces
-
 from ionscales.errors import ParameterError
 
 

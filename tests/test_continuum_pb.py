@@ -15,14 +15,14 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
-from ionscales.continuum import CylindricalPore, HalfSpace, Slit, capacitance_curve, solve_pb
-from ionscales.continuum.pb import PBProblem
-from ionscales.continuum.reference_solver import solve_pb_reference
 from scipy import integrate, optimize
 from scipy.special import i0, i1
 
 from ionscales import presets
 from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.continuum import CylindricalPore, HalfSpace, Slit, capacitance_curve, solve_pb
+from ionscales.continuum.pb import PBProblem
+from ionscales.continuum.reference_solver import solve_pb_reference
 from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import check_labelled, open_dataset, to_netcdf
 
@@ -72,6 +72,7 @@ def _diffusion_amplitude(solver):
 def test_solver_criterion_regression():
     """The package's linear solver evolves a slowly decaying mode; FiPy's default does not."""
     from fipy.solvers.scipy import LinearLUSolver
+
     from ionscales.continuum.newton import make_linear_solver
 
     amplitude, exact = _diffusion_amplitude(make_linear_solver())
@@ -83,6 +84,7 @@ def test_solver_criterion_regression():
 def test_fully_implicit_source_negative_coefficient():
     """phi'' - c = 0 coupled to c = 1 with a negative off-diagonal coefficient is solved in one sweep."""
     import fipy
+
     from ionscales.continuum.newton import FullyImplicitSourceTerm, make_linear_solver
 
     mesh = fipy.Grid1D(nx=50, dx=0.02)

@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
-from ionscales.theory import bjerrum_length, debye_length
 
 import ionscales
 from ionscales import Electrolyte, Ion, ParameterError, Solvent, presets, units
 from ionscales.results import check_labelled, make_dataset, open_dataset, to_netcdf
+from ionscales.theory import bjerrum_length, debye_length
 from ionscales.units import M, nm
 
 WATER = Solvent("water", permittivity=78.4, temperature=298.15, density=997.05)

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 import xarray as xr
-from ionscales.fitting import cluster_counts, fit_aggregation
-from ionscales.theory.aggregation import Aggregation, SolvatedAggregation
 
 from ionscales import ParameterError
+from ionscales.fitting import cluster_counts, fit_aggregation
+from ionscales.theory.aggregation import Aggregation, SolvatedAggregation
 
 TRUE = SolvatedAggregation.from_preset("LiTFSI(aq)")
 

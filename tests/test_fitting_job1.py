@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-from ionscales.fitting import fit_activity, fit_decay, fit_screening_scaling
-from ionscales.fitting.decay import compare_decay_forms, decay_window
-from ionscales.theory import debye_length
-from ionscales.theory.thermo import activity_coefficient
 
 from ionscales import presets
 from ionscales.errors import ParameterError
+from ionscales.fitting import fit_activity, fit_decay, fit_screening_scaling
+from ionscales.fitting.decay import compare_decay_forms, decay_window
 from ionscales.results import open_dataset, to_netcdf
+from ionscales.theory import debye_length
+from ionscales.theory.thermo import activity_coefficient
 from ionscales.units import M, nm
 
 R = np.linspace(0.2, 4.0, 300) * nm

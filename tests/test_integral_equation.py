@@ -14,17 +14,17 @@ import csv
 import math
 from pathlib import Path
 
-import ionscales.theory as theory
 import numpy as np
 import pytest
 import xarray as xr
-from ionscales.theory import integral_equation as ie
 from scipy.interpolate import CubicSpline
 from scipy.optimize import fsolve
 
+import ionscales.theory as theory
 from ionscales import Electrolyte, Ion, Solvent, presets
 from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import open_dataset, to_netcdf
+from ionscales.theory import integral_equation as ie
 from ionscales.units import M
 
 DATA = Path(__file__).parent / "data"

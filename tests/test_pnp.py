@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 import xarray as xr
 from fipy import CellVariable, DiffusionTerm, Grid1D, TransientTerm
-from ionscales.continuum import HalfSpace, Slit, solve_pnp
-from ionscales.continuum._pnp_core import FullyImplicitSourceTerm, bernoulli, bernoulli_prime
-from ionscales.continuum.pnp import iv_curve, pnp_scales, voltage_waveform
 from scipy.integrate import solve_ivp
 
 from ionscales import Electrolyte, Ion, Solvent
+from ionscales.continuum import HalfSpace, Slit, solve_pnp
+from ionscales.continuum._pnp_core import FullyImplicitSourceTerm, bernoulli, bernoulli_prime
+from ionscales.continuum.pnp import iv_curve, pnp_scales, voltage_waveform
 from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import open_dataset, to_netcdf
 from ionscales.units import M, nm

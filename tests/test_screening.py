@@ -14,6 +14,10 @@ import warnings
 import numpy as np
 import pytest
 import xarray as xr
+from scipy import integrate, optimize
+
+from ionscales import Electrolyte, Ion, ParameterError, Solvent, ValidityWarning, presets, results
+from ionscales.constants import avogadro
 from ionscales.theory import (
     bjerrum_length,
     inverse_debye_length,
@@ -24,10 +28,6 @@ from ionscales.theory import (
     screening_models,
 )
 from ionscales.theory import models as ladder_models
-from scipy import integrate, optimize
-
-from ionscales import Electrolyte, Ion, ParameterError, Solvent, ValidityWarning, presets, results
-from ionscales.constants import avogadro
 from ionscales.units import M, nm
 
 ANALYTIC = ["debye", "dh-exclusion", "msa", "dressed-ion", "free-ion", "scaling"]
@@ -524,9 +524,8 @@ def test_bad_model_preset_and_options():
 
 def test_ladder_marks_valid_points_without_a_pole_invalid(nacl):
     """A model that flags a point valid but returns no pole must not pass silently."""
-    from ionscales.theory.ladder import ScreeningModes, register_model, screening
-
     from ionscales.errors import ConvergenceWarning
+    from ionscales.theory.ladder import ScreeningModes, register_model, screening
 
     def broken(electrolyte, concentration):
         n = len(concentration)

@@ -9,14 +9,14 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
-from ionscales.theory import debye_length
-from ionscales.theory import plates as pl
 from scipy import integrate
 
 from ionscales import presets
 from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.errors import ParameterError
 from ionscales.results import open_dataset, to_netcdf
+from ionscales.theory import debye_length
+from ionscales.theory import plates as pl
 from ionscales.units import M, nm
 
 SALT = presets.get("NaCl(aq)")

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pytest
-from ionscales.fitting import fit_surface_force
-from ionscales.fitting.surface_force import surface_force_model
 
 from ionscales.errors import ParameterError
+from ionscales.fitting import fit_surface_force
+from ionscales.fitting.surface_force import surface_force_model
 from ionscales.units import nm
 
 

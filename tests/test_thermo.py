@@ -11,6 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+
+from ionscales import Electrolyte, Ion, Solvent, presets
+from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.errors import ParameterError, ValidityWarning
+from ionscales.results import open_dataset, to_netcdf
 from ionscales.theory import thermo
 from ionscales.theory.thermo import (
     activity_coefficient,
@@ -21,11 +26,6 @@ from ionscales.theory.thermo import (
     msa_free_energy_density,
     osmotic_coefficient,
 )
-
-from ionscales import Electrolyte, Ion, Solvent, presets
-from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
-from ionscales.errors import ParameterError, ValidityWarning
-from ionscales.results import open_dataset, to_netcdf
 from ionscales.units import M, nm
 
 DATA = Path(__file__).parent / "data" / "robinson_stokes_nacl_25C.csv"

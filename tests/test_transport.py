@@ -4,6 +4,9 @@ import math
 
 import numpy as np
 import pytest
+
+from ionscales import ParameterError, presets
+from ionscales.constants import avogadro, boltzmann, faraday, gas_constant
 from ionscales.theory import screening
 from ionscales.theory.aggregation import Aggregation, SolvatedAggregation, stokes_einstein
 from ionscales.theory.transport import (
@@ -13,9 +16,6 @@ from ionscales.theory.transport import (
     nernst_einstein_deviation,
     transference_number,
 )
-
-from ionscales import ParameterError, presets
-from ionscales.constants import avogadro, boltzmann, faraday, gas_constant
 
 LITFSI = SolvatedAggregation.from_preset("LiTFSI(aq)")
 

@@ -57,6 +57,11 @@ from typing import Any
 import numpy as np
 import scipy.fft
 import xarray as xr
+from scipy.interpolate import CubicSpline
+
+from ionscales.electrolyte import Electrolyte, Ion, Solvent
+from ionscales.errors import ConvergenceError, ParameterError
+from ionscales.results import make_dataset, solver_attrs
 from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.theory.ladder import ScreeningModes
 from ionscales.theory.oz_poles import (
@@ -67,11 +72,6 @@ from ionscales.theory.oz_poles import (
     find_modes,
 )
 from ionscales.theory.oz_solver import OZGrid, OZSystem, iterate
-from scipy.interpolate import CubicSpline
-
-from ionscales.electrolyte import Electrolyte, Ion, Solvent
-from ionscales.errors import ConvergenceError, ParameterError
-from ionscales.results import make_dataset, solver_attrs
 from ionscales.validation import check_choice, check_concentration, check_integer
 
 __all__ = [

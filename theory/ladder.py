@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from ionscales.theory.electrostatics import debye_length, inverse_debye_length
 
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceWarning, ParameterError
 from ionscales.results import make_dataset
+from ionscales.theory.electrostatics import debye_length, inverse_debye_length
 from ionscales.validation import check_choice, check_concentration
 
 __all__ = [

@@ -30,14 +30,14 @@ import warnings
 from collections.abc import Callable
 
 import numpy as np
-from ionscales.theory import poles
-from ionscales.theory.electrostatics import inverse_debye_length
-from ionscales.theory.ladder import ScreeningModes, register_model
 from scipy.special import expi
 
 from ionscales.constants import avogadro
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceWarning, ParameterError, ValidityWarning
+from ionscales.theory import poles
+from ionscales.theory.electrostatics import inverse_debye_length
+from ionscales.theory.ladder import ScreeningModes, register_model
 from ionscales.validation import check_choice, check_probability
 
 __all__ = [
