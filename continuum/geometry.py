@@ -331,6 +331,21 @@ class _Geometry:
         return Mesh1D(faces=faces, coordinate=self.coordinate, cylindrical=self.cylindrical,
                       walls=self.walls)
 
+    def _bounded_mesh(self, length: float, *, decay_length: float, first_cell: float,
+                      max_cell: float | None, refinement: int, growth: float,
+                      **sides) -> Mesh1D:
+        """Mesh of a bounded domain [m]: the user ``spacing`` if given, else graded towards the
+        wall(s) (``sides``: ``two_sided=True`` or ``reverse=True`` of :func:`graded_faces`)."""
+        if self.spacing is not None:
+            return self._mesh_from(_split(self.spacing, refinement))
+        if max_cell is None:
+            max_cell = MAX_CELL_FRACTION * decay_length
+        # at least 20 cells across even when the domain is much narrower than the decay length
+        max_cell = min(max_cell, length / 20.0)
+        first_cell = min(first_cell, max_cell)
+        return self._mesh_from(graded_faces(length, first_cell=first_cell, max_cell=max_cell,
+                                            growth=growth, refinement=refinement, **sides))
+
     def describe(self) -> str:  # pragma: no cover - trivial
         return repr(self)
 
@@ -436,15 +451,9 @@ class Slit(_Geometry):
     def mesh(self, *, decay_length: float, first_cell: float, max_cell: float | None = None,
              refinement: int = 1, growth: float = DEFAULT_GROWTH) -> Mesh1D:
         """The mesh [m]: ``spacing`` if given, else graded towards both walls (see HalfSpace.mesh)."""
-        if self.spacing is not None:
-            return self._mesh_from(_split(self.spacing, refinement))
-        if max_cell is None:
-            max_cell = MAX_CELL_FRACTION * decay_length
-        # at least 20 cells across even when the slit is much narrower than the decay length
-        max_cell = min(max_cell, self.width / 20.0)
-        first_cell = min(first_cell, max_cell)
-        return self._mesh_from(graded_faces(self.width, first_cell=first_cell, max_cell=max_cell,
-                                            growth=growth, refinement=refinement, two_sided=True))
+        return self._bounded_mesh(self.width, decay_length=decay_length, first_cell=first_cell,
+                                  max_cell=max_cell, refinement=refinement, growth=growth,
+                                  two_sided=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -478,14 +487,9 @@ class CylindricalPore(_Geometry):
     def mesh(self, *, decay_length: float, first_cell: float, max_cell: float | None = None,
              refinement: int = 1, growth: float = DEFAULT_GROWTH) -> Mesh1D:
         """The mesh [m]: ``spacing`` if given, else graded towards the wall at r = radius."""
-        if self.spacing is not None:
-            return self._mesh_from(_split(self.spacing, refinement))
-        if max_cell is None:
-            max_cell = MAX_CELL_FRACTION * decay_length
-        max_cell = min(max_cell, self.radius / 20.0)
-        first_cell = min(first_cell, max_cell)
-        return self._mesh_from(graded_faces(self.radius, first_cell=first_cell, max_cell=max_cell,
-                                            growth=growth, refinement=refinement, reverse=True))
+        return self._bounded_mesh(self.radius, decay_length=decay_length, first_cell=first_cell,
+                                  max_cell=max_cell, refinement=refinement, growth=growth,
+                                  reverse=True)
 
 
 def _split(widths: np.ndarray, refinement: int) -> np.ndarray:
