@@ -74,6 +74,8 @@ from ionscales.continuum.observables import LatticeGas, halfspace_profile
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import make_dataset, solver_attrs
+from ionscales.theory.electrostatics import inverse_debye_length
+from ionscales.units import thermal_voltage
 from ionscales.validation import check_choice, check_integer
 
 __all__ = ["solve_pb", "capacitance_curve", "PBProblem", "MODELS", "bsk_decay_length"]
@@ -204,7 +206,7 @@ class PBProblem:
 
         # --- bulk scales --------------------------------------------------------------
         temperature = electrolyte.temperature
-        self.thermal_voltage = boltzmann * temperature / elementary_charge
+        self.thermal_voltage = float(thermal_voltage(temperature))
         self.permittivity_function = None
         if permittivity is None:
             eps_r = electrolyte.permittivity
@@ -221,7 +223,7 @@ class PBProblem:
         self.number_densities = n
         self.S = float(np.sum(z**2 * n))
         self.eps = eps_r * vacuum_permittivity
-        self.debye_length = math.sqrt(self.eps * boltzmann * temperature / (elementary_charge**2 * self.S))
+        self.debye_length = 1.0 / inverse_debye_length(electrolyte.with_(permittivity=eps_r), c)
 
         # --- model parameters ---------------------------------------------------------
         if self.model == "pb":
@@ -490,11 +492,7 @@ class PBProblem:
                     r[self.n:] += correction
                 r = np.abs(r)
                 at, f_at, fp_at = new, f_new, fprime_new
-            volume_scale = np.max(self.volumes * (np.abs(f_at) + fp_at * np.abs(at)))
-            # physical scale: the largest cell source or wall flux (not the Dirichlet penalty
-            # beta V_P psi_wall, which cancels against the matrix diagonal)
-            scale = max(volume_scale, np.max(wall_flux * self.volumes), 1e-300)
-            return float(np.max(r) / scale), norm
+            return float(np.max(r) / self._residual_scale(at, f_at, fp_at, wall_flux)), norm
 
         return run_newton(iterate, tolerance=self.tolerance, max_iterations=self.max_iterations,
                           what=f"Newton iteration of solve_pb (model={self.model!r})",
@@ -574,9 +572,13 @@ class PBProblem:
         # Jacobian at the new state differs only by the f' entries on the diagonal
         self._jacobian = ("banded", banded, (fprime_new - fprime) * self.volumes)
         r = np.abs(_banded_product(banded, new) - rhs + self.volumes * (f + fprime * (new - old) - f_new))
-        volume_scale = np.max(self.volumes * (np.abs(f_new) + fprime_new * np.abs(new)))
-        scale = max(volume_scale, np.max(wall_flux * self.volumes), 1e-300)
-        return float(np.max(r) / scale), norm
+        return float(np.max(r) / self._residual_scale(new, f_new, fprime_new, wall_flux)), norm
+
+    def _residual_scale(self, psi, f, fprime, wall_flux) -> float:
+        """Physical scale of the nonlinear residual: the largest cell source or wall flux (not
+        the Dirichlet penalty beta V_P psi_wall, which cancels against the matrix diagonal)."""
+        volume_scale = np.max(self.volumes * (np.abs(f) + fprime * np.abs(psi)))
+        return max(volume_scale, np.max(wall_flux * self.volumes), 1e-300)
 
     def _guess(self, walls):
         lam_centres = self.centres

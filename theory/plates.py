@@ -22,6 +22,7 @@ from scipy import integrate, optimize, special
 
 from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.errors import ParameterError
+from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.validation import as_float_array, check_choice, check_positive
 
 __all__ = [
@@ -77,7 +78,7 @@ def _reduced(electrolyte, concentration):
     n0 = c * avogadro * float(electrolyte.nu[0])
     kT = boltzmann * electrolyte.temperature
     eps = vacuum_permittivity * electrolyte.permittivity
-    kappa = math.sqrt(2 * n0 * (z * elementary_charge) ** 2 / (eps * kT))
+    kappa = inverse_debye_length(electrolyte, c)
     return kappa, n0, z, kT, eps
 
 
