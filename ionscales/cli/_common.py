@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -53,3 +54,44 @@ def parse_range(option: str, text: str, default_unit: str = "", default_points: 
             raise ParameterError(option, "a logarithmic range needs positive ends", text)
         return np.geomspace(start, stop, points)
     return np.linspace(start, stop, points)
+
+
+def read_columns(path, min_columns: int = 2, *, parameter: str = "FILE") -> np.ndarray:
+    """Numeric columns of a CSV file (header line and ``#`` comments skipped).
+
+    Numbers only (never evaluated). Empty fields become NaN. Raises ParameterError naming
+    ``parameter`` for a missing or unreadable file, a non-numeric line, ragged rows, no
+    data rows or too few columns.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ParameterError(parameter, "file not found", str(path))
+    rows, width = [], None
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParameterError(parameter, f"cannot be read as text ({exc.__class__.__name__})", str(path)) from None
+    header_seen = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [f.strip() for f in line.split(",")]
+        try:
+            values = [float(f) if f else np.nan for f in parts]
+        except ValueError:
+            if not rows and not header_seen:
+                header_seen = True
+                continue
+            raise ParameterError(parameter, f"line {number} is not numeric: {line[:60]!r}", str(path)) from None
+        if width is None:
+            width = len(values)
+        elif len(values) != width:
+            raise ParameterError(parameter, f"line {number} has {len(values)} columns, expected {width}", str(path))
+        rows.append(values)
+    if not rows:
+        raise ParameterError(parameter, "is empty (no numeric rows)", str(path))
+    data = np.array(rows, dtype=float)
+    if data.shape[1] < min_columns:
+        raise ParameterError(parameter, f"needs at least {min_columns} comma-separated columns", str(path))
+    return data

@@ -15,57 +15,16 @@ numbers only (never evaluated). ``--out result.nc`` writes the labelled fit resu
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 
-from ionscales.cli._common import parse_range
+from ionscales.cli._common import parse_range, read_columns
 from ionscales.errors import ParameterError
 
-__all__ = ["register", "run", "read_columns"]
+__all__ = ["register", "run"]
 
 _LENGTH = {"m": 1.0, "nm": 1e-9, "angstrom": 1e-10}
 _CONC = {"mol/m^3": 1.0, "mM": 1.0, "M": 1e3}
-
-
-def read_columns(path, min_columns: int = 2) -> np.ndarray:
-    """Numeric columns of a CSV file (header line and ``#`` comments skipped).
-
-    Empty fields become NaN. Raises ParameterError naming FILE for a missing file,
-    a non-numeric line or too few columns.
-    """
-    p = Path(path)
-    if not p.is_file():
-        raise ParameterError("FILE", "no such file", str(path))
-    rows, width = [], None
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParameterError("FILE", f"cannot be read as text ({exc.__class__.__name__})", str(path)) from None
-    header_seen = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        parts = [f.strip() for f in line.split(",")]
-        try:
-            values = [float(f) if f else np.nan for f in parts]
-        except ValueError:
-            if not rows and not header_seen:
-                header_seen = True
-                continue
-            raise ParameterError("FILE", f"line {number} is not numeric: {line[:60]!r}", str(path)) from None
-        if width is None:
-            width = len(values)
-        elif len(values) != width:
-            raise ParameterError("FILE", f"line {number} has {len(values)} columns, expected {width}", str(path))
-        rows.append(values)
-    if not rows:
-        raise ParameterError("FILE", "contains no numeric rows", str(path))
-    data = np.array(rows, dtype=float)
-    if data.shape[1] < min_columns:
-        raise ParameterError("FILE", f"needs at least {min_columns} comma-separated columns", str(path))
-    return data
 
 
 def _columns(args):

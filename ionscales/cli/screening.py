@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ionscales import presets
-from ionscales.cli._common import parse_quantity
+from ionscales.cli._common import parse_quantity, read_columns
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ParameterError
 from ionscales.units import M, nm
@@ -87,27 +87,7 @@ def build_electrolyte(preset: str, diameter=None, permittivity=None, temperature
 def read_data(path) -> tuple[np.ndarray, np.ndarray]:
     """Measured points: (concentration [mol/m^3], screening length [m]) from a 2-column CSV
     in mol/L and nm (one optional header line)."""
-    file = Path(path)
-    if not file.is_file():
-        raise ParameterError("--data", "file not found", str(path))
-    try:
-        lines = [ln for ln in file.read_text().splitlines() if ln.strip()]
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParameterError("--data", f"cannot read the file ({exc})", str(path)) from None
-    if not lines:
-        raise ParameterError("--data", "file is empty", str(path))
-    try:
-        [float(v) for v in lines[0].split(",")]
-        skip = 0
-    except ValueError:
-        skip = 1  # header line
-    try:
-        table = np.loadtxt(lines[skip:], delimiter=",", ndmin=2, dtype=float)
-    except ValueError as exc:
-        raise ParameterError("--data", f"must hold two numeric comma-separated columns ({exc})",
-                             str(path)) from None
-    if table.size == 0:
-        raise ParameterError("--data", "has no data rows", str(path))
+    table = read_columns(path, min_columns=2, parameter="--data")
     if table.shape[1] != 2:
         raise ParameterError("--data", f"needs exactly 2 columns (concentration [mol/L], length [nm]), "
                              f"found {table.shape[1]}", str(path))
