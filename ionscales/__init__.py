@@ -45,10 +45,11 @@ __all__ = [
     "theory",
     "continuum",
     "fitting",
+    "analysis",
     "sweep",
 ]
 
-_LAZY_MODULES = {"theory", "continuum", "fitting", "results", "vocab", "validation", "cli"}
+_LAZY_MODULES = {"theory", "continuum", "fitting", "analysis", "results", "vocab", "validation", "cli"}
 
 
 def __getattr__(name: str):
