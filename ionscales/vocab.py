@@ -201,12 +201,45 @@ _SWEEP = {
     "f_anion": ("1", "anion functionality (association sites)"),
 }
 
+# Analysis layer, transport from MD (analysis/transport.py); every value has a "<name>_stderr".
+_MD_TRANSPORT_VALUES: dict[str, tuple[str, str]] = {
+    "onsager_coefficient": ("1/(J m s)", "Onsager transport coefficient L_ij (barycentric, per particle count)"),
+    "onsager_coefficient_distinct": ("1/(J m s)", "distinct (cross-ion) part of L_ij"),
+    "onsager_coefficient_self": ("1/(J m s)", "self part of L_ii, N_i D_i / (V k_B T)"),
+    "conductivity_component": ("S/m", "conductivity part (self or distinct ion-ion correlations)"),
+    "conductivity_nernst_einstein": ("S/m", "Nernst-Einstein conductivity from self-diffusion"),
+    "transference_number_apparent": ("1", "apparent cation transference number from self-diffusion"),
+    "diffusivity": ("m^2/s", "self-diffusion coefficient"),
+    "conductivity_cluster": ("S/m", "cluster-resolved (France-Lanord-Grossman) conductivity"),
+    "cluster_nernst_einstein_deviation": ("1", "deviation 1 - sigma/sigma_cluster"),
+    "vehicular_weight": ("1", "vehicular share of cation transport"),
+    "structural_weight": ("1", "structural (shell-exchange) share of cation transport"),
+    "collective_weight": ("1", "collective (distinct-correlation) share of cation transport"),
+    "residence_time": ("s", "residence time of the cation solvation shell"),
+    "shell_diffusion_time": ("s", "time for the cation to diffuse one shell diameter"),
+}
+_MD_TRANSPORT: dict[str, tuple[str, str]] = {
+    **_MD_TRANSPORT_VALUES,
+    **{f"{k}_stderr": (u, f"standard error of the {n}") for k, (u, n) in _MD_TRANSPORT_VALUES.items()},
+    **{f"{k}_stderr": (u, f"standard error of the {n}") for k, (u, n) in _TRANSPORT.items()},
+    "conductivity_part": ("1", "part of the conductivity (self, distinct_<i>_<j>)"),
+    "lag": ("s", "lag time"),
+    "msd": ("m^2", "self mean-square displacement per ion (barycentric)"),
+    "collective_msd": ("m^2", "cross MSD of the summed species displacements <dR_i . dR_j>"),
+    "charge_msd": ("m^2", "mean-square charge displacement <|sum_a z_a dr_a|^2>"),
+    "msd_exponent": ("1", "local exponent d log MSD / d log t of the self MSD"),
+    "species_charge": ("1", "valence of the ionic species"),
+    "ion_count": ("1", "number of ions of the species"),
+    "shell_diameter": ("m", "diameter of the cation solvation shell (twice its radius)"),
+}
+
 VARIABLES: dict[str, tuple[str, str]] = {}
 for _section in (
     _SWEEP, _CORE, _SCREENING, _INTEGRAL_EQUATION, _AGGREGATION, _TRANSPORT, _CONFINEMENT, _CONTINUUM,
     _FITTING,
 ):
     VARIABLES.update(_section)
+VARIABLES.update(_MD_TRANSPORT)
 
 
 def register(name: str, units: str, long_name: str) -> None:

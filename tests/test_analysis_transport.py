@@ -1,0 +1,357 @@
+"""Transport from MD (analysis.onsager, analysis.transport_weights) on Brownian dynamics.
+
+The trajectories are generated here with prescribed diffusivities: free cations (D+), free
+anions (D-), rigid neutral cation–anion pairs moving as one body (D_pair) and neutral solvent
+particles (D_solv). Every particle's barycentric displacement is a linear combination
+sum_u C[a, u] dr_u of the independent Brownian displacements dr_u of the moving units
+(<|dr_u|^2> = 6 D_u t), so every expectation is known in closed form:
+
+    slope <dR_i . dR_j> = 6 sum_u G_iu G_ju D_u,   G_iu = sum_{a in i} C[a, u]
+
+(an independent route: linear algebra on the construction, no MSD estimator). In the lab frame
+this is the textbook answer L_++ = (N_f D+ + P D_p)/(V kT), L_+- = P D_p/(V kT),
+sigma = e^2 N_f (D+ + D-)/(V kT), t+ = D+/(D+ + D-); in the barycentric frame the L_ij and t+
+shift by the ions' share of the mass (sigma does not), which the exact expression includes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ionscales import ParameterError
+from ionscales.analysis import load_arrays
+from ionscales.analysis.transport import (
+    cross_msd,
+    cross_msd_direct,
+    diffusive_window,
+    local_exponent,
+    onsager,
+)
+from ionscales.constants import boltzmann, elementary_charge
+from ionscales.results import check_labelled, open_dataset, to_netcdf
+
+T = 300.0
+E2 = elementary_charge**2
+PAIR_OFFSET = np.array([2.5e-10, 0.0, 0.0])
+
+
+def brownian_system(
+    seed=3,
+    n_free=8,
+    n_pairs=32,
+    n_solvent=64,
+    frames=5000,
+    dt=1e-12,
+    d_cat=2e-9,
+    d_an=1e-9,
+    d_pair=0.5e-9,
+    d_solv=3e-9,
+    box=4e-9,
+    m_ion=1e-26,
+    m_solv=3e-26,
+    caged=False,
+):
+    """Unwrapped BD positions of free ions, rigid pairs and solvent, with the construction."""
+    rng = np.random.default_rng(seed)
+    kinds = ["cat"] * n_free + ["an"] * n_free + ["pair"] * n_pairs + ["solv"] * n_solvent
+    d_of = {"cat": d_cat, "an": d_an, "pair": d_pair, "solv": d_solv}
+    d_unit = np.array([d_of[k] for k in kinds])
+    steps = rng.normal(size=(frames, len(kinds), 3)) * np.sqrt(2 * d_unit * dt)[None, :, None]
+    steps[0] = 0.0
+    start = rng.uniform(0, box, size=(len(kinds), 3))
+    if caged:  # Ornstein-Uhlenbeck: every unit tied to its start (MSD saturates, never diffusive)
+        x = np.zeros((frames, len(kinds), 3))
+        for t in range(1, frames):
+            x[t] = 0.9 * x[t - 1] + steps[t]
+        units = start[None] + x
+    else:
+        units = start[None] + np.cumsum(steps, axis=0)
+    pos, species, charges, masses, unit = [], [], [], [], []
+
+    def add(k, p, s, q, m):
+        pos.append(p)
+        species.append(s)
+        charges.append(q)
+        masses.append(m)
+        unit.append(k)
+
+    for k, kind in enumerate(kinds):
+        if kind == "cat":
+            add(k, units[:, k], "cation", 1.0, m_ion)
+        elif kind == "an":
+            add(k, units[:, k], "anion", -1.0, m_ion)
+        elif kind == "pair":
+            add(k, units[:, k], "cation", 1.0, m_ion)
+            add(k, units[:, k] + PAIR_OFFSET, "anion", -1.0, m_ion)
+        else:
+            add(k, units[:, k], "solvent", 0.0, m_solv)
+    return {
+        "positions": np.stack(pos, axis=1),
+        "species": np.array(species),
+        "charges": np.array(charges),
+        "masses": np.array(masses),
+        "unit": np.array(unit),
+        "d_unit": d_unit,
+        "dt": dt,
+        "box": box,
+        "frames": frames,
+        "n_pairs": n_pairs,
+    }
+
+
+def as_trajectory(s, *, unwrapped=True, temperature=T, positions=None):
+    pos = s["positions"] if positions is None else positions
+    return load_arrays(
+        pos,
+        box=[s["box"]] * 3,
+        species=s["species"],
+        charges=s["charges"],
+        times=np.arange(s["frames"]) * s["dt"],
+        masses=s["masses"],
+        unwrapped=unwrapped,
+        temperature=temperature,
+    )
+
+
+def exact(s):
+    """Exact barycentric expectations of the constructed system (see module docstring)."""
+    n_part, n_unit = len(s["species"]), len(s["d_unit"])
+    a = np.zeros((n_part, n_unit))
+    a[np.arange(n_part), s["unit"]] = 1.0
+    c = a - (s["masses"] @ a / s["masses"].sum())[None, :]
+    names = ["cation", "anion"]
+    member = np.array([(s["species"] == n).astype(float) for n in names])
+    g = member @ c
+    d = s["d_unit"]
+    kt_v = boltzmann * T * s["box"] ** 3
+    lij = (g * d) @ g.T / kt_v
+    lself = member @ (c**2 @ d) / kt_v
+    counts = member.sum(axis=1)
+    z = np.array([1.0, -1.0])
+    sigma = E2 * z @ lij @ z
+    sigma_ne = E2 * np.sum(z**2 * lself)
+    # clusters: every free ion alone (z = +-1), every pair neutral (z = 0)
+    free = np.array([np.sum(s["unit"] == u) == 1 for u in s["unit"]]) & (s["species"] != "solvent")
+    sigma_cluster = E2 * np.sum(c[free] ** 2 @ d) / kt_v
+    return {
+        "L": lij,
+        "Lself": lself,
+        "D": lself * kt_v / counts,
+        "sigma": sigma,
+        "sigma_ne": sigma_ne,
+        "t_plus": (lij[0, 0] - lij[0, 1]) / (lij[0, 0] - 2 * lij[0, 1] + lij[1, 1]),
+        "t_apparent": lself[0] / lself.sum(),
+        "deviation": 1 - sigma / sigma_ne,
+        "sigma_cluster": sigma_cluster,
+    }
+
+
+def pair_labels(s):
+    """Cluster label per ion and frame: the construction's unit (pairs share one)."""
+    ion = s["species"] != "solvent"
+    # Trajectory orders ions cations first, then anions, each in input order
+    unit = s["unit"][ion]
+    sp = s["species"][ion]
+    order = np.concatenate([np.nonzero(sp == "cation")[0], np.nonzero(sp == "anion")[0]])
+    return np.broadcast_to(unit[order], (s["frames"], order.size)).astype(np.int64)
+
+
+def within(value, stderr, expected, k=3.0):
+    value, stderr = np.asarray(value, float), np.asarray(stderr, float)
+    assert np.all(np.isfinite(stderr)) and np.all(stderr > 0)
+    assert np.all(np.abs(value - expected) <= k * stderr), (value, stderr, expected)
+
+
+# -------------------------------------------------------------------------------- kernels
+
+
+def test_fft_cross_msd_equals_direct_loop():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(257, 5, 3)).cumsum(axis=0)
+    y = x + rng.normal(size=(257, 5, 3)).cumsum(axis=0)
+    for a, b in ((x, None), (x, y), (x[:, 0], y[:, 1])):
+        fft = cross_msd(a, b)
+        direct = cross_msd_direct(a, b)
+        np.testing.assert_allclose(fft, direct, rtol=1e-9, atol=1e-9 * np.abs(direct).max())
+
+
+def test_fft_msd_of_ballistic_motion_is_exact():
+    # x(t) = v t: MSD(m) = |v|^2 m^2 exactly for every lag, local exponent exactly 2
+    v = np.array([1.0, -2.0, 0.5])
+    x = np.arange(100)[:, None] * v
+    np.testing.assert_allclose(cross_msd(x), np.arange(100) ** 2 * (v @ v), rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(local_exponent(cross_msd(x))[1:], 2.0, rtol=1e-9)
+
+
+def test_diffusive_window_rejects_ballistic_and_short():
+    lags = np.arange(41.0)
+    with pytest.raises(ParameterError, match="diffusive window"):
+        diffusive_window(lags**2)
+    with pytest.raises(ParameterError, match="too few frames"):
+        diffusive_window(lags[:3])
+    # ballistic start then diffusive: the window starts after the crossover
+    msd = np.where(lags < 4, lags**2, 8 * lags - 16)
+    m_a, m_b = diffusive_window(msd, tolerance=0.1)
+    assert m_b == 40 and 4 <= m_a <= 20
+
+
+# -------------------------------------------------------------------------------- onsager
+
+
+@pytest.fixture(scope="module")
+def paired():
+    s = brownian_system()
+    return s, exact(s), onsager(as_trajectory(s), clusters=pair_labels(s))
+
+
+def test_onsager_coefficients_of_pairs_and_free_ions(paired):
+    s, ex, ds = paired
+    l_val, l_err = ds.onsager_coefficient.values, ds.onsager_coefficient_stderr.values
+    within(l_val, l_err, ex["L"])
+    # L_+- is positive (the pairs) and clearly resolved: the test can tell pairs from free ions
+    assert l_val[0, 1] > 3 * l_err[0, 1]
+    np.testing.assert_allclose(l_val, l_val.T)
+    within(ds.diffusivity, ds.diffusivity_stderr, ex["D"])
+    within(ds.onsager_coefficient_self, ds.onsager_coefficient_self_stderr, ex["Lself"])
+
+
+def test_conductivity_and_transference_of_pairs_and_free_ions(paired):
+    s, ex, ds = paired
+    within(ds.conductivity, ds.conductivity_stderr, ex["sigma"])
+    within(ds.conductivity_nernst_einstein, ds.conductivity_nernst_einstein_stderr, ex["sigma_ne"])
+    within(ds.nernst_einstein_deviation, ds.nernst_einstein_deviation_stderr, ex["deviation"])
+    within(ds.transference_number, ds.transference_number_stderr, ex["t_plus"])
+    within(
+        ds.transference_number_apparent, ds.transference_number_apparent_stderr, ex["t_apparent"]
+    )
+    # sigma does not depend on the frame (neutral system): the lab-frame textbook value
+    # e^2 N_f (D+ + D-)/(V kT) holds exactly; t+ does (the ions carry 29% of the mass here):
+    # barycentric 0.618 versus D+/(D+ + D-) = 2/3 in the lab (solvent-fixed) frame
+    kt_v = boltzmann * T * s["box"] ** 3
+    assert ex["sigma"] == pytest.approx(E2 * 8 * (2e-9 + 1e-9) / kt_v, rel=1e-12)
+    heavy = dict(s, masses=np.where(s["species"] == "solvent", 1e-20, s["masses"]))
+    assert exact(heavy)["t_plus"] == pytest.approx(2 / 3, rel=1e-4)
+    # errors are not absurd: a few per cent to tens of per cent for this short run
+    for name in ("conductivity", "conductivity_nernst_einstein", "transference_number"):
+        rel = float(ds[f"{name}_stderr"] / abs(ds[name]))
+        assert 1e-3 < rel < 0.5, (name, rel)
+
+
+def test_conductivity_parts_add_up(paired):
+    _, _, ds = paired
+    parts = ds.conductivity_component
+    assert list(parts.conductivity_part.values) == [
+        "self",
+        "distinct_cation_cation",
+        "distinct_cation_anion",
+        "distinct_anion_anion",
+    ]
+    assert float(parts.sum()) == pytest.approx(float(ds.conductivity), rel=1e-10)
+    assert float(parts.sel(conductivity_part="self")) == pytest.approx(
+        float(ds.conductivity_nernst_einstein), rel=1e-10
+    )
+    # the pairs' correlated motion is the negative cation-anion distinct part
+    val = float(parts.sel(conductivity_part="distinct_cation_anion"))
+    err = float(ds.conductivity_component_stderr.sel(conductivity_part="distinct_cation_anion"))
+    assert val < -3 * err
+
+
+def test_cluster_resolved_conductivity_removes_pairing_deviation(paired):
+    _, ex, ds = paired
+    within(ds.conductivity_cluster, ds.conductivity_cluster_stderr, ex["sigma_cluster"])
+    # neutral pairs carry no current: the cluster sum explains the whole NE deviation
+    within(ds.cluster_nernst_einstein_deviation, ds.cluster_nernst_einstein_deviation_stderr, 0.0)
+    assert float(ds.nernst_einstein_deviation) > 3 * float(ds.nernst_einstein_deviation_stderr)
+
+
+def test_free_ions_obey_nernst_einstein():
+    s = brownian_system(seed=11, n_pairs=0, n_free=24)
+    ex = exact(s)
+    ds = onsager(as_trajectory(s))
+    within(ds.onsager_coefficient, ds.onsager_coefficient_stderr, ex["L"])
+    within(ds.nernst_einstein_deviation, ds.nernst_einstein_deviation_stderr, ex["deviation"])
+    assert abs(ex["deviation"]) < 0.05  # barycentric O(1/N) only
+    within(ds.transference_number, ds.transference_number_stderr, ex["t_plus"])
+
+
+def test_window_reported_and_overridable(paired):
+    s, ex, ds = paired
+    dt = s["dt"]
+    assert ds.attrs["window_source"] == "automatic"
+    assert ds.attrs["window_start"] == pytest.approx(dt)  # Brownian: diffusive from the first lag
+    assert ds.attrs["window_end"] == pytest.approx((s["frames"] // 10 // 4) * dt)
+    assert "log2(MSD(2t)/MSD(t))" in ds.attrs["window_rule"]
+    alpha = ds.msd_exponent.isel(lag=slice(1, 60)).values
+    np.testing.assert_allclose(alpha, 1.0, atol=0.1)
+    user = onsager(as_trajectory(s), window=(5 * dt, 100 * dt))
+    assert user.attrs["window_source"] == "user"
+    assert user.attrs["window_end"] == pytest.approx(100 * dt)
+    within(user.conductivity, user.conductivity_stderr, ex["sigma"])
+
+
+def test_result_is_labelled_and_round_trips(paired, tmp_path):
+    _, _, ds = paired
+    check_labelled(ds)
+    for name in ("conductivity", "transference_number", "diffusivity", "onsager_coefficient"):
+        assert f"{name}_stderr" in ds
+    assert ds.conductivity.attrs["units"] == "S/m"
+    assert ds.diffusivity.attrs["units"] == "m^2/s"
+    to_netcdf(ds, tmp_path / "onsager.nc")
+    back = open_dataset(tmp_path / "onsager.nc")
+    np.testing.assert_array_equal(back.onsager_coefficient.values, ds.onsager_coefficient.values)
+    assert back.attrs["window_rule"] == ds.attrs["window_rule"]
+
+
+@pytest.mark.slow
+def test_standard_errors_are_calibrated():
+    # over independent seeds, (estimate - exact) / stderr has an rms near 1 (t with 9 dof:
+    # 1.13); a stderr that is too small (rms >> 1) or absurdly large (rms << 1) fails
+    z = []
+    for seed in range(20, 28):
+        s = brownian_system(seed=seed, frames=3000, n_solvent=16)
+        ex = exact(s)
+        ds = onsager(as_trajectory(s))
+        for name, key in (
+            ("conductivity", "sigma"),
+            ("transference_number", "t_plus"),
+            ("conductivity_nernst_einstein", "sigma_ne"),
+        ):
+            z.append((float(ds[name]) - ex[key]) / float(ds[f"{name}_stderr"]))
+    rms = float(np.sqrt(np.mean(np.square(z))))
+    assert 0.5 < rms < 1.8, z
+
+
+# -------------------------------------------------------------------------------- bad input
+
+
+def test_too_few_frames_for_a_diffusive_window():
+    s = brownian_system(frames=60, n_solvent=4)
+    with pytest.raises(ParameterError, match="too few frames"):
+        onsager(as_trajectory(s))
+
+
+def test_caged_motion_has_no_diffusive_window():
+    s = brownian_system(frames=2000, n_solvent=4, caged=True)
+    with pytest.raises(ParameterError, match="diffusive window"):
+        onsager(as_trajectory(s))
+
+
+def test_wrapped_input_detected():
+    s = brownian_system(frames=2000, n_solvent=4)
+    wrapped = np.mod(s["positions"], s["box"])
+    with pytest.raises(ParameterError, match="wrapped"):
+        onsager(as_trajectory(s, unwrapped=False, positions=wrapped))
+
+
+def test_missing_temperature_and_bad_options():
+    s = brownian_system(frames=400, n_solvent=4)
+    with pytest.raises(ParameterError, match="temperature"):
+        onsager(as_trajectory(s, temperature=None))
+    traj = as_trajectory(s)
+    with pytest.raises(ParameterError, match="blocks"):
+        onsager(traj, blocks=1)
+    with pytest.raises(ParameterError, match="window"):
+        onsager(traj, window=(0.0, 1.0))
+    with pytest.raises(ParameterError, match="clusters"):
+        onsager(traj, clusters=np.zeros((3, 3), dtype=int))
