@@ -114,12 +114,18 @@ def cross_msd(x, y=None, *, max_lag: int | None = None) -> np.ndarray:
     max_lag = n - 1 if max_lag is None else check_integer("max_lag", max_lag, 0)
     if max_lag > n - 1:
         raise ParameterError("max_lag", f"must be <= frames - 1 = {n - 1}", max_lag)
-    nfft = _fft.next_fast_len(2 * n, real=True)
+    # zero padding to n + max_lag keeps lags <= max_lag free of circular wrap-around
+    nfft = _fft.next_fast_len(n + max_lag + 1, real=True)
     power = np.zeros(nfft // 2 + 1, dtype=complex)
     for start in range(0, xs.shape[1], _CHUNK):
         fx = _fft.rfft(xs[:, start : start + _CHUNK], n=nfft, axis=0)
-        fy = fx if y is None else _fft.rfft(ys[:, start : start + _CHUNK], n=nfft, axis=0)
-        power += np.einsum("ij,ij->i", fx, np.conj(fy))
+        if y is None:
+            power += np.einsum("ij,ij->i", fx.real, fx.real) + np.einsum(
+                "ij,ij->i", fx.imag, fx.imag
+            )
+        else:
+            fy = _fft.rfft(ys[:, start : start + _CHUNK], n=nfft, axis=0)
+            power += np.einsum("ij,ij->i", fx, np.conj(fy))
     lags = np.arange(max_lag + 1)
     c_xy = _fft.irfft(power, n=nfft)[: max_lag + 1]  # sum_t x(t+m) y(t)
     c_yx = c_xy if y is None else _fft.irfft(np.conj(power), n=nfft)[: max_lag + 1]
@@ -339,6 +345,11 @@ def _block_msds(pos, groups, n_blocks, max_lag):
     block_len = pos.shape[0] // n_blocks
     coll = np.zeros((n_blocks, max_lag + 1, n_species, n_species))
     self_ = np.zeros((n_blocks, max_lag + 1, n_species))
+    # contiguous groups (the Trajectory lists cations, then anions) are sliced, not copied
+    groups = [
+        slice(int(g[0]), int(g[-1]) + 1) if g.size and np.all(np.diff(g) == 1) else g
+        for g in groups
+    ]
     for b in range(n_blocks):
         seg = pos[b * block_len : (b + 1) * block_len]
         sums = [seg[:, g].sum(axis=1) for g in groups]
