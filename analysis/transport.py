@@ -30,6 +30,7 @@ carbonate electrolytes", ACS Energy Lett. 4, 2843 (2019), doi:10.1021/acsenergyl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 import numpy as np
 from scipy import fft as _fft
@@ -40,6 +41,7 @@ from ionscales.validation import check_integer
 
 __all__ = [
     "onsager",
+    "transport_weights",
     "cross_msd",
     "cross_msd_direct",
     "local_exponent",
@@ -420,6 +422,89 @@ def _cluster_labels(traj, clusters, cutoff):
     return labels
 
 
+def _fit(
+    traj,
+    temperature,
+    window,
+    blocks,
+    exponent_tolerance,
+    clusters=None,
+    cutoff=None,
+    cluster_origin_stride=None,
+):
+    """Block-wise fits shared by :func:`onsager` and :func:`transport_weights`."""
+    n_blocks = check_integer("blocks", blocks, 2)
+    tol = float(exponent_tolerance)
+    if not 0 < tol < 1:
+        raise ParameterError("exponent_tolerance", "must lie in (0, 1)", exponent_tolerance)
+    temp, dt, species, names, z, volume = _traj_inputs(traj, temperature)
+    n_frames = len(traj.times)
+    block_len = n_frames // n_blocks
+    max_lag = block_len // 4
+    if max_lag < 4:
+        raise ParameterError(
+            "traj",
+            f"too few frames for a diffusive window: {n_frames} frames in "
+            f"{n_blocks} blocks give fit lags up to {max_lag} frames (a quarter of a "
+            "block), need >= 4 (fewer blocks or a longer trajectory)",
+        )
+    user_window = _window_frames(window, dt, block_len // 2)
+    if user_window is not None:
+        max_lag = user_window[1]
+    labels = None if clusters is None else _cluster_labels(traj, clusters, cutoff)
+    pos = _barycentric_positions(traj)
+    groups = [np.nonzero(species == s)[0] for s in names]
+    counts = np.array([len(g) for g in groups], dtype=float)
+    coll, self_sum = _block_msds(pos, groups, n_blocks, max_lag)
+    self_msd = self_sum.mean(axis=0) / counts  # per ion, block average
+    if user_window is None:
+        m_a, m_b = diffusive_window(self_msd, tolerance=tol)
+    else:
+        m_a, m_b = user_window
+    lags = np.arange(m_a, m_b + 1)
+    kt_v = boltzmann * temp * volume
+    # per-block fitted quantities, packed in one vector for the jackknife
+    l_b = _slopes(coll[:, lags], lags * dt) / (6 * kt_v)  # (blocks, S, S)
+    lself_b = _slopes(self_sum[:, lags], lags * dt) / (6 * kt_v)  # (blocks, S)
+    parts = [l_b.reshape(n_blocks, -1), lself_b]
+    if labels is not None:
+        stride = cluster_origin_stride or max(1, (block_len - m_b) // 100)
+        clags = np.unique(np.linspace(m_a, m_b, min(16, m_b - m_a + 1)).round().astype(int))
+        cl = _cluster_msd(
+            pos,
+            np.asarray(traj.ion_masses, float),
+            np.asarray(traj.ion_charges, float),
+            labels,
+            n_blocks,
+            clags,
+            check_integer("cluster_origin_stride", stride, 1),
+        )
+        parts.append(_slopes(cl, clags * dt)[:, None] / (6 * kt_v))
+    return SimpleNamespace(
+        parts=parts,
+        names=names,
+        z=z,
+        counts=counts,
+        kt_v=kt_v,
+        dt=dt,
+        m_a=m_a,
+        m_b=m_b,
+        block_len=block_len,
+        n_blocks=n_blocks,
+        pos=pos,
+        self_msd=self_msd,
+        coll=coll,
+        max_lag=max_lag,
+        tol=tol,
+        user_window=user_window,
+        labels=labels,
+        temp=temp,
+        volume=volume,
+        n_frames=n_frames,
+        species=species,
+    )
+
+
 def onsager(
     traj,
     *,
@@ -509,54 +594,33 @@ def onsager(
     """
     from ionscales.analysis._results import analysis_dataset
 
-    n_blocks = check_integer("blocks", blocks, 2)
-    tol = float(exponent_tolerance)
-    if not 0 < tol < 1:
-        raise ParameterError("exponent_tolerance", "must lie in (0, 1)", exponent_tolerance)
-    temp, dt, species, names, z, volume = _traj_inputs(traj, temperature)
-    n_frames = len(traj.times)
-    block_len = n_frames // n_blocks
-    max_lag = block_len // 4
-    if max_lag < 4:
-        raise ParameterError(
-            "traj",
-            f"too few frames for a diffusive window: {n_frames} frames in "
-            f"{n_blocks} blocks give fit lags up to {max_lag} frames (a quarter of a "
-            "block), need >= 4 (fewer blocks or a longer trajectory)",
-        )
-    user_window = _window_frames(window, dt, block_len // 2)
-    if user_window is not None:
-        max_lag = user_window[1]
-    labels = None if clusters is None else _cluster_labels(traj, clusters, cutoff)
-    pos = _barycentric_positions(traj)
-    groups = [np.nonzero(species == s)[0] for s in names]
-    counts = np.array([len(g) for g in groups], dtype=float)
-    coll, self_sum = _block_msds(pos, groups, n_blocks, max_lag)
-    self_msd = self_sum.mean(axis=0) / counts  # per ion, block average
-    if user_window is None:
-        m_a, m_b = diffusive_window(self_msd, tolerance=tol)
-    else:
-        m_a, m_b = user_window
-    lags = np.arange(m_a, m_b + 1)
-    kt_v = boltzmann * temp * volume
-    # per-block fitted quantities, packed in one vector for the jackknife
+    fit = _fit(
+        traj,
+        temperature,
+        window,
+        blocks,
+        exponent_tolerance,
+        clusters,
+        cutoff,
+        cluster_origin_stride,
+    )
+    parts, names, z, counts, kt_v, dt = fit.parts, fit.names, fit.z, fit.counts, fit.kt_v, fit.dt
+    m_a, m_b, block_len, n_blocks, labels = (
+        fit.m_a,
+        fit.m_b,
+        fit.block_len,
+        fit.n_blocks,
+        fit.labels,
+    )
+    coll, self_msd, max_lag, tol, user_window = (
+        fit.coll,
+        fit.self_msd,
+        fit.max_lag,
+        fit.tol,
+        fit.user_window,
+    )
+    temp, volume, n_frames = fit.temp, fit.volume, fit.n_frames
     s = len(names)
-    l_b = _slopes(coll[:, lags], lags * dt) / (6 * kt_v)  # (blocks, S, S)
-    lself_b = _slopes(self_sum[:, lags], lags * dt) / (6 * kt_v)  # (blocks, S)
-    parts = [l_b.reshape(n_blocks, -1), lself_b]
-    if labels is not None:
-        stride = cluster_origin_stride or max(1, (block_len - m_b) // 100)
-        clags = np.unique(np.linspace(m_a, m_b, min(16, m_b - m_a + 1)).round().astype(int))
-        cl = _cluster_msd(
-            pos,
-            np.asarray(traj.ion_masses, float),
-            np.asarray(traj.ion_charges, float),
-            labels,
-            n_blocks,
-            clags,
-            check_integer("cluster_origin_stride", stride, 1),
-        )
-        parts.append(_slopes(cl, clags * dt)[:, None] / (6 * kt_v))
     packed = np.concatenate(parts, axis=1)
     e2 = elementary_charge**2
     zz = np.outer(z, z)
@@ -683,5 +747,281 @@ def onsager(
         function="onsager",
         parameters=parameters,
         references=_REFERENCES,
+        attrs=attrs,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# transport weights
+# ---------------------------------------------------------------------------------------------
+
+WEIGHTS_RULE = (
+    "collective = |sigma_+^distinct| / (|sigma_+^self| + |sigma_+^distinct|) of the cation's "
+    "partial conductivity sigma_+ = e^2 sum_j z_+ z_j L_+j; the self part 1 - collective splits "
+    "into vehicular = (1 - collective) f and structural = (1 - collective)(1 - f), with the "
+    "co-motion f = <dr_+ . dr_shell> / <|dr_+|^2> at the lag tau_D = d^2/(6 D_+) in which a "
+    "cation diffuses one shell diameter d = 2 r_shell (dr_shell: mean displacement of the "
+    "partner molecules in its shell at the time origin; cations with an empty shell are left "
+    "out; f clipped to [0, 1])"
+)
+
+
+def _shell_radii(traj, partners, shell_radius):
+    if shell_radius is None:
+        from ionscales.analysis import coordination
+
+        shell = coordination(traj)
+        return {p: float(shell["shell_radius"].sel(partner=p)) for p in partners}
+    if isinstance(shell_radius, dict):
+        missing = [p for p in partners if p not in shell_radius]
+        if missing:
+            raise ParameterError(
+                "shell_radius", f"has no radius [m] for partner(s) {missing}", shell_radius
+            )
+        radii = {p: float(shell_radius[p]) for p in partners}
+    else:
+        radii = {p: float(shell_radius) for p in partners}
+    for p, r in radii.items():
+        if not (np.isfinite(r) and 0 < r < 5e-9):
+            raise ParameterError("shell_radius", f"for {p!r} must lie in (0, 5 nm) [m]", r)
+    return radii
+
+
+def _partner_coms(traj, label, frame, com_frame):
+    atoms = traj.atoms(label)
+    mol = traj.molecule_of_atom(label)
+    masses = traj.atom_masses(label)
+    pos = np.asarray(traj.positions(frame), float)[atoms]
+    starts = np.searchsorted(mol, np.arange(mol[-1] + 1))
+    com = (
+        np.add.reduceat(pos * masses[:, None], starts, axis=0)
+        / np.add.reduceat(masses, starts)[:, None]
+    )
+    return com - com_frame, pos, mol
+
+
+def _shell_comotion(traj, fit, partners, radii, lag, max_origins):
+    """Per-block sums of dr_+ . dr_shell and |dr_+|^2 over origins (per origin), bare share."""
+    from ionscales.analysis.trajectory import _require_mdanalysis
+
+    _require_mdanalysis()
+    from MDAnalysis.lib.distances import capped_distance
+
+    cat = np.flatnonzero(fit.species == "cation")
+    last = fit.n_frames - 1 - lag
+    origins = np.unique(np.linspace(0, last, min(max_origins, last + 1)).round().astype(int))
+    block = np.minimum(origins // fit.block_len, fit.n_blocks - 1)
+    counts = np.bincount(block, minlength=fit.n_blocks)
+    if np.any(counts < 2):
+        raise ParameterError(
+            "traj",
+            f"too few frames for the shell lag tau_D = {lag} frames: every "
+            f"block needs >= 2 time origins (fewer blocks or a longer trajectory)",
+        )
+    com_all = np.asarray(traj.system_com(), float)
+    num, den = np.zeros(fit.n_blocks), np.zeros(fit.n_blocks)
+    bare = 0
+    for t0, b in zip(origins, block):
+        r0 = fit.pos[t0, cat]
+        dr = fit.pos[t0 + lag, cat] - r0
+        box = np.asarray(traj.boxes[t0], float).copy()
+        box[:3] *= 1e10  # MDAnalysis works in Angstrom
+        shell_sum = np.zeros((cat.size, 3))
+        shell_n = np.zeros(cat.size)
+        for p in partners:
+            com0, atoms0, mol = _partner_coms(traj, p, t0, com_all[t0])
+            com1, _, _ = _partner_coms(traj, p, t0 + lag, com_all[t0 + lag])
+            pairs = capped_distance(
+                (r0 + com_all[t0]) * 1e10,
+                atoms0 * 1e10,
+                radii[p] * 1e10,
+                box=box,
+                return_distances=False,
+            )
+            if len(pairs) == 0:
+                continue
+            link = np.unique(np.column_stack([pairs[:, 0], mol[pairs[:, 1]]]), axis=0)
+            np.add.at(shell_sum, link[:, 0], com1[link[:, 1]] - com0[link[:, 1]])
+            np.add.at(shell_n, link[:, 0], 1.0)
+        has = shell_n > 0
+        bare += int(np.sum(~has))
+        shell_dr = shell_sum[has] / shell_n[has, None]
+        num[b] += np.sum(dr[has] * shell_dr)
+        den[b] += np.sum(dr[has] ** 2)
+    if np.any(den <= 0):
+        raise ParameterError(
+            "shell_radius",
+            "no cation has a partner in its shell in some block: the shell radius is too small",
+            radii,
+        )
+    return num / counts, den / counts, bare / (origins.size * cat.size), origins.size
+
+
+def transport_weights(
+    traj,
+    *,
+    temperature: float | None = None,
+    shell_radius=None,
+    partners: Sequence[str] | None = None,
+    window: tuple[float, float] | None = None,
+    blocks: int = 10,
+    exponent_tolerance: float = 0.15,
+    max_origins: int = 200,
+):
+    """Vehicular, structural and collective shares of cation transport.
+
+    Parameters
+    ----------
+    traj : ionscales.analysis.Trajectory
+        Unwrapped trajectory with equally spaced frames (see :func:`onsager`).
+    temperature : float, optional
+        [K]; default ``traj.temperature``.
+    shell_radius : float or dict, optional
+        Cation solvation-shell radius [m], one value or one per partner label; default: the
+        shell radius of :func:`ionscales.analysis.coordination` per partner.
+    partners : sequence of str, optional
+        Partner labels whose molecules make up the shell (default: the anion and every
+        solvent).
+    window, blocks, exponent_tolerance :
+        As :func:`onsager` (diffusive window [s], number of blocks, tolerance).
+    max_origins : int
+        Time origins (evenly spaced) for the shell co-motion.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``vehicular_weight``, ``structural_weight``, ``collective_weight`` (summing to 1),
+        ``shell_comotion`` (the co-motion f), ``shell_diffusion_time`` tau_D [s], each with
+        ``<name>_stderr``; ``shell_diameter`` [m]; ``attrs["weights_rule"]`` states the
+        definitions.
+
+    Notes
+    -----
+    * Collective share: Fong et al. (2020) split the Onsager coefficients into self and
+      distinct parts. The cation's partial conductivity sigma_+ = e^2 (z_+^2 L_++ +
+      sum_{j != +} z_+ z_j L_+j) has the self part e^2 z_+^2 N_+ D_+/(V k_B T) and a distinct
+      part (cation–cation and cation–counter-ion correlations);
+      collective = |distinct| / (|self| + |distinct|).
+    * Vehicular versus structural (Self, Fong & Persson 2019 compare the shell residence
+      time with the time to diffuse one shell diameter): over tau_D = d^2/(6 D_+), the time
+      a cation needs to diffuse one shell diameter d = 2 r_shell, a cation that carries its
+      shell moves with it (dr_shell = dr_+), a cation that hops between shells leaves its
+      partners behind (dr_shell ~ 0). f = <dr_+ . dr_shell>/<|dr_+|^2> measures this
+      directly (shell membership fixed at the time origin, barycentric displacements,
+      partner displacement = mean over the shell's molecules of their centres of mass);
+      vehicular = (1 - collective) f and structural = (1 - collective)(1 - f).
+      If a partner type sits in the shell but does not move with the cation, it counts
+      toward the structural share.
+    * d is twice the largest shell radius over the partners.
+    * Errors: delete-one-block jackknife over the same blocks as :func:`onsager` (origins
+      grouped by the block they start in).
+    * Valid when tau_D is longer than a frame and shorter than a block.
+
+    References
+    ----------
+    K.D. Fong et al., Macromolecules 53, 9503 (2020), doi:10.1021/acs.macromol.0c02001.
+    J. Self, K.D. Fong, K.A. Persson, ACS Energy Lett. 4, 2843 (2019),
+    doi:10.1021/acsenergylett.9b02118.
+    """
+    from ionscales.analysis._results import analysis_dataset
+
+    fit = _fit(traj, temperature, window, blocks, exponent_tolerance)
+    labels = [lab for lab in getattr(traj, "labels", ("cation", "anion")) if lab != "cation"]
+    if partners is None:
+        partners = labels
+    partners = list(partners)
+    for p in partners:
+        if p not in labels:
+            raise ParameterError("partners", f"unknown partner {p!r}; valid: {labels}", p)
+    if not partners:
+        raise ParameterError("partners", "needs at least one partner label", partners)
+    radii = _shell_radii(traj, partners, shell_radius)
+    n_origins = check_integer("max_origins", max_origins, 4)
+    s = len(fit.names)
+    i_cat = fit.names.index("cation")
+    packed = np.concatenate(fit.parts[:2], axis=1)
+    l_mean = packed.mean(axis=0)
+    d_cat = l_mean[s * s + i_cat] * fit.kt_v / fit.counts[i_cat]
+    diameter = 2 * max(radii.values())
+    tau_d = diameter**2 / (6 * d_cat)
+    lag = max(1, int(round(tau_d / fit.dt)))
+    if lag > fit.block_len - 2:
+        raise ParameterError(
+            "traj",
+            f"too few frames: the shell-diffusion time tau_D = {tau_d:.3g} s "
+            f"exceeds a block ({fit.block_len * fit.dt:.3g} s); use fewer blocks or "
+            "a longer trajectory",
+        )
+    num, den, bare, used = _shell_comotion(traj, fit, partners, radii, lag, n_origins)
+    packed = np.concatenate([packed, num[:, None], den[:, None]], axis=1)
+    z = fit.z
+    e2 = elementary_charge**2
+
+    def parts(v):
+        lm = v[: s * s].reshape(s, s)
+        ls = v[s * s : s * s + s]
+        self_ = e2 * z[i_cat] ** 2 * ls[i_cat]
+        distinct = e2 * np.sum(z[i_cat] * z * lm[i_cat]) - self_
+        return self_, distinct
+
+    def f_collective(v):
+        a, b = parts(v)
+        return abs(b) / (abs(a) + abs(b))
+
+    def f_comotion(v):
+        return v[-2] / v[-1]
+
+    def f_vehicular(v):
+        return (1 - f_collective(v)) * np.clip(f_comotion(v), 0, 1)
+
+    def f_structural(v):
+        return (1 - f_collective(v)) * (1 - np.clip(f_comotion(v), 0, 1))
+
+    def f_tau(v):
+        return diameter**2 / (6 * v[s * s + i_cat] * fit.kt_v / fit.counts[i_cat])
+
+    data = {}
+    for name, func in (
+        ("vehicular_weight", f_vehicular),
+        ("structural_weight", f_structural),
+        ("collective_weight", f_collective),
+        ("shell_comotion", f_comotion),
+        ("shell_diffusion_time", f_tau),
+    ):
+        val, err = _jackknife(packed, func)
+        data[name] = ((), val)
+        data[f"{name}_stderr"] = ((), err)
+    data["shell_diameter"] = ((), diameter)
+    attrs = {
+        "weights_rule": WEIGHTS_RULE,
+        "partners": list(partners),
+        "shell_radii": [radii[p] for p in partners],
+        "shell_lag": lag * fit.dt,
+        "time_origins": used,
+        "bare_cation_fraction": bare,
+        "window_start": fit.m_a * fit.dt,
+        "window_end": fit.m_b * fit.dt,
+        "blocks": fit.n_blocks,
+        "error_method": ERROR_RULE,
+        "temperature": fit.temp,
+    }
+    parameters = {
+        "shell_radius": shell_radius if not isinstance(shell_radius, dict) else dict(shell_radius),
+        "partners": list(partners),
+        "blocks": fit.n_blocks,
+        "window": window,
+        "max_origins": n_origins,
+    }
+    return analysis_dataset(
+        data,
+        None,
+        traj=traj,
+        function="transport_weights",
+        parameters=parameters,
+        references=_REFERENCES
+        + (
+            "Self, Fong, Persson, ACS Energy Lett. 4, 2843 (2019), "
+            "doi:10.1021/acsenergylett.9b02118",
+        ),
         attrs=attrs,
     )

@@ -217,6 +217,7 @@ _MD_TRANSPORT_VALUES: dict[str, tuple[str, str]] = {
     "collective_weight": ("1", "collective (distinct-correlation) share of cation transport"),
     "residence_time": ("s", "residence time of the cation solvation shell"),
     "shell_diffusion_time": ("s", "time for the cation to diffuse one shell diameter"),
+    "shell_comotion": ("1", "co-motion <dr_+ . dr_shell>/<|dr_+|^2> of cation and shell partners"),
 }
 _MD_TRANSPORT: dict[str, tuple[str, str]] = {
     **_MD_TRANSPORT_VALUES,

@@ -27,6 +27,7 @@ from ionscales.analysis.transport import (
     diffusive_window,
     local_exponent,
     onsager,
+    transport_weights,
 )
 from ionscales.constants import boltzmann, elementary_charge
 from ionscales.results import check_labelled, open_dataset, to_netcdf
@@ -355,3 +356,119 @@ def test_missing_temperature_and_bad_options():
         onsager(traj, window=(0.0, 1.0))
     with pytest.raises(ParameterError, match="clusters"):
         onsager(traj, clusters=np.zeros((3, 3), dtype=int))
+
+
+# -------------------------------------------------------------------------------- weights
+
+A_LATTICE = 0.4e-9  # hop length between solvent sites [m]
+SHELL = 0.3e-9  # shell radius [m]: the own site's solvent (0.2 nm) is in, the next (0.45 nm) out
+
+
+def lane_and_lattice(
+    seed=5, n_vehicle=8, n_hop=16, frames=6000, dt=1e-12, d_vehicle=2e-9, p_hop=0.02
+):
+    """Vehicular cations (rigid pairs sliding along x in separate lanes) and structural cations
+    (hopping between static solvent sites of a square lattice) in one box.
+
+    Exact (lab frame; the heavy static solvent pins the centre of mass): MSD slopes
+    s_v = 2 D_vehicle (1-D), s_h = p_hop a^2 / dt; co-motion f = N_v s_v/(N_v s_v + N_h s_h)
+    (a vehicle's shell is its anion, dr_shell = dr_+; a hopper's shell is a static solvent);
+    collective = N_v s_v / (2 N_v s_v + N_h s_h) (the pairs' L_+- against all self terms).
+    """
+    rng = np.random.default_rng(seed)
+    box = 6.4e-9
+    n_site = int(round(box / A_LATTICE))
+    sites = (
+        np.stack(np.meshgrid(np.arange(n_site), np.arange(n_site), indexing="ij"), -1).reshape(
+            -1, 2
+        )
+        * A_LATTICE
+        + A_LATTICE / 2
+    )
+    # vehicles: lane k at y = 0.8 nm k, plane z = 4.5 nm, anion 0.25 nm above its cation
+    x_v = rng.uniform(0, box, n_vehicle) + np.cumsum(
+        rng.normal(size=(frames, n_vehicle)) * np.sqrt(2 * d_vehicle * dt), axis=0
+    )
+    cat_v = np.stack(
+        [
+            x_v,
+            np.broadcast_to(0.8e-9 * np.arange(n_vehicle) + 0.2e-9, x_v.shape),
+            np.full(x_v.shape, 4.5e-9),
+        ],
+        -1,
+    )
+    an_v = cat_v + np.array([0.0, 0.0, 0.25e-9])
+    # hoppers: on lattice sites in the plane z = 2.0 nm; each frame a hop to one of 4 neighbours
+    moves = np.array([[1, 0], [-1, 0], [0, 1], [0, -1]]) * A_LATTICE
+    hop = (rng.random((frames, n_hop)) < p_hop)[..., None] * moves[
+        rng.integers(0, 4, (frames, n_hop))
+    ]
+    hop[0] = 0
+    xy = sites[rng.choice(len(sites), n_hop, replace=False)] + np.cumsum(hop, axis=0)
+    cat_h = np.concatenate([xy, np.full((frames, n_hop, 1), 2.0e-9)], -1)
+    an_h = np.broadcast_to(
+        np.concatenate([rng.uniform(0, box, (n_hop, 2)), np.full((n_hop, 1), 0.5e-9)], -1),
+        (frames, n_hop, 3),
+    )
+    solv = np.broadcast_to(
+        np.concatenate([sites, np.full((len(sites), 1), 2.2e-9)], -1), (frames, len(sites), 3)
+    )
+    pos = np.concatenate([cat_v, cat_h, an_v, an_h, solv], axis=1)
+    species = (
+        ["cation"] * (n_vehicle + n_hop)
+        + ["anion"] * (n_vehicle + n_hop)
+        + ["solvent"] * len(sites)
+    )
+    charges = [1.0] * (n_vehicle + n_hop) + [-1.0] * (n_vehicle + n_hop) + [0.0] * len(sites)
+    masses = np.array([1e-26] * (2 * (n_vehicle + n_hop)) + [1e-22] * len(sites))
+    traj = load_arrays(
+        pos,
+        box=[box] * 3,
+        species=species,
+        charges=charges,
+        times=np.arange(frames) * dt,
+        masses=masses,
+        unwrapped=True,
+        temperature=T,
+    )
+    s_v, s_h = 2 * d_vehicle, p_hop * A_LATTICE**2 / dt
+    nv, nh = n_vehicle * s_v, n_hop * s_h
+    return traj, {"comotion": nv / (nv + nh), "collective": nv / (2 * nv + nh)}
+
+
+def test_transport_weights_of_vehicles_and_hoppers():
+    traj, ex = lane_and_lattice()
+    ds = transport_weights(traj, shell_radius=SHELL)
+    f, w_c = ex["comotion"], ex["collective"]
+    within(ds.shell_comotion, ds.shell_comotion_stderr, f)
+    within(ds.collective_weight, ds.collective_weight_stderr, w_c)
+    within(ds.vehicular_weight, ds.vehicular_weight_stderr, (1 - w_c) * f)
+    within(ds.structural_weight, ds.structural_weight_stderr, (1 - w_c) * (1 - f))
+    total = ds.vehicular_weight + ds.structural_weight + ds.collective_weight
+    assert float(total) == pytest.approx(1.0, abs=1e-12)
+    assert ds.shell_diameter.attrs["units"] == "m"
+    assert float(ds.shell_diameter) == pytest.approx(2 * SHELL)
+    check_labelled(ds)
+
+
+def test_transport_weight_limits_are_exact():
+    # only vehicles: every shell moves exactly with its cation -> co-motion 1
+    traj, _ = lane_and_lattice(n_hop=0 + 1, p_hop=0.0)
+    ds = transport_weights(traj, shell_radius=SHELL)
+    assert float(ds.shell_comotion) == pytest.approx(1.0, abs=0.02)  # one static hopper left in
+    # only hoppers: the partners never move -> co-motion 0 (up to the tiny barycentric shift)
+    # (the anions are static: no diffusive regime of their own, so the window is given)
+    traj, _ = lane_and_lattice(n_vehicle=1, d_vehicle=1e-14, p_hop=0.05)
+    ds = transport_weights(traj, shell_radius=SHELL, window=(1e-12, 100e-12))
+    assert abs(float(ds.shell_comotion)) < 0.02
+    # independent hoppers: no distinct correlations (|noise| only), all the rest structural
+    within(ds.collective_weight, ds.collective_weight_stderr, 0.0)
+    within(ds.structural_weight, ds.structural_weight_stderr, 1.0)
+
+
+def test_transport_weights_bad_input():
+    traj, _ = lane_and_lattice(frames=2000)
+    with pytest.raises(ParameterError, match="partners"):
+        transport_weights(traj, shell_radius=SHELL, partners=["water"])
+    with pytest.raises(ParameterError, match="shell_radius"):
+        transport_weights(traj, shell_radius=-1.0)
