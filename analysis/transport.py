@@ -551,7 +551,7 @@ def onsager(
         ``nernst_einstein_deviation``, ``transference_number`` (Onsager) and
         ``transference_number_apparent`` (self-diffusion), ``diffusivity`` over "species"
         [m^2/s], ``conductivity_cluster`` when clusters are given; each with
-        ``<name>_stderr``; the MSD curves over "lag" [s], their local exponent, and the
+        ``<name>_stderr``; the MSD curves over "lag_time" [s], their local exponent, and the
         window (``attrs["window_start"]``, ``attrs["window_end"]`` [s]).
 
     Notes
@@ -695,19 +695,19 @@ def onsager(
         put("conductivity_cluster", f_cluster, ())
         put("cluster_nernst_einstein_deviation", f_cluster_deviation, ())
     lag_all = np.arange(max_lag + 1)
-    data["msd"] = (("lag", "species"), self_msd)
-    data["collective_msd"] = (("lag", "species_i", "species_j"), coll.mean(axis=0))
-    data["charge_msd"] = (("lag",), np.einsum("ij,lij->l", zz, coll.mean(axis=0)))
+    data["msd"] = (("lag_time", "species"), self_msd)
+    data["collective_msd"] = (("lag_time", "species_i", "species_j"), coll.mean(axis=0))
+    data["charge_msd"] = (("lag_time",), np.einsum("ij,lij->l", zz, coll.mean(axis=0)))
     alpha = np.full_like(self_msd, np.nan)
     alpha[: max_lag // 2 + 1] = local_exponent(self_msd)
-    data["msd_exponent"] = (("lag", "species"), alpha)
+    data["msd_exponent"] = (("lag_time", "species"), alpha)
     data["species_charge"] = (("species",), z)
     data["ion_count"] = (("species",), counts)
     coords = {
         "species": (("species",), np.array(names)),
         "species_i": (("species_i",), np.array(names)),
         "species_j": (("species_j",), np.array(names)),
-        "lag": (("lag",), lag_all * dt),
+        "lag_time": (("lag_time",), lag_all * dt),
         "conductivity_part": (("conductivity_part",), np.array(comp_names)),
     }
     attrs = {

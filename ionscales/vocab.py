@@ -201,6 +201,40 @@ _SWEEP = {
     "f_anion": ("1", "anion functionality (association sites)"),
 }
 
+# Analysis layer, structural observables (helper "analysis"): MD trajectories -> shells,
+# speciation, clusters, lifetimes, charge structure.
+_ANALYSIS_STRUCTURE: dict[str, tuple[str, str]] = {
+    "partner": ("1", "coordination partner of the cation (anion or a solvent label)"),
+    "coordination_number": ("1", "mean number of partner molecules in a cation's first shell"),
+    "coordination_number_atoms": ("1", "mean number of partner atoms within the shell radius of a cation"),
+    "frame_coordination_number": ("1", "mean number of partner molecules in a cation's shell, per frame"),
+    "pairing_fraction": ("1", "fraction of cations with at least one partner molecule in the shell"),
+    "uncoordinated_fraction": ("1", "fraction of partner molecules in no cation's first shell"),
+    "shell_radius": ("m", "first-shell radius of the cation-partner contact"),
+    "motif": ("1", "shell composition label (partner counts in a cation's first shell)"),
+    "shell_fraction": ("1", "fraction of cation shells with this composition"),
+    "shell_composition": ("1", "partner molecules of each kind in the shell motif"),
+    "speciation": ("1", "contact class: SSIP (no counter-ion in contact), CIP (one), AGG (two or more)"),
+    "anion_speciation_fraction": ("1", "fraction of anions in each contact class (cations in contact)"),
+    "cation_speciation_fraction": ("1", "fraction of cations in each contact class (anions in contact)"),
+    "n_partner": ("1", "number of counter-ions in contact"),
+    "anion_contact_distribution": ("1", "fraction of anions with n_partner cations in contact"),
+    "cation_contact_distribution": ("1", "fraction of cations with n_partner anions in contact"),
+    "contact_radius": ("m", "cation-anion contact radius"),
+    "percolating_cluster_count": ("1", "clusters that wrap across the periodic boundaries, per frame"),
+    "wrapping_dimension": ("1", "number of independent box directions the percolating clusters wrap"),
+    "lag_time": ("s", "time lag"),
+    "continuous_correlation": ("1", "continuous residence correlation <h(0) H(t)>/<h>"),
+    "intermittent_correlation": ("1", "intermittent residence correlation (normalised autocovariance of h)"),
+    "continuous_lifetime": ("s", "continuous residence time (1/e time of the continuous correlation)"),
+    "intermittent_lifetime": ("s", "intermittent residence time (1/e time of the intermittent correlation)"),
+    "pair_count": ("1", "atom pairs counted in the distance bin, summed over frames"),
+    "r_h_charge": ("m", "r times the charge-charge total correlation"),
+    "n_wavevectors": ("1", "box wavevectors in the |k| bin"),
+    "stillinger_lovett_length": ("m", "small-k charge length: S_ZZ(k) -> (k l)^2"),
+    "stillinger_lovett_permittivity": ("1", "relative permittivity at which the Stillinger-Lovett condition holds"),
+}
+
 # Analysis layer, transport from MD (analysis/transport.py); every value has a "<name>_stderr".
 _MD_TRANSPORT_VALUES: dict[str, tuple[str, str]] = {
     "onsager_coefficient": ("1/(J m s)", "Onsager transport coefficient L_ij (barycentric, per particle count)"),
@@ -224,7 +258,6 @@ _MD_TRANSPORT: dict[str, tuple[str, str]] = {
     **{f"{k}_stderr": (u, f"standard error of the {n}") for k, (u, n) in _MD_TRANSPORT_VALUES.items()},
     **{f"{k}_stderr": (u, f"standard error of the {n}") for k, (u, n) in _TRANSPORT.items()},
     "conductivity_part": ("1", "part of the conductivity (self, distinct_<i>_<j>)"),
-    "lag": ("s", "lag time"),
     "msd": ("m^2", "self mean-square displacement per ion (barycentric)"),
     "collective_msd": ("m^2", "cross MSD of the summed species displacements <dR_i . dR_j>"),
     "charge_msd": ("m^2", "mean-square charge displacement <|sum_a z_a dr_a|^2>"),
@@ -240,6 +273,7 @@ for _section in (
     _FITTING,
 ):
     VARIABLES.update(_section)
+VARIABLES.update(_ANALYSIS_STRUCTURE)
 VARIABLES.update(_MD_TRANSPORT)
 
 

@@ -283,7 +283,7 @@ def test_window_reported_and_overridable(paired):
     assert ds.attrs["window_start"] == pytest.approx(dt)  # Brownian: diffusive from the first lag
     assert ds.attrs["window_end"] == pytest.approx((s["frames"] // 10 // 4) * dt)
     assert "log2(MSD(2t)/MSD(t))" in ds.attrs["window_rule"]
-    alpha = ds.msd_exponent.isel(lag=slice(1, 60)).values
+    alpha = ds.msd_exponent.isel(lag_time=slice(1, 60)).values
     np.testing.assert_allclose(alpha, 1.0, atol=0.1)
     user = onsager(as_trajectory(s), window=(5 * dt, 100 * dt))
     assert user.attrs["window_source"] == "user"
