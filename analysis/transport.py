@@ -381,16 +381,21 @@ def _window_frames(window, dt, max_lag):
     return m0, m1
 
 
-def _cluster_msd(pos, masses, charges, labels, n_blocks, lags, stride):
+def _cluster_origins(n_blocks, block_len, last_lag, stride):
+    """Time origins of the cluster-resolved MSD, per block."""
+    return [
+        np.arange(b * block_len, (b + 1) * block_len - last_lag, stride) for b in range(n_blocks)
+    ]
+
+
+def _cluster_msd(pos, masses, charges, labels_at, origins, lags):
     """Per-block France-Lanord–Grossman sum_c z_c^2 <|Delta r_c|^2> at ``lags`` (membership
-    fixed at each time origin)."""
-    block_len = pos.shape[0] // n_blocks
-    out = np.zeros((n_blocks, len(lags)))
-    for b in range(n_blocks):
-        origins = np.arange(b * block_len, (b + 1) * block_len - lags[-1], stride)
+    fixed at each time origin; ``labels_at[t0]`` gives the cluster label of every ion)."""
+    out = np.zeros((len(origins), len(lags)))
+    for b, block_origins in enumerate(origins):
         acc = np.zeros(len(lags))
-        for t0 in origins:
-            _, inv = np.unique(labels[t0], return_inverse=True)
+        for t0 in block_origins:
+            _, inv = np.unique(labels_at[t0], return_inverse=True)
             order = np.argsort(inv, kind="stable")
             starts = np.concatenate([[0], np.nonzero(np.diff(inv[order]))[0] + 1])
             mass_c = np.add.reduceat(masses[order], starts)
@@ -398,20 +403,18 @@ def _cluster_msd(pos, masses, charges, labels, n_blocks, lags, stride):
             disp = (pos[t0 + lags][:, order] - pos[t0][order]) * masses[order][None, :, None]
             com_disp = np.add.reduceat(disp, starts, axis=1) / mass_c[None, :, None]
             acc += np.einsum("c,lcd,lcd->l", z_c**2, com_disp, com_disp)
-        out[b] = acc / len(origins)
+        out[b] = acc / len(block_origins)
     return out
 
 
-def _cluster_labels(traj, clusters, cutoff):
-    n_frames, n_ions = len(traj.times), len(traj.ion_species)
+def _check_clusters(traj, clusters):
     if isinstance(clusters, str):
         if clusters != "contact":
             raise ParameterError(
                 "clusters", "must be None, 'contact' or an integer array (frames, ions)", clusters
             )
-        from ionscales.analysis import clusters as _clusters  # analysis' contact-graph machinery
-
-        return np.asarray(_clusters.cluster_labels(traj, cutoff=cutoff))
+        return clusters
+    n_frames, n_ions = len(traj.times), len(traj.ion_species)
     labels = np.asarray(clusters)
     if labels.shape != (n_frames, n_ions) or labels.dtype.kind not in "iu":
         raise ParameterError(
@@ -420,6 +423,24 @@ def _cluster_labels(traj, clusters, cutoff):
             labels.shape,
         )
     return labels
+
+
+def _contact_labels(traj, frames, cutoff):
+    """Cluster label of every ion on ``frames`` from analysis' cation–anion contact graph."""
+    from ionscales.analysis.clusters import contact_clusters
+    from ionscales.analysis.structure import shell_contacts
+
+    sc = shell_contacts(
+        traj,
+        cutoffs=None if cutoff is None else {"anion": cutoff},
+        frames=frames,
+        partners=("anion",),
+    )
+    fp, cat, an = sc.select("anion")
+    n_c, n_a = traj.n_molecules("cation"), traj.n_molecules("anion")
+    cl = contact_clusters(fp, cat, an, n_c, n_a, len(frames))
+    rows = cl.label.reshape(len(frames), n_c + n_a)
+    return {int(f): rows[k] for k, f in enumerate(frames)}, float(sc.radii["anion"])
 
 
 def _fit(
@@ -451,7 +472,7 @@ def _fit(
     user_window = _window_frames(window, dt, block_len // 2)
     if user_window is not None:
         max_lag = user_window[1]
-    labels = None if clusters is None else _cluster_labels(traj, clusters, cutoff)
+    labels = None if clusters is None else _check_clusters(traj, clusters)
     pos = _barycentric_positions(traj)
     groups = [np.nonzero(species == s)[0] for s in names]
     counts = np.array([len(g) for g in groups], dtype=float)
@@ -467,17 +488,21 @@ def _fit(
     l_b = _slopes(coll[:, lags], lags * dt) / (6 * kt_v)  # (blocks, S, S)
     lself_b = _slopes(self_sum[:, lags], lags * dt) / (6 * kt_v)  # (blocks, S)
     parts = [l_b.reshape(n_blocks, -1), lself_b]
+    contact_radius = None
     if labels is not None:
         stride = cluster_origin_stride or max(1, (block_len - m_b) // 100)
+        stride = check_integer("cluster_origin_stride", stride, 1)
         clags = np.unique(np.linspace(m_a, m_b, min(16, m_b - m_a + 1)).round().astype(int))
+        origins = _cluster_origins(n_blocks, block_len, clags[-1], stride)
+        if isinstance(labels, str):
+            labels, contact_radius = _contact_labels(traj, np.concatenate(origins), cutoff)
         cl = _cluster_msd(
             pos,
             np.asarray(traj.ion_masses, float),
             np.asarray(traj.ion_charges, float),
             labels,
-            n_blocks,
+            origins,
             clags,
-            check_integer("cluster_origin_stride", stride, 1),
         )
         parts.append(_slopes(cl, clags * dt)[:, None] / (6 * kt_v))
     return SimpleNamespace(
@@ -501,6 +526,7 @@ def _fit(
         temp=temp,
         volume=volume,
         n_frames=n_frames,
+        contact_radius=contact_radius,
         species=species,
     )
 
@@ -726,6 +752,8 @@ def onsager(
         "frame_of_reference": "barycentric (system centre of mass subtracted per frame)",
         "units_note": "onsager_coefficient counts particles: sigma = e^2 sum_ij z_i z_j L_ij",
     }
+    if fit.contact_radius is not None:
+        attrs["cluster_contact_radius"] = fit.contact_radius
     if labels is not None:
         attrs["cluster_rule"] = (
             "clusters of each time origin; membership fixed at the origin and "
@@ -766,24 +794,26 @@ WEIGHTS_RULE = (
 )
 
 
-def _shell_radii(traj, partners, shell_radius):
+def _check_radii(partners, shell_radius):
     if shell_radius is None:
-        from ionscales.analysis import coordination
-
-        shell = coordination(traj)
-        return {p: float(shell["shell_radius"].sel(partner=p)) for p in partners}
+        return None  # analysis.shell_contacts applies its first-minimum rule per partner
     if isinstance(shell_radius, dict):
         missing = [p for p in partners if p not in shell_radius]
         if missing:
             raise ParameterError(
                 "shell_radius", f"has no radius [m] for partner(s) {missing}", shell_radius
             )
-        radii = {p: float(shell_radius[p]) for p in partners}
+        radii = {p: shell_radius[p] for p in partners}
     else:
-        radii = {p: float(shell_radius) for p in partners}
+        radii = {p: shell_radius for p in partners}
     for p, r in radii.items():
+        try:
+            r = float(r)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError("shell_radius", f"for {p!r} must be a length [m]", r) from exc
         if not (np.isfinite(r) and 0 < r < 5e-9):
             raise ParameterError("shell_radius", f"for {p!r} must lie in (0, 5 nm) [m]", r)
+        radii[p] = r
     return radii
 
 
@@ -800,14 +830,7 @@ def _partner_coms(traj, label, frame, com_frame):
     return com - com_frame, pos, mol
 
 
-def _shell_comotion(traj, fit, partners, radii, lag, max_origins):
-    """Per-block sums of dr_+ . dr_shell and |dr_+|^2 over origins (per origin), bare share."""
-    from ionscales.analysis.trajectory import _require_mdanalysis
-
-    _require_mdanalysis()
-    from MDAnalysis.lib.distances import capped_distance
-
-    cat = np.flatnonzero(fit.species == "cation")
+def _shell_origins(fit, lag, max_origins):
     last = fit.n_frames - 1 - lag
     origins = np.unique(np.linspace(0, last, min(max_origins, last + 1)).round().astype(int))
     block = np.minimum(origins // fit.block_len, fit.n_blocks - 1)
@@ -815,34 +838,34 @@ def _shell_comotion(traj, fit, partners, radii, lag, max_origins):
     if np.any(counts < 2):
         raise ParameterError(
             "traj",
-            f"too few frames for the shell lag tau_D = {lag} frames: every "
-            f"block needs >= 2 time origins (fewer blocks or a longer trajectory)",
+            f"too few frames for the shell lag tau_D = {lag} frames: every block needs >= 2 "
+            "time origins (fewer blocks or a longer trajectory)",
         )
+    return origins, block, counts
+
+
+def _shell_comotion(traj, fit, contacts, lag, origins, block, counts):
+    """Per-block sums (per origin) of dr_+ . dr_shell and |dr_+|^2, and the bare share.
+
+    ``contacts`` are analysis' shell contacts on the origin frames (membership at the origin).
+    """
+    cat = np.flatnonzero(fit.species == "cation")
     com_all = np.asarray(traj.system_com(), float)
+    rows = {p: contacts.select(p) for p in contacts.partners}
     num, den = np.zeros(fit.n_blocks), np.zeros(fit.n_blocks)
     bare = 0
-    for t0, b in zip(origins, block):
-        r0 = fit.pos[t0, cat]
-        dr = fit.pos[t0 + lag, cat] - r0
-        box = np.asarray(traj.boxes[t0], float).copy()
-        box[:3] *= 1e10  # MDAnalysis works in Angstrom
+    for k, (t0, b) in enumerate(zip(origins, block)):
+        dr = fit.pos[t0 + lag, cat] - fit.pos[t0, cat]
         shell_sum = np.zeros((cat.size, 3))
         shell_n = np.zeros(cat.size)
-        for p in partners:
-            com0, atoms0, mol = _partner_coms(traj, p, t0, com_all[t0])
-            com1, _, _ = _partner_coms(traj, p, t0 + lag, com_all[t0 + lag])
-            pairs = capped_distance(
-                (r0 + com_all[t0]) * 1e10,
-                atoms0 * 1e10,
-                radii[p] * 1e10,
-                box=box,
-                return_distances=False,
-            )
-            if len(pairs) == 0:
+        for p, (fp, ci, mi) in rows.items():
+            here = fp == k
+            if not np.any(here):
                 continue
-            link = np.unique(np.column_stack([pairs[:, 0], mol[pairs[:, 1]]]), axis=0)
-            np.add.at(shell_sum, link[:, 0], com1[link[:, 1]] - com0[link[:, 1]])
-            np.add.at(shell_n, link[:, 0], 1.0)
+            com0, _, _ = _partner_coms(traj, p, t0, com_all[t0])
+            com1, _, _ = _partner_coms(traj, p, t0 + lag, com_all[t0 + lag])
+            np.add.at(shell_sum, ci[here], com1[mi[here]] - com0[mi[here]])
+            np.add.at(shell_n, ci[here], 1.0)
         has = shell_n > 0
         bare += int(np.sum(~has))
         shell_dr = shell_sum[has] / shell_n[has, None]
@@ -852,9 +875,9 @@ def _shell_comotion(traj, fit, partners, radii, lag, max_origins):
         raise ParameterError(
             "shell_radius",
             "no cation has a partner in its shell in some block: the shell radius is too small",
-            radii,
+            contacts.radii,
         )
-    return num / counts, den / counts, bare / (origins.size * cat.size), origins.size
+    return num / counts, den / counts, bare / (origins.size * cat.size)
 
 
 def transport_weights(
@@ -878,7 +901,8 @@ def transport_weights(
         [K]; default ``traj.temperature``.
     shell_radius : float or dict, optional
         Cation solvation-shell radius [m], one value or one per partner label; default: the
-        shell radius of :func:`ionscales.analysis.coordination` per partner.
+        first-minimum rule of :func:`ionscales.analysis.coordination` per partner (on up to
+        ``max_origins`` evenly spaced frames).
     partners : sequence of str, optional
         Partner labels whose molecules make up the shell (default: the anion and every
         solvent).
@@ -935,13 +959,20 @@ def transport_weights(
             raise ParameterError("partners", f"unknown partner {p!r}; valid: {labels}", p)
     if not partners:
         raise ParameterError("partners", "needs at least one partner label", partners)
-    radii = _shell_radii(traj, partners, shell_radius)
+    from ionscales.analysis.structure import shell_contacts
+
+    radii = _check_radii(partners, shell_radius)
     n_origins = check_integer("max_origins", max_origins, 4)
     s = len(fit.names)
     i_cat = fit.names.index("cation")
     packed = np.concatenate(fit.parts[:2], axis=1)
     l_mean = packed.mean(axis=0)
     d_cat = l_mean[s * s + i_cat] * fit.kt_v / fit.counts[i_cat]
+    if radii is None:  # analysis' first-minimum rule on up to max_origins evenly spaced frames
+        sample = np.unique(
+            np.linspace(0, fit.n_frames - 1, min(n_origins, fit.n_frames)).round().astype(int)
+        )
+        radii = dict(shell_contacts(traj, frames=sample, partners=tuple(partners)).radii)
     diameter = 2 * max(radii.values())
     tau_d = diameter**2 / (6 * d_cat)
     lag = max(1, int(round(tau_d / fit.dt)))
@@ -952,7 +983,10 @@ def transport_weights(
             f"exceeds a block ({fit.block_len * fit.dt:.3g} s); use fewer blocks or "
             "a longer trajectory",
         )
-    num, den, bare, used = _shell_comotion(traj, fit, partners, radii, lag, n_origins)
+    origins, block, counts = _shell_origins(fit, lag, n_origins)
+    contacts = shell_contacts(traj, cutoffs=radii, frames=origins, partners=tuple(partners))
+    num, den, bare = _shell_comotion(traj, fit, contacts, lag, origins, block, counts)
+    used = origins.size
     packed = np.concatenate([packed, num[:, None], den[:, None]], axis=1)
     z = fit.z
     e2 = elementary_charge**2

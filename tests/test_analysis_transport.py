@@ -472,3 +472,16 @@ def test_transport_weights_bad_input():
         transport_weights(traj, shell_radius=SHELL, partners=["water"])
     with pytest.raises(ParameterError, match="shell_radius"):
         transport_weights(traj, shell_radius=-1.0)
+
+
+def test_cluster_conductivity_from_the_contact_graph(paired):
+    # analysis' cation-anion contact graph finds the rigid pairs (0.25 nm apart) by itself;
+    # random contacts between free ions (a few per cent) barely change sigma_cluster
+    s, ex, ds_labels = paired
+    ds = onsager(as_trajectory(s), clusters="contact", cutoff=0.3e-9)
+    assert ds.attrs["cluster_contact_radius"] == pytest.approx(0.3e-9)
+    within(ds.conductivity_cluster, ds.conductivity_cluster_stderr, ex["sigma_cluster"])
+    # all-singleton clusters would give sigma_NE instead: clearly excluded
+    assert abs(float(ds.conductivity_cluster) - ex["sigma_ne"]) > 3 * float(
+        ds.conductivity_cluster_stderr
+    )
