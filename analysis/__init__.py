@@ -32,7 +32,7 @@ _LAZY = {
     "speciation": "ionscales.analysis.structure",
     "cluster_counts": "ionscales.analysis.clusters",
     "contact_clusters": "ionscales.analysis.clusters",
-    "lifetimes": "ionscales.analysis.lifetimes",
+    "lifetimes": "ionscales.analysis.residence",
     "charge_structure": "ionscales.analysis.charge",
 }
 
