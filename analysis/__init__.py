@@ -10,6 +10,7 @@ the structural observables (:func:`rdf`, :func:`coordination`, :func:`speciation
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 from ionscales.analysis.trajectory import Trajectory, load, load_arrays
 
@@ -32,9 +33,15 @@ _LAZY = {
     "speciation": "ionscales.analysis.structure",
     "cluster_counts": "ionscales.analysis.clusters",
     "contact_clusters": "ionscales.analysis.clusters",
-    "lifetimes": "ionscales.analysis.lifetimes",
+    "lifetimes": "ionscales.analysis.residence",
     "charge_structure": "ionscales.analysis.charge",
 }
+
+# transport (onsager, transport_weights) lives in transport.py, written on its own branch;
+# exported once the file is present (guarded so this package imports either way)
+if Path(__file__).with_name("transport.py").is_file():
+    __all__ += ["onsager", "transport_weights"]
+    _LAZY.update({"onsager": "ionscales.analysis.transport", "transport_weights": "ionscales.analysis.transport"})
 
 
 def __getattr__(name: str):
