@@ -890,6 +890,7 @@ def transport_weights(
     blocks: int = 10,
     exponent_tolerance: float = 0.15,
     max_origins: int = 200,
+    residence: bool = True,
 ):
     """Vehicular, structural and collective shares of cation transport.
 
@@ -910,14 +911,19 @@ def transport_weights(
         As :func:`onsager` (diffusive window [s], number of blocks, tolerance).
     max_origins : int
         Time origins (evenly spaced) for the shell co-motion.
+    residence : bool
+        Also report the continuous shell residence time per partner
+        (:func:`ionscales.analysis.lifetimes`, 1/e time, NaN with a ``ValidityWarning`` when
+        longer than half the trajectory) and the Self–Fong–Persson ratio tau_res / tau_D.
 
     Returns
     -------
     xarray.Dataset
         ``vehicular_weight``, ``structural_weight``, ``collective_weight`` (summing to 1),
         ``shell_comotion`` (the co-motion f), ``shell_diffusion_time`` tau_D [s], each with
-        ``<name>_stderr``; ``shell_diameter`` [m]; ``attrs["weights_rule"]`` states the
-        definitions.
+        ``<name>_stderr``; ``shell_diameter`` [m]; with ``residence``: ``residence_time``
+        [s] and ``vehicular_ratio`` over ``partner`` (no stderr: one value per trajectory);
+        ``attrs["weights_rule"]`` states the definitions.
 
     Notes
     -----
@@ -1026,6 +1032,15 @@ def transport_weights(
         data[name] = ((), val)
         data[f"{name}_stderr"] = ((), err)
     data["shell_diameter"] = ((), diameter)
+    coords = None
+    if residence:
+        from ionscales.analysis.residence import lifetimes
+
+        life = lifetimes(traj, cutoffs=radii, partners=tuple(partners))
+        tau_res = np.array([float(life.continuous_lifetime.sel(partner=p)) for p in partners])
+        data["residence_time"] = (("partner",), tau_res)
+        data["vehicular_ratio"] = (("partner",), tau_res / float(data["shell_diffusion_time"][1]))
+        coords = {"partner": (("partner",), np.array(partners))}
     attrs = {
         "weights_rule": WEIGHTS_RULE,
         "partners": list(partners),
@@ -1048,7 +1063,7 @@ def transport_weights(
     }
     return analysis_dataset(
         data,
-        None,
+        coords,
         traj=traj,
         function="transport_weights",
         parameters=parameters,

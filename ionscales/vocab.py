@@ -265,6 +265,7 @@ _MD_TRANSPORT: dict[str, tuple[str, str]] = {
     "species_charge": ("1", "valence of the ionic species"),
     "ion_count": ("1", "number of ions of the species"),
     "shell_diameter": ("m", "diameter of the cation solvation shell (twice its radius)"),
+    "vehicular_ratio": ("1", "shell residence time over shell-diffusion time (> 1: vehicular)"),
 }
 
 VARIABLES: dict[str, tuple[str, str]] = {}
