@@ -495,3 +495,17 @@ def test_cluster_conductivity_from_the_contact_graph(paired):
     assert abs(float(ds.conductivity_cluster) - ex["sigma_ne"]) > 3 * float(
         ds.conductivity_cluster_stderr
     )
+
+
+def test_ion_only_barycentric_transference_is_set_by_the_masses():
+    # without solvent, momentum conservation in the barycentric frame ties the species:
+    # m+ dR+ + m- dR- = 0 at every frame, so L+- = -(m+/m-) L++, L-- = (m+/m-)^2 L++ and
+    # t+ = m- / (m+ + m-) exactly, whatever the diffusivities (Li+ 6.94 u, PF6- 144.96 u)
+    s = brownian_system(n_solvent=0, frames=1200)
+    m_li, m_pf6 = 6.94, 144.96
+    masses = np.where(s["species"] == "cation", m_li, m_pf6) * 1.66053906660e-27
+    s = dict(s, masses=masses)
+    ds = onsager(as_trajectory(s))
+    assert float(ds.transference_number) == pytest.approx(m_pf6 / (m_li + m_pf6), rel=1e-9)
+    lij = ds.onsager_coefficient.values
+    assert lij[0, 1] == pytest.approx(-(m_li / m_pf6) * lij[0, 0], rel=1e-9)
