@@ -112,6 +112,10 @@ def cross_msd(x, y=None, *, max_lag: int | None = None) -> np.ndarray:
     ys = xs if y is None else _as_series(y, "y")
     if ys.shape != xs.shape:
         raise ParameterError("y", f"must have the same shape as x {np.shape(x)}", np.shape(y))
+    # displacements do not see a constant shift: centring each series avoids the cancellation
+    # of large |x|^2 terms (positions far from the origin) in the prefix sums below
+    xs = xs - xs.mean(axis=0)
+    ys = xs if y is None else ys - ys.mean(axis=0)
     n = xs.shape[0]
     max_lag = n - 1 if max_lag is None else check_integer("max_lag", max_lag, 0)
     if max_lag > n - 1:

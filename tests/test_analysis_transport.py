@@ -509,3 +509,11 @@ def test_ion_only_barycentric_transference_is_set_by_the_masses():
     assert float(ds.transference_number) == pytest.approx(m_pf6 / (m_li + m_pf6), rel=1e-9)
     lij = ds.onsager_coefficient.values
     assert lij[0, 1] == pytest.approx(-(m_li / m_pf6) * lij[0, 0], rel=1e-9)
+
+
+def test_fft_msd_is_accurate_far_from_the_origin():
+    # positions 1 um away from the origin, steps of 0.1 nm: the FFT route must not lose the
+    # small displacements to cancellation against |x|^2 ~ 1e-12 m^2
+    rng = np.random.default_rng(4)
+    x = 1e-6 + np.cumsum(rng.normal(size=(500, 4, 3)) * 1e-10, axis=0)
+    np.testing.assert_allclose(cross_msd(x)[1:], cross_msd_direct(x)[1:], rtol=1e-8)
