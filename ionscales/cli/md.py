@@ -5,7 +5,7 @@ the first-shell coordination (CN per partner, pairing, shell radius), the contac
 speciation (SSIP / CIP / AGG), the cation–anion cluster sizes, and — when ``--temperature``
 is given and the trajectory is long enough to reach the diffusive regime — the Onsager
 transport (D per species, Einstein–Helfand conductivity, Nernst–Einstein deviation, t+ with
-block standard errors). Writes ``md_rdf.nc``, ``md_coordination.nc``, ``md_speciation.nc``,
+block standard errors). Writes ``md_rdf_<partner>.nc``, ``md_coordination.nc``, ``md_speciation.nc``,
 ``md_clusters.nc``, ``md_transport.nc`` (when computed) and the figure ``md.png`` (RDF with
 running CN, speciation bars, cluster-size map, MSD / Onsager panel). The trajectory must be
 unwrapped for transport.
