@@ -384,20 +384,21 @@ class Trajectory:
 
     @property
     def concentration(self) -> float:
-        """Mean salt concentration [mol/m^3]: cations per mean volume / N_A (a 1:1 salt basis:
-        the formula-unit count is the cation count divided by its stoichiometry for z:z')."""
+        """Mean salt concentration [mol/m^3]: formula units per mean box volume / N_A.
+
+        Formula units of a z+:z- salt are min(N+ / nu+, N- / nu-) with the stoichiometry nu
+        from the mean ion charges rounded to whole valences (1:1 -> N+; 2:1 -> N(2+)).
+        """
         from ionscales.constants import N_A
 
         q = self.ion_charges
-        n_cat = float(np.sum(self.ion_species == "cation"))
-        n_an = float(np.sum(self.ion_species == "anion"))
-        # formula units: the smaller of N+/nu+ and N-/nu-, with nu from the charges
-        zc = float(np.round(np.mean(q[self.ion_species == "cation"])))
-        za = float(np.round(-np.mean(q[self.ion_species == "anion"])))
-        g = np.gcd(int(zc), int(za)) if zc >= 1 and za >= 1 else 1
-        nu_c, nu_a = (za / g, zc / g) if zc >= 1 and za >= 1 else (1.0, 1.0)
-        formula_units = min(n_cat / nu_c, n_an / nu_a)
-        return formula_units / N_A / float(np.mean(self.volumes))
+        cat = self.ion_species == "cation"
+        z_c = max(int(round(float(np.mean(q[cat])))), 1)
+        z_a = max(int(round(float(-np.mean(q[~cat])))), 1)
+        g = int(np.gcd(z_c, z_a))
+        nu_c, nu_a = z_a / g, z_c / g
+        formula_units = min(np.sum(cat) / nu_c, np.sum(~cat) / nu_a)
+        return float(formula_units / N_A / float(np.mean(self.volumes)))
 
     def frames(self, frames=None) -> np.ndarray:
         """Normalise a frame selection (None | slice | int | sequence) to an index array."""
