@@ -575,6 +575,8 @@ def load(
                 "ignore", message="DCDReader currently makes independent timesteps"
             )
             u = mda.Universe(*args, **universe_kwargs)
+    if solvents is not None and not isinstance(solvents, Mapping):
+        raise ParameterError("solvents", "must be a dict {name: selection string}", solvents)
     selections = {"cation": cation, "anion": anion, **dict(solvents or {})}
     for name in selections:
         if not isinstance(name, str) or not name:
