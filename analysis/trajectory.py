@@ -239,6 +239,9 @@ class Trajectory:
         Temperature [K] if given to the loader.
     n_atoms : int
         Atoms in the system (all atoms of a Universe; the atoms given to :func:`load_arrays`).
+    atom_types : ndarray of str (n_atoms,)
+        Atom type per system atom (MDAnalysis ``types``, else ``names``; for plain arrays the
+        ``atom_types`` given or the species labels).
     """
 
     def __init__(
@@ -255,9 +258,16 @@ class Trajectory:
         declared_unwrapped=False,
         selections=None,
         ion_charge_override=None,
+        atom_types=None,
     ):
         self._backend = backend
         self.n_atoms = int(n_atoms)
+        # per-atom type labels (topology types, or the species labels for plain arrays)
+        self.atom_types = (
+            np.full(self.n_atoms, "", dtype=object)
+            if atom_types is None
+            else np.asarray(atom_types)
+        )
         self.times = np.asarray(times, dtype=float)
         self.n_frames = int(self.times.shape[0])
         self.boxes = _check_boxes(boxes, self.n_frames)
@@ -626,8 +636,16 @@ def load(
         masses = np.asarray(u.atoms.masses, dtype=float) * ATOMIC_MASS
     except Exception as exc:
         raise ParameterError("topology", "the topology has no atom masses") from exc
+    atom_types = None
+    for attr in ("types", "names"):
+        try:
+            atom_types = np.asarray(getattr(u.atoms, attr)).astype(str)
+            break
+        except Exception:  # NoDataError: the topology lacks the attribute
+            continue
     return Trajectory(
         _UniverseBackend(u),
+        atom_types=atom_types,
         times=times,
         boxes=boxes,
         groups=groups,
@@ -651,6 +669,7 @@ def load_arrays(
     unwrapped: bool = False,
     masses=None,
     temperature: float | None = None,
+    atom_types=None,
 ) -> Trajectory:
     """Wrap plain arrays as a :class:`Trajectory` (no MDAnalysis needed).
 
@@ -677,6 +696,8 @@ def load_arrays(
         Atom masses [kg]; default 1 u per atom (centres of mass are then centroids).
     temperature : float, optional
         Temperature [K].
+    atom_types : sequence of str (n_atoms,), optional
+        Atom type labels (reported by ``coordination(per_atom=True)``); default the species.
 
     Returns
     -------
@@ -733,8 +754,15 @@ def load_arrays(
     for label in ION_LABELS:
         if groups[label][0].size == 0:
             raise ParameterError("species", f"no atom is labelled {label!r}")
+    if atom_types is None:
+        types = species.astype(str)
+    else:
+        types = np.asarray(atom_types).astype(str)
+        if types.shape != (n_atoms,):
+            raise ParameterError("atom_types", f"needs one label per atom ({n_atoms})", types.shape)
     return Trajectory(
         _ArrayBackend(pos),
+        atom_types=types,
         times=t,
         boxes=box,
         groups=groups,

@@ -234,3 +234,15 @@ def test_cluster_counts_go_into_fit_aggregation_unchanged(traj):
     )
     assert fit.success and 0 < fit.best_values["association"] < np.inf
     assert np.isfinite(fit.stderr["association"])
+
+
+def test_coordinating_atom_types_agree(reference, traj):
+    """The closest atom of each coordinated molecule, by type (solvation-analysis's
+    coordinating_atoms, which drops types below 0.5 %)."""
+    c = analysis.coordination(traj, cutoffs=CUTOFFS, per_atom=True)
+    ref = reference.coordination.coordinating_atoms
+    frac = c["coordinating_atom_fraction"]
+    for (solvent, atom_type), row in ref.iterrows():
+        got = float(frac.sel(partner=OURS[solvent], atom_type=str(atom_type)))
+        np.testing.assert_allclose(got, row["fraction"], rtol=1e-12)
+    np.testing.assert_allclose(frac.sum("atom_type").values, 1.0)
