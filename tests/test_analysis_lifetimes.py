@@ -63,6 +63,18 @@ def test_markov_contacts_have_the_analytic_correlations(rng):
     np.testing.assert_allclose(lt["lag_time"].values, lag * dt)
 
 
+def test_lifetimes_netcdf_round_trip(rng, tmp_path):
+    from ionscales.results import check_labelled, open_dataset, to_netcdf
+
+    tr, _ = _markov_pairs(rng, n_pairs=8, n_frames=120)
+    lt = analysis.lifetimes(tr, cutoffs=0.3 * NM, max_lag=30)
+    check_labelled(lt)
+    to_netcdf(lt, tmp_path / "lt.nc")
+    back = open_dataset(tmp_path / "lt.nc")
+    for name in lt.data_vars:
+        np.testing.assert_array_equal(back[name].values, lt[name].values)
+
+
 def test_independent_implementation_of_the_correlations(rng):
     """The FFT / run-length kernel against direct double loops on a small random matrix."""
     from ionscales.analysis.residence import correlations_from_indicator

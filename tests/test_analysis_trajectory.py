@@ -198,6 +198,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     assert not isinstance(trajectory._progress(range(3), 3, "x"), tqdm)
 
 
+@pytest.mark.slow  # a fresh interpreter importing MDAnalysis: several seconds on a loaded machine
 def test_analysis_imports_only_the_core():
     import subprocess
     import sys
