@@ -149,7 +149,10 @@ def charge_structure(
     -----
     Ion positions are centres of mass (molecular ions made whole). h_ij from ion pairs
     within ``r_max`` (minimum image), normalised by N_i N_j / V (N_i (N_i - 1) / V for i = j).
-    The small-k fit needs the lowest box wavevectors to lie in the k^2 regime (k l << 1);
+    The Stillinger–Lovett condition is checked in k-space: the real-space second moment
+    -(rho / 6) int r^2 h_QQ d^3r is dominated, for r_max of a few nm, by the finite-box
+    (canonical, fixed-N) offset of h at large r, which S_ZZ(k) on the box wavevectors does
+    not have. The small-k fit needs the lowest box wavevectors to lie in the k^2 regime (k l << 1);
     for boxes of a few nm this holds for dilute-to-moderate electrolytes. Statistical noise
     of S_ZZ at the lowest k is large for short trajectories (one sample per vector and frame).
 

@@ -102,7 +102,7 @@ def contact_clusters(
     u = frame * n + np.asarray(cation, dtype=np.int64)
     v = frame * n + n_c + np.asarray(anion, dtype=np.int64)
     graph = sparse.coo_matrix(
-        (np.ones(len(u), dtype=np.int8), (u, v)), shape=(total, total)
+        (np.ones(len(u), dtype=np.int32), (u, v)), shape=(total, total)
     ).tocsr()
     n_comp, labels = connected_components(graph, directed=False)
     is_cation = np.tile(np.r_[np.ones(n_c, dtype=np.int64), np.zeros(n_a, dtype=np.int64)], n_f)
@@ -125,7 +125,7 @@ def contact_clusters(
     rows = np.r_[sym.row, roots, np.full(n_comp, root)]
     cols = np.r_[sym.col, np.full(n_comp, root), roots]
     full = sparse.coo_matrix(
-        (np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(total + 1, total + 1)
+        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(total + 1, total + 1)
     ).tocsr()
     _, pred = breadth_first_order(full, root, directed=True, return_predecessors=True)
     pred = pred[:total]

@@ -134,7 +134,10 @@ def lifetimes(traj, *, cutoffs=None, frames=None, partners=None, max_lag: int | 
     sc = shell_contacts(traj, cutoffs=cutoffs, frames=idx, partners=partners)
     lag_times = np.arange(lag_max + 1) * dt[0]
     cont, inter, tau_c, tau_i = [], [], [], []
-    for p in sc.partners:
+    wanted = [
+        p for p in sc.partners if partners is None or p in partners
+    ]  # the cache may hold more
+    for p in wanted:
         fp, cat, mol = sc.select(p)
         n_mol = sc.n_partner_molecules[p]
         pair = cat * n_mol + mol
@@ -164,9 +167,9 @@ def lifetimes(traj, *, cutoffs=None, frames=None, partners=None, max_lag: int | 
             "intermittent_correlation": (("partner", "lag_time"), np.array(inter)),
             "continuous_lifetime": ("partner", np.array(tau_c)),
             "intermittent_lifetime": ("partner", np.array(tau_i)),
-            "shell_radius": ("partner", np.array([sc.radii[p] for p in sc.partners])),
+            "shell_radius": ("partner", np.array([sc.radii[p] for p in wanted])),
         },
-        {"partner": ("partner", np.array(sc.partners)), "lag_time": ("lag_time", lag_times)},
+        {"partner": ("partner", np.array(wanted)), "lag_time": ("lag_time", lag_times)},
         traj=traj,
         frames=idx,
         function="lifetimes",

@@ -241,6 +241,8 @@ class ShellContacts:
         that partner group.
     atom_count : ndarray of int
         Partner atoms of the molecule within the radius of the cation (>= 1).
+    closest_atom : ndarray of int
+        System index of the molecule's atom closest to the cation (its coordinating atom).
     """
 
     frames: np.ndarray
@@ -253,6 +255,7 @@ class ShellContacts:
     partner: np.ndarray
     molecule: np.ndarray
     atom_count: np.ndarray
+    closest_atom: np.ndarray
 
     def select(self, partner: str):
         """(frame_pos, cation, molecule) rows of one partner."""
@@ -346,11 +349,14 @@ def shell_contacts(traj: Trajectory, *, cutoffs=None, frames=None, partners=None
         keep = dist <= radius_of[part_label[pairs[:, 1]]]
         pairs = pairs[keep]
         key_pm = cat_mol[pairs[:, 0]] * n_global + part_global[pairs[:, 1]]
-        uniq, counts = np.unique(key_pm, return_counts=True)
-        rows.append((np.full(len(uniq), k), uniq, counts))
+        # sort by (contact, distance): the first row of each contact is its closest atom pair
+        order = np.lexsort((dist[keep], key_pm))
+        uniq, first, counts = np.unique(key_pm[order], return_index=True, return_counts=True)
+        rows.append((np.full(len(uniq), k), uniq, counts, part_atoms[pairs[order[first], 1]]))
     frame_pos = np.concatenate([r[0] for r in rows]).astype(np.int64)
     keys = np.concatenate([r[1] for r in rows]).astype(np.int64)
     atom_count = np.concatenate([r[2] for r in rows]).astype(np.int64)
+    closest = np.concatenate([r[3] for r in rows]).astype(np.int64)
     cation = keys // n_global
     glob = keys % n_global
     partner = np.searchsorted(offsets, glob, side="right") - 1
@@ -365,6 +371,7 @@ def shell_contacts(traj: Trajectory, *, cutoffs=None, frames=None, partners=None
         partner=partner,
         molecule=glob - offsets[partner],
         atom_count=atom_count,
+        closest_atom=closest,
     )
     cache["last"] = out
     return out
@@ -386,7 +393,9 @@ def coordination(traj: Trajectory, *, cutoffs=None, frames=None, per_atom: bool 
     frames : None, slice, int or sequence of int
     per_atom : bool
         Also report ``coordination_number_atoms``: partner ATOMS within the radius per
-        cation (a bidentate anion counts twice).
+        cation (a bidentate anion counts twice), and ``coordinating_atom_fraction`` over
+        (partner, atom_type): the share of coordinated molecules whose closest atom to the
+        cation has that type (solvation-analysis's ``coordinating_atoms``).
 
     Returns
     -------
@@ -444,15 +453,26 @@ def coordination(traj: Trajectory, *, cutoffs=None, frames=None, per_atom: bool 
             "fraction of cations with no anion in the first shell",
         ),
     }
+    coords_extra = {}
     if per_atom:
         atoms = np.bincount(sc.partner, weights=sc.atom_count, minlength=n_p) / (n_f * n_c)
         data["coordination_number_atoms"] = ("partner", atoms)
+        types = np.asarray(traj.atom_types)[sc.closest_atom]
+        kinds, kind = np.unique(types, return_inverse=True)
+        table = np.bincount(sc.partner * len(kinds) + kind, minlength=n_p * len(kinds)).reshape(
+            n_p, len(kinds)
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frac = table / table.sum(axis=1, keepdims=True)
+        data["coordinating_atom_fraction"] = (("partner", "atom_type"), np.nan_to_num(frac))
+        coords_extra["atom_type"] = ("atom_type", kinds.astype(str))
     return analysis_dataset(
         data,
         {
             "partner": ("partner", np.array(sc.partners)),
             "frame": ("frame", sc.frames),
             "motif": ("motif", np.array(labels)),
+            **coords_extra,
         },
         traj=traj,
         frames=sc.frames,

@@ -239,6 +239,9 @@ class Trajectory:
         Temperature [K] if given to the loader.
     n_atoms : int
         Atoms in the system (all atoms of a Universe; the atoms given to :func:`load_arrays`).
+    atom_types : ndarray of str (n_atoms,)
+        Atom type per system atom (MDAnalysis ``types``, else ``names``; for plain arrays the
+        ``atom_types`` given or the species labels).
     """
 
     def __init__(
@@ -255,9 +258,16 @@ class Trajectory:
         declared_unwrapped=False,
         selections=None,
         ion_charge_override=None,
+        atom_types=None,
     ):
         self._backend = backend
         self.n_atoms = int(n_atoms)
+        # per-atom type labels (topology types, or the species labels for plain arrays)
+        self.atom_types = (
+            np.full(self.n_atoms, "", dtype=object)
+            if atom_types is None
+            else np.asarray(atom_types)
+        )
         self.times = np.asarray(times, dtype=float)
         self.n_frames = int(self.times.shape[0])
         self.boxes = _check_boxes(boxes, self.n_frames)
@@ -384,20 +394,21 @@ class Trajectory:
 
     @property
     def concentration(self) -> float:
-        """Mean salt concentration [mol/m^3]: cations per mean volume / N_A (a 1:1 salt basis:
-        the formula-unit count is the cation count divided by its stoichiometry for z:z')."""
+        """Mean salt concentration [mol/m^3]: formula units per mean box volume / N_A.
+
+        Formula units of a z+:z- salt are min(N+ / nu+, N- / nu-) with the stoichiometry nu
+        from the mean ion charges rounded to whole valences (1:1 -> N+; 2:1 -> N(2+)).
+        """
         from ionscales.constants import N_A
 
         q = self.ion_charges
-        n_cat = float(np.sum(self.ion_species == "cation"))
-        n_an = float(np.sum(self.ion_species == "anion"))
-        # formula units: the smaller of N+/nu+ and N-/nu-, with nu from the charges
-        zc = float(np.round(np.mean(q[self.ion_species == "cation"])))
-        za = float(np.round(-np.mean(q[self.ion_species == "anion"])))
-        g = np.gcd(int(zc), int(za)) if zc >= 1 and za >= 1 else 1
-        nu_c, nu_a = (za / g, zc / g) if zc >= 1 and za >= 1 else (1.0, 1.0)
-        formula_units = min(n_cat / nu_c, n_an / nu_a)
-        return formula_units / N_A / float(np.mean(self.volumes))
+        cat = self.ion_species == "cation"
+        z_c = max(int(round(float(np.mean(q[cat])))), 1)
+        z_a = max(int(round(float(-np.mean(q[~cat])))), 1)
+        g = int(np.gcd(z_c, z_a))
+        nu_c, nu_a = z_a / g, z_c / g
+        formula_units = min(np.sum(cat) / nu_c, np.sum(~cat) / nu_a)
+        return float(formula_units / N_A / float(np.mean(self.volumes)))
 
     def frames(self, frames=None) -> np.ndarray:
         """Normalise a frame selection (None | slice | int | sequence) to an index array."""
@@ -574,6 +585,8 @@ def load(
                 "ignore", message="DCDReader currently makes independent timesteps"
             )
             u = mda.Universe(*args, **universe_kwargs)
+    if solvents is not None and not isinstance(solvents, Mapping):
+        raise ParameterError("solvents", "must be a dict {name: selection string}", solvents)
     selections = {"cation": cation, "anion": anion, **dict(solvents or {})}
     for name in selections:
         if not isinstance(name, str) or not name:
@@ -623,8 +636,16 @@ def load(
         masses = np.asarray(u.atoms.masses, dtype=float) * ATOMIC_MASS
     except Exception as exc:
         raise ParameterError("topology", "the topology has no atom masses") from exc
+    atom_types = None
+    for attr in ("types", "names"):
+        try:
+            atom_types = np.asarray(getattr(u.atoms, attr)).astype(str)
+            break
+        except Exception:  # NoDataError: the topology lacks the attribute
+            continue
     return Trajectory(
         _UniverseBackend(u),
+        atom_types=atom_types,
         times=times,
         boxes=boxes,
         groups=groups,
@@ -648,6 +669,7 @@ def load_arrays(
     unwrapped: bool = False,
     masses=None,
     temperature: float | None = None,
+    atom_types=None,
 ) -> Trajectory:
     """Wrap plain arrays as a :class:`Trajectory` (no MDAnalysis needed).
 
@@ -674,6 +696,8 @@ def load_arrays(
         Atom masses [kg]; default 1 u per atom (centres of mass are then centroids).
     temperature : float, optional
         Temperature [K].
+    atom_types : sequence of str (n_atoms,), optional
+        Atom type labels (reported by ``coordination(per_atom=True)``); default the species.
 
     Returns
     -------
@@ -730,8 +754,15 @@ def load_arrays(
     for label in ION_LABELS:
         if groups[label][0].size == 0:
             raise ParameterError("species", f"no atom is labelled {label!r}")
+    if atom_types is None:
+        types = species.astype(str)
+    else:
+        types = np.asarray(atom_types).astype(str)
+        if types.shape != (n_atoms,):
+            raise ParameterError("atom_types", f"needs one label per atom ({n_atoms})", types.shape)
     return Trajectory(
         _ArrayBackend(pos),
+        atom_types=types,
         times=t,
         boxes=box,
         groups=groups,

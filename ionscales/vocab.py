@@ -228,6 +228,8 @@ _ANALYSIS_STRUCTURE: dict[str, tuple[str, str]] = {
     "intermittent_correlation": ("1", "intermittent residence correlation (normalised autocovariance of h)"),
     "continuous_lifetime": ("s", "continuous residence time (1/e time of the continuous correlation)"),
     "intermittent_lifetime": ("s", "intermittent residence time (1/e time of the intermittent correlation)"),
+    "atom_type": ("1", "atom type (topology label)"),
+    "coordinating_atom_fraction": ("1", "share of coordinated partner molecules whose closest atom has this type"),
     "pair_count": ("1", "atom pairs counted in the distance bin, summed over frames"),
     "r_h_charge": ("m", "r times the charge-charge total correlation"),
     "n_wavevectors": ("1", "box wavevectors in the |k| bin"),

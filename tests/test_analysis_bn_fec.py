@@ -218,3 +218,31 @@ def test_per_atom_coordination(universe, traj):
             float(c["coordination_number_atoms"].sel(partner=key)), n_atoms / 98
         )
         np.testing.assert_allclose(float(c["coordination_number"].sel(partner=key)), n_mol / 98)
+
+
+def test_cluster_counts_go_into_fit_aggregation_unchanged(traj):
+    from ionscales import fitting
+    from ionscales.theory.aggregation import Aggregation
+
+    counts = analysis.cluster_counts(traj, cutoff=CUTOFFS["anion"])
+    # the state is read from the counts' concentration coordinate (49 LiPF6 in (44 A)^3)
+    assert float(counts["concentration"]) == pytest.approx(
+        49 / 6.02214076e23 / (44.05895e-10) ** 3, rel=1e-6
+    )
+    fit = fitting.fit_aggregation(
+        counts, Aggregation(3, 3, 1.0, site_volume=1e-28), vary=["association"]
+    )
+    assert fit.success and 0 < fit.best_values["association"] < np.inf
+    assert np.isfinite(fit.stderr["association"])
+
+
+def test_coordinating_atom_types_agree(reference, traj):
+    """The closest atom of each coordinated molecule, by type (solvation-analysis's
+    coordinating_atoms, which drops types below 0.5 %)."""
+    c = analysis.coordination(traj, cutoffs=CUTOFFS, per_atom=True)
+    ref = reference.coordination.coordinating_atoms
+    frac = c["coordinating_atom_fraction"]
+    for (solvent, atom_type), row in ref.iterrows():
+        got = float(frac.sel(partner=OURS[solvent], atom_type=str(atom_type)))
+        np.testing.assert_allclose(got, row["fraction"], rtol=1e-12)
+    np.testing.assert_allclose(frac.sum("atom_type").values, 1.0)

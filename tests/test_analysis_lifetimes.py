@@ -63,6 +63,18 @@ def test_markov_contacts_have_the_analytic_correlations(rng):
     np.testing.assert_allclose(lt["lag_time"].values, lag * dt)
 
 
+def test_lifetimes_netcdf_round_trip(rng, tmp_path):
+    from ionscales.results import check_labelled, open_dataset, to_netcdf
+
+    tr, _ = _markov_pairs(rng, n_pairs=8, n_frames=120)
+    lt = analysis.lifetimes(tr, cutoffs=0.3 * NM, max_lag=30)
+    check_labelled(lt)
+    to_netcdf(lt, tmp_path / "lt.nc")
+    back = open_dataset(tmp_path / "lt.nc")
+    for name in lt.data_vars:
+        np.testing.assert_array_equal(back[name].values, lt[name].values)
+
+
 def test_independent_implementation_of_the_correlations(rng):
     """The FFT / run-length kernel against direct double loops on a small random matrix."""
     from ionscales.analysis.residence import correlations_from_indicator
@@ -96,3 +108,22 @@ def test_lifetimes_bad_input(rng):
         analysis.lifetimes(tr, cutoffs=0.3 * NM, max_lag=50)
     with pytest.raises(ParameterError, match="at least 3 frames"):
         analysis.lifetimes(tr, cutoffs=0.3 * NM, frames=[0, 1])
+
+
+def test_lifetimes_reports_only_the_requested_partners_after_a_wider_search(rng):
+    tr, _ = _markov_pairs(rng, n_pairs=8, n_frames=200)
+    pos = tr._backend.positions
+    far = np.broadcast_to(np.array([[7.5, 7.5, 7.5], [7.5, 7.5, 6.5]]) * NM, (pos.shape[0], 2, 3))
+    species = list(tr.ion_species) + ["water", "water"]
+    tr = analysis.load_arrays(
+        np.concatenate([pos, far], axis=1),
+        box=[8 * NM] * 3,
+        species=species,
+        charges=list(tr.ion_charges) + [0.0, 0.0],
+        times=tr.times,
+    )
+    # coordination searched the anion and the (never coordinated) water; lifetimes reuses that
+    # search but reports the anion only (the water's lifetime would be unresolved)
+    analysis.coordination(tr, cutoffs=0.3 * NM)
+    lt = analysis.lifetimes(tr, cutoffs=0.3 * NM, partners=["anion"], max_lag=20)
+    assert list(lt.partner.values) == ["anion"]

@@ -258,3 +258,12 @@ def test_bad_input(rng, monkeypatch):
     monkeypatch.setitem(sys.modules, "MDAnalysis.lib", None)
     with pytest.raises(ParameterError, match="ionscales\\[md\\]"):
         analysis.rdf(tr, "cation", "anion")
+
+
+def test_contact_clusters_repeated_pairs_count_once():
+    """A contact listed many times (bonds through several atoms) is one edge."""
+    frame = np.zeros(256 + 1, dtype=int)
+    cation = np.r_[np.zeros(256, dtype=int), 1]
+    anion = np.r_[np.zeros(256, dtype=int), 1]
+    cl = analysis.contact_clusters(frame, cation, anion, 2, 2, 1)
+    assert sorted(zip(cl.n_cation.tolist(), cl.n_anion.tolist())) == [(1, 1), (1, 1)]

@@ -164,3 +164,60 @@ def test_triclinic_box_volume():
 
     box2 = np.array([4.0, 5.0, 6.0, 80.0, 70.0, 100.0])
     np.testing.assert_allclose(triclinic_vectors(box2), mda_vectors(box2), atol=1e-5)
+
+
+def test_concentration_of_a_2_1_salt():
+    # 2 Ca(2+) + 4 Cl(-) in (2 nm)^3: two formula units
+    pos = np.random.default_rng(0).uniform(0, 2e-9, (1, 6, 3))
+    tr = analysis.load_arrays(
+        pos,
+        box=[2e-9] * 3,
+        species=["cation"] * 2 + ["anion"] * 4,
+        charges=[2.0, 2.0, -1.0, -1.0, -1.0, -1.0],
+        times=[0.0],
+    )
+    from ionscales.constants import N_A
+
+    assert tr.concentration == pytest.approx(2 / N_A / 8e-27)
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    import sys
+
+    from tqdm.auto import tqdm
+
+    tr = analysis.load_arrays(**_two_ion_arrays(3))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    gen = tr.iter_frames()
+    assert list(gen) == [0, 1, 2]
+    from ionscales.analysis import trajectory
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert isinstance(trajectory._progress(range(3), 3, "x"), tqdm)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert not isinstance(trajectory._progress(range(3), 3, "x"), tqdm)
+
+
+@pytest.mark.slow  # a fresh interpreter importing MDAnalysis: several seconds on a loaded machine
+def test_analysis_imports_only_the_core():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, numpy as np\n"
+        "from ionscales import analysis\n"
+        "pos = np.random.default_rng(0).uniform(0, 2e-9, (2, 40, 3))\n"
+        "tr = analysis.load_arrays(pos, box=[2e-9] * 3, species=['cation'] * 20 + ['anion'] * 20,\n"
+        "                          charges=[1.0] * 20 + [-1.0] * 20, times=[0.0, 1e-12])\n"
+        "analysis.coordination(tr, cutoffs=3e-10); analysis.cluster_counts(tr, cutoff=3e-10)\n"
+        "analysis.charge_structure(tr); analysis.rdf(tr, 'cation', 'anion')\n"
+        "bad = [m for m in sys.modules if m.split('.')[:2] in (['ionscales', 'theory'], "
+        "['ionscales', 'continuum'], ['ionscales', 'fitting']) or m in ('fipy', 'lmfit')]\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
