@@ -21,7 +21,7 @@ A. France-Lanord, J.C. Grossman, "Correlations from ion pairing and the Nernst-E
 equation", Phys. Rev. Lett. 122, 136001 (2019), doi:10.1103/PhysRevLett.122.136001.
 V. Calandrini, E. Pellegrini, P. Calligari, K. Hinsen, G.R. Kneller, "nMoldyn -
 interfacing spectroscopic experiments, molecular dynamics simulations and models for time
-correlation functions", JDN 12, 201 (2011), doi:10.1051/sfn/201112010 (FFT MSD).
+correlation functions", Collection SFN 12, 201 (2011), doi:10.1051/sfn/201112010 (FFT MSD).
 J. Self, K.D. Fong, K.A. Persson, "Transport in superconcentrated LiPF6 and LiBF4/propylene
 carbonate electrolytes", ACS Energy Lett. 4, 2843 (2019), doi:10.1021/acsenergylett.9b02118
 (vehicular versus structural criterion).
