@@ -16,6 +16,8 @@ shift by the ions' share of the mass (sigma does not), which the exact expressio
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -517,3 +519,21 @@ def test_fft_msd_is_accurate_far_from_the_origin():
     rng = np.random.default_rng(4)
     x = 1e-6 + np.cumsum(rng.normal(size=(500, 4, 3)) * 1e-10, axis=0)
     np.testing.assert_allclose(cross_msd(x)[1:], cross_msd_direct(x)[1:], rtol=1e-8)
+
+
+def test_self_msd_agrees_with_mdanalysis_einstein_msd():
+    # an independent implementation: MDAnalysis' EinsteinMSD (direct windowed average over
+    # all origins) on the same unwrapped positions
+    mda = pytest.importorskip("MDAnalysis")
+    from MDAnalysis.analysis.msd import EinsteinMSD
+    from MDAnalysis.coordinates.memory import MemoryReader
+
+    rng = np.random.default_rng(9)
+    pos = np.cumsum(rng.normal(size=(300, 12, 3)), axis=0) + 50.0  # Angstrom
+    u = mda.Universe.empty(12, trajectory=True)
+    u.load_new(pos.astype(np.float64), format=MemoryReader, dimensions=[200.0] * 3 + [90.0] * 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # MDAnalysis notes about missing atom attributes
+        ref = EinsteinMSD(u, select="all", msd_type="xyz", fft=False).run().results.timeseries
+    ours = cross_msd(u.trajectory.timeseries(order="fac").astype(float)) / 12
+    np.testing.assert_allclose(ours[1:], ref[1:], rtol=1e-6)
