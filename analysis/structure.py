@@ -257,6 +257,26 @@ class ShellContacts:
     atom_count: np.ndarray
     closest_atom: np.ndarray
 
+    def subset(self, partners) -> ShellContacts:
+        """The contacts of some partners only (partner indices renumbered)."""
+        partners = tuple(partners)
+        old = np.array([self.partners.index(p) for p in partners])
+        new_index = np.full(len(self.partners), -1)
+        new_index[old] = np.arange(len(partners))
+        keep = np.isin(self.partner, old)
+        return dataclasses.replace(
+            self,
+            partners=partners,
+            radii={p: self.radii[p] for p in partners},
+            n_partner_molecules={p: self.n_partner_molecules[p] for p in partners},
+            frame_pos=self.frame_pos[keep],
+            cation=self.cation[keep],
+            partner=new_index[self.partner[keep]],
+            molecule=self.molecule[keep],
+            atom_count=self.atom_count[keep],
+            closest_atom=self.closest_atom[keep],
+        )
+
     def select(self, partner: str):
         """(frame_pos, cation, molecule) rows of one partner."""
         k = self.partners.index(partner)
@@ -314,9 +334,9 @@ def shell_contacts(traj: Trajectory, *, cutoffs=None, frames=None, partners=None
     Returns
     -------
     ShellContacts
-        Cached on the trajectory: a later call whose partners and radii are a subset of the
-        last search, on the same frames, reuses it (one pass for coordination, speciation
-        and clusters).
+        Holds exactly the requested partners. Cached on the trajectory: a later call whose
+        partners and radii are a subset of the last search, on the same frames, reuses it
+        (one pass for coordination, speciation and clusters).
     """
     traj = _check_traj(traj)
     idx = traj.frames(frames)
@@ -329,7 +349,7 @@ def shell_contacts(traj: Trajectory, *, cutoffs=None, frames=None, partners=None
         and np.array_equal(last.frames, idx)
         and all(last.radii.get(p) == r for p, r in radii.items())
     ):
-        return last
+        return last if last.partners == partners else last.subset(partners)
     cat_atoms = traj.atoms("cation")
     cat_mol = traj.molecule_of_atom("cation")
     part_atoms = np.concatenate([traj.atoms(p) for p in partners])
