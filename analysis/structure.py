@@ -415,7 +415,8 @@ def coordination(traj: Trajectory, *, cutoffs=None, frames=None, per_atom: bool 
         Also report ``coordination_number_atoms``: partner ATOMS within the radius per
         cation (a bidentate anion counts twice), and ``coordinating_atom_fraction`` over
         (partner, atom_type): the share of coordinated molecules whose closest atom to the
-        cation has that type (solvation-analysis's ``coordinating_atoms``).
+        cation has that type (solvation-analysis's ``coordinating_atoms``; NaN for a partner
+        never in a shell).
 
     Returns
     -------
@@ -484,7 +485,7 @@ def coordination(traj: Trajectory, *, cutoffs=None, frames=None, per_atom: bool 
         )
         with np.errstate(invalid="ignore", divide="ignore"):
             frac = table / table.sum(axis=1, keepdims=True)
-        data["coordinating_atom_fraction"] = (("partner", "atom_type"), np.nan_to_num(frac))
+        data["coordinating_atom_fraction"] = (("partner", "atom_type"), frac)  # NaN: no contact
         coords_extra["atom_type"] = ("atom_type", kinds.astype(str))
     return analysis_dataset(
         data,
