@@ -300,3 +300,17 @@ def test_shell_contacts_reuse_returns_exactly_the_requested_partners(rng):
     )
     for got, want in zip(only.select("anion"), fresh.select("anion")):
         np.testing.assert_array_equal(got, want)
+
+
+def test_minimum_image_in_a_skewed_triclinic_cell(rng):
+    """The chosen image is the shortest of all 7^3 lattice shifts around the difference."""
+    from ionscales.analysis._neighbors import minimum_image
+
+    vec = triclinic_vectors(np.array([3.0, 3.2, 2.9, 50.0, 60.0, 45.0]))
+    delta = rng.uniform(-1.5, 1.5, (200, 3))
+    shift = minimum_image(delta, vec)
+    best = np.linalg.norm((delta - shift) @ vec, axis=1)
+    grid = np.array(np.meshgrid(*[np.arange(-3, 4)] * 3, indexing="ij")).reshape(3, -1).T
+    cand = delta[:, None, :] - np.round(delta)[:, None, :] - grid[None]
+    brute = np.min(np.linalg.norm(cand @ vec, axis=2), axis=1)
+    np.testing.assert_allclose(best, brute, rtol=1e-12)
