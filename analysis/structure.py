@@ -257,6 +257,26 @@ class ShellContacts:
     atom_count: np.ndarray
     closest_atom: np.ndarray
 
+    def subset(self, partners) -> ShellContacts:
+        """The contacts of some partners only (partner indices renumbered)."""
+        partners = tuple(partners)
+        old = np.array([self.partners.index(p) for p in partners])
+        new_index = np.full(len(self.partners), -1)
+        new_index[old] = np.arange(len(partners))
+        keep = np.isin(self.partner, old)
+        return dataclasses.replace(
+            self,
+            partners=partners,
+            radii={p: self.radii[p] for p in partners},
+            n_partner_molecules={p: self.n_partner_molecules[p] for p in partners},
+            frame_pos=self.frame_pos[keep],
+            cation=self.cation[keep],
+            partner=new_index[self.partner[keep]],
+            molecule=self.molecule[keep],
+            atom_count=self.atom_count[keep],
+            closest_atom=self.closest_atom[keep],
+        )
+
     def select(self, partner: str):
         """(frame_pos, cation, molecule) rows of one partner."""
         k = self.partners.index(partner)
@@ -314,9 +334,9 @@ def shell_contacts(traj: Trajectory, *, cutoffs=None, frames=None, partners=None
     Returns
     -------
     ShellContacts
-        Cached on the trajectory: a later call whose partners and radii are a subset of the
-        last search, on the same frames, reuses it (one pass for coordination, speciation
-        and clusters).
+        Holds exactly the requested partners. Cached on the trajectory: a later call whose
+        partners and radii are a subset of the last search, on the same frames, reuses it
+        (one pass for coordination, speciation and clusters).
     """
     traj = _check_traj(traj)
     idx = traj.frames(frames)
@@ -329,7 +349,7 @@ def shell_contacts(traj: Trajectory, *, cutoffs=None, frames=None, partners=None
         and np.array_equal(last.frames, idx)
         and all(last.radii.get(p) == r for p, r in radii.items())
     ):
-        return last
+        return last if last.partners == partners else last.subset(partners)
     cat_atoms = traj.atoms("cation")
     cat_mol = traj.molecule_of_atom("cation")
     part_atoms = np.concatenate([traj.atoms(p) for p in partners])
@@ -395,7 +415,8 @@ def coordination(traj: Trajectory, *, cutoffs=None, frames=None, per_atom: bool 
         Also report ``coordination_number_atoms``: partner ATOMS within the radius per
         cation (a bidentate anion counts twice), and ``coordinating_atom_fraction`` over
         (partner, atom_type): the share of coordinated molecules whose closest atom to the
-        cation has that type (solvation-analysis's ``coordinating_atoms``).
+        cation has that type (solvation-analysis's ``coordinating_atoms``; NaN for a partner
+        never in a shell).
 
     Returns
     -------
@@ -464,7 +485,7 @@ def coordination(traj: Trajectory, *, cutoffs=None, frames=None, per_atom: bool 
         )
         with np.errstate(invalid="ignore", divide="ignore"):
             frac = table / table.sum(axis=1, keepdims=True)
-        data["coordinating_atom_fraction"] = (("partner", "atom_type"), np.nan_to_num(frac))
+        data["coordinating_atom_fraction"] = (("partner", "atom_type"), frac)  # NaN: no contact
         coords_extra["atom_type"] = ("atom_type", kinds.astype(str))
     return analysis_dataset(
         data,

@@ -604,23 +604,24 @@ def load(
         except Exception as exc:  # MDAnalysis raises SelectionError / ValueError for bad strings
             raise ParameterError(label, f"invalid selection {sel!r}: {exc}") from exc
         groups[label] = (ag.indices, ag.resindices)
-    if box is None:
-        dims = []
-        for ts in u.trajectory:
+    # one pass over the frames for the times and (unless overridden) the boxes
+    dims, times = [], []
+    for ts in _progress(u.trajectory, u.trajectory.n_frames, "reading boxes"):
+        times.append(ts.time)
+        if box is None:
             d = ts.dimensions
             if d is None or not np.all(np.isfinite(d)) or np.any(np.asarray(d[:3]) <= 0):
                 raise ParameterError(
                     "box",
-                    f"the trajectory has no periodic box (frame {ts.frame}); "
-                    "pass box=[lx, ly, lz] in m",
+                    f"the trajectory has no periodic box (frame {ts.frame}); pass box=[lx, ly, lz] in m",
                 )
             dims.append(np.asarray(d, dtype=float))
-        u.trajectory[0]
+    if box is None:
         boxes = np.array(dims)
         boxes[:, :3] *= ANGSTROM
     else:
         boxes = box
-    times = np.array([ts.time for ts in u.trajectory], dtype=float) * PICOSECOND
+    times = np.asarray(times, dtype=float) * PICOSECOND
     u.trajectory[0]
     try:
         charges = np.asarray(u.atoms.charges, dtype=float)

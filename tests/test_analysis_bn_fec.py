@@ -195,6 +195,17 @@ def test_unwrapped_and_wrapped_files_give_the_same_shells():
     np.testing.assert_allclose(
         a["coordination_number"].values, b["coordination_number"].values, rtol=1e-12
     )
+    # clusters and their (absent) winding do not depend on how the coordinates were stored
+    ca = analysis.cluster_counts(
+        analysis.load(datafiles.bn_fec_data, datafiles.bn_fec_dcd_unwrap, **kw),
+        cutoff=CUTOFFS["anion"],
+    )
+    cb = analysis.cluster_counts(
+        analysis.load(datafiles.bn_fec_data, datafiles.bn_fec_dcd_wrap, **kw),
+        cutoff=CUTOFFS["anion"],
+    )
+    np.testing.assert_array_equal(ca["cluster_count"].values, cb["cluster_count"].values)
+    assert int(ca["wrapping_dimension"].max()) == 0 and int(cb["wrapping_dimension"].max()) == 0
 
 
 def test_per_atom_coordination(universe, traj):

@@ -267,3 +267,50 @@ def test_contact_clusters_repeated_pairs_count_once():
     anion = np.r_[np.zeros(256, dtype=int), 1]
     cl = analysis.contact_clusters(frame, cation, anion, 2, 2, 1)
     assert sorted(zip(cl.n_cation.tolist(), cl.n_anion.tolist())) == [(1, 1), (1, 1)]
+
+
+def test_shell_contacts_reuse_returns_exactly_the_requested_partners(rng):
+    from ionscales.analysis.structure import shell_contacts
+
+    pos = rng.uniform(0, 3 * NM, (2, 60, 3))
+    species = ["cation"] * 20 + ["anion"] * 20 + ["W"] * 20
+    tr = analysis.load_arrays(
+        pos,
+        box=[3 * NM] * 3,
+        species=species,
+        charges=[1.0] * 20 + [-1.0] * 20 + [0.0] * 20,
+        times=[0.0, 1e-12],
+    )
+    full = shell_contacts(tr, cutoffs=0.4 * NM)
+    only = shell_contacts(tr, cutoffs={"anion": 0.4 * NM}, partners=("anion",))
+    assert only.partners == ("anion",) and set(only.radii) == {"anion"}
+    assert np.all(only.partner == 0)
+    for got, want in zip(only.select("anion"), full.select("anion")):
+        np.testing.assert_array_equal(got, want)
+    fresh = shell_contacts(
+        analysis.load_arrays(
+            pos,
+            box=[3 * NM] * 3,
+            species=species,
+            charges=[1.0] * 20 + [-1.0] * 20 + [0.0] * 20,
+            times=[0.0, 1e-12],
+        ),
+        cutoffs={"anion": 0.4 * NM},
+        partners=("anion",),
+    )
+    for got, want in zip(only.select("anion"), fresh.select("anion")):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_minimum_image_in_a_skewed_triclinic_cell(rng):
+    """The chosen image is the shortest of all 7^3 lattice shifts around the difference."""
+    from ionscales.analysis._neighbors import minimum_image
+
+    vec = triclinic_vectors(np.array([3.0, 3.2, 2.9, 50.0, 60.0, 45.0]))
+    delta = rng.uniform(-1.5, 1.5, (200, 3))
+    shift = minimum_image(delta, vec)
+    best = np.linalg.norm((delta - shift) @ vec, axis=1)
+    grid = np.array(np.meshgrid(*[np.arange(-3, 4)] * 3, indexing="ij")).reshape(3, -1).T
+    cand = delta[:, None, :] - np.round(delta)[:, None, :] - grid[None]
+    brute = np.min(np.linalg.norm(cand @ vec, axis=2), axis=1)
+    np.testing.assert_allclose(best, brute, rtol=1e-12)
