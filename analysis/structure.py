@@ -413,7 +413,8 @@ def coordination(traj: Trajectory, *, cutoffs=None, frames=None, per_atom: bool 
     frames : None, slice, int or sequence of int
     per_atom : bool
         Also report ``coordination_number_atoms``: partner ATOMS within the radius per
-        cation (a bidentate anion counts twice), and ``coordinating_atom_fraction`` over
+        cation (a bidentate anion counts twice; for a multi-atom cation, (cation atom,
+        partner atom) pairs), and ``coordinating_atom_fraction`` over
         (partner, atom_type): the share of coordinated molecules whose closest atom to the
         cation has that type (solvation-analysis's ``coordinating_atoms``; NaN for a partner
         never in a shell).
