@@ -41,7 +41,12 @@ _LAZY = {
 # exported once the file is present (guarded so this package imports either way)
 if Path(__file__).with_name("transport.py").is_file():
     __all__ += ["onsager", "transport_weights"]
-    _LAZY.update({"onsager": "ionscales.analysis.transport", "transport_weights": "ionscales.analysis.transport"})
+    _LAZY.update(
+        {
+            "onsager": "ionscales.analysis.transport",
+            "transport_weights": "ionscales.analysis.transport",
+        }
+    )
 
 
 def __getattr__(name: str):

@@ -6,8 +6,9 @@ clusters (all frames in one sparse graph, :func:`scipy.sparse.csgraph.connected_
 A cluster **percolates** when it wraps across the periodic boundaries: unwrapping it along a
 spanning tree (each ion placed at the minimum image of its tree parent) leaves some contact
 closing a loop through a nonzero lattice vector (nonzero winding). This is the topological
-definition of a spanning network in a periodic box (e.g. Livraghi, Hofmann & Hummer's
-winding-number criterion), independent of the cluster's size.
+definition of a spanning network in a periodic box, independent of the cluster's size; the
+same idea (track each site's displacement from its cluster root, a loop that closes with a
+nonzero displacement wraps) detects wrapping in Newman & Ziff, Phys. Rev. E 64, 016706 (2001).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ RDF_MAX = 1.0e-9  # m, default upper limit (capped at half the smallest box widt
 SMOOTHING_BINS = 3  # moving-average window of the shell-radius rule
 PEAK_PROMINENCE = 0.5  # first peak: prominence >= this times its own height
 TROUGH_PROMINENCE = 0.10  # first minimum: prominence >= this times the peak height
-SOLVATION_ANALYSIS_DOI = "10.1021/acs.jcim.3c01030"
+SOLVATION_ANALYSIS_DOI = "10.21105/joss.05183"
 
 
 def _check_traj(traj) -> Trajectory:
@@ -413,7 +413,8 @@ def coordination(traj: Trajectory, *, cutoffs=None, frames=None, per_atom: bool 
     frames : None, slice, int or sequence of int
     per_atom : bool
         Also report ``coordination_number_atoms``: partner ATOMS within the radius per
-        cation (a bidentate anion counts twice), and ``coordinating_atom_fraction`` over
+        cation (a bidentate anion counts twice; for a multi-atom cation, (cation atom,
+        partner atom) pairs), and ``coordinating_atom_fraction`` over
         (partner, atom_type): the share of coordinated molecules whose closest atom to the
         cation has that type (solvation-analysis's ``coordinating_atoms``; NaN for a partner
         never in a shell).
@@ -438,8 +439,8 @@ def coordination(traj: Trajectory, *, cutoffs=None, frames=None, per_atom: bool 
 
     References
     ----------
-    Cohen, Self, Persson et al., J. Chem. Inf. Model. 2023 (solvation-analysis),
-    doi:10.1021/acs.jcim.3c01030.
+    O. A. Cohen et al., solvation-analysis, J. Open Source Softw. (2023),
+    doi:10.21105/joss.05183.
     """
     sc = shell_contacts(traj, cutoffs=cutoffs, frames=frames)
     n_f, n_c, n_p = len(sc.frames), sc.n_cations, len(sc.partners)

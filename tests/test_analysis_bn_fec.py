@@ -1,6 +1,6 @@
 """Real data: 49 LiPF6 in butyronitrile/FEC (the solvation-analysis test trajectory).
 
-solvation-analysis (Cohen et al., J. Chem. Inf. Model. 2023, doi:10.1021/acs.jcim.3c01030) is an
+solvation-analysis (O. A. Cohen et al., J. Open Source Softw. 2023, doi:10.21105/joss.05183) is an
 independent implementation of the same shell criterion (partner molecule in the shell when
 any of its atoms is within the radius of the Li atom). Run on the same frames with the
 same radii, the coordination numbers, pairing fractions, free-solvent fractions, shell
