@@ -186,8 +186,16 @@ class _ArrayBackend:
         return self.positions[i]
 
     def many(self, frames: np.ndarray, atoms: np.ndarray | None, desc: str) -> np.ndarray:
-        p = self.positions[frames]
-        return p if atoms is None else p[:, atoms]
+        n_frames, n_atoms = self.positions.shape[:2]
+        all_frames = frames.size == n_frames and np.array_equal(frames, np.arange(n_frames))
+        if atoms is None or (atoms.size == n_atoms and np.array_equal(atoms, np.arange(n_atoms))):
+            if not all_frames:
+                return self.positions[frames]
+            view = self.positions.view()  # no copy; read-only so a caller cannot alter the data
+            view.flags.writeable = False
+            return view
+        # one gather instead of a frame copy followed by an atom copy
+        return self.positions[:, atoms] if all_frames else self.positions[np.ix_(frames, atoms)]
 
 
 class _UniverseBackend:
@@ -438,6 +446,8 @@ class Trajectory:
         return pos - np.einsum("faj,fji->fai", shift, vec)
 
     def _com(self, pos: np.ndarray, masses: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        if starts.size == pos.shape[1]:  # every ion is one atom: its position is its COM
+            return pos
         w = pos * masses[None, :, None]
         return np.add.reduceat(w, starts, axis=1) / np.add.reduceat(masses, starts)[None, :, None]
 
