@@ -535,3 +535,8 @@ def test_empty_input_raises_parameter_error():
             activity_coefficient(e, np.array([]), name)
         with pytest.raises(ParameterError, match="empty"):
             thermodynamics(e, molality=np.array([]), model=name)
+
+
+def test_implausible_concentration_warns():
+    with pytest.warns(ValidityWarning, match="unit mistake"):
+        activity_coefficient(salt_11(), 1e8, "dh-limiting")

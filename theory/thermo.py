@@ -432,6 +432,14 @@ def _state(electrolyte, concentration, molality, model, conversion):
         raise ParameterError(name, "must not be empty (give at least one state point)", value)
     if np.any(arr < 0):
         raise ParameterError(name, "must be finite and >= 0", value)
+    limit = 1e5 if name == "concentration" else 100.0  # 100 mol/L; 100 mol/kg
+    if np.any(arr > limit):
+        warnings.warn(
+            f"{name} up to {float(np.max(arr)):.3g} {'mol/m^3' if name == 'concentration' else 'mol/kg'} is "
+            "beyond any liquid electrolyte: a unit mistake?",
+            ValidityWarning,
+            stacklevel=4,
+        )
     return name, arr
 
 
