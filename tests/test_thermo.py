@@ -540,3 +540,16 @@ def test_empty_input_raises_parameter_error():
 def test_implausible_concentration_warns():
     with pytest.warns(ValidityWarning, match="unit mistake"):
         activity_coefficient(salt_11(), 1e8, "dh-limiting")
+
+
+def test_neutral_species_in_the_msa_mixture():
+    # solvent primitive model (for the HNC/OZ layer): neutral spheres change only the packing
+    na, cl, s = Ion("Na+", 1, 0.36 * nm), Ion("Cl-", -1, 0.36 * nm), Ion("S0", 0, 0.28 * nm)
+    salt = Electrolyte(na, cl, water())
+    mix = Electrolyte(ions=[na, cl, s], stoichiometry=[1, 1, 1e-9], solvent=water())
+    from ionscales.theory import debye_length
+
+    assert debye_length(mix, 100.0) == pytest.approx(debye_length(salt, 100.0), rel=1e-12)
+    ln_mix = ln_activity_coefficients(mix, 100.0)
+    np.testing.assert_allclose(ln_mix[:2], ln_activity_coefficients(salt, 100.0), rtol=1e-6)
+    assert np.all(np.isfinite(ln_mix))
