@@ -418,6 +418,11 @@ def test_decrement_off_by_default_and_zero_decrement_is_identity():
         activity_coefficient(base, c, dielectric_decrement=True)
     with pytest.raises(ParameterError, match="dielectric_decrement"):
         activity_coefficient(e, c, "dh-limiting", dielectric_decrement=True)
+    # a model without eps_r(c) says that it ignores the electrolyte's law (no silent constant)
+    with pytest.warns(ValidityWarning, match="ignores the eps_r"):
+        activity_coefficient(e, c, "dh-limiting")
+    np.testing.assert_allclose(activity_coefficient(e, c, "dh-limiting", dielectric_decrement=False),
+                               activity_coefficient(base, c, "dh-limiting"), rtol=1e-14)
 
 
 def test_decrement_chemical_potential_is_the_free_energy_derivative():

@@ -751,6 +751,8 @@ MODELS = tuple(_THERMO_MODELS)
 
 
 _CONVERSION_KEYS = ("apparent_molar_volume", "solution_density")
+#: thermodynamic models that evaluate the electrolyte's dielectric decrement
+_DECREMENT_MODELS = {"msa"}
 
 
 def _compute(electrolyte, concentration, molality, model, ion_size, kwargs):
@@ -764,6 +766,18 @@ def _compute(electrolyte, concentration, molality, model, ion_size, kwargs):
     flat = x.reshape(-1)
     spec = _THERMO_MODELS[model]
     opts = dict(options or {})
+    if model not in _DECREMENT_MODELS:
+        choice = opts.pop("dielectric_decrement", None)
+        if choice is not None and choice is not False:
+            raise ParameterError("dielectric_decrement", f"is supported by {sorted(_DECREMENT_MODELS)}, not by "
+                                 f"{model!r}", choice)
+        if choice is None and electrolyte.dielectric_decrement is not None:
+            warnings.warn(
+                f"thermodynamic model {model!r} ignores the eps_r(c) law of {electrolyte.name} (constant "
+                "eps_r); use 'msa' or pass dielectric_decrement=False",
+                ValidityWarning,
+                stacklevel=3,
+            )
     if ion_size is not None:
         opts["ion_size"] = ion_size
     res = spec.func(electrolyte, scale, flat, conversion=conversion, **opts)
