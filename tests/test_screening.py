@@ -438,13 +438,33 @@ def test_registry_sweep_every_kernel_finite():
                     assert np.all(res < 1e-10)
 
 
-def test_rpm_mapping_warning_for_asymmetric_salts():
-    e = salt(charges=(2, -1))
-    with pytest.warns(ValidityWarning, match="equivalent RPM"):
-        screening(e, [100.0], "msa")
-    # nearly equal diameters at symmetric valence: no warning, mapping recorded
-    ds = screening(salt(diameters=(0.40 * nm, 0.44 * nm)), [100.0], "msa")
-    assert "contact diameter" in ds.attrs["parameters"]
+def test_rpm_mapping_warning_for_unequal_diameters():
+    # #11 defect 8: unequal diameters were mapped silently up to a ratio of 1.2 (LiCl)
+    for diameters in ((0.40 * nm, 0.44 * nm), (0.5 * nm, 0.36 * nm)):
+        with pytest.warns(ValidityWarning, match="unequal diameters"):
+            ds = screening(salt(diameters=diameters), [100.0], "msa")
+        assert "approximate" in ds.attrs["parameters"]
+    with pytest.warns(ValidityWarning, match="unequal diameters"):
+        screening(presets.get("LiCl(aq)"), [2000.0], "dressed-ion")
+
+
+@pytest.mark.slow
+def test_equal_diameter_asymmetric_valence_is_exact_against_the_oz_msa_solver():
+    # with one diameter the MSA charge channel decouples for any valences: the one-diameter
+    # pole equation is exact. Independent check: OZ with the MSA closure (numerical grid).
+    from ionscales.theory import integral_equation as ie
+
+    e = salt(sigma=0.42 * nm, charges=(2, -1))
+    for c in (30.0, 1000.0):  # monotonic and oscillatory (kappa_D sigma = 0.41, 2.39)
+        ds = screening(e, c, "msa")  # no warning: exact
+        assert "exact" in ds.attrs["parameters"]
+        modes = ie.decay_modes(ie.solve(e, c, closure="msa"))
+        charge = modes.where(modes.mode_kind == "charge", drop=True)
+        lead = int(np.argmax(charge.mode_decay_length.values))
+        # OZ grid error ~1e-4 (measured 5e-5 at 1 mol/L)
+        assert float(ds.decay_length) == pytest.approx(float(charge.mode_decay_length[lead]), rel=5e-4)
+        if c > 100:
+            assert float(ds.wavelength) == pytest.approx(float(charge.mode_wavelength[lead]), rel=5e-4)
 
 
 def test_cluster_model_is_wired():

@@ -74,8 +74,8 @@ REFERENCES = {
 
 #: largest kappa_D sigma tabulated for the complex MSA branch
 MSA_MAX_KAPPA_SIGMA = 1.0e3
-#: diameter ratio above which the one-diameter (RPM) mapping is flagged
-RPM_DIAMETER_RATIO = 1.2
+#: kept for compatibility: the one-diameter mapping is now flagged for any unequal diameters
+RPM_DIAMETER_RATIO = 1.0
 
 
 def _reject_unknown(model: str, unknown: dict) -> None:
@@ -90,26 +90,31 @@ def _reduced_state(electrolyte: Electrolyte, concentration: np.ndarray):
     return sigma, inverse_debye_length(electrolyte, concentration) * sigma
 
 
-def _is_rpm_like(electrolyte: Electrolyte) -> bool:
-    z, d = electrolyte.charges, electrolyte.diameters
-    return (
-        electrolyte.is_binary
-        and z[0] == -z[1]
-        and float(np.max(d) / np.min(d)) <= RPM_DIAMETER_RATIO
-    )
+def _equal_diameters(electrolyte: Electrolyte) -> bool:
+    d = electrolyte.diameters
+    return bool(np.all(np.abs(d - d[0]) <= 1e-12 * d[0]))
 
 
 def _warn_rpm_mapping(model: str, electrolyte: Electrolyte) -> str:
-    """The rule for electrolytes that are not the RPM; returns the recorded mapping."""
-    if _is_rpm_like(electrolyte):
+    """The rule for electrolytes that are not the RPM; returns the recorded mapping.
+
+    Equal diameters (any valences, any number of species): exact. With one diameter the
+    hard-sphere part of c_ij is the same for every pair and, by electroneutrality, Blum's
+    P_n = 0, so the MSA electrostatic part is z_i z_j c_D(r) with the RPM form; the matrix
+    1 - rho^1/2 c rho^1/2 then splits into a number and a charge channel (orthogonal by
+    electroneutrality) and the charge poles solve the RPM equation with kappa_D of all
+    ions (checked against the OZ solver with the MSA closure in tests/test_screening.py).
+    Unequal diameters couple the channels: approximate, with a ValidityWarning.
+    """
+    if _equal_diameters(electrolyte):
         if electrolyte.is_symmetric:
             return "restricted primitive model (exact mapping)"
-        return "RPM with sigma = contact diameter (diameters within 20 %)"
+        return "equal diameters: charge channel exact (kappa_D of all ions)"
     warnings.warn(
-        f"screening model {model!r} solves the restricted-primitive-model pole equation; "
-        f"{electrolyte.name} has asymmetric valences, unequal diameters (ratio > "
-        f"{RPM_DIAMETER_RATIO}) or more than two species, so it is mapped onto an equivalent RPM "
-        "with sigma = contact diameter and kappa_D of all ions (density-charge coupling neglected)",
+        f"screening model {model!r} solves the one-diameter pole equation; {electrolyte.name} has "
+        f"unequal diameters (ratio {float(np.max(electrolyte.diameters) / np.min(electrolyte.diameters)):.3g}), "
+        "so it is mapped onto an equivalent RPM with sigma = contact diameter and kappa_D of all ions "
+        "(density-charge coupling neglected; e.g. ~2 % in the decay length for LiCl at 2 mol/L)",
         ValidityWarning,
         stacklevel=4,
     )
@@ -308,11 +313,11 @@ def msa_model(electrolyte: Electrolyte, concentration: np.ndarray, **unknown) ->
     decay length is shorter than Debye below the crossover.
 
     Rule for electrolytes that are not the RPM: the same equation with sigma = contact
-    diameter (d_+ + d_-)/2 and kappa_D of all ions. For a binary salt with |z+| = |z-| and
-    diameters within a ratio of 1.2 this is used silently (recorded in the parameters);
-    otherwise (asymmetric valences, very different sizes, mixtures) a ValidityWarning is
-    emitted because density–charge coupling changes the poles. Tabulated for
-    kappa_D sigma < 1000 (beyond: valid=False).
+    diameter and kappa_D of all ions. With equal diameters this is exact for any valences
+    and mixtures (the number and charge channels decouple: Blum's P_n = 0); with unequal
+    diameters the channels couple and the mapping is an approximation, flagged with a
+    ValidityWarning (the multicomponent pole equation for unequal sizes is not implemented).
+    Tabulated for kappa_D sigma < 1000 (beyond: valid=False).
 
     References
     ----------
