@@ -114,7 +114,8 @@ def _warn_rpm_mapping(model: str, electrolyte: Electrolyte) -> str:
         f"screening model {model!r} solves the one-diameter pole equation; {electrolyte.name} has "
         f"unequal diameters (ratio {float(np.max(electrolyte.diameters) / np.min(electrolyte.diameters)):.3g}), "
         "so it is mapped onto an equivalent RPM with sigma = contact diameter and kappa_D of all ions "
-        "(density-charge coupling neglected; e.g. ~2 % in the decay length for LiCl at 2 mol/L)",
+        "(density-charge coupling neglected; against the OZ-MSA solver: decay length LiCl 2 mol/L "
+        "+0.9 %, CaCl2 1 mol/L -6 %, wavelength CaCl2 0.3 mol/L +18 %)",
         ValidityWarning,
         stacklevel=4,
     )
