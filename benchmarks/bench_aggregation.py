@@ -15,7 +15,7 @@ def _loop_baseline(model, molality, size):
     from scipy.optimize import brentq
 
     f_c, f_a, lt = model.f_cation, model.f_anion, model.association
-    xi_c, xi_a, mw = model.xi_cation, model.xi_anion, model._molar_mass_solvent()
+    xi_c, xi_a, mw = model.xi_cation, model.xi_anion, model.solvent_molar_mass_in_use()
     out = np.zeros((len(molality), size + 1, size + 1))
     for i, m in enumerate(molality):
         salt = m / (1 / mw + (xi_c + xi_a) * m)
@@ -59,9 +59,9 @@ def run(quick: bool = False) -> list[Row]:
     t_base = best_time(lambda: _loop_baseline(model, molality[:n_base], size), repeat=1) * n_states / n_base
     ds = ours()
     check = _loop_baseline(model, molality[:3], size)
-    comp = model._composition(molality=molality[:3])
-    st = model._state(comp, max_size=None)
-    mine = cluster_distribution(comp.c_cation, comp.c_anion, st["p_cation"], st["p_anion"], f_cation=4,
+    st = model.state(molality=molality[:3])
+    comp = st.composition
+    mine = cluster_distribution(comp.c_cation, comp.c_anion, st.p_cation, st.p_anion, f_cation=4,
                                 f_anion=3, max_cation=size)
     err = float(np.max(np.abs(mine - check)) / np.max(check))
     rows.append(Row(f"solve + c_lm (l,m <= {size}) for {n_states} molalities", t_ours, t_base,

@@ -283,25 +283,23 @@ def _expected(model, name, state_values, y, mask, grid, overrides, cation_total=
 
     Without ``cation_total`` the model is normalised to the observed total per condition
     (multinomial); with it, mu = N_+ c_lm / c_+ (Poisson per cell, gel-aware)."""
-    from ionscales.theory.aggregation import _solvent_resolved
-
     l_idx, m_idx, s_idx = grid
     size = int(max(l_idx.max(), m_idx.max()))
     mu = np.zeros_like(y)
     for k, over in enumerate(overrides):
         mdl = dataclasses.replace(model, **over) if over else model
-        comp = mdl._composition_from(name, np.array([state_values[k]]))
-        st = mdl._state(comp, max_size=size)
+        st = mdl.state(**{name: np.array([state_values[k]])})
+        clusters = st.cluster_distribution(size)
         if s_idx is None:
-            c = st["clusters"][0][np.ix_(l_idx, m_idx)] * mask
+            c = clusters[0][np.ix_(l_idx, m_idx)] * mask
         else:
-            full = _solvent_resolved(st["clusters"], st, mdl.f_cation, size)[0]
+            full = st.solvent_resolved(clusters)[0]
             if full.shape[-1] <= s_idx.max():
                 full = np.concatenate([full, np.zeros(full.shape[:2] + (s_idx.max() + 1 - full.shape[-1],))],
                                       axis=-1)
             c = full[np.ix_(l_idx, m_idx, s_idx)] * mask
         if cation_total is not None:
-            mu[k] = cation_total[k] * c / comp.c_cation[0]
+            mu[k] = cation_total[k] * c / st.composition.c_cation[0]
             continue
         total = c.sum()
         mu[k] = y[k].sum() * c / total if total > 0 else 0.0
@@ -355,9 +353,9 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
         per condition (the chi-square reference is approximate when many cells are sparse),
         ``extra["deviance"]`` total.
     """
-    from ionscales.theory.aggregation import _AggregationModel
+    from ionscales.theory.aggregation import AggregationModel
 
-    if not isinstance(model, _AggregationModel):
+    if not isinstance(model, AggregationModel):
         raise ParameterError("model", "must be an aggregation model (Aggregation, SolvatedAggregation, "
                              "SaltInIonicLiquid)", model)
     if isinstance(vary, str):
@@ -520,10 +518,9 @@ def _fit_probabilities(data: xr.Dataset, model, vary, state, per_condition) -> F
             over = {v: float(p[labels[v][k if per_condition else 0]].value) * scales[labels[v][k if per_condition else 0]]
                     for v in vary}
             mdl = dataclasses.replace(model, **over)
-            comp = mdl._composition_from(name, np.array([state_values[k]]))
-            st = mdl._state(comp, max_size=None)
+            st = mdl.state(**{name: np.array([state_values[k]])})
             for j, key in enumerate(names):
-                out[j, k] = st[key][0]
+                out[j, k] = getattr(st, key)[0]
         return out.ravel()
 
     result = run_fit(

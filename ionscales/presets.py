@@ -151,3 +151,32 @@ register(
 
 #: Concentration of neat ionic liquids [mol/m^3] (density / molar mass).
 NEAT_CONCENTRATION = {"[C4C1Pyrr][NTf2]": 1390.0 / 422.41e-3}
+
+
+# ---------------------------------------------------------------------------------------
+# Aggregation parameters (Flory–Stockmayer models of ionscales.theory.aggregation)
+
+#: Aggregation-model parameters of presets, with their sources. ``model`` names a class of
+#: :data:`ionscales.theory.aggregation.MODELS`; the other keys are its constructor keywords.
+#: ``association`` is the dimensionless lattice (site) constant; the lattice site volume
+#: follows the source's definition (solution volume over lattice sites) from the
+#: electrolyte's molality <-> molarity conversion unless ``site_volume`` is given.
+AGGREGATION_PARAMETERS: dict[str, dict] = {
+    "LiTFSI(aq)": {
+        "model": "SolvatedAggregation",
+        "f_cation": 4,
+        "f_anion": 3,
+        "association": 0.2527,
+        "solvent_association": float("inf"),
+        "xi_cation": 0.4,
+        "xi_anion": 10.8,
+        "source": "Sticky-cation WiSE parameters of LiTFSI: f+ = 4 (Li), f- = 3 (TFSI), "
+        "xi+ = 0.4, xi- = 10.8 water volumes, Lambda~ = Lambda_{+-}/Lambda_{+0} = 0.2527 "
+        "(extracted from MD of 21 m LiTFSI) as used in the public code of Markiewitz et al., "
+        "arXiv:2602.23875 (github.com/DMMarkiewitz/Faraday_Discussions_2026, "
+        "Association_Probabilities_Bulk.m), following McEldrew et al., J. Electrochem. Soc. "
+        "168, 050514 (2021), doi:10.1149/1945-7111/abf975. Lattice site volume v0 = box volume "
+        "over lattice sites, Omega = (xi+ + xi-) N_salt + N_water (the authors' "
+        "WiSE_EDL_MD_Processing_Panels.m), evaluated with the solution volume.",
+    },
+}

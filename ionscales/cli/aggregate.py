@@ -34,19 +34,16 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ionscales.theory.aggregation import (
-        PRESET_PARAMETERS,
-        SolvatedAggregation,
-        _AggregationModel,
-    )
+    from ionscales.presets import AGGREGATION_PARAMETERS
+    from ionscales.theory.aggregation import AggregationModel, SolvatedAggregation
 
-    if args.preset not in PRESET_PARAMETERS:
+    if args.preset not in AGGREGATION_PARAMETERS:
         raise ParameterError("--preset", f"no aggregation parameters for {args.preset!r}; available: "
-                             f"{', '.join(PRESET_PARAMETERS)}")
+                             f"{', '.join(AGGREGATION_PARAMETERS)}")
     overrides = {}
     if args.association is not None:
         overrides["association"] = parse_quantity("--association", args.association)
-    model = _AggregationModel.from_preset(args.preset, **overrides)
+    model = AggregationModel.from_preset(args.preset, **overrides)
     if "molality" not in model.state_variables:
         raise ParameterError("--preset", "this preset's model has no molality state")
     molality = parse_range("--molality", args.molality, default_unit="mol/kg")
