@@ -9,6 +9,7 @@ quantities per site), no state, no I/O.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -21,6 +22,7 @@ from ionscales.validation import as_float_array
 
 __all__ = [
     "stockmayer_log_weight",
+    "stockmayer_log_weight_grid",
     "binary_probabilities",
     "solvated_probabilities",
     "sticky_probabilities",
@@ -190,6 +192,21 @@ def stockmayer_log_weight(n_cation, n_anion, *, f_cation: int, f_anion: int):
             - gammaln(np.where(ok, free_a + 1, 1.0))
         )
     return np.where(ok, lnw, -np.inf)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_weight_grid(size: int, f_cation: int, f_anion: int) -> np.ndarray:
+    l = np.arange(size + 1, dtype=float)[:, None]
+    m = np.arange(size + 1, dtype=float)[None, :]
+    out = stockmayer_log_weight(l, m, f_cation=f_cation, f_anion=f_anion)
+    out.setflags(write=False)
+    return out
+
+
+def stockmayer_log_weight_grid(size: int, *, f_cation: int, f_anion: int) -> np.ndarray:
+    """ln W_lm on the grid 0 <= l, m <= ``size`` (read-only, cached: the weights do not
+    depend on the state, so repeated cluster sums reuse them)."""
+    return _cached_weight_grid(int(size), int(f_cation), int(f_anion))
 
 
 def binary_probabilities(psi_cation, psi_anion, *, association, complements: bool = False):

@@ -37,7 +37,7 @@ from ionscales.theory.aggregation.kernels import (
     site_to_pair_constant,
     solvated_probabilities,
     sticky_probabilities,
-    stockmayer_log_weight,
+    stockmayer_log_weight_grid,
     stokes_einstein,
 )
 from ionscales.theory.aggregation.state import AggregationState, Composition
@@ -732,7 +732,17 @@ class AggregationModel:
                                  "site_volume= [m^3] or an electrolyte with solvent density and molar mass")
         temp = self.temperature if temperature is None else positive_scalar("temperature", temperature, "K")
         st = self.state(comp, temperature=None if temperature is None else temp)
-        rule, dif_grid = self._diffusivity_rule(st, temp, diffusivity, viscosity)
+        rule, dif_rule = self._diffusivity_rule(st, temp, diffusivity, viscosity)
+        cache: dict = {}
+
+        def dif_grid(l, m):
+            # every weight of one grid size shares the diffusivity grid
+            key = (np.shape(l), np.shape(m), int(np.max(l, initial=0)), int(np.max(m, initial=0)))
+            if key not in cache:
+                cache.clear()
+                cache[key] = dif_rule(l, m)
+            return cache[key]
+
         z_c, z_a = st.charges
 
         def charge(l, m):
@@ -752,16 +762,16 @@ class AggregationModel:
         size = int(sums.size[0])
         clusters = comp.molar(st.cluster_distribution(size))[0]
         l, m = np.meshgrid(np.arange(size + 1), np.arange(size + 1), indexing="ij")
-        lnw = stockmayer_log_weight(l, m, f_cation=self.f_cation, f_anion=self.f_anion)
+        lnw = stockmayer_log_weight_grid(size, f_cation=self.f_cation, f_anion=self.f_anion)
         keep = np.isfinite(lnw) & (clusters > min_concentration)
         li, mi = l[keep], m[keep]
         order = np.lexsort((mi, li + mi))
         li, mi = li[order], mi[order]
         conc = clusters[keep][order]
-        dif = dif_grid(li, mi)
+        dif = dif_rule(li, mi)
         diameter = self._diameters(st, li, mi)
         charge_c = charge(li, mi)
-        labels = [f"{a}+{b}-" for a, b in zip(li, mi)]
+        labels = list(np.char.add(np.char.add(li.astype(str), "+"), np.char.add(mi.astype(str), "-")))
         n_c, n_a, n_i = li, mi, np.zeros_like(li)
         extra = self._extra_carriers(st, temp, rule)
         if extra is not None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ionscales.errors import ConvergenceWarning, ParameterError
-from ionscales.theory.aggregation.kernels import stockmayer_log_weight
+from ionscales.theory.aggregation.kernels import stockmayer_log_weight_grid
 from ionscales.theory.aggregation.state import AggregationState
 from ionscales.validation import check_integer
 
@@ -142,7 +142,7 @@ def converged_cluster_sums(state: AggregationState, weights: Mapping[str, Weight
     while pending.size:
         l = np.arange(big + 1)[:, None]
         m = np.arange(big + 1)[None, :]
-        lnw = stockmayer_log_weight(l, m, f_cation=state.f_cation, f_anion=state.f_anion)
+        lnw = stockmayer_log_weight_grid(big, f_cation=state.f_cation, f_anion=state.f_anion)
         w = {k: np.broadcast_to(np.asarray(f(l, m), float), lnw.shape) for k, f in weights.items()}
         half = big // 2 + 1
         chunk = max(1, int(_CELL_BUDGET // lnw.size))
