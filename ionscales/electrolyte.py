@@ -14,6 +14,7 @@ nu = (1, 2)).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -25,7 +26,7 @@ from ionscales.constants import (
     elementary_charge,
     vacuum_permittivity,
 )
-from ionscales.errors import ParameterError
+from ionscales.errors import ParameterError, ValidityWarning
 from ionscales.validation import check_concentration
 
 __all__ = ["Ion", "Solvent", "Electrolyte", "bjerrum_length"]
@@ -69,7 +70,9 @@ class Ion:
     name : str
         Label, e.g. ``"Na+"``.
     charge : int
-        Valence z (non-zero whole number).
+        Valence z (whole number). ``0`` is a neutral species (e.g. a solvent sphere in a
+        solvent primitive model); it may appear in a mixture ``Electrolyte(ions=...)``
+        but not as the cation or anion of a binary salt.
     diameter : float
         Hard-sphere (contact) diameter [m].
     diffusivity : float, optional
@@ -88,12 +91,17 @@ class Ion:
         if not isinstance(self.name, str) or not self.name:
             raise ParameterError("name", "must be a non-empty string", self.name)
         if isinstance(self.charge, bool) or not isinstance(self.charge, (int, np.integer)):
-            raise ParameterError("charge", "must be a non-zero whole number (valence)", self.charge)
-        if self.charge == 0:
-            raise ParameterError("charge", "must be non-zero (an ion is charged)", self.charge)
+            raise ParameterError("charge", "must be a whole number (valence; 0 for a neutral species)", self.charge)
         _positive_number("diameter", self.diameter, "m")
         if self.diameter > 1e-7:
             raise ParameterError("diameter", "must be in metres (> 0 and < 1e-7 m); use units.nm", self.diameter)
+        if self.diameter > 5e-9:
+            warnings.warn(
+                f"{self.name}: diameter = {self.diameter:g} m is above 5 nm (ions are 0.2-1.5 nm): a unit "
+                "mistake? (use units.nm or units.angstrom)",
+                ValidityWarning,
+                stacklevel=3,
+            )
         _positive_number("diffusivity", self.diffusivity, "m^2/s", optional=True)
         _positive_number("molar_mass", self.molar_mass, "kg/mol", optional=True)
 
@@ -105,8 +113,9 @@ class Solvent:
     Parameters
     ----------
     name : str
-    permittivity : float
-        Relative permittivity eps_r [1], > 0.
+    permittivity : float, optional
+        Relative permittivity eps_r [1] at ``temperature``, > 0. May be omitted when
+        ``permittivity_model`` is given (it is then evaluated at ``temperature``).
     temperature : float
         [K], > 0. Default 298.15 K.
     density : float, optional
@@ -115,23 +124,78 @@ class Solvent:
         [kg/mol].
     viscosity : float, optional
         Dynamic viscosity [Pa s] (Stokes–Einstein diffusivities of clusters).
+    permittivity_model : ionscales.dielectric.PermittivityModel, optional
+        eps_r(T) of the solvent (e.g. ``dielectric.WATER_MALMBERG_MARYOTT``). With it,
+        :meth:`at_temperature` (and ``Electrolyte.with_(temperature=...)``) re-evaluates
+        the permittivity; without it the permittivity is held constant and a
+        ``ValidityWarning`` says so when the temperature moves by more than 5 K.
+
+    Notes
+    -----
+    The permittivity every model uses is ``solvent.permittivity``: the one place where
+    eps_r(T) enters. A relative permittivity below 1 or a temperature outside
+    150–1000 K is accepted but flagged (``ValidityWarning``): it is usually a unit mistake.
     """
 
     name: str
-    permittivity: float
+    permittivity: float | None = None
     temperature: float = 298.15
     density: float | None = None
     molar_mass: float | None = None
     viscosity: float | None = None
+    permittivity_model: object | None = None
 
     def __post_init__(self):
+        from ionscales.dielectric import PermittivityModel
+
         if not isinstance(self.name, str) or not self.name:
             raise ParameterError("name", "must be a non-empty string", self.name)
-        _positive_number("permittivity", self.permittivity, "1, relative permittivity")
         _positive_number("temperature", self.temperature, "K")
+        if self.permittivity_model is not None and not isinstance(self.permittivity_model, PermittivityModel):
+            raise ParameterError(
+                "permittivity_model", "must be an ionscales.dielectric.PermittivityModel or None",
+                self.permittivity_model,
+            )
+        if self.permittivity is None:
+            if self.permittivity_model is None:
+                raise ParameterError("permittivity", "is required (or give permittivity_model=) [1, relative]")
+            object.__setattr__(self, "permittivity", float(self.permittivity_model(self.temperature)))
+        _positive_number("permittivity", self.permittivity, "1, relative permittivity")
         _positive_number("density", self.density, "kg/m^3", optional=True)
         _positive_number("molar_mass", self.molar_mass, "kg/mol", optional=True)
         _positive_number("viscosity", self.viscosity, "Pa s", optional=True)
+        if self.permittivity < 1:
+            warnings.warn(
+                f"permittivity = {self.permittivity:g} < 1: a static relative permittivity is >= 1 "
+                "(was an absolute permittivity or a fraction given?)",
+                ValidityWarning,
+                stacklevel=3,
+            )
+        if not 150.0 <= self.temperature <= 1000.0:
+            warnings.warn(
+                f"temperature = {self.temperature:g} K is outside 150-1000 K (liquid electrolytes): "
+                "was it given in Celsius?",
+                ValidityWarning,
+                stacklevel=3,
+            )
+
+    def at_temperature(self, temperature: float) -> Solvent:
+        """A copy at ``temperature`` [K], with eps_r(T) from ``permittivity_model``.
+
+        Without a model the permittivity is kept and a ``ValidityWarning`` is issued when
+        the temperature changes by more than 5 K.
+        """
+        _positive_number("temperature", temperature, "K")
+        if self.permittivity_model is not None:
+            return replace(self, temperature=temperature, permittivity=None)
+        if abs(temperature - self.temperature) > 5.0:
+            warnings.warn(
+                f"solvent {self.name!r} has no eps_r(T) model: eps_r = {self.permittivity:g} (given at "
+                f"{self.temperature:g} K) is used unchanged at {temperature:g} K",
+                ValidityWarning,
+                stacklevel=3,
+            )
+        return replace(self, temperature=temperature)
 
     @property
     def molecular_volume(self) -> float:
@@ -165,6 +229,9 @@ class Electrolyte:
         Sources of the parameter values.
     notes : str
         Free text (assumptions behind the values).
+    density_model : ionscales.density.DensityModel, optional
+        Measured solution density rho(m) used by :meth:`molarity` / :meth:`molality`
+        (presets carry one where sourced data exist; see ``ionscales/data/PROVENANCE.md``).
     """
 
     ions: tuple[Ion, ...]
@@ -173,6 +240,7 @@ class Electrolyte:
     name: str
     references: tuple[str, ...] = field(default=())
     notes: str = ""
+    density_model: object | None = None
 
     def __init__(
         self,
@@ -185,7 +253,12 @@ class Electrolyte:
         name: str | None = None,
         references: Sequence[str] = (),
         notes: str = "",
+        density_model=None,
     ):
+        from ionscales.density import DensityModel
+
+        if density_model is not None and not isinstance(density_model, DensityModel):
+            raise ParameterError("density_model", "must be an ionscales.density.DensityModel or None", density_model)
         if not isinstance(solvent, Solvent):
             raise ParameterError("solvent", "must be a Solvent", solvent)
         if ions is None:
@@ -238,6 +311,7 @@ class Electrolyte:
         object.__setattr__(self, "name", str(name))
         object.__setattr__(self, "references", tuple(str(r) for r in references))
         object.__setattr__(self, "notes", str(notes))
+        object.__setattr__(self, "density_model", density_model)
 
     # -- structure ---------------------------------------------------------------------
     @property
@@ -347,15 +421,38 @@ class Electrolyte:
         out = 0.5 * c * float(np.sum(self.nu * self.charges**2))
         return float(out) if out.ndim == 0 else out
 
-    def molarity(self, molality, *, solution_density=None, apparent_molar_volume=None):
-        """Molality [mol/kg] -> molarity [mol/m^3]; see :func:`ionscales.units.molality_to_molarity`.
+    def _conversion_check(self):
+        if self.solvent.density is None:
+            raise ParameterError("solvent.density", f"unknown for {self.solvent.name!r}; needed for molality")
 
-        Uses the solvent density and the salt molar mass (both must be known).
+    def _crude_conversion_warning(self):
+        warnings.warn(
+            f"{self.name}: no solution-density data; molality <-> molarity assumes V_phi = M_salt/rho_solvent "
+            "(crude for concentrated salts); pass solution_density= or apparent_molar_volume=",
+            ValidityWarning,
+            stacklevel=3,
+        )
+
+    def molarity(self, molality, *, solution_density=None, apparent_molar_volume=None):
+        """Molality [mol/kg] -> molarity [mol/m^3].
+
+        Order of precedence: a measured ``solution_density`` [kg/m^3] or
+        ``apparent_molar_volume`` [m^3/mol] passed here; the electrolyte's
+        ``density_model`` (sourced data, evaluated at 25 C; ``ValidityWarning`` beyond
+        its temperature or molality range); otherwise the crude ideal-mixing estimate
+        ``V_phi = M_salt/rho_solvent``, with a ``ValidityWarning``. See
+        :func:`ionscales.units.molality_to_molarity`.
         """
         from ionscales.units import molality_to_molarity
 
-        if self.solvent.density is None:
-            raise ParameterError("solvent.density", f"unknown for {self.solvent.name!r}; needed for molality")
+        self._conversion_check()
+        if solution_density is None and apparent_molar_volume is None:
+            if self.density_model is not None:
+                self.density_model.check_temperature(self.temperature)
+                return self.density_model.molarity(
+                    molality, solvent_density=self.solvent.density, salt_molar_mass=self.salt_molar_mass
+                )
+            self._crude_conversion_warning()
         return molality_to_molarity(
             molality,
             solvent_density=self.solvent.density,
@@ -365,11 +462,17 @@ class Electrolyte:
         )
 
     def molality(self, concentration, *, solution_density=None, apparent_molar_volume=None):
-        """Molarity [mol/m^3] -> molality [mol/kg]; inverse of :meth:`molarity`."""
+        """Molarity [mol/m^3] -> molality [mol/kg]; inverse of :meth:`molarity` (same precedence)."""
         from ionscales.units import molarity_to_molality
 
-        if self.solvent.density is None:
-            raise ParameterError("solvent.density", f"unknown for {self.solvent.name!r}; needed for molality")
+        self._conversion_check()
+        if solution_density is None and apparent_molar_volume is None:
+            if self.density_model is not None:
+                self.density_model.check_temperature(self.temperature)
+                return self.density_model.molality(
+                    concentration, solvent_density=self.solvent.density, salt_molar_mass=self.salt_molar_mass
+                )
+            self._crude_conversion_warning()
         return molarity_to_molality(
             concentration,
             solvent_density=self.solvent.density,
@@ -389,15 +492,17 @@ class Electrolyte:
     ) -> Electrolyte:
         """A copy with changed permittivity [1], temperature [K] or diameters [m].
 
-        ``diameter`` sets every ion's diameter; ``diameters`` sets them one by one.
+        ``temperature`` moves the solvent to that temperature: its permittivity follows
+        the solvent's eps_r(T) model (:meth:`Solvent.at_temperature`). An explicit
+        ``permittivity`` fixes eps_r and drops the eps_r(T) model (a later temperature
+        change then keeps it, with a ``ValidityWarning``). ``diameter`` sets every ion's
+        diameter; ``diameters`` sets them one by one.
         """
         solvent = self.solvent
-        if permittivity is not None or temperature is not None:
-            solvent = replace(
-                solvent,
-                permittivity=solvent.permittivity if permittivity is None else permittivity,
-                temperature=solvent.temperature if temperature is None else temperature,
-            )
+        if temperature is not None:
+            solvent = solvent.at_temperature(temperature)
+        if permittivity is not None:
+            solvent = replace(solvent, permittivity=permittivity, permittivity_model=None)
         ions = self.ions
         if diameter is not None and diameters is not None:
             raise ParameterError("diameter", "give diameter or diameters, not both")
@@ -414,6 +519,7 @@ class Electrolyte:
             name=self.name,
             references=self.references,
             notes=self.notes,
+            density_model=self.density_model,
         )
 
     def describe(self) -> str:

@@ -9,6 +9,8 @@ distances), not crystal radii: fit them (``fitting.fit_activity``) for quantitat
 
 from __future__ import annotations
 
+from ionscales import dielectric
+from ionscales.density import pitzer_volume
 from ionscales.electrolyte import Electrolyte, Ion, Solvent
 from ionscales.errors import ParameterError
 from ionscales.units import nm
@@ -22,13 +24,20 @@ _CRC_D = (
     "Ca2+ 0.792, Cl- 2.032 in 1e-9 m^2/s)"
 )
 _WATER_REF = (
-    "Water at 25 C: eps_r = 78.4 (Malmberg & Maryott, J. Res. NBS 56, 1 (1956), 78.30; 78.4 is the "
-    "common modelling value), density 997.05 kg/m^3, viscosity 0.890 mPa s (CRC Handbook)"
+    "Water: eps_r(T) of Malmberg & Maryott, J. Res. Natl. Bur. Stand. 56, 1 (1956), Research Paper "
+    "2641 (78.30 at 25 C, 55.72 at 100 C; 0..100 C), density 997.05 kg/m^3 and viscosity "
+    "0.890 mPa s at 25 C (CRC Handbook)"
+)
+_DENSITY_REF = (
+    "Solution densities: Pitzer volumetric parameters of May, Rowland, Hefter & Koenigsberger, "
+    "J. Chem. Eng. Data 56, 5066 (2011), doi:10.1021/je2009329 (25 C); see ionscales/data/PROVENANCE.md"
 )
 
+#: Liquid water at 25 C; eps_r follows the Malmberg–Maryott fit at other temperatures
+#: (``WATER.at_temperature(T)``; density and viscosity are the 25 C values).
 WATER = Solvent(
-    "water", permittivity=78.4, temperature=298.15, density=997.05, molar_mass=18.01528e-3,
-    viscosity=0.890e-3,
+    "water", temperature=298.15, density=997.05, molar_mass=18.01528e-3, viscosity=0.890e-3,
+    permittivity_model=dielectric.WATER_MALMBERG_MARYOTT,
 )
 
 # Ions (molar masses from IUPAC standard atomic weights)
@@ -72,10 +81,15 @@ _DIAM_NOTE = (
     "approximate, not fitted)."
 )
 
-register(Electrolyte(_Na, _Cl, WATER, name="NaCl(aq)", references=(_WATER_REF, _CRC_D), notes=_DIAM_NOTE))
-register(Electrolyte(_K, _Cl, WATER, name="KCl(aq)", references=(_WATER_REF, _CRC_D), notes=_DIAM_NOTE))
-register(Electrolyte(_Li_aq, _Cl, WATER, name="LiCl(aq)", references=(_WATER_REF, _CRC_D), notes=_DIAM_NOTE))
-register(Electrolyte(_Ca, _Cl, WATER, name="CaCl2(aq)", references=(_WATER_REF, _CRC_D), notes=_DIAM_NOTE))
+register(Electrolyte(_Na, _Cl, WATER, name="NaCl(aq)", references=(_WATER_REF, _CRC_D, _DENSITY_REF),
+                     notes=_DIAM_NOTE, density_model=pitzer_volume("NaCl")))
+register(Electrolyte(_K, _Cl, WATER, name="KCl(aq)", references=(_WATER_REF, _CRC_D, _DENSITY_REF),
+                     notes=_DIAM_NOTE, density_model=pitzer_volume("KCl")))
+register(Electrolyte(_Li_aq, _Cl, WATER, name="LiCl(aq)", references=(_WATER_REF, _CRC_D, _DENSITY_REF),
+                     notes=_DIAM_NOTE, density_model=pitzer_volume("LiCl")))
+register(Electrolyte(_Ca, _Cl, WATER, name="CaCl2(aq)", references=(_WATER_REF, _CRC_D, _DENSITY_REF),
+                     notes=_DIAM_NOTE + " CaCl2 densities are checked against data up to 1.0 mol/kg only.",
+                     density_model=pitzer_volume("CaCl2")))
 
 # LiTFSI in water: sizes from the lattice volumes of McEldrew et al. (JES 2021 / the authors'
 # 2026 code): xi_Li = 0.4 and xi_TFSI = 10.8 water-molecule volumes (v_w = 0.0300 nm^3), taken
@@ -105,8 +119,10 @@ register(
     Electrolyte(
         Ion("Li+", +1, 0.45 * nm, molar_mass=6.941e-3),
         Ion("PF6-", -1, 0.51 * nm, molar_mass=144.964e-3),
-        Solvent("EC/DMC (1:1 w/w)", permittivity=31.0, temperature=298.15, density=1200.0,
-                molar_mass=89.07e-3, viscosity=1.1e-3),
+        Solvent("EC/DMC (1:1 w/w)", temperature=298.15, density=1200.0,
+                molar_mass=89.07e-3, viscosity=1.1e-3,
+                permittivity_model=dielectric.ConstantPermittivity(
+                    31.0, 298.15, "EC/DMC 1:1 w/w, approximate (literature 25-35)")),
         name="LiPF6 in EC/DMC",
         references=(
             "EC/DMC 1:1 mixture: eps_r about 31 (literature 25-35 for 1:1 EC:DMC; approximate), "
@@ -132,7 +148,9 @@ _ntf2 = Ion("NTf2-", -1, 0.76 * nm, molar_mass=280.15e-3)
 register(
     Electrolyte(
         _pyrr, _ntf2,
-        Solvent("neat ionic liquid (background permittivity)", permittivity=11.9, temperature=298.15),
+        Solvent("neat ionic liquid (background permittivity)", temperature=298.15,
+                permittivity_model=dielectric.ConstantPermittivity(
+                    11.9, 298.15, "[C4C1Pyrr][NTf2] static eps_r, approximate")),
         name="[C4C1Pyrr][NTf2]",
         references=(_IL_REF,),
         notes="Neat ionic liquid: use concentration = 3.29 mol/L (3290 mol/m^3). The 'solvent' is "
@@ -142,10 +160,12 @@ register(
 register(
     Electrolyte(
         _pyrr, _ntf2,
-        Solvent("propylene carbonate", permittivity=64.9, temperature=298.15, density=1204.0,
-                molar_mass=102.09e-3, viscosity=2.5e-3),
+        Solvent("propylene carbonate", temperature=298.15, density=1204.0,
+                molar_mass=102.09e-3, viscosity=2.5e-3,
+                permittivity_model=dielectric.SOLVENT_PERMITTIVITY["propylene carbonate"]),
         name="[C4C1Pyrr][NTf2] in PC",
-        references=(_IL_REF, "Propylene carbonate: eps_r 64.9, density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)"),
+        references=(_IL_REF, "Propylene carbonate: eps_r 64.92 at 25 C (K. Xu, Chem. Rev. 104, 4303 (2004), "
+                    "Table 1, doi:10.1021/cr030203g), density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)"),
     )
 )
 

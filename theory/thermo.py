@@ -83,11 +83,12 @@ REFERENCES = {
 
 #: Pitzer parameters per (cation name, anion name): beta0 [kg/mol], beta1 [kg/mol],
 #: Cphi [(kg/mol)^2], alpha1 [(kg/mol)^{1/2}], b [(kg/mol)^{1/2}], temperature [K],
-#: maximum molality [mol/kg].
+#: maximum molality [mol/kg], a_phi [(kg/mol)^{1/2}]: the Debye–Hückel osmotic slope the
+#: parameters were fitted with (part of the empirical model; not recomputed from eps_r).
 PITZER_PARAMETERS = {
     ("Na+", "Cl-"): {
         "beta0": 0.0765, "beta1": 0.2664, "cphi": 0.00127, "alpha1": 2.0, "b": 1.2,
-        "temperature": 298.15, "max_molality": 6.0,
+        "temperature": 298.15, "max_molality": 6.0, "a_phi": 0.392,
         "source": "Pitzer & Mayorga 1973, Table I (NaCl, 25 C), doi:10.1021/j100621a026",
     },
 }
@@ -460,7 +461,8 @@ def _compute(electrolyte, concentration, molality, model, ion_size, conversion):
 
             warnings.warn(f"Pitzer parameters for {key} are fitted up to {par['max_molality']} mol/kg",
                           ValidityWarning, stacklevel=3)
-        a_phi = dh_molal_constants(lb, electrolyte.solvent.density)["A_phi"]
+        # the fitted parameters belong to the A_phi they were fitted with (PM73: 0.392 at 25 C)
+        a_phi = par["a_phi"]
         ci, ai = electrolyte.ions
         ln_pm, phi = pitzer_binary(
             m, z_cation=ci.charge, z_anion=ai.charge, nu_cation=nu[0], nu_anion=nu[1], a_phi=a_phi,
