@@ -16,6 +16,7 @@ its extra fields, ``state_variables``, ``default_state``, ``model_name``, and im
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
@@ -325,7 +326,10 @@ class AggregationModel:
                         raise ParameterError("concentration", "exceeds the electrolyte's molality <-> "
                                              "molarity range (its density data)", value)
                     salt = self._salt_from_molality(molality)
-                    v0 = self._molar_scale(salt, molality)
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        # v0 = salt per site / (N_A c), exact for the given molarity
+                        v0 = np.where(vals > 0, salt / (avogadro * np.where(vals > 0, vals, 1.0)),
+                                      self.lattice_site_volume)
             phi_salt = xi_salt * salt
             if np.any(phi_salt > 1 + 1e-12):
                 raise ParameterError("concentration", "exceeds the close-packed salt of the lattice", value)
@@ -334,14 +338,14 @@ class AggregationModel:
             salt = vals / xi_salt
             phi_0 = np.clip(1 - vals, 0.0, 1.0)
             molality = self._molality_from_phi(phi_0, salt)
-            v0 = self._molar_scale(salt, molality)
+            v0 = functools.partial(self._molar_scale, salt, molality)
         elif name == "molality":
             vals, _ = state_array("molality", value)
             if not np.all(np.isfinite(vals)):
                 raise ParameterError("molality", "must be finite [mol/kg]", value)
             salt = self._salt_from_molality(vals)
             molality = vals
-            v0 = self._molar_scale(salt, molality)
+            v0 = functools.partial(self._molar_scale, salt, molality)
         else:  # guarded by composition()
             raise ParameterError(name, "unknown state variable")
         phi_c = nu_c * self.xi_cation * salt
@@ -351,7 +355,7 @@ class AggregationModel:
             molality = self._molality_from_phi(phi_0, salt)
         zero = np.zeros_like(salt)
         return Composition(name, vals, phi_c, phi_a, phi_0, zero, nu_c * salt, nu_a * salt, zero,
-                           np.asarray(v0, float), molality)
+                           v0, molality)
 
     def _molality_from_phi(self, phi_0, salt):
         """Molality [mol/kg] from solvent sites per salt unit (None without a solvent molar mass)."""
@@ -601,6 +605,12 @@ class AggregationModel:
             raise ParameterError("variable", f"must be one of {', '.join(options)} (or None for the "
                                  "default)", variable)
 
+        if variable == "concentration" and bracket is None and self.site_volume is None \
+                and "molality" in self.state_variables:
+            # the composition is a function of molality: solve there, convert the root once
+            m_gel = self.gel_point("molality", **fixed)
+            comp = self._composition_from("molality", np.array([m_gel]))
+            return float(comp.molar(comp.c_cation)[0] / self.stoichiometry[0])
         if variable in self.state_variables:
             temperature = fixed.pop("temperature", None)
             if fixed:

@@ -14,6 +14,8 @@ lattice site [1] and molar ones mol/m^3.
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +44,14 @@ def _take(obj, index, skip=()):
     return dataclasses.replace(obj, **changes)
 
 
+def _take_site_volume(comp, index):
+    return comp.site_volume[index]
+
+
+def _repeat_site_volume(comp, n):
+    return np.repeat(comp.site_volume, n)
+
+
 @dataclass(frozen=True, eq=False)
 class Composition:
     """Lattice composition of a set of state points.
@@ -59,7 +69,9 @@ class Composition:
         Molecules per lattice site [1] (associating cation, anion, inert IL cation).
     site_volume : ndarray
         Lattice site volume v0 [m^3] per state point (NaN if unknown): the solution volume
-        over the number of lattice sites.
+        over the number of lattice sites. Given as an array, or (``site_volume_source``) a
+        callable evaluated on first use: only molar outputs need it, so a state used for
+        probabilities alone never touches the density data.
     molality : ndarray or None
         Salt molality [mol/kg] when known.
     scalar : bool
@@ -77,11 +89,18 @@ class Composition:
     c_cation: np.ndarray
     c_anion: np.ndarray
     c_inert: np.ndarray
-    site_volume: np.ndarray
+    site_volume_source: np.ndarray | Callable[[], np.ndarray]
     molality: np.ndarray | None = None
     scalar: bool = False
     swept_from: str = ""
     swept_value: float = float("nan")
+
+    @functools.cached_property
+    def site_volume(self) -> np.ndarray:
+        """Lattice site volume v0 [m^3] per state point (NaN if unknown)."""
+        src = self.site_volume_source
+        values = src() if callable(src) else src
+        return np.broadcast_to(np.asarray(values, dtype=float), self.values.shape).copy()
 
     @property
     def size(self) -> int:
@@ -101,8 +120,11 @@ class Composition:
 
     def take(self, index) -> Composition:
         """The state points selected by ``index`` (an integer array or a boolean mask)."""
-        out = _take(self, index)
-        return dataclasses.replace(out, scalar=False)
+        src = self.site_volume_source
+        if callable(src):
+            src = functools.partial(_take_site_volume, self, index)
+        out = _take(self, index, skip=("site_volume_source",))
+        return dataclasses.replace(out, scalar=False, site_volume_source=src)
 
     def repeated(self, temperature: np.ndarray) -> Composition:
         """This single state point repeated over a temperature array [K]."""
@@ -113,7 +135,8 @@ class Composition:
 
         return Composition("temperature", temperature, rep(self.phi_cation), rep(self.phi_anion),
                            rep(self.phi_solvent), rep(self.phi_inert), rep(self.c_cation),
-                           rep(self.c_anion), rep(self.c_inert), rep(self.site_volume),
+                           rep(self.c_anion), rep(self.c_inert),
+                           functools.partial(_repeat_site_volume, self, n),
                            rep(self.molality), False, self.variable, float(self.values[0]))
 
 
