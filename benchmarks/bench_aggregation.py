@@ -49,7 +49,7 @@ def run(quick: bool = False) -> list[Row]:
     model = SolvatedAggregation.from_preset("LiTFSI(aq)")
     n_states = 100 if quick else 1000
     size = 100
-    molality = np.linspace(1, 25, n_states)
+    molality = np.linspace(1, 21, n_states)  # within the LiTFSI density data (<= 21 mol/kg)
 
     def ours():
         return model.solve(molality=molality, max_size=size)

@@ -37,6 +37,7 @@ LITFSI = SolvatedAggregation.from_preset("LiTFSI(aq)")
 
 # --- #11.1: pair versus site association constants for f > 1 ----------------------------
 
+
 def test_pair_constant_is_c11_over_c10_c01_at_f_greater_than_one():
     """Old code: K_A = N_A v0 Lambda was the only constant and was called the pair constant;
     ``kind=`` did not exist. The distribution's c_11/(c_10 c_01) is N_A v0 f+ f- Lambda."""
@@ -53,14 +54,19 @@ def test_pair_constant_is_c11_over_c10_c01_at_f_greater_than_one():
     assert model.pair_association_constant == pytest.approx(k_pair, rel=1e-12)
     assert model.site_association_constant == pytest.approx(k_pair / (f_c * f_a), rel=1e-12)
     # the two constants convert into each other; the molar form inverts lattice_association
-    assert site_to_pair_constant(model.site_association_constant, f_cation=f_c, f_anion=f_a) == \
-        pytest.approx(k_pair, rel=1e-14)
-    assert pair_to_site_constant(k_pair, f_cation=f_c, f_anion=f_a) == pytest.approx(k_pair / 12, rel=1e-14)
-    assert molar_association(lam, site_volume=v0, kind="pair", f_cation=f_c, f_anion=f_a) == \
-        pytest.approx(k_pair, rel=1e-14)
+    assert site_to_pair_constant(
+        model.site_association_constant, f_cation=f_c, f_anion=f_a
+    ) == pytest.approx(k_pair, rel=1e-14)
+    assert pair_to_site_constant(k_pair, f_cation=f_c, f_anion=f_a) == pytest.approx(
+        k_pair / 12, rel=1e-14
+    )
+    assert molar_association(
+        lam, site_volume=v0, kind="pair", f_cation=f_c, f_anion=f_a
+    ) == pytest.approx(k_pair, rel=1e-14)
     assert molar_association(lam, site_volume=v0) == pytest.approx(k_pair / 12, rel=1e-14)
-    assert Aggregation.association_from_pair_constant(k_pair, site_volume=v0, f_cation=f_c,
-                                                      f_anion=f_a) == pytest.approx(lam, rel=1e-14)
+    assert Aggregation.association_from_pair_constant(
+        k_pair, site_volume=v0, f_cation=f_c, f_anion=f_a
+    ) == pytest.approx(lam, rel=1e-14)
     # reported in the Dataset in m^3/mol and L/mol
     params = ds.attrs["parameters"]
     assert '"pair_association_constant_L_per_mol"' in params
@@ -74,6 +80,7 @@ def test_pair_constant_needs_functionalities():
 
 
 # --- #11.2: lattice site volume of the LiTFSI(aq) preset --------------------------------
+
 
 def test_litfsi_molarity_follows_the_electrolyte_conversion():
     """Old code: v0 was the pure-water molecular volume for every state, so the lattice's
@@ -96,18 +103,37 @@ def test_litfsi_molarity_follows_the_electrolyte_conversion():
 
 # --- #11.4: Nernst–Einstein deviation over the same ions ---------------------------------
 
-@pytest.mark.parametrize("model, state", [
-    (Aggregation(3, 3, 0.0, site_volume=3e-29), {"volume_fraction": 0.3}),
-    (SolvatedAggregation(4, 3, 1e-12, solvent_association=5.0, xi_cation=0.4, xi_anion=10.8,
-                         site_volume=3e-29, solvent_molar_mass=18.015e-3), {"molality": 2.0}),
-    (SaltInIonicLiquid(4, 3, 0.0, xi_cation=0.5, site_volume=4e-29), {"salt_fraction": 0.05}),
-])
+
+@pytest.mark.parametrize(
+    "model, state",
+    [
+        (Aggregation(3, 3, 0.0, site_volume=3e-29), {"volume_fraction": 0.3}),
+        (
+            SolvatedAggregation(
+                4,
+                3,
+                1e-12,
+                solvent_association=5.0,
+                xi_cation=0.4,
+                xi_anion=10.8,
+                site_volume=3e-29,
+                solvent_molar_mass=18.015e-3,
+            ),
+            {"molality": 2.0},
+        ),
+        (SaltInIonicLiquid(4, 3, 0.0, xi_cation=0.5, site_volume=4e-29), {"salt_fraction": 0.05}),
+    ],
+)
 def test_single_ion_carriers_obey_nernst_einstein_exactly(model, state):
     """Old code: sigma summed the inert IL cation, sigma_NE did not (SiIL deviation < 0
     without any association). With no clusters, sigma = sigma_NE on all three models."""
     car = model.effective_carriers(**state, diffusivity=1e-9, max_size=4)
     assert nernst_einstein_deviation(car) == pytest.approx(0.0, abs=1e-12)
-    species = ("cation", "anion", "inert") if isinstance(model, SaltInIonicLiquid) else ("cation", "anion")
+    species = (
+        ("cation", "anion", "inert")
+        if isinstance(model, SaltInIonicLiquid)
+        else ("cation", "anion")
+    )
     assert sum(transference_number(car, s) for s in species) == pytest.approx(1.0, abs=1e-12)
 
 
@@ -116,11 +142,15 @@ def test_salt_in_ionic_liquid_nernst_einstein_deviation():
     alkali cation, the anion and the IL cation, and sigma_NE is written out here."""
     model = SaltInIonicLiquid(4, 3, 10.0, xi_cation=0.5, site_volume=4e-29, viscosity=0.05)
     car = model.effective_carriers(salt_fraction=0.05, max_size=10)
-    z, c, d = (car[v].values for v in ("carrier_charge", "carrier_concentration", "carrier_diffusivity"))
+    z, c, d = (
+        car[v].values for v in ("carrier_charge", "carrier_concentration", "carrier_diffusivity")
+    )
     l, m, i = (car[v].values for v in ("n_cation", "n_anion", "n_inert"))
     pref = faraday**2 / (gas_constant * car.attrs["temperature"])
     ne = pref * np.sum((l + m + i) * d * c)  # all monovalent
-    assert nernst_einstein_deviation(car) == pytest.approx(1 - cluster_conductivity(car) / ne, rel=1e-12)
+    assert nernst_einstein_deviation(car) == pytest.approx(
+        1 - cluster_conductivity(car) / ne, rel=1e-12
+    )
     # multiply charged clusters (z^2 > l + m) can carry more than their ions' NE share, so
     # the sign is not fixed; the inert cations alone no longer make it strongly negative
     assert abs(nernst_einstein_deviation(car)) < 0.5
@@ -131,6 +161,7 @@ def test_salt_in_ionic_liquid_nernst_einstein_deviation():
 
 # --- #11.5: no silent truncation of the cluster sums -------------------------------------
 
+
 @pytest.mark.slow
 def test_carrier_sums_converge_near_the_gel_point():
     """Old code: max_size was a hard cut; at 15 mol/kg (gel parameter 0.79) t+, sigma and
@@ -140,8 +171,14 @@ def test_carrier_sums_converge_near_the_gel_point():
         car = LITFSI.effective_carriers(molality=15.0, max_size=start, tolerance=1e-4)
         assert car.attrs["cluster_sum_converged"] == 1
         assert car.attrs["cluster_sum_truncated_fraction"] <= 1e-4
-        results.append((transference_number(car), cluster_conductivity(car), effective_cation_charge(car),
-                        nernst_einstein_deviation(car)))
+        results.append(
+            (
+                transference_number(car),
+                cluster_conductivity(car),
+                effective_cation_charge(car),
+                nernst_einstein_deviation(car),
+            )
+        )
     np.testing.assert_allclose(results[0], results[1], rtol=1e-3)
 
 
@@ -175,12 +212,16 @@ def test_effective_charge_converged_matches_carriers():
     model = SaltInIonicLiquid(4, 3, 10.0, xi_cation=0.5, site_volume=4e-29)
     x = 0.1
     car = model.effective_carriers(salt_fraction=x, diffusivity=1e-9, max_size=10)
-    assert model.effective_charge(x, max_size=10) == pytest.approx(effective_cation_charge(car), rel=1e-6)
-    assert model.effective_charge(x, max_size=10) == pytest.approx(model.effective_charge(x, max_size=200),
-                                                                   rel=1e-6)
+    assert model.effective_charge(x, max_size=10) == pytest.approx(
+        effective_cation_charge(car), rel=1e-6
+    )
+    assert model.effective_charge(x, max_size=10) == pytest.approx(
+        model.effective_charge(x, max_size=200), rel=1e-6
+    )
 
 
 # --- #15: entry points reject bad input -------------------------------------------------
+
 
 @pytest.mark.parametrize("value", [-math.inf, math.nan, -1.0, 0.0])
 def test_solvent_association_rejects_negative_infinity(value):
@@ -224,4 +265,6 @@ def test_cluster_screening_at_5100_molar_runs():
     assert 16.0 < float(e.molality(5100.0)) < 17.5
     with pytest.warns(ConvergenceWarning, match="gel point"):
         ds = screening(e, [5100.0], "cluster", size_limit=128)
-    assert np.isfinite(float(ds.decay_length[0])) and float(ds.decay_length[0]) > float(ds.debye_length[0])
+    assert np.isfinite(float(ds.decay_length[0])) and float(ds.decay_length[0]) > float(
+        ds.debye_length[0]
+    )

@@ -127,5 +127,7 @@ def __getattr__(name):
     if name == "PRESET_PARAMETERS":
         from ionscales import presets
 
-        return {k: {**v, "model": MODELS[v["model"]]} for k, v in presets.AGGREGATION_PARAMETERS.items()}
+        return {
+            k: {**v, "model": MODELS[v["model"]]} for k, v in presets.AGGREGATION_PARAMETERS.items()
+        }
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

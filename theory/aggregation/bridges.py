@@ -26,9 +26,16 @@ from ionscales.validation import check_integer
 __all__ = ["cluster_screening_model"]
 
 
-def cluster_screening_model(electrolyte: Electrolyte, concentration, *, aggregation=None,
-                            max_size: int = 60, temperature=None, tolerance: float = DEFAULT_TOLERANCE,
-                            size_limit: int = DEFAULT_SIZE_LIMIT):
+def cluster_screening_model(
+    electrolyte: Electrolyte,
+    concentration,
+    *,
+    aggregation=None,
+    max_size: int = 60,
+    temperature=None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    size_limit: int = DEFAULT_SIZE_LIMIT,
+):
     """Screening model "cluster": Debye length of the effective carriers.
 
     kappa^2 = 4 pi l_B N_A sum_carriers c_c z_c^2 over free ions and charged sol clusters
@@ -69,16 +76,25 @@ def cluster_screening_model(electrolyte: Electrolyte, concentration, *, aggregat
         if electrolyte.name in presets.AGGREGATION_PARAMETERS:
             aggregation = AggregationModel.from_preset(electrolyte.name)
         else:
-            raise ParameterError("aggregation", f"model 'cluster' needs an aggregation model for "
-                                 f"{electrolyte.name!r}: pass aggregation=Aggregation(...) or "
-                                 f"SolvatedAggregation(...) (presets with parameters: "
-                                 f"{', '.join(presets.AGGREGATION_PARAMETERS)})")
+            raise ParameterError(
+                "aggregation",
+                f"model 'cluster' needs an aggregation model for "
+                f"{electrolyte.name!r}: pass aggregation=Aggregation(...) or "
+                f"SolvatedAggregation(...) (presets with parameters: "
+                f"{', '.join(presets.AGGREGATION_PARAMETERS)})",
+            )
     if not isinstance(aggregation, AggregationModel):
-        raise ParameterError("aggregation", "must be an Aggregation, SolvatedAggregation or SaltInIonicLiquid",
-                             aggregation)
+        raise ParameterError(
+            "aggregation",
+            "must be an Aggregation, SolvatedAggregation or SaltInIonicLiquid",
+            aggregation,
+        )
     if isinstance(aggregation, SaltInIonicLiquid):
-        raise ParameterError("aggregation", "SaltInIonicLiquid has no salt-molarity state; use "
-                             "effective_carriers with salt_fraction")
+        raise ParameterError(
+            "aggregation",
+            "SaltInIonicLiquid has no salt-molarity state; use "
+            "effective_carriers with salt_fraction",
+        )
     max_size = check_integer("max_size", max_size, minimum=1)
     model = aggregation
     if model.site_volume is None and model.electrolyte is None:
@@ -86,8 +102,13 @@ def cluster_screening_model(electrolyte: Electrolyte, concentration, *, aggregat
     c = np.atleast_1d(np.asarray(concentration, float))
     st = model.state(concentration=c, temperature=temperature)
     z_c, z_a = float(electrolyte.cation.charge), float(electrolyte.anion.charge)
-    sums = converged_cluster_sums(st, {"strength": lambda l, m: (l * z_c + m * z_a) ** 2},
-                                  start=max_size, tolerance=tolerance, size_limit=size_limit)
+    sums = converged_cluster_sums(
+        st,
+        {"strength": lambda l, m: (l * z_c + m * z_a) ** 2},
+        start=max_size,
+        tolerance=tolerance,
+        size_limit=size_limit,
+    )
     sums.warn_if_unconverged("screening model 'cluster'")
     strength = st.composition.molar(sums.sums["strength"])  # sum c z^2 [mol/m^3]
     temp = electrolyte.temperature if temperature is None else float(temperature)
@@ -102,12 +123,22 @@ def cluster_screening_model(electrolyte: Electrolyte, concentration, *, aggregat
             "free_fraction": st.free_cation_fraction,
             "free_anion_fraction": (st.free_anion_fraction, "1", "fraction of free anions"),
             "gel_fraction_cation": (1 - st.sol_cation, "1", "fraction of cations in the gel"),
-            "carrier_ionic_strength": (0.5 * strength, "mol/m^3",
-                                       "ionic strength of the effective carriers (free ions and sol clusters)"),
-            "cluster_sum_size": (sums.size.astype(float), "1",
-                                 "largest cluster size of the converged carrier sum"),
+            "carrier_ionic_strength": (
+                0.5 * strength,
+                "mol/m^3",
+                "ionic strength of the effective carriers (free ions and sol clusters)",
+            ),
+            "cluster_sum_size": (
+                sums.size.astype(float),
+                "1",
+                "largest cluster size of the converged carrier sum",
+            ),
         },
-        parameters={"aggregation": model.describe(), "max_size": max_size, **sums.attrs(),
-                    "rule": "kappa^2 = 4 pi l_B N_A sum c_c z_c^2 over free ions and charged sol clusters; gel excluded"},
+        parameters={
+            "aggregation": model.describe(),
+            "max_size": max_size,
+            **sums.attrs(),
+            "rule": "kappa^2 = 4 pi l_B N_A sum c_c z_c^2 over free ions and charged sol clusters; gel excluded",
+        },
         references=REFERENCES,
     )

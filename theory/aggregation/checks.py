@@ -45,5 +45,3 @@ def state_array(name, value, *, upper=None):
     if upper is not None and np.any(arr > upper):
         raise ParameterError(name, f"must lie in [0, {upper}]", value)
     return np.atleast_1d(arr), arr.ndim == 0
-
-

@@ -47,17 +47,23 @@ _KINDS = ("site", "pair")
 def _pair_factor(kind, f_cation, f_anion):
     """f+ f- for a pair constant, 1 for a site (bond) constant."""
     if kind not in _KINDS:
-        raise ParameterError("kind", "must be 'site' (bond constant) or 'pair' (ion-pair constant)", kind)
+        raise ParameterError(
+            "kind", "must be 'site' (bond constant) or 'pair' (ion-pair constant)", kind
+        )
     if kind == "site":
         return 1.0
     if f_cation is None or f_anion is None:
-        raise ParameterError("f_cation", "a pair constant needs f_cation and f_anion (sites per ion, "
-                             "whole numbers >= 1)", (f_cation, f_anion))
+        raise ParameterError(
+            "f_cation",
+            "a pair constant needs f_cation and f_anion (sites per ion, whole numbers >= 1)",
+            (f_cation, f_anion),
+        )
     return float(functionality("f_cation", f_cation) * functionality("f_anion", f_anion))
 
 
-def lattice_association(association_constant, *, site_volume, kind: str = "site", f_cation=None,
-                        f_anion=None):
+def lattice_association(
+    association_constant, *, site_volume, kind: str = "site", f_cation=None, f_anion=None
+):
     """Molar association constant [m^3/mol] -> dimensionless lattice (bond) constant Lambda.
 
     Parameters
@@ -88,7 +94,9 @@ def lattice_association(association_constant, *, site_volume, kind: str = "site"
     """
     k = as_float_array("association_constant", association_constant)
     if not np.all(np.isfinite(k)) or np.any(k < 0):
-        raise ParameterError("association_constant", "must be finite and >= 0 m^3/mol", association_constant)
+        raise ParameterError(
+            "association_constant", "must be finite and >= 0 m^3/mol", association_constant
+        )
     v0 = positive_scalar("site_volume", site_volume, "m^3")
     out = k / (avogadro * v0 * _pair_factor(kind, f_cation, f_anion))
     return float(out) if out.ndim == 0 else out
@@ -154,8 +162,9 @@ def mobility_weighted_charge(n_cation, charge, diffusivity, concentration, *, ax
     float or ndarray
         z_eff [1]; NaN where no cation is mobile.
     """
-    l, z, d, c = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in
-                                       (n_cation, charge, diffusivity, concentration)))
+    l, z, d, c = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (n_cation, charge, diffusivity, concentration))
+    )
     num = np.sum(l * z * d * c, axis=axis)
     den = np.sum(l * d * c, axis=axis)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -252,8 +261,16 @@ def binary_probabilities(psi_cation, psi_anion, *, association, complements: boo
     return p_c, p_a, n_c / denom, n_a / denom
 
 
-def solvated_probabilities(psi_cation, psi_anion, psi_solvent, *, association, solvent_association,
-                           tol: float = 1e-15, max_iterations: int = 100):
+def solvated_probabilities(
+    psi_cation,
+    psi_anion,
+    psi_solvent,
+    *,
+    association,
+    solvent_association,
+    tol: float = 1e-15,
+    max_iterations: int = 100,
+):
     """General three-species mass action: cation sites bind anions or solvent (f0 = 1).
 
     Parameters
@@ -284,8 +301,11 @@ def solvated_probabilities(psi_cation, psi_anion, psi_solvent, *, association, s
     salt. Vectorised over all inputs.
     """
     psi_c, psi_a, psi_0, lam, lam0 = np.broadcast_arrays(
-        *(np.asarray(v, dtype=float) for v in (psi_cation, psi_anion, psi_solvent, association,
-                                               solvent_association)))
+        *(
+            np.asarray(v, dtype=float)
+            for v in (psi_cation, psi_anion, psi_solvent, association, solvent_association)
+        )
+    )
     a1, b1 = lam * psi_a, lam * psi_c
     a2, b2 = lam0 * psi_0, lam0 * psi_c
     u = 1.0 / (1.0 + a1 + a2)
@@ -304,8 +324,9 @@ def solvated_probabilities(psi_cation, psi_anion, psi_solvent, *, association, s
     residual = np.abs(u - 1 + a1 * u / d1 + a2 * u / d2)
     res = float(np.max(residual, initial=0.0))
     if not res <= 1e-12:
-        raise ConvergenceError("three-species mass-action solve did not converge",
-                               iterations=iterations, residual=res)
+        raise ConvergenceError(
+            "three-species mass-action solve did not converge", iterations=iterations, residual=res
+        )
     p_cat = a1 * u / d1
     p_cat0 = a2 * u / d2
     p_an = b1 * u / d1
@@ -341,7 +362,11 @@ def sticky_probabilities(psi_cation, psi_anion, phi_solvent, *, association_rati
     Requires psi+ <= psi- + phi0 (enough partner sites).
     """
     psi_c, psi_a, phi0, lt = np.broadcast_arrays(
-        *(np.asarray(v, dtype=float) for v in (psi_cation, psi_anion, phi_solvent, association_ratio)))
+        *(
+            np.asarray(v, dtype=float)
+            for v in (psi_cation, psi_anion, phi_solvent, association_ratio)
+        )
+    )
     a = (lt - 1) * psi_c
     b = lt * (psi_c + psi_a) + phi0 - psi_c
     disc = np.maximum(b * b - 4 * a * lt * psi_a, 0.0)
@@ -359,8 +384,9 @@ def gel_parameter(p_cation, p_anion, *, f_cation: int, f_anion: int):
     return (f_cation - 1) * (f_anion - 1) * p_c * p_a
 
 
-def sol_fractions(p_cation, p_anion, *, f_cation: int, f_anion: int, tol: float = 1e-14,
-                  max_iterations: int = 500):
+def sol_fractions(
+    p_cation, p_anion, *, f_cation: int, f_anion: int, tol: float = 1e-14, max_iterations: int = 500
+):
     """Flory post-gel treatment: sol fractions and sol association probabilities.
 
     Parameters
@@ -384,7 +410,9 @@ def sol_fractions(p_cation, p_anion, *, f_cation: int, f_anion: int, tol: float 
     smaller root (Q+ < 1 only past the gel point) is found by Newton's method from Q+ = 0,
     which converges monotonically. p+^sol = p+ Q-^(f- - 1)/Q+, p-^sol = p- Q+^(f+ - 1)/Q-.
     """
-    pc, pa = np.broadcast_arrays(probabilities_in("p_cation", p_cation), probabilities_in("p_anion", p_anion))
+    pc, pa = np.broadcast_arrays(
+        probabilities_in("p_cation", p_cation), probabilities_in("p_anion", p_anion)
+    )
     gel = gel_parameter(pc, pa, f_cation=f_cation, f_anion=f_anion) > 1
     qc = np.ones_like(pc)
     qa = np.ones_like(pa)
@@ -394,7 +422,14 @@ def sol_fractions(p_cation, p_anion, *, f_cation: int, f_anion: int, tol: float 
         for _ in range(max_iterations):
             inner = 1 - p2 + p2 * q ** (f_cation - 1)
             h = 1 - p1 + p1 * inner ** (f_anion - 1)
-            dh = p1 * (f_anion - 1) * inner ** (f_anion - 2) * p2 * (f_cation - 1) * q ** max(f_cation - 2, 0)
+            dh = (
+                p1
+                * (f_anion - 1)
+                * inner ** (f_anion - 2)
+                * p2
+                * (f_cation - 1)
+                * q ** max(f_cation - 2, 0)
+            )
             if f_cation == 2:
                 dh = p1 * (f_anion - 1) * inner ** (f_anion - 2) * p2
             q_new = q - (h - q) / (dh - 1)
@@ -406,8 +441,11 @@ def sol_fractions(p_cation, p_anion, *, f_cation: int, f_anion: int, tol: float 
         inner = 1 - p2 + p2 * q ** (f_cation - 1)
         misfit = np.abs(1 - p1 + p1 * inner ** (f_anion - 1) - q)
         if not float(np.max(misfit, initial=0.0)) <= 1e-10:
-            raise ConvergenceError("Flory sol-fraction equations did not converge",
-                                   iterations=max_iterations, residual=float(np.max(misfit)))
+            raise ConvergenceError(
+                "Flory sol-fraction equations did not converge",
+                iterations=max_iterations,
+                residual=float(np.max(misfit)),
+            )
         qc[gel] = q
         qa[gel] = inner
     sol_c = qc**f_cation
@@ -418,9 +456,20 @@ def sol_fractions(p_cation, p_anion, *, f_cation: int, f_anion: int, tol: float 
     return sol_c, sol_a, p_c_sol, p_a_sol
 
 
-def cluster_distribution(cation_concentration, anion_concentration, p_cation, p_anion, *,
-                         f_cation: int, f_anion: int, max_cation: int, max_anion: int | None = None,
-                         log_weight: np.ndarray | None = None, q_cation=None, q_anion=None):
+def cluster_distribution(
+    cation_concentration,
+    anion_concentration,
+    p_cation,
+    p_anion,
+    *,
+    f_cation: int,
+    f_anion: int,
+    max_cation: int,
+    max_anion: int | None = None,
+    log_weight: np.ndarray | None = None,
+    q_cation=None,
+    q_anion=None,
+):
     """Concentrations of (l, m) clusters (Flory–Stockmayer distribution).
 
     Parameters
@@ -455,7 +504,11 @@ def cluster_distribution(cation_concentration, anion_concentration, p_cation, p_
     ca = np.atleast_1d(np.asarray(anion_concentration, float))
     pc = np.atleast_1d(probabilities_in("p_cation", p_cation))
     pa = np.atleast_1d(probabilities_in("p_anion", p_anion))
-    if np.any(cc < 0) or np.any(ca < 0) or not (np.all(np.isfinite(cc)) and np.all(np.isfinite(ca))):
+    if (
+        np.any(cc < 0)
+        or np.any(ca < 0)
+        or not (np.all(np.isfinite(cc)) and np.all(np.isfinite(ca)))
+    ):
         raise ParameterError("cation_concentration", "concentrations must be finite and >= 0")
     l = np.arange(max_cation + 1, dtype=float)[:, None]
     m = np.arange(max_anion + 1, dtype=float)[None, :]
@@ -487,8 +540,9 @@ def cluster_distribution(cation_concentration, anion_concentration, p_cation, p_
     return out
 
 
-def weight_average_size(cation_concentration, anion_concentration, p_cation, p_anion, *,
-                        f_cation: int, f_anion: int):
+def weight_average_size(
+    cation_concentration, anion_concentration, p_cation, p_anion, *, f_cation: int, f_anion: int
+):
     """Weight-average cluster size S_w (ions in the cluster of a randomly chosen ion) [1].
 
     S_w = (c+ S+ + c- S-)/(c+ + c-), S+ = 1 + f+ p+ u+, S- = 1 + f- p- u- with
@@ -518,5 +572,3 @@ def stokes_einstein(diameter, *, temperature, viscosity):
         Dynamic viscosity of the medium [Pa s].
     """
     return boltzmann * temperature / (3 * math.pi * viscosity * np.asarray(diameter, float))
-
-

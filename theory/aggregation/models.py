@@ -50,8 +50,15 @@ from ionscales.theory.aggregation.sums import (
 from ionscales.units import L
 from ionscales.validation import as_float_array, check_integer, check_probability
 
-__all__ = ["AggregationModel", "Aggregation", "SolvatedAggregation", "SaltInIonicLiquid",
-           "REFERENCES", "SIIL_REFERENCE", "CHECK_TOLERANCE"]
+__all__ = [
+    "AggregationModel",
+    "Aggregation",
+    "SolvatedAggregation",
+    "SaltInIonicLiquid",
+    "REFERENCES",
+    "SIIL_REFERENCE",
+    "CHECK_TOLERANCE",
+]
 
 REFERENCES = (
     "M. McEldrew, Z.A.H. Goodwin, S. Bi, M.Z. Bazant, A.A. Kornyshev, J. Chem. Phys. 152, "
@@ -73,8 +80,11 @@ _STATE_NAMES = ("concentration", "molality", "volume_fraction", "salt_fraction")
 
 
 def _finite_number(name, value, what):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not math.isfinite(value)
+    ):
         raise ParameterError(name, f"must be a finite number {what}", value)
     return float(value)
 
@@ -126,27 +136,42 @@ class AggregationModel:
         set_(self, "f_cation", functionality("f_cation", self.f_cation))
         set_(self, "f_anion", functionality("f_anion", self.f_anion))
         a = self.association
-        if isinstance(a, bool) or not isinstance(a, (int, float, np.integer, np.floating)) or not (
-            math.isfinite(a) and a >= 0
+        if (
+            isinstance(a, bool)
+            or not isinstance(a, (int, float, np.integer, np.floating))
+            or not (math.isfinite(a) and a >= 0)
         ):
-            raise ParameterError("association", "must be a finite number >= 0 (dimensionless "
-                                 "lattice constant; convert K_A with lattice_association)", a)
+            raise ParameterError(
+                "association",
+                "must be a finite number >= 0 (dimensionless "
+                "lattice constant; convert K_A with lattice_association)",
+                a,
+            )
         set_(self, "association", float(a))
         for name in ("xi_cation", "xi_anion"):
             set_(self, name, positive_scalar(name, getattr(self, name), "lattice sites"))
         if self.site_volume is not None:
             set_(self, "site_volume", positive_scalar("site_volume", self.site_volume, "m^3"))
             if self.site_volume > 1e-24:
-                raise ParameterError("site_volume", "must be in m^3 (a molecular volume, < 1e-24 m^3)",
-                                     self.site_volume)
+                raise ParameterError(
+                    "site_volume",
+                    "must be in m^3 (a molecular volume, < 1e-24 m^3)",
+                    self.site_volume,
+                )
         if self.electrolyte is not None and not isinstance(self.electrolyte, Electrolyte):
             raise ParameterError("electrolyte", "must be an Electrolyte or None", self.electrolyte)
         set_(self, "temperature", positive_scalar("temperature", self.temperature, "K"))
-        set_(self, "association_enthalpy",
-             _finite_number("association_enthalpy", self.association_enthalpy, "[J/mol]"))
+        set_(
+            self,
+            "association_enthalpy",
+            _finite_number("association_enthalpy", self.association_enthalpy, "[J/mol]"),
+        )
         if self.solvent_molar_mass is not None:
-            set_(self, "solvent_molar_mass",
-                 positive_scalar("solvent_molar_mass", self.solvent_molar_mass, "kg/mol"))
+            set_(
+                self,
+                "solvent_molar_mass",
+                positive_scalar("solvent_molar_mass", self.solvent_molar_mass, "kg/mol"),
+            )
 
     # -- parameters ---------------------------------------------------------------------
     @property
@@ -185,7 +210,9 @@ class AggregationModel:
         return self.site_association_constant
 
     @classmethod
-    def association_from_pair_constant(cls, pair_constant, *, site_volume, f_cation, f_anion) -> float:
+    def association_from_pair_constant(
+        cls, pair_constant, *, site_volume, f_cation, f_anion
+    ) -> float:
         """Lambda [1] from a molar ion-pair constant [m^3/mol] (Lambda = K_pair / (N_A v0 f+ f-))."""
         site = pair_to_site_constant(pair_constant, f_cation=f_cation, f_anion=f_anion)
         return float(site / (avogadro * positive_scalar("site_volume", site_volume, "m^3")))
@@ -213,8 +240,9 @@ class AggregationModel:
         t = as_float_array("temperature", temperature)
         if not np.all(np.isfinite(t)) or np.any(t <= 0):
             raise ParameterError("temperature", "must be finite and > 0 K", temperature)
-        return self.association * np.exp(-(self.association_enthalpy / gas_constant)
-                                          * (1 / t - 1 / self.temperature))
+        return self.association * np.exp(
+            -(self.association_enthalpy / gas_constant) * (1 / t - 1 / self.temperature)
+        )
 
     def solvent_molar_mass_in_use(self) -> float:
         """Solvent molar mass [kg/mol] used for molality: ``solvent_molar_mass`` or the
@@ -226,13 +254,19 @@ class AggregationModel:
             return self.solvent_molar_mass
         if self.electrolyte is not None and self.electrolyte.solvent.molar_mass is not None:
             return self.electrolyte.solvent.molar_mass
-        raise ParameterError("molality", "needs the solvent molar mass: give solvent_molar_mass= or an "
-                             "electrolyte whose Solvent has molar_mass")
+        raise ParameterError(
+            "molality",
+            "needs the solvent molar mass: give solvent_molar_mass= or an "
+            "electrolyte whose Solvent has molar_mass",
+        )
 
     def describe(self) -> dict[str, Any]:
         """The model's parameters as a netCDF-safe dict (for Dataset attrs)."""
-        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-               if f.name != "electrolyte"}
+        out = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name != "electrolyte"
+        }
         out["electrolyte"] = None if self.electrolyte is None else self.electrolyte.name
         out["lattice_site_volume"] = self.lattice_site_volume
         out["site_association_constant"] = self.site_association_constant
@@ -257,12 +291,16 @@ class AggregationModel:
         """
         given = {k: v for k, v in state.items() if v is not None}
         if len(given) != 1:
-            raise ParameterError("state", f"give exactly one of {', '.join(self.state_variables)}",
-                                 sorted(given))
-        (name, value), = given.items()
+            raise ParameterError(
+                "state", f"give exactly one of {', '.join(self.state_variables)}", sorted(given)
+            )
+        ((name, value),) = given.items()
         if name not in self.state_variables:
-            raise ParameterError(name, f"is not a state variable of {type(self).__name__}; use one of "
-                                 f"{', '.join(self.state_variables)}")
+            raise ParameterError(
+                name,
+                f"is not a state variable of {type(self).__name__}; use one of "
+                f"{', '.join(self.state_variables)}",
+            )
         comp = self._composition_from(name, value)
         return dataclasses.replace(comp, scalar=np.ndim(value) == 0)
 
@@ -307,13 +345,20 @@ class AggregationModel:
                 v0 = np.full(vals.shape, self.site_volume)
                 salt = vals * avogadro * v0
                 if np.any(xi_salt * salt > 1 + 1e-12):
-                    raise ParameterError("concentration", f"exceeds the close-packed salt "
-                                         f"({1 / (xi_salt * avogadro * self.site_volume):.6g} mol/m^3 "
-                                         "on this lattice)", value)
+                    raise ParameterError(
+                        "concentration",
+                        f"exceeds the close-packed salt "
+                        f"({1 / (xi_salt * avogadro * self.site_volume):.6g} mol/m^3 "
+                        "on this lattice)",
+                        value,
+                    )
             else:
                 if self.electrolyte is None or not np.isfinite(self.lattice_site_volume):
-                    raise ParameterError("concentration", "needs a lattice site volume: give site_volume= "
-                                         "[m^3] or an electrolyte whose solvent has density and molar_mass")
+                    raise ParameterError(
+                        "concentration",
+                        "needs a lattice site volume: give site_volume= "
+                        "[m^3] or an electrolyte whose solvent has density and molar_mass",
+                    )
                 try:
                     molality = np.asarray(self.electrolyte.molality(vals), float)
                 except ParameterError:
@@ -323,16 +368,25 @@ class AggregationModel:
                     salt = vals * avogadro * v0
                 else:
                     if not np.all(np.isfinite(molality)) or np.any(molality < 0):
-                        raise ParameterError("concentration", "exceeds the electrolyte's molality <-> "
-                                             "molarity range (its density data)", value)
+                        raise ParameterError(
+                            "concentration",
+                            "exceeds the electrolyte's molality <-> "
+                            "molarity range (its density data)",
+                            value,
+                        )
                     salt = self._salt_from_molality(molality)
                     with np.errstate(invalid="ignore", divide="ignore"):
                         # v0 = salt per site / (N_A c), exact for the given molarity
-                        v0 = np.where(vals > 0, salt / (avogadro * np.where(vals > 0, vals, 1.0)),
-                                      self.lattice_site_volume)
+                        v0 = np.where(
+                            vals > 0,
+                            salt / (avogadro * np.where(vals > 0, vals, 1.0)),
+                            self.lattice_site_volume,
+                        )
             phi_salt = xi_salt * salt
             if np.any(phi_salt > 1 + 1e-12):
-                raise ParameterError("concentration", "exceeds the close-packed salt of the lattice", value)
+                raise ParameterError(
+                    "concentration", "exceeds the close-packed salt of the lattice", value
+                )
         elif name == "volume_fraction":
             vals, _ = state_array("volume_fraction", value, upper=1.0)
             salt = vals / xi_salt
@@ -354,8 +408,9 @@ class AggregationModel:
         if molality is None:
             molality = self._molality_from_phi(phi_0, salt)
         zero = np.zeros_like(salt)
-        return Composition(name, vals, phi_c, phi_a, phi_0, zero, nu_c * salt, nu_a * salt, zero,
-                           v0, molality)
+        return Composition(
+            name, vals, phi_c, phi_a, phi_0, zero, nu_c * salt, nu_a * salt, zero, v0, molality
+        )
 
     def _molality_from_phi(self, phi_0, salt):
         """Molality [mol/kg] from solvent sites per salt unit (None without a solvent molar mass)."""
@@ -387,8 +442,9 @@ class AggregationModel:
         return np.maximum.reduce([bond, mass, comp_err])
 
     # -- the state ------------------------------------------------------------------------
-    def state(self, composition: Composition | None = None, *, temperature=None, association=None,
-              **state) -> AggregationState:
+    def state(
+        self, composition: Composition | None = None, *, temperature=None, association=None, **state
+    ) -> AggregationState:
         """The full association state (probabilities, free/sol/gel fractions, sizes).
 
         Parameters
@@ -417,24 +473,46 @@ class AggregationModel:
             if t.ndim == 1 and comp.scalar:
                 comp = comp.repeated(t)
             elif t.ndim > 1 or (t.ndim == 1 and t.size not in (1, comp.size)):
-                raise ParameterError("temperature", "must be a scalar or match the state array", temperature)
+                raise ParameterError(
+                    "temperature", "must be a scalar or match the state array", temperature
+                )
         if association is None:
-            association = self.association if temperature is None else self.association_at(temperature)
+            association = (
+                self.association if temperature is None else self.association_at(temperature)
+            )
         lam = np.broadcast_to(np.asarray(association, dtype=float), comp.values.shape)
         probs = self._probabilities(comp, lam)
         probs["association"] = lam
         res = self._residuals(comp, probs)
         worst = float(np.max(res, initial=0.0))
         if not worst <= CHECK_TOLERANCE:
-            raise ConvergenceError("association probabilities violate the mass-action law or the bond "
-                                   "balance", residual=worst)
+            raise ConvergenceError(
+                "association probabilities violate the mass-action law or the bond balance",
+                residual=worst,
+            )
         probs.pop("association")
         return AggregationState.from_probabilities(
-            comp, f_cation=self.f_cation, f_anion=self.f_anion, charges=self.charges,
-            association=lam, residual=worst, temperature=temperature, **probs)
+            comp,
+            f_cation=self.f_cation,
+            f_anion=self.f_anion,
+            charges=self.charges,
+            association=lam,
+            residual=worst,
+            temperature=temperature,
+            **probs,
+        )
 
-    def solve(self, *, concentration=None, molality=None, volume_fraction=None, salt_fraction=None,
-              temperature=None, max_size: int = 50, resolve_solvent: bool = False) -> xr.Dataset:
+    def solve(
+        self,
+        *,
+        concentration=None,
+        molality=None,
+        volume_fraction=None,
+        salt_fraction=None,
+        temperature=None,
+        max_size: int = 50,
+        resolve_solvent: bool = False,
+    ) -> xr.Dataset:
         """Association probabilities, free fractions, gel and cluster distribution.
 
         Give exactly one state variable (the result's dimension is named after it).
@@ -469,8 +547,13 @@ class AggregationModel:
             residual of the returned states).
         """
         max_size = check_integer("max_size", max_size, minimum=1)
-        st = self.state(temperature=temperature, concentration=concentration, molality=molality,
-                        volume_fraction=volume_fraction, salt_fraction=salt_fraction)
+        st = self.state(
+            temperature=temperature,
+            concentration=concentration,
+            molality=molality,
+            volume_fraction=volume_fraction,
+            salt_fraction=salt_fraction,
+        )
         ds = self._dataset(st, max_size=max_size, resolve_solvent=resolve_solvent)
         comp = st.composition
         return ds.isel({comp.variable: 0}) if comp.scalar else ds
@@ -492,12 +575,19 @@ class AggregationModel:
         charge = (l_idx[:, None] * z_c + m_idx[None, :] * z_a).astype(int)
         q_values = np.arange(charge.min(), charge.max() + 1)
         n_states = comp.size
-        index = (np.arange(n_states)[:, None] * q_values.size + (charge.reshape(-1) - q_values[0])[None, :])
-        charge_dist = np.bincount(index.ravel(), weights=clusters.reshape(n_states, -1).ravel(),
-                                  minlength=n_states * q_values.size).reshape(n_states, q_values.size)
+        index = (
+            np.arange(n_states)[:, None] * q_values.size
+            + (charge.reshape(-1) - q_values[0])[None, :]
+        )
+        charge_dist = np.bincount(
+            index.ravel(),
+            weights=clusters.reshape(n_states, -1).ravel(),
+            minlength=n_states * q_values.size,
+        ).reshape(n_states, q_values.size)
         with np.errstate(invalid="ignore", divide="ignore"):
             truncated = 1 - (clusters_site * l_idx[None, :, None]).sum(axis=(1, 2)) / (
-                comp.c_cation * st.sol_cation)
+                comp.c_cation * st.sol_cation
+            )
         data: dict[str, Any] = {
             "p_cation": (dim, st.p_cation),
             "p_anion": (dim, st.p_anion),
@@ -521,8 +611,12 @@ class AggregationModel:
             "cluster_charge_concentration": ((dim, "cluster_charge"), charge_dist, unit_clusters),
         }
         if has_molar:
-            data["site_volume"] = (dim, comp.site_volume, "m^3",
-                                   "lattice site volume (solution volume over lattice sites)")
+            data["site_volume"] = (
+                dim,
+                comp.site_volume,
+                "m^3",
+                "lattice site volume (solution volume over lattice sites)",
+            )
         if st.solvated:
             data["p_cation_solvent"] = (dim, st.p_cation_solvent)
             data["p_solvent"] = (dim, st.p_solvent)
@@ -538,8 +632,11 @@ class AggregationModel:
         }
         if resolve_solvent and st.solvated:
             solvent_dist = st.solvent_resolved(clusters)
-            data["cluster_concentration"] = ((dim, "n_cation", "n_anion", "n_solvent"), solvent_dist,
-                                             unit_clusters)
+            data["cluster_concentration"] = (
+                (dim, "n_cation", "n_anion", "n_solvent"),
+                solvent_dist,
+                unit_clusters,
+            )
             coords["n_solvent"] = ("n_solvent", np.arange(solvent_dist.shape[-1]))
         else:
             data["cluster_concentration"] = ((dim, "n_cation", "n_anion"), clusters, unit_clusters)
@@ -552,25 +649,40 @@ class AggregationModel:
             data["temperature"] = (dim, st.temperature)
         if dim == "temperature":
             data[comp.swept_from] = (dim, np.full(comp.values.shape, comp.swept_value))
-        attrs = solver_attrs(converged=True, iterations=int(st.iterations), residual=float(st.residual),
-                             max_size=max_size)
+        attrs = solver_attrs(
+            converged=True,
+            iterations=int(st.iterations),
+            residual=float(st.residual),
+            max_size=max_size,
+        )
         attrs["f_cation"] = self.f_cation
         attrs["f_anion"] = self.f_anion
         v0 = comp.site_volume
-        attrs["site_volume"] = float(v0[0]) if has_molar and np.all(v0 == v0[0]) else (
-            float("nan") if not has_molar else "per state (variable site_volume)")
+        attrs["site_volume"] = (
+            float(v0[0])
+            if has_molar and np.all(v0 == v0[0])
+            else (float("nan") if not has_molar else "per state (variable site_volume)")
+        )
         attrs["site_volume_rule"] = self._site_volume_rule()
         attrs["free_cation_definition"] = "cations with no anion bonded, (1 - p_cation)^f_cation"
-        return make_dataset(data, coords, model=self.model_name, parameters=self.describe(),
-                            references=self.references(), attrs=attrs)
+        return make_dataset(
+            data,
+            coords,
+            model=self.model_name,
+            parameters=self.describe(),
+            references=self.references(),
+            attrs=attrs,
+        )
 
     def _site_volume_rule(self) -> str:
         if self.site_volume is not None:
             return "fixed site_volume"
         if self.electrolyte is None:
             return "none (no molar scale)"
-        return ("solution volume over lattice sites, v0 = V / Omega, from the electrolyte's "
-                "molality <-> molarity conversion (its density data)")
+        return (
+            "solution volume over lattice sites, v0 = V / Omega, from the electrolyte's "
+            "molality <-> molarity conversion (its density data)"
+        )
 
     # -- gel point ------------------------------------------------------------------------
     def gel_point(self, variable: str | None = None, *, bracket=None, **fixed) -> float:
@@ -596,17 +708,26 @@ class AggregationModel:
             bracket).
         """
         if self.f_cation == 1 or self.f_anion == 1:
-            raise ParameterError("f_cation/f_anion", "a functionality of 1 terminates every branch: "
-                                 "this model never gels")
+            raise ParameterError(
+                "f_cation/f_anion",
+                "a functionality of 1 terminates every branch: this model never gels",
+            )
         options = (*self.state_variables, "association", "temperature")
         if variable is None:
             variable = self._default_gel_variable()
         if not isinstance(variable, str) or variable not in options:
-            raise ParameterError("variable", f"must be one of {', '.join(options)} (or None for the "
-                                 "default)", variable)
+            raise ParameterError(
+                "variable",
+                f"must be one of {', '.join(options)} (or None for the default)",
+                variable,
+            )
 
-        if variable == "concentration" and bracket is None and self.site_volume is None \
-                and "molality" in self.state_variables:
+        if (
+            variable == "concentration"
+            and bracket is None
+            and self.site_volume is None
+            and "molality" in self.state_variables
+        ):
             # the composition is a function of molality: solve there, convert the root once
             m_gel = self.gel_point("molality", **fixed)
             comp = self._composition_from("molality", np.array([m_gel]))
@@ -636,7 +757,11 @@ class AggregationModel:
                 return float(st.gel_parameter[0] - 1)
 
             if bracket is None:
-                bracket = (1e-12, 1e12) if variable == "association" else (self.temperature / 3, 3 * self.temperature)
+                bracket = (
+                    (1e-12, 1e12)
+                    if variable == "association"
+                    else (self.temperature / 3, 3 * self.temperature)
+                )
             lo, hi = bracket
         lo, hi = float(lo), float(hi)
         if not (0 < lo < hi) or not math.isfinite(hi):
@@ -647,11 +772,20 @@ class AggregationModel:
         if fhi == 0:
             return hi
         if np.sign(flo) == np.sign(fhi):
-            raise ParameterError("bracket", f"no gel point of {variable} in [{lo:g}, {hi:g}] "
-                                 f"(gel parameter - 1 = {flo:.3g} and {fhi:.3g} at the ends)")
+            raise ParameterError(
+                "bracket",
+                f"no gel point of {variable} in [{lo:g}, {hi:g}] "
+                f"(gel parameter - 1 = {flo:.3g} and {fhi:.3g} at the ends)",
+            )
         # every gel variable is positive: solve in its logarithm (uniform relative accuracy)
-        root = brentq(lambda t: excess(math.exp(t)), math.log(lo), math.log(hi), xtol=1e-14,
-                      rtol=1e-15, maxiter=300)
+        root = brentq(
+            lambda t: excess(math.exp(t)),
+            math.log(lo),
+            math.log(hi),
+            xtol=1e-14,
+            rtol=1e-15,
+            maxiter=300,
+        )
         return float(math.exp(root))
 
     def _default_gel_variable(self):
@@ -680,12 +814,21 @@ class AggregationModel:
         return 1 / (nu_c * self.xi_cation + nu_a * self.xi_anion)
 
     # -- effective carriers ----------------------------------------------------------------
-    def effective_carriers(self, *, concentration=None, molality=None, volume_fraction=None,
-                           salt_fraction=None, temperature=None, max_size: int = 20,
-                           diffusivity: str | float | Callable = "stokes-einstein",
-                           viscosity: float | None = None, min_concentration: float = 0.0,
-                           tolerance: float = DEFAULT_TOLERANCE,
-                           size_limit: int = DEFAULT_SIZE_LIMIT) -> xr.Dataset:
+    def effective_carriers(
+        self,
+        *,
+        concentration=None,
+        molality=None,
+        volume_fraction=None,
+        salt_fraction=None,
+        temperature=None,
+        max_size: int = 20,
+        diffusivity: str | float | Callable = "stokes-einstein",
+        viscosity: float | None = None,
+        min_concentration: float = 0.0,
+        tolerance: float = DEFAULT_TOLERANCE,
+        size_limit: int = DEFAULT_SIZE_LIMIT,
+    ) -> xr.Dataset:
         """Every sol cluster species as a charge carrier, at ONE state point.
 
         Parameters
@@ -725,22 +868,36 @@ class AggregationModel:
             temperature, the total (sol + gel) ion concentrations, the charges and the
             truncation (``cluster_sum_*``). The gel is not a carrier (immobile).
         """
-        state = {"concentration": concentration, "molality": molality,
-                 "volume_fraction": volume_fraction, "salt_fraction": salt_fraction}
+        state = {
+            "concentration": concentration,
+            "molality": molality,
+            "volume_fraction": volume_fraction,
+            "salt_fraction": salt_fraction,
+        }
         for k, v in state.items():
             if v is not None and np.ndim(v) != 0:
                 raise ParameterError(k, "effective_carriers takes one state point (a scalar)", v)
         max_size = check_integer("max_size", max_size, minimum=1)
-        if isinstance(min_concentration, bool) or not isinstance(
-                min_concentration, (int, float, np.integer, np.floating)) or not (
-                math.isfinite(min_concentration) and min_concentration >= 0):
-            raise ParameterError("min_concentration", "must be a finite number >= 0 [mol/m^3]",
-                                 min_concentration)
+        if (
+            isinstance(min_concentration, bool)
+            or not isinstance(min_concentration, (int, float, np.integer, np.floating))
+            or not (math.isfinite(min_concentration) and min_concentration >= 0)
+        ):
+            raise ParameterError(
+                "min_concentration", "must be a finite number >= 0 [mol/m^3]", min_concentration
+            )
         comp = self.composition(**state)
         if not comp.has_molar_scale:
-            raise ParameterError("site_volume", "effective carriers need concentrations in mol/m^3: give "
-                                 "site_volume= [m^3] or an electrolyte with solvent density and molar mass")
-        temp = self.temperature if temperature is None else positive_scalar("temperature", temperature, "K")
+            raise ParameterError(
+                "site_volume",
+                "effective carriers need concentrations in mol/m^3: give "
+                "site_volume= [m^3] or an electrolyte with solvent density and molar mass",
+            )
+        temp = (
+            self.temperature
+            if temperature is None
+            else positive_scalar("temperature", temperature, "K")
+        )
         st = self.state(comp, temperature=None if temperature is None else temp)
         rule, dif_rule = self._diffusivity_rule(st, temp, diffusivity, viscosity)
         cache: dict = {}
@@ -766,8 +923,9 @@ class AggregationModel:
             "anion_mobility": lambda l, m: m * dif_grid(l, m),
             "ionic_strength": lambda l, m: charge(l, m) ** 2,
         }
-        sums = converged_cluster_sums(st, weights, start=max_size, tolerance=tolerance,
-                                      size_limit=size_limit)
+        sums = converged_cluster_sums(
+            st, weights, start=max_size, tolerance=tolerance, size_limit=size_limit
+        )
         sums.warn_if_unconverged("effective_carriers")
         size = int(sums.size[0])
         clusters = comp.molar(st.cluster_distribution(size))[0]
@@ -781,7 +939,9 @@ class AggregationModel:
         dif = dif_rule(li, mi)
         diameter = self._diameters(st, li, mi)
         charge_c = charge(li, mi)
-        labels = list(np.char.add(np.char.add(li.astype(str), "+"), np.char.add(mi.astype(str), "-")))
+        labels = list(
+            np.char.add(np.char.add(li.astype(str), "+"), np.char.add(mi.astype(str), "-"))
+        )
         n_c, n_a, n_i = li, mi, np.zeros_like(li)
         extra = self._extra_carriers(st, temp, rule)
         if extra is not None:
@@ -820,8 +980,12 @@ class AggregationModel:
                 "carrier": ("carrier", np.array(labels, dtype=str)),
                 "n_cation": ("carrier", np.asarray(n_c, dtype=np.int64)),
                 "n_anion": ("carrier", np.asarray(n_a, dtype=np.int64)),
-                "n_inert": ("carrier", np.asarray(n_i, dtype=np.int64), "1",
-                            "inert (ionic-liquid) cations in the carrier"),
+                "n_inert": (
+                    "carrier",
+                    np.asarray(n_i, dtype=np.int64),
+                    "1",
+                    "inert (ionic-liquid) cations in the carrier",
+                ),
             },
             model=self.model_name,
             parameters=self.describe(),
@@ -831,9 +995,14 @@ class AggregationModel:
 
     def _diameters(self, st, l, m):
         """Equal-volume sphere diameters [m] of (l, m) clusters of a single-point state."""
-        bound = float(st.bound_solvent_probability()[0]) * np.maximum(
-            self.f_cation * l - l - m + 1, 0) * (l > 0)
-        volume = float(st.composition.site_volume[0]) * (self.xi_cation * l + self.xi_anion * m + bound)
+        bound = (
+            float(st.bound_solvent_probability()[0])
+            * np.maximum(self.f_cation * l - l - m + 1, 0)
+            * (l > 0)
+        )
+        volume = float(st.composition.site_volume[0]) * (
+            self.xi_cation * l + self.xi_anion * m + bound
+        )
         return (6 * volume / math.pi) ** (1 / 3)
 
     def _viscosity(self, viscosity):
@@ -841,16 +1010,22 @@ class AggregationModel:
         if eta is None and self.electrolyte is not None:
             eta = self.electrolyte.solvent.viscosity
         if eta is None:
-            raise ParameterError("viscosity", "Stokes–Einstein needs a viscosity [Pa s] (or an electrolyte "
-                                 "whose Solvent has one)")
+            raise ParameterError(
+                "viscosity",
+                "Stokes–Einstein needs a viscosity [Pa s] (or an electrolyte "
+                "whose Solvent has one)",
+            )
         return positive_scalar("viscosity", eta, "Pa s")
 
     def _diffusivity_rule(self, st, temp, diffusivity, viscosity):
         """(rule, D(l, m)) for the carriers of a single-point state; D = 0 for (0, 0)."""
         if isinstance(diffusivity, str):
             if diffusivity != "stokes-einstein":
-                raise ParameterError("diffusivity", "must be 'stokes-einstein', a number [m^2/s] or a callable",
-                                     diffusivity)
+                raise ParameterError(
+                    "diffusivity",
+                    "must be 'stokes-einstein', a number [m^2/s] or a callable",
+                    diffusivity,
+                )
             eta = self._viscosity(viscosity)
 
             def grid(l, m):
@@ -859,23 +1034,35 @@ class AggregationModel:
                 d = self._diameters(st, np.where(ok, l, 1), m)
                 return np.where(ok, stokes_einstein(d, temperature=temp, viscosity=eta), 0.0)
 
-            return {"text": f"Stokes–Einstein kT/(3 pi eta d), eta = {eta:g} Pa s, d = equal-volume "
-                            "sphere of the cluster", "kind": "stokes-einstein", "viscosity": eta}, grid
+            return {
+                "text": f"Stokes–Einstein kT/(3 pi eta d), eta = {eta:g} Pa s, d = equal-volume "
+                "sphere of the cluster",
+                "kind": "stokes-einstein",
+                "viscosity": eta,
+            }, grid
         if callable(diffusivity):
+
             def grid(l, m):
                 l, m = np.broadcast_arrays(np.asarray(l), np.asarray(m))
                 ok = (l + m) > 0
                 out = np.zeros(l.shape)
                 if np.any(ok):
                     d = self._diameters(st, l[ok], m[ok])
-                    val = np.broadcast_to(np.asarray(diffusivity(l[ok], m[ok], d, temp), float), d.shape)
+                    val = np.broadcast_to(
+                        np.asarray(diffusivity(l[ok], m[ok], d, temp), float), d.shape
+                    )
                     if not np.all(np.isfinite(val)) or np.any(val < 0):
-                        raise ParameterError("diffusivity", "the callable must return finite values >= 0 m^2/s")
+                        raise ParameterError(
+                            "diffusivity", "the callable must return finite values >= 0 m^2/s"
+                        )
                     out[ok] = val
                 return out
 
-            return {"text": f"user callable {getattr(diffusivity, '__name__', repr(diffusivity))}",
-                    "kind": "callable", "callable": diffusivity}, grid
+            return {
+                "text": f"user callable {getattr(diffusivity, '__name__', repr(diffusivity))}",
+                "kind": "callable",
+                "callable": diffusivity,
+            }, grid
         d0 = positive_scalar("diffusivity", diffusivity, "m^2/s")
 
         def grid(l, m):
@@ -934,13 +1121,18 @@ class AggregationModel:
 
         table = presets.AGGREGATION_PARAMETERS
         if not isinstance(name, str) or name not in table:
-            raise ParameterError("preset", f"no aggregation parameters for {name!r}; available: "
-                                 f"{', '.join(table)}.{suggest(str(name), table)}")
+            raise ParameterError(
+                "preset",
+                f"no aggregation parameters for {name!r}; available: "
+                f"{', '.join(table)}.{suggest(str(name), table)}",
+            )
         entry = dict(table[name])
         model_cls = MODELS[entry.pop("model")]
         entry.pop("source")
         if cls is not AggregationModel and not issubclass(model_cls, cls):
-            raise ParameterError("preset", f"{name!r} is a {model_cls.__name__} preset, not a {cls.__name__}")
+            raise ParameterError(
+                "preset", f"{name!r} is a {model_cls.__name__} preset, not a {cls.__name__}"
+            )
         entry.update(overrides)
         entry.setdefault("electrolyte", presets.get(name))
         return model_cls(**entry)
@@ -978,7 +1170,6 @@ class Aggregation(AggregationModel):
     neglected; post-gel Flory treatment.
     """
 
-
     state_variables: ClassVar[tuple[str, ...]] = ("concentration", "molality", "volume_fraction")
     default_state: ClassVar[str] = "volume_fraction"
     model_name: ClassVar[str] = "aggregation"
@@ -986,7 +1177,9 @@ class Aggregation(AggregationModel):
     def _probabilities(self, comp, association):
         psi_c = self.f_cation * comp.c_cation
         psi_a = self.f_anion * comp.c_anion
-        pc, pa, qc, qa = binary_probabilities(psi_c, psi_a, association=association, complements=True)
+        pc, pa, qc, qa = binary_probabilities(
+            psi_c, psi_a, association=association, complements=True
+        )
         return {"p_cation": pc, "p_anion": pa, "q_cation": qc, "q_anion": qa}
 
 
@@ -1018,7 +1211,6 @@ class SolvatedAggregation(AggregationModel):
     bound solvent unless ``resolve_solvent=True``.
     """
 
-
     solvent_association: float = math.inf
 
     state_variables: ClassVar[tuple[str, ...]] = ("concentration", "molality", "volume_fraction")
@@ -1028,13 +1220,22 @@ class SolvatedAggregation(AggregationModel):
     def __post_init__(self):
         super().__post_init__()
         s = self.solvent_association
-        if isinstance(s, bool) or not isinstance(s, (int, float, np.integer, np.floating)) or not s > 0:
+        if (
+            isinstance(s, bool)
+            or not isinstance(s, (int, float, np.integer, np.floating))
+            or not s > 0
+        ):
             # NaN and -inf fail "s > 0"; +inf (sticky) passes
-            raise ParameterError("solvent_association", "must be > 0 (dimensionless) or math.inf (sticky)", s)
+            raise ParameterError(
+                "solvent_association", "must be > 0 (dimensionless) or math.inf (sticky)", s
+            )
         object.__setattr__(self, "solvent_association", float(s))
         if self.sticky and self.association <= 0:
-            raise ParameterError("association", "the sticky ratio Lambda_{+-}/Lambda_{+0} must be > 0",
-                                 self.association)
+            raise ParameterError(
+                "association",
+                "the sticky ratio Lambda_{+-}/Lambda_{+0} must be > 0",
+                self.association,
+            )
 
     @property
     def sticky(self) -> bool:
@@ -1064,29 +1265,57 @@ class SolvatedAggregation(AggregationModel):
         if self.sticky:
             bad = psi_c > (psi_a + phi_0) * (1 + 1e-12)
             if np.any(bad):
-                raise ParameterError(comp.variable, "is beyond the sticky-cation model's range: every cation "
-                                     "site must find an anion or solvent partner (f+ c+ <= f- c- + c0)",
-                                     comp.values[bad])
-            pc, pc0, pa, p0 = sticky_probabilities(psi_c, psi_a, phi_0, association_ratio=association)
-            return {"p_cation": pc, "p_anion": pa, "p_cation_solvent": pc0, "p_solvent": p0,
-                    "bare_cation_fraction": np.clip(1 - pc - pc0, 0, 1) ** self.f_cation,
-                    "iterations": 1}
+                raise ParameterError(
+                    comp.variable,
+                    "is beyond the sticky-cation model's range: every cation "
+                    "site must find an anion or solvent partner (f+ c+ <= f- c- + c0)",
+                    comp.values[bad],
+                )
+            pc, pc0, pa, p0 = sticky_probabilities(
+                psi_c, psi_a, phi_0, association_ratio=association
+            )
+            return {
+                "p_cation": pc,
+                "p_anion": pa,
+                "p_cation_solvent": pc0,
+                "p_solvent": p0,
+                "bare_cation_fraction": np.clip(1 - pc - pc0, 0, 1) ** self.f_cation,
+                "iterations": 1,
+            }
         pc, pc0, pa, p0, u, iterations, _ = solvated_probabilities(
-            psi_c, psi_a, phi_0, association=association, solvent_association=self.solvent_association)
-        return {"p_cation": pc, "p_anion": pa, "p_cation_solvent": pc0, "p_solvent": p0,
-                "free_site_fraction": u, "bare_cation_fraction": u**self.f_cation,
-                "iterations": iterations}
+            psi_c,
+            psi_a,
+            phi_0,
+            association=association,
+            solvent_association=self.solvent_association,
+        )
+        return {
+            "p_cation": pc,
+            "p_anion": pa,
+            "p_cation_solvent": pc0,
+            "p_solvent": p0,
+            "free_site_fraction": u,
+            "bare_cation_fraction": u**self.f_cation,
+            "iterations": iterations,
+        }
 
     def _residuals(self, comp, probs):
         psi_c = self.f_cation * comp.c_cation
         psi_a = self.f_anion * comp.c_anion
         phi_0 = comp.phi_solvent
-        pc, pa, pc0, p0 = probs["p_cation"], probs["p_anion"], probs["p_cation_solvent"], probs["p_solvent"]
+        pc, pa, pc0, p0 = (
+            probs["p_cation"],
+            probs["p_anion"],
+            probs["p_cation_solvent"],
+            probs["p_solvent"],
+        )
         lam = probs["association"]
 
         def rel(a, b):
             scale = np.maximum(np.abs(a), np.abs(b))
-            return np.where(scale > 1e-300, np.abs(a - b) / np.where(scale > 1e-300, scale, 1.0), 0.0)
+            return np.where(
+                scale > 1e-300, np.abs(a - b) / np.where(scale > 1e-300, scale, 1.0), 0.0
+            )
 
         bond1 = rel(psi_c * pc, psi_a * pa)
         bond2 = rel(psi_c * pc0, phi_0 * p0)
@@ -1095,8 +1324,10 @@ class SolvatedAggregation(AggregationModel):
             sites = np.abs(pc + pc0 - 1)
         else:
             u = probs["free_site_fraction"]
-            mass = np.maximum(np.abs(lam * psi_c * u * (1 - pa) - pa),
-                              np.abs(self.solvent_association * psi_c * u * (1 - p0) - p0))
+            mass = np.maximum(
+                np.abs(lam * psi_c * u * (1 - pa) - pa),
+                np.abs(self.solvent_association * psi_c * u * (1 - p0) - p0),
+            )
             sites = np.abs(u - (1 - pc - pc0))
         return np.maximum.reduce([bond1, bond2, mass, sites])
 
@@ -1134,7 +1365,6 @@ class SaltInIonicLiquid(AggregationModel):
     charge at high salt content (McEldrew et al., J. Phys. Chem. B 2021).
     """
 
-
     xi_inert: float = field(default=1.0, kw_only=True)
     inert_charge: float = field(default=1.0, kw_only=True)
     viscosity: float | None = field(default=None, kw_only=True)
@@ -1145,11 +1375,18 @@ class SaltInIonicLiquid(AggregationModel):
 
     def __post_init__(self):
         super().__post_init__()
-        object.__setattr__(self, "xi_inert", positive_scalar("xi_inert", self.xi_inert, "lattice sites"))
-        object.__setattr__(self, "inert_charge",
-                           _finite_number("inert_charge", self.inert_charge, "(valence of the IL cation)"))
+        object.__setattr__(
+            self, "xi_inert", positive_scalar("xi_inert", self.xi_inert, "lattice sites")
+        )
+        object.__setattr__(
+            self,
+            "inert_charge",
+            _finite_number("inert_charge", self.inert_charge, "(valence of the IL cation)"),
+        )
         if self.viscosity is not None:
-            object.__setattr__(self, "viscosity", positive_scalar("viscosity", self.viscosity, "Pa s"))
+            object.__setattr__(
+                self, "viscosity", positive_scalar("viscosity", self.viscosity, "Pa s")
+            )
 
     @property
     def stoichiometry(self):
@@ -1160,7 +1397,9 @@ class SaltInIonicLiquid(AggregationModel):
 
     def _composition_from(self, name, value):
         if name != "salt_fraction":
-            raise ParameterError(name, "SaltInIonicLiquid takes salt_fraction (mole fraction of alkali salt)")
+            raise ParameterError(
+                name, "SaltInIonicLiquid takes salt_fraction (mole fraction of alkali salt)"
+            )
         x, _ = state_array("salt_fraction", value, upper=1.0)
         x = check_probability("salt_fraction", x)
         omega = x * self.xi_cation + (1 - x) * self.xi_inert + self.xi_anion
@@ -1168,8 +1407,19 @@ class SaltInIonicLiquid(AggregationModel):
         c_li = x / omega
         c_il = (1 - x) / omega
         v0 = np.full(x.shape, self.lattice_site_volume)
-        return Composition("salt_fraction", x, self.xi_cation * c_li, self.xi_anion * c_an,
-                           np.zeros_like(x), self.xi_inert * c_il, c_li, c_an, c_il, v0, None)
+        return Composition(
+            "salt_fraction",
+            x,
+            self.xi_cation * c_li,
+            self.xi_anion * c_an,
+            np.zeros_like(x),
+            self.xi_inert * c_il,
+            c_li,
+            c_an,
+            c_il,
+            v0,
+            None,
+        )
 
     def _site_volume_rule(self) -> str:
         return "fixed site_volume" if self.site_volume is not None else "none (no molar scale)"
@@ -1177,7 +1427,9 @@ class SaltInIonicLiquid(AggregationModel):
     def _probabilities(self, comp, association):
         psi_c = self.f_cation * comp.c_cation
         psi_a = self.f_anion * comp.c_anion
-        pc, pa, qc, qa = binary_probabilities(psi_c, psi_a, association=association, complements=True)
+        pc, pa, qc, qa = binary_probabilities(
+            psi_c, psi_a, association=association, complements=True
+        )
         return {"p_cation": pc, "p_anion": pa, "q_cation": qc, "q_anion": qa}
 
     def _default_bracket(self, variable):
@@ -1191,16 +1443,31 @@ class SaltInIonicLiquid(AggregationModel):
         elif rule["kind"] == "constant":
             dif = rule["value"]
         else:
-            val = np.asarray(rule["callable"](np.array([0]), np.array([0]), np.array([diameter]), temp), float)
+            val = np.asarray(
+                rule["callable"](np.array([0]), np.array([0]), np.array([diameter]), temp), float
+            )
             dif = float(val.reshape(-1)[0])
             if not (math.isfinite(dif) and dif >= 0):
-                raise ParameterError("diffusivity", "the callable must return finite values >= 0 m^2/s")
-        return {"label": "inert+", "charge": self.inert_charge,
-                "concentration": float(st.inert_concentration[0]), "diameter": diameter,
-                "diffusivity": dif}
+                raise ParameterError(
+                    "diffusivity", "the callable must return finite values >= 0 m^2/s"
+                )
+        return {
+            "label": "inert+",
+            "charge": self.inert_charge,
+            "concentration": float(st.inert_concentration[0]),
+            "diameter": diameter,
+            "diffusivity": dif,
+        }
 
-    def effective_charge(self, salt_fraction, *, max_size: int = 60, diffusivity="size-independent",
-                         tolerance: float = DEFAULT_TOLERANCE, size_limit: int = DEFAULT_SIZE_LIMIT):
+    def effective_charge(
+        self,
+        salt_fraction,
+        *,
+        max_size: int = 60,
+        diffusivity="size-independent",
+        tolerance: float = DEFAULT_TOLERANCE,
+        size_limit: int = DEFAULT_SIZE_LIMIT,
+    ):
         """Effective charge of the alkali cation versus salt fraction.
 
         z_eff = sum_lm l z_lm D_lm c_lm / sum_lm l D_lm c_lm over sol clusters (the gel is
@@ -1228,19 +1495,29 @@ class SaltInIonicLiquid(AggregationModel):
         """
         max_size = check_integer("max_size", max_size, minimum=1)
         if diffusivity == "size-independent":
+
             def dgrid(l, m):
                 return np.ones(np.broadcast_shapes(np.shape(l), np.shape(m)))
         elif diffusivity == "stokes-einstein":
+
             def dgrid(l, m):
                 return np.maximum(self.xi_cation * l + self.xi_anion * m, 1e-12) ** (-1 / 3)
         else:
-            raise ParameterError("diffusivity", "must be 'size-independent' or 'stokes-einstein'", diffusivity)
+            raise ParameterError(
+                "diffusivity", "must be 'size-independent' or 'stokes-einstein'", diffusivity
+            )
         st = self.state(salt_fraction=salt_fraction)
         z_c, z_a = st.charges
         sums = converged_cluster_sums(
-            st, {"cation_current": lambda l, m: l * (l * z_c + m * z_a) * dgrid(l, m),
-                 "cation_mobility": lambda l, m: l * dgrid(l, m)},
-            start=max_size, tolerance=tolerance, size_limit=size_limit)
+            st,
+            {
+                "cation_current": lambda l, m: l * (l * z_c + m * z_a) * dgrid(l, m),
+                "cation_mobility": lambda l, m: l * dgrid(l, m),
+            },
+            start=max_size,
+            tolerance=tolerance,
+            size_limit=size_limit,
+        )
         sums.warn_if_unconverged("effective_charge")
         out = np.full(st.size, np.nan)
         for size in np.unique(sums.size):

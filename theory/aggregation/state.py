@@ -133,11 +133,22 @@ class Composition:
         def rep(a):
             return None if a is None else np.repeat(np.atleast_1d(a), n)
 
-        return Composition("temperature", temperature, rep(self.phi_cation), rep(self.phi_anion),
-                           rep(self.phi_solvent), rep(self.phi_inert), rep(self.c_cation),
-                           rep(self.c_anion), rep(self.c_inert),
-                           functools.partial(_repeat_site_volume, self, n),
-                           rep(self.molality), False, self.variable, float(self.values[0]))
+        return Composition(
+            "temperature",
+            temperature,
+            rep(self.phi_cation),
+            rep(self.phi_anion),
+            rep(self.phi_solvent),
+            rep(self.phi_inert),
+            rep(self.c_cation),
+            rep(self.c_anion),
+            rep(self.c_inert),
+            functools.partial(_repeat_site_volume, self, n),
+            rep(self.molality),
+            False,
+            self.variable,
+            float(self.values[0]),
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -208,11 +219,26 @@ class AggregationState:
     temperature: np.ndarray | None = None
 
     @classmethod
-    def from_probabilities(cls, composition: Composition, *, f_cation: int, f_anion: int,
-                           charges=(1.0, -1.0), association, p_cation, p_anion, q_cation=None,
-                           q_anion=None, residual: float = 0.0, iterations: int = 1,
-                           p_cation_solvent=None, p_solvent=None, free_site_fraction=None,
-                           bare_cation_fraction=None, temperature=None) -> AggregationState:
+    def from_probabilities(
+        cls,
+        composition: Composition,
+        *,
+        f_cation: int,
+        f_anion: int,
+        charges=(1.0, -1.0),
+        association,
+        p_cation,
+        p_anion,
+        q_cation=None,
+        q_anion=None,
+        residual: float = 0.0,
+        iterations: int = 1,
+        p_cation_solvent=None,
+        p_solvent=None,
+        free_site_fraction=None,
+        bare_cation_fraction=None,
+        temperature=None,
+    ) -> AggregationState:
         """The full state from the association probabilities of ``composition``."""
         pc, pa = np.asarray(p_cation, float), np.asarray(p_anion, float)
         qc = 1 - pc if q_cation is None else np.asarray(q_cation, float)
@@ -224,23 +250,39 @@ class AggregationState:
         n_clusters = sol_ions - f_c * cc * sol_c * pc_sol
         with np.errstate(invalid="ignore", divide="ignore"):
             number_avg = np.where(n_clusters > 0, sol_ions / n_clusters, np.nan)
-            weight_avg = weight_average_size(cc * sol_c, ca * sol_a, pc_sol, pa_sol, f_cation=f_c,
-                                             f_anion=f_a)
+            weight_avg = weight_average_size(
+                cc * sol_c, ca * sol_a, pc_sol, pa_sol, f_cation=f_c, f_anion=f_a
+            )
         return cls(
-            composition=composition, f_cation=f_c, f_anion=f_a,
+            composition=composition,
+            f_cation=f_c,
+            f_anion=f_a,
             charges=(float(charges[0]), float(charges[1])),
             association=np.broadcast_to(np.asarray(association, float), pc.shape).copy(),
-            p_cation=pc, p_anion=pa, q_cation=qc, q_anion=qa,
-            sol_cation=sol_c, sol_anion=sol_a, p_cation_sol=pc_sol, p_anion_sol=pa_sol,
+            p_cation=pc,
+            p_anion=pa,
+            q_cation=qc,
+            q_anion=qa,
+            sol_cation=sol_c,
+            sol_anion=sol_a,
+            p_cation_sol=pc_sol,
+            p_anion_sol=pa_sol,
             gel_parameter=gel_parameter(pc, pa, f_cation=f_c, f_anion=f_a),
-            free_cation_fraction=qc**f_c, free_anion_fraction=qa**f_a,
+            free_cation_fraction=qc**f_c,
+            free_anion_fraction=qa**f_a,
             ion_pair_fraction=f_c * pc * qc ** (f_c - 1) * qa ** (f_a - 1),
-            number_average_size=number_avg, weight_average_size=weight_avg,
-            cluster_number=n_clusters, residual=float(residual), iterations=int(iterations),
-            p_cation_solvent=p_cation_solvent, p_solvent=p_solvent,
-            free_site_fraction=free_site_fraction, bare_cation_fraction=bare_cation_fraction,
-            temperature=None if temperature is None else np.broadcast_to(
-                np.asarray(temperature, float), pc.shape).copy(),
+            number_average_size=number_avg,
+            weight_average_size=weight_avg,
+            cluster_number=n_clusters,
+            residual=float(residual),
+            iterations=int(iterations),
+            p_cation_solvent=p_cation_solvent,
+            p_solvent=p_solvent,
+            free_site_fraction=free_site_fraction,
+            bare_cation_fraction=bare_cation_fraction,
+            temperature=None
+            if temperature is None
+            else np.broadcast_to(np.asarray(temperature, float), pc.shape).copy(),
         )
 
     # -- views ----------------------------------------------------------------------------
@@ -278,10 +320,19 @@ class AggregationState:
     def cluster_distribution(self, max_size: int, *, log_weight=None) -> np.ndarray:
         """Sol cluster concentrations c_lm per lattice site, shape (n, max_size+1, max_size+1)."""
         comp = self.composition
-        return cluster_distribution(comp.c_cation, comp.c_anion, self.p_cation, self.p_anion,
-                                    f_cation=self.f_cation, f_anion=self.f_anion,
-                                    max_cation=max_size, max_anion=max_size, q_cation=self.q_cation,
-                                    q_anion=self.q_anion, log_weight=log_weight)
+        return cluster_distribution(
+            comp.c_cation,
+            comp.c_anion,
+            self.p_cation,
+            self.p_anion,
+            f_cation=self.f_cation,
+            f_anion=self.f_anion,
+            max_cation=max_size,
+            max_anion=max_size,
+            q_cation=self.q_cation,
+            q_anion=self.q_anion,
+            log_weight=log_weight,
+        )
 
     def cluster_concentration(self, max_size: int) -> np.ndarray:
         """Sol cluster concentrations c_lm [mol/m^3] (NaN without a site volume)."""
@@ -293,8 +344,11 @@ class AggregationState:
         if not self.solvated:
             return np.zeros_like(self.p_cation)
         with np.errstate(invalid="ignore", divide="ignore"):
-            q = np.where(self.q_cation > 0, self.p_cation_solvent / np.where(self.q_cation > 0,
-                                                                             self.q_cation, 1.0), 1.0)
+            q = np.where(
+                self.q_cation > 0,
+                self.p_cation_solvent / np.where(self.q_cation > 0, self.q_cation, 1.0),
+                1.0,
+            )
         return np.clip(q, 0.0, 1.0)
 
     def solvent_resolved(self, clusters: np.ndarray) -> np.ndarray:
@@ -314,10 +368,15 @@ class AggregationState:
         nn = n_free[None, :, :, None].astype(float)
         ss = s[None, None, None, :].astype(float)
         valid = ss <= nn
-        lnbinom = np.where(valid, gammaln(nn + 1) - gammaln(ss + 1) - gammaln(np.maximum(nn - ss, 0) + 1),
-                           -np.inf)
+        lnbinom = np.where(
+            valid, gammaln(nn + 1) - gammaln(ss + 1) - gammaln(np.maximum(nn - ss, 0) + 1), -np.inf
+        )
         tiny = 1e-300
         with np.errstate(invalid="ignore"):
-            lnp = lnbinom + ss * np.log(np.maximum(q, tiny)) + (nn - ss) * np.log(np.maximum(1 - q, tiny))
+            lnp = (
+                lnbinom
+                + ss * np.log(np.maximum(q, tiny))
+                + (nn - ss) * np.log(np.maximum(1 - q, tiny))
+            )
         weights = np.where(valid, np.exp(lnp), 0.0)
         return clusters[..., None] * weights

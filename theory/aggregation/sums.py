@@ -89,20 +89,30 @@ class ClusterSums:
                 f"within size_limit = {self.size_limit} (truncated ion fraction up to "
                 f"{float(np.max(self.truncated_fraction)):.2g}, change up to "
                 f"{float(np.max(self.change)):.2g}); the state is at or near the gel point",
-                ConvergenceWarning, stacklevel=3)
+                ConvergenceWarning,
+                stacklevel=3,
+            )
 
 
 def check_tolerance(tolerance) -> float:
     """A relative tolerance in (0, 0.1] (ParameterError otherwise)."""
-    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float, np.integer, np.floating)) \
-            or not (0 < float(tolerance) <= 0.1):
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, (int, float, np.integer, np.floating))
+        or not (0 < float(tolerance) <= 0.1)
+    ):
         raise ParameterError("tolerance", "must be a number in (0, 0.1] (relative)", tolerance)
     return float(tolerance)
 
 
-def converged_cluster_sums(state: AggregationState, weights: Mapping[str, Weight], *, start: int = 16,
-                           tolerance: float = DEFAULT_TOLERANCE,
-                           size_limit: int = DEFAULT_SIZE_LIMIT) -> ClusterSums:
+def converged_cluster_sums(
+    state: AggregationState,
+    weights: Mapping[str, Weight],
+    *,
+    start: int = 16,
+    tolerance: float = DEFAULT_TOLERANCE,
+    size_limit: int = DEFAULT_SIZE_LIMIT,
+) -> ClusterSums:
     """Sums sum_lm w_lm c_lm over sol clusters, grown in size until converged.
 
     Parameters
@@ -149,13 +159,21 @@ def converged_cluster_sums(state: AggregationState, weights: Mapping[str, Weight
         done_mask = np.zeros(pending.size, dtype=bool)
         last = big >= size_limit
         for s0 in range(0, pending.size, chunk):
-            idx = pending[s0:s0 + chunk]
+            idx = pending[s0 : s0 + chunk]
             c = state.take(idx).cluster_distribution(big, log_weight=lnw)
             with np.errstate(invalid="ignore", divide="ignore"):
-                miss_c = np.where(total_c[idx] > 0, (sol_c[idx] - np.einsum("kij,i->k", c, l[:, 0]))
-                                  / np.where(total_c[idx] > 0, total_c[idx], 1.0), 0.0)
-                miss_a = np.where(total_a[idx] > 0, (sol_a[idx] - np.einsum("kij,j->k", c, m[0]))
-                                  / np.where(total_a[idx] > 0, total_a[idx], 1.0), 0.0)
+                miss_c = np.where(
+                    total_c[idx] > 0,
+                    (sol_c[idx] - np.einsum("kij,i->k", c, l[:, 0]))
+                    / np.where(total_c[idx] > 0, total_c[idx], 1.0),
+                    0.0,
+                )
+                miss_a = np.where(
+                    total_a[idx] > 0,
+                    (sol_a[idx] - np.einsum("kij,j->k", c, m[0]))
+                    / np.where(total_a[idx] > 0, total_a[idx], 1.0),
+                    0.0,
+                )
             trunc = np.maximum(np.abs(miss_c), np.abs(miss_a))
             worst = np.zeros(idx.size)
             values = {}
@@ -164,7 +182,9 @@ def converged_cluster_sums(state: AggregationState, weights: Mapping[str, Weight
                 part = np.einsum("kij,ij->k", c[:, :half, :half], wk[:half, :half])
                 scale = np.einsum("kij,ij->k", c, np.abs(wk))
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    rel = np.where(scale > 0, np.abs(full - part) / np.where(scale > 0, scale, 1.0), 0.0)
+                    rel = np.where(
+                        scale > 0, np.abs(full - part) / np.where(scale > 0, scale, 1.0), 0.0
+                    )
                 worst = np.maximum(worst, rel)
                 values[k] = full
             ok = (trunc <= tolerance) & (worst <= tolerance)
@@ -176,7 +196,7 @@ def converged_cluster_sums(state: AggregationState, weights: Mapping[str, Weight
             converged[sel] = ok[take]
             truncated[sel] = trunc[take]
             change[sel] = worst[take]
-            done_mask[s0:s0 + chunk] = take
+            done_mask[s0 : s0 + chunk] = take
         pending = pending[~done_mask]
         big = min(2 * big, size_limit)
     return ClusterSums(sums, size, converged, truncated, change, tolerance, size_limit)

@@ -1,0 +1,54 @@
+"""Structure of the aggregation layer (#13): one frozen base, a public typed state, presets
+with the other presets, public names importable from ``ionscales.theory.aggregation``."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from ionscales import presets, registry
+from ionscales.theory import aggregation
+from ionscales.theory.aggregation import (
+    Aggregation,
+    AggregationModel,
+    AggregationState,
+    SaltInIonicLiquid,
+    SolvatedAggregation,
+)
+
+
+@pytest.mark.parametrize("cls", [Aggregation, SolvatedAggregation, SaltInIonicLiquid])
+def test_models_are_frozen_dataclasses_sharing_one_base(cls):
+    assert issubclass(cls, AggregationModel) and dataclasses.is_dataclass(cls)
+    base = {f.name for f in dataclasses.fields(AggregationModel)}
+    own = set(cls.__dict__.get("__annotations__", {}))
+    assert not (own & base), f"{cls.__name__} re-declares {own & base}"
+    model = cls(4, 3, 1.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        model.association = 2.0
+
+
+def test_state_is_public_typed_and_frozen():
+    model = SolvatedAggregation.from_preset("LiTFSI(aq)")
+    st = model.state(molality=[5.0, 18.0])
+    assert isinstance(st, AggregationState)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        st.p_cation = None
+    ds = model.solve(molality=[5.0, 18.0], max_size=30)
+    np.testing.assert_allclose(st.p_cation, ds.p_cation)
+    np.testing.assert_allclose(1 - st.sol_cation, ds.gel_fraction_cation)
+    np.testing.assert_allclose(st.cluster_concentration(30), ds.cluster_concentration)
+    sub = st.take(np.array([1]))
+    assert sub.size == 1 and sub.gel_parameter[0] == st.gel_parameter[1]
+
+
+def test_presets_and_registry_and_public_names():
+    assert "LiTFSI(aq)" in presets.AGGREGATION_PARAMETERS
+    assert aggregation.PRESET_PARAMETERS["LiTFSI(aq)"]["model"] is SolvatedAggregation
+    for name in aggregation.__all__:
+        assert hasattr(aggregation, name), name
+    for name in ("Aggregation", "SolvatedAggregation", "SaltInIonicLiquid"):
+        entry = registry.entry(f"theory.aggregation.{name}")
+        assert entry.module == "ionscales.theory.aggregation" and hasattr(
+            aggregation, entry.attribute
+        )
