@@ -132,6 +132,11 @@ class AggregationModel:
     model_name: ClassVar[str] = "aggregation"
 
     def __post_init__(self):
+        if type(self) is AggregationModel:
+            raise TypeError(
+                "AggregationModel is the shared base; use Aggregation, SolvatedAggregation "
+                "or SaltInIonicLiquid (or a subclass with its own mass-action law)"
+            )
         set_ = object.__setattr__
         set_(self, "f_cation", functionality("f_cation", self.f_cation))
         set_(self, "f_anion", functionality("f_anion", self.f_anion))
@@ -319,11 +324,9 @@ class AggregationModel:
         except ParameterError:
             # no salt molar mass: the lattice of solvent-molecule sites is the only scale
             return np.full(n, v_ref)
-        nu_c = self.stoichiometry[0]
         with np.errstate(invalid="ignore", divide="ignore"):
             # c_salt = salt per site / (N_A v0)  ->  v0 = salt / (N_A c_salt)
             v0 = np.where(finite & (c > 0), salt / (avogadro * np.where(c > 0, c, 1.0)), v_ref)
-        del nu_c
         return v0
 
     def _salt_from_molality(self, molality):
@@ -1152,7 +1155,9 @@ class Aggregation(AggregationModel):
     xi_cation, xi_anion : float
         Ion volumes in lattice sites [1] (default 1).
     site_volume : float, optional
-        Lattice site volume v0 [m^3]; default: the electrolyte's solvent molecular volume.
+        Fixed lattice site volume v0 [m^3]; default: the solution volume over the lattice
+        sites at each state point, from the electrolyte's molality <-> molarity conversion
+        (see :class:`AggregationModel`).
     electrolyte : Electrolyte, optional
         Charges, stoichiometry, solvent data (viscosity, molar mass).
     temperature : float
