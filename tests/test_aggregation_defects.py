@@ -287,3 +287,11 @@ def test_converged_sums_reproduce_the_closed_form_weight_average_size():
     s_w = sums.sums["second"][0] / sums.sums["first"][0]
     assert s_w == pytest.approx(14.937, abs=1e-3)
     assert s_w == pytest.approx(float(st.weight_average_size[0]), rel=1e-6)
+
+
+def test_grid_and_empty_states_are_refused():
+    """#15: an empty state array raised a reshape ValueError; a huge max_size a MemoryError."""
+    with pytest.raises(ParameterError, match="at least one"):
+        LITFSI.solve(molality=np.array([]))
+    with pytest.raises(ParameterError, match="max_size"):
+        LITFSI.solve(molality=5.0, max_size=100_000)

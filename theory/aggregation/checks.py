@@ -40,8 +40,27 @@ def state_array(name, value, *, upper=None):
     arr = as_float_array(name, value)
     if arr.ndim > 1:
         raise ParameterError(name, "must be a scalar or a 1-D array", value)
+    if arr.size == 0:
+        raise ParameterError(name, "must hold at least one value", value)
     if np.any(arr < 0):
         raise ParameterError(name, "must be >= 0", value)
     if upper is not None and np.any(arr > upper):
         raise ParameterError(name, f"must lie in [0, {upper}]", value)
     return np.atleast_1d(arr), arr.ndim == 0
+
+
+#: largest number of (state, l, m) cells a tabulated cluster distribution may hold
+MAX_GRID_CELLS = 5e7
+
+
+def check_grid(n_states: int, max_size: int) -> None:
+    """Refuse a cluster-distribution grid that cannot fit in memory (ParameterError)."""
+    cells = float(n_states) * (max_size + 1) ** 2
+    if cells > MAX_GRID_CELLS:
+        raise ParameterError(
+            "max_size",
+            f"{n_states} state(s) x ({max_size} + 1)^2 = {cells:.3g} grid cells "
+            f"exceed the limit of {MAX_GRID_CELLS:.3g} (400 MB per array); use a smaller max_size "
+            "or fewer states",
+            max_size,
+        )

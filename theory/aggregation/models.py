@@ -30,7 +30,12 @@ from ionscales.constants import avogadro, gas_constant
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import make_dataset, solver_attrs
-from ionscales.theory.aggregation.checks import functionality, positive_scalar, state_array
+from ionscales.theory.aggregation.checks import (
+    check_grid,
+    functionality,
+    positive_scalar,
+    state_array,
+)
 from ionscales.theory.aggregation.kernels import (
     binary_probabilities,
     mobility_weighted_charge,
@@ -563,6 +568,7 @@ class AggregationModel:
 
     def _dataset(self, st: AggregationState, *, max_size, resolve_solvent) -> xr.Dataset:
         comp = st.composition
+        check_grid(comp.size, max_size)
         dim = comp.variable
         clusters_site = st.cluster_distribution(max_size)
         has_molar = comp.has_molar_scale

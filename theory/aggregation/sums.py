@@ -88,7 +88,8 @@ class ClusterSums:
                 f"{what}: cluster sums not converged to {self.tolerance:g} at {bad} state point(s) "
                 f"within size_limit = {self.size_limit} (truncated ion fraction up to "
                 f"{float(np.max(self.truncated_fraction)):.2g}, change up to "
-                f"{float(np.max(self.change)):.2g}); the state is at or near the gel point",
+                f"{float(np.max(self.change)):.2g}); near the gel point the sol tail decays too slowly "
+                "(raise size_limit or tolerance)",
                 ConvergenceWarning,
                 stacklevel=3,
             )
