@@ -166,7 +166,7 @@ def cluster_counts(bonds, n_cations: int, n_anions: int, *, percolation_threshol
 # likelihood fit
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(repr=False)
 class AggregationFitResult(FitResult):
     """:class:`~ionscales.fitting.core.FitResult` of :func:`fit_aggregation` whose Dataset keeps
     the cluster labels.

@@ -209,3 +209,9 @@ def test_functionality_profile_uses_the_fit_information_criteria(rng):
               if (r["f_cation"], r["f_anion"]) == (fit.best_values["f_cation"], fit.best_values["f_anion"])]
     assert chosen[0]["aic"] == fit.aic and chosen[0]["bic"] == fit.bic
     assert fit.to_dataset().attrs["aic"] == fit.aic
+
+
+def test_aggregation_fit_result_keeps_the_fit_repr(rng):
+    counts = _sample(rng, [10.0])
+    fit = fit_aggregation(counts, SolvatedAggregation.from_preset("LiTFSI(aq)", association=0.3))
+    assert repr(fit).startswith("FitResult(success=") and "association = " in repr(fit)
