@@ -69,6 +69,24 @@ def run(quick: bool = False) -> list[Row]:
                     f"baseline loop timed on {n_base} states and scaled; max rel diff {err:.1e}; "
                     f"dataset {ds.nbytes / 1e6:.0f} MB"))
 
+    from ionscales.theory import transport
+
+    mol = np.linspace(1, 12, 20 if quick else 100)  # pre-gel range (fast-converging sums)
+
+    def vectorised():
+        return transport.carrier_transport(model, molality=mol)
+
+    def per_state():
+        return [transport.cluster_conductivity(model.effective_carriers(molality=float(m))) for m in mol]
+
+    t_vec = best_time(vectorised, repeat=2)
+    t_loop = best_time(per_state, repeat=1)
+    diff = float(np.max(np.abs(vectorised().conductivity.values - np.array(per_state()))
+                        / np.array(per_state())))
+    rows.append(Row(f"carrier_transport (sigma, t+, z_eff) for {mol.size} molalities", t_vec, t_loop,
+                    ">= 2x the per-state carriers loop" if not quick else "smoke",
+                    t_loop / t_vec >= 2 or quick, f"converged cluster sums (tolerance 1e-6); max rel diff {diff:.1e}"))
+
     rng = np.random.default_rng(0)
     frames = 100 if quick else 1000
     n_ions = 1000

@@ -37,6 +37,7 @@ __all__ = [
     "transference_number",
     "nernst_einstein_deviation",
     "effective_cation_charge",
+    "carrier_transport",
 ]
 
 
@@ -189,3 +190,163 @@ def nernst_einstein_deviation(carriers: xr.Dataset, *, temperature=None) -> floa
     if c_plus <= 0 or c_minus <= 0 or ne <= 0:
         raise ParameterError("carriers", "need mobile cations and anions")
     return float(1 - cluster_conductivity(carriers, temperature=temp) / ne)
+
+
+def carrier_transport(model, *, temperature=None, diffusivity="stokes-einstein", viscosity=None,
+                      max_size: int = 20, tolerance: float = 1e-6, size_limit: int = 2048,
+                      **state) -> xr.Dataset:
+    """Conductivity, transference and effective charge of the cluster carriers over many states.
+
+    The vectorised counterpart of ``model.effective_carriers`` followed by
+    :func:`cluster_conductivity`, :func:`transference_number`,
+    :func:`effective_cation_charge` and :func:`nernst_einstein_deviation`: the cluster sums
+    run over all state points at once (:func:`ionscales.theory.aggregation.converged_cluster_sums`,
+    grown until converged to ``tolerance``; ConvergenceWarning where they cannot).
+
+    Parameters
+    ----------
+    model : aggregation model
+        ``Aggregation``, ``SolvatedAggregation`` or ``SaltInIonicLiquid`` with a molar scale
+        (site volume or electrolyte density data).
+    temperature : float or array_like, optional
+        [K] (default: the model's reference temperature); the association follows it.
+    diffusivity : "stokes-einstein" or float
+        Carrier diffusivity rule, as in ``effective_carriers``: Stokes–Einstein on the
+        equal-volume sphere of the cluster (with bound solvent) or one D [m^2/s] for all.
+    viscosity : float, optional
+        [Pa s] for Stokes–Einstein (default: the model's or the solvent's).
+    max_size, tolerance, size_limit
+        Starting largest cluster size [1], relative tolerance, largest size tried.
+    **state
+        One state variable (e.g. ``molality=[5, 10, 15]`` [mol/kg]).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over the state dimension: conductivity [S/m], nernst_einstein_conductivity [S/m],
+        nernst_einstein_deviation, transference_number (cation), anion_transference_number,
+        inert_transference_number, cation_effective_charge [1]; attrs record the rule and the
+        truncation (``cluster_sum_*``).
+
+    Notes
+    -----
+    Ideal mixture of carriers (no cross-correlations between clusters); the gel is
+    immobile. The Stokes–Einstein diffusivity D_lm = kT / (3 pi eta d_lm) factors into a
+    state-dependent prefactor times (xi+ l + xi- m + q n_lm)^(-1/3), where q is the
+    probability that a free cation site holds solvent; states are grouped by q (one group
+    for the binary, sticky and salt-in-IL models).
+    """
+    import math
+
+    from ionscales.constants import boltzmann
+    from ionscales.results import make_dataset
+    from ionscales.theory.aggregation import AggregationModel, converged_cluster_sums
+    from ionscales.theory.aggregation.models import SaltInIonicLiquid
+
+    if not isinstance(model, AggregationModel):
+        raise ParameterError("model", "must be an aggregation model (Aggregation, SolvatedAggregation, "
+                             "SaltInIonicLiquid)", model)
+    st = model.state(temperature=temperature, **state)
+    comp = st.composition
+    if not comp.has_molar_scale:
+        raise ParameterError("site_volume", "carrier transport needs concentrations in mol/m^3: give "
+                             "site_volume= [m^3] or an electrolyte with solvent density data")
+    n = st.size
+    temp = np.broadcast_to(np.asarray(model.temperature if st.temperature is None else st.temperature,
+                                      float), (n,))
+    v0 = comp.site_volume
+    z_c, z_a = st.charges
+    inert = isinstance(model, SaltInIonicLiquid)
+    if isinstance(diffusivity, str):
+        if diffusivity != "stokes-einstein":
+            raise ParameterError("diffusivity", "must be 'stokes-einstein' or a number [m^2/s]", diffusivity)
+        eta = model.carrier_viscosity(viscosity)
+        # D_lm = prefactor * volume_lm^(-1/3), volume in lattice sites
+        prefactor = boltzmann * temp / (3 * math.pi * eta * (6 * v0 / math.pi) ** (1 / 3))
+        shape_rule = "stokes-einstein"
+        rule = (f"Stokes–Einstein kT/(3 pi eta d), eta = {eta:g} Pa s, d = equal-volume sphere of the "
+                "cluster")
+    else:
+        if isinstance(diffusivity, bool) or not isinstance(diffusivity, (int, float, np.integer, np.floating)) \
+                or not (np.isfinite(diffusivity) and diffusivity > 0):
+            raise ParameterError("diffusivity", "must be 'stokes-einstein' or a finite number > 0 [m^2/s]",
+                                 diffusivity)
+        prefactor = np.full(n, float(diffusivity))
+        shape_rule = "constant"
+        rule = f"size-independent D = {float(diffusivity):g} m^2/s"
+    q = np.round(st.bound_solvent_probability(), 12)
+    keys = ("conductance", "cation_current", "anion_current", "cation_mobility", "anion_mobility")
+    sums = {k: np.zeros(n) for k in keys}
+    sizes = np.zeros(n, dtype=np.int64)
+    converged = np.ones(n, dtype=bool)
+    truncated = np.zeros(n)
+    f_c = model.f_cation
+    for q_value in np.unique(q):
+        idx = np.flatnonzero(q == q_value)
+
+        def shape(l, m, q_value=q_value):
+            if shape_rule == "constant":
+                return np.where((l + m) > 0, 1.0, 0.0)
+            free = np.maximum(f_c * l - l - m + 1, 0) * (l > 0)
+            vol = model.xi_cation * l + model.xi_anion * m + q_value * free
+            return np.where((l + m) > 0, np.maximum(vol, 1e-300) ** (-1 / 3), 0.0)
+
+        def charge(l, m):
+            return l * z_c + m * z_a
+
+        weights = {
+            "conductance": lambda l, m: charge(l, m) ** 2 * shape(l, m),
+            "cation_current": lambda l, m: l * charge(l, m) * shape(l, m),
+            "anion_current": lambda l, m: m * charge(l, m) * shape(l, m),
+            "cation_mobility": lambda l, m: l * shape(l, m),
+            "anion_mobility": lambda l, m: m * shape(l, m),
+        }
+        part = converged_cluster_sums(st.take(idx), weights, start=max_size, tolerance=tolerance,
+                                      size_limit=size_limit)
+        part.warn_if_unconverged("carrier_transport")
+        for k in keys:
+            sums[k][idx] = part.sums[k]
+        sizes[idx] = part.size
+        converged[idx] = part.converged
+        truncated[idx] = part.truncated_fraction
+    molar = comp.molar
+    pref = faraday**2 / (gas_constant * temp) * prefactor
+    conductance = molar(sums["conductance"])
+    c_inert = molar(comp.c_inert)
+    if inert:
+        z_i = float(model.inert_charge)
+        g_i = 1.0 if shape_rule == "constant" else float(model.xi_inert) ** (-1 / 3)
+    else:
+        z_i, g_i = 0.0, 0.0
+    total = conductance + z_i**2 * g_i * c_inert
+    sigma = pref * total
+    sigma_ne = pref * (z_c**2 * molar(sums["cation_mobility"]) + z_a**2 * molar(sums["anion_mobility"])
+                       + z_i**2 * g_i * c_inert)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t_plus = z_c * molar(sums["cation_current"]) / total
+        t_minus = z_a * molar(sums["anion_current"]) / total
+        t_inert = z_i**2 * g_i * c_inert / total
+        z_eff = sums["cation_current"] / sums["cation_mobility"]
+        deviation = 1 - sigma / sigma_ne
+    dim = comp.variable
+    data = {
+        "conductivity": (dim, sigma),
+        "nernst_einstein_conductivity": (dim, sigma_ne),
+        "nernst_einstein_deviation": (dim, deviation),
+        "transference_number": (dim, t_plus),
+        "anion_transference_number": (dim, t_minus, "1", "anion transference number"),
+        "inert_transference_number": (dim, t_inert, "1", "transference number of the inert (IL) cation"),
+        "cation_effective_charge": (dim, z_eff),
+    }
+    attrs = {
+        "diffusivity_rule": rule,
+        "gel_rule": "the gel (percolating network) is immobile and not a carrier",
+        "cluster_sum_tolerance": float(tolerance),
+        "cluster_sum_size_limit": int(size_limit),
+        "cluster_sum_max_size": int(np.max(sizes, initial=0)),
+        "cluster_sum_converged": bool(np.all(converged)),
+        "cluster_sum_truncated_fraction": float(np.max(truncated, initial=0.0)),
+    }
+    ds = make_dataset(data, {dim: (dim, comp.values)}, model="carrier_transport",
+                      parameters=model.describe(), references=model.references(), attrs=attrs)
+    return ds.isel({dim: 0}) if comp.scalar else ds

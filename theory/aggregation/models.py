@@ -1014,7 +1014,9 @@ class AggregationModel:
         )
         return (6 * volume / math.pi) ** (1 / 3)
 
-    def _viscosity(self, viscosity):
+    def carrier_viscosity(self, viscosity=None) -> float:
+        """Viscosity [Pa s] of the Stokes–Einstein carrier rule: ``viscosity`` if given, else the
+        model's own (``SaltInIonicLiquid.viscosity``) or the electrolyte's solvent viscosity."""
         eta = viscosity if viscosity is not None else getattr(self, "viscosity", None)
         if eta is None and self.electrolyte is not None:
             eta = self.electrolyte.solvent.viscosity
@@ -1035,7 +1037,7 @@ class AggregationModel:
                     "must be 'stokes-einstein', a number [m^2/s] or a callable",
                     diffusivity,
                 )
-            eta = self._viscosity(viscosity)
+            eta = self.carrier_viscosity(viscosity)
 
             def grid(l, m):
                 l, m = np.broadcast_arrays(np.asarray(l), np.asarray(m))
