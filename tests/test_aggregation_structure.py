@@ -52,3 +52,33 @@ def test_presets_and_registry_and_public_names():
         assert entry.module == "ionscales.theory.aggregation" and hasattr(
             aggregation, entry.attribute
         )
+
+
+_STATES = {
+    "Aggregation": {"volume_fraction": np.linspace(0.0, 1.0, 11)},
+    "SolvatedAggregation": {"volume_fraction": np.linspace(0.0, 0.2, 11)},
+    "SaltInIonicLiquid": {"salt_fraction": np.linspace(0.0, 1.0, 11)},
+}
+
+
+@pytest.mark.parametrize("name", sorted(aggregation.MODELS))
+@pytest.mark.parametrize("f_cation, f_anion", [(1, 1), (2, 1), (3, 3), (5, 2)])
+@pytest.mark.parametrize("association", [1e-6, 0.5, 50.0])
+def test_every_registered_model_is_finite_over_valid_inputs(name, f_cation, f_anion, association):
+    """Loops over the model table: a newly added model is swept automatically."""
+    model = aggregation.MODELS[name](f_cation, f_anion, association)
+    ds = model.solve(**_STATES[name], max_size=6)
+    for var in (
+        "p_cation",
+        "p_anion",
+        "free_cation_fraction",
+        "free_anion_fraction",
+        "gel_fraction_cation",
+        "gel_fraction_anion",
+        "ion_pair_fraction",
+    ):
+        values = ds[var].values
+        assert np.all(np.isfinite(values)) and np.all((values >= -1e-15) & (values <= 1 + 1e-12)), (
+            var
+        )
+    assert np.all(np.isfinite(ds.cluster_concentration.values))
