@@ -232,6 +232,10 @@ class Electrolyte:
     density_model : ionscales.density.DensityModel, optional
         Measured solution density rho(m) used by :meth:`molarity` / :meth:`molality`
         (presets carry one where sourced data exist; see ``ionscales/data/PROVENANCE.md``).
+    dielectric_decrement : ionscales.dielectric.DielectricDecrement, optional
+        Concentration dependence of the solution permittivity, eps_r(c). When set, the
+        screening ladder and the ``"msa"`` thermodynamics use it (each can switch it off
+        with ``dielectric_decrement=False``); default ``None``: eps_r = solvent value.
     """
 
     ions: tuple[Ion, ...]
@@ -241,6 +245,7 @@ class Electrolyte:
     references: tuple[str, ...] = field(default=())
     notes: str = ""
     density_model: object | None = None
+    dielectric_decrement: object | None = None
 
     def __init__(
         self,
@@ -254,8 +259,16 @@ class Electrolyte:
         references: Sequence[str] = (),
         notes: str = "",
         density_model=None,
+        dielectric_decrement=None,
     ):
         from ionscales.density import DensityModel
+        from ionscales.dielectric import DielectricDecrement
+
+        if dielectric_decrement is not None and not isinstance(dielectric_decrement, DielectricDecrement):
+            raise ParameterError(
+                "dielectric_decrement", "must be an ionscales.dielectric.DielectricDecrement or None",
+                dielectric_decrement,
+            )
 
         if density_model is not None and not isinstance(density_model, DensityModel):
             raise ParameterError("density_model", "must be an ionscales.density.DensityModel or None", density_model)
@@ -312,6 +325,7 @@ class Electrolyte:
         object.__setattr__(self, "references", tuple(str(r) for r in references))
         object.__setattr__(self, "notes", str(notes))
         object.__setattr__(self, "density_model", density_model)
+        object.__setattr__(self, "dielectric_decrement", dielectric_decrement)
 
     # -- structure ---------------------------------------------------------------------
     @property
@@ -385,6 +399,29 @@ class Electrolyte:
     def temperature(self) -> float:
         """[K]."""
         return self.solvent.temperature
+
+    def permittivity_at(self, concentration):
+        """Solution permittivity eps_r(c) [1] at salt concentration [mol/m^3] (same shape).
+
+        With a ``dielectric_decrement`` this is the decrement law evaluated at the solvent
+        permittivity (at the electrolyte's temperature); otherwise the solvent value.
+        """
+        c = check_concentration(concentration)
+        if self.dielectric_decrement is None:
+            out = np.full(c.shape, float(self.permittivity))
+        else:
+            out = np.asarray(self.dielectric_decrement(c, self.permittivity), dtype=float)
+        return float(out) if out.ndim == 0 else out
+
+    def at_concentration(self, concentration: float) -> Electrolyte:
+        """A copy whose solvent permittivity is eps_r(c) at one salt concentration [mol/m^3]
+        and without a decrement (what a model sees at that state point)."""
+        eps = float(self.permittivity_at(float(concentration)))
+        solvent = replace(self.solvent, permittivity=eps, permittivity_model=None)
+        return Electrolyte(
+            ions=self.ions, stoichiometry=self.stoichiometry, solvent=solvent, name=self.name,
+            references=self.references, notes=self.notes, density_model=self.density_model,
+        )
 
     @property
     def bjerrum_length(self) -> float:
@@ -489,6 +526,7 @@ class Electrolyte:
         temperature: float | None = None,
         diameter: float | None = None,
         diameters: Sequence[float] | None = None,
+        dielectric_decrement=...,
     ) -> Electrolyte:
         """A copy with changed permittivity [1], temperature [K] or diameters [m].
 
@@ -496,7 +534,8 @@ class Electrolyte:
         the solvent's eps_r(T) model (:meth:`Solvent.at_temperature`). An explicit
         ``permittivity`` fixes eps_r and drops the eps_r(T) model (a later temperature
         change then keeps it, with a ``ValidityWarning``). ``diameter`` sets every ion's
-        diameter; ``diameters`` sets them one by one.
+        diameter; ``diameters`` sets them one by one. ``dielectric_decrement`` sets (or,
+        with ``None``, removes) the eps_r(c) law.
         """
         solvent = self.solvent
         if temperature is not None:
@@ -520,6 +559,7 @@ class Electrolyte:
             references=self.references,
             notes=self.notes,
             density_model=self.density_model,
+            dielectric_decrement=self.dielectric_decrement if dielectric_decrement is ... else dielectric_decrement,
         )
 
     def describe(self) -> str:

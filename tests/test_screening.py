@@ -411,8 +411,13 @@ def test_charge_sign_symmetry(model):
 def test_registry_sweep_every_kernel_finite():
     """lmfit-style registry sweep: every analytic model over a grid of valid inputs."""
     c = np.geomspace(1e-3, 1e4, 60)  # mol/m^3
-    for model in ANALYTIC:
-        assert model in screening_models()
+    # every registered model (a new one is swept automatically) except those that need
+    # input beyond an electrolyte: "cluster" (an aggregation model) and "dressed-ion-hnc"
+    # (a numerical OZ solve per point, swept in tests/test_integral_equation.py)
+    needs_input = {"cluster", "dressed-ion-hnc"}
+    swept = [m for m in screening_models() if m not in needs_input]
+    assert set(ANALYTIC) <= set(swept)
+    for model in swept:
         for charges in ((1, -1), (2, -1), (2, -2)):
             for eps in (5.0, 30.0, 80.0):
                 for sigma in (0.2 * nm, 0.5 * nm, 1.0 * nm):
@@ -543,3 +548,60 @@ def test_ladder_marks_valid_points_without_a_pole_invalid(nacl):
         from ionscales.theory import ladder
 
         ladder._MODELS.pop("test-broken")
+
+
+# ---------------------------------------------------------------------------------------
+# #13/#14/#15: strings, empty input, lazy modules; #11: dielectric decrement
+
+
+def test_screening_curves_accepts_one_model_name():
+    e = presets.get("NaCl(aq)")
+    ds = screening_curves(e, [10.0, 100.0], "msa")
+    assert list(ds["model"].values) == ["msa"]
+
+
+def test_empty_concentration_is_a_parameter_error_for_every_model():
+    e = presets.get("NaCl(aq)")
+    for model in screening_models():
+        with pytest.raises(ParameterError, match="empty"):
+            screening(e, np.array([]), model)
+    with pytest.raises(ParameterError, match="empty"):
+        screening_curves(e, np.array([]))
+
+
+def test_implausible_concentration_warns():
+    with pytest.warns(ValidityWarning, match="beyond any liquid"):
+        screening(presets.get("NaCl(aq)"), [1e8], "debye")
+
+
+def test_lazy_submodules_resolve():
+    import ionscales.theory as theory
+
+    for name in ("plates", "poles", "oz_poles", "oz_solver"):
+        assert getattr(theory, name).__name__ == f"ionscales.theory.{name}"
+
+
+def test_dielectric_decrement_in_screening_point_by_point():
+    from ionscales.dielectric import DielectricDecrement
+
+    base = salt(sigma=0.4 * nm, eps=78.4)
+    dec = DielectricDecrement(0.011, 20.0, source="test")
+    c = np.array([10.0, 500.0, 2000.0])
+    ds = screening(base, c, "msa", dielectric_decrement=dec)
+    eps = dec(c, 78.4)
+    np.testing.assert_allclose(ds["permittivity"].values, eps, rtol=1e-12)
+    for ci, ei, decay in zip(c, eps, ds["decay_length"].values):
+        # each point equals the constant-eps_r model at that point's eps_r(c)
+        ref = screening(base.with_(permittivity=float(ei)), [ci], "msa")["decay_length"].values[0]
+        assert decay == pytest.approx(ref, rel=1e-12)
+    # Debye length with eps_r(c): lambda_D ~ sqrt(eps_r)
+    plain = screening(base, c, "debye")
+    np.testing.assert_allclose(ds["debye_length"].values, plain["debye_length"].values * np.sqrt(eps / 78.4),
+                               rtol=1e-12)
+    # carried by the electrolyte: on by default, off on request
+    e = base.with_(dielectric_decrement=dec)
+    np.testing.assert_allclose(screening(e, c, "msa")["decay_length"], ds["decay_length"], rtol=1e-14)
+    off = screening(e, c, "msa", dielectric_decrement=False)
+    np.testing.assert_allclose(off["decay_length"], screening(base, c, "msa")["decay_length"], rtol=1e-14)
+    with pytest.raises(ParameterError, match="dielectric_decrement"):
+        screening(base, c, "msa", dielectric_decrement=True)

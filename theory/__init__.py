@@ -30,16 +30,22 @@ __all__ = [
     "kirkwood_crossover",
     "activity_coefficient",
     "osmotic_coefficient",
+    "thermodynamics",
+    "thermo_models",
+    "register_thermo_model",
 ]
 
 # submodules and names provided by modules that are loaded on first use
 _LAZY = {
     "activity_coefficient": ("ionscales.theory.thermo", "activity_coefficient"),
     "osmotic_coefficient": ("ionscales.theory.thermo", "osmotic_coefficient"),
+    "thermodynamics": ("ionscales.theory.thermo", "thermodynamics"),
+    "thermo_models": ("ionscales.theory.thermo", "thermo_models"),
+    "register_thermo_model": ("ionscales.theory.thermo", "register_thermo_model"),
 }
 _SUBMODULES = {
     "aggregation", "transport", "confinement", "integral_equation", "thermo", "ladder",
-    "electrostatics", "models",
+    "electrostatics", "models", "plates", "poles", "oz_poles", "oz_solver",
 }
 
 

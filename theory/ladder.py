@@ -24,7 +24,7 @@ import numpy as np
 import xarray as xr
 
 from ionscales.electrolyte import Electrolyte
-from ionscales.errors import ConvergenceWarning, ParameterError
+from ionscales.errors import ConvergenceWarning, ParameterError, ValidityWarning
 from ionscales.results import make_dataset
 from ionscales.theory.electrostatics import debye_length, inverse_debye_length
 from ionscales.validation import check_choice, check_concentration
@@ -144,6 +144,7 @@ def screening(
     model: str = "msa",
     *,
     all_modes: bool = False,
+    dielectric_decrement=None,
     **options,
 ) -> xr.Dataset:
     """Screening length and oscillation wavelength versus concentration.
@@ -158,6 +159,13 @@ def screening(
         "free-ion", "cluster", "scaling", "dressed-ion-hnc").
     all_modes : bool
         Also return every mode found on a ``mode`` dimension (0 = slowest decaying).
+    dielectric_decrement : None, bool or DielectricDecrement
+        ``None`` (default): use the electrolyte's eps_r(c) law if it has one (presets:
+        none); ``False``: constant eps_r; ``True``: require the electrolyte's law; a
+        :class:`~ionscales.dielectric.DielectricDecrement`: use it. With eps_r(c) every
+        state point is evaluated with its own permittivity (the model sees
+        ``electrolyte.at_concentration(c)``; one model call per point) and the Dataset
+        gains ``permittivity`` over concentration; ``debye_length`` uses eps_r(c) too.
     **options
         Model options (see each model's documentation).
 
@@ -173,20 +181,89 @@ def screening(
     if not isinstance(electrolyte, Electrolyte):
         raise ParameterError("electrolyte", "must be an Electrolyte", electrolyte)
     spec = _get_spec(model)
-    c = check_concentration(concentration)
-    scalar = c.ndim == 0
-    c = np.atleast_1d(c)
-    if c.ndim != 1:
-        raise ParameterError("concentration", "must be a scalar or a 1-D array", concentration)
-    if np.any(c <= 0):
-        raise ParameterError("concentration", "must be > 0 mol/m^3 for a screening length", concentration)
+    c = _screening_concentration(concentration)
+    scalar = np.ndim(concentration) == 0
     func = spec.resolve("target")
-    modes = func(electrolyte, c, **options)
-    ds = _modes_to_dataset(electrolyte, c, model, modes, all_modes=all_modes)
+    decrement = _resolve_decrement(electrolyte, dielectric_decrement)
+    if decrement is None:
+        modes = func(electrolyte, c, **options)
+        ds = _modes_to_dataset(electrolyte, c, model, modes, all_modes=all_modes)
+    else:
+        local = electrolyte.with_(dielectric_decrement=decrement)
+        modes = _stack_modes([func(local.at_concentration(ci), np.array([ci]), **options) for ci in c])
+        eps = np.atleast_1d(local.permittivity_at(c))
+        kappa = inverse_debye_length(electrolyte, c) * np.sqrt(electrolyte.permittivity / eps)
+        ds = _modes_to_dataset(electrolyte, c, model, modes, all_modes=all_modes, kappa_debye=kappa,
+                               permittivity=eps)
+        ds.attrs["dielectric_decrement"] = f"{decrement.form}: {decrement.source}"
     return ds.isel(concentration=0) if scalar else ds
 
 
-def _modes_to_dataset(electrolyte, c, model, modes: ScreeningModes, *, all_modes: bool) -> xr.Dataset:
+def _screening_concentration(concentration) -> np.ndarray:
+    """Validated 1-D concentration array (> 0, non-empty) [mol/m^3]."""
+    c = check_concentration(concentration)
+    c = np.atleast_1d(c)
+    if c.ndim != 1:
+        raise ParameterError("concentration", "must be a scalar or a 1-D array", concentration)
+    if c.size == 0:
+        raise ParameterError("concentration", "must not be empty (give at least one state point)", concentration)
+    if np.any(c <= 0):
+        raise ParameterError("concentration", "must be > 0 mol/m^3 for a screening length", concentration)
+    if np.any(c > 1e5):
+        warnings.warn(
+            f"concentration up to {float(np.max(c)):.3g} mol/m^3 (= {float(np.max(c)) / 1e3:.3g} mol/L) is beyond "
+            "any liquid electrolyte (neat salts are < 50 mol/L): was it given in mol/L x 1000 twice?",
+            ValidityWarning,
+            stacklevel=3,
+        )
+    return c
+
+
+def _resolve_decrement(electrolyte, option):
+    from ionscales.dielectric import DielectricDecrement
+
+    if option is None:
+        return electrolyte.dielectric_decrement
+    if option is False:
+        return None
+    if option is True:
+        if electrolyte.dielectric_decrement is None:
+            raise ParameterError("dielectric_decrement", f"{electrolyte.name} has no eps_r(c) law; pass a "
+                                 "DielectricDecrement or set Electrolyte(dielectric_decrement=...)")
+        return electrolyte.dielectric_decrement
+    if isinstance(option, DielectricDecrement):
+        return option
+    raise ParameterError("dielectric_decrement", "must be None, True, False or a DielectricDecrement", option)
+
+
+def _stack_modes(parts: list[ScreeningModes]) -> ScreeningModes:
+    """Concatenate per-point ScreeningModes (modes padded with NaN)."""
+    width = max(np.asarray(p.poles).reshape(len(np.atleast_1d(p.valid)), -1).shape[1] for p in parts)
+
+    def pad(a, fill):
+        a = np.asarray(a)
+        a = a.reshape(a.shape[0] if a.ndim else 1, -1)
+        out = np.full((a.shape[0], width), fill, dtype=a.dtype)
+        out[:, : a.shape[1]] = a
+        return out
+
+    poles = np.concatenate([pad(np.asarray(p.poles, dtype=complex), np.nan + 0j) for p in parts])
+    residual = np.concatenate([pad(np.broadcast_to(np.asarray(p.residual, dtype=float),
+                                                   np.asarray(p.poles).shape), np.nan) for p in parts])
+    valid = np.concatenate([np.atleast_1d(np.asarray(p.valid, dtype=bool)) for p in parts])
+    extra = {}
+    for name, value in parts[0].extra.items():
+        if isinstance(value, tuple):
+            extra[name] = (np.concatenate([np.atleast_1d(p.extra[name][0]) for p in parts]), value[1], value[2])
+        else:
+            extra[name] = np.concatenate([np.atleast_1d(p.extra[name]) for p in parts])
+    return ScreeningModes(poles=poles, residual=residual, valid=valid, extra=extra,
+                          parameters=parts[0].parameters, references=parts[0].references,
+                          invalid_label=parts[0].invalid_label)
+
+
+def _modes_to_dataset(electrolyte, c, model, modes: ScreeningModes, *, all_modes: bool,
+                      kappa_debye=None, permittivity=None) -> xr.Dataset:
     poles = np.asarray(modes.poles, dtype=complex)
     if poles.ndim == 1:
         poles = poles[:, None]
@@ -222,16 +299,19 @@ def _modes_to_dataset(electrolyte, c, model, modes: ScreeningModes, *, all_modes
         np.where(~valid, modes.invalid_label,
                  np.where(np.isnan(lead_wave), "monotonic", "oscillatory")),
     )
-    kappa_d = inverse_debye_length(electrolyte, c)
+    kappa_d = inverse_debye_length(electrolyte, c) if kappa_debye is None else kappa_debye
     data: dict[str, Any] = {
         "decay_length": ("concentration", lead_decay),
         "wavelength": ("concentration", lead_wave),
-        "debye_length": ("concentration", debye_length(electrolyte, c)),
+        "debye_length": ("concentration", debye_length(electrolyte, c) if kappa_debye is None else 1.0 / kappa_d),
         "regime": ("concentration", regime.astype(str, copy=False)),
         "valid": ("concentration", valid),
         "pole_residual": ("concentration", np.where(absent[:, 0], np.nan, residual[:, 0])),
         "kappa_sigma_debye": ("concentration", kappa_d * electrolyte.contact_diameter),
     }
+    if permittivity is not None:
+        data["permittivity"] = ("concentration", np.asarray(permittivity, dtype=float), "1",
+                                "relative permittivity of the solution, eps_r(c)")
     for name, value in modes.extra.items():
         if isinstance(value, tuple):
             values, units, long_name = value
@@ -271,6 +351,7 @@ def screening_curves(
     models: Sequence[str] | None = None,
     *,
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    dielectric_decrement=None,
 ) -> xr.Dataset:
     """:func:`screening` for several models, stacked on a ``model`` dimension.
 
@@ -279,11 +360,13 @@ def screening_curves(
     electrolyte : Electrolyte
     concentration : array_like
         [mol/m^3], > 0, 1-D.
-    models : sequence of str, optional
-        Default: every analytic model that needs no extra input ("debye", "dh-exclusion",
-        "msa", "dressed-ion", "free-ion", "scaling").
+    models : str or sequence of str, optional
+        One model name or several. Default: every analytic model that needs no extra
+        input ("debye", "dh-exclusion", "msa", "dressed-ion", "free-ion", "scaling").
     options : mapping, optional
         Per-model keyword options, ``{"free-ion": {"association_constant": ...}}``.
+    dielectric_decrement : optional
+        As in :func:`screening`, for every model.
 
     Returns
     -------
@@ -295,6 +378,8 @@ def screening_curves(
     _ensure_builtin_models()
     if models is None:
         models = DEFAULT_CURVE_MODELS
+    if isinstance(models, str):  # one model, not its characters
+        models = [models]
     models = list(models)
     if not models:
         raise ParameterError("models", "must name at least one model")
@@ -304,8 +389,9 @@ def screening_curves(
     unknown = set(options) - set(models)
     if unknown:
         raise ParameterError("options", f"given for models not requested: {sorted(unknown)}")
-    c = np.atleast_1d(check_concentration(concentration))
-    parts = [screening(electrolyte, c, m, **options.get(m, {})) for m in models]
+    c = _screening_concentration(concentration)
+    parts = [screening(electrolyte, c, m, dielectric_decrement=dielectric_decrement, **options.get(m, {}))
+             for m in models]
     kirk, kirk_c = [], []
     kappa_per_c = inverse_debye_length(electrolyte, 1.0)  # kappa_D at 1 mol/m^3
     for m in models:

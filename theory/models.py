@@ -520,8 +520,19 @@ def dressed_ion_model(
         permittivity = np.where(
             monotonic, electrolyte.permittivity * (1.0 + y * y * dq_dz / (2 * lead)).real, np.nan
         )
-        # consistency of the two routes to q_eff/q (checks the closure's derivative too)
-        charge_ratio = np.where(monotonic & np.isfinite(q_ratio.real), charge_ratio, np.nan)
+        # two routes to q_eff/q: the pole (-z^2/y^2) and the closure 1/(1 - S(z)); they agree
+        # wherever the screening equation is solved (this does not test dS/dz, which enters
+        # only E_r^eff)
+        mismatch = monotonic & ~(np.abs(q_ratio.real - charge_ratio) <= 1e-8 * np.abs(charge_ratio))
+    if np.any(mismatch):
+        warnings.warn(
+            f"dressed-ion: q_eff/q from the pole and from the closure disagree at {int(np.sum(mismatch))} "
+            "concentration(s); their dressed charge and permittivity are set to NaN",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    charge_ratio = np.where(mismatch, np.nan, charge_ratio)
+    permittivity = np.where(mismatch, np.nan, permittivity)
     return ScreeningModes(
         poles=z / sigma,
         residual=residual,

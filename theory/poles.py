@@ -470,16 +470,6 @@ def imaginary_axis_roots(
     return x1_all, x2_all
 
 
-def _log_ratio_and_slope(func: PoleFunction, x, y):
-    """On z = i x, from a complex pole function: ln(y^2 G(ix)/x^2) and its x-derivative."""
-    z = 1j * x
-    value, deriv, _ = func(z, y)
-    y2 = y * y
-    g_val = ((value - z * z) / y2).real  # G(ix), real on the imaginary axis
-    g_slope = (1j * (deriv - 2 * z) / y2).real  # d/dx G(ix)
-    return np.log(y2 * g_val / (x * x)), g_slope / g_val - 2.0 / x
-
-
 def imaginary_axis_crossover(axis_func, bracket=(0.3, 3.0)) -> tuple[float, float]:
     """Kirkwood crossover: (y_K, x_K) where the two imaginary roots of F merge.
 

@@ -42,17 +42,24 @@ phi_m for ``molality``).
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from ionscales.constants import avogadro
 from ionscales.electrolyte import Electrolyte
-from ionscales.errors import ParameterError, ValidityWarning
+from ionscales.errors import ConvergenceError, ParameterError, ValidityWarning
 from ionscales.results import make_dataset
 from ionscales.validation import as_float_array, check_choice
 
 __all__ = [
     "MODELS",
+    "register_thermo_model",
+    "thermo_models",
+    "ThermoResult",
+    "AssociationEquilibrium",
     "activity_coefficient",
     "osmotic_coefficient",
     "ln_activity_coefficients",
@@ -64,8 +71,6 @@ __all__ = [
     "pitzer_binary",
     "PITZER_PARAMETERS",
 ]
-
-MODELS = ("dh-limiting", "dh-extended", "davies", "msa", "pitzer")
 
 REFERENCES = {
     "dh-limiting": ("P. Debye and E. Hückel, Phys. Z. 24, 185 (1923)",),
@@ -126,12 +131,19 @@ def dh_molal_constants(bjerrum_length: float, solvent_density: float) -> dict[st
 
 
 def _dh_s(x):
-    """s(x) = (3/x^3)[1 + x - 1/(1+x) - 2 ln(1+x)], s(0) = 1 (series for small x)."""
+    """s(x) = (3/x^3)[1 + x - 1/(1+x) - 2 ln(1+x)], s(0) = 1.
+
+    The closed form cancels to O(x^3): below x = 0.1 the series
+    s = sum_k (-1)^k 3 (k+1)/(k+3) x^k (14 terms, derived with sympy in
+    tests/test_symbolic.py) is used; both are accurate to ~3e-13 at the switch.
+    """
     x = np.asarray(x, dtype=float)
-    small = x < 1e-3
+    small = x < 0.1
     xs = np.where(small, 1.0, x)
     exact = 3.0 / xs**3 * (1 + xs - 1 / (1 + xs) - 2 * np.log1p(xs))
-    series = 1 - 1.5 * x + 1.8 * x**2 - 2.0 * x**3
+    series = np.zeros_like(x)
+    for k in range(13, -1, -1):
+        series = series * x + (-1) ** k * 3.0 * (k + 1) / (k + 3)
     return np.where(small, series, exact)
 
 
@@ -146,8 +158,8 @@ def blum_msa(densities, charges, diameters, bjerrum_length: float, *, tol: float
         Valences z_i [1].
     diameters : array_like, shape (n_species,)
         Hard-sphere diameters sigma_i [m].
-    bjerrum_length : float
-        l_B [m].
+    bjerrum_length : float or array_like
+        l_B [m]; an array must match the leading (state) shape of ``densities``.
 
     Returns
     -------
@@ -174,7 +186,8 @@ def blum_msa(densities, charges, diameters, bjerrum_length: float, *, tol: float
     n = np.asarray(densities, dtype=float)
     z = np.asarray(charges, dtype=float)
     s = np.asarray(diameters, dtype=float)
-    lb = float(bjerrum_length)
+    lb = np.asarray(bjerrum_length, dtype=float)  # scalar, or one l_B per state (eps_r(c))
+    lb_ion = lb[..., None] if lb.ndim else lb
     delta = 1 - (math.pi / 6) * np.sum(n * s**3, axis=-1)
     if np.any(delta <= 0):
         raise ParameterError("concentration", "ion packing fraction must be < 1 for the MSA")
@@ -212,7 +225,7 @@ def blum_msa(densities, charges, diameters, bjerrum_length: float, *, tol: float
     denom, omega, pn, _ = parts(g)
     eta = math.pi * pn / (2 * delta)
     g_, eta_ = g[..., None], eta[..., None]
-    ln_gamma = -lb * (g_ * z**2 / denom + eta_ * s * ((2 * z - eta_ * s**2) / denom + eta_ * s**2 / 3))
+    ln_gamma = -lb_ion * (g_ * z**2 / denom + eta_ * s * ((2 * z - eta_ * s**2) / denom + eta_ * s**2 / 3))
     energy = -lb * (g * np.sum(n * z**2 / denom, axis=-1) + (math.pi / (2 * delta)) * omega * pn**2)
     free = energy + g**3 / (3 * math.pi)
     rho = np.sum(n, axis=-1)
@@ -348,12 +361,73 @@ def pitzer_binary(molality, *, z_cation: int, z_anion: int, nu_cation: float, nu
 
 
 # --------------------------------------------------------------------------------------
+# model registry (as the screening ladder's register_model)
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ThermoResult:
+    """Raw output of a thermodynamic model over a flat 1-D state array.
+
+    Attributes
+    ----------
+    ln_gamma : ndarray, shape (n, n_species)
+        Single-ion ln gamma_i [1] on the scale of the input keyword.
+    osmotic : ndarray, shape (n,)
+        Osmotic coefficient [1] on that scale.
+    """
+
+    ln_gamma: np.ndarray
+    osmotic: np.ndarray
+
+
+@dataclass(frozen=True)
+class _ThermoSpec:
+    name: str
+    func: Callable
+    description: str
+    references: tuple[str, ...]
+
+
+_THERMO_MODELS: dict[str, _ThermoSpec] = {}
+
+
+def register_thermo_model(name: str, func: Callable, *, description: str, references: Sequence[str] = ()) -> None:
+    """Register a thermodynamic (activity) model.
+
+    Parameters
+    ----------
+    name : str
+        ``model=`` name.
+    func : callable
+        ``func(electrolyte, scale, values, *, conversion, **options) -> ThermoResult`` with
+        ``scale`` "concentration" [mol/m^3] or "molality" [mol/kg] and ``values`` a flat
+        1-D array >= 0; results on that scale. Options it does not know must raise
+        ``ParameterError`` (use :func:`_reject_options`).
+    description : str
+        One line for listings.
+    references : sequence of str
+    """
+    _THERMO_MODELS[name] = _ThermoSpec(name, func, description, tuple(references))
+
+
+def thermo_models() -> dict[str, str]:
+    """Registered thermodynamic model names with their one-line descriptions."""
+    return {k: v.description for k, v in _THERMO_MODELS.items()}
+
+
+def _reject_options(model: str, options: dict) -> None:
+    live = {k: v for k, v in options.items() if v is not None}
+    if live:
+        name = sorted(live)[0]
+        raise ParameterError(name, f"is not an option of thermodynamic model {model!r}", live[name])
+
+
+# --------------------------------------------------------------------------------------
 # front end
 # --------------------------------------------------------------------------------------
 def _state(electrolyte, concentration, molality, model, conversion):
     if not isinstance(electrolyte, Electrolyte):
         raise ParameterError("electrolyte", "must be an Electrolyte", electrolyte)
-    check_choice("model", model, MODELS)
+    check_choice("model", model, list(_THERMO_MODELS))
     if (concentration is None) == (molality is None):
         raise ParameterError("concentration", "give exactly one of concentration= [mol/m^3] or molality= [mol/kg]")
     if concentration is not None:
@@ -361,11 +435,18 @@ def _state(electrolyte, concentration, molality, model, conversion):
     else:
         name, value = "molality", molality
     arr = as_float_array(name, value)
+    if arr.size == 0:
+        raise ParameterError(name, "must not be empty (give at least one state point)", value)
     if np.any(arr < 0):
         raise ParameterError(name, "must be finite and >= 0", value)
-    bad_conv = set(conversion) - {"apparent_molar_volume", "solution_density"}
-    if bad_conv:
-        raise ParameterError(sorted(bad_conv)[0], "unknown option")
+    limit = 1e5 if name == "concentration" else 100.0  # 100 mol/L; 100 mol/kg
+    if np.any(arr > limit):
+        warnings.warn(
+            f"{name} up to {float(np.max(arr)):.3g} {'mol/m^3' if name == 'concentration' else 'mol/kg'} is "
+            "beyond any liquid electrolyte: a unit mistake?",
+            ValidityWarning,
+            stacklevel=4,
+        )
     return name, arr
 
 
@@ -380,13 +461,19 @@ def _other_scale(electrolyte, scale, values, conversion):
     return values, np.asarray(electrolyte.molality(values, **conversion), dtype=float), rho_w
 
 
-def _compute(electrolyte, concentration, molality, model, ion_size, conversion):
-    """Per-ion ln gamma (shape (..., n)) and phi on the scale of the given keyword."""
-    scale, x = _state(electrolyte, concentration, molality, model, conversion)
-    nu, z = electrolyte.nu, electrolyte.charges
-    lb = electrolyte.bjerrum_length
-    flat = x.reshape(-1)
-    if model in ("dh-limiting", "dh-extended", "davies"):
+def _molal_ratio(c, m, rho_w):
+    """c / (m rho_w): ln gamma_m = ln y_c + ln(ratio), phi_m = phi_c ratio (1 at m = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(m > 0, c / np.where(m > 0, m, 1.0) / rho_w, 1.0)
+
+
+def _debye_hueckel_family(model: str):
+    def func(electrolyte, scale, flat, *, conversion, ion_size=None, **options):
+        _reject_options(model, options)
+        if model != "dh-extended" and ion_size is not None:
+            raise ParameterError("ion_size", f"is an option of 'dh-extended', not of {model!r}", ion_size)
+        nu, z = electrolyte.nu, electrolyte.charges
+        lb = electrolyte.bjerrum_length
         if scale == "molality":
             rho_w = electrolyte.solvent.density
             if rho_w is None:
@@ -421,62 +508,284 @@ def _compute(electrolyte, concentration, molality, model, ion_size, conversion):
             alpha = np.where(y > 0, lb * kappa / 2 * zbar / ys, 0.0)
             inner = np.where(y > 1e-3, 1 + ys - 2 * np.log1p(ys) - 1 / (1 + ys), y**3 / 3 - y**4 / 2 + 0.6 * y**5)
             osm = np.where(y > 0, -alpha / ys**2 * (inner - 0.15 * y**4), 0.0)
-        out_ln, out_phi = ln_g, 1 + osm
-    elif model == "msa":
-        if scale == "molality":
-            c, m, rho_w = _other_scale(electrolyte, scale, flat, conversion)
-        else:
-            c = flat
-        n = c[:, None] * nu * avogadro
-        el = blum_msa(n, z, electrolyte.diameters, lb)
-        hs = hard_sphere_mixture(n, electrolyte.diameters)
-        out_ln = el["ln_gamma"] + hs["ln_gamma"]
-        out_phi = 1 + el["osmotic_minus_one"] + hs["osmotic_minus_one"]
-        if scale == "molality":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.where(m > 0, c / np.where(m > 0, m, 1.0) / rho_w, 1.0)
-            out_ln = out_ln + np.log(ratio)[:, None]
-            out_phi = out_phi * ratio
-    else:  # pitzer
-        if not electrolyte.is_binary:
-            raise ParameterError("model", "'pitzer' is implemented for binary salts only")
-        key = (electrolyte.cation.name, electrolyte.anion.name)
-        if key not in PITZER_PARAMETERS:
-            raise ParameterError("model", f"no Pitzer parameters for {key[0]}/{key[1]}; available: "
-                                 + ", ".join("/".join(k) for k in PITZER_PARAMETERS))
-        par = PITZER_PARAMETERS[key]
-        if abs(electrolyte.temperature - par["temperature"]) > 0.5:
-            import warnings
+            big = float(np.max(ionic) / i0) if ionic.size else 0.0
+            if big > 1.0:
+                warnings.warn(
+                    f"davies: ionic strength up to {big:.3g} x I0 (I0 = 1 mol/kg or mol/L), beyond "
+                    "its ~0.5 range; the 0.3 I term makes gamma grow without bound (units?)",
+                    ValidityWarning,
+                    stacklevel=4,
+                )
+        return ThermoResult(ln_g, 1 + osm)
 
-            warnings.warn(f"Pitzer parameters for {key} are for {par['temperature']} K, used at "
-                          f"{electrolyte.temperature} K", ValidityWarning, stacklevel=3)
-        if electrolyte.solvent.density is None:
-            raise ParameterError("solvent.density", "needed for the molal Debye–Hückel constant A_phi")
-        if scale == "concentration":
-            c, m, rho_w = _other_scale(electrolyte, scale, flat, conversion)
-        else:
-            m = flat
-        if np.any(m > par["max_molality"] * 1.05):
-            import warnings
+    return func
 
-            warnings.warn(f"Pitzer parameters for {key} are fitted up to {par['max_molality']} mol/kg",
-                          ValidityWarning, stacklevel=3)
-        # the fitted parameters belong to the A_phi they were fitted with (PM73: 0.392 at 25 C)
-        a_phi = par["a_phi"]
-        ci, ai = electrolyte.ions
-        ln_pm, phi = pitzer_binary(
-            m, z_cation=ci.charge, z_anion=ai.charge, nu_cation=nu[0], nu_anion=nu[1], a_phi=a_phi,
-            beta0=par["beta0"], beta1=par["beta1"], cphi=par["cphi"], alpha1=par["alpha1"], b=par["b"])
-        # single-ion values are not defined by the model: report the mean for every ion
-        out_ln = np.repeat(ln_pm[:, None], 2, axis=-1)
-        out_phi = phi
-        if scale == "concentration":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.where(m > 0, c / np.where(m > 0, m, 1.0) / rho_w, 1.0)
-            out_ln = out_ln - np.log(ratio)[:, None]
-            out_phi = out_phi / ratio
+
+def _msa_molar(electrolyte, c, decrement):
+    """Molar-scale MSA + hard spheres at salt molarities c (n,); optional eps_r(c)."""
+    nu, z, d = electrolyte.nu, electrolyte.charges, electrolyte.diameters
+    n = c[:, None] * nu * avogadro
+    if decrement is None:
+        lb = electrolyte.bjerrum_length
+        el = blum_msa(n, z, d, lb)
+        hs = hard_sphere_mixture(n, d)
+        return el["ln_gamma"] + hs["ln_gamma"], 1 + el["osmotic_minus_one"] + hs["osmotic_minus_one"]
+    eps_s = electrolyte.permittivity
+    eps = np.asarray(decrement(c, eps_s), dtype=float)
+    d_eps = np.asarray(decrement.derivative(c, eps_s), dtype=float)  # [m^3/mol]
+    lb = electrolyte.bjerrum_length * eps_s / eps
+    el = blum_msa(n, z, d, lb)
+    hs = hard_sphere_mixture(n, d)
+    rho_salt = c * avogadro
+    rho = np.sum(n, axis=-1)
+    nu_tot = float(np.sum(nu))
+    # d/d rho_salt of beta A_el(n, l_B(c)) adds (dA/dl_B)(dl_B/drho) = -(beta U/V) eps'/(eps N_A)
+    # (beta A_el is stationary in Gamma and linear-in-l_B couplings give dA/dl_B = U/l_B)
+    mu_el_extra = -el["energy_density"] * d_eps / (eps * avogadro)
+    # Born solvation relative to the pure solvent, radius d_i/2:
+    # beta w_i = z_i^2 l_B,s (eps_s/eps - 1)/d_i
+    born = z**2 * electrolyte.bjerrum_length / d  # (species,)
+    factor = eps_s / eps - 1.0
+    dfactor = -eps_s * d_eps / (eps**2 * avogadro)  # d factor / d rho_salt
+    born_density_sum = rho_salt * float(np.sum(nu * born))  # sum_i n_i beta w_i / factor
+    mu_born_extra = born_density_sum * dfactor  # from d(factor)/d rho_salt
+    ln_g = el["ln_gamma"] + hs["ln_gamma"] + born[None, :] * factor[:, None] + ((mu_el_extra + mu_born_extra) / nu_tot)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        osm_extra = np.where(rho > 0, rho_salt * (mu_el_extra + mu_born_extra) / np.where(rho > 0, rho, 1.0), 0.0)
+    phi = 1 + el["osmotic_minus_one"] + hs["osmotic_minus_one"] + osm_extra
+    return ln_g, phi
+
+
+def _decrement_option(electrolyte, dielectric_decrement, model):
+    """Resolve the ``dielectric_decrement`` option to a DielectricDecrement or None."""
+    from ionscales.dielectric import DielectricDecrement
+
+    if dielectric_decrement is None:
+        return electrolyte.dielectric_decrement
+    if dielectric_decrement is False:
+        return None
+    if dielectric_decrement is True:
+        if electrolyte.dielectric_decrement is None:
+            raise ParameterError("dielectric_decrement", f"{electrolyte.name} has no eps_r(c) law; pass a "
+                                 "DielectricDecrement or set Electrolyte(dielectric_decrement=...)")
+        return electrolyte.dielectric_decrement
+    if isinstance(dielectric_decrement, DielectricDecrement):
+        return dielectric_decrement
+    raise ParameterError("dielectric_decrement", "must be None, True, False or a DielectricDecrement",
+                         dielectric_decrement)
+
+
+def _msa_model(electrolyte, scale, flat, *, conversion, dielectric_decrement=None, **options):
+    _reject_options("msa", options)
+    decrement = _decrement_option(electrolyte, dielectric_decrement, "msa")
+    if scale == "molality":
+        c, m, rho_w = _other_scale(electrolyte, scale, flat, conversion)
+    else:
+        c = flat
+    ln_g, phi = _msa_molar(electrolyte, c, decrement)
+    if scale == "molality":
+        ratio = _molal_ratio(c, m, rho_w)
+        ln_g = ln_g + np.log(ratio)[:, None]
+        phi = phi * ratio
+    return ThermoResult(ln_g, phi)
+
+
+def _pitzer_model(electrolyte, scale, flat, *, conversion, **options):
+    _reject_options("pitzer", options)
+    nu = electrolyte.nu
+    if not electrolyte.is_binary:
+        raise ParameterError("model", "'pitzer' is implemented for binary salts only")
+    key = (electrolyte.cation.name, electrolyte.anion.name)
+    if key not in PITZER_PARAMETERS:
+        raise ParameterError("model", f"no Pitzer parameters for {key[0]}/{key[1]}; available: "
+                             + ", ".join("/".join(k) for k in PITZER_PARAMETERS))
+    par = PITZER_PARAMETERS[key]
+    if abs(electrolyte.temperature - par["temperature"]) > 0.5:
+        warnings.warn(f"Pitzer parameters for {key} are for {par['temperature']} K, used at "
+                      f"{electrolyte.temperature} K", ValidityWarning, stacklevel=4)
+    if electrolyte.solvent.density is None:
+        raise ParameterError("solvent.density", "needed for the molal Debye–Hückel constant A_phi")
+    if scale == "concentration":
+        c, m, rho_w = _other_scale(electrolyte, scale, flat, conversion)
+    else:
+        m = flat
+    if np.any(m > par["max_molality"] * 1.05):
+        warnings.warn(f"Pitzer parameters for {key} are fitted up to {par['max_molality']} mol/kg",
+                      ValidityWarning, stacklevel=4)
+    # the fitted parameters belong to the A_phi they were fitted with (PM73: 0.392 at 25 C)
+    a_phi = par["a_phi"]
+    ci, ai = electrolyte.ions
+    ln_pm, phi = pitzer_binary(
+        m, z_cation=ci.charge, z_anion=ai.charge, nu_cation=nu[0], nu_anion=nu[1], a_phi=a_phi,
+        beta0=par["beta0"], beta1=par["beta1"], cphi=par["cphi"], alpha1=par["alpha1"], b=par["b"])
+    # single-ion values are not defined by the model: report the mean for every ion
+    out_ln = np.repeat(ln_pm[:, None], 2, axis=-1)
+    if scale == "concentration":
+        ratio = _molal_ratio(c, m, rho_w)
+        out_ln = out_ln - np.log(ratio)[:, None]
+        phi = phi / ratio
+    return ThermoResult(out_ln, phi)
+
+
+# -- ion association (chemical model) ---------------------------------------------------
+@dataclass(frozen=True)
+class AssociationEquilibrium:
+    """Ion pairing of a symmetric binary salt with activity-corrected mass action.
+
+    K_A = p / (f+ f- gamma+ gamma-), with f = c - p the free-ion molarity [mol/m^3] and
+    gamma_i the MSA + hard-sphere activity coefficients of the free ions at (f+, f-)
+    (pairs: neutral, ideal). ``free_fractions(electrolyte, c)`` returns alpha = f/c for
+    every ion, so the same equilibrium feeds the ``free-ion`` screening model
+    (``screening(e, c, "free-ion", free_fraction=AssociationEquilibrium(...))``) and the
+    ``"msa-association"`` thermodynamics.
+
+    Parameters
+    ----------
+    association_constant : float, optional
+        K_A [m^3/mol], >= 0. Default: ``association`` formula of the electrolyte.
+    association : {"bjerrum", "fuoss"}
+        Formula for K_A when none is given (as the ``free-ion`` screening model).
+    tolerance : float
+        Relative tolerance of the fixed point in alpha.
+    """
+
+    association_constant: float | None = None
+    association: str = "bjerrum"
+    tolerance: float = 1e-13
+    max_iterations: int = 500
+
+    def __post_init__(self):
+        if self.association_constant is not None:
+            k = self.association_constant
+            if isinstance(k, bool) or not isinstance(k, (int, float, np.floating)) or not math.isfinite(k) or k < 0:
+                raise ParameterError("association_constant", "must be finite and >= 0 m^3/mol", k)
+        check_choice("association", self.association, ["bjerrum", "fuoss"])
+
+    def constant(self, electrolyte) -> float:
+        """K_A [m^3/mol] used for ``electrolyte``."""
+        _check_symmetric_pairing(electrolyte)
+        if self.association_constant is not None:
+            return float(self.association_constant)
+        from ionscales.theory import models
+
+        formula = models.bjerrum_association_constant if self.association == "bjerrum" else models.fuoss_association_constant
+        return float(formula(electrolyte))
+
+    def solve(self, electrolyte, concentration):
+        """(alpha, ln gamma_free (n, 2), phi_free (n,)) at salt molarities [mol/m^3] (1-D)."""
+        c = np.asarray(concentration, dtype=float).reshape(-1)
+        k = self.constant(electrolyte)
+        alpha = 2.0 / (1.0 + np.sqrt(1.0 + 4.0 * k * c))  # ideal start
+        converged = False
+        for _ in range(self.max_iterations):
+            ln_g, phi = _msa_molar(electrolyte, alpha * c, None)
+            g2 = np.exp(ln_g[:, 0] + ln_g[:, 1])
+            new = 2.0 / (1.0 + np.sqrt(1.0 + 4.0 * k * c * g2))
+            step = np.max(np.abs(new - alpha) / np.maximum(alpha, 1e-300), initial=0.0)
+            alpha = 0.5 * (alpha + new)  # damped: converges where K c gamma^2 varies fast
+            if step <= self.tolerance:
+                converged = True
+                break
+        if not converged:
+            raise ConvergenceError(
+                f"association equilibrium did not converge for {electrolyte.name} (K_A = {k:g} m^3/mol)",
+                iterations=self.max_iterations, residual=float(step),
+            )
+        ln_g, phi = _msa_molar(electrolyte, alpha * c, None)
+        return alpha, ln_g, phi
+
+    def free_fractions(self, electrolyte, concentration):
+        """Free fraction of every ion, shape (n, 2) (the ``free-ion`` screening interface)."""
+        alpha = self.solve(electrolyte, concentration)[0]
+        return np.repeat(alpha[:, None], 2, axis=1)
+
+
+def _check_symmetric_pairing(electrolyte):
+    z = electrolyte.charges
+    if not electrolyte.is_binary or z[0] != -z[1]:
+        raise ParameterError("model", "'msa-association' needs a symmetric binary salt (|z+| = |z-|: neutral pairs)")
+
+
+def _msa_association_model(electrolyte, scale, flat, *, conversion, association_constant=None,
+                           association=None, **options):
+    _reject_options("msa-association", options)
+    eq = AssociationEquilibrium(association_constant, association or "bjerrum")
+    if scale == "molality":
+        c, m, rho_w = _other_scale(electrolyte, scale, flat, conversion)
+    else:
+        c = flat
+    alpha, ln_free, phi_free = eq.solve(electrolyte, c)
+    # stoichiometric single-ion values: mu_i = ln(f gamma_free) = ln(c gamma_i) -> ln gamma_i = ln alpha + ln gamma_free
+    with np.errstate(divide="ignore"):
+        ln_g = ln_free + np.log(alpha)[:, None]
+    # beta Pi = (f+ + f-) phi_free + p (ideal pairs), per 2c ions of the stoichiometric salt
+    phi = alpha * phi_free + (1.0 - alpha) / 2.0
+    if scale == "molality":
+        ratio = _molal_ratio(c, m, rho_w)
+        ln_g = ln_g + np.log(ratio)[:, None]
+        phi = phi * ratio
+    return ThermoResult(ln_g, phi)
+
+
+register_thermo_model("dh-limiting", _debye_hueckel_family("dh-limiting"),
+                      description="Debye–Hückel limiting law", references=REFERENCES["dh-limiting"])
+register_thermo_model("dh-extended", _debye_hueckel_family("dh-extended"),
+                      description="extended Debye–Hückel with one ion size (option ion_size=)",
+                      references=REFERENCES["dh-extended"])
+register_thermo_model("davies", _debye_hueckel_family("davies"), description="Davies equation (0.3)",
+                      references=REFERENCES["davies"])
+register_thermo_model("msa", _msa_model,
+                      description="primitive model: Blum MSA + hard spheres (option dielectric_decrement=)",
+                      references=REFERENCES["msa"])
+register_thermo_model("pitzer", _pitzer_model, description="Pitzer ion interaction (tabulated binary salts)",
+                      references=REFERENCES["pitzer"])
+register_thermo_model(
+    "msa-association", _msa_association_model,
+    description="chemical model: MSA free ions at the free-ion concentration + ideal ion pairs "
+    "(options association_constant=, association=)",
+    references=REFERENCES["msa"] + ("N. Bjerrum, Kgl. Danske Vidensk. Selsk. Math.-fys. Medd. 7, 1 (1926)",),
+)
+
+#: names of the registered thermodynamic models (a snapshot; see :func:`thermo_models`)
+MODELS = tuple(_THERMO_MODELS)
+
+
+_CONVERSION_KEYS = ("apparent_molar_volume", "solution_density")
+#: thermodynamic models that evaluate the electrolyte's dielectric decrement
+_DECREMENT_MODELS = {"msa"}
+
+
+def _compute(electrolyte, concentration, molality, model, ion_size, kwargs):
+    """Per-ion ln gamma (shape (..., n)) and phi on the scale of the given keyword.
+
+    ``kwargs``: the molality conversion keywords and the model's options.
+    """
+    conversion = {k: v for k, v in kwargs.items() if k in _CONVERSION_KEYS}
+    options = {k: v for k, v in kwargs.items() if k not in _CONVERSION_KEYS}
+    scale, x = _state(electrolyte, concentration, molality, model, conversion)
+    flat = x.reshape(-1)
+    spec = _THERMO_MODELS[model]
+    opts = dict(options or {})
+    if model not in _DECREMENT_MODELS:
+        choice = opts.pop("dielectric_decrement", None)
+        if choice is not None and choice is not False:
+            raise ParameterError("dielectric_decrement", f"is supported by {sorted(_DECREMENT_MODELS)}, not by "
+                                 f"{model!r}", choice)
+        if choice is None and electrolyte.dielectric_decrement is not None:
+            warnings.warn(
+                f"thermodynamic model {model!r} ignores the eps_r(c) law of {electrolyte.name} (constant "
+                "eps_r); use 'msa' or pass dielectric_decrement=False",
+                ValidityWarning,
+                stacklevel=3,
+            )
+    if ion_size is not None:
+        opts["ion_size"] = ion_size
+    res = spec.func(electrolyte, scale, flat, conversion=conversion, **opts)
+    nu = electrolyte.nu
+    out_ln = np.asarray(res.ln_gamma, dtype=float).reshape(flat.size, len(nu))
+    out_phi = np.asarray(res.osmotic, dtype=float).reshape(flat.size)
     shape = x.shape
-    return scale, x, out_ln.reshape(shape + (len(nu),)), np.asarray(out_phi).reshape(shape)
+    return scale, x, out_ln.reshape(shape + (len(nu),)), out_phi.reshape(shape)
 
 
 def _scalar(a):
@@ -485,17 +794,17 @@ def _scalar(a):
 
 
 def ln_activity_coefficients(electrolyte, concentration=None, model="msa", *, molality=None,
-                             ion_size=None, **conversion):
+                             ion_size=None, **options):
     """Single-ion ln gamma_i [1], shape ``concentration.shape + (n_species,)``.
 
     Parameters are those of :func:`activity_coefficient`. For ``"pitzer"`` (which defines
     only the mean) every ion gets ln gamma_pm.
     """
-    return _compute(electrolyte, concentration, molality, model, ion_size, conversion)[2]
+    return _compute(electrolyte, concentration, molality, model, ion_size, options)[2]
 
 
 def activity_coefficient(electrolyte, concentration=None, model="msa", *, molality=None,
-                         ion_size=None, **conversion):
+                         ion_size=None, **options):
     """Mean ionic activity coefficient gamma_pm [1].
 
     Parameters
@@ -504,7 +813,9 @@ def activity_coefficient(electrolyte, concentration=None, model="msa", *, molali
         Any z:z' salt or mixture (``"pitzer"``: binary salts with tabulated parameters).
     concentration : float or array_like, optional
         Salt molarity [mol/m^3], >= 0 (molar-scale result y_pm).
-    model : {"dh-limiting", "dh-extended", "davies", "msa", "pitzer"}
+    model : str
+        A registered model (:func:`thermo_models`): "dh-limiting", "dh-extended",
+        "davies", "msa", "pitzer", "msa-association".
     molality : float or array_like, optional
         Salt molality [mol/kg], >= 0 (molal-scale result gamma_pm). Give exactly one of
         ``concentration`` and ``molality``.
@@ -513,6 +824,16 @@ def activity_coefficient(electrolyte, concentration=None, model="msa", *, molali
     apparent_molar_volume, solution_density : optional
         Passed to :meth:`Electrolyte.molarity` / :meth:`~Electrolyte.molality` when a
         model needs the other concentration scale ([m^3/mol], [kg/m^3]).
+    dielectric_decrement : None, bool or DielectricDecrement, optional
+        ``"msa"`` only. ``None`` (default): the electrolyte's eps_r(c) law if it has one
+        (presets: none), else constant eps_r; ``False``: constant eps_r; ``True``: require
+        the electrolyte's law; a :class:`~ionscales.dielectric.DielectricDecrement`: use it.
+        With eps_r(c) the MSA is evaluated at l_B(c) and the terms dA/d eps_r * d eps_r/dc
+        and the Born solvation energy z_i^2 l_B (eps_s/eps_r(c) - 1)/d_i (radius d_i/2) are
+        added, so that the result stays Gibbs–Duhem consistent.
+    association_constant, association : optional
+        ``"msa-association"`` only: K_A [m^3/mol] or the formula ("bjerrum", "fuoss") of
+        :class:`AssociationEquilibrium`.
 
     Returns
     -------
@@ -533,23 +854,23 @@ def activity_coefficient(electrolyte, concentration=None, model="msa", *, molali
     C. W. Davies, Ion Association (1962); N. F. Carnahan and K. E. Starling,
     doi:10.1063/1.1672048; G. A. Mansoori et al., doi:10.1063/1.1675048.
     """
-    _, _, ln_i, _ = _compute(electrolyte, concentration, molality, model, ion_size, conversion)
+    _, _, ln_i, _ = _compute(electrolyte, concentration, molality, model, ion_size, options)
     nu = electrolyte.nu
     return _scalar(np.exp(np.sum(ln_i * nu, axis=-1) / np.sum(nu)))
 
 
 def osmotic_coefficient(electrolyte, concentration=None, model="msa", *, molality=None,
-                        ion_size=None, **conversion):
+                        ion_size=None, **options):
     """Osmotic coefficient phi [1] (same parameters as :func:`activity_coefficient`).
 
     phi = beta Pi / rho (molar scale, rho the total ion number density) or
     phi_m = -ln a_w / (nu m M_w) (molal scale).
     """
-    return _scalar(_compute(electrolyte, concentration, molality, model, ion_size, conversion)[3])
+    return _scalar(_compute(electrolyte, concentration, molality, model, ion_size, options)[3])
 
 
 def thermodynamics(electrolyte, concentration=None, model="msa", *, molality=None, ion_size=None,
-                   **conversion):
+                   **options):
     """Labelled Dataset of the activity and osmotic coefficients over a 1-D grid.
 
     Same parameters as :func:`activity_coefficient`. Dimension ``concentration`` or
@@ -557,7 +878,7 @@ def thermodynamics(electrolyte, concentration=None, model="msa", *, molality=Non
     ``activity_coefficient``, ``ln_activity_coefficient`` (mean), ``ion_ln_activity_coefficient``
     (per species) and ``osmotic_coefficient``. Attrs: model, scale, parameters, references.
     """
-    scale, x, ln_i, phi = _compute(electrolyte, concentration, molality, model, ion_size, conversion)
+    scale, x, ln_i, phi = _compute(electrolyte, concentration, molality, model, ion_size, options)
     x = np.atleast_1d(x)
     if x.ndim != 1:
         raise ParameterError(scale, "must be a scalar or a 1-D array for thermodynamics()", x.shape)
@@ -570,7 +891,11 @@ def thermodynamics(electrolyte, concentration=None, model="msa", *, molality=Non
               "diameters_m": [float(d) for d in electrolyte.diameters]}
     if model == "dh-extended":
         params["ion_size_m"] = float(electrolyte.contact_diameter if ion_size is None else ion_size)
-    params.update({k: (np.asarray(v).tolist() if v is not None else None) for k, v in conversion.items()})
+    for k, v in options.items():
+        if k in _CONVERSION_KEYS:
+            params[k] = np.asarray(v).tolist() if v is not None else None
+        elif v is not None:
+            params[k] = v if isinstance(v, (bool, int, float, str)) else repr(v)
     unit = "mol/m^3" if scale == "concentration" else "mol/kg"
     return make_dataset(
         {
@@ -586,6 +911,6 @@ def thermodynamics(electrolyte, concentration=None, model="msa", *, molality=Non
         },
         model=model,
         parameters=params,
-        references=REFERENCES[model],
+        references=_THERMO_MODELS[model].references,
         attrs={"scale": "molar (McMillan-Mayer, y_c)" if scale == "concentration" else "molal (gamma_m)"},
     )
