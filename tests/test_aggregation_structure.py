@@ -82,3 +82,48 @@ def test_every_registered_model_is_finite_over_valid_inputs(name, f_cation, f_an
             var
         )
     assert np.all(np.isfinite(ds.cluster_concentration.values))
+
+
+def test_a_new_model_is_one_subclass():
+    """Extending the layer: a subclass with its mass-action law registers itself and gets
+    solve, state, gel point and carriers from the base."""
+    from ionscales.theory.aggregation import binary_probabilities
+
+    @dataclasses.dataclass(frozen=True)
+    class DoubledAssociation(AggregationModel):
+        """Binary mass action with twice the given constant (a test model)."""
+
+        state_variables = ("volume_fraction",)
+        default_state = "volume_fraction"
+        model_name = "doubled_association"
+
+        def _probabilities(self, comp, association):
+            pc, pa, qc, qa = binary_probabilities(
+                self.f_cation * comp.c_cation,
+                self.f_anion * comp.c_anion,
+                association=2 * association,
+                complements=True,
+            )
+            return {"p_cation": pc, "p_anion": pa, "q_cation": qc, "q_anion": qa}
+
+        def _residuals(self, comp, probs):
+            return super()._residuals(comp, {**probs, "association": 2 * probs["association"]})
+
+    try:
+        assert aggregation.MODELS["DoubledAssociation"] is DoubledAssociation
+        model = DoubledAssociation(3, 3, 0.5)
+        reference = Aggregation(3, 3, 1.0)
+        np.testing.assert_allclose(
+            model.state(volume_fraction=1.0).p_cation,
+            reference.state(volume_fraction=1.0).p_cation,
+            rtol=1e-14,
+        )
+        assert model.gel_point("association", volume_fraction=1.0) == pytest.approx(
+            2 / 3, rel=1e-10
+        )
+        assert (
+            model.solve(volume_fraction=[0.5, 1.0], max_size=5).attrs["model"]
+            == "doubled_association"
+        )
+    finally:
+        aggregation.MODELS.pop("DoubledAssociation", None)

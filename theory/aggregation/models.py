@@ -8,7 +8,8 @@ its mass-action law (kernels) and returns an
 :class:`~ionscales.theory.aggregation.AggregationState` (:meth:`AggregationModel.state`) or
 a labelled Dataset (:meth:`AggregationModel.solve`).
 
-Adding a model: subclass :class:`AggregationModel` (``@dataclass(frozen=True)``), declare
+Adding a model: subclass :class:`AggregationModel` (``@dataclass(frozen=True)``; it registers
+itself in :data:`MODELS`), declare
 its extra fields, ``state_variables``, ``default_state``, ``model_name``, and implement
 ``_probabilities`` (and ``_residuals`` if its mass-action law differs).
 """
@@ -94,6 +95,11 @@ def _finite_number(name, value, what):
     return float(value)
 
 
+#: model classes by name (the presets name their model class); every subclass of
+#: :class:`AggregationModel` registers itself here on definition
+MODELS: dict[str, type[AggregationModel]] = {}
+
+
 @dataclass(frozen=True)
 class AggregationModel:
     """Shared fields and machinery of the aggregation models (solve, gel point, carriers).
@@ -135,6 +141,10 @@ class AggregationModel:
     state_variables: ClassVar[tuple[str, ...]] = ("concentration", "volume_fraction")
     default_state: ClassVar[str] = "volume_fraction"
     model_name: ClassVar[str] = "aggregation"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        MODELS[cls.__name__] = cls
 
     def __post_init__(self):
         if type(self) is AggregationModel:
@@ -1540,11 +1550,3 @@ class SaltInIonicLiquid(AggregationModel):
             c = st.take(idx).cluster_distribution(int(size))
             out[idx] = mobility_weighted_charge(l, l * z_c + m * z_a, dgrid(l, m), c, axis=(-2, -1))
         return float(out[0]) if st.composition.scalar else out
-
-
-#: model classes by name (the presets name their model class)
-MODELS: dict[str, type[AggregationModel]] = {
-    "Aggregation": Aggregation,
-    "SolvatedAggregation": SolvatedAggregation,
-    "SaltInIonicLiquid": SaltInIonicLiquid,
-}
