@@ -127,3 +127,22 @@ def test_a_new_model_is_one_subclass():
         )
     finally:
         aggregation.MODELS.pop("DoubledAssociation", None)
+
+
+def test_carriers_and_carrier_transport_round_trip_netcdf(tmp_path):
+    import xarray as xr
+
+    from ionscales import results
+    from ionscales.theory import transport
+
+    model = SolvatedAggregation.from_preset("LiTFSI(aq)")
+    for i, ds in enumerate(
+        (
+            model.effective_carriers(molality=8.0),
+            transport.carrier_transport(model, molality=[2.0, 5.0]),
+        )
+    ):
+        results.check_labelled(ds)
+        path = tmp_path / f"out{i}.nc"
+        results.to_netcdf(ds, path)
+        xr.testing.assert_identical(results.open_dataset(path), ds)
