@@ -295,3 +295,15 @@ def test_grid_and_empty_states_are_refused():
         LITFSI.solve(molality=np.array([]))
     with pytest.raises(ParameterError, match="max_size"):
         LITFSI.solve(molality=5.0, max_size=100_000)
+
+
+def test_cli_aggregate_refuses_an_out_of_memory_grid(tmp_path, capsys):
+    """#14/#15: ``aggregate --max-size 100000`` tried to allocate terabytes; now exit 2, one line."""
+    from ionscales.cli import main
+
+    code = main(
+        ["aggregate", "--molality", "1:20:3", "--max-size", "100000", "--out", str(tmp_path)]
+    )
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "max_size" in err[0]
