@@ -162,7 +162,6 @@ def test_salt_in_ionic_liquid_nernst_einstein_deviation():
 # --- #11.5: no silent truncation of the cluster sums -------------------------------------
 
 
-@pytest.mark.slow
 def test_carrier_sums_converge_near_the_gel_point():
     """Old code: max_size was a hard cut; at 15 mol/kg (gel parameter 0.79) t+, sigma and
     z_eff changed by tens of per cent between max_size 20 and 150."""

@@ -9,7 +9,6 @@ quantities per site), no state, no I/O.
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
@@ -203,13 +202,22 @@ def stockmayer_log_weight(n_cation, n_anion, *, f_cation: int, f_anion: int):
     return np.where(ok, lnw, -np.inf)
 
 
-@functools.lru_cache(maxsize=4)
+_WEIGHT_GRIDS: dict[tuple[int, int], np.ndarray] = {}
+
+
 def _cached_weight_grid(size: int, f_cation: int, f_anion: int) -> np.ndarray:
-    l = np.arange(size + 1, dtype=float)[:, None]
-    m = np.arange(size + 1, dtype=float)[None, :]
-    out = stockmayer_log_weight(l, m, f_cation=f_cation, f_anion=f_anion)
-    out.setflags(write=False)
-    return out
+    # W_lm does not depend on the grid size: keep the largest grid per (f+, f-), slice it
+    key = (f_cation, f_anion)
+    grid = _WEIGHT_GRIDS.get(key)
+    if grid is None or grid.shape[0] <= size:
+        l = np.arange(size + 1, dtype=float)[:, None]
+        m = np.arange(size + 1, dtype=float)[None, :]
+        grid = stockmayer_log_weight(l, m, f_cation=f_cation, f_anion=f_anion)
+        grid.setflags(write=False)
+        if len(_WEIGHT_GRIDS) >= 8:
+            _WEIGHT_GRIDS.pop(next(iter(_WEIGHT_GRIDS)))
+        _WEIGHT_GRIDS[key] = grid
+    return grid[: size + 1, : size + 1]
 
 
 def stockmayer_log_weight_grid(size: int, *, f_cation: int, f_anion: int) -> np.ndarray:

@@ -26,6 +26,7 @@ from ionscales.theory.aggregation.kernels import (
     cluster_distribution,
     gel_parameter,
     sol_fractions,
+    stockmayer_log_weight_grid,
     weight_average_size,
 )
 
@@ -320,6 +321,10 @@ class AggregationState:
     def cluster_distribution(self, max_size: int, *, log_weight=None) -> np.ndarray:
         """Sol cluster concentrations c_lm per lattice site, shape (n, max_size+1, max_size+1)."""
         comp = self.composition
+        if log_weight is None:
+            log_weight = stockmayer_log_weight_grid(
+                max_size, f_cation=self.f_cation, f_anion=self.f_anion
+            )
         return cluster_distribution(
             comp.c_cation,
             comp.c_anion,
