@@ -214,7 +214,7 @@ def _cached_weight_grid(size: int, f_cation: int, f_anion: int) -> np.ndarray:
         m = np.arange(size + 1, dtype=float)[None, :]
         grid = stockmayer_log_weight(l, m, f_cation=f_cation, f_anion=f_anion)
         grid.setflags(write=False)
-        if len(_WEIGHT_GRIDS) >= 8:
+        if len(_WEIGHT_GRIDS) >= 4:
             _WEIGHT_GRIDS.pop(next(iter(_WEIGHT_GRIDS)))
         _WEIGHT_GRIDS[key] = grid
     return grid[: size + 1, : size + 1]
