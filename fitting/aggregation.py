@@ -27,12 +27,13 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import chi2
 
+from ionscales.constants import avogadro
 from ionscales.errors import ParameterError
 from ionscales.fitting.core import FitResult, run_fit
 from ionscales.results import make_dataset
 from ionscales.validation import check_choice, check_integer
 
-__all__ = ["cluster_counts", "fit_aggregation", "poisson_deviance_residuals"]
+__all__ = ["cluster_counts", "fit_aggregation", "poisson_deviance_residuals", "AggregationFitResult"]
 
 _FITTABLE = ("association", "solvent_association")
 _PROBABILITY_NAMES = ("p_cation", "p_anion", "p_cation_solvent", "p_solvent")
@@ -165,6 +166,68 @@ def cluster_counts(bonds, n_cations: int, n_anions: int, *, percolation_threshol
 # likelihood fit
 
 
+@dataclasses.dataclass(repr=False)
+class AggregationFitResult(FitResult):
+    """:class:`~ionscales.fitting.core.FitResult` of :func:`fit_aggregation` whose Dataset keeps
+    the cluster labels.
+
+    :meth:`to_dataset` returns the observed counts, the expected counts at the best fit and
+    the deviance residuals over (condition, n_cation, n_anion[, n_solvent]) (NaN outside
+    the fitted cells) instead of a flat ``point`` index, and the association constants in
+    lattice units, in m^3/mol and in L/mol (site and ion-pair constants, per condition).
+    """
+
+    def to_dataset(self) -> xr.Dataset:
+        ds = super().to_dataset()
+        grid = self.extra.get("grid")
+        if grid is None:
+            return ds
+        cond_dim = grid["condition_dim"]
+        inner = ["n_cation", "n_anion"] + (["n_solvent"] if grid["n_solvent"] is not None else [])
+        mask = np.asarray(grid["mask"], bool)
+        n_cond = len(grid["state_values"])
+        shape = (n_cond,) + mask.shape
+
+        def unflatten(values):
+            out = np.full(shape, np.nan)
+            out[:, mask] = np.asarray(values, float).reshape(n_cond, -1)
+            return out
+
+        ds = ds.drop_vars([v for v in ds.data_vars if "point" in ds[v].dims]).drop_dims("point")
+        dims = (cond_dim, *inner)
+        ds["cluster_count"] = xr.DataArray(unflatten(self.data), dims=dims, attrs={
+            "units": "1", "long_name": "observed sol cluster count (NaN: cell not fitted)"})
+        ds["expected_count"] = xr.DataArray(unflatten(self.best_fit), dims=dims, attrs={
+            "units": "1", "long_name": "expected cluster count at the best fit"})
+        ds["fit_residual"] = xr.DataArray(unflatten(self.residual), dims=dims, attrs={
+            "units": "1", "long_name": "Poisson deviance residual"})
+        coords = {cond_dim: np.arange(n_cond), "n_cation": grid["n_cation"], "n_anion": grid["n_anion"]}
+        if grid["n_solvent"] is not None:
+            coords["n_solvent"] = grid["n_solvent"]
+        for name, values in coords.items():
+            ds = ds.assign_coords({name: (name, np.asarray(values), {"units": "1", "long_name": {
+                cond_dim: "fitted condition", "n_cation": "cations in the cluster",
+                "n_anion": "anions in the cluster", "n_solvent": "solvent molecules bound in the cluster",
+            }[name]})})
+        state_name = grid["state_name"]
+        ds = ds.assign_coords({f"{state_name}_of_condition": (cond_dim, np.asarray(grid["state_values"], float),
+                                                             {"units": grid["state_units"],
+                                                              "long_name": f"{state_name} of the condition"})})
+        for key, unit, factor, text in (
+            ("site_association_constant", "m^3/mol", 1.0, "site (bond) association constant N_A v0 Lambda"),
+            ("pair_association_constant", "m^3/mol", 1.0,
+             "ion-pair association constant c_11/(c_10 c_01) = N_A v0 f+ f- Lambda"),
+            ("site_association_constant_L", "L/mol", 1e3, "site (bond) association constant in L/mol"),
+            ("pair_association_constant_L", "L/mol", 1e3, "ion-pair association constant in L/mol"),
+        ):
+            base = np.asarray(grid[key.removesuffix("_L")], float)
+            ds[key] = xr.DataArray(base * factor, dims=(cond_dim,), attrs={"units": unit, "long_name": text})
+        ds["association_lattice"] = xr.DataArray(np.asarray(grid["association"], float), dims=(cond_dim,),
+                                                 attrs={"units": "1", "long_name":
+                                                        "fitted lattice association constant Lambda"})
+        return ds
+
+
 def poisson_deviance_residuals(observed, expected):
     """sign(y - mu) sqrt(2 [y ln(y/mu) - (y - mu)]) (0 ln 0 = 0; mu floored at 1e-300)."""
     y = np.asarray(observed, float)
@@ -283,25 +346,23 @@ def _expected(model, name, state_values, y, mask, grid, overrides, cation_total=
 
     Without ``cation_total`` the model is normalised to the observed total per condition
     (multinomial); with it, mu = N_+ c_lm / c_+ (Poisson per cell, gel-aware)."""
-    from ionscales.theory.aggregation import _solvent_resolved
-
     l_idx, m_idx, s_idx = grid
     size = int(max(l_idx.max(), m_idx.max()))
     mu = np.zeros_like(y)
     for k, over in enumerate(overrides):
         mdl = dataclasses.replace(model, **over) if over else model
-        comp = mdl._composition_from(name, np.array([state_values[k]]))
-        st = mdl._state(comp, max_size=size)
+        st = mdl.state(**{name: np.array([state_values[k]])})
+        clusters = st.cluster_distribution(size)
         if s_idx is None:
-            c = st["clusters"][0][np.ix_(l_idx, m_idx)] * mask
+            c = clusters[0][np.ix_(l_idx, m_idx)] * mask
         else:
-            full = _solvent_resolved(st["clusters"], st, mdl.f_cation, size)[0]
+            full = st.solvent_resolved(clusters)[0]
             if full.shape[-1] <= s_idx.max():
                 full = np.concatenate([full, np.zeros(full.shape[:2] + (s_idx.max() + 1 - full.shape[-1],))],
                                       axis=-1)
             c = full[np.ix_(l_idx, m_idx, s_idx)] * mask
         if cation_total is not None:
-            mu[k] = cation_total[k] * c / comp.c_cation[0]
+            mu[k] = cation_total[k] * c / st.composition.c_cation[0]
             continue
         total = c.sum()
         mu[k] = y[k].sum() * c / total if total > 0 else 0.0
@@ -338,7 +399,8 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
         default: one set of parameters shared by all conditions (global fit).
     functionalities : sequence of (int, int), optional
         Candidate (f_cation, f_anion) pairs; each is fitted and the one with the lowest
-        AIC = deviance + 2 k is returned (the profile is in ``extra["functionality_profile"]``).
+        AIC is returned (the profile is in ``extra["functionality_profile"]``; its aic/bic are
+        the FitResult's ``aic``/``bic``, the one definition of ``fitting.core``).
     cation_total : float or array_like, optional
         Total cations observed per condition (sol + gel, summed over frames). With it the
         expected counts are N_+ c_lm / c_+ (independent Poisson cells), which uses the
@@ -349,15 +411,17 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
 
     Returns
     -------
-    FitResult
+    AggregationFitResult
         ``best_values``/``stderr`` of the varied parameters [1] (and f_cation, f_anion),
+        ``to_dataset()`` labelled over (condition, n_cation, n_anion) with the association
+        constants in m^3/mol and L/mol (site and pair),
         ``extra["goodness_of_fit"]``: deviance, degrees of freedom and chi-square p-value
         per condition (the chi-square reference is approximate when many cells are sparse),
         ``extra["deviance"]`` total.
     """
-    from ionscales.theory.aggregation import _AggregationModel
+    from ionscales.theory.aggregation import AggregationModel
 
-    if not isinstance(model, _AggregationModel):
+    if not isinstance(model, AggregationModel):
         raise ParameterError("model", "must be an aggregation model (Aggregation, SolvatedAggregation, "
                              "SaltInIonicLiquid)", model)
     if isinstance(vary, str):
@@ -393,9 +457,11 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
             raise ParameterError("functionalities", "entries must be (f_cation, f_anion) pairs", pair)
         trial = dataclasses.replace(model, f_cation=pair[0], f_anion=pair[1])
         fit = _fit_one(*args, trial, vary, per_condition, cond_dim, cation_total)
-        aic = fit.extra["deviance"] + 2 * len(fit.varied)
+        # one AIC/BIC definition: the FitResult's own (fitting.core), reported as is
+        aic = float(fit.aic)
         profile.append({"f_cation": int(trial.f_cation), "f_anion": int(trial.f_anion),
-                        "deviance": fit.extra["deviance"], "aic": aic, "success": fit.success})
+                        "deviance": fit.extra["deviance"], "aic": aic, "bic": float(fit.bic),
+                        "success": fit.success})
         if best is None or aic < best[0]:
             best = (aic, fit)
     fit = best[1]
@@ -454,6 +520,22 @@ def _fit_one(y, mask, grid, name, state_values, model, vary, per_condition, cond
         "p_value": [float(chi2.sf(d, max(f, 1))) for d, f in zip(dev_cond, dof)],
     }
     result.extra["deviance"] = float(dev_cond.sum())
+    l_idx, m_idx, s_idx = grid
+    lam_k, site_k, pair_k = [], [], []
+    for over in overrides(result.params):
+        mdl = dataclasses.replace(model, **over)
+        lam_k.append(mdl.association)
+        st = mdl.state(**{name: np.array([state_values[len(lam_k) - 1]])})
+        v0 = float(st.composition.site_volume[0])
+        site = mdl.association * avogadro * v0
+        site_k.append(site)
+        pair_k.append(site * mdl.f_cation * mdl.f_anion)
+    result.extra["grid"] = {
+        "condition_dim": cond_dim, "n_cation": l_idx, "n_anion": m_idx, "n_solvent": s_idx, "mask": mask,
+        "state_name": name, "state_values": list(map(float, state_values)),
+        "state_units": {"concentration": "mol/m^3", "molality": "mol/kg"}.get(name, "1"),
+        "association": lam_k, "site_association_constant": site_k, "pair_association_constant": pair_k,
+    }
     result.best_values["f_cation"] = float(model.f_cation)
     result.best_values["f_anion"] = float(model.f_anion)
     result.stderr["f_cation"] = 0.0
@@ -461,7 +543,7 @@ def _fit_one(y, mask, grid, name, state_values, model, vary, per_condition, cond
     result.units["f_cation"] = "1"
     result.units["f_anion"] = "1"
     result.extra["model"] = model
-    return result
+    return AggregationFitResult(**{fld.name: getattr(result, fld.name) for fld in dataclasses.fields(result)})
 
 
 def _fit_probabilities(data: xr.Dataset, model, vary, state, per_condition) -> FitResult:
@@ -520,10 +602,9 @@ def _fit_probabilities(data: xr.Dataset, model, vary, state, per_condition) -> F
             over = {v: float(p[labels[v][k if per_condition else 0]].value) * scales[labels[v][k if per_condition else 0]]
                     for v in vary}
             mdl = dataclasses.replace(model, **over)
-            comp = mdl._composition_from(name, np.array([state_values[k]]))
-            st = mdl._state(comp, max_size=None)
+            st = mdl.state(**{name: np.array([state_values[k]])})
             for j, key in enumerate(names):
-                out[j, k] = st[key][0]
+                out[j, k] = getattr(st, key)[0]
         return out.ravel()
 
     result = run_fit(

@@ -171,3 +171,71 @@ register(
 
 #: Concentration of neat ionic liquids [mol/m^3] (density / molar mass).
 NEAT_CONCENTRATION = {"[C4C1Pyrr][NTf2]": 1390.0 / 422.41e-3}
+
+
+# ---------------------------------------------------------------------------------------
+# Aggregation parameters (Flory–Stockmayer models of ionscales.theory.aggregation)
+
+def _litfsi_lattice_density():
+    """Solution densities of LiTFSI(aq) implied by the lattice site volumes of the source.
+
+    Markiewitz et al. (arXiv:2602.23875, public code WiSE_EDL_MD_Processing_Panels.m)
+    back-calculate v0 = V_box / Omega, Omega = (xi+ + xi-) N_salt + N_water, from their MD
+    boxes at 300 K: v0 = 2.2863e-29, 2.2456e-29, 2.1744e-29 m^3 at 12, 15, 21 mol/kg
+    (xi = 0.4 + 10.8, water molar mass 18.02 g/mol). Per kg of water the solution then has
+    volume Omega v0 and mass 1 + m M_salt, hence rho = (1 + m M_salt) / [(1/M_w + 11.2 m) N_A v0].
+    These are simulation volumes, not measured densities (21 mol/kg: 1847 kg/m^3, 5.52 M).
+    """
+    from ionscales.constants import avogadro
+    from ionscales.density import TabulatedDensity
+
+    molality = (12.0, 15.0, 21.0)
+    site_volume = (2.2863e-29, 2.2456e-29, 2.1744e-29)
+    salt_molar_mass = 6.941e-3 + 280.15e-3
+    density = tuple((1 + m * salt_molar_mass) / ((1 / 18.02e-3 + 11.2 * m) * avogadro * v0)
+                    for m, v0 in zip(molality, site_volume))
+    return TabulatedDensity(
+        molality, density, temperature=300.0,
+        source="LiTFSI(aq) lattice site volumes v0 = V_box/Omega back-calculated from the MD boxes "
+        "of Markiewitz et al., arXiv:2602.23875 (github.com/DMMarkiewitz/Faraday_Discussions_2026, "
+        "WiSE_EDL_MD_Processing_Panels.m), 300 K; simulation volumes, not measured densities",
+    )
+
+
+_litfsi = get("LiTFSI(aq)")
+register(
+    Electrolyte(
+        _litfsi.cation, _litfsi.anion, _litfsi.solvent, name=_litfsi.name,
+        references=(*_litfsi.references, _litfsi_lattice_density().source),
+        notes=_litfsi.notes + " Molality <-> molarity through the lattice site volumes of the "
+        "aggregation source (MD box volume over lattice sites; see AGGREGATION_PARAMETERS).",
+        density_model=_litfsi_lattice_density(),
+    )
+)
+del _litfsi
+
+
+#: Aggregation-model parameters of presets, with their sources. ``model`` names a class of
+#: :data:`ionscales.theory.aggregation.MODELS`; the other keys are its constructor keywords.
+#: ``association`` is the dimensionless lattice (site) constant; the lattice site volume
+#: follows the source's definition (solution volume over lattice sites) from the
+#: electrolyte's molality <-> molarity conversion unless ``site_volume`` is given.
+AGGREGATION_PARAMETERS: dict[str, dict] = {
+    "LiTFSI(aq)": {
+        "model": "SolvatedAggregation",
+        "f_cation": 4,
+        "f_anion": 3,
+        "association": 0.2527,
+        "solvent_association": float("inf"),
+        "xi_cation": 0.4,
+        "xi_anion": 10.8,
+        "source": "Sticky-cation WiSE parameters of LiTFSI: f+ = 4 (Li), f- = 3 (TFSI), "
+        "xi+ = 0.4, xi- = 10.8 water volumes, Lambda~ = Lambda_{+-}/Lambda_{+0} = 0.2527 "
+        "(extracted from MD of 21 m LiTFSI) as used in the public code of Markiewitz et al., "
+        "arXiv:2602.23875 (github.com/DMMarkiewitz/Faraday_Discussions_2026, "
+        "Association_Probabilities_Bulk.m), following McEldrew et al., J. Electrochem. Soc. "
+        "168, 050514 (2021), doi:10.1149/1945-7111/abf975. Lattice site volume v0 = box volume "
+        "over lattice sites, Omega = (xi+ + xi-) N_salt + N_water (the authors' "
+        "WiSE_EDL_MD_Processing_Panels.m), evaluated with the solution volume.",
+    },
+}

@@ -126,6 +126,15 @@ _AGGREGATION: dict[str, tuple[str, str]] = {
     "gel_cation_count": ("1", "cations in the percolating cluster"),
     "gel_anion_count": ("1", "anions in the percolating cluster"),
     "frame": ("1", "trajectory frame"),
+    "site_volume": ("m^3", "lattice site volume (solution volume over lattice sites)"),
+    "n_inert": ("1", "inert (ionic-liquid) cations in the carrier"),
+    "expected_count": ("1", "expected cluster count at the best fit"),
+    "association_lattice": ("1", "fitted lattice association constant Lambda"),
+    "site_association_constant": ("m^3/mol", "site (bond) association constant N_A v0 Lambda"),
+    "pair_association_constant": ("m^3/mol", "ion-pair association constant N_A v0 f+ f- Lambda"),
+    "site_association_constant_L": ("L/mol", "site (bond) association constant in L/mol"),
+    "pair_association_constant_L": ("L/mol", "ion-pair association constant in L/mol"),
+    "cluster_sum_size": ("1", "largest cluster size of the converged carrier sum"),
 }
 _TRANSPORT: dict[str, tuple[str, str]] = {
     "conductivity": ("S/m", "ionic conductivity"),

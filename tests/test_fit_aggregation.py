@@ -169,3 +169,49 @@ def test_fit_from_long_table(rng):
     bad.loc[bad.index[0], "count"] = -3
     with pytest.raises(ParameterError):
         fit_aggregation(bad, start)
+
+
+def test_fit_dataset_keeps_cluster_labels_and_molar_constants(rng, tmp_path):
+    """#14: the fit Dataset is over (condition, n_cation, n_anion), not a flat point, and
+    reports the association constants in m^3/mol and L/mol (old code: a flat ``point``)."""
+    from ionscales import results
+    from ionscales.constants import avogadro
+
+    true = Aggregation(3, 4, 0.8, site_volume=3e-29)
+    ds = true.solve(volume_fraction=[0.3, 0.5], max_size=8)
+    counts = rng.poisson(3000 * (ds.cluster_concentration / ds.cation_concentration).values)
+    da = xr.DataArray(counts, dims=("run", "n_cation", "n_anion"))
+    fit = fit_aggregation(da, Aggregation(3, 4, 2.0, site_volume=3e-29), state={"volume_fraction": [0.3, 0.5]})
+    out = fit.to_dataset()
+    assert "point" not in out.dims
+    assert out.cluster_count.dims == ("run", "n_cation", "n_anion")
+    np.testing.assert_array_equal(np.nan_to_num(out.cluster_count.values, nan=0.0), counts)
+    assert np.isnan(float(out.cluster_count.sel(n_cation=0, n_anion=0)[0]))  # (0, 0) is not fitted
+    lam = fit.best_values["association"]
+    site = lam * avogadro * 3e-29
+    np.testing.assert_allclose(out.site_association_constant, site, rtol=1e-12)
+    np.testing.assert_allclose(out.pair_association_constant, 12 * site, rtol=1e-12)
+    np.testing.assert_allclose(out.pair_association_constant_L, 12e3 * site, rtol=1e-12)
+    assert out.pair_association_constant_L.attrs["units"] == "L/mol"
+    results.check_labelled(out)
+    path = tmp_path / "fit.nc"
+    results.to_netcdf(out, path)
+    xr.testing.assert_identical(results.open_dataset(path), out)
+
+
+def test_functionality_profile_uses_the_fit_information_criteria(rng):
+    """#14: one AIC/BIC definition: the profile reports the FitResult's aic and bic (old code:
+    deviance + 2k in the profile, lmfit's n ln(chi^2/n) + 2k in the attrs)."""
+    counts = _sample(rng, [10.0])
+    start = SolvatedAggregation.from_preset("LiTFSI(aq)", association=0.3)
+    fit = fit_aggregation(counts, start, functionalities=[(4, 3), (3, 3)])
+    chosen = [r for r in fit.extra["functionality_profile"]
+              if (r["f_cation"], r["f_anion"]) == (fit.best_values["f_cation"], fit.best_values["f_anion"])]
+    assert chosen[0]["aic"] == fit.aic and chosen[0]["bic"] == fit.bic
+    assert fit.to_dataset().attrs["aic"] == fit.aic
+
+
+def test_aggregation_fit_result_keeps_the_fit_repr(rng):
+    counts = _sample(rng, [10.0])
+    fit = fit_aggregation(counts, SolvatedAggregation.from_preset("LiTFSI(aq)", association=0.3))
+    assert repr(fit).startswith("FitResult(success=") and "association = " in repr(fit)

@@ -128,3 +128,37 @@ def test_salt_in_ionic_liquid_carriers_negative_li_transference():
         9 * car.attrs["cation_concentration_total"], rel=1e-12)
     assert effective_cation_charge(car) < 0
     assert transference_number(car) < 0  # Li drifts with the anionic clusters
+
+
+@pytest.mark.parametrize("model, name, values", [
+    (SolvatedAggregation.from_preset("LiTFSI(aq)"), "molality", [2.0, 8.0, 12.0, 20.0]),
+    (Aggregation(3, 2, 1.5, site_volume=3e-29, electrolyte=presets.get("NaCl(aq)")), "volume_fraction",
+     [0.05, 0.3]),
+])
+def test_vectorised_carrier_transport_matches_per_state_carriers(model, name, values):
+    """carrier_transport (all states at once) = effective_carriers + transport, state by state."""
+    from ionscales.theory.transport import carrier_transport
+
+    ds = carrier_transport(model, **{name: values})
+    for i, v in enumerate(values):
+        car = model.effective_carriers(**{name: v})
+        assert float(ds.conductivity[i]) == pytest.approx(cluster_conductivity(car), rel=1e-5)
+        assert float(ds.transference_number[i]) == pytest.approx(transference_number(car), rel=1e-5, abs=1e-9)
+        assert float(ds.cation_effective_charge[i]) == pytest.approx(effective_cation_charge(car), rel=1e-5)
+        assert float(ds.nernst_einstein_deviation[i]) == pytest.approx(nernst_einstein_deviation(car),
+                                                                       rel=1e-5, abs=1e-9)
+    np.testing.assert_allclose(ds.transference_number + ds.anion_transference_number, 1, atol=1e-12)
+
+
+def test_vectorised_carrier_transport_salt_in_ionic_liquid():
+    from ionscales.theory.aggregation import SaltInIonicLiquid
+    from ionscales.theory.transport import carrier_transport
+
+    model = SaltInIonicLiquid(4, 3, 10.0, xi_cation=0.5, site_volume=4e-29, viscosity=0.05)
+    ds = carrier_transport(model, salt_fraction=[0.02, 0.05])
+    total = ds.transference_number + ds.anion_transference_number + ds.inert_transference_number
+    np.testing.assert_allclose(total, 1, atol=1e-12)
+    car = model.effective_carriers(salt_fraction=0.05)
+    assert float(ds.conductivity[1]) == pytest.approx(cluster_conductivity(car), rel=1e-5)
+    assert float(ds.nernst_einstein_deviation[1]) == pytest.approx(nernst_einstein_deviation(car), rel=1e-5)
+    assert float(ds.inert_transference_number[1]) == pytest.approx(transference_number(car, "inert"), rel=1e-5)

@@ -8,6 +8,8 @@ cluster-size distribution at one molality) and prints the gel molality.
 
 from __future__ import annotations
 
+import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -34,19 +36,16 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ionscales.theory.aggregation import (
-        PRESET_PARAMETERS,
-        SolvatedAggregation,
-        _AggregationModel,
-    )
+    from ionscales.presets import AGGREGATION_PARAMETERS
+    from ionscales.theory.aggregation import AggregationModel, SolvatedAggregation
 
-    if args.preset not in PRESET_PARAMETERS:
+    if args.preset not in AGGREGATION_PARAMETERS:
         raise ParameterError("--preset", f"no aggregation parameters for {args.preset!r}; available: "
-                             f"{', '.join(PRESET_PARAMETERS)}")
+                             f"{', '.join(AGGREGATION_PARAMETERS)}")
     overrides = {}
     if args.association is not None:
         overrides["association"] = parse_quantity("--association", args.association)
-    model = _AggregationModel.from_preset(args.preset, **overrides)
+    model = AggregationModel.from_preset(args.preset, **overrides)
     if "molality" not in model.state_variables:
         raise ParameterError("--preset", "this preset's model has no molality state")
     molality = parse_range("--molality", args.molality, default_unit="mol/kg")
@@ -56,12 +55,21 @@ def run(args) -> int:
         raise ParameterError("--max-size", "must be >= 1", args.max_size)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    ds = model.solve(molality=molality, max_size=args.max_size)
-    try:
-        gel = model.gel_point("molality")
-    except ParameterError:
-        gel = float("nan")
+    # the package's warnings (e.g. molarities extrapolated beyond the density data) are
+    # reported once on stderr and kept in the file's attrs, not raised
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds = model.solve(molality=molality, max_size=args.max_size)
+        try:
+            gel = model.gel_point("molality")
+        except ParameterError:
+            gel = float("nan")
+    notes = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught
+                               if "ionscales" in str(w.category.__module__)))
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     ds.attrs["gel_molality"] = gel
+    ds.attrs["warnings"] = "; ".join(notes)
     if args.heatmap_molality is not None:
         m_map = parse_quantity("--heatmap-molality", args.heatmap_molality, default_unit="mol/kg")
     else:
@@ -69,7 +77,13 @@ def run(args) -> int:
     from ionscales import results
 
     results.to_netcdf(ds, out / "aggregation.nc")
-    _plot(model, ds, gel, m_map, args.max_size, out / "aggregation.png")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _plot(model, ds, gel, m_map, args.max_size, out / "aggregation.png")
+    for note in dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught
+                              if "ionscales" in str(w.category.__module__)):
+        if note not in notes:
+            print(f"note: {note}", file=sys.stderr)
     name = type(model).__name__ if not isinstance(model, SolvatedAggregation) else "SolvatedAggregation"
     print(f"{args.preset}: {name} f+ = {model.f_cation}, f- = {model.f_anion}, "
           f"association = {model.association:g}")

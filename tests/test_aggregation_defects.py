@@ -1,0 +1,308 @@
+"""Regression tests for the aggregation defects of issues #11 and #15.
+
+Each test fails on the code before the fix (checked against main): the reason is given in
+its docstring. Reference values are closed forms of the Flory–Stockmayer theory
+(shared/references/aggregation.md §5.2: c_11 = Lambda f+ f- c_10 c_01 per site) or
+identities (transference numbers sum to 1, sigma = sigma_NE for single-ion carriers).
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from ionscales import ConvergenceWarning, ParameterError, presets
+from ionscales.constants import avogadro, faraday, gas_constant
+from ionscales.theory import screening
+from ionscales.theory.aggregation import (
+    Aggregation,
+    SaltInIonicLiquid,
+    SolvatedAggregation,
+    lattice_association,
+    molar_association,
+    pair_to_site_constant,
+    site_to_pair_constant,
+)
+from ionscales.theory.transport import (
+    cluster_conductivity,
+    effective_cation_charge,
+    nernst_einstein_conductivity,
+    nernst_einstein_deviation,
+    transference_number,
+)
+from ionscales.units import L
+
+LITFSI = SolvatedAggregation.from_preset("LiTFSI(aq)")
+
+
+# --- #11.1: pair versus site association constants for f > 1 ----------------------------
+
+
+def test_pair_constant_is_c11_over_c10_c01_at_f_greater_than_one():
+    """Old code: K_A = N_A v0 Lambda was the only constant and was called the pair constant;
+    ``kind=`` did not exist. The distribution's c_11/(c_10 c_01) is N_A v0 f+ f- Lambda."""
+    v0 = 3.0e-29
+    f_c, f_a = 3, 4
+    k_pair = 2.0 * L  # a measured ion-pair constant of 2 L/mol
+    lam = lattice_association(k_pair, site_volume=v0, kind="pair", f_cation=f_c, f_anion=f_a)
+    assert lam == pytest.approx(k_pair / (avogadro * v0 * f_c * f_a), rel=1e-14)
+    model = Aggregation(f_c, f_a, lam, site_volume=v0)
+    ds = model.solve(concentration=[1.0, 50.0, 500.0], max_size=4)  # dilute to concentrated
+    c = ds.cluster_concentration
+    c11, c10, c01 = (c.sel(n_cation=a, n_anion=b) for a, b in ((1, 1), (1, 0), (0, 1)))
+    np.testing.assert_allclose(c11 / (c10 * c01), k_pair, rtol=1e-10)  # exact in the distribution
+    assert model.pair_association_constant == pytest.approx(k_pair, rel=1e-12)
+    assert model.site_association_constant == pytest.approx(k_pair / (f_c * f_a), rel=1e-12)
+    # the two constants convert into each other; the molar form inverts lattice_association
+    assert site_to_pair_constant(
+        model.site_association_constant, f_cation=f_c, f_anion=f_a
+    ) == pytest.approx(k_pair, rel=1e-14)
+    assert pair_to_site_constant(k_pair, f_cation=f_c, f_anion=f_a) == pytest.approx(
+        k_pair / 12, rel=1e-14
+    )
+    assert molar_association(
+        lam, site_volume=v0, kind="pair", f_cation=f_c, f_anion=f_a
+    ) == pytest.approx(k_pair, rel=1e-14)
+    assert molar_association(lam, site_volume=v0) == pytest.approx(k_pair / 12, rel=1e-14)
+    assert Aggregation.association_from_pair_constant(
+        k_pair, site_volume=v0, f_cation=f_c, f_anion=f_a
+    ) == pytest.approx(lam, rel=1e-14)
+    # reported in the Dataset in m^3/mol and L/mol
+    params = ds.attrs["parameters"]
+    assert '"pair_association_constant_L_per_mol"' in params
+
+
+def test_pair_constant_needs_functionalities():
+    with pytest.raises(ParameterError, match="f_cation"):
+        lattice_association(1e-3, site_volume=3e-29, kind="pair")
+    with pytest.raises(ParameterError, match="kind"):
+        molar_association(1.0, site_volume=3e-29, kind="bond")
+
+
+# --- #11.2: lattice site volume of the LiTFSI(aq) preset --------------------------------
+
+
+def test_litfsi_molarity_follows_the_electrolyte_conversion():
+    """Old code: v0 was the pure-water molecular volume for every state, so the lattice's
+    molarity of 21 mol/kg (4.0 M) disagreed with the electrolyte's own conversion. Now
+    v0 = V / Omega (solution volume over lattice sites) at each state point."""
+    e = presets.get("LiTFSI(aq)")
+    m = np.array([1.0, 5.0, 12.0, 21.0])
+    ds = LITFSI.solve(molality=m, max_size=2)
+    np.testing.assert_allclose(ds.concentration, e.molarity(m), rtol=1e-12)
+    # v0 from its definition: solution volume per kg of water over the lattice sites
+    mw = e.solvent.molar_mass
+    sites = (1 / mw + (0.4 + 10.8) * m) * avogadro
+    volume = m / np.asarray(e.molarity(m))  # m^3 of solution per kg of water
+    np.testing.assert_allclose(ds.site_volume, volume / sites, rtol=1e-12)
+    # and back: the molarity state reproduces the molality
+    back = LITFSI.solve(concentration=ds.concentration.values, max_size=2)
+    np.testing.assert_allclose(back.molality, m, rtol=1e-9)
+    np.testing.assert_allclose(back.p_cation, ds.p_cation, rtol=1e-9)
+
+
+# --- #11.4: Nernst–Einstein deviation over the same ions ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "model, state",
+    [
+        (Aggregation(3, 3, 0.0, site_volume=3e-29), {"volume_fraction": 0.3}),
+        (
+            SolvatedAggregation(
+                4,
+                3,
+                1e-12,
+                solvent_association=5.0,
+                xi_cation=0.4,
+                xi_anion=10.8,
+                site_volume=3e-29,
+                solvent_molar_mass=18.015e-3,
+            ),
+            {"molality": 2.0},
+        ),
+        (SaltInIonicLiquid(4, 3, 0.0, xi_cation=0.5, site_volume=4e-29), {"salt_fraction": 0.05}),
+    ],
+)
+def test_single_ion_carriers_obey_nernst_einstein_exactly(model, state):
+    """Old code: sigma summed the inert IL cation, sigma_NE did not (SiIL deviation < 0
+    without any association). With no clusters, sigma = sigma_NE on all three models."""
+    car = model.effective_carriers(**state, diffusivity=1e-9, max_size=4)
+    assert nernst_einstein_deviation(car) == pytest.approx(0.0, abs=1e-12)
+    species = (
+        ("cation", "anion", "inert")
+        if isinstance(model, SaltInIonicLiquid)
+        else ("cation", "anion")
+    )
+    assert sum(transference_number(car, s) for s in species) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_salt_in_ionic_liquid_nernst_einstein_deviation():
+    """Old code: -1.185 at x = 0.05 (inert cation in sigma only). Now both sums run over the
+    alkali cation, the anion and the IL cation, and sigma_NE is written out here."""
+    model = SaltInIonicLiquid(4, 3, 10.0, xi_cation=0.5, site_volume=4e-29, viscosity=0.05)
+    car = model.effective_carriers(salt_fraction=0.05, max_size=10)
+    z, c, d = (
+        car[v].values for v in ("carrier_charge", "carrier_concentration", "carrier_diffusivity")
+    )
+    l, m, i = (car[v].values for v in ("n_cation", "n_anion", "n_inert"))
+    pref = faraday**2 / (gas_constant * car.attrs["temperature"])
+    ne = pref * np.sum((l + m + i) * d * c)  # all monovalent
+    assert nernst_einstein_deviation(car) == pytest.approx(
+        1 - cluster_conductivity(car) / ne, rel=1e-12
+    )
+    # multiply charged clusters (z^2 > l + m) can carry more than their ions' NE share, so
+    # the sign is not fixed; the inert cations alone no longer make it strongly negative
+    assert abs(nernst_einstein_deviation(car)) < 0.5
+    t = [transference_number(car, s) for s in ("cation", "anion", "inert")]
+    assert sum(t) == pytest.approx(1.0, abs=1e-12)
+    assert t[0] < 0  # Li carried backwards in anionic clusters
+
+
+# --- #11.5: no silent truncation of the cluster sums -------------------------------------
+
+
+def test_carrier_sums_converge_near_the_gel_point():
+    """Old code: max_size was a hard cut; at 15 mol/kg (gel parameter 0.79) t+, sigma and
+    z_eff changed by tens of per cent between max_size 20 and 150."""
+    results = []
+    for start in (20, 150):
+        car = LITFSI.effective_carriers(molality=15.0, max_size=start, tolerance=1e-4)
+        assert car.attrs["cluster_sum_converged"] == 1
+        assert car.attrs["cluster_sum_truncated_fraction"] <= 1e-4
+        results.append(
+            (
+                transference_number(car),
+                cluster_conductivity(car),
+                effective_cation_charge(car),
+                nernst_einstein_deviation(car),
+            )
+        )
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-3)
+
+
+def test_cluster_screening_converges_near_the_gel_point():
+    """Old code: the decay length at 15 mol/kg depended on max_size (hard cut)."""
+    e = presets.get("LiTFSI(aq)")
+    c = float(LITFSI.solve(molality=15.0, max_size=2).concentration)
+    small = screening(e, [c], "cluster", max_size=20)
+    large = screening(e, [c], "cluster", max_size=300)
+    np.testing.assert_allclose(small.decay_length, large.decay_length, rtol=1e-6)
+    assert '"cluster_sum_converged": true' in small.attrs["parameters"]
+
+
+def test_unconverged_sums_warn_at_the_gel_point():
+    """At the gel point the sol tail is a power law: the sums cannot converge; old code
+    returned them silently."""
+    gel = LITFSI.gel_point()
+    with pytest.warns(ConvergenceWarning, match="gel point"):
+        car = LITFSI.effective_carriers(molality=gel, max_size=16, size_limit=64)
+    assert car.attrs["cluster_sum_converged"] == 0
+    assert car.attrs["cluster_sum_truncated_fraction"] > 1e-6
+    model = SaltInIonicLiquid(4, 3, 10.0, xi_cation=0.5)
+    x_gel = model.gel_point()
+    with pytest.warns(ConvergenceWarning):
+        model.effective_charge([x_gel], size_limit=64)
+
+
+def test_effective_charge_converged_matches_carriers():
+    """z_eff has one definition: SaltInIonicLiquid.effective_charge equals
+    transport.effective_cation_charge of the carriers (size-independent D)."""
+    model = SaltInIonicLiquid(4, 3, 10.0, xi_cation=0.5, site_volume=4e-29)
+    x = 0.1
+    car = model.effective_carriers(salt_fraction=x, diffusivity=1e-9, max_size=10)
+    assert model.effective_charge(x, max_size=10) == pytest.approx(
+        effective_cation_charge(car), rel=1e-6
+    )
+    assert model.effective_charge(x, max_size=10) == pytest.approx(
+        model.effective_charge(x, max_size=200), rel=1e-6
+    )
+
+
+# --- #15: entry points reject bad input -------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [-math.inf, math.nan, -1.0, 0.0])
+def test_solvent_association_rejects_negative_infinity(value):
+    """Old code took -inf as +inf (the sticky limit)."""
+    with pytest.raises(ParameterError, match="solvent_association"):
+        SolvatedAggregation(4, 3, 0.25, solvent_association=value)
+
+
+@pytest.mark.parametrize("variable", ["", 0, "pressure"])
+def test_gel_point_rejects_empty_variable(variable):
+    """Old code took "" as the default variable."""
+    with pytest.raises(ParameterError, match="variable"):
+        Aggregation(3, 3, 2.0).gel_point(variable)
+
+
+@pytest.mark.parametrize("temperature", [-300.0, 0.0, math.inf, math.nan])
+def test_nernst_einstein_rejects_bad_temperature(temperature):
+    """Old code returned -1.26 S/m at -300 K and 0 at inf."""
+    nacl = presets.get("NaCl(aq)")
+    with pytest.raises(ParameterError, match="temperature"):
+        nernst_einstein_conductivity(nacl, 10.0, temperature=temperature)
+
+
+def test_litfsi_site_volume_reproduces_the_source_definition():
+    """#11.2. Old code: v0 = pure-water molecular volume (3.00e-29 m^3), so 21 mol/kg mapped to
+    4.0 M. The source back-calculates v0 = V_box / Omega from its MD boxes: 2.2863e-29,
+    2.2456e-29, 2.1744e-29 m^3 at 12, 15, 21 mol/kg (shared/references/aggregation.md §8.2,
+    read from the authors' code); the preset reproduces them (0.05 %: water molar mass
+    18.015 here vs 18.02 g/mol in the authors' code), and 21 mol/kg is 5.5 M."""
+    ds = LITFSI.solve(molality=[12.0, 15.0, 21.0], max_size=2)
+    np.testing.assert_allclose(ds.site_volume, [2.2863e-29, 2.2456e-29, 2.1744e-29], rtol=5e-4)
+    assert float(ds.concentration[-1]) == pytest.approx(5517.0, rel=2e-3)  # mol/m^3
+    assert 5000 < float(ds.concentration[-1]) < 6000  # "about 5 M", not 4.0 M
+
+
+def test_cluster_screening_at_5100_molar_runs():
+    """#11.2. Old code: ``screening(LiTFSI(aq), 5100 mol/m^3, "cluster")`` raised "exceeds the
+    close-packed salt". 5.1 M is 16.6 mol/kg here, at the gel point of this
+    parameterisation, so the cluster sums warn that they cannot converge there."""
+    e = presets.get("LiTFSI(aq)")
+    assert 16.0 < float(e.molality(5100.0)) < 17.5
+    with pytest.warns(ConvergenceWarning, match="gel point"):
+        ds = screening(e, [5100.0], "cluster", size_limit=128)
+    assert np.isfinite(float(ds.decay_length[0])) and float(ds.decay_length[0]) > float(
+        ds.debye_length[0]
+    )
+
+
+def test_converged_sums_reproduce_the_closed_form_weight_average_size():
+    """The adaptive sums against an independent closed form: S_w = sum (l+m)^2 c / sum (l+m) c
+    is 14.937 for the symmetric f = 3 liquid at Lambda = 1 (gel parameter 0.815;
+    shared/references/aggregation.md §9D). A fixed cut at 20 gives 8.0 (46 % less)."""
+    from ionscales.theory.aggregation import converged_cluster_sums
+
+    st = Aggregation(3, 3, 1.0).state(volume_fraction=1.0)
+    sums = converged_cluster_sums(
+        st,
+        {"second": lambda l, m: (l + m) ** 2, "first": lambda l, m: l + m},
+        start=20,
+        tolerance=1e-7,
+    )
+    assert bool(sums.converged[0])
+    s_w = sums.sums["second"][0] / sums.sums["first"][0]
+    assert s_w == pytest.approx(14.937, abs=1e-3)
+    assert s_w == pytest.approx(float(st.weight_average_size[0]), rel=1e-6)
+
+
+def test_grid_and_empty_states_are_refused():
+    """#15: an empty state array raised a reshape ValueError; a huge max_size a MemoryError."""
+    with pytest.raises(ParameterError, match="at least one"):
+        LITFSI.solve(molality=np.array([]))
+    with pytest.raises(ParameterError, match="max_size"):
+        LITFSI.solve(molality=5.0, max_size=100_000)
+
+
+def test_cli_aggregate_refuses_an_out_of_memory_grid(tmp_path, capsys):
+    """#14/#15: ``aggregate --max-size 100000`` tried to allocate terabytes; now exit 2, one line."""
+    from ionscales.cli import main
+
+    code = main(
+        ["aggregate", "--molality", "1:20:3", "--max-size", "100000", "--out", str(tmp_path)]
+    )
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "max_size" in err[0]
