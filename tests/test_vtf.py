@@ -98,3 +98,29 @@ def test_fit_vtf_fixed_vogel_temperature():
 def test_fit_vtf_bad_input(kwargs, match):
     with pytest.raises(ParameterError, match=match):
         fit_vtf(**kwargs)
+
+
+def test_viscosity_product_law_and_limits():
+    from ionscales.theory.viscosity import relative_viscosity, viscosity
+
+    # infinite dilution: the solvent's law
+    t = np.array([280.0, 300.0, 320.0])
+    eta = viscosity(
+        0.0, t, solvent_viscosity=1e-5, pseudo_activation=600.0, vogel_temperature=100.0
+    )
+    assert np.allclose(eta, 1e-5 * np.exp(600.0 / (t - 100.0)))
+    # Jones-Dole: (eta_r - 1)/sqrt(c) is linear in sqrt(c) with intercept A and slope B
+    c = np.linspace(1.0, 50.0, 20)
+    er = relative_viscosity(c, a=0.005e-3**0.5 * 10, b=0.08e-3)
+    slope, intercept = np.polyfit(np.sqrt(c), (er - 1) / np.sqrt(c), 1)
+    assert slope == pytest.approx(0.08e-3, rel=1e-9) and intercept == pytest.approx(
+        0.005e-3**0.5 * 10, rel=1e-9
+    )
+    with pytest.raises(ParameterError, match="relative viscosity"):
+        relative_viscosity(5000.0, b=-1e-3)
+    with pytest.raises(ParameterError, match="solvent_viscosity"):
+        viscosity(100.0, 300.0, solvent_viscosity=-1.0, pseudo_activation=500.0)
+    with pytest.raises(ParameterError, match="Vogel"):
+        viscosity(
+            100.0, 150.0, solvent_viscosity=1e-4, pseudo_activation=500.0, vogel_temperature=160.0
+        )
