@@ -26,15 +26,18 @@ def test_vtf_conductivity_closed_form_and_monotone():
     assert np.all(np.diff(s) > 0)
     # the apparent (Arrhenius) activation energy -d ln(sigma sqrt T)/d(1/T) = R B T^2/(T-T0)^2
     t0, b, tt, h = 180.0, 1200.0, 300.0, 1e-3
-    f = lambda x: np.log(
-        tl.vtf_conductivity(
-            x,
-            prefactor=50.0,
-            pseudo_activation=b,  # noqa: E731
-            vogel_temperature=t0,
+
+    def f(x):
+        return np.log(
+            tl.vtf_conductivity(
+                x,
+                prefactor=50.0,
+                pseudo_activation=b,
+                vogel_temperature=t0,
+            )
+            * np.sqrt(x)
         )
-        * np.sqrt(x)
-    )
+
     slope = (f(tt + h) - f(tt - h)) / (1 / (tt + h) - 1 / (tt - h))
     assert -slope == pytest.approx(b * tt**2 / (tt - t0) ** 2, rel=1e-6)
 
