@@ -19,6 +19,7 @@ __all__ = [
     "cluster_counts",
     "fit_surface_force",
     "compare_decay_forms",
+    "fit_vtf",
 ]
 
 _LAZY = {
@@ -29,6 +30,7 @@ _LAZY = {
     "fit_aggregation": "ionscales.fitting.aggregation",
     "cluster_counts": "ionscales.fitting.aggregation",
     "fit_surface_force": "ionscales.fitting.surface_force",
+    "fit_vtf": "ionscales.fitting.vtf",
 }
 
 
