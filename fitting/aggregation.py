@@ -23,10 +23,9 @@ from collections.abc import Sequence
 import lmfit
 import numpy as np
 import xarray as xr
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 from scipy.stats import chi2
 
+from ionscales.analysis.clusters import contact_clusters
 from ionscales.constants import avogadro
 from ionscales.errors import ParameterError
 from ionscales.fitting.core import FitResult, run_fit
@@ -103,9 +102,10 @@ def cluster_counts(bonds, n_cations: int, n_anions: int, *, percolation_threshol
 
     Notes
     -----
-    All frames form one sparse graph (node = frame * N + ion) whose connected components
-    are found by :func:`scipy.sparse.csgraph.connected_components`; compositions are
-    counted with ``bincount``. No Python loop runs over atoms or clusters.
+    The components come from :func:`ionscales.analysis.clusters.contact_clusters` (one sparse
+    graph over all frames, ``bincount`` compositions, no Python loop over atoms or clusters);
+    ``ionscales.analysis.cluster_counts`` does the same from a trajectory and decides
+    percolation by periodic winding instead of this size rule.
     """
     n_c = check_integer("n_cations", n_cations, minimum=0)
     n_a = check_integer("n_anions", n_anions, minimum=0)
@@ -123,16 +123,11 @@ def cluster_counts(bonds, n_cations: int, n_anions: int, *, percolation_threshol
         if table[:, 2].max() >= n_a:
             raise ParameterError("bonds", f"anion index out of range (n_anions = {n_a})", int(table[:, 2].max()))
     n = n_c + n_a
-    total = frames * n
-    rows = table[:, 0] * n + table[:, 1]
-    cols = table[:, 0] * n + n_c + table[:, 2]
-    graph = sparse.coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(total, total)).tocsr()
-    n_comp, labels = connected_components(graph, directed=False)
-    is_cation = np.tile(np.r_[np.ones(n_c, dtype=np.int64), np.zeros(n_a, dtype=np.int64)], frames)
-    l = np.bincount(labels, weights=is_cation, minlength=n_comp).astype(np.int64)
-    m = np.bincount(labels, weights=1 - is_cation, minlength=n_comp).astype(np.int64)
-    comp_frame = np.zeros(n_comp, dtype=np.int64)
-    comp_frame[labels] = np.repeat(np.arange(frames), n)
+    clusters = contact_clusters(table[:, 0], table[:, 1], table[:, 2], n_c, n_a, frames)
+    l = clusters.n_cation.astype(np.int64)
+    m = clusters.n_anion.astype(np.int64)
+    comp_frame = clusters.frame.astype(np.int64)
+    n_comp = l.size
     if percolation_threshold is None:
         gel = np.zeros(n_comp, dtype=bool)
     else:
