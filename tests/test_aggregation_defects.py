@@ -306,3 +306,17 @@ def test_cli_aggregate_refuses_an_out_of_memory_grid(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "max_size" in err[0]
+
+
+def test_cluster_screening_uses_the_solvent_permittivity_at_the_requested_temperature():
+    """The Bjerrum length of the 'cluster' model at temperature=T must use eps_r(T) of the
+    solvent (Malmberg & Maryott for water), as if the electrolyte were moved to T; the old
+    code combined T with the preset's 25 C permittivity (l_B ~20 % off at 350 K)."""
+    from ionscales.theory.aggregation.bridges import cluster_screening_model
+
+    e = presets.get("LiTFSI(aq)")
+    c = np.array([500.0, 1000.0])
+    moved = cluster_screening_model(e.with_(temperature=350.0), c, temperature=350.0)
+    asked = cluster_screening_model(e, c, temperature=350.0)
+    assert np.allclose(asked.poles, moved.poles, rtol=1e-12)
+    assert e.with_(temperature=350.0).permittivity < 0.85 * e.permittivity

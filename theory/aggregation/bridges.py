@@ -111,8 +111,9 @@ def cluster_screening_model(
     )
     sums.warn_if_unconverged("screening model 'cluster'")
     strength = st.composition.molar(sums.sums["strength"])  # sum c z^2 [mol/m^3]
-    temp = electrolyte.temperature if temperature is None else float(temperature)
-    lb = bjerrum_length(electrolyte.permittivity, temp)
+    # the solvent's eps_r(T) at the requested temperature, not the preset's stored value
+    at_t = electrolyte if temperature is None else electrolyte.with_(temperature=float(temperature))
+    lb = bjerrum_length(at_t.permittivity, at_t.temperature)
     kappa = np.sqrt(4 * math.pi * lb * avogadro * strength)
     valid = kappa > 0
     return ScreeningModes(
