@@ -49,6 +49,7 @@ import xarray as xr
 from ionscales import __version__, registry
 from ionscales.errors import CheckpointWarning, ParameterError
 from ionscales.results import _jsonable, clean_attrs, make_dataset
+from ionscales.validation import check_bool, check_integer
 from ionscales.vocab import VARIABLES
 
 __all__ = ["sweep", "checkpoint_directory"]
@@ -138,6 +139,11 @@ def sweep(
     (a killed run then loses at most the unfinished chunks) or use a vectorised call.
     A point's result is checkpointed only after its task has finished.
     """
+    if n_workers is not None:
+        n_workers = check_integer("n_workers", n_workers, 1)
+    retry_failed = check_bool("retry_failed", retry_failed)
+    if progress is not None:
+        progress = check_bool("progress", progress)
     spec = _SweepSpec.build(func, grid, fixed, outputs, vectorized, chunk_size, units)
     done: dict[int, int] = {}
     records: list[dict] = []
@@ -311,9 +317,7 @@ class _SweepSpec:
             if ax.coord.dtype.kind not in "biuf":
                 raise ParameterError("vectorized", f"axis {k!r} is not numeric", k)
         self.vectorized = tuple(vec)
-        if chunk_size is not None and (int(chunk_size) != chunk_size or chunk_size < 1):
-            raise ParameterError("chunk_size", "must be an integer >= 1", chunk_size)
-        self.chunk_size = None if chunk_size is None else int(chunk_size)
+        self.chunk_size = None if chunk_size is None else check_integer("chunk_size", chunk_size, 1)
         self.units = {**(entry.units if entry else {}), **dict(units or {})}
         self.shape = tuple(len(a) for a in self.axes)
         self.n_points = int(np.prod(self.shape))

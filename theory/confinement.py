@@ -274,7 +274,7 @@ def slit_interaction(r, width, permittivity, z=None, z_source=None):
     Kondrat & Kornyshev (2011), doi:10.1088/0953-8984/23/2/022201; Loche et al., J. Phys.
     Chem. B 124, 4365 (2020).
     """
-    L = check_positive("width", width, "m")
+    L = _lengths("width", width, "pore_size")
     eps = check_positive("permittivity", permittivity)
     rho = as_float_array("r", r)
     if np.any(rho < 0):
@@ -307,7 +307,7 @@ def slit_interaction_asymptote(r, width, permittivity, z=None, z_source=None):
     i.e. on the midplane 4 pi eps0 eps_r L phi / e -> sqrt(8 L / r) exp(-pi r / L); the
     relative correction is -1/(8 pi r / L) from the K0 expansion. Screening length L/pi.
     """
-    L = check_positive("width", width, "m")
+    L = _lengths("width", width, "pore_size")
     eps = check_positive("permittivity", permittivity)
     x = check_positive("r", r, "m") / L
     t = _heights(z, L, "z")
@@ -339,7 +339,7 @@ def slit_force(r, width, permittivity, z=None, z_source=None, charge_numbers=(1,
     (mode series, x >= 1.5) or the derivative of the zeta-resummed image sum (x < 1.5).
     On the midplane F L^2 4 pi eps0 eps_r / e^2 = sum_n (-1)^n x/(x^2+n^2)^{3/2}.
     """
-    L = check_positive("width", width, "m")
+    L = _lengths("width", width, "pore_size")
     eps = check_positive("permittivity", permittivity)
     x = check_positive("r", r, "m") / L
     t = _heights(z, L, "z")
@@ -371,7 +371,7 @@ def image_self_energy(z, width, permittivity, charge_number=1):
     (single-wall image). Always attractive (ionophilic image contribution to the
     resolvation energy; short-range desolvation is not included).
     """
-    L = check_positive("width", width, "m")
+    L = _lengths("width", width, "pore_size")
     eps = check_positive("permittivity", permittivity)
     t = _heights(z, L, "z")
     q = charge_number * elementary_charge
@@ -439,7 +439,7 @@ def cylinder_interaction(z, radius, permittivity):
     e/(4 pi eps0 eps_r) [1/z - (2/pi) ∫_0^inf K0(kR)/I0(kR) cos(kz) dk]
     (used by quadrature for z/R < 0.05). Screening length R/j_1 = R/2.405.
     """
-    R = check_positive("radius", radius, "m")
+    R = _lengths("radius", radius, "pore_size")
     eps = check_positive("permittivity", permittivity)
     zz = check_positive("z", z, "m")
     y = np.atleast_1d(zz / R).astype(float)
@@ -691,6 +691,13 @@ class SlitPore:
         )
 
 
+def _lengths(name, value, kind):
+    """Pore-model lengths [m] (any shape) in LENGTH_RANGE; a ValidityWarning if implausible."""
+    arr = check_range(name, value, *LENGTH_RANGE, unit="m")
+    warn_implausible(name, arr, kind, stacklevel=4)
+    return arr
+
+
 def _pore_length(name, value, kind):
     """A pore-model length [m]: one number in LENGTH_RANGE; a ValidityWarning if implausible."""
     value = as_float(name, value, unit="m")
@@ -923,6 +930,11 @@ def transfer_matrix_chain(voltage, *, coupling, ionophobicity, step=1e-5):
     v = as_float_array("voltage", voltage)
     J = check_nonnegative("coupling", coupling, "kT")
     w = as_float_array("ionophobicity", ionophobicity)
+    try:
+        np.broadcast_shapes(v.shape, J.shape, w.shape)
+    except ValueError:
+        raise ParameterError("voltage", f"voltage, coupling and ionophobicity must broadcast "
+                             f"together (shapes {v.shape}, {J.shape}, {w.shape})") from None
     step = as_float("step", step)
     if not 0 < step <= 1e-2:
         raise ParameterError("step", "must lie in (0, 0.01] (a finite-difference step in v)", step)
