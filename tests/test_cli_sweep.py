@@ -152,6 +152,36 @@ def test_bench_command_finds_the_checkout_or_says_why(monkeypatch, capfd):
     assert "benchmarks/ was not found" in err and "source checkout" in err
 
 
+def test_source_checkout_maps_only_the_layer_folders():
+    """ionscales used to extend __path__ to the repository root: ionscales.benchmarks and
+    ionscales.examples imported, and 'benchmarks' shadowed any top-level package."""
+    import importlib
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import ionscales
+
+    root = Path(ionscales.__file__).resolve().parent.parent
+    for name in ("ionscales.benchmarks", "ionscales.examples", "ionscales.tests"):
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(name)
+    assert all(not p.startswith(str(root)) or p == str(root / "ionscales")
+               for p in ionscales.__path__)
+    for layer in ("theory", "continuum", "fitting"):
+        mod = importlib.import_module(f"ionscales.{layer}")
+        assert Path(mod.__file__).resolve().parent.parent == root
+    # a fresh interpreter started elsewhere with the checkout on sys.path: same mapping
+    code = (f"import sys; sys.path.insert(0, {str(root)!r}); import ionscales.theory as t; "
+            "import ionscales.fitting; import importlib.util as u; print(t.__file__); "
+            "print(u.find_spec('ionscales.benchmarks'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/",
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.split()
+    assert lines[0] == str(root / "theory" / "__init__.py") and lines[1] == "None"
+
+
 # --- security: a sweep file is data -----------------------------------------------------
 
 
