@@ -139,13 +139,26 @@ def test_example_sweep_file_is_valid():
     assert [e.name for e in spec["grid"]["electrolyte"]] == ["NaCl(aq)", "CaCl2(aq)"]
 
 
+def _from_checkout() -> bool:
+    """Whether the imported ionscales is a source checkout (else an installed wheel: CI runs
+    pytest from the repository root against the installed package too)."""
+    from pathlib import Path
+
+    import ionscales
+
+    return (Path(ionscales.__file__).resolve().parent.parent / "pyproject.toml").is_file()
+
+
 def test_bench_command_finds_the_checkout_or_says_why(monkeypatch, capfd):
     from ionscales.cli import bench
 
     root = bench.find_benchmarks()
-    assert root is not None and (root / "benchmarks" / "_harness.py").is_file()
-    assert main(["bench", "no_such_benchmark"]) == 2
-    assert "unknown benchmarks" in capfd.readouterr().err
+    if _from_checkout():
+        assert root is not None and (root / "benchmarks" / "_harness.py").is_file()
+        assert main(["bench", "no_such_benchmark"]) == 2
+        assert "unknown benchmarks" in capfd.readouterr().err
+    else:
+        assert root is None
     monkeypatch.setattr(bench, "find_benchmarks", lambda: None)
     assert main(["bench"]) == 2
     err = capfd.readouterr().err
@@ -162,24 +175,25 @@ def test_source_checkout_maps_only_the_layer_folders():
 
     import ionscales
 
-    root = Path(ionscales.__file__).resolve().parent.parent
+    package = Path(ionscales.__file__).resolve().parent
+    # the layers sit beside the package in a checkout, inside it in a wheel
+    home = package.parent if _from_checkout() else package
     for name in ("ionscales.benchmarks", "ionscales.examples", "ionscales.tests"):
         with pytest.raises(ModuleNotFoundError):
             importlib.import_module(name)
-    assert all(not p.startswith(str(root)) or p == str(root / "ionscales")
-               for p in ionscales.__path__)
+    assert [Path(p).resolve() for p in ionscales.__path__] == [package]
     for layer in ("theory", "continuum", "fitting"):
         mod = importlib.import_module(f"ionscales.{layer}")
-        assert Path(mod.__file__).resolve().parent.parent == root
-    # a fresh interpreter started elsewhere with the checkout on sys.path: same mapping
-    code = (f"import sys; sys.path.insert(0, {str(root)!r}); import ionscales.theory as t; "
+        assert Path(mod.__file__).resolve() == home / layer / "__init__.py"
+    # a fresh interpreter started elsewhere with the same ionscales first on sys.path
+    code = (f"import sys; sys.path.insert(0, {str(package.parent)!r}); import ionscales.theory as t; "
             "import ionscales.fitting; import importlib.util as u; print(t.__file__); "
             "print(u.find_spec('ionscales.benchmarks'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/",
                          timeout=120)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.split()
-    assert lines[0] == str(root / "theory" / "__init__.py") and lines[1] == "None"
+    assert Path(lines[0]).resolve() == home / "theory" / "__init__.py" and lines[1] == "None"
 
 
 # --- security: a sweep file is data -----------------------------------------------------
@@ -199,8 +213,10 @@ def test_bench_never_imports_benchmarks_from_the_current_directory(tmp_path, mon
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
     before = set(sys.path)
-    assert main(["bench", "no_such_benchmark"]) == 2  # the project's own benchmarks answered
-    assert "unknown benchmarks" in capfd.readouterr().err
+    assert main(["bench", "no_such_benchmark"]) == 2
+    # the project's own benchmarks answered (a checkout), or none were found (a wheel)
+    expected = "unknown benchmarks" if _from_checkout() else "benchmarks/ was not found"
+    assert expected in capfd.readouterr().err
     assert not marker.exists()
     assert set(sys.path) == before  # no sys.path edits in this process
 
