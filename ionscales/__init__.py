@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 
 from ionscales.electrolyte import Electrolyte, Ion, Solvent
 from ionscales.errors import (
+    CheckpointWarning,
     ConvergenceError,
     ConvergenceWarning,
     IonscalesError,
@@ -41,6 +42,7 @@ __all__ = [
     "ConvergenceError",
     "ValidityWarning",
     "ConvergenceWarning",
+    "CheckpointWarning",
     "theory",
     "continuum",
     "fitting",
