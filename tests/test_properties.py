@@ -439,3 +439,54 @@ def test_command_line_answers_bad_values_with_a_message(template, tmp_path, capf
         run()
     finally:
         os.chdir(cwd)
+
+
+# --- sweep files: data, never code, never a traceback ------------------------------------
+
+TOML_FUNCTION = ['"theory.debye_length"', '"theory.screening"', "3", '"os.system"', "true", '""']
+TOML_GRID = ["[1.0, 10.0]", "[]", '"1:2"', "{start = 1, stop = 2}",
+             '{start = "1mM", stop = "1M", num = 3, log = true}', '["abc"]', "[true]",
+             "1979-05-27T07:32:00Z", "{start = -1, stop = 1, num = 3, log = true}", "[[1.0]]",
+             '"0.1 M"', "{start = 1, stop = 2, num = 0}", "[nan]", "[inf, 1.0]"]
+TOML_EXTRA = ['output = "../escape.nc"', 'output = "/tmp/abs.nc"', 'output = ""',
+              'scheduler = "tcp://10.0.0.1:8786"', 'scheduler = "local"', "scheduler = 3",
+              "chunk_size = 0", "chunk_size = 1.5", "chunk_size = true", "chunk_size = 2",
+              "n_workers = -1", "vectorized = true", 'vectorized = ["x"]', "units = {a = 1}",
+              'checkpoint = "../../ck"', 'outputs = ["nope"]', "outputs = 3", 'model = "msa"']
+TOML_FIXED = ['electrolyte = "NaCl(aq)"', 'electrolyte = "Seawater"',
+              'electrolyte = {preset = "NaCl(aq)", temperature = "abc"}',
+              'electrolyte = {preset = "NaCl(aq)", temperature = -5}',
+              'electrolyte = {cation = {name = "A", charge = 1.5, diameter = "0.4nm"}}',
+              'electrolyte = {cation = {name = "A+", charge = 1, diameter = "0.4nm"}, '
+              'anion = {name = "B-", charge = -1, diameter = "0.4nm"}, '
+              'solvent = {name = "w", permittivity = 0.0}}',
+              'model = "debye"', "x = {a = 1}"]
+
+
+def test_hostile_sweep_files_get_a_message_not_a_traceback(tmp_path, capfd):
+    from ionscales.cli import main
+
+    @_settings(25)
+    @given(function=st.sampled_from(TOML_FUNCTION), axis=st.sampled_from(TOML_GRID),
+           extra=st.lists(st.sampled_from(TOML_EXTRA), max_size=2, unique=True),
+           fixed=st.lists(st.sampled_from(TOML_FIXED), max_size=2, unique=True))
+    def run(function, axis, extra, fixed):
+        keys = [line.split("=")[0].strip() for line in extra]
+        if len(set(keys)) != len(keys):
+            return
+        text = "\n".join([f"function = {function}", *extra, "[fixed]", *fixed, "[grid]",
+                          f"concentration = {axis}", ""])
+        directory = tmp_path / "d" / "e"
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "sweep.toml"
+        path.write_text(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            code = main(["sweep", str(path), "--no-progress", "--scheduler", "synchronous",
+                         "--output", str(tmp_path / "out.nc")])
+        err = capfd.readouterr().err
+        assert code in (0, 2), f"{text!r} -> exit {code}: {err[-300:]}"
+        assert "Traceback" not in err, f"{text!r}: {err[-500:]}"
+        assert not (tmp_path / "escape.nc").exists() and not (tmp_path / "ck").exists()
+
+    run()
