@@ -20,11 +20,10 @@ import numpy as np
 from ionscales.constants import boltzmann, elementary_charge
 from ionscales.errors import ParameterError
 from ionscales.validation import (
-    as_float,
     as_float_array,
     check_nonnegative,
     check_positive,
-    warn_implausible,
+    check_quantity,
 )
 
 # length [m]
@@ -88,8 +87,8 @@ def thermal_voltage(temperature):
     float or ndarray
         k_B T / e [V] (25.69 mV at 298.15 K), the shape of ``temperature``.
     """
-    T = check_positive("temperature", temperature, "K")
-    warn_implausible("temperature", T, "temperature")
+    T = check_quantity("temperature", temperature, unit="K", low=0.0, low_inclusive=False,
+                       plausible="temperature")
     out = boltzmann * T / elementary_charge
     return float(out) if out.ndim == 0 else out
 
@@ -133,8 +132,8 @@ def molality_to_molarity(
     or an apparent molar volume there.
     """
     mol = check_nonnegative("molality", molality, "mol/kg")
-    solvent_density = _positive_number("solvent_density", solvent_density, "kg/m^3")
-    salt_molar_mass = _positive_number("salt_molar_mass", salt_molar_mass, "kg/mol")
+    solvent_density = check_quantity("solvent_density", solvent_density, unit="kg/m^3", low=0.0, low_inclusive=False, scalar=True)
+    salt_molar_mass = check_quantity("salt_molar_mass", salt_molar_mass, unit="kg/mol", low=0.0, low_inclusive=False, scalar=True)
     if solution_density is not None:
         rho = check_positive("solution_density", solution_density, "kg/m^3")
         return mol * rho / (1.0 + mol * salt_molar_mass)
@@ -163,8 +162,8 @@ def molarity_to_molality(
     exceeds what the assumed solution volume can hold.
     """
     c = check_nonnegative("concentration", concentration, "mol/m^3")
-    solvent_density = _positive_number("solvent_density", solvent_density, "kg/m^3")
-    salt_molar_mass = _positive_number("salt_molar_mass", salt_molar_mass, "kg/mol")
+    solvent_density = check_quantity("solvent_density", solvent_density, unit="kg/m^3", low=0.0, low_inclusive=False, scalar=True)
+    salt_molar_mass = check_quantity("salt_molar_mass", salt_molar_mass, unit="kg/mol", low=0.0, low_inclusive=False, scalar=True)
     if solution_density is not None:
         rho = check_positive("solution_density", solution_density, "kg/m^3")
         denom = rho - c * salt_molar_mass
@@ -183,9 +182,3 @@ def molarity_to_molality(
         )
     return c / denom
 
-
-def _positive_number(name, value, unit):
-    value = as_float(name, value, unit=unit)
-    if value <= 0:
-        raise ParameterError(name, f"must be > 0 {unit}", value)
-    return value

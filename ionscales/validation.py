@@ -65,6 +65,7 @@ __all__ = [
     "suggest",
     "check_concentration",
     "warn_implausible",
+    "check_quantity",
     "PLAUSIBLE",
 ]
 
@@ -262,3 +263,34 @@ def warn_implausible(name: str, value, kind: str, *, stacklevel: int = 3) -> Non
             ValidityWarning,
             stacklevel=stacklevel,
         )
+
+
+def check_quantity(name: str, value, *, unit: str = "", low=None, high=None,
+                   low_inclusive: bool = True, high_inclusive: bool = True,
+                   plausible: str | None = None, scalar: bool = False):
+    """The one check of a physical quantity: the coercion policy, a hard range, a soft one.
+
+    Parameters
+    ----------
+    name : str
+        Public parameter name.
+    value : array_like
+        The quantity in SI units.
+    unit : str
+        Its unit (for messages).
+    low, high : float, optional
+        Valid range (ParameterError outside); None: unbounded.
+    low_inclusive, high_inclusive : bool
+        Whether the bounds themselves are valid.
+    plausible : str, optional
+        Key of :data:`PLAUSIBLE`: a ValidityWarning outside that range.
+    scalar : bool
+        One number (returned as a float) instead of an array of any shape.
+    """
+    arr = as_float(name, value, unit=unit) if scalar else as_float_array(name, value, unit=unit)
+    if low is not None or high is not None:
+        check_range(name, arr, low, high, unit=unit, low_inclusive=low_inclusive,
+                    high_inclusive=high_inclusive)
+    if plausible is not None:
+        warn_implausible(name, arr, plausible, stacklevel=4)
+    return arr

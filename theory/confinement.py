@@ -49,6 +49,7 @@ from ionscales.validation import (
     check_choice,
     check_nonnegative,
     check_positive,
+    check_quantity,
     check_range,
     warn_implausible,
 )
@@ -89,6 +90,7 @@ LENGTH_RANGE = (1e-12, 1.0)
 #: largest width / ion_diameter of the single-layer slit model (valid for 1 < L/d < 2; up
 #: to this ratio its extrapolation is computed with a ValidityWarning / flag, beyond refused)
 MAX_RELATIVE_WIDTH = 1e3
+_LENGTH = {"unit": "m", "low": LENGTH_RANGE[0], "high": LENGTH_RANGE[1]}
 
 
 def _coulomb_prefactor(permittivity) -> np.ndarray:
@@ -274,7 +276,7 @@ def slit_interaction(r, width, permittivity, z=None, z_source=None):
     Kondrat & Kornyshev (2011), doi:10.1088/0953-8984/23/2/022201; Loche et al., J. Phys.
     Chem. B 124, 4365 (2020).
     """
-    L = _lengths("width", width, "pore_size")
+    L = check_quantity("width", width, **_LENGTH, plausible="pore_size")
     eps = check_positive("permittivity", permittivity)
     rho = as_float_array("r", r)
     if np.any(rho < 0):
@@ -307,7 +309,7 @@ def slit_interaction_asymptote(r, width, permittivity, z=None, z_source=None):
     i.e. on the midplane 4 pi eps0 eps_r L phi / e -> sqrt(8 L / r) exp(-pi r / L); the
     relative correction is -1/(8 pi r / L) from the K0 expansion. Screening length L/pi.
     """
-    L = _lengths("width", width, "pore_size")
+    L = check_quantity("width", width, **_LENGTH, plausible="pore_size")
     eps = check_positive("permittivity", permittivity)
     x = check_positive("r", r, "m") / L
     t = _heights(z, L, "z")
@@ -339,7 +341,7 @@ def slit_force(r, width, permittivity, z=None, z_source=None, charge_numbers=(1,
     (mode series, x >= 1.5) or the derivative of the zeta-resummed image sum (x < 1.5).
     On the midplane F L^2 4 pi eps0 eps_r / e^2 = sum_n (-1)^n x/(x^2+n^2)^{3/2}.
     """
-    L = _lengths("width", width, "pore_size")
+    L = check_quantity("width", width, **_LENGTH, plausible="pore_size")
     eps = check_positive("permittivity", permittivity)
     x = check_positive("r", r, "m") / L
     t = _heights(z, L, "z")
@@ -371,7 +373,7 @@ def image_self_energy(z, width, permittivity, charge_number=1):
     (single-wall image). Always attractive (ionophilic image contribution to the
     resolvation energy; short-range desolvation is not included).
     """
-    L = _lengths("width", width, "pore_size")
+    L = check_quantity("width", width, **_LENGTH, plausible="pore_size")
     eps = check_positive("permittivity", permittivity)
     t = _heights(z, L, "z")
     q = charge_number * elementary_charge
@@ -439,7 +441,7 @@ def cylinder_interaction(z, radius, permittivity):
     e/(4 pi eps0 eps_r) [1/z - (2/pi) ∫_0^inf K0(kR)/I0(kR) cos(kz) dk]
     (used by quadrature for z/R < 0.05). Screening length R/j_1 = R/2.405.
     """
-    R = _lengths("radius", radius, "pore_size")
+    R = check_quantity("radius", radius, **_LENGTH, plausible="pore_size")
     eps = check_positive("permittivity", permittivity)
     zz = check_positive("z", z, "m")
     y = np.atleast_1d(zz / R).astype(float)
@@ -603,9 +605,12 @@ class SlitPore:
     packing: str = "hexagonal"
 
     def __post_init__(self):
-        _pore_length("width", self.width, "pore_size")
-        _pore_length("ion_diameter", self.ion_diameter, "ion_diameter")
-        _permittivity_and_temperature(self.permittivity, self.temperature)
+        check_quantity("width", self.width, **_LENGTH, plausible="pore_size", scalar=True)
+        check_quantity("ion_diameter", self.ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True)
+        check_quantity("permittivity", self.permittivity, low=0.0, low_inclusive=False,
+                       plausible="permittivity", scalar=True)
+        check_quantity("temperature", self.temperature, unit="K", low=0.0, low_inclusive=False,
+                       plausible="temperature", scalar=True)
         as_float("ionophobicity", self.ionophobicity)
         check_choice("packing", self.packing, ("hexagonal", "square"))
         if self.width <= self.ion_diameter:
@@ -691,31 +696,6 @@ class SlitPore:
         )
 
 
-def _lengths(name, value, kind):
-    """Pore-model lengths [m] (any shape) in LENGTH_RANGE; a ValidityWarning if implausible."""
-    arr = check_range(name, value, *LENGTH_RANGE, unit="m")
-    warn_implausible(name, arr, kind, stacklevel=4)
-    return arr
-
-
-def _pore_length(name, value, kind):
-    """A pore-model length [m]: one number in LENGTH_RANGE; a ValidityWarning if implausible."""
-    value = as_float(name, value, unit="m")
-    check_range(name, value, *LENGTH_RANGE, unit="m")
-    warn_implausible(name, value, kind, stacklevel=5)
-    return value
-
-
-def _permittivity_and_temperature(permittivity, temperature):
-    eps = as_float("permittivity", permittivity)
-    check_range("permittivity", eps, 0.0, None, low_inclusive=False)
-    warn_implausible("permittivity", eps, "permittivity", stacklevel=5)
-    T = as_float("temperature", temperature, unit="K")
-    check_range("temperature", T, 0.0, None, unit="K", low_inclusive=False)
-    warn_implausible("temperature", T, "temperature", stacklevel=5)
-    return eps, T
-
-
 def _coupling(width, ion_diameter, permittivity, temperature, max_density):
     """E = beta e^2 c_max L a(d/L)/(4 eps0 eps_r) (broadcasts)."""
     a = sheet_coupling_factor(np.asarray(ion_diameter) / np.asarray(width))
@@ -787,12 +767,15 @@ def capacitance_map(width, voltage, ion_diameter, *, permittivity=2.0, ionophobi
     warn_implausible("width", L, "pore_size")
     u = as_1d_array("voltage", voltage, unit="V")
     warn_implausible("voltage", u, "voltage")
-    d = _pore_length("ion_diameter", ion_diameter, "ion_diameter")
+    d = check_quantity("ion_diameter", ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True)
     if np.any(L > MAX_RELATIVE_WIDTH * d):
         raise ParameterError("width", f"must be at most {MAX_RELATIVE_WIDTH:g} ion diameters "
                              f"({MAX_RELATIVE_WIDTH * d:.4g} m) for the single-layer slit model",
                              float(L.max()))
-    permittivity, temperature = _permittivity_and_temperature(permittivity, temperature)
+    permittivity = check_quantity("permittivity", permittivity, low=0.0, low_inclusive=False,
+                                  plausible="permittivity", scalar=True)
+    temperature = check_quantity("temperature", temperature, unit="K", low=0.0,
+                                 low_inclusive=False, plausible="temperature", scalar=True)
     check_choice("packing", packing, ("hexagonal", "square"))
     ionophobicity = as_float("ionophobicity", ionophobicity)
     c_max = _max_density(d, packing)
@@ -980,9 +963,12 @@ class SingleFilePore:
     temperature: float = 298.15
 
     def __post_init__(self):
-        _pore_length("radius", self.radius, "pore_size")
-        _pore_length("ion_diameter", self.ion_diameter, "ion_diameter")
-        _permittivity_and_temperature(self.permittivity, self.temperature)
+        check_quantity("radius", self.radius, **_LENGTH, plausible="pore_size", scalar=True)
+        check_quantity("ion_diameter", self.ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True)
+        check_quantity("permittivity", self.permittivity, low=0.0, low_inclusive=False,
+                       plausible="permittivity", scalar=True)
+        check_quantity("temperature", self.temperature, unit="K", low=0.0, low_inclusive=False,
+                       plausible="temperature", scalar=True)
         as_float("ionophobicity", self.ionophobicity)
         if self.radius <= 0.5 * self.ion_diameter:
             raise ParameterError(
