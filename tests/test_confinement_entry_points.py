@@ -122,3 +122,33 @@ def test_linear_plate_energy_wide_gaps_decay_without_overflow(nacl):
     assert p_psi[0] == pytest.approx(eps * kappa**2 * 0.01**2 / 2 / math.cosh(0.5) ** 2, rel=1e-12)
     assert p_sig[0] == pytest.approx(0.001**2 / (2 * eps * math.sinh(0.5) ** 2), rel=1e-12)
     assert p_psi[2] == 0.0 and p_sig[2] == 0.0
+
+
+@pytest.mark.parametrize("wall", [{"potential": 1e-38}, {"potential": 1e-9}, {"potential": 2.5e-6},
+                                  {"surface_charge": 1e-38}, {"surface_charge": 1e-12},
+                                  {"surface_charge": 1e-9}])
+def test_weak_walls_reach_the_debye_huckel_limit(nacl, wall):
+    """Tiny wall potentials / charges: exact PB -> linearised PB, relative error O(phi0^2).
+    Before: a brentq NaN (1e-38 V), 'math domain error' (1e-38 and 1e-12 C/m^2), a pressure of
+    exactly 0 (cosh(phi_m) - 1 cancelled at 1e-9 V, D = 100 nm) and 0.4 % off (1e-12 C/m^2 at
+    D = 1 pm, where sin(theta0) = exp(-delta/2) rounded to 1)."""
+    from ionscales.theory import debye_length
+
+    c = 1.0
+    D = np.array([1e-7, 1e-9, 1e-12])
+    eps = constants.vacuum_permittivity * nacl.permittivity
+    kappa = 1 / float(debye_length(nacl, c))
+    kT = constants.boltzmann * nacl.temperature
+    got = plates.plate_pressure(D, nacl, c, **wall)
+    if "potential" in wall:
+        psi = wall["potential"]
+        linear = eps * kappa**2 * psi**2 / 2 / np.cosh(kappa * D / 2) ** 2
+        phi0 = np.full(D.shape, constants.elementary_charge * psi / kT)
+    else:
+        sigma = wall["surface_charge"]
+        linear = sigma**2 / (2 * eps * np.sinh(kappa * D / 2) ** 2)
+        s = constants.elementary_charge * sigma / (eps * kT * kappa)
+        phi0 = s / np.tanh(kappa * D / 2)
+    # nonlinear corrections are O(phi0^2) (phi0 <= 0.01 here) on top of rounding
+    np.testing.assert_allclose(got, linear, rtol=1e-12 + np.max(phi0) ** 2)
+    assert np.max(phi0) < 0.02

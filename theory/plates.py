@@ -49,15 +49,24 @@ __all__ = [
 
 #: largest reduced wall potential |z e psi / kT| (cosh and exp overflow near 710)
 _MAX_REDUCED_POTENTIAL = 300.0
+#: below this reduced wall potential the linearised solution is used: its relative error is
+#: O(phi^2) < 1e-14, while the elliptic form loses precision there (m = e^{-2 phi_m} -> 1)
+_LINEAR_LIMIT = 1e-7
 
 
-def _half_width_of(phi_m, phi0):
+def _half_width_of(phi_m, phi0, delta=None):
     """kappa D/2 = ∫_{phi_m}^{phi0} dphi / sqrt(2 (cosh phi - cosh phi_m)) (phi0 > phi_m > 0)
-    = 2 e^{-phi_m/2} [K(m) - F(theta0|m)], m = e^{-2 phi_m}, sin theta0 = e^{-(phi0-phi_m)/2}."""
-    m = math.exp(-2 * phi_m)
-    theta0 = math.asin(math.exp(-(phi0 - phi_m) / 2))
-    k_complete = special.ellipkm1(-math.expm1(-2 * phi_m))
-    return 2 * math.exp(-phi_m / 2) * (k_complete - special.ellipkinc(theta0, m))
+    = 2 e^{-phi_m/2} [K(m) - F(theta0|m)], m = e^{-2 phi_m}, sin theta0 = e^{-(phi0-phi_m)/2}.
+
+    Evaluated without cancellation as 2 e^{-phi_m/2} F(psi | -m/(1-m)) / sqrt(1-m) with
+    psi = pi/2 - theta0 = asin(sqrt(1 - e^{-delta})), delta = phi0 - phi_m (pass ``delta``
+    when it is known more accurately than the difference)."""
+    if delta is None:
+        delta = phi0 - phi_m
+    one_minus_m = -math.expm1(-2 * phi_m)
+    psi = math.asin(math.sqrt(-math.expm1(-max(delta, 0.0))))
+    m_complement = -(1 - one_minus_m) / one_minus_m
+    return 2 * math.exp(-phi_m / 2) * special.ellipkinc(psi, m_complement) / math.sqrt(one_minus_m)
 
 
 def _solve_midplane(kd_half, phi0):
@@ -127,12 +136,26 @@ def _phi_m_and_wall(kd, kind, value):
     a = abs(value)
     if a == 0:
         return 0.0, 0.0
+    q = math.exp(-kd / 2)
     if kind == "potential":
+        if a < _LINEAR_LIMIT:  # linear PB: phi_m = phi0 / cosh(kappa D/2), exact to O(phi0^2)
+            return sign * a * 2 * q / (1 + q * q), sign * a
         return sign * _solve_midplane(kd / 2, a), sign * a
+    if kd > 0 and a * (1 + q * q) / -math.expm1(-kd) < _LINEAR_LIMIT:
+        # linear PB, constant charge: phi_m = s / sinh(kappa D/2), phi0 = s coth(kappa D/2)
+        return sign * a * 2 * q / -math.expm1(-kd), sign * a * (1 + q * q) / -math.expm1(-kd)
 
-    # constant charge s: 2 (cosh phi0 - cosh phi_m) = s^2
+    # constant charge s: 2 (cosh phi0 - cosh phi_m) = s^2, i.e. without cancellation
+    # sinh^2 phi0 = sinh^2 phi_m + s^2 cosh phi_m + s^4 / 4, and delta = phi0 - phi_m from
+    # e^delta = (cosh phi0 + sinh phi0) / (cosh phi_m + sinh phi_m)
+    def wall_and_delta(phi_m):
+        sh, ch = math.sinh(phi_m), math.cosh(phi_m)
+        sh0 = math.sqrt(sh * sh + a * a * ch + a**4 / 4)
+        delta = math.log1p((a * a / 2 + (a * a * ch + a**4 / 4) / (sh0 + sh)) / (ch + sh))
+        return math.asinh(sh0), delta
+
     def wall_of(phi_m):
-        return math.acosh(math.cosh(phi_m) + a * a / 2)
+        return wall_and_delta(phi_m)[0]
 
     if kd / 2 > 40:
         phi0_iso = 2 * math.asinh(a / 2)
@@ -141,7 +164,8 @@ def _phi_m_and_wall(kd, kind, value):
 
     def f(log_phi_m):
         pm = math.exp(log_phi_m)
-        return _half_width_of(pm, wall_of(pm)) - kd / 2
+        phi0, delta = wall_and_delta(pm)
+        return _half_width_of(pm, phi0, delta) - kd / 2
 
     lo, hi = -5.0, 1.0
     while f(lo) < 0:
@@ -227,11 +251,12 @@ def plate_pressure(separation, electrolyte, concentration, *, potential=None, su
 
     def one(d):
         phi_m, phi0 = _phi_m_and_wall(kappa * d, kind, value)
-        if route == "midplane":
-            return 2 * n0 * kT * (math.cosh(phi_m) - 1)
-        s2 = 2 * (math.cosh(phi0) - math.cosh(phi_m))  # (phi'(wall)/kappa)^2
+        if route == "midplane":  # cosh(phi) - 1 = 2 sinh^2(phi/2), no cancellation
+            return 4 * n0 * kT * math.sinh(phi_m / 2) ** 2
+        # (phi'(wall)/kappa)^2 = 2 (cosh phi0 - cosh phi_m)
+        s2 = 4 * math.sinh((phi0 + phi_m) / 2) * math.sinh((phi0 - phi_m) / 2)
         sigma2 = s2 * (eps * kT * kappa / (z * elementary_charge)) ** 2
-        return 2 * n0 * kT * (math.cosh(phi0) - 1) - sigma2 / (2 * eps)
+        return 4 * n0 * kT * math.sinh(phi0 / 2) ** 2 - sigma2 / (2 * eps)
 
     return _vectorised(separation, one, kind)
 
@@ -248,7 +273,7 @@ def plate_interaction_energy(separation, electrolyte, concentration, *, potentia
 
     def pi_reduced(kh):
         phi_m = _phi_m_and_wall(kh, kind, value)[0]
-        return 2 * (math.cosh(phi_m) - 1)
+        return 4 * math.sinh(phi_m / 2) ** 2
 
     phi_iso = abs(value) if kind == "potential" else 2 * math.asinh(abs(value) / 2)
     gamma = math.tanh(phi_iso / 4)
