@@ -72,7 +72,9 @@ def test_transfer_matrix_coupling_must_be_nonnegative():
     v, w = 0.7, 0.3
     h = math.exp(-w)
     got = cf.transfer_matrix_chain(v, coupling=0.0, ionophobicity=w)["mean_charge"]
-    assert float(got) == pytest.approx(-2 * h * math.sinh(v) / (1 + 2 * h * math.cosh(v)), rel=1e-10)
+    assert float(got) == pytest.approx(
+        -2 * h * math.sinh(v) / (1 + 2 * h * math.cosh(v)), rel=1e-10
+    )
 
 
 def test_plate_pressure_at_contact_is_the_exact_limit(nacl):
@@ -93,8 +95,10 @@ def test_plate_pressure_at_contact_is_the_exact_limit(nacl):
 
 
 def test_plate_potentials_beyond_the_boltzmann_range_are_refused(nacl):
-    with pytest.warns(ValidityWarning, match="potential"), \
-            pytest.raises(ParameterError, match="^potential: must satisfy"):
+    with (
+        pytest.warns(ValidityWarning, match="potential"),
+        pytest.raises(ParameterError, match="^potential: must satisfy"),
+    ):
         plates.plate_pressure(1e-9, nacl, 100.0, potential=100.0)
     for bad in ("0.1", True, None):
         with pytest.raises(ParameterError, match="potential"):
@@ -124,9 +128,17 @@ def test_linear_plate_energy_wide_gaps_decay_without_overflow(nacl):
     assert p_psi[2] == 0.0 and p_sig[2] == 0.0
 
 
-@pytest.mark.parametrize("wall", [{"potential": 1e-38}, {"potential": 1e-9}, {"potential": 2.5e-6},
-                                  {"surface_charge": 1e-38}, {"surface_charge": 1e-12},
-                                  {"surface_charge": 1e-9}])
+@pytest.mark.parametrize(
+    "wall",
+    [
+        {"potential": 1e-38},
+        {"potential": 1e-9},
+        {"potential": 2.5e-6},
+        {"surface_charge": 1e-38},
+        {"surface_charge": 1e-12},
+        {"surface_charge": 1e-9},
+    ],
+)
 def test_weak_walls_reach_the_debye_huckel_limit(nacl, wall):
     """Tiny wall potentials / charges: exact PB -> linearised PB, relative error O(phi0^2).
     Before: a brentq NaN (1e-38 V), 'math domain error' (1e-38 and 1e-12 C/m^2), a pressure of

@@ -16,13 +16,16 @@ from ionscales.theory import plates
 
 def test_separations_typed_in_nm_warn_and_are_refused_not_overflowed(nacl):
     # [1, 2, 5] "nm" are 1-5 m: an OverflowError in the slit mesh before
-    with pytest.warns(ValidityWarning, match="separation = 1 m"), \
-            pytest.raises(ParameterError, match="^separation: must be at most 1000 Debye lengths"):
+    with (
+        pytest.warns(ValidityWarning, match="separation = 1 m"),
+        pytest.raises(ParameterError, match="^separation: must be at most 1000 Debye lengths"),
+    ):
         continuum.surface_force_curve(nacl, 10.0, [1.0, 2.0, 5.0], potential=0.05)
     # the exact PB route is fine that far: the double layers do not overlap, F/R = 0
     with pytest.warns(ValidityWarning, match="separation"):
-        ds = continuum.surface_force_curve(nacl, 10.0, [1.0, 2.0, 5.0], potential=0.05,
-                                           method="exact")
+        ds = continuum.surface_force_curve(
+            nacl, 10.0, [1.0, 2.0, 5.0], potential=0.05, method="exact"
+        )
     assert np.all(ds["force_over_radius"].values == 0.0)
 
 
@@ -47,14 +50,21 @@ def test_surface_force_curve_bad_input(nacl, kwargs, parameter):
 def test_one_derjaguin_formula_everywhere(nacl):
     """F/R = 2 pi W: the curve, derjaguin_force and the weak-overlap limit of the fit model
     (F/R -> 128 pi n0 kT gamma^2 lambda_D e^{-D/lambda_D}, Israelachvili 3rd ed.) agree."""
-    ds = continuum.surface_force_curve(nacl, 100.0, np.linspace(8e-9, 12e-9, 3), potential=0.05,
-                                       method="exact")
+    ds = continuum.surface_force_curve(
+        nacl, 100.0, np.linspace(8e-9, 12e-9, 3), potential=0.05, method="exact"
+    )
     W = ds["interaction_energy"].values
     np.testing.assert_array_equal(ds["force_over_radius"].values, 2 * math.pi * W)
-    np.testing.assert_allclose(plates.derjaguin_force(W, "crossed-cylinders", radius=1e-2) / 1e-2,
-                               ds["force_over_radius"].values, rtol=1e-15)
-    np.testing.assert_allclose(plates.derjaguin_force(W, "sphere-sphere", radius=1e-2) / 0.5e-2,
-                               ds["force_over_radius"].values, rtol=1e-15)
+    np.testing.assert_allclose(
+        plates.derjaguin_force(W, "crossed-cylinders", radius=1e-2) / 1e-2,
+        ds["force_over_radius"].values,
+        rtol=1e-15,
+    )
+    np.testing.assert_allclose(
+        plates.derjaguin_force(W, "sphere-sphere", radius=1e-2) / 0.5e-2,
+        ds["force_over_radius"].values,
+        rtol=1e-15,
+    )
     from ionscales import constants
 
     lam = float(ds["debye_length"])

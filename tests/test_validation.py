@@ -23,7 +23,9 @@ def test_thermal_voltage_value_and_bad_temperatures():
     # k_B/e = 8.617333262e-5 V/K exactly in the 2019 SI: 298.15 K -> 25.6926 mV
     assert units.thermal_voltage(298.15) == pytest.approx(298.15 * 8.617333262e-5, rel=1e-9)
     assert isinstance(units.thermal_voltage(298.15), float)
-    np.testing.assert_allclose(units.thermal_voltage([300.0, 600.0]), [0.025852, 0.051704], rtol=1e-4)
+    np.testing.assert_allclose(
+        units.thermal_voltage([300.0, 600.0]), [0.025852, 0.051704], rtol=1e-4
+    )
     for bad in (None, -300.0, 0.0, np.inf, np.nan, "300", True, 300 + 0j):
         with pytest.raises(ParameterError, match="temperature"):
             units.thermal_voltage(bad)
