@@ -25,7 +25,7 @@ import warnings
 import numpy as np
 import pytest
 import xarray as xr
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ionscales import presets, registry, units
@@ -745,6 +745,10 @@ def test_command_line_answers_bad_values_with_a_message(template, tmp_path, capf
 
         @_settings(8)
         @given(value=values)
+        @example(value="1e-300")
+        @example(value="1e400")
+        @example(value="nan")
+        @example(value="-1")
         def run(value):
             argv = [a.replace("{v}", value) for a in template]
             with warnings.catch_warnings():
