@@ -27,9 +27,19 @@ from ionscales.errors import ParameterError
 from ionscales.results import make_dataset
 from ionscales.theory import confinement, plates
 from ionscales.theory.electrostatics import debye_length
-from ionscales.validation import as_float_array, check_choice, check_positive
+from ionscales.validation import (
+    as_1d_array,
+    as_float,
+    as_float_array,
+    check_choice,
+    check_range,
+    warn_implausible,
+)
 
-__all__ = ["surface_force_curve", "slit_capacitance", "energy_from_pressure"]
+__all__ = ["surface_force_curve", "slit_capacitance", "energy_from_pressure", "MAX_DEBYE_LENGTHS"]
+
+#: widest slit solved with FiPy in :func:`surface_force_curve`, in Debye lengths
+MAX_DEBYE_LENGTHS = 1e3
 
 
 def energy_from_pressure(separation, pressure):
@@ -51,10 +61,11 @@ def energy_from_pressure(separation, pressure):
     two values do not decay monotonically). Accuracy therefore needs a grid that resolves
     the curvature of ln Pi (tens of points per decade of Pi).
     """
-    D = as_float_array("separation", separation)
-    P = as_float_array("pressure", pressure)
+    D = as_float_array("separation", separation, unit="m")
+    P = as_float_array("pressure", pressure, unit="Pa")
     if D.ndim != 1 or D.shape != P.shape or D.size < 2:
-        raise ParameterError("separation", "needs >= 2 points matching pressure", D.shape)
+        raise ParameterError("separation", f"needs a 1-D array of >= 2 points matching pressure "
+                             f"(shapes {D.shape} and {P.shape})")
     if np.any(np.diff(D) <= 0):
         raise ParameterError("separation", "must be strictly increasing", separation)
     a, b = P[:-1], P[1:]
@@ -81,7 +92,9 @@ def surface_force_curve(electrolyte: Electrolyte, concentration, separation, *, 
     concentration : float
         Bulk salt concentration [mol/m^3], > 0.
     separation : array_like
-        Plate separations D [m] (1-D, > 0; sorted internally).
+        Plate separations D [m] (1-D, > 0; sorted internally). A ValidityWarning above 10 um
+        (separations typed in nm?); with method "fipy" at most ``MAX_DEBYE_LENGTHS`` Debye
+        lengths.
     potential : float, optional
         Constant wall potential relative to the bulk [V] (both walls).
     surface_charge : float, optional
@@ -122,14 +135,23 @@ def surface_force_curve(electrolyte: Electrolyte, concentration, separation, *, 
         raise ParameterError("electrolyte", "must be an Electrolyte", electrolyte)
     check_choice("model", model, ("pb", "bikerman", "bsk"))
     check_choice("method", method, ("fipy", "exact"))
-    c = float(check_positive("concentration", concentration, "mol/m^3"))
-    D = np.atleast_1d(as_float_array("separation", separation)).astype(float)
-    if D.ndim != 1 or np.any(D <= 0):
-        raise ParameterError("separation", "must be a 1-D array of separations > 0 m", separation)
+    c = as_float("concentration", concentration, unit="mol/m^3")
+    check_range("concentration", c, 0.0, None, unit="mol/m^3", low_inclusive=False)
+    warn_implausible("concentration", c, "concentration")
+    D = as_1d_array("separation", separation, unit="m")
+    if np.any(D <= 0):
+        raise ParameterError("separation", "must be separations > 0 m", separation)
+    warn_implausible("separation", D, "separation")
     D = np.unique(D)
     if (potential is None) == (surface_charge is None):
         raise ParameterError("potential", "give exactly one of potential [V] or surface_charge [C/m^2]")
     lam = float(debye_length(electrolyte, c))
+    if method == "fipy" and D[-1] > MAX_DEBYE_LENGTHS * lam:
+        raise ParameterError(
+            "separation", f"must be at most {MAX_DEBYE_LENGTHS:g} Debye lengths "
+            f"({MAX_DEBYE_LENGTHS * lam:.4g} m) for the FiPy slit solves: the double layers no "
+            "longer overlap there (Pi ~ exp(-D/lambda_D) underflows); use method='exact' (PB)",
+            float(D[-1]))
     d_ion = float(electrolyte.contact_diameter if ion_diameter is None else ion_diameter)
     wall_kw = {"potential": potential} if potential is not None else {"surface_charge": surface_charge}
     attrs = {"method": method, "boundary": "constant potential" if potential is not None else "constant charge"}
@@ -173,7 +195,7 @@ def surface_force_curve(electrolyte: Electrolyte, concentration, separation, *, 
             "disjoining_pressure_wall": ("separation", pressure_wall, "Pa",
                                          "disjoining pressure (wall contact route)"),
             "interaction_energy": ("separation", energy),
-            "force_over_radius": ("separation", 2 * math.pi * energy),
+            "force_over_radius": ("separation", plates.force_over_radius(energy)),
             "midplane_potential": ("separation", mid),
             "wall_potential": ("separation", wall),
             "regime": ("separation", np.asarray(labels, dtype=str), "1",
@@ -222,8 +244,11 @@ def slit_capacitance(electrolyte: Electrolyte, concentration, width, voltage=0.0
     from ionscales.continuum.pb import solve_pb
 
     check_choice("model", model, ("pb", "bikerman", "bsk"))
-    L = np.atleast_1d(check_positive("width", width, "m")).astype(float)
-    u = float(as_float_array("voltage", voltage))
+    L = as_1d_array("width", width, unit="m")
+    check_range("width", L, 0.0, None, unit="m", low_inclusive=False)
+    warn_implausible("width", L, "pore_size")
+    u = as_float("voltage", voltage, unit="V")
+    warn_implausible("voltage", u, "voltage")
     cap = np.empty(L.size)
     charge = np.empty(L.size)
     for i, w in enumerate(L):

@@ -41,7 +41,7 @@ def surface_force_model(separation, *, decay_length, amplitude, structural_ampli
     structural_phase : float
         phi [rad].
     """
-    D = np.asarray(separation, dtype=float)
+    D = as_float_array("separation", separation, unit="m")
     out = amplitude * np.exp(-D / decay_length)
     if structural_amplitude != 0.0:
         out = out + structural_amplitude * np.exp(-D / structural_decay_length) * np.cos(
@@ -142,8 +142,8 @@ def fit_surface_force(separation, force_over_radius, sigma=None, *, window=None,
 
     if oscillatory:
         # first fit the monotonic part, then guess the period from the residual's sign changes
-        pre = lmfit.minimize(lambda p: (p["amplitude"] * np.exp(-x / p["decay_length"]) - y) / s, params)
-        res = y - pre.params["amplitude"].value * np.exp(-x / pre.params["decay_length"].value)
+        pre = lmfit.minimize(lambda p: (_model(x, p) - y) / s, params)
+        res = y - _model(x, pre.params)
         if structural_period is not None:
             period0 = float(structural_period) / _NM
         else:
@@ -190,9 +190,5 @@ def fit_surface_force(separation, force_over_radius, sigma=None, *, window=None,
 
 
 def _model(x, p):
-    v = p.valuesdict()
-    out = v["amplitude"] * np.exp(-x / v["decay_length"])
-    if "structural_amplitude" in v:
-        out = out + v["structural_amplitude"] * np.exp(-x / v["structural_decay_length"]) * np.cos(
-            2 * np.pi * x / v["structural_period"] + v["structural_phase"])
-    return out
+    """surface_force_model in the fit's internal units (x in nm, F/R scaled)."""
+    return surface_force_model(x, **p.valuesdict())

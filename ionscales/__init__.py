@@ -10,24 +10,24 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from ionscales import _source_layers, constants, presets, units
+
 __version__ = "0.1.0"
 
-# In a source checkout, theory/, continuum/ and fitting/ sit beside this package (the
-# installed wheel maps them inside it). Let ``ionscales.theory`` etc. resolve there too,
-# so ``python -m pytest`` from the repository root works with either kind of install.
-_root = Path(__file__).resolve().parent.parent
-if not (Path(__file__).resolve().parent / "theory").is_dir() and (_root / "theory" / "__init__.py").is_file():
-    __path__.append(str(_root))  # noqa: F821  (module __path__)
-
-from ionscales import constants, presets, units  # noqa: E402
-from ionscales.electrolyte import Electrolyte, Ion, Solvent  # noqa: E402
-from ionscales.errors import (  # noqa: E402
+from ionscales.electrolyte import Electrolyte, Ion, Solvent
+from ionscales.errors import (
+    CheckpointWarning,
     ConvergenceError,
     ConvergenceWarning,
     IonscalesError,
     ParameterError,
     ValidityWarning,
 )
+
+# In a source checkout, theory/, continuum/, fitting/ and analysis/ sit beside this package
+# (the installed wheel maps them inside it): resolve exactly those ``ionscales.<layer>`` names
+# there, so ``python -m pytest`` from the repository root works with either kind of install.
+_source_layers.install(Path(__file__).resolve().parent)
 
 __all__ = [
     "__version__",
@@ -42,6 +42,7 @@ __all__ = [
     "ConvergenceError",
     "ValidityWarning",
     "ConvergenceWarning",
+    "CheckpointWarning",
     "theory",
     "continuum",
     "fitting",

@@ -16,6 +16,7 @@ __all__ = [
     "ConvergenceError",
     "ValidityWarning",
     "ConvergenceWarning",
+    "CheckpointWarning",
 ]
 
 
@@ -40,6 +41,7 @@ class ParameterError(IonscalesError, ValueError):
         self.parameter = parameter
         self.value = value
         shown = "" if value is ... else f" (got {_short_repr(value)})"
+        message = " ".join(str(message).split())  # one line, whatever was passed in
         super().__init__(f"{parameter}: {message}{shown}")
 
 
@@ -87,6 +89,16 @@ class ConvergenceWarning(UserWarning):
     """An iterative solve converged poorly (the result records converged=False)."""
 
 
+class CheckpointWarning(UserWarning):
+    """A checkpoint record was ignored (unreadable, modified, or not matching the sweep's
+    schema); its points are recomputed."""
+
+
 def _short_repr(value: object, limit: int = 80) -> str:
-    text = repr(value)
+    """One line, at most ``limit`` characters (array reprs wrap: their whitespace is folded)."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        text = f"<{type(value).__name__}>"
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -14,7 +14,17 @@ function's results) and an ``error`` variable holding each failing point's messa
   file (temporary file + atomic rename) in a directory keyed by a hash of the sweep
   (function, grid, fixed parameters, outputs). Running the same sweep again resumes: only
   points without a record are computed, and nothing finished is lost if the process is
-  killed.
+  killed. Records are checked on resume: each carries a SHA-256 hash of its content, and
+  its outputs must match the sweep's schema (names, dimensions, shapes, kinds, units: kept in
+  ``schema.json`` beside the records). A record that fails either check is ignored with a
+  warning and its points are recomputed; a corrupted file never turns good points into NaN.
+  The hash detects accidental corruption and careless edits, not a deliberate forgery (anyone
+  who can write the directory can recompute it).
+* On a cluster, a point that kills its worker process (a segfault, ``os._exit``, the
+  out-of-memory killer) is isolated: its task is split into single points, each retried at
+  most :data:`WORKER_DEATH_RETRIES` more times on a fresh worker, and a point that still
+  kills its worker is marked failed with that cause (and checkpointed, so a resume does not
+  kill workers again unless ``retry_failed=True``). Every other point finishes.
 """
 
 from __future__ import annotations
@@ -37,8 +47,9 @@ import numpy as np
 import xarray as xr
 
 from ionscales import __version__, registry
-from ionscales.errors import ParameterError
+from ionscales.errors import CheckpointWarning, ParameterError
 from ionscales.results import _jsonable, clean_attrs, make_dataset
+from ionscales.validation import check_bool, check_integer
 from ionscales.vocab import VARIABLES
 
 __all__ = ["sweep", "checkpoint_directory"]
@@ -128,6 +139,11 @@ def sweep(
     (a killed run then loses at most the unfinished chunks) or use a vectorised call.
     A point's result is checkpointed only after its task has finished.
     """
+    if n_workers is not None:
+        n_workers = check_integer("n_workers", n_workers, 1)
+    retry_failed = check_bool("retry_failed", retry_failed)
+    if progress is not None:
+        progress = check_bool("progress", progress)
     spec = _SweepSpec.build(func, grid, fixed, outputs, vectorized, chunk_size, units)
     done: dict[int, int] = {}
     records: list[dict] = []
@@ -301,9 +317,7 @@ class _SweepSpec:
             if ax.coord.dtype.kind not in "biuf":
                 raise ParameterError("vectorized", f"axis {k!r} is not numeric", k)
         self.vectorized = tuple(vec)
-        if chunk_size is not None and (int(chunk_size) != chunk_size or chunk_size < 1):
-            raise ParameterError("chunk_size", "must be an integer >= 1", chunk_size)
-        self.chunk_size = None if chunk_size is None else int(chunk_size)
+        self.chunk_size = None if chunk_size is None else check_integer("chunk_size", chunk_size, 1)
         self.units = {**(entry.units if entry else {}), **dict(units or {})}
         self.shape = tuple(len(a) for a in self.axes)
         self.n_points = int(np.prod(self.shape))
@@ -354,15 +368,17 @@ class _SweepSpec:
         out_values: dict[str, np.ndarray] = {}
         seconds = 0.0
         cpu_seconds = 0.0
-        point_attrs = None
+        written: dict[str, np.ndarray] = {}
+        owner = np.full(self.n_points, -1, dtype=np.int64)  # record that holds each point
         for r in order:
             rec = records[r]
             seconds += float(rec.get("seconds", 0.0))
             cpu_seconds += float(rec.get("cpu_seconds", 0.0))
-            if point_attrs is None and rec.get("point_attrs"):
-                point_attrs = rec["point_attrs"]
             idx = np.asarray(rec["index"], dtype=np.int64)
             errors[idx] = np.asarray(rec["errors"], dtype=object)
+            owner[idx] = r
+            for w in written.values():  # a later record replaces the point
+                w[idx] = False
             for name, o in rec["outputs"].items():
                 vals = np.asarray(o["values"])
                 if name not in out_meta:
@@ -387,9 +403,16 @@ class _SweepSpec:
                             errors[i] = f"output {name!r} is text here but numeric at other points"
                     continue
                 target[idx] = vals
+                written.setdefault(name, np.zeros(self.n_points, dtype=bool))[idx] = True
         names = list(out_meta)
         if self.outputs is not None:
             names = [n for n in self.outputs if n in out_meta]
+            for n in self.outputs:  # asked for, but no point produced it
+                written.setdefault(n, np.zeros(self.n_points, dtype=bool))
+        for n in (self.outputs or names):  # a successful point must have every output
+            lacking = (errors == "") & (owner >= 0) & ~written[n]
+            errors[lacking] = f"output {n!r} missing at this point"
+        point_attrs = _fixed_point_attrs(records, owner, errors)
         failed_mask = errors != ""
         for n in names:  # a point that failed has no values
             v = out_values[n]
@@ -519,6 +542,7 @@ def _run_task(func, fixed, outputs, vectorized, unit_hints, task):
     errors = [""] * len(points)
     per_point: list[dict | None] = [None] * len(points)
     point_attrs = None
+    point_attrs_index = -1
     vectorised_done = False
     if vectorized and len(points) > 0:
         kwargs = dict(fixed)
@@ -532,6 +556,7 @@ def _run_task(func, fixed, outputs, vectorized, unit_hints, task):
             for j in range(len(points)):
                 per_point[j] = {name: {**o, "values": o["values"][j]} for name, o in extracted.items()}
             point_attrs = _attrs_of(result)
+            point_attrs_index = int(indices[0])
             vectorised_done = True
         except Exception:
             vectorised_done = False  # fall back to one call per point to mark the bad ones
@@ -552,6 +577,7 @@ def _run_task(func, fixed, outputs, vectorized, unit_hints, task):
                     per_point[j] = _extract(result, outputs, func, unit_hints, n=None, vec_dim=None)
                 if point_attrs is None:
                     point_attrs = _attrs_of(result)
+                    point_attrs_index = int(indices[j])
             except Exception as exc:
                 errors[j] = f"{type(exc).__name__}: {exc}" or type(exc).__name__
     out = _stack(per_point, errors)
@@ -562,7 +588,32 @@ def _run_task(func, fixed, outputs, vectorized, unit_hints, task):
         "seconds": time.perf_counter() - t0,
         "cpu_seconds": time.process_time() - cpu0,
         "point_attrs": point_attrs,
+        "point_attrs_index": point_attrs_index if point_attrs is not None else -1,
     }
+
+
+def _fixed_point_attrs(records, owner, errors):
+    """``point_attrs`` of the first successful grid point (not of the first task to finish).
+
+    Each record keeps the attrs of the call that computed one of its points
+    (``point_attrs_index``); the result takes those of the lowest such index whose point is
+    still owned by that record and succeeded, so the choice does not depend on the order in
+    which tasks finished or on how a resume chunked the work.
+    """
+    best, best_index = None, None
+    for r, rec in enumerate(records):
+        attrs = rec.get("point_attrs")
+        if not attrs:
+            continue
+        i = int(rec.get("point_attrs_index", -1))
+        if i < 0:  # an older record: any of its successful points
+            ok = [int(k) for k, e in zip(rec["index"], rec["errors"]) if not e]
+            i = min(ok) if ok else -1
+        if i < 0 or owner[i] != r or errors[i] != "":
+            continue
+        if best_index is None or i < best_index:
+            best, best_index = attrs, i
+    return best
 
 
 def _as_result(result):
@@ -748,7 +799,9 @@ def _execute(spec: _SweepSpec, tasks, scheduler, store, progress, n_workers, n_d
     records: list[dict] = []
 
     def finish(rec, persist=True):
-        if store is not None and persist:
+        # a record that does not fit the sweep's schema is not checkpointed (the assembly
+        # marks its points); everything else is written before it is counted as done
+        if store is not None and persist and store.accepts(rec):
             rec["sequence"] = store.save(rec)
         else:  # sorts after the checkpoint files' names
             rec["sequence"] = f"~{len(records):09d}"
@@ -763,29 +816,9 @@ def _execute(spec: _SweepSpec, tasks, scheduler, store, progress, n_workers, n_d
                 finish(worker(task))
             return records, label
         client, to_close = _open_client(scheduler, n_workers)
-        futures = []
         try:
-            from distributed import as_completed
-
-            # send the function and fixed parameters once, not with every task
-            [shared] = client.scatter([worker], broadcast=True, hash=False)
-            futures = client.map(_apply, [shared] * len(tasks), tasks, pure=False)
-            task_of = {f.key: t for f, t in zip(futures, tasks)}
-            for fut in as_completed(futures):
-                try:
-                    rec = fut.result()
-                except Exception as exc:  # the task itself failed (worker lost, pickling...)
-                    indices, points = task_of[fut.key]
-                    msg = f"task failed on the cluster: {type(exc).__name__}: {exc}"
-                    rec = {"index": list(indices), "errors": [msg] * len(indices), "outputs": {},
-                           "seconds": 0.0, "point_attrs": None}
-                    finish(rec, persist=False)  # not checkpointed: a resume retries it
-                    continue
-                finish(rec)
+            _run_on_cluster(client, worker, tasks, finish)
         finally:
-            for f in futures:
-                if not f.done():
-                    f.cancel()
             for obj in to_close:
                 obj.close()
         return records, label
@@ -793,8 +826,78 @@ def _execute(spec: _SweepSpec, tasks, scheduler, store, progress, n_workers, n_d
         bar.close()
 
 
-def _apply(worker, task):
-    return worker(task)
+#: how many more times a single point is sent to a fresh worker after its worker process
+#: died while computing it (on top of the scheduler's own ``allowed-failures``)
+WORKER_DEATH_RETRIES = 1
+#: the local cluster's scheduler gives up on a task after this many worker deaths + 1 (dask's
+#: default is 3; a crashing point then costs fewer worker restarts, and the client retries)
+LOCAL_ALLOWED_FAILURES = 1
+
+
+def _run_on_cluster(client, worker, tasks, finish):
+    """Map ``worker`` over ``tasks`` on ``client``; isolate points that kill their worker.
+
+    The function and fixed parameters travel inside each task (not as scattered data: a
+    scattered value lives only on the workers, and when they die every task that depends on
+    it is cancelled). A task that fails as a whole (its worker died, its result could not be
+    sent back) is split into single points; a single point is retried
+    ``WORKER_DEATH_RETRIES`` times, then recorded as failed with the cause.
+    """
+    from distributed import as_completed
+
+    attempts: dict[str, int] = {}
+    task_of = {}
+    futures = client.map(worker, tasks, pure=False)
+    for fut, task in zip(futures, tasks):
+        task_of[fut.key] = task
+        attempts[fut.key] = 0
+    pending = as_completed(futures)
+    live = {f.key: f for f in futures}
+    try:
+        for fut in pending:
+            task = task_of.pop(fut.key)
+            tries = attempts.pop(fut.key)
+            live.pop(fut.key, None)
+            try:
+                rec = fut.result()
+            except Exception as exc:  # noqa: BLE001 - the task itself failed, not a point
+                indices, points = task
+                cause = _task_failure(exc)
+                if len(indices) > 1:
+                    retry = [([i], [p]) for i, p in zip(indices, points)]
+                    retry_tries = 0
+                elif tries < WORKER_DEATH_RETRIES:
+                    retry, retry_tries = [task], tries + 1
+                else:
+                    msg = (f"{cause} (tried {tries + 1} time(s) alone; other points unaffected)")
+                    finish({"index": list(indices), "errors": [msg], "outputs": {},
+                            "seconds": 0.0, "cpu_seconds": 0.0, "point_attrs": None,
+                            "point_attrs_index": -1})
+                    continue
+                new = client.map(worker, retry, pure=False)
+                for f, t in zip(new, retry):
+                    task_of[f.key] = t
+                    attempts[f.key] = retry_tries
+                    live[f.key] = f
+                    pending.add(f)
+                continue
+            finish(rec)
+    finally:
+        for f in live.values():
+            if not f.done():
+                f.cancel()
+
+
+def _task_failure(exc) -> str:
+    """One line saying why a whole task failed on the cluster."""
+    name = type(exc).__name__
+    if name == "KilledWorker":
+        return ("the worker process died while computing this point (a crash in the function: "
+                "segfault, os._exit, out of memory); KilledWorker")
+    if name in ("CancelledError", "FutureCancelledError"):
+        return f"the task was cancelled on the cluster ({name})"
+    text = " ".join(str(exc).split())
+    return f"task failed on the cluster: {name}: {text}"[:500]
 
 
 def _scheduler_label(scheduler) -> str:
@@ -823,8 +926,11 @@ def _open_client(scheduler, n_workers):
     if isinstance(scheduler, Client):
         return scheduler, []
     if scheduler is None or scheduler == "local":
+        import dask
+
         workers = int(n_workers or os.cpu_count() or 1)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), dask.config.set(
+                {"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES}):
             warnings.simplefilter("ignore")
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=logging.ERROR)
@@ -839,7 +945,12 @@ def _open_client(scheduler, n_workers):
 
 
 class _Checkpoint:
-    """One directory per sweep; one netCDF file per finished task (atomic rename)."""
+    """One directory per sweep; one netCDF file per finished task (atomic rename).
+
+    Beside the records: ``sweep.json`` (what the sweep is) and ``schema.json`` (the outputs
+    every record must carry: name -> dims, extra shape, kind, units), written with the first
+    record that has outputs. Each record stores a SHA-256 hash of its content.
+    """
 
     def __init__(self, root: Path, spec: _SweepSpec):
         self.spec = spec
@@ -847,12 +958,28 @@ class _Checkpoint:
         self.path.mkdir(parents=True, exist_ok=True)
         manifest = self.path / "sweep.json"
         if not manifest.exists():
-            text = json.dumps({"ionscales_version": __version__, **spec.identity(),
-                               "shape": list(spec.shape)}, indent=1)
-            tmp = manifest.with_name(f".sweep.json.{uuid.uuid4().hex}.tmp")
-            tmp.write_text(text)
-            os.replace(tmp, manifest)
+            _atomic_write(manifest, json.dumps({"ionscales_version": __version__, **spec.identity(),
+                                                "shape": list(spec.shape)}, indent=1))
+        self.schema = self._read_schema()
         self._counter = 0
+
+    def _read_schema(self):
+        f = self.path / "schema.json"
+        if not f.is_file():
+            return None
+        try:
+            schema = json.loads(f.read_text())
+            if isinstance(schema, dict):
+                return schema
+        except (OSError, ValueError):
+            pass
+        warnings.warn(f"ignoring unreadable checkpoint schema {f}; inferring it from the records",
+                      CheckpointWarning, stacklevel=4)
+        return None
+
+    def _write_schema(self, schema: dict) -> None:
+        self.schema = schema
+        _atomic_write(self.path / "schema.json", json.dumps(schema, indent=1, sort_keys=True))
 
     def load(self) -> list[dict]:
         records = []
@@ -861,14 +988,46 @@ class _Checkpoint:
         for f in sorted(self.path.glob(f"{_FILE_PREFIX}*.nc")):
             try:
                 rec = _read_record(f)
-            except Exception as exc:  # unreadable: recompute those points
-                warnings.warn(f"ignoring unreadable checkpoint file {f}: {exc}", stacklevel=3)
-                continue
-            if any(i >= self.spec.n_points for i in rec["index"]):
+                problem = _record_problem(rec, self.spec.n_points)
+            except Exception as exc:  # noqa: BLE001 - unreadable: recompute those points
+                problem = f"unreadable ({type(exc).__name__}: {' '.join(str(exc).split())})"
+            if problem:
+                self._reject(f, problem)
                 continue
             rec["sequence"] = f.stem
-            records.append(rec)
-        return records
+            records.append((f, rec))
+        schema = self.schema
+        if schema is None:  # older checkpoint or lost schema: the most common signature
+            signatures = [json.dumps(_signature(r), sort_keys=True) for _, r in records if r["outputs"]]
+            if signatures:
+                common = max(set(signatures), key=signatures.count)
+                self._write_schema(json.loads(common))
+                schema = self.schema
+        kept = []
+        for f, rec in records:
+            if rec["outputs"] and schema is not None and _signature(rec) != schema:
+                self._reject(f, f"its outputs {_describe_signature(_signature(rec))} do not match "
+                             f"the sweep's schema {_describe_signature(schema)}")
+                continue
+            kept.append(rec)
+        return kept
+
+    def _reject(self, f: Path, problem: str) -> None:
+        warnings.warn(f"ignoring checkpoint record {f.name}: {problem}; its points are recomputed",
+                      CheckpointWarning, stacklevel=4)
+        try:  # keep it for inspection, out of the way of later loads
+            os.replace(f, f.with_name(f"rejected-{f.name}"))
+        except OSError:
+            pass
+
+    def accepts(self, rec: dict) -> bool:
+        """Whether ``rec`` fits the schema (setting the schema from the first record)."""
+        if not rec["outputs"]:
+            return True
+        if self.schema is None:
+            self._write_schema(_signature(rec))
+            return True
+        return _signature(rec) == self.schema
 
     def save(self, rec: dict) -> str:
         self._counter += 1
@@ -878,6 +1037,79 @@ class _Checkpoint:
         _record_dataset(rec).to_netcdf(tmp, engine="netcdf4")
         os.replace(tmp, self.path / name)
         return f"{_FILE_PREFIX}{seq}"
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def _signature(rec: dict) -> dict:
+    """The schema a record's outputs follow: name -> dims, extra shape, kind, units."""
+    return {name: {"dims": list(o["dims"]), "shape": [int(n) for n in np.shape(o["values"])[1:]],
+                   "kind": "text" if np.asarray(o["values"]).dtype.kind in "USO" else "number",
+                   "units": str(o["units"])}
+            for name, o in rec["outputs"].items()}
+
+
+def _describe_signature(sig: dict) -> str:
+    return "{" + ", ".join(f"{k}: {v['kind']} {tuple(v['shape'])} [{v['units']}]"
+                           for k, v in sorted(sig.items())) + "}"
+
+
+def _record_problem(rec: dict, n_points: int) -> str:
+    """Why a record read from disk cannot be trusted ('' if it can)."""
+    index = rec["index"]
+    if not index:
+        return "it holds no points"
+    if len(set(index)) != len(index) or min(index) < 0 or max(index) >= n_points:
+        return f"its point indices are not distinct grid points 0..{n_points - 1}"
+    if len(rec["errors"]) != len(index):
+        return "it has a different number of errors and points"
+    for name, o in rec["outputs"].items():
+        shape = np.shape(o["values"])
+        if not shape or shape[0] != len(index):
+            return f"output {name!r} has shape {shape} for {len(index)} points"
+        if len(o["coords"]) != len(shape) - 1 or len(o["dims"]) != len(shape) - 1:
+            return f"output {name!r} has dimensions that do not match its shape {shape}"
+    stored = rec.get("content_sha256")
+    if not stored:
+        return "it has no content hash"
+    if stored != _content_hash(rec):
+        return "its content does not match its SHA-256 hash (modified or corrupted)"
+    return ""
+
+
+def _content_hash(rec: dict) -> str:
+    """SHA-256 over everything a record contributes to the result (canonical form)."""
+    h = hashlib.sha256()
+
+    def add(data: bytes) -> None:
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+
+    def add_array(values) -> None:
+        v = np.asarray(values)
+        add(json.dumps(list(v.shape)).encode())
+        if v.dtype.kind in "USO":
+            add(json.dumps([str(x) for x in v.ravel().tolist()]).encode())
+        else:
+            add(np.ascontiguousarray(v, dtype="<f8").tobytes())
+
+    head = {"index": [int(i) for i in rec["index"]], "errors": [str(e) for e in rec["errors"]],
+            "point_attrs": rec.get("point_attrs"),
+            "point_attrs_index": int(rec.get("point_attrs_index", -1))}
+    add(json.dumps(head, sort_keys=True).encode())
+    for name in sorted(rec["outputs"]):
+        o = rec["outputs"][name]
+        meta = {"name": name, "dims": list(o["dims"]), "units": str(o["units"]),
+                "long_name": str(o["long_name"]), "coord_units": dict(o.get("coord_units") or {})}
+        add(json.dumps(meta, sort_keys=True).encode())
+        add_array(o["values"])
+        for c in o["coords"]:
+            add_array(c)
+    return h.hexdigest()
 
 
 def _record_dataset(rec: dict) -> xr.Dataset:
@@ -902,6 +1134,8 @@ def _record_dataset(rec: dict) -> xr.Dataset:
     ds.attrs["seconds"] = float(rec.get("seconds", 0.0))
     ds.attrs["cpu_seconds"] = float(rec.get("cpu_seconds", 0.0))
     ds.attrs["point_attrs"] = json.dumps(rec.get("point_attrs"))
+    ds.attrs["point_attrs_index"] = int(rec.get("point_attrs_index", -1))
+    ds.attrs["content_sha256"] = _content_hash(rec)
     return ds
 
 
@@ -927,4 +1161,6 @@ def _read_record(path: Path) -> dict:
         "seconds": float(ds.attrs.get("seconds", 0.0)),
         "cpu_seconds": float(ds.attrs.get("cpu_seconds", 0.0)),
         "point_attrs": json.loads(ds.attrs.get("point_attrs", "null")),
+        "point_attrs_index": int(ds.attrs.get("point_attrs_index", -1)),
+        "content_sha256": str(ds.attrs.get("content_sha256", "")),
     }

@@ -17,8 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ionscales.constants import avogadro, boltzmann, elementary_charge
+from ionscales.constants import boltzmann, elementary_charge
 from ionscales.errors import ParameterError
+from ionscales.validation import (
+    as_float_array,
+    check_nonnegative,
+    check_positive,
+    check_quantity,
+)
 
 # length [m]
 m = 1.0
@@ -68,19 +74,23 @@ m2_per_s = 1.0
 cm2_per_s = 1e-4
 
 
-def thermal_voltage(temperature: float) -> float:
-    """kT/e [V] at ``temperature`` [K]."""
-    return boltzmann * np.asarray(temperature, dtype=float) / elementary_charge
+def thermal_voltage(temperature):
+    """kT/e [V] at ``temperature`` [K].
 
+    Parameters
+    ----------
+    temperature : float or array_like
+        Temperature [K], finite and > 0 (a ValidityWarning outside 150-1500 K).
 
-def molarity_to_number_density(concentration):
-    """Molarity [mol/m^3] -> number density [1/m^3] (times Avogadro's number)."""
-    return np.asarray(concentration, dtype=float) * avogadro
-
-
-def number_density_to_molarity(density):
-    """Number density [1/m^3] -> molarity [mol/m^3]."""
-    return np.asarray(density, dtype=float) / avogadro
+    Returns
+    -------
+    float or ndarray
+        k_B T / e [V] (25.69 mV at 298.15 K), the shape of ``temperature``.
+    """
+    T = check_quantity("temperature", temperature, unit="K", low=0.0, low_inclusive=False,
+                       plausible="temperature")
+    out = boltzmann * T / elementary_charge
+    return float(out) if out.ndim == 0 else out
 
 
 def molality_to_molarity(
@@ -121,21 +131,21 @@ def molality_to_molarity(
     concentrated salts (21 m LiTFSI: 3.0 M instead of about 5 M); pass a measured density
     or an apparent molar volume there.
     """
-    mol = _nonnegative("molality", molality)
-    _positive_scalar("solvent_density", solvent_density)
-    _positive_scalar("salt_molar_mass", salt_molar_mass)
+    mol = check_nonnegative("molality", molality, "mol/kg")
+    solvent_density = check_quantity("solvent_density", solvent_density, unit="kg/m^3", low=0.0, low_inclusive=False, scalar=True)
+    salt_molar_mass = check_quantity("salt_molar_mass", salt_molar_mass, unit="kg/mol", low=0.0, low_inclusive=False, scalar=True)
     if solution_density is not None:
-        rho = np.asarray(solution_density, dtype=float)
-        if np.any(~np.isfinite(rho)) or np.any(rho <= 0):
-            raise ParameterError("solution_density", "must be finite and > 0 kg/m^3", solution_density)
+        rho = check_positive("solution_density", solution_density, "kg/m^3")
         return mol * rho / (1.0 + mol * salt_molar_mass)
     if apparent_molar_volume is None:
         v_phi = salt_molar_mass / solvent_density
     else:
-        v_phi = np.asarray(apparent_molar_volume, dtype=float)
-        if np.any(~np.isfinite(v_phi)):
-            raise ParameterError("apparent_molar_volume", "must be finite [m^3/mol]", apparent_molar_volume)
-    return mol / (1.0 / solvent_density + mol * v_phi)
+        v_phi = as_float_array("apparent_molar_volume", apparent_molar_volume, unit="m^3/mol")
+    denom = 1.0 / solvent_density + mol * v_phi
+    if np.any(denom <= 0):
+        raise ParameterError("apparent_molar_volume", "is so negative that the solution volume "
+                             "per kg of solvent is <= 0 at this molality", apparent_molar_volume)
+    return mol / denom
 
 
 def molarity_to_molality(
@@ -151,17 +161,17 @@ def molarity_to_molality(
     Same parameters and assumptions. Raises ``ParameterError`` when the concentration
     exceeds what the assumed solution volume can hold.
     """
-    c = _nonnegative("concentration", concentration)
-    _positive_scalar("solvent_density", solvent_density)
-    _positive_scalar("salt_molar_mass", salt_molar_mass)
+    c = check_nonnegative("concentration", concentration, "mol/m^3")
+    solvent_density = check_quantity("solvent_density", solvent_density, unit="kg/m^3", low=0.0, low_inclusive=False, scalar=True)
+    salt_molar_mass = check_quantity("salt_molar_mass", salt_molar_mass, unit="kg/mol", low=0.0, low_inclusive=False, scalar=True)
     if solution_density is not None:
-        rho = np.asarray(solution_density, dtype=float)
+        rho = check_positive("solution_density", solution_density, "kg/m^3")
         denom = rho - c * salt_molar_mass
     else:
         v_phi = (
             salt_molar_mass / solvent_density
             if apparent_molar_volume is None
-            else np.asarray(apparent_molar_volume, dtype=float)
+            else as_float_array("apparent_molar_volume", apparent_molar_volume, unit="m^3/mol")
         )
         denom = (1.0 - c * v_phi) * solvent_density
     if np.any(denom <= 0):
@@ -172,14 +182,3 @@ def molarity_to_molality(
         )
     return c / denom
 
-
-def _nonnegative(name, value):
-    arr = np.asarray(value, dtype=float)
-    if np.any(~np.isfinite(arr)) or np.any(arr < 0):
-        raise ParameterError(name, "must be finite and >= 0", value)
-    return arr
-
-
-def _positive_scalar(name, value):
-    if not np.isscalar(value) or not np.isfinite(value) or value <= 0:
-        raise ParameterError(name, "must be a finite number > 0", value)

@@ -82,3 +82,24 @@ class Solved:
 
 def solve_object(value):
     return Solved(2.0 * value)
+
+
+def crash_point(a, crash_at, log=None):
+    """a**2, but the worker process dies of a segmentation fault at ``a == crash_at``."""
+    if log is not None:
+        with open(log, "a") as f:
+            f.write(f"{a}\n")
+    if a == crash_at:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGSEGV)
+        os._exit(139)  # if SIGSEGV is caught or ignored
+    return {"square": float(a) ** 2}
+
+
+def attrs_point(a, log):
+    """A Dataset whose attrs say which point produced it (``origin``)."""
+    with open(log, "a") as f:
+        f.write(f"{a}\n")
+    return make_dataset({"double": ((), 2.0 * a, "m", "twice a")}, model="toy-attrs",
+                        attrs={"origin": float(a)})

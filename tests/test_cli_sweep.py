@@ -139,14 +139,183 @@ def test_example_sweep_file_is_valid():
     assert [e.name for e in spec["grid"]["electrolyte"]] == ["NaCl(aq)", "CaCl2(aq)"]
 
 
-def test_bench_command_finds_the_checkout_or_says_why(monkeypatch, capsys):
+def _from_checkout() -> bool:
+    """Whether the imported ionscales is a source checkout (else an installed wheel: CI runs
+    pytest from the repository root against the installed package too)."""
+    from pathlib import Path
+
+    import ionscales
+
+    return (Path(ionscales.__file__).resolve().parent.parent / "pyproject.toml").is_file()
+
+
+def test_bench_command_finds_the_checkout_or_says_why(monkeypatch, capfd):
     from ionscales.cli import bench
 
     root = bench.find_benchmarks()
-    assert root is not None and (root / "benchmarks" / "_harness.py").is_file()
-    assert main(["bench", "no_such_benchmark"]) == 2
-    assert "unknown benchmarks" in capsys.readouterr().err
-    monkeypatch.setattr(bench, "find_benchmarks", lambda start=None: None)
+    if _from_checkout():
+        assert root is not None and (root / "benchmarks" / "_harness.py").is_file()
+        assert main(["bench", "no_such_benchmark"]) == 2
+        assert "unknown benchmarks" in capfd.readouterr().err
+    else:
+        assert root is None
+    monkeypatch.setattr(bench, "find_benchmarks", lambda: None)
     assert main(["bench"]) == 2
-    err = capsys.readouterr().err
+    err = capfd.readouterr().err
     assert "benchmarks/ was not found" in err and "source checkout" in err
+
+
+def test_source_checkout_maps_only_the_layer_folders():
+    """ionscales used to extend __path__ to the repository root: ionscales.benchmarks and
+    ionscales.examples imported, and 'benchmarks' shadowed any top-level package."""
+    import importlib
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import ionscales
+
+    package = Path(ionscales.__file__).resolve().parent
+    # the layers sit beside the package in a checkout, inside it in a wheel
+    home = package.parent if _from_checkout() else package
+    for name in ("ionscales.benchmarks", "ionscales.examples", "ionscales.tests"):
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(name)
+    assert [Path(p).resolve() for p in ionscales.__path__] == [package]
+    for layer in ("theory", "continuum", "fitting"):
+        mod = importlib.import_module(f"ionscales.{layer}")
+        assert Path(mod.__file__).resolve() == home / layer / "__init__.py"
+    # a fresh interpreter started elsewhere with the same ionscales first on sys.path
+    code = (f"import sys; sys.path.insert(0, {str(package.parent)!r}); import ionscales.theory as t; "
+            "import ionscales.fitting; import importlib.util as u; print(t.__file__); "
+            "print(u.find_spec('ionscales.benchmarks'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/",
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.split()
+    assert Path(lines[0]).resolve() == home / "theory" / "__init__.py" and lines[1] == "None"
+
+
+# --- security: a sweep file is data -----------------------------------------------------
+
+
+def test_bench_never_imports_benchmarks_from_the_current_directory(tmp_path, monkeypatch, capfd):
+    """A hostile benchmarks/ package in the working directory (or a parent) is not run."""
+    import sys
+
+    marker = tmp_path / "pwned"
+    hostile = tmp_path / "benchmarks"
+    hostile.mkdir()
+    (hostile / "__init__.py").write_text("")
+    (hostile / "_harness.py").write_text("")
+    (hostile / "__main__.py").write_text(
+        f"open({str(marker)!r}, 'w').write('ran')\ndef main(argv):\n    return 0\n")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    before = set(sys.path)
+    assert main(["bench", "no_such_benchmark"]) == 2
+    # the project's own benchmarks answered (a checkout), or none were found (a wheel)
+    expected = "unknown benchmarks" if _from_checkout() else "benchmarks/ was not found"
+    assert expected in capfd.readouterr().err
+    assert not marker.exists()
+    assert set(sys.path) == before  # no sys.path edits in this process
+
+
+def test_sweep_file_cannot_name_a_scheduler_address(tmp_path, capsys):
+    path = _write(tmp_path, """
+        function = "theory.debye_length"
+        scheduler = "tcp://10.0.0.66:8786"
+        [fixed]
+        electrolyte = "NaCl(aq)"
+        [grid]
+        concentration = [1.0]
+    """)
+    with pytest.raises(ParameterError, match="only on the command line"):
+        load_sweep_file(path)
+    assert main(["sweep", str(path), "--no-progress"]) == 2
+    assert "scheduler" in capsys.readouterr().err
+    # the command line may: it overrides the file, and the file is then accepted
+    spec_path = _write(tmp_path, """
+        function = "theory.debye_length"
+        scheduler = "synchronous"
+        [fixed]
+        electrolyte = "NaCl(aq)"
+        [grid]
+        concentration = [1.0]
+    """, name="ok.toml")
+    assert load_sweep_file(spec_path)["scheduler"] == "synchronous"
+
+
+@pytest.mark.parametrize("key", ["output", "checkpoint"])
+@pytest.mark.parametrize("raw", ["../../victim.txt", "/tmp/elsewhere", "a/../../b"])
+def test_sweep_file_paths_stay_inside_its_directory(tmp_path, key, raw):
+    (tmp_path / "d" / "e").mkdir(parents=True)
+    path = _write(tmp_path / "d" / "e", f"""
+        function = "theory.debye_length"
+        {key} = {json.dumps(raw)}
+        [fixed]
+        electrolyte = "NaCl(aq)"
+        [grid]
+        concentration = [1.0]
+    """)
+    with pytest.raises(ParameterError, match=key):
+        load_sweep_file(path)
+
+
+def test_sweep_file_cannot_overwrite_a_file_outside(tmp_path, capsys):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (tmp_path / "d" / "e").mkdir(parents=True)
+    path = _write(tmp_path / "d" / "e", """
+        function = "theory.debye_length"
+        output = "../../victim.txt"
+        scheduler = "synchronous"
+        [fixed]
+        electrolyte = "NaCl(aq)"
+        [grid]
+        concentration = [1.0]
+    """)
+    assert main(["sweep", str(path), "--no-progress"]) == 2
+    assert "stay inside" in capsys.readouterr().err
+    assert victim.read_text() == "precious"
+
+
+def test_sweep_file_paths_resolve_in_its_directory_and_command_line_overrides(tmp_path, monkeypatch):
+    d = tmp_path / "d"
+    d.mkdir()
+    path = _write(d, """
+        function = "theory.debye_length"
+        output = "out/result.nc"
+        checkpoint = "ck"
+        scheduler = "synchronous"
+        [fixed]
+        electrolyte = "NaCl(aq)"
+        [grid]
+        concentration = [1.0, 10.0]
+    """)
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # not the file's directory
+    spec = load_sweep_file(path)
+    assert spec["output"] == (d / "out" / "result.nc").resolve()
+    assert spec["checkpoint"] == (d / "ck").resolve()
+    (d / "out").mkdir()
+    assert main(["sweep", str(path), "--no-progress"]) == 0
+    assert (d / "out" / "result.nc").is_file() and any((d / "ck").iterdir())
+    assert not any(elsewhere.iterdir())
+    # the command line may write anywhere
+    other = tmp_path / "other.nc"
+    assert main(["sweep", str(path), "--no-progress", "--output", str(other),
+                 "--checkpoint", str(tmp_path / "ck2")]) == 0
+    assert other.is_file() and any((tmp_path / "ck2").iterdir())
+    # default output: beside the sweep file
+    bare = _write(d, """
+        function = "theory.debye_length"
+        scheduler = "synchronous"
+        [fixed]
+        electrolyte = "NaCl(aq)"
+        [grid]
+        concentration = [1.0]
+    """, name="bare.toml")
+    assert main(["sweep", str(bare), "--no-progress"]) == 0
+    assert (d / "bare.nc").is_file() and not any(elsewhere.iterdir())

@@ -169,7 +169,7 @@ def test_killed_sweep_resumes_in_a_new_process(tmp_path):
     script = tmp_path / "run_sweep.py"
     script.write_text(textwrap.dedent(f"""
         import sys
-        sys.path.insert(0, {str(HERE)!r})
+        sys.path[:0] = [{str(HERE)!r}, {str(HERE.parent)!r}]  # the helpers, this checkout
         import ionscales, _sweep_helpers as h
         ds = ionscales.sweep(h.counted_point, grid={{"a": [1, 2, 3, 4], "b": [0, 1, 2]}},
                              fixed={{"log": {str(log)!r}}}, scheduler="synchronous",
@@ -197,6 +197,148 @@ def test_killed_sweep_resumes_in_a_new_process(tmp_path):
     fresh = ionscales.sweep(helpers.counted_point, grid={"a": [1, 2, 3, 4], "b": [0, 1, 2]},
                             fixed={"log": str(tmp_path / "fresh.log")}, scheduler="synchronous")
     _same_values(full, fresh, ["sum", "product", "error"])
+
+
+# --- checkpoints are validated, not trusted ---------------------------------------------
+
+
+def _records(directory: Path) -> dict[int, Path]:
+    """point index -> checkpoint file (per-point tasks)."""
+    from ionscales.sweeps import _read_record
+
+    out = {}
+    for f in sorted(directory.glob("points-*.nc")):
+        for i in _read_record(f)["index"]:
+            out[i] = f
+    return out
+
+
+def _checkpointed(tmp_path, **extra):
+    log = tmp_path / "calls.log"
+    kw = dict(grid={"a": [1.0, 3.0, 4.0, 5.0, 6.0, 7.0], "b": [0.0, 2.0, 3.0, 4.0]},
+              fixed={"log": str(log)}, scheduler="synchronous", checkpoint=tmp_path / "ck", **extra)
+    first = ionscales.sweep(helpers.counted_point, **kw)
+    assert _lines(log) == 24 and (first["error"] == "").all()
+    directory = checkpoint_directory(tmp_path / "ck", helpers.counted_point, kw["grid"], kw["fixed"],
+                                     extra.get("outputs"))
+    return kw, log, first, directory
+
+
+def _rewrite(path: Path, change) -> None:
+    with xr.open_dataset(path, engine="netcdf4") as ds:
+        ds = ds.load()
+    ds = change(ds)
+    path.unlink()
+    ds.to_netcdf(path, engine="netcdf4")
+
+
+@pytest.mark.parametrize("lose_schema", [False, True])
+def test_a_record_with_a_wrong_shape_is_recomputed_not_spread_as_nan(tmp_path, lose_schema):
+    """One record whose output has another shape (valid hash: e.g. written by a buggy
+    version) sorts first; the 23 good points stay good and the bad one is recomputed."""
+    from ionscales.sweeps import _read_record, _record_dataset
+
+    kw, log, first, directory = _checkpointed(tmp_path)
+    path = _records(directory)[5]
+    rec = _read_record(path)
+    rec["outputs"]["sum"]["values"] = np.zeros((1, 3))
+    rec["outputs"]["sum"]["dims"] = ["extra"]
+    rec["outputs"]["sum"]["coords"] = [np.arange(3)]
+    path.unlink()
+    _record_dataset(rec).to_netcdf(directory / "points-00000000000000000000-0-000000.nc")
+    if lose_schema:  # an older checkpoint without schema.json: the majority decides
+        (directory / "schema.json").unlink()
+    with pytest.warns(ionscales.errors.CheckpointWarning, match="do not match the sweep's schema"):
+        again = ionscales.sweep(helpers.counted_point, **kw)
+    assert _lines(log) == 25  # exactly the bad point recomputed
+    assert (again["error"] == "").all()
+    _same_values(first, again, ["sum", "product", "error"])
+
+
+def test_a_record_with_a_renamed_output_is_recomputed(tmp_path):
+    kw, log, first, directory = _checkpointed(tmp_path, outputs=["sum", "product"])
+    path = _records(directory)[7]
+
+    def rename(ds):
+        meta = json.loads(ds.attrs["outputs"])
+        for m in meta.values():
+            if m["name"] == "sum":
+                m["name"] = "total"
+        ds.attrs["outputs"] = json.dumps(meta)
+        return ds
+
+    _rewrite(path, rename)
+    with pytest.warns(ionscales.errors.CheckpointWarning):
+        again = ionscales.sweep(helpers.counted_point, **kw)
+    assert _lines(log) == 25
+    assert (again["error"] == "").all()
+    _same_values(first, again, ["sum", "product", "error"])
+
+
+def test_a_missing_output_is_an_error_not_a_silent_nan():
+    def sometimes(a):
+        return {"x": a} if a != 2 else {"y": a}
+
+    ds = ionscales.sweep(sometimes, grid={"a": [1, 2, 3]}, outputs=["x"], scheduler="synchronous")
+    assert ds["error"].sel(a=2).item() != ""
+    assert "'x'" in ds["error"].sel(a=2).item()
+    assert np.isnan(ds["x"].sel(a=2)) and (ds["x"].sel(a=[1, 3]) == [1, 3]).all()
+
+
+@pytest.mark.parametrize("what", ["values", "errors", "index"])
+def test_tampered_records_are_detected_by_their_hash_and_recomputed(tmp_path, what):
+    kw, log, first, directory = _checkpointed(tmp_path)
+    path = _records(directory)[3]
+
+    def tamper(ds):
+        if what == "values":
+            ds["out_0"].values[...] = 1e6
+        elif what == "errors":
+            ds["error"].values[...] = "ValueError: made up"
+        else:
+            ds["point_index"].values[...] = 4
+        return ds
+
+    _rewrite(path, tamper)
+    with pytest.warns(ionscales.errors.CheckpointWarning, match="SHA-256"):
+        again = ionscales.sweep(helpers.counted_point, **kw)
+    assert _lines(log) == 25
+    _same_values(first, again, ["sum", "product", "error"])
+    assert list(directory.glob("rejected-points-*.nc"))  # kept for inspection, not reloaded
+    third = ionscales.sweep(helpers.counted_point, **kw)  # no warning, nothing recomputed
+    assert _lines(log) == 25 and third.attrs["sweep_computed_points"] == 0
+
+
+def test_point_attrs_come_from_the_first_grid_point_not_the_first_finished_task(tmp_path):
+    log = tmp_path / "calls.log"
+    kw = dict(grid={"a": [1.0, 2.0, 3.0]}, fixed={"log": str(log)}, scheduler="synchronous",
+              checkpoint=tmp_path / "ck")
+    first = ionscales.sweep(helpers.attrs_point, **kw)
+    assert json.loads(first.attrs["point_attrs"])["origin"] == 1.0
+    directory = checkpoint_directory(tmp_path / "ck", helpers.attrs_point, kw["grid"], kw["fixed"])
+    _records(directory)[0].unlink()  # point 0 is now computed last on resume
+    again = ionscales.sweep(helpers.attrs_point, **kw)
+    assert _lines(log) == 4
+    assert json.loads(again.attrs["point_attrs"])["origin"] == 1.0
+    assert again.attrs["point_attrs"] == first.attrs["point_attrs"]
+
+
+@pytest.mark.slow
+def test_a_point_that_kills_its_worker_fails_alone_on_a_cluster(tmp_path):
+    """A segfault at one of 8 points (chunks of 4 on 2 workers): the other 7 finish in the
+    same run, the crashing point is marked failed with the cause and checkpointed."""
+    log = tmp_path / "calls.log"
+    kw = dict(grid={"a": list(range(8))}, fixed={"crash_at": 3, "log": str(log)}, n_workers=2,
+              chunk_size=4, checkpoint=tmp_path / "ck")
+    ds = ionscales.sweep(helpers.crash_point, **kw)
+    ok = ds["error"] != ""
+    assert list(ok.values) == [a == 3 for a in range(8)], ds["error"].values
+    assert "worker process died" in ds["error"].sel(a=3).item()
+    np.testing.assert_array_equal(ds["square"].where(~ok), [0, 1, 4, np.nan, 16, 25, 36, 49])
+    calls = _lines(log)
+    again = ionscales.sweep(helpers.crash_point, **kw)  # resume: nothing to do, no crash
+    assert again.attrs["sweep_computed_points"] == 0 and _lines(log) == calls
+    _same_values(ds, again, ["square", "error"])
 
 
 # --- schedulers ------------------------------------------------------------------------

@@ -42,7 +42,17 @@ from scipy import integrate, special
 from ionscales.constants import boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.errors import ConvergenceError, ParameterError, ValidityWarning
 from ionscales.results import make_dataset, solver_attrs
-from ionscales.validation import as_float_array, check_choice, check_positive
+from ionscales.validation import (
+    as_1d_array,
+    as_float,
+    as_float_array,
+    check_choice,
+    check_nonnegative,
+    check_positive,
+    check_quantity,
+    check_range,
+    warn_implausible,
+)
 
 __all__ = [
     "slit_interaction",
@@ -70,6 +80,17 @@ REGIMES = ("layered", "correlated", "bulk-like")
 _TAYLOR_TERMS = 24
 _EXPLICIT_IMAGES = 2  # images n = -2..2 summed explicitly
 _K0_SWITCH = 1.5  # rho / L at and above which the K0 mode series is used
+# below this d/L the sheet factor is 1 - 2 delta + 2 ln2 delta^2 (omitted term ~4.5 delta^3,
+# checked against the K1 series: 4.5e-13 at delta = 1e-3)
+_SMALL_DELTA = 1e-4
+
+#: lengths of the pore models (width, radius, ion diameter) must lie in this range [m]; the
+#: plausible range is narrower (ionscales.validation.PLAUSIBLE: a ValidityWarning outside)
+LENGTH_RANGE = (1e-12, 1.0)
+#: largest width / ion_diameter of the single-layer slit model (valid for 1 < L/d < 2; up
+#: to this ratio its extrapolation is computed with a ValidityWarning / flag, beyond refused)
+MAX_RELATIVE_WIDTH = 1e3
+_LENGTH = {"unit": "m", "low": LENGTH_RANGE[0], "high": LENGTH_RANGE[1]}
 
 
 def _coulomb_prefactor(permittivity) -> np.ndarray:
@@ -255,7 +276,7 @@ def slit_interaction(r, width, permittivity, z=None, z_source=None):
     Kondrat & Kornyshev (2011), doi:10.1088/0953-8984/23/2/022201; Loche et al., J. Phys.
     Chem. B 124, 4365 (2020).
     """
-    L = check_positive("width", width, "m")
+    L = check_quantity("width", width, **_LENGTH, plausible="pore_size")
     eps = check_positive("permittivity", permittivity)
     rho = as_float_array("r", r)
     if np.any(rho < 0):
@@ -288,7 +309,7 @@ def slit_interaction_asymptote(r, width, permittivity, z=None, z_source=None):
     i.e. on the midplane 4 pi eps0 eps_r L phi / e -> sqrt(8 L / r) exp(-pi r / L); the
     relative correction is -1/(8 pi r / L) from the K0 expansion. Screening length L/pi.
     """
-    L = check_positive("width", width, "m")
+    L = check_quantity("width", width, **_LENGTH, plausible="pore_size")
     eps = check_positive("permittivity", permittivity)
     x = check_positive("r", r, "m") / L
     t = _heights(z, L, "z")
@@ -320,7 +341,7 @@ def slit_force(r, width, permittivity, z=None, z_source=None, charge_numbers=(1,
     (mode series, x >= 1.5) or the derivative of the zeta-resummed image sum (x < 1.5).
     On the midplane F L^2 4 pi eps0 eps_r / e^2 = sum_n (-1)^n x/(x^2+n^2)^{3/2}.
     """
-    L = check_positive("width", width, "m")
+    L = check_quantity("width", width, **_LENGTH, plausible="pore_size")
     eps = check_positive("permittivity", permittivity)
     x = check_positive("r", r, "m") / L
     t = _heights(z, L, "z")
@@ -352,7 +373,7 @@ def image_self_energy(z, width, permittivity, charge_number=1):
     (single-wall image). Always attractive (ionophilic image contribution to the
     resolvation energy; short-range desolvation is not included).
     """
-    L = check_positive("width", width, "m")
+    L = check_quantity("width", width, **_LENGTH, plausible="pore_size")
     eps = check_positive("permittivity", permittivity)
     t = _heights(z, L, "z")
     q = charge_number * elementary_charge
@@ -381,9 +402,9 @@ def sheet_coupling_factor(relative_diameter):
     ∫_{r>d} G(r) 2 pi r dr for the midplane Green function (Gaussian units) equals
     (pi L/eps) a(d/L): the interaction of a uniform midplane sheet with itself when pairs
     closer than d are excluded. a(0) = 1 is the parallel-plate value (sheet at L/2 from each
-    grounded plate), a(delta) ~ 1 - 2 delta + 2 ln2 delta^2 for small delta, and a decays like
-    exp(-pi delta) for delta >> 1. Series terms are added until k pi delta > 40 (capped at
-    2e5 terms, i.e. delta >= ~1e-4 is resolved to ~1e-12).
+    grounded plate), a(delta) ~ 1 - 2 delta + 2 ln2 delta^2 for small delta (used below
+    delta = 1e-4, where the omitted ~4.5 delta^3 is < 1e-11), and a decays like
+    exp(-pi delta) for delta >> 1. Series terms are added until k pi delta > 40.
     """
     delta = as_float_array("relative_diameter", relative_diameter)
     if np.any(delta < 0):
@@ -391,9 +412,10 @@ def sheet_coupling_factor(relative_diameter):
     flat = np.atleast_1d(delta).ravel()
     out = np.ones(flat.shape)
     for i, dl in enumerate(flat):
-        if dl == 0:
+        if dl < _SMALL_DELTA:
+            out[i] = 1.0 - 2.0 * dl + 2.0 * math.log(2.0) * dl * dl
             continue
-        k_max = min(int(40.0 / (math.pi * dl)) + 3, 400001)
+        k_max = int(min(40.0 / (math.pi * dl), 4e5)) + 3
         k = np.arange(1, k_max + 1, 2, dtype=float)
         out[i] = 8 * dl / math.pi * float(np.sum(special.k1(k * math.pi * dl) / k))
     out = out.reshape(np.shape(delta))
@@ -419,7 +441,7 @@ def cylinder_interaction(z, radius, permittivity):
     e/(4 pi eps0 eps_r) [1/z - (2/pi) ∫_0^inf K0(kR)/I0(kR) cos(kz) dk]
     (used by quadrature for z/R < 0.05). Screening length R/j_1 = R/2.405.
     """
-    R = check_positive("radius", radius, "m")
+    R = check_quantity("radius", radius, **_LENGTH, plausible="pore_size")
     eps = check_positive("permittivity", permittivity)
     zz = check_positive("z", z, "m")
     y = np.atleast_1d(zz / R).astype(float)
@@ -583,18 +605,23 @@ class SlitPore:
     packing: str = "hexagonal"
 
     def __post_init__(self):
-        check_positive("width", self.width, "m")
-        check_positive("ion_diameter", self.ion_diameter, "m")
-        check_positive("permittivity", self.permittivity)
-        check_positive("temperature", self.temperature, "K")
-        as_float_array("ionophobicity", self.ionophobicity)
+        check_quantity("width", self.width, **_LENGTH, plausible="pore_size", scalar=True)
+        check_quantity("ion_diameter", self.ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True)
+        check_quantity("permittivity", self.permittivity, low=0.0, low_inclusive=False,
+                       plausible="permittivity", scalar=True)
+        check_quantity("temperature", self.temperature, unit="K", low=0.0, low_inclusive=False,
+                       plausible="temperature", scalar=True)
+        as_float("ionophobicity", self.ionophobicity)
         check_choice("packing", self.packing, ("hexagonal", "square"))
-        if np.ndim(self.width) or np.ndim(self.ion_diameter) or np.ndim(self.ionophobicity):
-            raise ParameterError("width", "width, ion_diameter and ionophobicity must be scalars")
         if self.width <= self.ion_diameter:
             raise ParameterError(
                 "width", f"must be larger than ion_diameter = {self.ion_diameter:.4g} m "
                 "(ions of diameter d do not enter a slit with L <= d)", self.width)
+        if self.width > MAX_RELATIVE_WIDTH * self.ion_diameter:
+            raise ParameterError(
+                "width", f"must be at most {MAX_RELATIVE_WIDTH:g} ion diameters for the "
+                f"single-layer slit model (valid for d < L < 2d; ion_diameter = "
+                f"{self.ion_diameter:.4g} m)", self.width)
         if self.width >= 2 * self.ion_diameter:
             warnings.warn(
                 f"SlitPore is a single-layer model (d < L < 2d); width/ion_diameter = "
@@ -643,9 +670,8 @@ class SlitPore:
             ``stored_energy`` [J/m^2] per wall area; scalar ``coupling``,
             ``zero_voltage_occupancy``; solver attrs.
         """
-        u = np.atleast_1d(as_float_array("voltage", voltage))
-        if u.ndim != 1:
-            raise ParameterError("voltage", "must be a scalar or a 1-D array [V]", voltage)
+        u = as_1d_array("voltage", voltage, unit="V")
+        warn_implausible("voltage", u, "voltage")
         out = _mean_field_charging(u, self.width, self.ion_diameter, self.permittivity,
                                    self.ionophobicity, self.temperature, self.max_density)
         params = {"width": self.width, "ion_diameter": self.ion_diameter,
@@ -736,15 +762,22 @@ def capacitance_map(width, voltage, ion_diameter, *, permittivity=2.0, ionophobi
         ``coupling``, ``accessible``, ``single_layer_valid`` (1 where d < L < 2d, the range
         of the single-layer model; outside it the numbers are the model's extrapolation).
     """
-    L = np.atleast_1d(check_positive("width", width, "m")).astype(float)
-    u = np.atleast_1d(as_float_array("voltage", voltage)).astype(float)
-    if L.ndim != 1 or u.ndim != 1:
-        raise ParameterError("width", "width and voltage must be 1-D arrays", (L.shape, u.shape))
-    d = float(check_positive("ion_diameter", ion_diameter, "m"))
-    check_positive("permittivity", permittivity)
-    check_positive("temperature", temperature, "K")
+    L = as_1d_array("width", width, unit="m")
+    check_range("width", L, *LENGTH_RANGE, unit="m")
+    warn_implausible("width", L, "pore_size")
+    u = as_1d_array("voltage", voltage, unit="V")
+    warn_implausible("voltage", u, "voltage")
+    d = check_quantity("ion_diameter", ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True)
+    if np.any(L > MAX_RELATIVE_WIDTH * d):
+        raise ParameterError("width", f"must be at most {MAX_RELATIVE_WIDTH:g} ion diameters "
+                             f"({MAX_RELATIVE_WIDTH * d:.4g} m) for the single-layer slit model",
+                             float(L.max()))
+    permittivity = check_quantity("permittivity", permittivity, low=0.0, low_inclusive=False,
+                                  plausible="permittivity", scalar=True)
+    temperature = check_quantity("temperature", temperature, unit="K", low=0.0,
+                                 low_inclusive=False, plausible="temperature", scalar=True)
     check_choice("packing", packing, ("hexagonal", "square"))
-    ionophobicity = float(as_float_array("ionophobicity", ionophobicity))
+    ionophobicity = as_float("ionophobicity", ionophobicity)
     c_max = _max_density(d, packing)
     accessible = L > d
     E = np.zeros(L.shape)
@@ -851,8 +884,8 @@ def transfer_matrix_chain(voltage, *, coupling, ionophobicity, step=1e-5):
     voltage : array_like
         Reduced wall potential v = beta e u [1] (broadcasts with the others).
     coupling : array_like
-        J = beta U(a): interaction energy of two like ions on neighbouring sites [kT]
-        (repulsive > 0).
+        J = beta U(a): interaction energy of two like ions on neighbouring sites [kT], >= 0
+        (like charges repel; J = 0 is the non-interacting Langmuir limit).
     ionophobicity : array_like
         w = beta (dE - mu) [kT].
     step : float
@@ -878,8 +911,16 @@ def transfer_matrix_chain(voltage, *, coupling, ionophobicity, step=1e-5):
     Lee, Kondrat, Kornyshev, Phys. Rev. Lett. 113, 048701 (2014).
     """
     v = as_float_array("voltage", voltage)
-    J = as_float_array("coupling", coupling)
+    J = check_nonnegative("coupling", coupling, "kT")
     w = as_float_array("ionophobicity", ionophobicity)
+    try:
+        np.broadcast_shapes(v.shape, J.shape, w.shape)
+    except ValueError:
+        raise ParameterError("voltage", f"voltage, coupling and ionophobicity must broadcast "
+                             f"together (shapes {v.shape}, {J.shape}, {w.shape})") from None
+    step = as_float("step", step)
+    if not 0 < step <= 1e-2:
+        raise ParameterError("step", "must lie in (0, 0.01] (a finite-difference step in v)", step)
     log_lam, vec = _log_lambda_and_vector(v, w, J)
     p = vec**2
     mean = np.sum(p * _STATES, axis=-1)
@@ -897,7 +938,8 @@ class SingleFilePore:
     Parameters
     ----------
     radius : float
-        Pore radius R [m], > 0 (ions on the axis; single file requires R < d roughly).
+        Pore radius R [m] (wall to axis), > d/2 so that an ion on the axis fits; single
+        file needs R < d (a ValidityWarning for R >= d, where ions could pass each other).
     ion_diameter : float
         Ion diameter d = lattice spacing [m], > 0.
     permittivity : float
@@ -911,7 +953,7 @@ class SingleFilePore:
     -----
     Nearest-neighbour coupling J = beta e phi_cyl(d) from :func:`cylinder_interaction`; longer
     range tails (exp(-2.405 r/R)) are neglected. Capacitance per wall area = (e^2/kT) C_site /
-    (2 pi R d).
+    (2 pi R d). Valid for d/2 < R < d (single file, ions on the axis).
     """
 
     radius: float
@@ -921,11 +963,21 @@ class SingleFilePore:
     temperature: float = 298.15
 
     def __post_init__(self):
-        check_positive("radius", self.radius, "m")
-        check_positive("ion_diameter", self.ion_diameter, "m")
-        check_positive("permittivity", self.permittivity)
-        check_positive("temperature", self.temperature, "K")
-        as_float_array("ionophobicity", self.ionophobicity)
+        check_quantity("radius", self.radius, **_LENGTH, plausible="pore_size", scalar=True)
+        check_quantity("ion_diameter", self.ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True)
+        check_quantity("permittivity", self.permittivity, low=0.0, low_inclusive=False,
+                       plausible="permittivity", scalar=True)
+        check_quantity("temperature", self.temperature, unit="K", low=0.0, low_inclusive=False,
+                       plausible="temperature", scalar=True)
+        as_float("ionophobicity", self.ionophobicity)
+        if self.radius <= 0.5 * self.ion_diameter:
+            raise ParameterError(
+                "radius", f"must be larger than ion_diameter / 2 = {0.5 * self.ion_diameter:.4g} m "
+                "(an ion on the axis does not fit in a narrower pore)", self.radius)
+        if self.radius >= self.ion_diameter:
+            warnings.warn(
+                f"SingleFilePore assumes single-file ions (d/2 < R < d); radius/ion_diameter = "
+                f"{self.radius / self.ion_diameter:.3g}", ValidityWarning, stacklevel=3)
 
     @property
     def coupling(self) -> float:
@@ -935,7 +987,8 @@ class SingleFilePore:
 
     def charge(self, voltage) -> xr.Dataset:
         """Charge, capacitance and occupancy versus voltage [V] (1-D); per wall area."""
-        u = np.atleast_1d(as_float_array("voltage", voltage))
+        u = as_1d_array("voltage", voltage, unit="V")
+        warn_implausible("voltage", u, "voltage")
         kT = _thermal_energy(self.temperature)
         res = transfer_matrix_chain(u * elementary_charge / kT, coupling=self.coupling,
                                     ionophobicity=self.ionophobicity)

@@ -23,7 +23,14 @@ from scipy import integrate, optimize, special
 from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.errors import ParameterError
 from ionscales.theory.electrostatics import inverse_debye_length
-from ionscales.validation import as_float_array, check_choice, check_positive
+from ionscales.validation import (
+    as_float,
+    as_float_array,
+    check_choice,
+    check_positive,
+    check_range,
+    warn_implausible,
+)
 
 __all__ = [
     "plate_midplane_potential",
@@ -36,16 +43,30 @@ __all__ = [
     "linear_plate_energy",
     "counterion_only_midplane_density",
     "derjaguin_force",
+    "force_over_radius",
 ]
 
 
-def _half_width_of(phi_m, phi0):
+#: largest reduced wall potential |z e psi / kT| (cosh and exp overflow near 710)
+_MAX_REDUCED_POTENTIAL = 300.0
+#: below this reduced wall potential the linearised solution is used: its relative error is
+#: O(phi^2) < 1e-14, while the elliptic form loses precision there (m = e^{-2 phi_m} -> 1)
+_LINEAR_LIMIT = 1e-7
+
+
+def _half_width_of(phi_m, phi0, delta=None):
     """kappa D/2 = ∫_{phi_m}^{phi0} dphi / sqrt(2 (cosh phi - cosh phi_m)) (phi0 > phi_m > 0)
-    = 2 e^{-phi_m/2} [K(m) - F(theta0|m)], m = e^{-2 phi_m}, sin theta0 = e^{-(phi0-phi_m)/2}."""
-    m = math.exp(-2 * phi_m)
-    theta0 = math.asin(math.exp(-(phi0 - phi_m) / 2))
-    k_complete = special.ellipkm1(-math.expm1(-2 * phi_m))
-    return 2 * math.exp(-phi_m / 2) * (k_complete - special.ellipkinc(theta0, m))
+    = 2 e^{-phi_m/2} [K(m) - F(theta0|m)], m = e^{-2 phi_m}, sin theta0 = e^{-(phi0-phi_m)/2}.
+
+    Evaluated without cancellation as 2 e^{-phi_m/2} F(psi | -m/(1-m)) / sqrt(1-m) with
+    psi = pi/2 - theta0 = asin(sqrt(1 - e^{-delta})), delta = phi0 - phi_m (pass ``delta``
+    when it is known more accurately than the difference)."""
+    if delta is None:
+        delta = phi0 - phi_m
+    one_minus_m = -math.expm1(-2 * phi_m)
+    psi = math.asin(math.sqrt(-math.expm1(-max(delta, 0.0))))
+    m_complement = -(1 - one_minus_m) / one_minus_m
+    return 2 * math.exp(-phi_m / 2) * special.ellipkinc(psi, m_complement) / math.sqrt(one_minus_m)
 
 
 def _solve_midplane(kd_half, phi0):
@@ -57,6 +78,8 @@ def _solve_midplane(kd_half, phi0):
         return _half_width_of(math.exp(log_phi_m), phi0) - kd_half
 
     hi = math.log(phi0) - 1e-15
+    if kd_half == 0 or f(hi) >= 0:  # closer than the bracket resolves: phi_m = phi0 to 1e-15
+        return phi0
     lo = math.log(phi0) - 1.0
     while f(lo) < 0:
         lo -= 2.0
@@ -73,7 +96,9 @@ def _reduced(electrolyte, concentration):
     if len(charges) != 2 or charges[0] != -charges[1]:
         raise ParameterError("electrolyte", "the exact plate solution needs a symmetric z:z electrolyte",
                              electrolyte.species)
-    c = float(check_positive("concentration", concentration, "mol/m^3"))
+    c = as_float("concentration", concentration, unit="mol/m^3")
+    check_range("concentration", c, 0.0, None, unit="mol/m^3", low_inclusive=False)
+    warn_implausible("concentration", c, "concentration", stacklevel=4)
     z = abs(float(charges[0]))
     n0 = c * avogadro * float(electrolyte.nu[0])
     kT = boltzmann * electrolyte.temperature
@@ -86,11 +111,23 @@ def _wall_conditions(potential, surface_charge, z, kT, eps, kappa):
     if (potential is None) == (surface_charge is None):
         raise ParameterError("potential", "give exactly one of potential [V] or surface_charge [C/m^2]")
     if potential is not None:
-        value = float(as_float_array("potential", potential))
-        return "potential", z * elementary_charge * value / kT
-    value = float(as_float_array("surface_charge", surface_charge))
+        value = as_float("potential", potential, unit="V")
+        warn_implausible("potential", value, "voltage", stacklevel=4)
+        phi0 = z * elementary_charge * value / kT
+        if abs(phi0) > _MAX_REDUCED_POTENTIAL:
+            raise ParameterError("potential", f"must satisfy |z e psi / kT| <= "
+                                 f"{_MAX_REDUCED_POTENTIAL:g} (|psi| <= "
+                                 f"{_MAX_REDUCED_POTENTIAL * kT / (z * elementary_charge):.4g} V "
+                                 "here; Boltzmann factors overflow beyond)", value)
+        return "potential", phi0
+    value = as_float("surface_charge", surface_charge, unit="C/m^2")
     # s = |phi'(wall)|/kappa = z e sigma / (eps kT kappa)
-    return "charge", z * elementary_charge * value / (eps * kT * kappa)
+    s = z * elementary_charge * value / (eps * kT * kappa)
+    if 2 * math.asinh(abs(s) / 2) > _MAX_REDUCED_POTENTIAL:
+        raise ParameterError("surface_charge", "is so large that the isolated wall potential "
+                             f"exceeds {_MAX_REDUCED_POTENTIAL:g} kT/e (Boltzmann factors "
+                             "overflow)", value)
+    return "charge", s
 
 
 def _phi_m_and_wall(kd, kind, value):
@@ -99,12 +136,26 @@ def _phi_m_and_wall(kd, kind, value):
     a = abs(value)
     if a == 0:
         return 0.0, 0.0
+    q = math.exp(-kd / 2)
     if kind == "potential":
+        if a < _LINEAR_LIMIT:  # linear PB: phi_m = phi0 / cosh(kappa D/2), exact to O(phi0^2)
+            return sign * a * 2 * q / (1 + q * q), sign * a
         return sign * _solve_midplane(kd / 2, a), sign * a
+    if kd > 0 and a * (1 + q * q) / -math.expm1(-kd) < _LINEAR_LIMIT:
+        # linear PB, constant charge: phi_m = s / sinh(kappa D/2), phi0 = s coth(kappa D/2)
+        return sign * a * 2 * q / -math.expm1(-kd), sign * a * (1 + q * q) / -math.expm1(-kd)
 
-    # constant charge s: 2 (cosh phi0 - cosh phi_m) = s^2
+    # constant charge s: 2 (cosh phi0 - cosh phi_m) = s^2, i.e. without cancellation
+    # sinh^2 phi0 = sinh^2 phi_m + s^2 cosh phi_m + s^4 / 4, and delta = phi0 - phi_m from
+    # e^delta = (cosh phi0 + sinh phi0) / (cosh phi_m + sinh phi_m)
+    def wall_and_delta(phi_m):
+        sh, ch = math.sinh(phi_m), math.cosh(phi_m)
+        sh0 = math.sqrt(sh * sh + a * a * ch + a**4 / 4)
+        delta = math.log1p((a * a / 2 + (a * a * ch + a**4 / 4) / (sh0 + sh)) / (ch + sh))
+        return math.asinh(sh0), delta
+
     def wall_of(phi_m):
-        return math.acosh(math.cosh(phi_m) + a * a / 2)
+        return wall_and_delta(phi_m)[0]
 
     if kd / 2 > 40:
         phi0_iso = 2 * math.asinh(a / 2)
@@ -113,7 +164,8 @@ def _phi_m_and_wall(kd, kind, value):
 
     def f(log_phi_m):
         pm = math.exp(log_phi_m)
-        return _half_width_of(pm, wall_of(pm)) - kd / 2
+        phi0, delta = wall_and_delta(pm)
+        return _half_width_of(pm, phi0, delta) - kd / 2
 
     lo, hi = -5.0, 1.0
     while f(lo) < 0:
@@ -124,10 +176,21 @@ def _phi_m_and_wall(kd, kind, value):
     return sign * phi_m, sign * wall_of(phi_m)
 
 
-def _vectorised(separation, func):
-    D = as_float_array("separation", separation)
+def _separations(separation, kind="potential"):
+    """Separations D [m]: >= 0 for constant-potential walls (D = 0 is the contact limit),
+    > 0 for constant-charge walls (the pressure diverges as D -> 0)."""
+    D = as_float_array("separation", separation, unit="m")
+    if kind == "charge" and np.any(D <= 0):
+        raise ParameterError("separation", "must be > 0 m for constant-charge walls (the "
+                             "counterions between touching charged plates have no room)", separation)
     if np.any(D < 0):
         raise ParameterError("separation", "must be >= 0 m", separation)
+    warn_implausible("separation", D, "separation", stacklevel=4)
+    return D
+
+
+def _vectorised(separation, func, kind="potential"):
+    D = _separations(separation, kind)
     out = np.array([func(float(d)) for d in np.atleast_1d(D).ravel()], dtype=float).reshape(np.shape(D))
     return float(out) if out.ndim == 0 else out
 
@@ -159,7 +222,7 @@ def plate_midplane_potential(separation, electrolyte, concentration, *, potentia
     """
     kappa, n0, z, kT, eps = _reduced(electrolyte, concentration)
     kind, value = _wall_conditions(potential, surface_charge, z, kT, eps, kappa)
-    return _vectorised(separation, lambda d: _phi_m_and_wall(kappa * d, kind, value)[0] * kT / (z * elementary_charge))
+    return _vectorised(separation, lambda d: _phi_m_and_wall(kappa * d, kind, value)[0] * kT / (z * elementary_charge), kind)
 
 
 def plate_wall_potential(separation, electrolyte, concentration, *, potential=None, surface_charge=None):
@@ -167,7 +230,7 @@ def plate_wall_potential(separation, electrolyte, concentration, *, potential=No
     for constant-charge walls). Parameters as :func:`plate_midplane_potential`."""
     kappa, n0, z, kT, eps = _reduced(electrolyte, concentration)
     kind, value = _wall_conditions(potential, surface_charge, z, kT, eps, kappa)
-    return _vectorised(separation, lambda d: _phi_m_and_wall(kappa * d, kind, value)[1] * kT / (z * elementary_charge))
+    return _vectorised(separation, lambda d: _phi_m_and_wall(kappa * d, kind, value)[1] * kT / (z * elementary_charge), kind)
 
 
 def plate_pressure(separation, electrolyte, concentration, *, potential=None, surface_charge=None,
@@ -188,13 +251,14 @@ def plate_pressure(separation, electrolyte, concentration, *, potential=None, su
 
     def one(d):
         phi_m, phi0 = _phi_m_and_wall(kappa * d, kind, value)
-        if route == "midplane":
-            return 2 * n0 * kT * (math.cosh(phi_m) - 1)
-        s2 = 2 * (math.cosh(phi0) - math.cosh(phi_m))  # (phi'(wall)/kappa)^2
+        if route == "midplane":  # cosh(phi) - 1 = 2 sinh^2(phi/2), no cancellation
+            return 4 * n0 * kT * math.sinh(phi_m / 2) ** 2
+        # (phi'(wall)/kappa)^2 = 2 (cosh phi0 - cosh phi_m)
+        s2 = 4 * math.sinh((phi0 + phi_m) / 2) * math.sinh((phi0 - phi_m) / 2)
         sigma2 = s2 * (eps * kT * kappa / (z * elementary_charge)) ** 2
-        return 2 * n0 * kT * (math.cosh(phi0) - 1) - sigma2 / (2 * eps)
+        return 4 * n0 * kT * math.sinh(phi0 / 2) ** 2 - sigma2 / (2 * eps)
 
-    return _vectorised(separation, one)
+    return _vectorised(separation, one, kind)
 
 
 def plate_interaction_energy(separation, electrolyte, concentration, *, potential=None, surface_charge=None):
@@ -209,7 +273,7 @@ def plate_interaction_energy(separation, electrolyte, concentration, *, potentia
 
     def pi_reduced(kh):
         phi_m = _phi_m_and_wall(kh, kind, value)[0]
-        return 2 * (math.cosh(phi_m) - 1)
+        return 4 * math.sinh(phi_m / 2) ** 2
 
     phi_iso = abs(value) if kind == "potential" else 2 * math.asinh(abs(value) / 2)
     gamma = math.tanh(phi_iso / 4)
@@ -222,12 +286,13 @@ def plate_interaction_energy(separation, electrolyte, concentration, *, potentia
         val, _ = integrate.quad(pi_reduced, kd, cut, limit=200, epsabs=1e-14, epsrel=1e-11)
         return (val + tail) * n0 * kT / kappa
 
-    return _vectorised(separation, one)
+    return _vectorised(separation, one, kind)
 
 
 def _gamma_n0_kappa(electrolyte, concentration, potential):
     kappa, n0, z, kT, eps = _reduced(electrolyte, concentration)
-    psi = float(as_float_array("potential", potential))
+    psi = as_float("potential", potential, unit="V")
+    warn_implausible("potential", psi, "voltage", stacklevel=4)
     return math.tanh(z * elementary_charge * psi / (4 * kT)), n0, kappa, kT, eps, z
 
 
@@ -235,14 +300,14 @@ def weak_overlap_pressure(separation, electrolyte, concentration, *, potential):
     """Weak-overlap (linear superposition) pressure 64 n0 kT gamma^2 e^{-kappa D} [Pa],
     gamma = tanh(z e psi0/(4 kT)), psi0 the isolated-wall potential [V]. Valid for kappa D >~ 3."""
     gamma, n0, kappa, kT, *_ = _gamma_n0_kappa(electrolyte, concentration, potential)
-    D = as_float_array("separation", separation)
+    D = _separations(separation)
     return 64 * n0 * kT * gamma**2 * np.exp(-kappa * D)
 
 
 def weak_overlap_energy(separation, electrolyte, concentration, *, potential):
     """W(D) = (64 n0 kT gamma^2/kappa) e^{-kappa D} [J/m^2] (integral of the weak-overlap pressure)."""
     gamma, n0, kappa, kT, *_ = _gamma_n0_kappa(electrolyte, concentration, potential)
-    D = as_float_array("separation", separation)
+    D = _separations(separation)
     return 64 * n0 * kT * gamma**2 / kappa * np.exp(-kappa * D)
 
 
@@ -250,24 +315,34 @@ def linear_plate_pressure(separation, electrolyte, concentration, *, potential=N
     """Linearised PB (Debye–Hückel) pressure [Pa]: constant potential
     (eps kappa^2 psi0^2/2)/cosh^2(kappa D/2); constant charge sigma^2/(2 eps sinh^2(kappa D/2))."""
     kappa, n0, z, kT, eps = _reduced(electrolyte, concentration)
-    D = as_float_array("separation", separation)
-    if potential is not None:
-        return eps * kappa**2 * float(potential) ** 2 / 2 / np.cosh(kappa * D / 2) ** 2
-    if surface_charge is None:
-        raise ParameterError("potential", "give potential [V] or surface_charge [C/m^2]")
-    return float(surface_charge) ** 2 / (2 * eps * np.sinh(kappa * D / 2) ** 2)
+    kind, psi, sigma = _linear_wall(potential, surface_charge)
+    D = _separations(separation, kind)
+    q = np.exp(-kappa * D)  # 1/cosh^2(x/2) = 4q/(1+q)^2, 1/sinh^2(x/2) = 4q/(1-q)^2: no overflow
+    if kind == "potential":
+        return eps * kappa**2 * psi**2 / 2 * 4 * q / (1 + q) ** 2
+    return sigma**2 / (2 * eps) * 4 * q / np.expm1(-kappa * D) ** 2
 
 
 def linear_plate_energy(separation, electrolyte, concentration, *, potential=None, surface_charge=None):
     """Linearised PB W(D) [J/m^2]: eps kappa psi0^2 [1 - tanh(kappa D/2)] (constant potential),
     (sigma^2/(eps kappa)) [coth(kappa D/2) - 1] (constant charge)."""
     kappa, n0, z, kT, eps = _reduced(electrolyte, concentration)
-    D = as_float_array("separation", separation)
+    kind, psi, sigma = _linear_wall(potential, surface_charge)
+    D = _separations(separation, kind)
+    q = np.exp(-kappa * D)
+    if kind == "potential":  # 1 - tanh(x/2) = 2q/(1 + q), without cancellation or overflow
+        return eps * kappa * psi**2 * 2 * q / (1 + q)
+    return sigma**2 / (eps * kappa) * 2 * q / -np.expm1(-kappa * D)  # coth(x/2) - 1 = 2q/(1 - q)
+
+
+def _linear_wall(potential, surface_charge):
+    if (potential is None) == (surface_charge is None):
+        raise ParameterError("potential", "give exactly one of potential [V] or surface_charge [C/m^2]")
     if potential is not None:
-        return eps * kappa * float(potential) ** 2 * (1 - np.tanh(kappa * D / 2))
-    if surface_charge is None:
-        raise ParameterError("potential", "give potential [V] or surface_charge [C/m^2]")
-    return float(surface_charge) ** 2 / (eps * kappa) * (1 / np.tanh(kappa * D / 2) - 1)
+        psi = as_float("potential", potential, unit="V")
+        warn_implausible("potential", psi, "voltage", stacklevel=5)
+        return "potential", psi, None
+    return "charge", None, as_float("surface_charge", surface_charge, unit="C/m^2")
 
 
 def counterion_only_midplane_density(separation, surface_charge, bjerrum_length):
@@ -322,16 +397,43 @@ def derjaguin_force(interaction_energy, geometry="sphere-flat", *, radius=None, 
     Valid when D and the range of the force are << R (Derjaguin 1934). Surface force balance
     data are reported as F/R = 2 pi W(D) (crossed cylinders at 90 degrees, equal radii).
     """
-    W = as_float_array("interaction_energy", interaction_energy)
+    f_over_r = force_over_radius(interaction_energy)
     check_choice("geometry", geometry, ("sphere-flat", "sphere-sphere", "crossed-cylinders"))
     if radii is None:
         if radius is None:
             raise ParameterError("radius", "give radius [m] or radii=(R1, R2)")
-        r1 = r2 = float(check_positive("radius", radius, "m"))
+        r1 = r2 = as_float("radius", radius, unit="m")
+        check_range("radius", r1, 0.0, None, unit="m", low_inclusive=False)
     else:
-        r1, r2 = (float(v) for v in check_positive("radii", radii, "m"))
+        r = check_positive("radii", radii, "m")
+        if r.shape != (2,):
+            raise ParameterError("radii", "must be two radii (R1, R2) [m]", radii)
+        r1, r2 = float(r[0]), float(r[1])
     if geometry == "sphere-flat":
-        return 2 * math.pi * r1 * W
+        return r1 * f_over_r
     if geometry == "sphere-sphere":
-        return 2 * math.pi * r1 * r2 / (r1 + r2) * W
-    return 2 * math.pi * math.sqrt(r1 * r2) * W / math.sin(angle)
+        return r1 * r2 / (r1 + r2) * f_over_r
+    angle = as_float("angle", angle, unit="rad")
+    if not 0 < angle < math.pi:
+        raise ParameterError("angle", "must lie in (0, pi) rad", angle)
+    return math.sqrt(r1 * r2) * f_over_r / math.sin(angle)
+
+
+def force_over_radius(interaction_energy):
+    """Derjaguin force over radius F/R = 2 pi W(D) [N/m] from the plate energy W [J/m^2].
+
+    The one implementation of the Derjaguin formula in the package (used by
+    :func:`derjaguin_force`, :func:`ionscales.continuum.surface_force_curve` and compared with
+    by :mod:`ionscales.fitting.surface_force`): sphere–flat with R the sphere radius, and
+    crossed cylinders of equal radius R at 90 degrees (the surface force balance).
+
+    Parameters
+    ----------
+    interaction_energy : array_like
+        Interaction free energy per area W(D) [J/m^2].
+
+    Notes
+    -----
+    Valid when D and the range of the force are << R (Derjaguin 1934).
+    """
+    return 2 * math.pi * as_float_array("interaction_energy", interaction_energy, unit="J/m^2")

@@ -3,13 +3,16 @@
 Same as ``python -m benchmarks`` from the repository root: every ``benchmarks/bench_*.py``
 compares a hot path with a baseline measured in the same run (workload, ours, baseline,
 ratio, target, pass/fail). The benchmarks are part of the source checkout, not of the
-installed wheel; they are looked up from the current directory upwards, then beside the
-installed package (editable installs).
+installed wheel. Only the benchmarks of the checkout this ``ionscales`` was imported from
+are run (``benchmarks/`` beside the ``ionscales/`` package folder), in a child process
+``python -m benchmarks`` started in that checkout; a ``benchmarks/`` folder in the current
+directory or its parents is never imported.
 """
 
 from __future__ import annotations
 
-import importlib
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -26,18 +29,17 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def find_benchmarks(start: Path | None = None) -> Path | None:
-    """The directory that contains ``benchmarks/`` (the repository root), or None."""
+def find_benchmarks() -> Path | None:
+    """The root of the source checkout this ``ionscales`` was imported from, or None.
+
+    The checkout is recognised by ``pyproject.toml`` and ``benchmarks/__main__.py`` beside the
+    ``ionscales/`` package folder; an installed wheel has neither.
+    """
     import ionscales
 
-    candidates = []
-    here = (start or Path.cwd()).resolve()
-    candidates.extend([here, *here.parents])
-    candidates.append(Path(ionscales.__file__).resolve().parent.parent)
-    for root in candidates:
-        b = root / "benchmarks"
-        if (b / "__main__.py").is_file() and (b / "_harness.py").is_file():
-            return root
+    root = Path(ionscales.__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "benchmarks" / "__main__.py").is_file():
+        return root
     return None
 
 
@@ -46,16 +48,10 @@ def run(args) -> int:
     if root is None:
         raise ParameterError(
             "bench",
-            "benchmarks/ was not found: it is part of the source checkout, not of the installed "
-            "package. Run 'ionscales bench' (or 'python -m benchmarks') from a clone of the "
-            "repository.",
+            "benchmarks/ was not found beside the imported ionscales package: it is part of the "
+            "source checkout, not of the installed package. Run 'python -m benchmarks' from a "
+            "clone of the repository.",
         )
-    loaded = sys.modules.get("benchmarks")
-    if loaded is not None and Path(getattr(loaded, "__file__", "") or "").resolve().parent != root / "benchmarks":
-        raise ParameterError("bench", f"another module named 'benchmarks' is already imported "
-                             f"({loaded.__file__}); run 'python -m benchmarks' from {root}")
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    entry = importlib.import_module("benchmarks.__main__")
     argv = list(args.names) + (["--quick"] if args.quick else [])
-    return int(entry.main(argv))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONSAFEPATH"}  # -m must see the root
+    return subprocess.call([sys.executable, "-m", "benchmarks", *argv], cwd=root, env=env)

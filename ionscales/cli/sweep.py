@@ -5,8 +5,8 @@ The file names a function from the registry of public functions (``ionscales swe
 
     function = "theory.screening"          # registry name
     outputs = ["decay_length", "regime"]   # optional (default: every scalar output)
-    output = "screening-sweep.nc"          # optional (default: <file name>.nc)
-    scheduler = "local"                    # "local" (default), "synchronous" or "tcp://host:8786"
+    output = "screening-sweep.nc"          # optional (default: <file name>.nc beside the file)
+    scheduler = "local"                    # "local" (default) or "synchronous"
     checkpoint = "sweep-checkpoints"       # optional: resumable
 
     [fixed]
@@ -21,6 +21,13 @@ An electrolyte is a preset name, ``{preset = "NaCl(aq)", temperature = 320, perm
 70}`` (solvent overrides), or a table ``[fixed.electrolyte]`` with ``cation = {name = "Na+",
 charge = 1, diameter = "0.36nm"}``, ``anion = {...}`` and ``solvent = {name = "water",
 permittivity = 78.4, temperature = 298.15}``. A geometry (continuum solves) is ``{type = "HalfSpace" | "Slit" | "CylindricalPore", ...}``.
+
+What a file may not do (a sweep file is data, possibly from someone else): name a scheduler
+address (dask results are unpickled in this process, so a hostile scheduler could run code
+here; an address is accepted only from ``--scheduler`` or from Python), or write outside its
+own directory: ``output`` and ``checkpoint`` are relative paths resolved in the file's
+directory and must stay inside it (no absolute paths, no ``..`` that leaves it). ``--output``
+and ``--checkpoint`` on the command line are taken as given.
 """
 
 from __future__ import annotations
@@ -40,7 +47,8 @@ from ionscales.cli._common import parse_quantity, parse_range
 from ionscales.electrolyte import Electrolyte, Ion, Solvent
 from ionscales.errors import ParameterError
 
-__all__ = ["register", "run", "load_sweep_file", "TOP_LEVEL_KEYS"]
+__all__ = ["register", "run", "load_sweep_file", "inside_directory", "TOP_LEVEL_KEYS",
+           "FILE_SCHEDULERS"]
 
 TOP_LEVEL_KEYS = {
     "function": "registry name of the function (required)",
@@ -48,13 +56,15 @@ TOP_LEVEL_KEYS = {
     "fixed": "table: keyword -> value common to every point",
     "outputs": "list of output names",
     "output": "netCDF file to write",
-    "scheduler": '"local", "synchronous" or a scheduler address "tcp://host:port"',
+    "scheduler": '"local" or "synchronous" (an address only with --scheduler)',
     "checkpoint": "directory for resumable checkpoints",
     "chunk_size": "points per task",
     "vectorized": "false, or the list of grid keys the function broadcasts over",
     "n_workers": "workers of the local cluster",
     "units": "table: units of grid axes or outputs that the package does not know",
 }
+#: the schedulers a sweep file may name (addresses only from the command line or Python)
+FILE_SCHEDULERS = ("local", "synchronous")
 _GEOMETRIES = ("HalfSpace", "Slit", "CylindricalPore")
 _STARTS_LIKE_NUMBER = re.compile(r"\s*[-+]?(\d|\.\d)")
 
@@ -87,8 +97,13 @@ def run(args) -> int:
         spec["scheduler"] = args.scheduler
     if args.checkpoint:
         spec["checkpoint"] = args.checkpoint
-    output = Path(args.output or spec.pop("output", None) or Path(args.file).with_suffix(".nc").name)
-    spec.pop("output", None)
+    file_output = spec.pop("output", None)
+    if args.output:
+        output = Path(args.output)
+    elif file_output is not None:
+        output = file_output
+    else:  # beside the sweep file, like the file's own paths
+        output = Path(args.file).resolve().with_suffix(".nc")
     from ionscales import results
     from ionscales.sweeps import sweep
 
@@ -147,11 +162,22 @@ def load_sweep_file(path) -> dict:
         if not isinstance(outs, list) or not all(isinstance(o, str) for o in outs):
             raise ParameterError("outputs", "must be a list of names", outs)
         spec["outputs"] = outs
-    for key, kind in (("output", str), ("scheduler", str), ("checkpoint", str)):
+    for key in ("output", "scheduler", "checkpoint"):
+        if key in doc and not isinstance(doc[key], str):
+            raise ParameterError(key, "must be a string", doc[key])
+    if "scheduler" in doc:
+        if doc["scheduler"] not in FILE_SCHEDULERS:
+            raise ParameterError(
+                "scheduler",
+                f"a sweep file may choose only {' or '.join(map(repr, FILE_SCHEDULERS))}; a "
+                "scheduler address is accepted only on the command line (--scheduler) or from "
+                "Python, because results from a scheduler are unpickled in this process",
+                doc["scheduler"],
+            )
+        spec["scheduler"] = doc["scheduler"]
+    for key in ("output", "checkpoint"):
         if key in doc:
-            if not isinstance(doc[key], kind):
-                raise ParameterError(key, "must be a string", doc[key])
-            spec[key] = doc[key]
+            spec[key] = inside_directory(key, doc[key], path.resolve().parent)
     for key in ("chunk_size", "n_workers"):
         if key in doc:
             if not isinstance(doc[key], int) or isinstance(doc[key], bool) or doc[key] < 1:
@@ -168,6 +194,25 @@ def load_sweep_file(path) -> dict:
             raise ParameterError("units", "must be a table name = \"unit\"", u)
         spec["units"] = u
     return spec
+
+
+def inside_directory(key: str, raw: str, directory: Path) -> Path:
+    """``raw`` (a path written in a sweep file) resolved in ``directory``; must stay inside it.
+
+    Absolute paths, ``..`` components that leave ``directory`` and symbolic links that point
+    out of it raise ParameterError.
+    """
+    if not raw or "\0" in raw:
+        raise ParameterError(key, "must be a non-empty relative path", raw)
+    rel = Path(raw)
+    if rel.is_absolute() or rel.drive:
+        raise ParameterError(key, f"must be a path relative to the sweep file's directory "
+                             f"({directory}); give an absolute path with --{key}", raw)
+    target = (directory / rel).resolve()
+    if target != directory and directory not in target.parents:
+        raise ParameterError(key, f"must stay inside the sweep file's directory ({directory}); "
+                             f"give other places with --{key}", raw)
+    return target
 
 
 def _axis(key: str, raw):
