@@ -7,9 +7,10 @@ a residual function and wraps the outcome in a :class:`FitResult`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import lmfit
 import numpy as np
@@ -19,7 +20,69 @@ from ionscales.errors import ParameterError
 from ionscales.results import make_dataset
 from ionscales.validation import as_float_array
 
-__all__ = ["FitResult", "run_fit", "check_fit_data"]
+__all__ = ["FitResult", "InformationCriteria", "information_criteria", "run_fit", "check_fit_data"]
+
+
+class InformationCriteria(NamedTuple):
+    """AIC and BIC of one fit, with the -2 ln L (up to a data-only constant) they share."""
+
+    aic: float
+    bic: float
+    minus_two_log_likelihood: float
+
+
+def information_criteria(
+    chisqr: float, n_data: int, n_varied: int, *, absolute: bool
+) -> InformationCriteria:
+    """Akaike and Bayesian information criteria: the one definition used by every fit.
+
+    Parameters
+    ----------
+    chisqr : float
+        Sum of squared residuals [1]: a chi-square (residuals in units of known standard
+        deviations), a Poisson or other likelihood deviance (squared deviance residuals),
+        or an unweighted sum of squares.
+    n_data : int
+        Number of residuals (data points) [1], >= 1.
+    n_varied : int
+        Number of varied parameters k [1], >= 0.
+    absolute : bool
+        True when ``chisqr`` is itself -2 ln L up to a constant: a chi-square with known
+        standard deviations or a likelihood deviance. False when the noise level is
+        unknown and estimated from the residuals (maximum-likelihood Gaussian with an
+        unknown common variance): then -2 ln L = n ln(chisqr / n) + constant.
+
+    Returns
+    -------
+    InformationCriteria
+        ``aic = -2 ln L + 2 k``, ``bic = -2 ln L + k ln n`` and ``minus_two_log_likelihood``.
+
+    Notes
+    -----
+    Only differences between fits to the same data are meaningful (the dropped constant
+    depends on the data alone). ``absolute=False`` reproduces lmfit's ``aic``/``bic``;
+    ``absolute=True`` makes AIC = deviance + 2 k for likelihood fits. A zero sum of
+    squares is clamped at 1e-250 n as lmfit does, so the criteria stay finite.
+
+    References
+    ----------
+    H. Akaike, IEEE Trans. Autom. Control 19, 716 (1974), doi:10.1109/TAC.1974.1100705;
+    G. Schwarz, Ann. Stat. 6, 461 (1978), doi:10.1214/aos/1176344136.
+    """
+    n = int(n_data)
+    k = int(n_varied)
+    if n < 1:
+        raise ParameterError("n_data", "must be >= 1", n_data)
+    if k < 0:
+        raise ParameterError("n_varied", "must be >= 0", n_varied)
+    chisqr = float(chisqr)
+    if not (math.isfinite(chisqr) and chisqr >= 0):
+        raise ParameterError("chisqr", "must be finite and >= 0", chisqr)
+    if absolute:
+        m2ll = chisqr
+    else:
+        m2ll = n * math.log(max(chisqr, 1e-250 * n) / n)
+    return InformationCriteria(m2ll + 2 * k, m2ll + k * math.log(n), m2ll)
 
 
 @dataclass
@@ -205,6 +268,8 @@ def run_fit(
     else:
         cov = np.full((len(varied), len(varied)), np.nan)
     errorbars = bool(result.errorbars) and not at_bounds and all(np.isfinite(err[n]) for n in varied)
+    # one AIC/BIC definition: a likelihood deviance or known-sigma chi-square counts as -2 ln L
+    ic = information_criteria(result.chisqr, result.ndata, len(varied), absolute=not scale_covar)
     return FitResult(
         best_values=best,
         stderr=err,
@@ -217,8 +282,8 @@ def run_fit(
         at_bounds=at_bounds,
         chisqr=float(result.chisqr),
         redchi=float(result.redchi),
-        aic=float(result.aic),
-        bic=float(result.bic),
+        aic=ic.aic,
+        bic=ic.bic,
         nfev=int(result.nfev),
         x=np.asarray(x),
         data=np.asarray(data, dtype=float),

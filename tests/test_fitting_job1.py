@@ -271,3 +271,80 @@ def test_fit_activity_bad_input(kwargs, parameter):
     with pytest.raises(ParameterError) as info:
         fit_activity(presets.get("NaCl(aq)"), **args)
     assert info.value.parameter == parameter
+
+
+# ---------------------------------------------------------------- one AIC/BIC definition
+def _line_fit(x, y, sigma=None):
+    import lmfit
+
+    from ionscales.fitting.core import run_fit
+
+    p = lmfit.Parameters()
+    p.add("a", value=1.0)
+    p.add("b", value=0.0)
+    s = 1.0 if sigma is None else sigma
+
+    def model(pp):
+        return pp["a"].value * x + pp["b"].value
+
+    return run_fit(lambda pp: (model(pp) - y) / s, p, scales={}, units={}, x=x, data=y,
+                   model_values=model, scale_covar=sigma is None)
+
+
+def test_information_criteria_unknown_sigma_matches_lmfit(rng):
+    """Unknown noise level: the criteria are lmfit's n ln(chi2/n) + 2k, + k ln n."""
+    from ionscales.fitting.core import information_criteria
+
+    x = np.linspace(0, 1, 40)
+    y = 2 * x + 1 + rng.normal(0, 0.1, x.size)
+    res = _line_fit(x, y)
+    assert res.aic == pytest.approx(res.raw.aic, rel=1e-12)
+    assert res.bic == pytest.approx(res.raw.bic, rel=1e-12)
+    ic = information_criteria(res.chisqr, x.size, 2, absolute=False)
+    assert ic.aic == pytest.approx(res.raw.aic) and ic.bic == pytest.approx(res.raw.bic)
+
+
+def test_information_criteria_known_sigma_is_gaussian_likelihood(rng):
+    """Known sigma: AIC = -2 ln L + 2k with ln L the Gaussian log-likelihood (scipy), up to the
+    data-only constant; lmfit's n ln(chi2/n) would not be (fails on the old run_fit)."""
+    from scipy.stats import norm
+
+    x = np.linspace(0, 1, 40)
+    sigma = 0.1
+    y = 2 * x + 1 + rng.normal(0, sigma, x.size)
+    res = _line_fit(x, y, sigma=sigma)
+    m2ll = -2 * norm.logpdf(y, loc=res.best_fit, scale=sigma).sum()
+    const = -2 * norm.logpdf(0.0, scale=sigma) * x.size  # -2 ln L of a perfect fit
+    assert res.aic == pytest.approx(m2ll - const + 2 * 2, rel=1e-9)
+    assert res.bic == pytest.approx(m2ll - const + 2 * math.log(x.size), rel=1e-9)
+    assert res.to_dataset().attrs["aic"] == pytest.approx(res.aic)
+
+
+def test_information_criteria_poisson_deviance():
+    """A likelihood deviance enters as -2 ln L: AIC = D + 2k, with D from scipy's Poisson pmf."""
+    from scipy.stats import poisson
+
+    from ionscales.fitting.aggregation import poisson_deviance_residuals
+    from ionscales.fitting.core import information_criteria
+
+    y = np.array([3, 0, 7, 12, 1, 5])
+    mu = np.array([2.5, 0.4, 8.0, 10.0, 1.5, 5.5])
+    dev = float((poisson_deviance_residuals(y, mu) ** 2).sum())
+    expected = 2 * (poisson.logpmf(y, y).sum() - poisson.logpmf(y, mu).sum())
+    ic = information_criteria(dev, y.size, 3, absolute=True)
+    assert ic.minus_two_log_likelihood == pytest.approx(expected, rel=1e-12)
+    assert ic.aic == pytest.approx(expected + 6) and ic.bic == pytest.approx(expected + 3 * math.log(6))
+
+
+@pytest.mark.parametrize(("kwargs", "parameter"), [
+    ({"chisqr": -1.0, "n_data": 3, "n_varied": 1}, "chisqr"),
+    ({"chisqr": math.nan, "n_data": 3, "n_varied": 1}, "chisqr"),
+    ({"chisqr": 1.0, "n_data": 0, "n_varied": 1}, "n_data"),
+    ({"chisqr": 1.0, "n_data": 3, "n_varied": -1}, "n_varied"),
+])
+def test_information_criteria_bad_input(kwargs, parameter):
+    from ionscales.fitting.core import information_criteria
+
+    with pytest.raises(ParameterError) as info:
+        information_criteria(**kwargs, absolute=True)
+    assert info.value.parameter == parameter
