@@ -145,16 +145,98 @@ class FitResult:
     @property
     def varied(self) -> list[str]:
         """Names of the varied parameters (the covariance order)."""
-        return [n for n, p in self.params.items() if p.vary]
+        return [n for n, p in self.params.items() if p.vary and p.expr is None]
+
+    @property
+    def fixed(self) -> list[str]:
+        """Names of the parameters held fixed during the fit (stderr 0 by convention)."""
+        return [n for n in self.best_values if n in self.params and not self.params[n].vary
+                and self.params[n].expr is None]
+
+    def _rows(self) -> list[tuple[str, str, str, str, str]]:
+        """(name, value, stderr, unit, note) per parameter, values in SI."""
+        rows = []
+        fixed = set(self.fixed)
+        for name, value in self.best_values.items():
+            unit = self.units.get(name, "1")
+            err = self.stderr.get(name, np.nan)
+            if name in fixed:
+                shown_err, note = "", "fixed"
+            elif name in self.at_bounds:
+                shown_err, note = "", "at a bound"
+            elif name not in self.params:
+                shown_err, note = "", "derived"
+            else:
+                shown_err = f"{err:.3g}" if np.isfinite(err) else "unknown"
+                note = f"{abs(err / value) * 100:.2g} %" if np.isfinite(err) and value else ""
+            rows.append((name, f"{value:.6g}", shown_err, unit, note))
+        return rows
+
+    def fit_report(self) -> str:
+        """lmfit-style text report: fit statistics, then parameters in SI units with
+        standard errors (fixed parameters say so), then the larger correlations."""
+        n = int(np.size(self.data))
+        lines = [
+            "[[Fit Statistics]]",
+            f"    method          = {self.method}",
+            f"    success         = {self.success}  ({self.message})" if self.message else
+            f"    success         = {self.success}",
+            f"    function evals  = {self.nfev}",
+            f"    data points     = {n}",
+            f"    variables       = {len(self.varied)}",
+            f"    chi-square      = {self.chisqr:.6g}",
+            f"    reduced chi-sq  = {self.redchi:.6g}",
+            f"    Akaike info crit   = {self.aic:.6g}",
+            f"    Bayesian info crit = {self.bic:.6g}",
+            "[[Variables]]",
+        ]
+        width = max((len(r[0]) for r in self._rows()), default=4)
+        for name, value, err, unit, note in self._rows():
+            unc = f" +/- {err}" if err else ""
+            tail = f" ({note})" if note else ""
+            lines.append(f"    {name:<{width}} = {value}{unc} {unit}{tail}".rstrip())
+        corr = self._correlations(0.1)
+        if corr:
+            lines.append("[[Correlations]] (unreported correlations are < 0.100)")
+            for a, b, r in corr:
+                lines.append(f"    C({a}, {b}) = {r:+.4f}")
+        return "\n".join(lines)
+
+    def _correlations(self, threshold: float) -> list[tuple[str, str, float]]:
+        cov = np.asarray(self.covariance, dtype=float)
+        names = self.varied
+        if cov.shape != (len(names), len(names)) or not np.all(np.isfinite(cov)):
+            return []
+        sd = np.sqrt(np.diag(cov))
+        out = []
+        for i in range(len(names)):
+            for j in range(i + 1, len(names)):
+                if sd[i] > 0 and sd[j] > 0:
+                    r = cov[i, j] / (sd[i] * sd[j])
+                    if abs(r) >= threshold:
+                        out.append((names[i], names[j], float(r)))
+        return sorted(out, key=lambda t: -abs(t[2]))
 
     def __repr__(self) -> str:
         lines = [f"FitResult(success={self.success}, errorbars={self.errorbars}, redchi={self.redchi:.4g})"]
-        for name, value in self.best_values.items():
-            err = self.stderr.get(name, np.nan)
-            lines.append(f"  {name} = {value:.6g} +/- {err:.2g} {self.units.get(name, '')}")
-        if self.at_bounds:
-            lines.append(f"  at bounds: {', '.join(self.at_bounds)}")
+        for name, value, err, unit, note in self._rows():
+            unc = f" +/- {err}" if err else ""
+            tail = f" ({note})" if note and not note.endswith("%") else ""
+            lines.append(f"  {name} = {value}{unc} {unit}{tail}".rstrip())
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        head = (f"<p><b>FitResult</b>: {escape(self.method)}; success {self.success}, "
+                f"{np.size(self.data)} points, {len(self.varied)} varied, reduced &chi;&sup2; "
+                f"{self.redchi:.4g}, AIC {self.aic:.4g}, BIC {self.bic:.4g}</p>")
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in self._rows()
+        )
+        table = ("<table><tr><th>parameter</th><th>value</th><th>std. error</th><th>unit</th>"
+                 f"<th>note</th></tr>{rows}</table>")
+        return head + table
 
     def to_dataset(self) -> xr.Dataset:
         """Labelled Dataset: best values, stderr, covariance over (cov_i, cov_j), data,

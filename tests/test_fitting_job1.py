@@ -9,7 +9,7 @@ import pytest
 import xarray as xr
 
 from ionscales import presets
-from ionscales.errors import ParameterError
+from ionscales.errors import ParameterError, ValidityWarning
 from ionscales.fitting import fit_activity, fit_decay, fit_screening_scaling
 from ionscales.fitting.decay import compare_decay_forms, decay_window
 from ionscales.results import open_dataset, to_netcdf
@@ -182,14 +182,47 @@ def test_screening_scaling_recovery(rng):
     true = 0.6 * ld * (d / ld) ** 3
     sig = 0.03 * true
     data = true + rng.normal(0, 1, c.size) * sig
-    res = fit_screening_scaling(c, data, sig, electrolyte=e)
+    # the lowest concentrations have sigma/lambda_D < 1 (dilute branch): said, not hidden
+    with pytest.warns(ValidityWarning, match="dilute branch"):
+        res = fit_screening_scaling(c, data, sig, electrolyte=e)
     within(res, "prefactor", 0.6)
     within(res, "exponent", 3.0)
     assert res.units == {"prefactor": "1", "exponent": "1"}
     # log-space fit without sigma, Debye lengths given explicitly
-    res2 = fit_screening_scaling(c, data, debye_length=ld, diameter=d)
+    with pytest.warns(ValidityWarning, match="dilute branch"):
+        res2 = fit_screening_scaling(c, data, debye_length=ld, diameter=d)
     within(res2, "prefactor", 0.6)
     within(res2, "exponent", 3.0)
+
+
+def test_screening_scaling_window_and_fixed_exponent(rng):
+    """A concentration window drops the dilute branch (no warning, only window points fitted);
+    a fixed exponent is reported as fixed and the prefactor is still recovered."""
+    import warnings
+
+    e = presets.get("NaCl(aq)")
+    c = np.geomspace(0.01, 5, 30) * M
+    ld = debye_length(e, c)
+    d = e.contact_diameter
+    true = np.where(d / ld > 1, 0.6 * ld * (d / ld) ** 3, ld)  # Debye-like below the crossover
+    sig = 0.03 * true
+    data = true + rng.normal(0, 1, c.size) * sig
+    lo = float(c[np.argmax(d / ld > 1)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = fit_screening_scaling(c, data, sig, electrolyte=e, concentration_window=(lo, 10 * M))
+    assert res.extra["dilute_points"] == 0 and np.all(res.x >= lo)
+    within(res, "exponent", 3.0)
+    fixed = fit_screening_scaling(c, data, sig, electrolyte=e, concentration_window=(lo, 10 * M),
+                                  exponent=3.0)
+    assert fixed.best_values["exponent"] == 3.0 and fixed.varied == ["prefactor"]
+    assert "exponent" in fixed.fixed
+    within(fixed, "prefactor", 0.6)
+    with pytest.warns(ValidityWarning, match="dilute branch"):
+        fit_screening_scaling(c, data, sig, electrolyte=e)
+    with pytest.raises(ParameterError) as info:
+        fit_screening_scaling(c, data, sig, electrolyte=e, concentration_window=(5 * M, 1 * M))
+    assert info.value.parameter == "concentration_window"
 
 
 def test_screening_scaling_bad_input():
@@ -348,3 +381,32 @@ def test_information_criteria_bad_input(kwargs, parameter):
     with pytest.raises(ParameterError) as info:
         information_criteria(**kwargs, absolute=True)
     assert info.value.parameter == parameter
+
+
+def test_fit_report_and_html_show_fixed_parameters(rng):
+    """Fixed parameters are labelled fixed, never '+/- 0' (the old repr printed '3 +/- 0')."""
+    e = presets.get("NaCl(aq)")
+    c = np.geomspace(1.5, 5, 10) * M
+    ld = debye_length(e, c)
+    true = 0.6 * ld * (e.contact_diameter / ld) ** 3
+    res = fit_screening_scaling(c, true * (1 + 0.02 * rng.normal(size=c.size)), electrolyte=e, exponent=3)
+    for text in (repr(res), res.fit_report()):
+        line = next(x for x in text.splitlines() if x.strip().startswith("exponent"))
+        assert "fixed" in line and "+/-" not in line
+        assert "+/-" in next(x for x in text.splitlines() if x.strip().startswith("prefactor"))
+    report = res.fit_report()
+    for section in ("[[Fit Statistics]]", "[[Variables]]", "Akaike", "data points     = 10"):
+        assert section in report
+    html = res._repr_html_()
+    assert html.count("<tr>") == 1 + len(res.best_values) and "fixed" in html
+
+
+def test_fit_report_lists_correlations(rng):
+    y = oscillatory(R) + rng.normal(0, 1e-3, R.size)
+    res = fit_decay(R, y, sigma=1e-3)
+    report = res.fit_report()
+    assert "[[Correlations]]" in report
+    # every reported correlation is a valid coefficient of two varied parameters
+    for line in report.split("[[Correlations]]")[1].splitlines()[1:]:
+        r = float(line.split("=")[1])
+        assert 0.1 <= abs(r) <= 1

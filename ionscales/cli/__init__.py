@@ -24,7 +24,7 @@ import warnings
 
 from ionscales import __version__
 from ionscales.cli._common import CLIParser, UsageError, report, split_negative_values
-from ionscales.errors import IonscalesError
+from ionscales.errors import ConvergenceWarning, IonscalesError, ValidityWarning
 
 __all__ = ["main", "build_parser", "register_subcommands"]
 
@@ -84,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     command = " ".join(str(getattr(args, k)) for k in ("command", "continuum_command", "pore_command",
                                                       "fit_kind") if getattr(args, k, None))
     with warnings.catch_warnings():
+        # the package's warnings are notes on one line (not errors, not repeated)
         warnings.showwarning = _one_line_warning
+        warnings.filterwarnings("default", category=ValidityWarning)
+        warnings.filterwarnings("default", category=ConvergenceWarning)
         try:
             return int(args.func(args) or 0)
         except UsageError as exc:
