@@ -65,8 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _one_line_warning(message, category, filename, lineno, file=None, line=None):
-    print(f"ionscales: {category.__name__}: {' '.join(str(message).split())}", file=sys.stderr)
+def _one_line_warnings(previous):
+    """showwarning that prints the package's warnings as one-line notes (others unchanged)."""
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, (ValidityWarning, ConvergenceWarning)):
+            print(f"ionscales: note: {category.__name__}: {' '.join(str(message).split())}", file=sys.stderr)
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    return show
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,11 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    command = " ".join(str(getattr(args, k)) for k in ("command", "continuum_command", "pore_command",
-                                                      "fit_kind") if getattr(args, k, None))
+    command = str(args.command)
     with warnings.catch_warnings():
         # the package's warnings are notes on one line (not errors, not repeated)
-        warnings.showwarning = _one_line_warning
+        warnings.showwarning = _one_line_warnings(warnings.showwarning)
         warnings.filterwarnings("default", category=ValidityWarning)
         warnings.filterwarnings("default", category=ConvergenceWarning)
         try:

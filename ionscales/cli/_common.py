@@ -239,7 +239,14 @@ class CLIParser(argparse.ArgumentParser):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _HelpFormatter)
+        if kwargs.get("description"):
+            kwargs["description"] = plain_text(kwargs["description"])
         super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args, **kwargs):
+        if kwargs.get("help"):
+            kwargs["help"] = plain_text(kwargs["help"])
+        return super().add_argument(*args, **kwargs)
 
     def error(self, message):
         raise UsageError(f"{self.prog}: error: {message}")
@@ -253,6 +260,13 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         if action.default in (None, argparse.SUPPRESS, False) or action.option_strings == []:
             return text
         return text + " (default: %(default)s)"
+
+
+def plain_text(text: str) -> str:
+    """Help text without reST markup (module docstrings double as descriptions):
+    ``code`` -> code, :func:`name` -> name."""
+    text = re.sub(r":(?:func|class|meth|mod|data|attr):`~?([^`]+)`", r"\1", text)
+    return re.sub(r"``([^`]+)``", r"\1", text)
 
 
 def quantity_argument(option: str, kind: str, *, minimum: float | None = None,
