@@ -19,6 +19,7 @@ from ionscales.cli._common import (
     pyplot,
 )
 from ionscales.errors import ParameterError
+from ionscales.results import attribute_units
 
 #: largest cluster grid the command accepts: bytes of one (max_size + 1)^2 float grid times the
 #: molalities and the ~6 arrays of that size a solve holds must stay below this [bytes]
@@ -78,6 +79,7 @@ def run(args) -> int:
     except ParameterError:
         gel = float("nan")
     ds.attrs["gel_molality"] = gel
+    ds.attrs.update(attribute_units(ds.attrs))
     if args.heatmap_molality is not None:
         m_map = float(args.heatmap_molality)
     else:

@@ -25,6 +25,7 @@ from ionscales.cli._common import (
     pyplot,
 )
 from ionscales.errors import ParameterError
+from ionscales.results import attribute_units
 from ionscales.units import M, nm
 
 #: highest concentration accepted at the command line [mol/m^3] (100 mol/L: beyond any liquid)
@@ -194,6 +195,7 @@ def run_force(args) -> int:
         ds.attrs["fit_decay_length_stderr"] = fit.stderr["decay_length"]
         ds.attrs["fit_amplitude"] = fit.best_values["amplitude"]
         ds.attrs["fit_window"] = np.asarray(window, dtype=float)
+        ds.attrs.update(attribute_units(ds.attrs))
     outputs.add_dataset("data", ds)
     if args.plot:
         outputs.add_figure("figure", force_figure(ds, fit, electrolyte=electrolyte.name or args.preset,
