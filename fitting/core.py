@@ -20,7 +20,11 @@ from ionscales.errors import ParameterError
 from ionscales.results import make_dataset
 from ionscales.validation import as_float_array
 
-__all__ = ["FitResult", "InformationCriteria", "information_criteria", "run_fit", "check_fit_data"]
+__all__ = ["FitResult", "InformationCriteria", "information_criteria", "run_fit", "refine_start",
+           "check_fit_data", "NM"]
+
+#: nanometre [m]: fits run lengths in nm internally (the one definition for the fitting modules)
+NM = 1e-9
 
 
 class InformationCriteria(NamedTuple):
@@ -296,6 +300,20 @@ def check_fit_data(name_x: str, x, name_y: str, y, sigma=None):
         if np.any(sigma <= 0):
             raise ParameterError("sigma", "standard deviations must be > 0", sigma)
     return x, y, sigma
+
+
+def refine_start(residual: Callable[[lmfit.Parameters], np.ndarray], params: lmfit.Parameters, *,
+                 minimizer: str = "leastsq"):
+    """Refine starting values with lmfit (a pre-fit whose result seeds :func:`run_fit`).
+
+    Returns lmfit's ``MinimizerResult`` (``.params``, ``.chisqr``); raises ParameterError
+    when the residual cannot be evaluated (NaN: the model left its domain). The reported
+    fit always goes through :func:`run_fit`, so its statistics have one definition.
+    """
+    try:
+        return lmfit.Minimizer(residual, params, nan_policy="raise").minimize(method=minimizer)
+    except ValueError as exc:
+        raise ParameterError("data", f"the fit could not be evaluated: {exc}") from exc
 
 
 def run_fit(

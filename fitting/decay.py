@@ -25,12 +25,12 @@ import xarray as xr
 
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ParameterError, ValidityWarning
-from ionscales.fitting.core import FitResult, check_fit_data, run_fit
+from ionscales.fitting.core import NM as _NM
+from ionscales.fitting.core import FitResult, check_fit_data, refine_start, run_fit
 from ionscales.validation import as_float_array, check_choice, check_integer
 
 __all__ = ["fit_decay", "compare_decay_forms", "decay_window", "fit_screening_scaling", "DECAY_FORMS"]
 
-_NM = 1e-9
 _LENGTH_UNITS = {"m": 1.0, "nm": 1e-9, "angstrom": 1e-10, "Å": 1e-10, "A": 1e-10}
 
 #: Named forms for :func:`compare_decay_forms`: (modes, oscillatory flags per mode).
@@ -359,7 +359,7 @@ def fit_decay(r, values=None, modes=1, oscillatory=True, sigma=None, window=None
     for _, start in starts[:2]:
         params = _params_for(start, span, dx)
         try:
-            mini = lmfit.Minimizer(residual, params, nan_policy="raise").minimize(method="leastsq")
+            mini = refine_start(residual, params)
         except ValueError:
             continue
         if best is None or mini.chisqr < best[0]:
