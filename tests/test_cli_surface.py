@@ -270,3 +270,17 @@ def test_fit_surface_force_cli_bad_unit(tmp_path, capsys):
     code, _, err = run(capsys, "fit", "surface-force", str(data), "--force-unit", "mN")
     one_line_error(code, err)
     assert "force per length" in err
+
+
+def test_parse_for_variable_checks_the_vocabulary_dimension():
+    """The helper for SI-by-default inputs (TOML sweeps): bare numbers SI, units checked."""
+    from ionscales.cli.quantities import parse_for_variable
+
+    assert parse_for_variable("grid.concentration", "concentration", "0.1M") == pytest.approx(100.0)
+    assert parse_for_variable("grid.concentration", "concentration", "5") == 5.0
+    assert parse_for_variable("fixed.width", "width", "3nm") == pytest.approx(3e-9)
+    assert parse_for_variable("fixed.temperature", "temperature", "25degC") == pytest.approx(298.15)
+    for text in ("3m", "3mol/kg", "2V"):
+        with pytest.raises(ParameterError, match="expected a concentration") as info:
+            parse_for_variable("grid.concentration", "concentration", text)
+        assert info.value.parameter == "grid.concentration"

@@ -34,6 +34,7 @@ __all__ = [
     "QuantityKind",
     "parse_quantity",
     "parse_range",
+    "parse_for_variable",
     "quantity_argument",
     "add_quantity_option",
     "add_preset_option",
@@ -192,6 +193,27 @@ def parse_quantity(option: str, text: str, default_unit: str = "", *, kind: str 
         hint = spec.hint if spec else "0.5nm, 0.1M"
         raise ParameterError(option, f"must be a number with an optional unit (e.g. {hint})", text)
     return _to_si(option, float(m.group(1)), m.group(2).strip(), text, spec)
+
+
+def parse_for_variable(where: str, name: str, text: str) -> float:
+    """Parse ``text`` as a value of the vocabulary variable ``name``, in its SI unit.
+
+    For the TOML sweep runner and other SI-by-default inputs: a bare number is SI (the
+    unit :mod:`ionscales.vocab` gives ``name``); a unit must have the variable's dimension
+    (``concentration = "3m"`` or ``"3mol/kg"`` is an error naming ``where``). Names that
+    are not in the vocabulary or are dimensionless accept any quantity, converted to SI.
+    """
+    from ionscales.vocab import VARIABLES
+
+    unit = VARIABLES.get(name, ("1", ""))[0]
+    if unit == "1":
+        return parse_quantity(where, text)
+    spec = QuantityKind(name, str(_registry().parse_units(_normalise_unit(unit)).dimensionality),
+                        unit, unit, f"a value in {unit}")
+    m = re.fullmatch(rf"\s*({_NUMBER})\s*({_UNIT})\s*", text) if isinstance(text, str) else None
+    if not m:
+        raise ParameterError(where, f"must be a number with an optional unit ({unit} if none)", text)
+    return _to_si(where, float(m.group(1)), m.group(2).strip() or unit, text, spec)
 
 
 def parse_range(option: str, text: str, default_unit: str = "", default_points: int = 50,
