@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ionscales.errors import ParameterError
+from ionscales.plots import LINE_STYLES, OKABE_ITO, pyplot  # noqa: F401  (re-exported for the commands)
 
 __all__ = [
     "QUANTITY_KINDS",
@@ -490,25 +491,6 @@ def report(command: str, exc: BaseException) -> str:
     """The one-line message printed for a failure (no traceback)."""
     text = " ".join(str(exc).split()) or exc.__class__.__name__
     return f"ionscales {command}: error: {text}"
-
-
-def pyplot():
-    """matplotlib.pyplot with the non-interactive Agg backend and the house style
-    (colour-blind-safe Okabe–Ito cycle, mathtext)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from cycler import cycler
-
-    plt.rcParams["axes.prop_cycle"] = cycler(color=OKABE_ITO)
-    return plt
-
-
-#: Okabe & Ito colour-blind-safe palette (black first is reserved for references).
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-#: distinct line styles to pair with the colours (curves that coincide stay visible)
-LINE_STYLES = ["-", (0, (5, 2)), "-.", (0, (1, 1.5)), (0, (3, 1, 1, 1)), (0, (8, 2, 1, 2)), "--", ":"]
 
 
 def read_columns(path, min_columns: int = 2, *, parameter: str = "FILE") -> np.ndarray:
