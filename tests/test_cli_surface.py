@@ -91,16 +91,19 @@ def test_bare_concentration_is_mol_per_litre_everywhere():
     assert args.width == pytest.approx(3 * nm)
 
 
-@pytest.mark.parametrize("argv", [
-    ["screening", "--c-max", "3m"],          # metres
-    ["screening", "--c-max", "3mol/kg"],     # a molality is not a molarity
-    ["screening", "--c-max", "2V"],
-    ["continuum", "edl", "--concentration", "0.1nm"],
-    ["pore", "--ion-diameter", "0.5M"],
-    ["aggregate", "--molality", "1:3M"],     # molarity where a molality is meant
-    ["pore", "force", "--potential", "5nm"],
-    ["screening", "--temperature", "3s"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["screening", "--c-max", "3m"],  # metres
+        ["screening", "--c-max", "3mol/kg"],  # a molality is not a molarity
+        ["screening", "--c-max", "2V"],
+        ["continuum", "edl", "--concentration", "0.1nm"],
+        ["pore", "--ion-diameter", "0.5M"],
+        ["aggregate", "--molality", "1:3M"],  # molarity where a molality is meant
+        ["pore", "force", "--potential", "5nm"],
+        ["screening", "--temperature", "3s"],
+    ],
+)
 def test_wrong_dimension_exits_2_with_one_line(argv, capsys, tmp_path):
     code, _, err = run(capsys, *argv, "--out", str(tmp_path) + "/")
     one_line_error(code, err)
@@ -120,8 +123,9 @@ def test_quantity_parser_units_and_dimensions():
     assert parse_quantity("grid.c", "0.1M") == pytest.approx(100.0)
     assert parse_quantity("grid.x", "0.5nm") == pytest.approx(0.5e-9)
     assert parse_quantity("--d", "0.5", "nm") == pytest.approx(0.5e-9)
-    np.testing.assert_allclose(parse_range("--c", "1mM:1M:4", kind="concentration", log=True),
-                               np.geomspace(1.0, 1000.0, 4))
+    np.testing.assert_allclose(
+        parse_range("--c", "1mM:1M:4", kind="concentration", log=True), np.geomspace(1.0, 1000.0, 4)
+    )
     for text in ("__import__('os')", "1e3**1e9", "2 * 3 m", "nanM"):
         with pytest.raises(ParameterError):
             parse_quantity("--x", text, kind="length")
@@ -130,8 +134,17 @@ def test_quantity_parser_units_and_dimensions():
 
 
 def test_negative_values_need_no_equals_sign(tmp_path, capsys):
-    code, out, _ = run(capsys, "pore", "--width", "0.6:0.9nm:4", "--voltage", "-1:1V:5", "--no-plot",
-                       "--out", str(tmp_path / "p"))
+    code, out, _ = run(
+        capsys,
+        "pore",
+        "--width",
+        "0.6:0.9nm:4",
+        "--voltage",
+        "-1:1V:5",
+        "--no-plot",
+        "--out",
+        str(tmp_path / "p"),
+    )
     assert code == 0
     ds = results.open_dataset(tmp_path / "p.nc")
     np.testing.assert_allclose(ds["voltage"].values, np.linspace(-1, 1, 5))
@@ -145,14 +158,17 @@ def file_in_the_way(tmp_path):
     return f
 
 
-@pytest.mark.parametrize("argv", [
-    ["screening", "--points", "5", "--models", "debye"],
-    ["pore", "--width", "0.6:0.9nm:3", "--voltage", "0:1V:3"],
-    ["pore", "force", "--method", "exact", "--separation", "1:10nm:4"],
-    ["aggregate", "--molality", "1:2:2", "--max-size", "3"],
-    ["continuum", "edl", "--no-sweep"],
-    ["continuum", "charging"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["screening", "--points", "5", "--models", "debye"],
+        ["pore", "--width", "0.6:0.9nm:3", "--voltage", "0:1V:3"],
+        ["pore", "force", "--method", "exact", "--separation", "1:10nm:4"],
+        ["aggregate", "--molality", "1:2:2", "--max-size", "3"],
+        ["continuum", "edl", "--no-sweep"],
+        ["continuum", "charging"],
+    ],
+)
 @pytest.mark.parametrize("where", ["missing-dir", "under-a-file"])
 def test_invalid_out_exits_2_with_one_line(argv, where, tmp_path, file_in_the_way, capsys):
     out = tmp_path / "no" / "such" / "stem" if where == "missing-dir" else file_in_the_way / "stem"
@@ -163,7 +179,9 @@ def test_invalid_out_exits_2_with_one_line(argv, where, tmp_path, file_in_the_wa
 
 def test_out_naming_a_directory_as_file(tmp_path, capsys):
     (tmp_path / "screening.nc").mkdir()
-    code, _, err = run(capsys, "screening", "--points", "5", "--models", "debye", "--out", str(tmp_path) + "/")
+    code, _, err = run(
+        capsys, "screening", "--points", "5", "--models", "debye", "--out", str(tmp_path) + "/"
+    )
     one_line_error(code, err)
     assert "is a directory" in err
 
@@ -172,7 +190,9 @@ def test_fit_out_unwritable(tmp_path, capsys, monkeypatch, file_in_the_way):
     data = tmp_path / "t.csv"
     r = np.linspace(0.2, 4, 60)
     np.savetxt(data, np.c_[r, np.exp(-r / 0.9)], delimiter=",")
-    code, _, err = run(capsys, "fit", "decay", str(data), "--monotonic", "--out", str(file_in_the_way / "x.nc"))
+    code, _, err = run(
+        capsys, "fit", "decay", str(data), "--monotonic", "--out", str(file_in_the_way / "x.nc")
+    )
     one_line_error(code, err)
 
 
@@ -180,7 +200,9 @@ def test_unwritable_target_keeps_previous_output(tmp_path, capsys, monkeypatch):
     """A write that fails (PermissionError at the temporary file) is one line and leaves the
     previous good result untouched; no temporary files are left behind."""
     stem = tmp_path / "s"
-    assert run(capsys, "screening", "--points", "5", "--models", "debye", "--out", str(stem))[0] == 0
+    assert (
+        run(capsys, "screening", "--points", "5", "--models", "debye", "--out", str(stem))[0] == 0
+    )
     before = (tmp_path / "s.nc").read_bytes()
 
     import tempfile
@@ -200,7 +222,9 @@ def test_failed_figure_leaves_no_half_outputs(tmp_path, capsys, monkeypatch):
     """The dataset is only renamed into place once the figure has been written too; an old
     screening.nc survives a run whose figure fails (before: replaced with the new one)."""
     stem = tmp_path / "s"
-    assert run(capsys, "screening", "--points", "5", "--models", "debye", "--out", str(stem))[0] == 0
+    assert (
+        run(capsys, "screening", "--points", "5", "--models", "debye", "--out", str(stem))[0] == 0
+    )
     old = results.open_dataset(tmp_path / "s.nc")
     import matplotlib.figure
 
@@ -211,7 +235,9 @@ def test_failed_figure_leaves_no_half_outputs(tmp_path, capsys, monkeypatch):
     code, _, err = run(capsys, "screening", "--points", "9", "--models", "msa", "--out", str(stem))
     one_line_error(code, err)
     kept = results.open_dataset(tmp_path / "s.nc")
-    assert kept.sizes["concentration"] == 5 and list(kept["model"].values) == list(old["model"].values)
+    assert kept.sizes["concentration"] == 5 and list(kept["model"].values) == list(
+        old["model"].values
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.nc", "s.png"]
     # a fresh target: nothing at all is left behind
     code, _, err = run(capsys, "screening", "--points", "9", "--out", str(tmp_path / "fresh"))
@@ -226,7 +252,9 @@ def test_out_of_memory_request_is_refused(tmp_path, capsys):
 
 def test_overflowing_concentration_is_refused(tmp_path, capsys):
     """1e6 mol/L used to run and write a force curve of zeros (overflow)."""
-    code, _, err = run(capsys, "pore", "force", "--concentration", "1e6M", "--out", str(tmp_path) + "/")
+    code, _, err = run(
+        capsys, "pore", "force", "--concentration", "1e6M", "--out", str(tmp_path) + "/"
+    )
     one_line_error(code, err)
     assert "--concentration" in err and "mol/L" in err
     assert not list(tmp_path.iterdir())
@@ -252,7 +280,9 @@ def test_fit_surface_force_cli_recovers_the_decay_length(tmp_path, capsys, rng):
     data = tmp_path / "sfa.csv"
     np.savetxt(data, np.c_[D, f], delimiter=",", header="D_nm,F_over_R_mN_per_m", comments="")
     out = tmp_path / "sf.nc"
-    code, text, _ = run(capsys, "fit", "surface-force", str(data), "--window", "4:30nm", "--out", str(out))
+    code, text, _ = run(
+        capsys, "fit", "surface-force", str(data), "--window", "4:30nm", "--out", str(out)
+    )
     assert code == 0
     ds = results.open_dataset(out)
     xi = float(ds["best_value"].sel(param="decay_length"))

@@ -11,13 +11,20 @@ from ionscales import results, vocab
 def test_duplicate_names_across_sections_fail():
     """Sections used to overwrite each other silently (surface_charge, capacitance, ...)."""
     with pytest.raises(vocab.VocabularyError, match="surface_charge in confinement, continuum"):
-        vocab.merge_sections({"confinement": {"surface_charge": ("C/m^2", "a")},
-                              "continuum": {"surface_charge": ("C/m^2", "b")}})
+        vocab.merge_sections(
+            {
+                "confinement": {"surface_charge": ("C/m^2", "a")},
+                "continuum": {"surface_charge": ("C/m^2", "b")},
+            }
+        )
 
 
 def test_the_package_vocabulary_has_no_duplicates():
-    sections = {name: getattr(vocab, name) for name in dir(vocab)
-                if name.startswith("_") and name[1:].isupper() and isinstance(getattr(vocab, name), dict)}
+    sections = {
+        name: getattr(vocab, name)
+        for name in dir(vocab)
+        if name.startswith("_") and name[1:].isupper() and isinstance(getattr(vocab, name), dict)
+    }
     assert len(sections) >= 8
     seen: dict[str, str] = {}
     for section, entries in sections.items():
@@ -27,13 +34,16 @@ def test_the_package_vocabulary_has_no_duplicates():
     assert set(seen) == set(vocab.VARIABLES) or set(seen) <= set(vocab.VARIABLES)
 
 
-@pytest.mark.parametrize("name, unit, meaning", [
-    ("correlation_length", "m", "ion-correlation length"),   # not the screening length
-    ("potential", "V", "electrostatic potential"),           # the profile, not the wall value
-    ("voltage", "V", "electrode"),
-    ("surface_charge", "C/m^2", "charge per unit wall area"),
-    ("capacitance", "F/m^2", "differential capacitance"),
-])
+@pytest.mark.parametrize(
+    "name, unit, meaning",
+    [
+        ("correlation_length", "m", "ion-correlation length"),  # not the screening length
+        ("potential", "V", "electrostatic potential"),  # the profile, not the wall value
+        ("voltage", "V", "electrode"),
+        ("surface_charge", "C/m^2", "charge per unit wall area"),
+        ("capacitance", "F/m^2", "differential capacitance"),
+    ],
+)
 def test_shared_names_have_one_meaning(name, unit, meaning):
     units, long_name = vocab.lookup(name)
     assert units == unit and meaning in long_name
@@ -51,9 +61,11 @@ def test_model_identifier():
 
 
 def test_results_carry_cf_conventions_and_attribute_units(tmp_path):
-    ds = results.make_dataset({"decay_length": ("concentration", np.ones(3))},
-                              {"concentration": np.arange(1.0, 4.0)},
-                              attrs={"temperature": 298.15, "contact_diameter": 3.6e-10, "note": "x"})
+    ds = results.make_dataset(
+        {"decay_length": ("concentration", np.ones(3))},
+        {"concentration": np.arange(1.0, 4.0)},
+        attrs={"temperature": 298.15, "contact_diameter": 3.6e-10, "note": "x"},
+    )
     assert ds.attrs["Conventions"].startswith("CF-")
     assert ds.attrs["temperature_units"] == "K" and ds.attrs["contact_diameter_units"] == "m"
     assert "note_units" not in ds.attrs
