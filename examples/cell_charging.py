@@ -1,4 +1,7 @@
-"""Charging of a blocking electrolyte cell after a voltage step (PNP on FiPy).
+"""Charging of a blocking cell (PNP)
+=================================
+
+Charging of a blocking electrolyte cell after a voltage step (PNP on FiPy).
 
 A 1:1 electrolyte (equal diffusivities D) fills a slit of width 2L between two blocking
 electrodes. At t = 0 the cell voltage jumps to 2 v kT/e. Bazant, Thornton & Ajdari

@@ -1,4 +1,7 @@
-"""Double layers: Gouy–Chapman versus Bikerman (crowding) versus BSK (overscreening).
+"""Double layers: Gouy-Chapman, Bikerman, BSK
+==========================================
+
+Double layers: Gouy–Chapman versus Bikerman (crowding) versus BSK (overscreening).
 
 A literate example of the FiPy continuum layer. It reproduces, in the dimensionless setting
 of Bazant, Storey & Kornyshev, Phys. Rev. Lett. 106, 046102 (2011)

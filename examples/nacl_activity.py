@@ -1,4 +1,7 @@
-"""NaCl(aq) at 25 C: fit the primitive-model (MSA + hard spheres) ion diameter to the
+"""NaCl activity coefficients
+==========================
+
+NaCl(aq) at 25 C: fit the primitive-model (MSA + hard spheres) ion diameter to the
 Robinson–Stokes mean activity coefficients and compare with Debye–Hückel and Pitzer.
 
 Run ``python examples/nacl_activity.py [--fast] [--out DIR]``; writes

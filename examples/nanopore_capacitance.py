@@ -1,4 +1,7 @@
-"""Capacitance of nanoporous electrodes versus pore width and voltage: the superionic regime
+"""Capacitance of nanoporous electrodes
+====================================
+
+Capacitance of nanoporous electrodes versus pore width and voltage: the superionic regime
 of narrow metallic slits next to the continuum double layer of wide pores.
 
 Run ``python examples/nanopore_capacitance.py [--fast] [--out DIR]``; writes

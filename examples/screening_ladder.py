@@ -1,4 +1,7 @@
-"""The screening ladder for aqueous NaCl: decay length and oscillation wavelength versus
+"""Screening ladder of aqueous NaCl
+================================
+
+The screening ladder for aqueous NaCl: decay length and oscillation wavelength versus
 concentration, from Debye–Hückel to the underscreening scaling law.
 
 Run ``python examples/screening_ladder.py [--fast] [--out DIR]``; writes

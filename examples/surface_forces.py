@@ -1,4 +1,7 @@
-"""Surface force between two charged surfaces across aqueous NaCl, as measured in a surface
+"""Surface forces across NaCl(aq)
+==============================
+
+Surface force between two charged surfaces across aqueous NaCl, as measured in a surface
 force balance, and the screening length extracted from it.
 
 Run ``python examples/surface_forces.py [--fast] [--out DIR]``; writes

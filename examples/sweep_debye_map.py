@@ -1,13 +1,19 @@
-"""Screening map: salt x concentration x temperature with ``ionscales.sweep``.
+"""A parameter sweep: the Debye length map
+=======================================
+
+Screening map: salt x concentration x temperature with ``ionscales.sweep``.
 
 The Debye length of four aqueous salts over three decades of concentration and a range of
 temperatures, computed as one labelled sweep (vectorised over concentration: one call per
 salt and temperature). The solvent permittivity is held at the preset's value while the
 temperature varies, so the figure isolates lambda_D ~ sqrt(eps_r T / (c sum nu_i z_i^2)).
 
-Run:  python examples/sweep_debye_map.py --out docs/figures     (full; local dask cluster)
-      python examples/sweep_debye_map.py --fast --out /tmp/x     (small grid, in-process)
-Writes: sweep_debye_map.png and sweep_debye_map.nc in the output directory.
+Run (full, on a local dask cluster; or with ``--fast``, a small grid in-process)::
+
+    python examples/sweep_debye_map.py --out docs/figures
+    python examples/sweep_debye_map.py --fast --out /tmp/x
+
+Writes sweep_debye_map.png and sweep_debye_map.nc in the output directory.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Ion clusters and the ionic gel in the LiTFSI water-in-salt electrolyte.
+"""Clusters and gel in water-in-salt LiTFSI
+========================================
+
+Ion clusters and the ionic gel in the LiTFSI water-in-salt electrolyte.
 
 The sticky-cation theory of McEldrew et al. (J. Electrochem. Soc. 168, 050514 (2021)),
 with the reference parameters f+ = 4 (Li), f- = 3 (TFSI), xi = (0.4, 10.8) water volumes
