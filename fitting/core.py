@@ -169,7 +169,7 @@ class FitResult:
             elif name in self.at_bounds:
                 shown_err, note = "", "at a bound"
             elif name not in self.params:
-                shown_err, note = "", "derived"
+                shown_err, note = "", "not fitted"
             else:
                 shown_err = f"{err:.3g}" if np.isfinite(err) else "unknown"
                 note = f"{abs(err / value) * 100:.2g} %" if np.isfinite(err) and value else ""

@@ -186,6 +186,9 @@ def run(args) -> int:
             value, err, unit = value * 1e9, err * 1e9, "nm"
         if name in fixed:
             print(f"  {name} = {value:.6g} {unit} (fixed)")
+        elif name not in result.params:
+            print(f"  {name} = {value:.6g} {unit} (not fitted: this mode is monotonic)"
+                  if name.startswith(("wavelength", "phase")) else f"  {name} = {value:.6g} {unit} (not fitted)")
         else:
             print(f"  {name} = {value:.6g} +/- {err:.2g} {unit}")
     if not result.success:
