@@ -314,3 +314,31 @@ def test_parse_for_variable_checks_the_vocabulary_dimension():
         with pytest.raises(ParameterError, match="expected a concentration") as info:
             parse_for_variable("grid.concentration", "concentration", text)
         assert info.value.parameter == "grid.concentration"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe binary", b"function = \n[grid", b'function = "theory.screening"\n[grid]\nc = [1.0]\n[[['],
+    ids=["binary", "malformed", "unclosed-table"],
+)
+def test_malformed_or_binary_toml_is_one_line(tmp_path, capsys, content):
+    path = tmp_path / "bad.toml"
+    path.write_bytes(content)
+    code, _, err = run(capsys, "sweep", str(path))
+    one_line_error(code, err)
+
+
+def test_help_shows_every_default(capsys):
+    """Options with a default say so in --help (edl --model, aggregate --max-size had none)."""
+    checked = 0
+    for path, parser in _parsers(build_parser()):
+        formatter = parser._get_formatter()
+        for action in parser._actions:
+            if not action.option_strings or action.default in (None, False, argparse.SUPPRESS):
+                continue
+            if isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
+                continue
+            text = formatter._get_help_string(action)
+            assert "default" in text.lower(), (path, action.option_strings, text)
+            checked += 1
+    assert checked > 40
