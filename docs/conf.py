@@ -132,6 +132,32 @@ def _model_pages() -> None:
                      "solutions, kappa_D sigma << 1).", ""]
         _write(HERE / "models" / f"{slug}.rst", "\n".join(body))
         entries.append(f"   models/{slug}")
+    # the other model families: one page each, their options and validity in the docstrings
+    families = {
+        "continuum_pb": ("Continuum double layers: pb, bikerman, bsk (model= of solve_pb)",
+                         ["ionscales.continuum.solve_pb", "ionscales.continuum.capacitance_curve"]),
+        "continuum_pnp": ("Poisson-Nernst-Planck transients", ["ionscales.continuum.solve_pnp"]),
+        "thermodynamics": ("Activity and osmotic coefficients: dh-limiting, dh-extended, davies, msa, pitzer",
+                           ["ionscales.theory.activity_coefficient", "ionscales.theory.osmotic_coefficient"]),
+        "aggregation": ("Aggregation and gelation (Flory-Stockmayer ion networks)",
+                        ["ionscales.theory.aggregation.Aggregation",
+                         "ionscales.theory.aggregation.SolvatedAggregation",
+                         "ionscales.theory.aggregation.SaltInIonicLiquid"]),
+        "slit_pore": ("Slit-pore charging (single-layer mean field)", ["ionscales.theory.confinement.SlitPore"]),
+    }
+    for slug, (title, targets) in families.items():
+        body = [title, "=" * len(title), ""]
+        for target in targets:
+            module, attr = target.rsplit(".", 1)
+            try:
+                obj = getattr(importlib.import_module(module), attr)
+            except (ImportError, AttributeError):
+                continue
+            kind = "autoclass" if isinstance(obj, type) else "autofunction"
+            # names of the API reference are documented there; here without a second index entry
+            body += [f".. {kind}:: {target}", "   :no-index:", ""]
+        _write(HERE / "models" / f"{slug}.rst", "\n".join(body))
+        entries.append(f"   models/{slug}")
     _write(HERE / "models.rst", "\n".join(entries) + "\n")
 
 
