@@ -153,9 +153,17 @@ class FitResult:
 
     @property
     def fixed(self) -> list[str]:
-        """Names of the parameters held fixed during the fit (stderr 0 by convention)."""
-        return [n for n in self.best_values if n in self.params and not self.params[n].vary
-                and self.params[n].expr is None]
+        """Names of the parameters held fixed during the fit (stderr 0 by convention): lmfit
+        parameters with ``vary=False`` and reported values that were not fitted but set
+        (stderr exactly 0, e.g. the functionalities of an aggregation fit)."""
+        out = []
+        for n in self.best_values:
+            if n in self.params:
+                if not self.params[n].vary and self.params[n].expr is None:
+                    out.append(n)
+            elif self.stderr.get(n) == 0.0:
+                out.append(n)
+        return out
 
     def _rows(self) -> list[tuple[str, str, str, str, str]]:
         """(name, value, stderr, unit, note) per parameter, values in SI."""

@@ -410,3 +410,24 @@ def test_fit_report_lists_correlations(rng):
     for line in report.split("[[Correlations]]")[1].splitlines()[1:]:
         r = float(line.split("=")[1])
         assert 0.1 <= abs(r) <= 1
+
+
+def test_reported_constants_are_shown_as_fixed():
+    """Values set rather than fitted (stderr exactly 0, e.g. an aggregation fit's
+    functionalities) print as fixed: the old repr printed 'f_cation = 4 +/- 0'."""
+    x = np.linspace(0, 1, 20)
+    y = 2 * x + 1
+    import lmfit
+
+    from ionscales.fitting.core import run_fit
+
+    p = lmfit.Parameters()
+    p.add("a", value=1.0)
+    p.add("b", value=0.0)
+    res = run_fit(lambda pp: pp["a"].value * x + pp["b"].value - y, p, scales={}, units={}, x=x, data=y,
+                  model_values=lambda pp: pp["a"].value * x + pp["b"].value)
+    res.best_values["f_cation"] = 4.0
+    res.stderr["f_cation"] = 0.0
+    assert res.fixed == ["f_cation"]
+    line = next(t for t in repr(res).splitlines() if "f_cation" in t)
+    assert "fixed" in line and "+/-" not in line
