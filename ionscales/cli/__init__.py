@@ -7,6 +7,13 @@ package; sub-commands of a command ``<parent>`` are the modules ``_<parent>_<nam
 registered by the parent with :func:`register_subcommands`. Both are discovered, never
 listed by hand, and an import error is an error.
 
+A command stays thin: it declares its options with the shared helpers of
+``ionscales.cli._common`` (``add_quantity_option`` for every quantity, so units and their
+dimensions are checked at the boundary and the same quantity has the same unit everywhere;
+``add_preset_option``; ``add_output_options``), calls one public function, and writes
+through ``Outputs`` (one ``--out`` rule, atomic writes) with figures from
+:mod:`ionscales.plots`.
+
 Every failure is one line on stderr and exit code 2, never a traceback: bad input
 (``ParameterError`` naming the option), non-convergence, unwritable outputs, requests too
 large for memory, numerical overflow. Set ``IONSCALES_DEBUG=1`` to see the traceback of an
