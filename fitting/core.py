@@ -115,6 +115,11 @@ class FitResult:
     x_name, x_units, data_name, data_units : str
     method : str
         Description of the objective (least squares, Poisson deviance, ...).
+    point_coords : dict
+        ``name -> (values, units[, long_name])``: labels of each data point (e.g. the
+        condition, ``n_cation`` and ``n_anion`` of a cluster-count cell), written as
+        coordinates along ``point`` by :meth:`to_dataset` (``ds.set_index(point=[...])
+        .unstack("point")`` restores the grid).
     raw : lmfit.minimizer.MinimizerResult
         The raw lmfit result (not stored in :meth:`to_dataset`).
     """
@@ -145,6 +150,7 @@ class FitResult:
     message: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     raw: Any = None
+    point_coords: dict[str, tuple] = field(default_factory=dict)
 
     @property
     def varied(self) -> list[str]:
@@ -270,9 +276,17 @@ class FitResult:
                                                        if x.size != len(self.data) else x,
                                                        self.x_units, f"independent variable ({xdim})"),
         }
+        point_coords = {}
+        for cname, spec in self.point_coords.items():
+            values = np.asarray(spec[0])
+            if values.shape != (len(self.data),):
+                raise ParameterError("point_coords", f"{cname!r} needs one value per data point "
+                                     f"({len(self.data)})", values.shape)
+            point_coords[cname] = ("point", values, *spec[1:])
         ds = make_dataset(
             data_vars,
             {
+                **point_coords,
                 "param": ("param", np.array(names, dtype=str), "1", "fit parameter name"),
                 "cov_i": ("cov_i", np.array(varied, dtype=str), "1", "covariance row parameter"),
                 "cov_j": ("cov_j", np.array(varied, dtype=str), "1", "covariance column parameter"),
@@ -341,11 +355,14 @@ def run_fit(
     minimizer: str = "leastsq",
     scale_covar: bool = True,
     n_data: int | None = None,
+    point_coords: Mapping[str, tuple] | None = None,
 ) -> FitResult:
     """Minimise ``residual(params)`` with lmfit and build a :class:`FitResult`.
 
     ``scale_covar`` (lmfit's option) rescales the covariance by the reduced chi-square:
-    use True when ``sigma`` is unknown, False for absolute weights or likelihood fits.
+    use True when ``sigma`` is unknown, False for absolute weights or likelihood fits (it
+    also selects the AIC/BIC form, see :func:`information_criteria`). ``point_coords``
+    labels the data points (see :class:`FitResult`).
     """
     mini = lmfit.Minimizer(residual, params, scale_covar=scale_covar, nan_policy="raise")
     try:
@@ -404,4 +421,5 @@ def run_fit(
         method=method,
         message=str(result.message),
         raw=result,
+        point_coords=dict(point_coords or {}),
     )

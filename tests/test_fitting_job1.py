@@ -431,3 +431,25 @@ def test_reported_constants_are_shown_as_fixed():
     assert res.fixed == ["f_cation"]
     line = next(t for t in repr(res).splitlines() if "f_cation" in t)
     assert "fixed" in line and "+/-" not in line
+
+
+def test_fit_dataset_labels_each_point(tmp_path):
+    """point_coords label the data points (an aggregation fit's (n_cation, n_anion) cells
+    instead of a bare index); unstacking restores the grid."""
+    import lmfit
+
+    from ionscales.fitting.core import run_fit
+
+    l, m = np.meshgrid(np.arange(3), np.arange(2), indexing="ij")
+    y = (1.0 + l + 2 * m).ravel().astype(float)
+    p = lmfit.Parameters()
+    p.add("a", value=0.5)
+    res = run_fit(lambda pp: pp["a"].value * y - y, p, scales={}, units={}, x=np.arange(y.size), data=y,
+                  model_values=lambda pp: pp["a"].value * y,
+                  point_coords={"n_cation": (l.ravel(), "1"), "n_anion": (m.ravel(), "1")})
+    ds = res.to_dataset()
+    assert ds["n_cation"].dims == ("point",) and ds["n_anion"].attrs["units"] == "1"
+    grid = ds["data"].set_index(point=["n_cation", "n_anion"]).unstack("point")
+    assert grid.sel(n_cation=2, n_anion=1).item() == 5.0
+    to_netcdf(ds, tmp_path / "f.nc")
+    xr.testing.assert_identical(open_dataset(tmp_path / "f.nc"), ds)
