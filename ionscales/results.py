@@ -35,6 +35,7 @@ __all__ = [
     "check_labelled",
     "to_netcdf",
     "open_dataset",
+    "upgrade_names",
 ]
 
 
@@ -233,6 +234,15 @@ def check_labelled(ds: xr.Dataset) -> None:
 def to_netcdf(ds: xr.Dataset, path) -> None:
     """Write a result to netCDF-4 (netCDF4 engine)."""
     ds.to_netcdf(path, engine="netcdf4")
+
+
+def upgrade_names(ds: xr.Dataset) -> xr.Dataset:
+    """A copy with outputs renamed by their layer (``vocab.RENAMED``: old -> new name), so
+    results written by an older version read with today's names."""
+    from ionscales.vocab import RENAMED
+
+    mapping = {old: new for old, new in RENAMED.items() if old in ds.variables and new not in ds.variables}
+    return ds.rename(mapping) if mapping else ds
 
 
 def open_dataset(path) -> xr.Dataset:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["VARIABLES", "VocabularyError", "lookup", "register", "is_model_identifier"]
+__all__ = ["VARIABLES", "RENAMED", "VocabularyError", "lookup", "register", "rename",
+           "is_model_identifier"]
 
 
 class VocabularyError(ValueError):
@@ -227,6 +228,21 @@ VARIABLES: dict[str, tuple[str, str]] = merge_sections({
     "aggregation": _AGGREGATION, "transport": _TRANSPORT, "confinement": _CONFINEMENT,
     "continuum": _CONTINUUM, "fitting": _FITTING, "sweep": _SWEEP,
 })
+
+
+#: old output name -> its vocabulary name, for outputs a layer has renamed (one meaning per
+#: name); :func:`ionscales.results.upgrade_names` applies it to results read from old files.
+RENAMED: dict[str, str] = {}
+
+
+def rename(old: str, new: str) -> None:
+    """Record that output ``old`` is now called ``new`` (which must be a vocabulary name)."""
+    if new not in VARIABLES:
+        raise VocabularyError(f"{new!r} is not in the vocabulary; add its entry first")
+    if old in VARIABLES and old != new and RENAMED.get(old) != new:
+        # the old name may keep another meaning only if it is not itself an entry
+        raise VocabularyError(f"{old!r} is still a vocabulary entry; remove it before renaming")
+    RENAMED[old] = new
 
 
 def register(name: str, units: str, long_name: str) -> None:

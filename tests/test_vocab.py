@@ -74,3 +74,17 @@ def test_results_carry_cf_conventions_and_attribute_units(tmp_path):
     back = results.open_dataset(path)
     assert back.attrs["Conventions"] == results.CONVENTIONS
     assert back.attrs["temperature_units"] == "K"
+
+
+def test_renamed_outputs_read_with_the_new_name(monkeypatch):
+    import xarray as xr
+
+    monkeypatch.setattr(vocab, "RENAMED", {})
+    vocab.rename("charge", "surface_charge")
+    old = xr.Dataset({"charge": ("time", np.zeros(3))})
+    new = results.upgrade_names(old)
+    assert "surface_charge" in new and "charge" not in new
+    with pytest.raises(vocab.VocabularyError):
+        vocab.rename("x", "not_a_vocabulary_name")
+    with pytest.raises(vocab.VocabularyError):
+        vocab.rename("capacitance", "surface_charge")  # an entry with its own meaning
