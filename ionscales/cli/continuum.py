@@ -136,7 +136,9 @@ def run_edl(args) -> int:
         outputs.add_dataset("curve", curve)
     state = f"{electrolyte.name}, {concentration / M:g} mol/L, {args.model}, {geometry.kind}"
     if args.plot:
-        outputs.add_figure("profile_figure", edl_profile_figure(profile, state=state))
+        wall_text = (f"wall at {wall['potential'] * 1e3:g} mV" if "potential" in wall
+                     else f"wall charge {wall['surface_charge']:g} C/m$^2$")
+        outputs.add_figure("profile_figure", edl_profile_figure(profile, state=f"{state}, {wall_text}"))
         if curve is not None:
             outputs.add_figure("curve_figure", capacitance_figure(curve, state=state))
     written = outputs.commit()
