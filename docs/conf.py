@@ -42,7 +42,14 @@ numpydoc_validation_checks: set[str] = set()
 numpydoc_xref_param_type = False
 html_theme = "alabaster"
 html_static_path: list[str] = []
-exclude_patterns = ["_build", "figures", "generated_gallery/*.ipynb", "**.ipynb", "**.py.md5", "**.zip"]
+exclude_patterns = [
+    "_build",
+    "figures",
+    "generated_gallery/*.ipynb",
+    "**.ipynb",
+    "**.py.md5",
+    "**.zip",
+]
 templates_path: list[str] = []
 # docstrings are written for numpydoc and the terminal; these are not documentation errors
 suppress_warnings = ["autosummary.import_cycle", "config.cache"]
@@ -69,7 +76,16 @@ PUBLIC = {
     "ionscales.fitting": "calibration against data (lmfit)",
     "ionscales.analysis": "MD trajectories to observables",
 }
-_SUBMODULES = {"theory", "continuum", "fitting", "analysis", "presets", "units", "constants", "sweep"}
+_SUBMODULES = {
+    "theory",
+    "continuum",
+    "fitting",
+    "analysis",
+    "presets",
+    "units",
+    "constants",
+    "sweep",
+}
 
 
 def _write(path: Path, text: str) -> None:
@@ -79,22 +95,49 @@ def _write(path: Path, text: str) -> None:
 
 
 def _api_pages() -> None:
-    lines = ["API reference", "=============", "",
-             "Every public name (the ``__all__`` of each package). SI units throughout.", ""]
+    lines = [
+        "API reference",
+        "=============",
+        "",
+        "Every public name (the ``__all__`` of each package). SI units throughout.",
+        "",
+    ]
     for name, what in PUBLIC.items():
         try:
             module = importlib.import_module(name)
         except ImportError:
             continue
-        names = [n for n in getattr(module, "__all__", []) if not n.startswith("_") and n not in _SUBMODULES]
+        names = [
+            n
+            for n in getattr(module, "__all__", [])
+            if not n.startswith("_") and n not in _SUBMODULES
+        ]
         title = f"``{name}``: {what}"
-        lines += [title, "-" * len(title), "", f".. currentmodule:: {name}", "",
-                  ".. autosummary::", "   :toctree: generated", ""]
+        lines += [
+            title,
+            "-" * len(title),
+            "",
+            f".. currentmodule:: {name}",
+            "",
+            ".. autosummary::",
+            "   :toctree: generated",
+            "",
+        ]
         lines += [f"   {n}" for n in names] + [""]
-    lines += ["Command-line quantities", "-----------------------", "",
-              ".. currentmodule:: ionscales.cli.quantities", "",
-              ".. autosummary::", "   :toctree: generated", "",
-              "   parse_quantity", "   parse_range", "   parse_for_variable", ""]
+    lines += [
+        "Command-line quantities",
+        "-----------------------",
+        "",
+        ".. currentmodule:: ionscales.cli.quantities",
+        "",
+        ".. autosummary::",
+        "   :toctree: generated",
+        "",
+        "   parse_quantity",
+        "   parse_range",
+        "   parse_for_variable",
+        "",
+    ]
     _write(HERE / "api.rst", "\n".join(lines))
 
 
@@ -102,12 +145,19 @@ def _model_pages() -> None:
     from ionscales.theory import ladder
 
     ladder._ensure_builtin_models()
-    entries = ["Models", "======", "",
-               "One page per registered screening model (generated from the registry, so a "
-               "newly registered model appears here). Options are the keyword arguments of "
-               "``theory.screening(electrolyte, concentration, model=NAME, **options)``; the "
-               "validity range is in the Notes of each model function.", "",
-               ".. toctree::", "   :maxdepth: 1", ""]
+    entries = [
+        "Models",
+        "======",
+        "",
+        "One page per registered screening model (generated from the registry, so a "
+        "newly registered model appears here). Options are the keyword arguments of "
+        "``theory.screening(electrolyte, concentration, model=NAME, **options)``; the "
+        "validity range is in the Notes of each model function.",
+        "",
+        ".. toctree::",
+        "   :maxdepth: 1",
+        "",
+    ]
     for name, spec in ladder._MODELS.items():
         target = spec.target
         if isinstance(target, tuple):
@@ -121,29 +171,48 @@ def _model_pages() -> None:
             available = False
         slug = name.replace("-", "_")
         title = f"``{name}``: {spec.description}"
-        body = [title, "=" * len(title), "",
-                f"``theory.screening(electrolyte, concentration, model=\"{name}\", **options)``", ""]
+        body = [
+            title,
+            "=" * len(title),
+            "",
+            f'``theory.screening(electrolyte, concentration, model="{name}", **options)``',
+            "",
+        ]
         if available and not module.startswith("ionscales.theory.ladder"):
             body += [f".. autofunction:: {module}.{attr}", ""]
         elif not available:
             body += [f"Not available in this installation: {spec.unavailable}", ""]
         else:
-            body += ["The Debye-Hückel screening length kappa_D^-1 of all ions (valid for dilute "
-                     "solutions, kappa_D sigma << 1).", ""]
+            body += [
+                "The Debye-Hückel screening length kappa_D^-1 of all ions (valid for dilute "
+                "solutions, kappa_D sigma << 1).",
+                "",
+            ]
         _write(HERE / "models" / f"{slug}.rst", "\n".join(body))
         entries.append(f"   models/{slug}")
     # the other model families: one page each, their options and validity in the docstrings
     families = {
-        "continuum_pb": ("Continuum double layers: pb, bikerman, bsk (model= of solve_pb)",
-                         ["ionscales.continuum.solve_pb", "ionscales.continuum.capacitance_curve"]),
+        "continuum_pb": (
+            "Continuum double layers: pb, bikerman, bsk (model= of solve_pb)",
+            ["ionscales.continuum.solve_pb", "ionscales.continuum.capacitance_curve"],
+        ),
         "continuum_pnp": ("Poisson-Nernst-Planck transients", ["ionscales.continuum.solve_pnp"]),
-        "thermodynamics": ("Activity and osmotic coefficients: dh-limiting, dh-extended, davies, msa, pitzer",
-                           ["ionscales.theory.activity_coefficient", "ionscales.theory.osmotic_coefficient"]),
-        "aggregation": ("Aggregation and gelation (Flory-Stockmayer ion networks)",
-                        ["ionscales.theory.aggregation.Aggregation",
-                         "ionscales.theory.aggregation.SolvatedAggregation",
-                         "ionscales.theory.aggregation.SaltInIonicLiquid"]),
-        "slit_pore": ("Slit-pore charging (single-layer mean field)", ["ionscales.theory.confinement.SlitPore"]),
+        "thermodynamics": (
+            "Activity and osmotic coefficients: dh-limiting, dh-extended, davies, msa, pitzer",
+            ["ionscales.theory.activity_coefficient", "ionscales.theory.osmotic_coefficient"],
+        ),
+        "aggregation": (
+            "Aggregation and gelation (Flory-Stockmayer ion networks)",
+            [
+                "ionscales.theory.aggregation.Aggregation",
+                "ionscales.theory.aggregation.SolvatedAggregation",
+                "ionscales.theory.aggregation.SaltInIonicLiquid",
+            ],
+        ),
+        "slit_pore": (
+            "Slit-pore charging (single-layer mean field)",
+            ["ionscales.theory.confinement.SlitPore"],
+        ),
     }
     for slug, (title, targets) in families.items():
         body = [title, "=" * len(title), ""]

@@ -53,7 +53,9 @@ def add_caption(fig, text: str) -> None:
     width = max(40, int(fig.get_figwidth() * 13))
     lines = textwrap.wrap(text, width)
     fig.text(0.5, 0.01, "\n".join(lines), ha="center", va="bottom", fontsize=8, style="italic")
-    fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, 0.06 + 0.035 * len(lines) * 8 / fig.get_figheight()))
+    fig.subplots_adjust(
+        bottom=max(fig.subplotpars.bottom, 0.06 + 0.035 * len(lines) * 8 / fig.get_figheight())
+    )
 
 
 def _coinciding(values: np.ndarray, names: list[str]) -> dict[int, list[str]]:

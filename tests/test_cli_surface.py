@@ -318,7 +318,11 @@ def test_parse_for_variable_checks_the_vocabulary_dimension():
 
 @pytest.mark.parametrize(
     "content",
-    [b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe binary", b"function = \n[grid", b'function = "theory.screening"\n[grid]\nc = [1.0]\n[[['],
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe binary",
+        b"function = \n[grid",
+        b'function = "theory.screening"\n[grid]\nc = [1.0]\n[[[',
+    ],
     ids=["binary", "malformed", "unclosed-table"],
 )
 def test_malformed_or_binary_toml_is_one_line(tmp_path, capsys, content):

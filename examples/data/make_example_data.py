@@ -37,19 +37,39 @@ r = np.linspace(0.2, 4.0, 191)
 y = 0.8 * np.exp(-r / (xi[osc] / nm)) * np.cos(2 * np.pi * r / (lam[osc] / nm) - 0.4)
 y += 0.3 * np.exp(-r / 1.2)
 y += rng.normal(0, 1e-3, r.size)
-np.savetxt(HERE / "rh.csv", np.c_[r, y, np.full(r.size, 1e-3)], delimiter=",", fmt="%.6g",
-           header="r_nm,r_h,sigma", comments="")
+np.savetxt(
+    HERE / "rh.csv",
+    np.c_[r, y, np.full(r.size, 1e-3)],
+    delimiter=",",
+    fmt="%.6g",
+    header="r_nm,r_h,sigma",
+    comments="",
+)
 
 c = np.geomspace(1.5, 5.0, 10)
 ld = debye_length(nacl, c * M)
 ls = 0.6 * ld * (nacl.contact_diameter / ld) ** 3 * (1 + 0.03 * rng.normal(size=c.size))
-np.savetxt(HERE / "lengths.csv", np.c_[c, ls / nm], delimiter=",", fmt="%.6g",
-           header="c_mol_per_L,screening_length_nm", comments="")
+np.savetxt(
+    HERE / "lengths.csv",
+    np.c_[c, ls / nm],
+    delimiter=",",
+    fmt="%.6g",
+    header="c_mol_per_L,screening_length_nm",
+    comments="",
+)
 from ionscales.continuum.forces import surface_force_curve  # noqa: E402
 
 D = np.linspace(2.0, 40.0, 39) * nm
-force = surface_force_curve(nacl, 10.0, D, potential=-0.05, method="exact")["force_over_radius"].values
+force = surface_force_curve(nacl, 10.0, D, potential=-0.05, method="exact")[
+    "force_over_radius"
+].values
 force = force * (1 + 0.02 * rng.normal(size=D.size))
-np.savetxt(HERE / "sfa.csv", np.c_[D / nm, force * 1e3], delimiter=",", fmt="%.6g",
-           header="D_nm,F_over_R_mN_per_m", comments="")
+np.savetxt(
+    HERE / "sfa.csv",
+    np.c_[D / nm, force * 1e3],
+    delimiter=",",
+    fmt="%.6g",
+    header="D_nm,F_over_R_mN_per_m",
+    comments="",
+)
 print(f"wrote {HERE / 'rh.csv'}, {HERE / 'lengths.csv'} and {HERE / 'sfa.csv'}")
