@@ -1,4 +1,7 @@
-"""Charging of a blocking electrolyte cell after a voltage step (PNP on FiPy).
+"""Charging of a blocking cell (PNP)
+=================================
+
+Charging of a blocking electrolyte cell after a voltage step (PNP on FiPy).
 
 A 1:1 electrolyte (equal diffusivities D) fills a slit of width 2L between two blocking
 electrodes. At t = 0 the cell voltage jumps to 2 v kT/e. Bazant, Thornton & Ajdari
@@ -94,22 +97,22 @@ def main(argv=None) -> int:
     assert q1[-1] > 1.0 * (1 - np.exp(-t1[-1]))  # nonlinear capacitance > C_D
     assert ds1.attrs["inventory_drift"] < 1e-10
 
-    import matplotlib
+    from ionscales.plots import OKABE_ITO, add_caption, pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5.2, 3.8))
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5.6, 4.6))
     tt = np.linspace(0, 5, 200)
-    ax.plot(t, q / 0.01, "o", ms=4, label="PNP, v = 0.01")
-    ax.plot(tt, 1 - np.exp(-tt), "k-", lw=1, label="RC law")
-    ax.plot(t1, q1, "s", ms=4, label="PNP, v = 1")
-    ax.plot(tt, 2 * np.sinh(sol.sol(tt)[0] / 2), "k--", lw=1, label="GC circuit model")
+    ax.plot(t, q / 0.01, "o", ms=4, color=OKABE_ITO[0], label=r"PNP, $v = eV/kT$ = 0.01")
+    ax.plot(tt, 1 - np.exp(-tt), "k-", lw=1, label=r"linear RC law $1 - e^{-t/\tau_c}$")
+    ax.plot(t1, q1, "s", ms=4, color=OKABE_ITO[3], label=r"PNP, $v$ = 1")
+    ax.plot(tt, 2 * np.sinh(sol.sol(tt)[0] / 2), "k--", lw=1, label="Gouy-Chapman circuit model")
     ax.set_xlabel(r"$t/\tau_c$, $\tau_c = \lambda_D L/D$")
     ax.set_ylabel(r"diffuse charge $q/v$ [$\varepsilon k T/(e\lambda_D)$]")
-    ax.set_title(f"Blocking-cell charging (eps = {eps})")
+    ax.set_title(rf"blocking cell after a voltage step, $\epsilon = \lambda_D/L$ = {eps}", fontsize=10)
     ax.legend(fontsize=8)
     fig.tight_layout()
+    add_caption(fig, "Look at: the small step follows the RC law, the large one the nonlinear "
+                "Gouy-Chapman circuit model, both to within 2 epsilon.")
     path = out / "cell_charging.png"
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -1,4 +1,7 @@
-"""Double layers: Gouy–Chapman versus Bikerman (crowding) versus BSK (overscreening).
+"""Double layers: Gouy-Chapman, Bikerman, BSK
+==========================================
+
+Double layers: Gouy–Chapman versus Bikerman (crowding) versus BSK (overscreening).
 
 A literate example of the FiPy continuum layer. It reproduces, in the dimensionless setting
 of Bazant, Storey & Kornyshev, Phys. Rev. Lett. 106, 046102 (2011)
@@ -96,31 +99,31 @@ def main(argv=None) -> int:
 
 
 def _figure(profiles, rho, curves, cap, u, u_gc, lam, path):
-    import matplotlib
+    from ionscales.plots import LINE_STYLES, OKABE_ITO, add_caption, pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    for name, ds in profiles.items():
-        ax1.plot(ds.x.values / lam, rho[name], label=name)
+    plt = pyplot()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.6))
+    for k, (name, ds) in enumerate(profiles.items()):
+        ax1.plot(ds.x.values / lam, rho[name], color=OKABE_ITO[k], ls=LINE_STYLES[k], label=name)
     ax1.set_xlim(0, 30)
     ax1.set_ylim(min(-2.0, 1.1 * rho['BSK'].min()), 5)
     ax1.axhline(0, color="0.6", lw=0.5)
-    ax1.set_xlabel("distance from the electrode [Debye lengths]")
-    ax1.set_ylabel("counter-charge density [e c0]")
-    ax1.set_title("profiles at 10 kT/e (gamma = 0.5, l_c = 10 lambda_D)")
+    ax1.set_xlabel(r"distance from the electrode $x/\lambda_D$ [1]")
+    ax1.set_ylabel(r"counter-charge density $-\rho/(e c_0)$ [1]")
+    ax1.set_title(r"profiles at $u$ = 10 kT/e ($\gamma$ = 0.5, $\ell_c = 10\lambda_D$)", fontsize=10)
     ax1.legend()
-    for name in ("Gouy–Chapman", "Bikerman", "BSK"):
+    for k, name in enumerate(("Gouy–Chapman", "Bikerman", "BSK")):
         x = u_gc if name == "Gouy–Chapman" else u
-        ax2.plot(x, cap[name], label=name)
+        ax2.plot(x, cap[name], color=OKABE_ITO[k], ls=LINE_STYLES[k], label=name)
     ax2.set_yscale("log")
     ax2.set_ylim(0.05, 50)
-    ax2.set_xlabel("electrode potential [kT/e]")
-    ax2.set_ylabel("C / (eps/lambda_D)")
-    ax2.set_title("differential capacitance")
+    ax2.set_xlabel(r"electrode potential $eu/kT$ [1]")
+    ax2.set_ylabel(r"differential capacitance $C/(\varepsilon/\lambda_D)$ [1]")
+    ax2.set_title("differential capacitance (log axis)", fontsize=10)
     ax2.legend()
     fig.tight_layout()
+    add_caption(fig, "Look at: Bikerman saturates at close packing and BSK adds an overscreening layer of "
+                "opposite sign; the crowded models turn the Gouy-Chapman capacitance into a bell.")
     fig.savefig(path, dpi=120)
     plt.close(fig)
 

@@ -1,4 +1,7 @@
-"""NaCl(aq) at 25 C: fit the primitive-model (MSA + hard spheres) ion diameter to the
+"""NaCl activity coefficients
+==========================
+
+NaCl(aq) at 25 C: fit the primitive-model (MSA + hard spheres) ion diameter to the
 Robinson–Stokes mean activity coefficients and compare with Debye–Hückel and Pitzer.
 
 Run ``python examples/nacl_activity.py [--fast] [--out DIR]``; writes
@@ -71,13 +74,11 @@ def main(argv=None):
         print(f"  rms(ln gamma) {name:20s} {value:.4f}")
 
     # figure
-    import matplotlib
+    from ionscales.plots import add_caption, pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     mm = np.geomspace(1e-3, m_all.max(), 40 if args.fast else 200)
-    fig, (ax, axr) = plt.subplots(2, 1, figsize=(6, 6.5), sharex=True, height_ratios=(2, 1))
+    fig, (ax, axr) = plt.subplots(2, 1, figsize=(6.4, 7.2), sharex=True, height_ratios=(2, 1))
     ax.plot(m_all, g_all, "ko", ms=4, label="Robinson & Stokes")
     ax.plot(mm, activity_coefficient(fitted, molality=mm, apparent_molar_volume=vphi(mm)), "C0-",
             label=f"MSA + HS, d = {d_msa * 1e9:.3f} nm (fit m <= {m_max:g})")
@@ -85,18 +86,21 @@ def main(argv=None):
             label=f"extended DH, a = {d_edh * 1e9:.3f} nm")
     ax.plot(mm, activity_coefficient(nacl, molality=mm, model="dh-limiting"), "C2:", label="DH limiting law")
     ax.plot(mm, activity_coefficient(nacl, molality=mm, model="pitzer"), "C3-.", label="Pitzer (PM73)")
-    ax.axvspan(0, m_max, color="0.93", zorder=0)
+    ax.axvspan(0, m_max, color="0.93", zorder=0, label=f"fitted range, molality <= {m_max:g} mol/kg")
     ax.set_ylim(0.3, 1.1)
-    ax.set_ylabel(r"$\gamma_\pm$")
+    ax.set_ylabel(r"mean ionic activity coefficient $\gamma_\pm$ [1]")
+    ax.set_title("NaCl(aq), 298.15 K: activity coefficients against Robinson & Stokes", fontsize=10)
     ax.legend(fontsize=8)
     axr.axhline(0, color="0.5", lw=0.8)
     axr.plot(m, np.log(msa.best_fit / g), "C0o-", ms=3, label="MSA + HS")
     axr.plot(m, np.log(edh.best_fit / g), "C1s--", ms=3, label="extended DH")
     axr.set_xscale("log")
-    axr.set_xlabel("molality m (mol/kg)")
-    axr.set_ylabel(r"$\ln\gamma_{model} - \ln\gamma_{data}$")
+    axr.set_xlabel(r"molality $b$ [mol/kg]")
+    axr.set_ylabel(r"$\ln\gamma_\mathrm{model} - \ln\gamma_\mathrm{data}$ [1]")
     axr.legend(fontsize=8)
     fig.tight_layout()
+    add_caption(fig, "Look at: inside the shaded fitted range the MSA + hard-sphere curve follows the data "
+                "with one diameter; the Debye-Hueckel limiting law fails beyond about 0.01 mol/kg.")
     fig.savefig(out / "nacl_activity.png", dpi=120)
     plt.close(fig)
     to_netcdf(msa.to_dataset(), out / "nacl_activity_fit.nc")

@@ -1,4 +1,7 @@
-"""Capacitance of nanoporous electrodes versus pore width and voltage: the superionic regime
+"""Capacitance of nanoporous electrodes
+====================================
+
+Capacitance of nanoporous electrodes versus pore width and voltage: the superionic regime
 of narrow metallic slits next to the continuum double layer of wide pores.
 
 Run ``python examples/nanopore_capacitance.py [--fast] [--out DIR]``; writes
@@ -96,33 +99,40 @@ def main(argv=None) -> None:
     assert labels[0] == "layered"
 
     # --- figure --------------------------------------------------------------------------
-    import matplotlib
+    from ionscales.plots import LINE_STYLES, OKABE_ITO, add_caption, pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
+    plt = pyplot()
+    uf = r"[$\mu$F/cm$^2$]"
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.8))
     ax = axes[0]
-    ax.plot(widths[narrow] / nm, c_zero.values[narrow] * 100, lw=2, label="single-layer pore (mean field)")
-    ax.plot(wide / nm, cont["capacitance"].values * 100, "o-", ms=3, label="continuum slit (Bikerman + Stern)")
-    ax.axhline(c_flat * 100, ls=":", color="k", label="flat electrode")
-    ax.axvline(d / nm, color="r", lw=0.8)
-    ax.axvspan(2 * d / nm, 4 * d / nm, color="0.9", label="few layers: neither model")
-    ax.axvline(4 * xi / nm, color="b", lw=0.8, ls="--", label="4 xi (correlated | bulk-like)")
-    ax.set(xscale="log", xlabel="pore width L [nm]", ylabel="C(0) [uF/cm^2] per wall area",
-           title="capacitance vs width")
-    ax.legend(fontsize=7)
+    ax.plot(widths[narrow] / nm, c_zero.values[narrow] * 100, lw=2, color=OKABE_ITO[0],
+            label="single-layer pore (mean field)")
+    ax.plot(wide / nm, cont["capacitance"].values * 100, "o-", ms=3, color=OKABE_ITO[1],
+            label="continuum slit (Bikerman + Stern)")
+    ax.axhline(c_flat * 100, ls=":", color="k", label="flat electrode (Bikerman + Stern)")
+    ax.axvline(d / nm, color=OKABE_ITO[3], lw=1, label=rf"$L = d$ = {d / nm:.2g} nm: pore closes to ions")
+    ax.axvspan(2 * d / nm, 4 * d / nm, color="0.9", label=r"$2d < L < 4d$: few layers, neither model")
+    ax.axvline(4 * xi / nm, color=OKABE_ITO[4], lw=1, ls="--",
+               label=r"$L = 4\xi$: correlated | bulk-like ($\xi$ = Debye length)")
+    ax.set(xscale="log", xlabel=r"pore width $L$ [nm]", ylabel=r"$C(u = 0)$ per wall area " + uf,
+           title="capacitance versus pore width")
+    ax.legend(fontsize=6.5, loc="upper right")
     ax = axes[1]
-    ax.plot(u, philic["capacitance"] * 100, label="ionophilic (-3 kT)")
-    ax.plot(u, phobic["capacitance"] * 100, label="ionophobic (+3 kT)")
-    ax.set(xlabel="voltage [V]", ylabel="C [uF/cm^2]", title=f"L = 0.9 nm, d = {d / nm:.2f} nm")
+    ax.plot(u, philic["capacitance"] * 100, color=OKABE_ITO[0], ls=LINE_STYLES[0], label="ionophilic (-3 kT)")
+    ax.plot(u, phobic["capacitance"] * 100, color=OKABE_ITO[1], ls=LINE_STYLES[1], label="ionophobic (+3 kT)")
+    ax.set(xlabel=r"wall potential $u$ [V]", ylabel=r"differential capacitance $C$ " + uf,
+           title=f"pore $L$ = 0.9 nm, ions $d$ = {d / nm:.2f} nm")
     ax.legend(fontsize=8)
     ax = axes[2]
-    ax.plot(u, philic["stored_energy"], label="ionophilic")
-    ax.plot(u, phobic["stored_energy"], label="ionophobic")
-    ax.set(xlabel="voltage [V]", ylabel="stored energy [J/m^2]", title="energy")
+    ax.plot(u, philic["stored_energy"], color=OKABE_ITO[0], ls=LINE_STYLES[0], label="ionophilic (-3 kT)")
+    ax.plot(u, phobic["stored_energy"], color=OKABE_ITO[1], ls=LINE_STYLES[1], label="ionophobic (+3 kT)")
+    ax.set(xlabel=r"wall potential $u$ [V]", ylabel=r"stored energy $E$ [J/m$^2$]",
+           title="stored energy, $L$ = 0.9 nm")
     ax.legend(fontsize=8)
     fig.tight_layout()
+    add_caption(fig, "Look at: left, the capacitance rises steeply as the pore narrows towards the ion size "
+                "(superionic state); middle, the ionophobic pore gives a camel-shaped C(u), the ionophilic "
+                "one a bell; right, the ionophobic pore stores more energy at high voltage.")
     fig.savefig(out / "nanopore_capacitance.png", dpi=120)
     plt.close(fig)
     print(f"C(0) at L = {widths[narrow][0] / nm:.3f} nm: {c_zero.values[narrow][0] * 100:.1f} uF/cm^2; "

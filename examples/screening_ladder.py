@@ -1,4 +1,7 @@
-"""The screening ladder for aqueous NaCl: decay length and oscillation wavelength versus
+"""Screening ladder of aqueous NaCl
+================================
+
+The screening ladder for aqueous NaCl: decay length and oscillation wavelength versus
 concentration, from Debye–Hückel to the underscreening scaling law.
 
 Run ``python examples/screening_ladder.py [--fast] [--out DIR]``; writes
@@ -24,7 +27,7 @@ import numpy as np
 
 from ionscales import ValidityWarning, presets
 from ionscales.theory import screening_curves
-from ionscales.units import M, nm
+from ionscales.units import M
 
 
 def main(argv=None) -> None:
@@ -78,35 +81,16 @@ def main(argv=None) -> None:
     assert np.allclose(decay.sel(model="dressed-ion"), decay.sel(model="msa"), rtol=1e-9, equal_nan=True)
 
     # --- figure ---------------------------------------------------------------------------
-    import matplotlib
+    # the package's screening-ladder figure (the one `ionscales screening` writes): coinciding
+    # curves are named together in the legend (dressed-ion = msa, free-ion = Debye length
+    # for this fully dissociated salt), the dh-exclusion spinodal is marked, and each
+    # Kirkwood crossover is one dotted line.
+    from ionscales.plots import add_caption, pyplot, screening_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    c = concentration / M
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 8), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
-    top.loglog(c, debye / nm, "k--", lw=1, label="Debye length", zorder=5)
-    for model in ds["model"].values:
-        if model == "debye":
-            continue
-        style = "--" if model == "dressed-ion" else "-"  # dressed-ion (MSA closure) lies on msa
-        line = top.loglog(c, decay.sel(model=model) / nm, ls=style, lw=1.5, label=str(model))[0]
-        wave = ds["wavelength"].sel(model=model)
-        if np.isfinite(wave).any():
-            bottom.loglog(c, wave / nm, ls=style, lw=1.5, color=line.get_color(), label=str(model))
-        ck = float(c_k.sel(model=model))
-        if np.isfinite(ck) and model != "dressed-ion":
-            top.axvline(ck / M, color=line.get_color(), ls=":", lw=1)
-            bottom.axvline(ck / M, color=line.get_color(), ls=":", lw=1,
-                           label=f"Kirkwood crossover ({model}): {ck / M:.3f} mol/L, "
-                           f"$\\kappa_D\\sigma$ = {float(x_k.sel(model=model)):.4f}")
-    top.set_ylabel("decay length [nm]")
-    top.set_title("NaCl(aq), $\\sigma$ = 0.36 nm: the screening ladder")
-    top.legend(fontsize=8)
-    bottom.set_ylabel("oscillation wavelength [nm]")
-    bottom.set_xlabel("NaCl concentration [mol/L]")
-    bottom.legend(fontsize=8)
-    fig.tight_layout()
+    plt = pyplot()
+    fig = screening_figure(ds)
+    add_caption(fig, "Look at: every model starts on the Debye line; the decay turns oscillatory at "
+                "each Kirkwood line, where the MSA decay length is smallest, then grows.")
     path = out / "screening_ladder.png"
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -1,4 +1,7 @@
-"""Surface force between two charged surfaces across aqueous NaCl, as measured in a surface
+"""Surface forces across NaCl(aq)
+==============================
+
+Surface force between two charged surfaces across aqueous NaCl, as measured in a surface
 force balance, and the screening length extracted from it.
 
 Run ``python examples/surface_forces.py [--fast] [--out DIR]``; writes
@@ -97,29 +100,33 @@ def main(argv=None) -> None:
     assert abs(osc.best_values["structural_period"] / period - 1) < 0.05
 
     # --- figure --------------------------------------------------------------------------
-    import matplotlib
+    from ionscales.plots import LINE_STYLES, OKABE_ITO, add_caption, pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    plt = pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.8))
     ax = axes[0]
-    for c, curve, fit, lam_c in zip(concentrations, curves, fits, debye):
+    for k, (c, curve, fit, lam_c) in enumerate(zip(concentrations, curves, fits, debye)):
         Dc = curve["separation"].values / nm
-        line, = ax.semilogy(Dc, curve["force_over_radius"].values * 1e3, label=f"{c / M:g} M")
-        ax.semilogy(fit.x / nm, fit.best_fit * 1e3, "--", color=line.get_color(),
-                    label=f"fit {fit.best_values['decay_length'] / nm:.3g} nm (lambda_D {lam_c / nm:.3g})")
-    ax.semilogy(D / nm, fipy["force_over_radius"].values * 1e3, "k.", ms=4, label="FiPy slit, 10 mM")
-    ax.axvspan(0, 4 * salt.contact_diameter / nm, color="0.9", label="layered regime")
-    ax.set(xlabel="D [nm]", ylabel="F/R [mN/m]", xlim=(0, 40), ylim=(1e-5, 20),
-           title=f"NaCl, psi0 = {psi0 * 1e3:.0f} mV")
-    ax.legend(fontsize=7)
+        ax.semilogy(Dc, curve["force_over_radius"].values * 1e3, color=OKABE_ITO[k], ls=LINE_STYLES[0],
+                    label=f"{c / M:g} mol/L (exact PB plates)")
+        ax.semilogy(fit.x / nm, fit.best_fit * 1e3, ls="--", color=OKABE_ITO[k],
+                    label=rf"fit: decay length {fit.best_values['decay_length'] / nm:.3g} nm ($\lambda_D$ {lam_c / nm:.3g} nm)")
+    ax.semilogy(D / nm, fipy["force_over_radius"].values * 1e3, "k.", ms=4, label="FiPy slit, 10 mmol/L")
+    ax.axvspan(0, 4 * salt.contact_diameter / nm, color="0.9",
+               label="layered regime ($D$ < 4 ion diameters): not modelled")
+    ax.set(xlabel=r"surface separation $D$ [nm]", ylabel=r"force over radius $F/R$ [mN/m]", xlim=(0, 40),
+           ylim=(1e-5, 20), title=rf"NaCl(aq), 298 K, constant wall potential $\psi_0$ = {psi0 * 1e3:.0f} mV")
+    ax.legend(fontsize=6.5)
     ax = axes[1]
-    ax.plot(Dosc / nm, (base + structural) * 1e3, label="PB + structural term")
-    ax.plot(osc.x / nm, osc.best_fit * 1e3, "--", label=f"fit: period {osc.best_values['structural_period'] / nm:.3f} nm")
-    ax.set(xlabel="D [nm]", ylabel="F/R [mN/m]", xlim=(0.5, 5), title="oscillatory fit")
+    ax.plot(Dosc / nm, (base + structural) * 1e3, color=OKABE_ITO[0], label="PB tail + damped structural term")
+    ax.plot(osc.x / nm, osc.best_fit * 1e3, "--", color=OKABE_ITO[3],
+            label=f"fit: period {osc.best_values['structural_period'] / nm:.3f} nm")
+    ax.set(xlabel=r"surface separation $D$ [nm]", ylabel=r"force over radius $F/R$ [mN/m]", xlim=(0.5, 5),
+           title="oscillatory (structural) force: fitted period")
     ax.legend(fontsize=8)
     fig.tight_layout()
+    add_caption(fig, "Look at: on the log scale each tail is a straight line whose fitted decay length "
+                "equals the Debye length; right, the fit recovers the period of the structural oscillation.")
     fig.savefig(out / "surface_forces.png", dpi=120)
     plt.close(fig)
     for c, fit, lam_c in zip(concentrations, fits, debye):

@@ -1,8 +1,11 @@
-"""Ion clusters and the ionic gel in the LiTFSI water-in-salt electrolyte.
+"""Clusters and gel in water-in-salt LiTFSI
+========================================
+
+Ion clusters and the ionic gel in the LiTFSI water-in-salt electrolyte.
 
 The sticky-cation theory of McEldrew et al. (J. Electrochem. Soc. 168, 050514 (2021)),
 with the reference parameters f+ = 4 (Li), f- = 3 (TFSI), xi = (0.4, 10.8) water volumes
-and Lambda~ = 0.2527, predicts how Li+ and TFSI- assemble into clusters as the molality
+and association constant 0.2527 (the dimensionless Lambda-tilde of the paper), predicts how Li+ and TFSI- assemble into clusters as the molality
 rises, where the cluster network percolates (the gel point) and how many ions end in the
 gel. We then play "molecular dynamics": sample cluster counts from the model, as an MD
 cluster analysis would produce them, and recover the association constant by maximum
@@ -66,26 +69,35 @@ assert (fit.best_values["f_cation"], fit.best_values["f_anion"]) == (4, 3)
 assert abs(best - 0.2527) < 3 * err
 
 # 3. Figure ----------------------------------------------------------------------------
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5))
-ax1.plot(ds.molality, ds.free_cation_fraction, label="Li with no TFSI")
-ax1.plot(ds.molality, ds.free_anion_fraction, label="free TFSI")
-ax1.plot(ds.molality, ds.ion_pair_fraction, label="Li in ion pairs")
-ax1.plot(ds.molality, ds.gel_fraction_cation, label="Li in the gel")
-ax1.axvline(gel, color="k", ls=":", label=f"gel point {gel:.1f} mol/kg")
-ax1.set_xlabel("molality [mol/kg]")
-ax1.set_ylabel("fraction")
-ax1.legend(fontsize=8)
+from ionscales.plots import LINE_STYLES, OKABE_ITO, add_caption  # noqa: E402
+
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 5.6))
+series = [(ds.free_cation_fraction, "Li$^+$ with no TFSI$^-$ bonded"),
+          (ds.free_anion_fraction, "TFSI$^-$ with no Li$^+$ bonded"),
+          (ds.ion_pair_fraction, "Li$^+$ in contact ion pairs (1, 1)"),
+          (ds.gel_fraction_cation, "Li$^+$ in the gel")]
+for k, (values, label) in enumerate(series):
+    ax1.plot(ds.molality, values, color=OKABE_ITO[k], ls=LINE_STYLES[k], lw=1.8, label=label)
+ax1.axvline(gel, color="k", ls=":", lw=1.5, label=f"gel point {gel:.1f} mol/kg")
+ax1.set_xlabel(r"LiTFSI molality $b$ [mol/kg]")
+ax1.set_ylabel("fraction [1]")
+ax1.set_title(r"LiTFSI(aq), 298 K: $f_+ = 4$, $f_- = 3$, $\tilde\Lambda$ = 0.2527", fontsize=10)
+# legend below the axes: nothing covers the gel-point line or the curves
+ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
 observed = counts.sum(("n_anion",)) / n_cations
 best_model = SolvatedAggregation.from_preset("LiTFSI(aq)", association=best)
 fit_ds = best_model.solve(molality=conditions, max_size=size)
 fitted = (fit_ds.cluster_concentration / fit_ds.cation_concentration).sum("n_anion").values
 for k, m in enumerate(conditions):
-    ax2.semilogy(np.arange(size + 1), observed[k], "o", label=f"{m:g} m synthetic")
-    ax2.semilogy(np.arange(size + 1), fitted[k], "-", color=ax2.lines[-1].get_color())
-ax2.set_xlabel("Li per cluster l")
-ax2.set_ylabel("clusters per Li (summed over m)")
-ax2.set_title(f"fit: Lambda~ = {best:.3f} +/- {err:.3f} (true 0.2527)")
-ax2.legend(fontsize=8)
+    ax2.semilogy(np.arange(size + 1), observed[k], "o", color=OKABE_ITO[k], label=f"{m:g} mol/kg: synthetic counts")
+    ax2.semilogy(np.arange(size + 1), fitted[k], ls=LINE_STYLES[k], color=OKABE_ITO[k], label=f"{m:g} mol/kg: fit")
+ax2.set_xlabel(r"Li$^+$ per cluster $l$")
+ax2.set_ylabel(r"clusters per Li$^+$, summed over TFSI$^-$ count $m$ [1]")
+ax2.set_title(rf"maximum-likelihood fit: $\tilde\Lambda$ = {best:.3f} $\pm$ {err:.3f} (true 0.2527)", fontsize=10)
+ax2.legend(fontsize=7, ncol=2)
 fig.tight_layout()
+add_caption(fig, "Look at: the gel fraction rises from zero at the gel point (dotted line); "
+            "right, the cluster counts sampled from the model are recovered by the fit at every molality.")
+fig.subplots_adjust(bottom=0.3)  # room for the legend under the left panel and the caption
 fig.savefig(out / "wise_clusters.png", dpi=110)
 print(f"wrote {out / 'wise_clusters.png'}")

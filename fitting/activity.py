@@ -10,13 +10,13 @@ import numpy as np
 from ionscales.constants import avogadro
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ParameterError
+from ionscales.fitting.core import NM as _NM
 from ionscales.fitting.core import FitResult, check_fit_data, run_fit
 from ionscales.theory.thermo import activity_coefficient
 from ionscales.validation import check_choice
 
 __all__ = ["fit_activity", "ACTIVITY_FIT_MODELS", "ACTIVITY_FIT_PARAMETERS"]
 
-_NM = 1e-9
 ACTIVITY_FIT_MODELS = ("msa", "dh-extended")
 #: "diameter": one diameter for every ion; "cation_diameter"/"anion_diameter": separately
 #: (binary salts, MSA only).

@@ -16,6 +16,7 @@ to compare forms (:func:`compare_decay_forms`).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 
 import lmfit
@@ -23,13 +24,13 @@ import numpy as np
 import xarray as xr
 
 from ionscales.electrolyte import Electrolyte
-from ionscales.errors import ParameterError
-from ionscales.fitting.core import FitResult, check_fit_data, run_fit
+from ionscales.errors import ParameterError, ValidityWarning
+from ionscales.fitting.core import NM as _NM
+from ionscales.fitting.core import FitResult, check_fit_data, refine_start, run_fit
 from ionscales.validation import as_float_array, check_choice, check_integer
 
 __all__ = ["fit_decay", "compare_decay_forms", "decay_window", "fit_screening_scaling", "DECAY_FORMS"]
 
-_NM = 1e-9
 _LENGTH_UNITS = {"m": 1.0, "nm": 1e-9, "angstrom": 1e-10, "Å": 1e-10, "A": 1e-10}
 
 #: Named forms for :func:`compare_decay_forms`: (modes, oscillatory flags per mode).
@@ -358,7 +359,7 @@ def fit_decay(r, values=None, modes=1, oscillatory=True, sigma=None, window=None
     for _, start in starts[:2]:
         params = _params_for(start, span, dx)
         try:
-            mini = lmfit.Minimizer(residual, params, nan_policy="raise").minimize(method="leastsq")
+            mini = refine_start(residual, params)
         except ValueError:
             continue
         if best is None or mini.chisqr < best[0]:
@@ -463,7 +464,8 @@ def compare_decay_forms(r, values=None, sigma=None, window=None,
 # screening-length scaling
 # --------------------------------------------------------------------------------------
 def fit_screening_scaling(concentration, screening_length, sigma=None, *, electrolyte=None,
-                          debye_length=None, diameter=None) -> FitResult:
+                          debye_length=None, diameter=None, concentration_window=None,
+                          exponent=None) -> FitResult:
     """Fit lambda_S / lambda_D = A (sigma_ion / lambda_D)^n.
 
     Parameters
@@ -483,25 +485,66 @@ def fit_screening_scaling(concentration, screening_length, sigma=None, *, electr
         lambda_D at each concentration [m] (overrides the electrolyte's).
     diameter : float, optional
         Ion diameter sigma_ion [m] (default ``electrolyte.contact_diameter``).
+    concentration_window : (float, float), optional
+        (c_min, c_max) [mol/m^3]: only points with c_min <= c <= c_max are fitted (e.g. the
+        concentrated branch). Default: every point.
+    exponent : float, optional
+        Fix the exponent n [1] (e.g. 3, the experimental value) and fit only the
+        prefactor; the exponent is then reported as fixed (stderr 0, not varied).
 
     Returns
     -------
     FitResult
-        ``prefactor`` A [1] and ``exponent`` n [1]; x = concentration, data = lambda_S.
+        ``prefactor`` A [1] and ``exponent`` n [1]; x = concentration, data = lambda_S
+        (the points inside the window). ``extra["concentration_window"]`` [mol/m^3],
+        ``extra["dilute_points"]``: how many fitted points have sigma/lambda_D < 1.
+
+    Warns
+    -----
+    ValidityWarning
+        When fitted points lie on the dilute branch sigma/lambda_D < 1, where the law (meant
+        for the concentrated, underscreening branch) does not apply; restrict them with
+        ``concentration_window``.
 
     Notes
     -----
     The experimental underscreening scaling (Lee, Perez-Martinez, Smith & Perkin, PRL 119,
     026002 (2017), doi:10.1103/PhysRevLett.119.026002) has n close to 3 for
-    sigma/lambda_D > 1. Starting values from a straight-line fit in log–log form.
+    sigma/lambda_D > 1 (the concentrated branch). Starting values from a straight-line fit
+    in log–log form.
     """
     c, ls, s = check_fit_data("concentration", concentration, "screening_length", screening_length, sigma)
     if np.any(c <= 0):
         raise ParameterError("concentration", "must be > 0 mol/m^3 for a scaling fit")
     if np.any(ls <= 0):
         raise ParameterError("screening_length", "must be > 0 m")
-    if c.size < 3:
-        raise ParameterError("screening_length", "need at least 3 points for 2 parameters", c.size)
+    window = None
+    if concentration_window is not None:
+        try:
+            lo, hi = (float(v) for v in concentration_window)
+        except (TypeError, ValueError):
+            raise ParameterError("concentration_window", "must be (c_min, c_max) in mol/m^3",
+                                 concentration_window) from None
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo < hi):
+            raise ParameterError("concentration_window", "needs finite 0 <= c_min < c_max [mol/m^3]",
+                                 concentration_window)
+        keep = (c >= lo) & (c <= hi)
+        window = (lo, hi)
+    else:
+        keep = np.ones(c.shape, dtype=bool)
+    if exponent is not None:
+        exponent = float(as_float_array("exponent", exponent))
+        if not math.isfinite(exponent):
+            raise ParameterError("exponent", "must be finite", exponent)
+    n_free = 1 if exponent is not None else 2
+    if keep.sum() < n_free + 1:
+        raise ParameterError("concentration_window" if window else "screening_length",
+                             f"leaves {int(keep.sum())} points; need at least {n_free + 1} for "
+                             f"{n_free} parameter(s)", window if window else c.size)
+    if debye_length is not None:
+        debye_length = np.broadcast_to(as_float_array("debye_length", debye_length), c.shape)[keep]
+    c, ls = c[keep], ls[keep]
+    s = s[keep] if s is not None else None
     if debye_length is not None:
         ld = np.broadcast_to(as_float_array("debye_length", debye_length), c.shape).astype(float)
         if np.any(ld <= 0):
@@ -521,10 +564,20 @@ def fit_screening_scaling(concentration, screening_length, sigma=None, *, electr
         raise ParameterError("diameter", "must be > 0 m", diameter)
     u = np.log(d / ld)
     v = np.log(ls / ld)
-    n0, ln_a0 = np.polyfit(u, v, 1)
+    dilute = int(np.sum(u < 0))
+    if dilute:
+        warnings.warn(ValidityWarning(
+            f"fit_screening_scaling: {dilute} of {c.size} fitted points are on the dilute branch "
+            "sigma/lambda_D < 1 (c below about "
+            f"{float(np.max(c[u < 0])) / 1e3:.3g} mol/L), where the underscreening law does not "
+            "apply; restrict them with concentration_window"), stacklevel=2)
+    if exponent is None:
+        n0, ln_a0 = np.polyfit(u, v, 1)
+    else:
+        n0, ln_a0 = exponent, float(np.mean(v - exponent * u))
     p = lmfit.Parameters()
     p.add("prefactor", value=float(np.exp(ln_a0)), min=0)
-    p.add("exponent", value=float(n0))
+    p.add("exponent", value=float(n0), vary=exponent is None)
     ld_nm, ls_nm = ld / _NM, ls / _NM
 
     def model(pp):
@@ -544,5 +597,6 @@ def fit_screening_scaling(concentration, screening_length, sigma=None, *, electr
                   x=c, data=ls, model_values=lambda pp: model(pp) * _NM, x_name="concentration",
                   x_units="mol/m^3", data_name="screening_length", data_units="m", method=method,
                   scale_covar=s is None)
-    res.extra.update({"debye_length": ld, "diameter": d})
+    res.extra.update({"debye_length": ld, "diameter": d, "concentration_window": window,
+                      "dilute_points": dilute})
     return res

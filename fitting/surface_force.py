@@ -12,12 +12,12 @@ import lmfit
 import numpy as np
 
 from ionscales.errors import ParameterError
-from ionscales.fitting.core import FitResult, check_fit_data, run_fit
+from ionscales.fitting.core import NM as _NM
+from ionscales.fitting.core import FitResult, check_fit_data, refine_start, run_fit
 from ionscales.validation import as_float_array
 
 __all__ = ["fit_surface_force", "surface_force_model"]
 
-_NM = 1e-9
 
 
 def surface_force_model(separation, *, decay_length, amplitude, structural_amplitude=0.0,
@@ -142,7 +142,7 @@ def fit_surface_force(separation, force_over_radius, sigma=None, *, window=None,
 
     if oscillatory:
         # first fit the monotonic part, then guess the period from the residual's sign changes
-        pre = lmfit.minimize(lambda p: (_model(x, p) - y) / s, params)
+        pre = refine_start(lambda p: (_model(x, p) - y) / s, params)
         res = y - _model(x, pre.params)
         if structural_period is not None:
             period0 = float(structural_period) / _NM
@@ -161,7 +161,7 @@ def fit_surface_force(separation, force_over_radius, sigma=None, *, window=None,
         for phase in np.linspace(-np.pi, np.pi, 9)[:-1]:
             trial = params.copy()
             trial.add("structural_phase", value=phase, min=-2 * np.pi, max=2 * np.pi)
-            r = lmfit.minimize(lambda p: (_model(x, p) - y) / s, trial)
+            r = refine_start(lambda p: (_model(x, p) - y) / s, trial)
             if best is None or r.chisqr < best.chisqr:
                 best = r
         params = best.params

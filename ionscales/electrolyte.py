@@ -562,6 +562,24 @@ class Electrolyte:
             dielectric_decrement=self.dielectric_decrement if dielectric_decrement is ... else dielectric_decrement,
         )
 
+    def __repr__(self) -> str:
+        # concise (the dataclass repr runs to a screenful with sources and notes)
+        ions = ", ".join(f"{i.name} z={i.charge:+d} d={i.diameter * 1e9:.3g} nm" for i in self.ions)
+        return (f"Electrolyte({self.name!r}: {ions}; solvent {self.solvent.name}, "
+                f"eps_r={self.permittivity:g}, T={self.temperature:g} K)")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td>{escape(i.name)}</td><td>{i.charge:+d}</td><td>{i.diameter * 1e9:.3g}</td>"
+            f"<td>{n:g}</td></tr>" for i, n in zip(self.ions, self.nu))
+        refs = "".join(f"<li>{escape(r)}</li>" for r in self.references)
+        return (f"<p><b>Electrolyte</b> {escape(str(self.name))}: solvent {escape(self.solvent.name)}, "
+                f"&epsilon;<sub>r</sub> = {self.permittivity:g}, T = {self.temperature:g} K</p>"
+                "<table><tr><th>ion</th><th>charge</th><th>diameter [nm]</th><th>per formula unit</th></tr>"
+                f"{rows}</table>" + (f"<details><summary>sources</summary><ul>{refs}</ul></details>" if refs else ""))
+
     def describe(self) -> str:
         """One-line human summary."""
         parts = ", ".join(

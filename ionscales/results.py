@@ -4,6 +4,11 @@ Every data variable and coordinate gets ``attrs["units"]`` and ``attrs["long_nam
 (looked up in :mod:`ionscales.vocab` unless given); dataset attrs record the model, its
 parameters, references and solver diagnostics. Attributes are kept netCDF-safe (numbers,
 strings, 1-D numeric arrays) so results survive ``to_netcdf``/``open_dataset`` unchanged.
+
+Files follow the CF conventions where they apply (``Conventions = "CF-1.10"``, UDUNITS unit
+strings on every variable). A numeric global attribute whose unit is known (a vocabulary
+name such as ``temperature``, or one of :data:`ATTRIBUTE_UNITS`) gets a companion
+``<name>_units`` attribute, since netCDF attributes cannot carry units themselves.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from ionscales import __version__
 from ionscales.vocab import VARIABLES
 
 __all__ = [
+    "CONVENTIONS",
+    "ATTRIBUTE_UNITS",
+    "attribute_units",
     "make_dataset",
     "labelled",
     "clean_attrs",
@@ -27,7 +35,49 @@ __all__ = [
     "check_labelled",
     "to_netcdf",
     "open_dataset",
+    "upgrade_names",
 ]
+
+
+#: the CF version the files follow (UDUNITS units and long_name on every variable)
+CONVENTIONS = "CF-1.10"
+
+#: units of numeric global attributes that are not vocabulary variables
+ATTRIBUTE_UNITS: dict[str, str] = {
+    "contact_diameter": "m",
+    "gel_molality": "mol/kg",
+    "charging_time": "s",
+    "debye_capacitance": "F/m^2",
+    "limiting_current": "A/m^2",
+    "fit_decay_length": "m",
+    "fit_decay_length_stderr": "m",
+    "fit_amplitude": "N/m",
+    "fit_window": "m",
+    "chisqr": "1",
+    "redchi": "1",
+    "aic": "1",
+    "bic": "1",
+}
+
+_NO_UNITS = {"ionscales_version", "converged", "iterations", "residual", "success", "errorbars", "nfev"}
+
+
+def attribute_units(attrs: Mapping[str, Any]) -> dict[str, str]:
+    """``{"<name>_units": unit}`` for the numeric attributes in ``attrs`` whose unit is known
+    and not already given."""
+    out = {}
+    for key, value in attrs.items():
+        if key in _NO_UNITS or key.endswith("_units") or f"{key}_units" in attrs:
+            continue
+        numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+        if not numeric and isinstance(value, np.ndarray):
+            numeric = value.dtype.kind in "iuf"
+        if not numeric:
+            continue
+        unit = ATTRIBUTE_UNITS.get(key) or (VARIABLES[key][0] if key in VARIABLES else None)
+        if unit is not None:
+            out[f"{key}_units"] = unit
+    return out
 
 
 def _labels(name: str, units: str | None, long_name: str | None) -> dict[str, str]:
@@ -100,7 +150,7 @@ def make_dataset(
     # xarray may drop coordinate attrs on alignment; restore them
     for k, v in coord_arrays.items():
         ds[k].attrs.update(v.attrs)
-    all_attrs: dict[str, Any] = {"ionscales_version": __version__}
+    all_attrs: dict[str, Any] = {"Conventions": CONVENTIONS, "ionscales_version": __version__}
     if model is not None:
         all_attrs["model"] = model
     if parameters is not None:
@@ -109,7 +159,9 @@ def make_dataset(
         all_attrs["references"] = "; ".join(references)
     if attrs:
         all_attrs.update(attrs)
-    ds.attrs.update(clean_attrs(all_attrs))
+    cleaned = clean_attrs(all_attrs)
+    cleaned.update(attribute_units(cleaned))
+    ds.attrs.update(cleaned)
     return ds
 
 
@@ -182,6 +234,15 @@ def check_labelled(ds: xr.Dataset) -> None:
 def to_netcdf(ds: xr.Dataset, path) -> None:
     """Write a result to netCDF-4 (netCDF4 engine)."""
     ds.to_netcdf(path, engine="netcdf4")
+
+
+def upgrade_names(ds: xr.Dataset) -> xr.Dataset:
+    """A copy with outputs renamed by their layer (``vocab.RENAMED``: old -> new name), so
+    results written by an older version read with today's names."""
+    from ionscales.vocab import RENAMED
+
+    mapping = {old: new for old, new in RENAMED.items() if old in ds.variables and new not in ds.variables}
+    return ds.rename(mapping) if mapping else ds
 
 
 def open_dataset(path) -> xr.Dataset:

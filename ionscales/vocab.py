@@ -4,11 +4,25 @@ Results are built from these entries (:func:`ionscales.results.make_dataset` loo
 ``units`` and ``long_name`` here), so the same quantity is spelled and labelled the same
 way in every layer. Units follow UDUNITS-style strings; "1" means dimensionless.
 Each layer has its own section below; add new names to your layer's section.
+
+One name, one meaning, one entry: a name defined in two sections is an error at import
+(:class:`VocabularyError` lists the names and sections), and :func:`register` refuses to
+redefine a name with different units or meaning. A quantity shared by layers (``voltage``,
+``surface_charge``, ``capacitance``, ...) lives in the section of the layer that owns its
+meaning and the other layers use that entry. ``attrs["model"]`` of a result is a short
+identifier (:func:`is_model_identifier`); prose belongs in ``attrs["model_description"]``.
 """
 
 from __future__ import annotations
 
-__all__ = ["VARIABLES", "lookup", "register"]
+import re
+
+__all__ = ["VARIABLES", "RENAMED", "VocabularyError", "lookup", "register", "rename",
+           "is_model_identifier"]
+
+
+class VocabularyError(ValueError):
+    """A vocabulary name defined twice (with one meaning each, it must be defined once)."""
 
 # name -> (units, long_name)
 _CORE = {
@@ -145,9 +159,9 @@ _TRANSPORT: dict[str, tuple[str, str]] = {
 }
 _CONFINEMENT = {
     "width": ("m", "slit (pore) width"),
-    "voltage": ("V", "electrode (pore wall) potential relative to the bulk"),
+    "voltage": ("V", "electrode (wall) potential relative to the bulk"),
     "separation": ("m", "surface separation D"),
-    "surface_charge": ("C/m^2", "electrode charge per unit wall area"),
+    "surface_charge": ("C/m^2", "electrode (wall) charge per unit wall area"),
     "capacitance": ("F/m^2", "differential capacitance per unit wall area"),
     "stored_energy": ("J/m^2", "stored energy per unit wall area"),
     "cation_occupancy": ("1", "fraction of in-pore sites occupied by cations"),
@@ -157,28 +171,23 @@ _CONFINEMENT = {
     "zero_voltage_occupancy": ("1", "pore filling at zero voltage"),
     "accessible": ("1", "1 where the pore is wider than the ions"),
     "single_layer_valid": ("1", "1 where d < width < 2d (single-layer model valid)"),
-    "correlation_length": ("m", "bulk correlation (screening) length"),
     "disjoining_pressure": ("Pa", "disjoining pressure"),
     "interaction_energy": ("J/m^2", "interaction free energy per unit area W(D)"),
     "force_over_radius": ("N/m", "surface force over radius F/R = 2 pi W(D)"),
     "midplane_potential": ("V", "midplane potential"),
-    "wall_potential": ("V", "wall potential"),
+    "wall_potential": ("V", "wall (electrode) potential relative to the bulk"),
 }
 _CONTINUUM: dict[str, tuple[str, str]] = {
     "potential": ("V", "electrostatic potential relative to the bulk"),
     "charge_density": ("C/m^3", "ionic charge density"),
-    "surface_charge": ("C/m^2", "wall charge density from the wall field"),
     "surface_charge_integrated": ("C/m^2", "wall charge density from the integrated ionic charge"),
-    "capacitance": ("F/m^2", "differential capacitance"),
-    "wall_potential": ("V", "electrode potential relative to the bulk"),
     "diffuse_potential": ("V", "diffuse-layer potential drop"),
     "ion_excess": ("mol/m^2", "ion excess (adsorption) per wall area"),
     "salt_excess": ("mol/m^2", "salt excess per wall area"),
     "free_energy": ("J/m^2", "double-layer grand potential per wall area"),
-    "disjoining_pressure": ("Pa", "disjoining pressure (midplane route)"),
     "disjoining_pressure_wall": ("Pa", "disjoining pressure (contact-value route at the wall)"),
-    "voltage": ("V", "electrode potential relative to the bulk"),
     "wall": ("1", "wall"),
+    "correlation_length": ("m", "ion-correlation length l_c (Bazant-Storey-Kornyshev)"),
 }
 _FITTING = {
     "best_value": ("1", "best-fit value (in the unit given per parameter)"),
@@ -189,17 +198,12 @@ _FITTING = {
     "fit_residual": ("1", "data minus best fit (weighted if sigma was given)"),
     "parameter_unit": ("1", "SI unit of each parameter"),
 }
-# Keyword parameters of the public functions that label sweep grid axes (ionscales.sweep).
-# Loaded first: a layer's own entry for the same name wins.
+# Keyword parameters of the public functions that label sweep grid axes (ionscales.sweep)
+# and are not defined by a layer above (voltage, surface_charge, width, separation,
+# correlation_length and potential are).
 _SWEEP = {
-    "potential": ("V", "electrode potential"),
-    "voltage": ("V", "applied voltage"),
-    "surface_charge": ("C/m^2", "surface charge density"),
-    "width": ("m", "pore width"),
     "radius": ("m", "pore radius"),
-    "separation": ("m", "separation"),
     "compacity": ("1", "compacity (steric packing parameter)"),
-    "correlation_length": ("m", "ion correlation length"),
     "stern_length": ("m", "Stern layer thickness"),
     "t_end": ("s", "end time"),
     "association_constant": ("m^3/mol", "association constant"),
@@ -279,19 +283,66 @@ _MD_TRANSPORT: dict[str, tuple[str, str]] = {
     "vehicular_ratio": ("1", "shell residence time over shell-diffusion time (> 1: vehicular)"),
 }
 
-VARIABLES: dict[str, tuple[str, str]] = {}
-for _section in (
-    _SWEEP, _CORE, _SCREENING, _INTEGRAL_EQUATION, _AGGREGATION, _TRANSPORT, _CONFINEMENT, _CONTINUUM,
-    _FITTING,
-):
-    VARIABLES.update(_section)
-VARIABLES.update(_ANALYSIS_STRUCTURE)
-VARIABLES.update(_MD_TRANSPORT)
+
+def merge_sections(sections: dict[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[str, str]]:
+    """One table from the sections; a name in two sections raises :class:`VocabularyError`."""
+    merged: dict[str, tuple[str, str]] = {}
+    owner: dict[str, str] = {}
+    clashes: dict[str, list[str]] = {}
+    for section, entries in sections.items():
+        for name, entry in entries.items():
+            if name in merged:
+                clashes.setdefault(name, [owner[name]]).append(section)
+                continue
+            merged[name] = entry
+            owner[name] = section
+    if clashes:
+        listing = "; ".join(f"{name} in {', '.join(where)}" for name, where in sorted(clashes.items()))
+        raise VocabularyError(f"vocabulary names defined more than once (one name, one entry): {listing}")
+    return merged
+
+
+VARIABLES: dict[str, tuple[str, str]] = merge_sections({
+    "core": _CORE, "screening": _SCREENING, "integral_equation": _INTEGRAL_EQUATION,
+    "aggregation": _AGGREGATION, "transport": _TRANSPORT, "confinement": _CONFINEMENT,
+    "continuum": _CONTINUUM, "fitting": _FITTING, "sweep": _SWEEP,
+    "analysis": _ANALYSIS_STRUCTURE, "md_transport": _MD_TRANSPORT,
+})
+
+
+#: old output name -> its vocabulary name, for outputs a layer has renamed (one meaning per
+#: name); :func:`ionscales.results.upgrade_names` applies it to results read from old files.
+RENAMED: dict[str, str] = {}
+
+
+def rename(old: str, new: str) -> None:
+    """Record that output ``old`` is now called ``new`` (which must be a vocabulary name)."""
+    if new not in VARIABLES:
+        raise VocabularyError(f"{new!r} is not in the vocabulary; add its entry first")
+    if old in VARIABLES and old != new and RENAMED.get(old) != new:
+        # the old name may keep another meaning only if it is not itself an entry
+        raise VocabularyError(f"{old!r} is still a vocabulary entry; remove it before renaming")
+    RENAMED[old] = new
 
 
 def register(name: str, units: str, long_name: str) -> None:
-    """Add a vocabulary entry at run time (for user extensions)."""
+    """Add a vocabulary entry at run time (for user extensions).
+
+    Registering an existing name again with the same units and long name is a no-op;
+    with a different entry it raises :class:`VocabularyError` (one name, one meaning).
+    """
+    old = VARIABLES.get(name)
+    if old is not None and old != (units, long_name):
+        raise VocabularyError(f"{name!r} is already in the vocabulary as {old}; choose another name")
     VARIABLES[name] = (units, long_name)
+
+
+_IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9_.+-]*")
+
+
+def is_model_identifier(model: str) -> bool:
+    """True for a short model identifier ("msa", "pb", "slit-mean-field"), False for prose."""
+    return isinstance(model, str) and _IDENTIFIER.fullmatch(model) is not None
 
 
 def lookup(name: str) -> tuple[str, str]:

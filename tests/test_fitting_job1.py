@@ -9,7 +9,7 @@ import pytest
 import xarray as xr
 
 from ionscales import presets
-from ionscales.errors import ParameterError
+from ionscales.errors import ParameterError, ValidityWarning
 from ionscales.fitting import fit_activity, fit_decay, fit_screening_scaling
 from ionscales.fitting.decay import compare_decay_forms, decay_window
 from ionscales.results import open_dataset, to_netcdf
@@ -182,14 +182,47 @@ def test_screening_scaling_recovery(rng):
     true = 0.6 * ld * (d / ld) ** 3
     sig = 0.03 * true
     data = true + rng.normal(0, 1, c.size) * sig
-    res = fit_screening_scaling(c, data, sig, electrolyte=e)
+    # the lowest concentrations have sigma/lambda_D < 1 (dilute branch): said, not hidden
+    with pytest.warns(ValidityWarning, match="dilute branch"):
+        res = fit_screening_scaling(c, data, sig, electrolyte=e)
     within(res, "prefactor", 0.6)
     within(res, "exponent", 3.0)
     assert res.units == {"prefactor": "1", "exponent": "1"}
     # log-space fit without sigma, Debye lengths given explicitly
-    res2 = fit_screening_scaling(c, data, debye_length=ld, diameter=d)
+    with pytest.warns(ValidityWarning, match="dilute branch"):
+        res2 = fit_screening_scaling(c, data, debye_length=ld, diameter=d)
     within(res2, "prefactor", 0.6)
     within(res2, "exponent", 3.0)
+
+
+def test_screening_scaling_window_and_fixed_exponent(rng):
+    """A concentration window drops the dilute branch (no warning, only window points fitted);
+    a fixed exponent is reported as fixed and the prefactor is still recovered."""
+    import warnings
+
+    e = presets.get("NaCl(aq)")
+    c = np.geomspace(0.01, 5, 30) * M
+    ld = debye_length(e, c)
+    d = e.contact_diameter
+    true = np.where(d / ld > 1, 0.6 * ld * (d / ld) ** 3, ld)  # Debye-like below the crossover
+    sig = 0.03 * true
+    data = true + rng.normal(0, 1, c.size) * sig
+    lo = float(c[np.argmax(d / ld > 1)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = fit_screening_scaling(c, data, sig, electrolyte=e, concentration_window=(lo, 10 * M))
+    assert res.extra["dilute_points"] == 0 and np.all(res.x >= lo)
+    within(res, "exponent", 3.0)
+    fixed = fit_screening_scaling(c, data, sig, electrolyte=e, concentration_window=(lo, 10 * M),
+                                  exponent=3.0)
+    assert fixed.best_values["exponent"] == 3.0 and fixed.varied == ["prefactor"]
+    assert "exponent" in fixed.fixed
+    within(fixed, "prefactor", 0.6)
+    with pytest.warns(ValidityWarning, match="dilute branch"):
+        fit_screening_scaling(c, data, sig, electrolyte=e)
+    with pytest.raises(ParameterError) as info:
+        fit_screening_scaling(c, data, sig, electrolyte=e, concentration_window=(5 * M, 1 * M))
+    assert info.value.parameter == "concentration_window"
 
 
 def test_screening_scaling_bad_input():
@@ -271,3 +304,152 @@ def test_fit_activity_bad_input(kwargs, parameter):
     with pytest.raises(ParameterError) as info:
         fit_activity(presets.get("NaCl(aq)"), **args)
     assert info.value.parameter == parameter
+
+
+# ---------------------------------------------------------------- one AIC/BIC definition
+def _line_fit(x, y, sigma=None):
+    import lmfit
+
+    from ionscales.fitting.core import run_fit
+
+    p = lmfit.Parameters()
+    p.add("a", value=1.0)
+    p.add("b", value=0.0)
+    s = 1.0 if sigma is None else sigma
+
+    def model(pp):
+        return pp["a"].value * x + pp["b"].value
+
+    return run_fit(lambda pp: (model(pp) - y) / s, p, scales={}, units={}, x=x, data=y,
+                   model_values=model, scale_covar=sigma is None)
+
+
+def test_information_criteria_unknown_sigma_matches_lmfit(rng):
+    """Unknown noise level: the criteria are lmfit's n ln(chi2/n) + 2k, + k ln n."""
+    from ionscales.fitting.core import information_criteria
+
+    x = np.linspace(0, 1, 40)
+    y = 2 * x + 1 + rng.normal(0, 0.1, x.size)
+    res = _line_fit(x, y)
+    assert res.aic == pytest.approx(res.raw.aic, rel=1e-12)
+    assert res.bic == pytest.approx(res.raw.bic, rel=1e-12)
+    ic = information_criteria(res.chisqr, x.size, 2, absolute=False)
+    assert ic.aic == pytest.approx(res.raw.aic) and ic.bic == pytest.approx(res.raw.bic)
+
+
+def test_information_criteria_known_sigma_is_gaussian_likelihood(rng):
+    """Known sigma: AIC = -2 ln L + 2k with ln L the Gaussian log-likelihood (scipy), up to the
+    data-only constant; lmfit's n ln(chi2/n) would not be (fails on the old run_fit)."""
+    from scipy.stats import norm
+
+    x = np.linspace(0, 1, 40)
+    sigma = 0.1
+    y = 2 * x + 1 + rng.normal(0, sigma, x.size)
+    res = _line_fit(x, y, sigma=sigma)
+    m2ll = -2 * norm.logpdf(y, loc=res.best_fit, scale=sigma).sum()
+    const = -2 * norm.logpdf(0.0, scale=sigma) * x.size  # -2 ln L of a perfect fit
+    assert res.aic == pytest.approx(m2ll - const + 2 * 2, rel=1e-9)
+    assert res.bic == pytest.approx(m2ll - const + 2 * math.log(x.size), rel=1e-9)
+    assert res.to_dataset().attrs["aic"] == pytest.approx(res.aic)
+
+
+def test_information_criteria_poisson_deviance():
+    """A likelihood deviance enters as -2 ln L: AIC = D + 2k, with D from scipy's Poisson pmf."""
+    from scipy.stats import poisson
+
+    from ionscales.fitting.aggregation import poisson_deviance_residuals
+    from ionscales.fitting.core import information_criteria
+
+    y = np.array([3, 0, 7, 12, 1, 5])
+    mu = np.array([2.5, 0.4, 8.0, 10.0, 1.5, 5.5])
+    dev = float((poisson_deviance_residuals(y, mu) ** 2).sum())
+    expected = 2 * (poisson.logpmf(y, y).sum() - poisson.logpmf(y, mu).sum())
+    ic = information_criteria(dev, y.size, 3, absolute=True)
+    assert ic.minus_two_log_likelihood == pytest.approx(expected, rel=1e-12)
+    assert ic.aic == pytest.approx(expected + 6) and ic.bic == pytest.approx(expected + 3 * math.log(6))
+
+
+@pytest.mark.parametrize(("kwargs", "parameter"), [
+    ({"chisqr": -1.0, "n_data": 3, "n_varied": 1}, "chisqr"),
+    ({"chisqr": math.nan, "n_data": 3, "n_varied": 1}, "chisqr"),
+    ({"chisqr": 1.0, "n_data": 0, "n_varied": 1}, "n_data"),
+    ({"chisqr": 1.0, "n_data": 3, "n_varied": -1}, "n_varied"),
+])
+def test_information_criteria_bad_input(kwargs, parameter):
+    from ionscales.fitting.core import information_criteria
+
+    with pytest.raises(ParameterError) as info:
+        information_criteria(**kwargs, absolute=True)
+    assert info.value.parameter == parameter
+
+
+def test_fit_report_and_html_show_fixed_parameters(rng):
+    """Fixed parameters are labelled fixed, never '+/- 0' (the old repr printed '3 +/- 0')."""
+    e = presets.get("NaCl(aq)")
+    c = np.geomspace(1.5, 5, 10) * M
+    ld = debye_length(e, c)
+    true = 0.6 * ld * (e.contact_diameter / ld) ** 3
+    res = fit_screening_scaling(c, true * (1 + 0.02 * rng.normal(size=c.size)), electrolyte=e, exponent=3)
+    for text in (repr(res), res.fit_report()):
+        line = next(x for x in text.splitlines() if x.strip().startswith("exponent"))
+        assert "fixed" in line and "+/-" not in line
+        assert "+/-" in next(x for x in text.splitlines() if x.strip().startswith("prefactor"))
+    report = res.fit_report()
+    for section in ("[[Fit Statistics]]", "[[Variables]]", "Akaike", "data points     = 10"):
+        assert section in report
+    html = res._repr_html_()
+    assert html.count("<tr>") == 1 + len(res.best_values) and "fixed" in html
+
+
+def test_fit_report_lists_correlations(rng):
+    y = oscillatory(R) + rng.normal(0, 1e-3, R.size)
+    res = fit_decay(R, y, sigma=1e-3)
+    report = res.fit_report()
+    assert "[[Correlations]]" in report
+    # every reported correlation is a valid coefficient of two varied parameters
+    for line in report.split("[[Correlations]]")[1].splitlines()[1:]:
+        r = float(line.split("=")[1])
+        assert 0.1 <= abs(r) <= 1
+
+
+def test_reported_constants_are_shown_as_fixed():
+    """Values set rather than fitted (stderr exactly 0, e.g. an aggregation fit's
+    functionalities) print as fixed: the old repr printed 'f_cation = 4 +/- 0'."""
+    x = np.linspace(0, 1, 20)
+    y = 2 * x + 1
+    import lmfit
+
+    from ionscales.fitting.core import run_fit
+
+    p = lmfit.Parameters()
+    p.add("a", value=1.0)
+    p.add("b", value=0.0)
+    res = run_fit(lambda pp: pp["a"].value * x + pp["b"].value - y, p, scales={}, units={}, x=x, data=y,
+                  model_values=lambda pp: pp["a"].value * x + pp["b"].value)
+    res.best_values["f_cation"] = 4.0
+    res.stderr["f_cation"] = 0.0
+    assert res.fixed == ["f_cation"]
+    line = next(t for t in repr(res).splitlines() if "f_cation" in t)
+    assert "fixed" in line and "+/-" not in line
+
+
+def test_fit_dataset_labels_each_point(tmp_path):
+    """point_coords label the data points (an aggregation fit's (n_cation, n_anion) cells
+    instead of a bare index); unstacking restores the grid."""
+    import lmfit
+
+    from ionscales.fitting.core import run_fit
+
+    l, m = np.meshgrid(np.arange(3), np.arange(2), indexing="ij")
+    y = (1.0 + l + 2 * m).ravel().astype(float)
+    p = lmfit.Parameters()
+    p.add("a", value=0.5)
+    res = run_fit(lambda pp: pp["a"].value * y - y, p, scales={}, units={}, x=np.arange(y.size), data=y,
+                  model_values=lambda pp: pp["a"].value * y,
+                  point_coords={"n_cation": (l.ravel(), "1"), "n_anion": (m.ravel(), "1")})
+    ds = res.to_dataset()
+    assert ds["n_cation"].dims == ("point",) and ds["n_anion"].attrs["units"] == "1"
+    grid = ds["data"].set_index(point=["n_cation", "n_anion"]).unstack("point")
+    assert grid.sel(n_cation=2, n_anion=1).item() == 5.0
+    to_netcdf(ds, tmp_path / "f.nc")
+    xr.testing.assert_identical(open_dataset(tmp_path / "f.nc"), ds)

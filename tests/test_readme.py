@@ -34,3 +34,20 @@ def test_readme_snippet_runs(block, tmp_path):
     result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
                             text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_readme_fit_commands_run(tmp_path, monkeypatch, capsys):
+    """The README's ``ionscales fit ...`` lines name files that exist and run as written."""
+    import shlex
+
+    from ionscales.cli import main
+
+    lines = [line.split("#")[0].strip() for block in re.findall(r"```bash\n(.*?)```",
+             (ROOT / "README.md").read_text(), re.S) for line in block.splitlines()
+             if line.startswith("ionscales fit ")]
+    assert len(lines) >= 4
+    monkeypatch.chdir(tmp_path)
+    for line in lines:
+        argv = shlex.split(line)[1:]
+        argv = [str(ROOT / a) if (ROOT / a).is_file() else a for a in argv]
+        assert main(argv) == 0, (line, capsys.readouterr().err)

@@ -8,12 +8,27 @@ Writes ``charging.nc`` (+ ``charging.png``) and, with ``--iv``, ``iv.nc`` (+ ``i
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 
-from ionscales.cli._common import parse_quantity, parse_range
+from ionscales.cli._common import (
+    OKABE_ITO,
+    Outputs,
+    add_output_options,
+    add_preset_option,
+    add_quantity_option,
+    parse_quantity,
+    pyplot,
+)
 from ionscales.errors import ParameterError
+from ionscales.units import M, nm
+
+CHARGING_FILES = {
+    "data": ("charging.nc", ".nc"),
+    "iv": ("iv.nc", "_iv.nc"),
+    "figure": ("charging.png", ".png"),
+    "iv_figure": ("iv.png", "_iv.png"),
+}
 
 __all__ = ["register", "run"]
 
@@ -26,30 +41,36 @@ def register(subparsers) -> None:
         "adaptive BDF2) of a slit cell between two electrodes, or of one electrode facing a bulk "
         "reservoir (--geometry halfspace). Blocking or reacting electrodes.",
     )
-    p.add_argument("--salt", default="NaCl(aq)", help="electrolyte preset name (default NaCl(aq))")
-    p.add_argument("--concentration", default="10mM", help="bulk salt concentration (default 10mM)")
-    p.add_argument("--geometry", default="slit", choices=["slit", "halfspace"])
-    p.add_argument("--width", default="1um",
-                   help="electrode separation (slit) or domain length (halfspace), default 1um")
-    p.add_argument("--voltage", default="0.05V", help="step height or sine amplitude (default 0.05V)")
+    add_preset_option(p, deprecated_alias=True)
+    add_quantity_option(p, "--concentration", kind="concentration", default="10mM",
+                        help="bulk salt concentration (molarity)", strict_minimum=True, minimum=0.0,
+                        maximum=1e5)
+    p.add_argument("--geometry", default="slit", choices=["slit", "halfspace"],
+                   help="two electrodes (slit) or one electrode facing a reservoir (halfspace)")
+    add_quantity_option(p, "--width", kind="length", default="1um", strict_minimum=True, minimum=0.0,
+                        help="electrode separation (slit) or domain length (halfspace)")
+    add_quantity_option(p, "--voltage", kind="voltage", default="0.05V", help="step height or sine amplitude")
     p.add_argument("--waveform", default="step", choices=["step", "ramp", "sine"],
-                   help="voltage signal: step (default), ramp (--rate) or sine (--frequency)")
-    p.add_argument("--rate", type=float, default=None, help="ramp rate [V/s]")
-    p.add_argument("--frequency", type=float, default=None, help="sine frequency [Hz]")
-    p.add_argument("--t-end", default="5tau",
-                   help="final time: a duration (e.g. 10us) or a multiple of the RC charging time "
-                   "lambda_D L/D (e.g. 5tau, the default)")
-    p.add_argument("--electrodes", default="blocking", choices=["blocking", "reactive"])
-    p.add_argument("--reaction", default="reservoir", choices=["reservoir", "butler-volmer"])
-    p.add_argument("--exchange-current", type=float, default=None,
-                   help="Butler–Volmer exchange current density [A/m^2]")
-    p.add_argument("--stern-length", default="0nm", help="Stern-layer thickness (default 0nm)")
-    p.add_argument("--rtol", type=float, default=1e-3, help="time-step error tolerance (1e-3)")
-    p.add_argument("--iv", default=None,
-                   help="also sweep the steady current of the reacting cell over cell voltages "
-                   "start:stop:points[unit], e.g. --iv=0:0.3:7V")
-    p.add_argument("--out", default=".", help="output directory (default: current directory)")
-    p.add_argument("--no-figures", action="store_true", help="write netCDF only")
+                   help="voltage signal: step, ramp (--rate) or sine (--frequency)")
+    add_quantity_option(p, "--rate", kind="voltage_rate", default=None, help="ramp rate (waveform ramp)")
+    add_quantity_option(p, "--frequency", kind="frequency", default=None, strict_minimum=True, minimum=0.0,
+                        help="sine frequency (waveform sine)")
+    p.add_argument("--t-end", default="5tau", metavar="TIME",
+                   help="final time: a duration [s] (e.g. 10us) or a multiple of the RC charging time "
+                   "lambda_D L/D (e.g. 5tau)")
+    p.add_argument("--electrodes", default="blocking", choices=["blocking", "reactive"],
+                   help="blocking (no reaction) or reactive electrodes")
+    p.add_argument("--reaction", default="reservoir", choices=["reservoir", "butler-volmer"],
+                   help="reaction model of reactive electrodes")
+    add_quantity_option(p, "--exchange-current", kind="current_density", default=None, minimum=0.0,
+                        help="Butler-Volmer exchange current density")
+    add_quantity_option(p, "--stern-length", kind="length", default="0nm", minimum=0.0,
+                        help="Stern-layer thickness")
+    p.add_argument("--rtol", type=float, default=1e-3, help="time-step error tolerance [1]")
+    add_quantity_option(p, "--iv", kind="voltage", default=None, range_points=7,
+                        help="also sweep the steady current of the reacting cell over cell voltages, "
+                        "e.g. --iv=0:0.3:7V")
+    add_output_options(p, ".")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -67,13 +88,12 @@ def run(args) -> int:
     from ionscales import presets
     from ionscales.continuum import HalfSpace, Slit
     from ionscales.continuum.pnp import iv_curve, pnp_scales, solve_pnp
-    from ionscales.results import to_netcdf
 
-    electrolyte = presets.get(args.salt)
-    concentration = parse_quantity("--concentration", args.concentration, "mol/m^3")
-    width = parse_quantity("--width", args.width, "m")
+    electrolyte = presets.get(args.preset)
+    concentration = float(args.concentration)
+    width = float(args.width)
     geometry = Slit(width=width) if args.geometry == "slit" else HalfSpace(length=width)
-    level = parse_quantity("--voltage", args.voltage, "V")
+    level = float(args.voltage)
     if args.waveform == "step":
         voltage = level
     elif args.waveform == "ramp":
@@ -91,29 +111,31 @@ def run(args) -> int:
     options = {
         "electrodes": args.electrodes, "reaction": args.reaction,
         "exchange_current": args.exchange_current,
-        "stern_length": parse_quantity("--stern-length", args.stern_length, "m"),
+        "stern_length": float(args.stern_length),
     }
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    outputs = Outputs(args.out, CHARGING_FILES)
     ds = solve_pnp(electrolyte, concentration, geometry, voltage, t_end, rtol=args.rtol,
                    progress=False if args.no_progress else None, **options)
-    to_netcdf(ds, out / "charging.nc")
-    written = [out / "charging.nc"]
+    outputs.add_dataset("data", ds)
     iv = None
     if args.iv is not None:
         if args.geometry != "slit" or args.electrodes != "reactive":
             raise ParameterError("--iv", "needs --geometry slit and --electrodes reactive")
-        volts = parse_range("--iv", args.iv, "V", default_points=7)
+        volts = np.atleast_1d(args.iv)
         iv_options = {k: v for k, v in options.items() if k not in ("electrodes", "reaction")}
         iv = iv_curve(electrolyte, concentration, geometry, volts, reaction=args.reaction,
                       progress=False if args.no_progress else None, **iv_options)
-        to_netcdf(iv, out / "iv.nc")
-        written.append(out / "iv.nc")
-    if not args.no_figures:
-        written += _figures(ds, iv, out, args.waveform == "step" and args.electrodes == "blocking"
-                            and args.geometry == "slit")
-    print(f"PNP {args.electrodes} cell, {electrolyte.name} at {concentration / 1000:g} M, "
-          f"{args.geometry} {width * 1e9:.4g} nm: charging time {ds.attrs['charging_time']:.4g} s, "
+        outputs.add_dataset("iv", iv)
+    state = (f"{electrolyte.name}, {concentration / M:g} mol/L, {args.geometry} {width / nm:.4g} nm, "
+             f"{args.electrodes} electrodes")
+    if args.plot:
+        rc_law = args.waveform == "step" and args.electrodes == "blocking" and args.geometry == "slit"
+        outputs.add_figure("figure", charging_figure(ds, rc_law=rc_law, state=state))
+        if iv is not None:
+            outputs.add_figure("iv_figure", iv_figure(iv, state=state))
+    written = outputs.commit()
+    print(f"PNP {args.electrodes} cell, {electrolyte.name} at {concentration / M:g} M, "
+          f"{args.geometry} {width / nm:.4g} nm: charging time {ds.attrs['charging_time']:.4g} s, "
           f"final charge {float(ds.charge[-1]):.4g} C/m^2, final current {float(ds.current[-1]):.4g} "
           f"A/m^2, {ds.attrs['solver_steps']} steps ({ds.attrs['solver_rejected_steps']} rejected), "
           f"inventory drift {ds.attrs['inventory_drift']:.2e}")
@@ -122,46 +144,41 @@ def run(args) -> int:
     return 0
 
 
-def _figures(ds, iv, out: Path, rc_law: bool) -> list[Path]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    paths = []
+def charging_figure(ds, *, rc_law: bool, state: str):
+    """Electrode charge and current versus time in units of the charging time."""
+    plt = pyplot()
     tau = ds.attrs["charging_time"]
     t = ds.time.values / tau
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6))
-    ax1.plot(t, ds.charge.values, label="PNP (electrode charge)")
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.8))
+    ax1.plot(t, ds.charge.values, color=OKABE_ITO[0], label="PNP (electrode charge)")
     if rc_law:
-        # linear RC law of a blocking slit (BTA 2004): q = (C_D V/2) (1 - exp(-t/tau))
+        # linear RC law of a blocking slit (Bazant, Thornton, Ajdari 2004): q = (C_D V/2)(1 - e^{-t/tau})
         c_d = ds.attrs["debye_capacitance"]
-        ax1.plot(t, 0.5 * c_d * ds.applied_voltage.values * (1 - np.exp(-t)), "--",
+        ax1.plot(t, 0.5 * c_d * ds.applied_voltage.values * (1 - np.exp(-t)), "--", color=OKABE_ITO[3],
                  label="linear RC law")
-    ax1.set_xlabel("time / charging time")
-    ax1.set_ylabel("charge [C/m^2]")
+    ax1.set_xlabel(r"time $t/\tau_c$ ($\tau_c = \lambda_D L/D$)")
+    ax1.set_ylabel(r"electrode charge $q$ [C/m$^2$]")
     ax1.legend(fontsize=8)
-    ax2.plot(t, ds.current.values, label="total")
+    ax2.plot(t, ds.current.values, color=OKABE_ITO[0], label="total")
     if np.any(ds.faradaic_current.values != 0):
-        ax2.plot(t, ds.faradaic_current.values, label="faradaic")
-    ax2.set_xlabel("time / charging time")
-    ax2.set_ylabel("current density [A/m^2]")
+        ax2.plot(t, ds.faradaic_current.values, "--", color=OKABE_ITO[1], label="faradaic")
+    ax2.set_xlabel(r"time $t/\tau_c$")
+    ax2.set_ylabel(r"current density $j$ [A/m$^2$]")
     ax2.legend(fontsize=8)
+    fig.suptitle(rf"PNP charging: {state}; $\tau_c$ = {tau:.3g} s", fontsize=10)
     fig.tight_layout()
-    path = out / "charging.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    paths.append(path)
-    if iv is not None:
-        fig, ax = plt.subplots(figsize=(4.8, 3.6))
-        ax.plot(iv.voltage.values, iv.current.values, "o-", label="PNP steady state")
-        ax.axhline(iv.attrs["limiting_current"], ls=":", color="k", label="limiting current")
-        ax.set_xlabel("cell voltage [V]")
-        ax.set_ylabel("current density [A/m^2]")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        path = out / "iv.png"
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-        paths.append(path)
-    return paths
+    return fig
+
+
+def iv_figure(iv, *, state: str):
+    """Steady current versus cell voltage with the limiting current."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5.4, 4.0))
+    ax.plot(iv.voltage.values, iv.current.values, "o-", color=OKABE_ITO[0], label="PNP steady state")
+    ax.axhline(iv.attrs["limiting_current"], ls=":", color="k", label="diffusion-limited current")
+    ax.set_xlabel(r"cell voltage $V$ [V]")
+    ax.set_ylabel(r"current density $j$ [A/m$^2$]")
+    ax.set_title(f"steady current: {state}", fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
