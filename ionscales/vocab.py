@@ -251,7 +251,7 @@ _ANALYSIS_STRUCTURE: dict[str, tuple[str, str]] = {
 }
 
 # Analysis layer, transport from MD (analysis/transport.py); every value has a "<name>_stderr".
-_MD_TRANSPORT_VALUES: dict[str, tuple[str, str]] = {
+_md_transport_values: dict[str, tuple[str, str]] = {
     "onsager_coefficient": ("1/(J m s)", "Onsager transport coefficient L_ij (barycentric, per particle count)"),
     "onsager_coefficient_distinct": ("1/(J m s)", "distinct (cross-ion) part of L_ij"),
     "onsager_coefficient_self": ("1/(J m s)", "self part of L_ii, N_i D_i / (V k_B T)"),
@@ -269,8 +269,8 @@ _MD_TRANSPORT_VALUES: dict[str, tuple[str, str]] = {
     "shell_comotion": ("1", "co-motion <dr_+ . dr_shell>/<|dr_+|^2> of cation and shell partners"),
 }
 _MD_TRANSPORT: dict[str, tuple[str, str]] = {
-    **_MD_TRANSPORT_VALUES,
-    **{f"{k}_stderr": (u, f"standard error of the {n}") for k, (u, n) in _MD_TRANSPORT_VALUES.items()},
+    **_md_transport_values,
+    **{f"{k}_stderr": (u, f"standard error of the {n}") for k, (u, n) in _md_transport_values.items()},
     **{f"{k}_stderr": (u, f"standard error of the {n}") for k, (u, n) in _TRANSPORT.items()},
     "conductivity_part": ("1", "part of the conductivity (self, distinct_<i>_<j>)"),
     "msd": ("m^2", "self mean-square displacement per ion (barycentric)"),

@@ -59,7 +59,7 @@ def test_carriers_feed_the_solver():
     lam = float(ds.debye_length)
     vt = boltzmann * 298.15 / elementary_charge
     psi0 = 0.05 / vt
-    unit = 78.4 * vacuum_permittivity * vt / lam
+    unit = water.permittivity * vacuum_permittivity * vt / lam
     assert float(ds.surface_charge) / unit == pytest.approx(2 * np.sinh(psi0 / 2), rel=2e-4)
 
 

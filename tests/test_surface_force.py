@@ -19,7 +19,7 @@ from ionscales.theory import debye_length
 from ionscales.theory import plates as pl
 from ionscales.units import M, nm
 
-SALT = presets.get("NaCl(aq)")
+SALT = presets.get("NaCl(aq)").with_(permittivity=78.4)  # the notes' constants are for eps_r = 78.4
 C = 0.1 * M
 LD = debye_length(SALT, C)
 KT = boltzmann * SALT.temperature
