@@ -176,6 +176,7 @@ _CONFINEMENT = {
     "force_over_radius": ("N/m", "surface force over radius F/R = 2 pi W(D)"),
     "midplane_potential": ("V", "midplane potential"),
     "wall_potential": ("V", "wall (electrode) potential relative to the bulk"),
+    "screening_length": ("m", "bulk screening (correlation) length xi_corr that sets the confinement regime"),
 }
 _CONTINUUM: dict[str, tuple[str, str]] = {
     "potential": ("V", "electrostatic potential relative to the bulk"),

@@ -228,6 +228,9 @@ def test_regime_criteria():
     assert cf.regime(1.0 * nm, d, 3 * nm) == "layered"
     assert cf.regime(5.0 * nm, d, 3 * nm) == "correlated"
     assert cf.regime(50.0 * nm, d, 3 * nm) == "bulk-like"
+    assert cf.regime(5.0 * nm, d, screening_length=3 * nm) == "correlated"
+    with pytest.warns(DeprecationWarning, match="screening_length"):
+        assert cf.regime(5.0 * nm, d, correlation_length=3 * nm) == "correlated"
     out = cf.regime(np.array([1, 5, 50]) * nm, d, 3 * nm)
     assert list(out) == ["layered", "correlated", "bulk-like"]
     with pytest.raises(ParameterError):
@@ -241,7 +244,7 @@ def test_regime_map_uses_screening_decay_length(tmp_path):
     m = cf.regime_map(nacl, c, widths, "debye")
     from ionscales.theory import debye_length
 
-    np.testing.assert_allclose(m["correlation_length"].values, debye_length(nacl, c), rtol=1e-12)
+    np.testing.assert_allclose(m["screening_length"].values, debye_length(nacl, c), rtol=1e-12)
     # 1 mM: lambda_D = 9.6 nm; 10 nm < 4 lambda_D -> correlated, 100 nm bulk-like
     assert list(m["regime"].sel(concentration=c[0]).values) == ["layered", "correlated", "bulk-like"]
     assert list(m["regime"].sel(concentration=c[1]).values) == ["layered", "bulk-like", "bulk-like"]

@@ -1013,7 +1013,8 @@ class SingleFilePore:
 # Regimes
 # ----------------------------------------------------------------------------------------
 
-def regime(width, ion_diameter, correlation_length, *, layer_factor=4.0, bulk_factor=4.0):
+def regime(width, ion_diameter, screening_length=None, *, layer_factor=4.0, bulk_factor=4.0,
+           correlation_length=None):
     """Confinement regime of an electrolyte in a slit of width H.
 
     Parameters
@@ -1022,16 +1023,19 @@ def regime(width, ion_diameter, correlation_length, *, layer_factor=4.0, bulk_fa
         Slit width H [m], > 0.
     ion_diameter : array_like
         Ion diameter l_ion [m], > 0.
-    correlation_length : array_like
-        Bulk correlation (screening) length xi_corr [m], > 0: the Debye length when dilute,
+    screening_length : array_like
+        Bulk screening (correlation) length xi_corr [m], > 0: the Debye length when dilute,
         the decay length of the chosen screening model otherwise (``decay_length`` of
-        :func:`ionscales.theory.screening`).
+        :func:`ionscales.theory.screening`). Third positional argument.
     layer_factor : float
         H < layer_factor * l_ion is "layered" (a few ion layers; default 4, Chem. Rev. 2023).
     bulk_factor : float
         H > bulk_factor * xi_corr is "bulk-like" (the two wall layers, each ~2 xi thick, do
         not overlap; default 4); otherwise "correlated" (H <~ xi_corr: overlapping
         double layers, Donnan-like).
+    correlation_length : array_like, optional
+        Deprecated keyword spelling of ``screening_length`` (in the vocabulary
+        ``correlation_length`` is the BSK ion-correlation length l_c).
 
     Returns
     -------
@@ -1045,7 +1049,16 @@ def regime(width, ion_diameter, correlation_length, *, layer_factor=4.0, bulk_fa
     """
     H = check_positive("width", width, "m")
     d = check_positive("ion_diameter", ion_diameter, "m")
-    xi = check_positive("correlation_length", correlation_length, "m")
+    if correlation_length is not None:
+        if screening_length is not None:
+            raise ParameterError("correlation_length", "give screening_length only (correlation_length is its "
+                                 "deprecated spelling)")
+        warnings.warn("regime(correlation_length=...) is deprecated; use screening_length=",
+                      DeprecationWarning, stacklevel=2)
+        screening_length = correlation_length
+    if screening_length is None:
+        raise ParameterError("screening_length", "is required: the bulk screening length xi_corr [m], > 0")
+    xi = check_positive("screening_length", screening_length, "m")
     check_positive("layer_factor", layer_factor)
     check_positive("bulk_factor", bulk_factor)
     H, d, xi = np.broadcast_arrays(H, d, xi)
@@ -1077,7 +1090,8 @@ def regime_map(electrolyte, concentration, width, model="debye", *, ion_diameter
     Returns
     -------
     xarray.Dataset
-        ``regime`` over (concentration, width), ``correlation_length`` over concentration.
+        ``regime`` over (concentration, width), ``screening_length`` (xi_corr) over
+        concentration.
     """
     from ionscales.theory.ladder import screening
 
@@ -1091,7 +1105,7 @@ def regime_map(electrolyte, concentration, width, model="debye", *, ion_diameter
         {
             "regime": (("concentration", "width"), np.asarray(labels, dtype=str), "1",
                        "confinement regime (layered | correlated | bulk-like)"),
-            "correlation_length": ("concentration", xi),
+            "screening_length": ("concentration", xi),
         },
         {"concentration": c, "width": H},
         model=f"confinement regime (xi_corr from screening model {model!r})",
