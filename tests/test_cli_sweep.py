@@ -22,7 +22,10 @@ def _write(tmp_path, text, name="sweep.toml"):
 
 
 def test_toml_sweep_writes_one_labelled_dataset(tmp_path, capsys):
-    path = _write(tmp_path, """
+    # the hot copy keeps the preset's permittivity explicitly (a temperature alone now moves
+    # eps_r along the solvent's eps_r(T))
+    eps = presets.get("NaCl(aq)").permittivity
+    path = _write(tmp_path, f"""
         function = "theory.screening"
         outputs = ["decay_length", "debye_length", "regime"]
         scheduler = "synchronous"
@@ -31,9 +34,9 @@ def test_toml_sweep_writes_one_labelled_dataset(tmp_path, capsys):
         model = "debye"
 
         [grid]
-        concentration = {start = "1mM", stop = "1M", num = 4, log = true}
+        concentration = {{start = "1mM", stop = "1M", num = 4, log = true}}
         electrolyte = ["NaCl(aq)", "CaCl2(aq)",
-                       {preset = "NaCl(aq)", temperature = 350.0, name = "NaCl hot"}]
+                       {{preset = "NaCl(aq)", temperature = 350.0, permittivity = {eps!r}, name = "NaCl hot"}}]
     """)
     out = tmp_path / "result.nc"
     assert main(["sweep", str(path), "--output", str(out), "--no-progress"]) == 0
@@ -319,3 +322,28 @@ def test_sweep_file_paths_resolve_in_its_directory_and_command_line_overrides(tm
     """, name="bare.toml")
     assert main(["sweep", str(bare), "--no-progress"]) == 0
     assert (d / "bare.nc").is_file() and not any(elsewhere.iterdir())
+
+
+def test_toml_quantities_are_dimension_checked_per_variable():
+    """#14: quantities in a sweep file go through pint with the variable's dimension."""
+    from ionscales.cli import sweep as cs
+
+    np.testing.assert_allclose(cs._range_string("grid.concentration", "concentration", "0.1:1M:4"),
+                               [100.0, 400.0, 700.0, 1000.0])
+    np.testing.assert_allclose(cs._range_string("grid.width", "width", "0.4:3nm:3"), [4e-10, 1.7e-9, 3e-9])
+    np.testing.assert_allclose(cs._axis("width", "1nm:3nm:3"), [1e-9, 2e-9, 3e-9])
+    for bad in ("3m:4m:2", "1mol/kg:2mol/kg:2"):
+        with pytest.raises(ParameterError, match="expected a concentration"):
+            cs._range_string("grid.concentration", "concentration", bad)
+    with pytest.raises(ParameterError, match="expected a concentration"):
+        cs._value("grid.concentration", "concentration", "2V")
+
+
+def test_toml_preset_override_moves_the_permittivity_with_temperature():
+    """The preset-with-overrides path is Electrolyte.with_: eps_r follows the solvent's eps_r(T)."""
+    from ionscales import presets
+    from ionscales.cli import sweep as cs
+
+    e = cs._electrolyte("electrolyte", {"preset": "NaCl(aq)", "temperature": 350})
+    assert e.permittivity == pytest.approx(presets.get("NaCl(aq)").with_(temperature=350.0).permittivity)
+    assert e.permittivity < 65.0

@@ -33,7 +33,6 @@ and ``--checkpoint`` on the command line are taken as given.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import re
 import sys
 import time
@@ -43,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from ionscales import presets, registry
-from ionscales.cli._common import parse_quantity, parse_range
+from ionscales.cli._common import parse_for_variable, parse_quantity, parse_range
 from ionscales.electrolyte import Electrolyte, Ion, Solvent
 from ionscales.errors import ParameterError
 
@@ -229,8 +228,8 @@ def _axis(key: str, raw):
         if set(raw) - allowed or not {"start", "stop", "num"} <= set(raw):
             raise ParameterError(where, "a range table needs start, stop, num (and optional log = true)",
                                  raw)
-        start = _number(f"{where}.start", raw["start"])
-        stop = _number(f"{where}.stop", raw["stop"])
+        start = _number(f"{where}.start", raw["start"], key)
+        stop = _number(f"{where}.stop", raw["stop"], key)
         num = raw["num"]
         if not isinstance(num, int) or isinstance(num, bool) or num < 1:
             raise ParameterError(f"{where}.num", "must be an integer >= 1", num)
@@ -243,17 +242,37 @@ def _axis(key: str, raw):
             return np.geomspace(start, stop, num)
         return np.linspace(start, stop, num)
     if isinstance(raw, str) and ":" in raw:
-        return parse_range(where, raw)
+        return _range_string(where, key, raw)
     return [_value(where, key, raw)]
 
 
-def _number(where: str, raw) -> float:
+_RANGE = re.compile(r"\s*([^:]+?)\s*:\s*([^:]+?)\s*(?::\s*(\d+)\s*([^:\d].*)?)?\s*")
+
+
+def _range_string(where: str, key: str, raw: str) -> np.ndarray:
+    """``START:STOP[:POINTS][UNIT]`` with the dimension of the variable ``key`` checked."""
+    m = _RANGE.fullmatch(raw)
+    if not m:
+        return parse_range(where, raw)
+    start, stop, points, tail = m.group(1), m.group(2), m.group(3), (m.group(4) or "").strip()
+    if tail:  # a unit after the point count applies to both ends
+        start, stop = f"{start}{tail}", f"{stop}{tail}"
+    elif not _HAS_UNIT.search(start) and _HAS_UNIT.search(stop):
+        start = start + _HAS_UNIT.search(stop).group(0)  # "0.4:3nm": the unit of the end applies
+    lo, hi = parse_for_variable(where, key, start), parse_for_variable(where, key, stop)
+    return np.linspace(lo, hi, int(points) if points else 50)
+
+
+_HAS_UNIT = re.compile(r"[A-Za-zµμÅ°/][A-Za-z_µμÅ°/^*0-9.()]*$")
+
+
+def _number(where: str, raw, key: str = "") -> float:
     if isinstance(raw, bool):
         raise ParameterError(where, "must be a number or a quantity string like '0.1M'", raw)
     if isinstance(raw, (int, float)):
         return float(raw)
     if isinstance(raw, str):
-        return parse_quantity(where, raw)
+        return parse_for_variable(where, key, raw) if key else parse_quantity(where, raw)
     raise ParameterError(where, "must be a number or a quantity string like '0.1M'", raw)
 
 
@@ -263,7 +282,7 @@ def _value(where: str, key: str, raw):
     if key == "geometry":
         return _geometry(where, raw)
     if isinstance(raw, str):
-        return parse_quantity(where, raw) if _STARTS_LIKE_NUMBER.match(raw) else raw
+        return parse_for_variable(where, key, raw) if _STARTS_LIKE_NUMBER.match(raw) else raw
     if isinstance(raw, (bool, int, float)):
         return raw
     if isinstance(raw, list):
@@ -283,14 +302,17 @@ def _electrolyte(where: str, raw) -> Electrolyte:
             raise ParameterError(where, f"unknown keys {sorted(extra)}; with 'preset' only "
                                  "temperature, permittivity and name may be given", raw)
         base = presets.get(raw["preset"])
-        changes = {k: _number(f"{where}.{k}", raw[k]) for k in ("temperature", "permittivity") if k in raw}
+        changes = {k: _number(f"{where}.{k}", raw[k], k) for k in ("temperature", "permittivity") if k in raw}
         if not changes:
             return base
-        solvent = dataclasses.replace(base.solvent, **changes)
+        # one preset-with-overrides path: Electrolyte.with_ (eps_r follows the solvent's eps_r(T))
+        moved = base.with_(**changes)
         label = ", ".join(f"{k}={v:g}" for k, v in changes.items())
-        return Electrolyte(ions=base.ions, stoichiometry=base.stoichiometry, solvent=solvent,
+        return Electrolyte(ions=moved.ions, stoichiometry=moved.stoichiometry, solvent=moved.solvent,
                            name=str(raw.get("name", f"{base.name} ({label})")),
-                           references=base.references, notes=base.notes)
+                           references=moved.references, notes=moved.notes,
+                           density_model=moved.density_model,
+                           dielectric_decrement=moved.dielectric_decrement)
     extra = set(raw) - {"cation", "anion", "solvent", "name"}
     if extra or not {"cation", "anion", "solvent"} <= set(raw):
         raise ParameterError(where, "an inline electrolyte needs cation, anion and solvent tables "
