@@ -10,13 +10,13 @@ distances), not crystal radii: fit them (``fitting.fit_activity``) for quantitat
 from __future__ import annotations
 
 from ionscales import dielectric
-from ionscales.density import pitzer_volume
+from ionscales.density import pitzer_volume, tabulated_density
 from ionscales.electrolyte import Electrolyte, Ion, Solvent
 from ionscales.errors import ParameterError
 from ionscales.units import nm
 from ionscales.validation import suggest
 
-__all__ = ["names", "get", "register", "WATER"]
+__all__ = ["names", "get", "register", "WATER", "DENSITY_DATA_MISSING", "lipf6_ec_emc_3_7"]
 
 _CRC_D = (
     "Infinite-dilution diffusivities at 25 C: CRC Handbook of Chemistry and Physics, "
@@ -135,9 +135,14 @@ register(
     )
 )
 
+#: Density of neat [C4C1Pyrr][NTf2] at 298.15 K [kg/m^3]: median of eight ILThermo data sets
+#: from independent groups (1393.8-1395.2; see ionscales/data/PROVENANCE.md).
+_C4C1PYRR_NTF2_DENSITY = 1394.5
+
 _IL_REF = (
     "[C4C1Pyrr][NTf2] (1-butyl-1-methylpyrrolidinium bis(trifluoromethylsulfonyl)imide): "
-    "molar mass 422.41 g/mol, density 1.39 g/cm^3 at 25 C (neat IL 3.29 mol/L); static "
+    "molar mass 422.41 g/mol, density 1394.5 kg/m^3 at 25 C (median of eight measured data sets, "
+    "1393.8-1395.2, NIST ILThermo; see ionscales/data/PROVENANCE.md; neat IL 3.301 mol/L); static "
     "eps_r about 11.9 (dielectric spectroscopy, Weingaertner and co-workers; approximate); "
     "ion sizes from molecular volumes (cation ~0.68 nm, anion ~0.76 nm; approximate). "
     "Used in the SFA underscreening work of Smith, Lee & Perkin, J. Phys. Chem. Lett. 7, "
@@ -153,8 +158,9 @@ register(
                     11.9, 298.15, "[C4C1Pyrr][NTf2] static eps_r, approximate")),
         name="[C4C1Pyrr][NTf2]",
         references=(_IL_REF,),
-        notes="Neat ionic liquid: use concentration = 3.29 mol/L (3290 mol/m^3). The 'solvent' is "
-        "the dielectric background of the liquid itself.",
+        notes="Neat ionic liquid: use concentration = NEAT_CONCENTRATION (3301 mol/m^3 from the "
+        "measured density). The 'solvent' is the dielectric background of the liquid itself, so "
+        "molality is undefined (molarity()/molality() raise ParameterError).",
     )
 )
 register(
@@ -165,12 +171,18 @@ register(
                 permittivity_model=dielectric.SOLVENT_PERMITTIVITY["propylene carbonate"]),
         name="[C4C1Pyrr][NTf2] in PC",
         references=(_IL_REF, "Propylene carbonate: eps_r 64.92 at 25 C (K. Xu, Chem. Rev. 104, 4303 (2004), "
-                    "Table 1, doi:10.1021/cr030203g), density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)"),
+                    "Table 1, doi:10.1021/cr030203g), density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)",
+                    tabulated_density("[C4C1Pyrr][NTf2] in PC").source),
+        notes="Molality <-> molarity through the measured IL + PC densities at 298.15 K "
+        "(doi:10.1007/s10953-010-9562-5); that data set's pure PC (1219.85 kg/m^3) is 1.3 % above "
+        "the solvent density used here and its neat IL 0.9 % below the consensus 1394.5 kg/m^3, "
+        "so the conversion carries ~1 % systematic uncertainty.",
+        density_model=tabulated_density("[C4C1Pyrr][NTf2] in PC"),
     )
 )
 
 #: Concentration of neat ionic liquids [mol/m^3] (density / molar mass).
-NEAT_CONCENTRATION = {"[C4C1Pyrr][NTf2]": 1390.0 / 422.41e-3}
+NEAT_CONCENTRATION = {"[C4C1Pyrr][NTf2]": _C4C1PYRR_NTF2_DENSITY / 422.41e-3}
 
 
 # ---------------------------------------------------------------------------------------
@@ -344,3 +356,20 @@ register(
         "estimates; calibrated transport parameters live in ionscales.theory.transport.",
     )
 )
+
+
+# ---------------------------------------------------------------------------------------
+# Presets without measured solution-density data (issue #11): molality <-> molarity uses
+# the crude V_phi = M_salt/rho_solvent estimate there and says so (ValidityWarning), or is
+# undefined (neat liquid: ParameterError). tests/test_presets.py checks that this list is
+# exactly the presets without a density model.
+
+DENSITY_DATA_MISSING: dict[str, str] = {
+    "LiPF6 in EC/DMC": "no verifiable measured LiPF6-in-EC/DMC solution densities found for "
+    "ionscales (searched: Landesfeind & Gasteiger 2019, Logan et al. 2018, Valoen & Reimers "
+    "2005, Nyman et al. 2008; none readable here); crude estimate with ValidityWarning",
+    "LiPF6 in EC:EMC 3:7": "no verifiable measured LiPF6-in-EC:EMC 3:7 solution densities found "
+    "(same search); crude estimate with ValidityWarning",
+    "[C4C1Pyrr][NTf2]": "neat ionic liquid: no solvent, molality undefined (ParameterError); "
+    "use NEAT_CONCENTRATION",
+}
