@@ -135,13 +135,13 @@ register(
     )
 )
 
-#: Density of neat [C4C1Pyrr][NTf2] at 298.15 K [kg/m^3]: median of eight ILThermo data sets
-#: from independent groups (1393.8-1395.2; see ionscales/data/PROVENANCE.md).
+#: Density of neat [C4C1Pyrr][NTf2] at 298.15 K [kg/m^3]: median of six measured data sets
+#: (six papers, 1393.8-1395.2; NIST ILThermo; see ionscales/data/PROVENANCE.md).
 _C4C1PYRR_NTF2_DENSITY = 1394.5
 
 _IL_REF = (
     "[C4C1Pyrr][NTf2] (1-butyl-1-methylpyrrolidinium bis(trifluoromethylsulfonyl)imide): "
-    "molar mass 422.41 g/mol, density 1394.5 kg/m^3 at 25 C (median of eight measured data sets, "
+    "molar mass 422.41 g/mol, density 1394.5 kg/m^3 at 25 C (median of six measured data sets, "
     "1393.8-1395.2, NIST ILThermo; see ionscales/data/PROVENANCE.md; neat IL 3.301 mol/L); static "
     "eps_r about 11.9 (dielectric spectroscopy, Weingaertner and co-workers; approximate); "
     "ion sizes from molecular volumes (cation ~0.68 nm, anion ~0.76 nm; approximate). "

@@ -106,7 +106,7 @@ def test_reference_solvent_density_sets_the_dilute_limit():
 
 
 def test_neat_il_concentration_from_measured_density():
-    # 1394.5 kg/m^3 (median of eight ILThermo data sets) / 422.41 g/mol
+    # 1394.5 kg/m^3 (median of six measured data sets, PROVENANCE.md) / 422.41 g/mol
     assert presets.NEAT_CONCENTRATION["[C4C1Pyrr][NTf2]"] == pytest.approx(3301.3, abs=0.1)
 
 
