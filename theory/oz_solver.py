@@ -202,6 +202,12 @@ def iterate(
     iterations without improvement (then ConvergenceError with the residual history).
     """
     x = np.array(gamma_s0, dtype=float, copy=True)
+    with np.errstate(all="ignore"):  # a diverging iterate is detected below, not warned about
+        return _iterate(system, x, tolerance=tolerance, max_iterations=max_iterations, method=method,
+                        depth=depth, mixing=mixing, raise_on_failure=raise_on_failure)
+
+
+def _iterate(system, x, *, tolerance, max_iterations, method, depth, mixing, raise_on_failure):
     shape = x.shape
     xs: list[np.ndarray] = []
     fs: list[np.ndarray] = []
