@@ -543,7 +543,7 @@ def solve(
     method : {"anderson", "picard"}
         Anderson (generalised Ng) acceleration, or damped Picard iteration (baseline).
     mixing : float, optional
-        Step fraction (default 0.7 for Anderson, 0.2 for Picard).
+        Step fraction (default 0.9 for Anderson, 0.2 for Picard).
     continuation_steps : int
         Coupling-strength steps tried after a failed cold start (0 disables).
     debye_lengths : float
@@ -588,7 +588,7 @@ def solve(
     if max_iterations > 10**6:
         raise ParameterError("max_iterations", "must be a whole number in [1, 1000000]", max_iterations)
     if mixing is None:
-        mixing = 0.7 if method == "anderson" else 0.2
+        mixing = 0.9 if method == "anderson" else 0.2
     mixing = _real_scalar("mixing", mixing, low=0.0, high=1.0, closed_high=True)
     continuation_steps = check_integer("continuation_steps", continuation_steps, minimum=0)
     if continuation_steps > 100:
@@ -763,8 +763,12 @@ def _validity(pair: PairCorrelation, h_k: np.ndarray | None = None) -> dict[str,
     if h_k is None:
         h_k = pair._h_k()
     sq = np.sqrt(s.densities)
-    smat = np.eye(s.n_species)[None] + np.moveaxis(sq[:, None, None] * h_k * sq[None, :, None], -1, 0)
-    s_min = float(np.min(np.linalg.eigvalsh(smat)))
+    sh = sq[:, None, None] * h_k * sq[None, :, None]  # S_ij(k) - delta_ij
+    if s.n_species == 2:  # smallest eigenvalue of a symmetric 2 x 2 matrix, closed form
+        a, b, d = 1.0 + sh[0, 0], sh[0, 1], 1.0 + sh[1, 1]
+        s_min = float(np.min(0.5 * (a + d) - np.sqrt(0.25 * (a - d) ** 2 + b * b)))
+    else:
+        s_min = float(np.min(np.linalg.eigvalsh(np.eye(s.n_species)[None] + np.moveaxis(sh, -1, 0))))
     out = {
         "inverse_compressibility": (float(th["inverse_compressibility"]),
                                     th["inverse_compressibility"] > 0, "> 0"),
