@@ -291,7 +291,9 @@ def _iterate(system, x, *, tolerance, max_iterations, method, depth, mixing, rai
             np.subtract(ff, f_prev, out=d_f[slot])
             np.subtract(xf, x_prev, out=d_x[slot])
             stored = min(stored + 1, depth)
-            row = d_f[:stored] @ d_f[slot]
+            # inner products by elementwise ops, not BLAS: a threaded gemv on a loaded
+            # machine costs milliseconds of thread start-up per call
+            row = np.einsum("ij,j->i", d_f[:stored], d_f[slot])
             gram[slot, :stored] = row
             gram[:stored, slot] = row
             slot = (slot + 1) % depth
@@ -300,7 +302,7 @@ def _iterate(system, x, *, tolerance, max_iterations, method, depth, mixing, rai
             x = x + mixing * f
             continue
         gm = gram[:stored, :stored]
-        rhs = d_f[:stored] @ ff
+        rhs = np.einsum("ij,j->i", d_f[:stored], ff)
         reg = 1e-12 * np.trace(gm) / stored
         try:
             theta = np.linalg.solve(gm + reg * np.eye(stored), rhs)
@@ -309,8 +311,7 @@ def _iterate(system, x, *, tolerance, max_iterations, method, depth, mixing, rai
             x = x + mixing * f
             continue
         xnew = xf + mixing * ff
-        xnew -= theta @ d_x[:stored]
-        xnew -= mixing * (theta @ d_f[:stored])
+        xnew -= np.einsum("i,ij->j", theta, d_x[:stored] + mixing * d_f[:stored])
         x = xnew.reshape(shape)
     res, x_best, c_s, g = best
     if raise_on_failure:
