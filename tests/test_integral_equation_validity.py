@@ -21,6 +21,8 @@ from ionscales.theory import integral_equation as ie
 from ionscales.units import M
 
 SCREENING_GRID = {"dr": 0.36e-9 / 50, "debye_lengths": 16.0}  # what dressed-ion-hnc uses
+#: a state where the iteration converges (residual ~1e-10) to an unphysical fixed point
+UNPHYSICAL_C = 1645.78
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +36,13 @@ def salt():
 
 def test_unphysical_low_permittivity_state_is_rejected(salt):
     # eps_r = 2 (l_B/sigma = 78): the iteration converges (residual < 1e-9) to a state with
-    # inverse compressibility ~ -220, electroneutrality broken by 14 % and g_+-(sigma) ~ 1e-43;
-    # before the fix this came back with converged=True
+    # inverse compressibility ~ -300, electroneutrality broken by 10 %, S(k) < 0 and
+    # g_+-(sigma) ~ 1e-34; before the fix this came back with converged=True
     e2 = salt.with_(permittivity=2.0)
     with pytest.raises(ConvergenceError, match="unphysical"):
-        ie.solve(e2, 149.064, **SCREENING_GRID)
+        ie.solve(e2, UNPHYSICAL_C, **SCREENING_GRID)
     with pytest.warns(ConvergenceWarning, match="unphysical"):
-        pair = ie.solve(e2, 149.064, on_invalid="warn", **SCREENING_GRID)
+        pair = ie.solve(e2, UNPHYSICAL_C, on_invalid="warn", **SCREENING_GRID)
     assert pair.residual < 1e-9  # the fixed point itself is converged ...
     assert not pair.converged and not pair.valid  # ... but not to a valid state
     checks = pair.validity
@@ -64,8 +66,13 @@ def test_negative_compressibility_with_intact_sum_rules_is_rejected(salt):
 def test_valid_aqueous_states_pass_every_check(salt, c):
     pair = ie.solve(salt, c)
     assert pair.converged and pair.valid
-    assert set(pair.validity) == {"inverse_compressibility", "structure_factor", "electroneutrality",
-                                  "stillinger_lovett", "unlike_contact"}
+    assert set(pair.validity) == {
+        "inverse_compressibility",
+        "structure_factor",
+        "electroneutrality",
+        "stillinger_lovett",
+        "unlike_contact",
+    }
     # exact sum rules hold to grid accuracy, far inside the tolerances
     assert pair.validity["electroneutrality"][0] < 1e-6
     assert pair.validity["stillinger_lovett"][0] < 1e-5
@@ -77,7 +84,7 @@ def test_dressed_ion_hnc_warns_and_marks_invalid_points(salt):
     # before the fix: no warning, and one of these points came back "valid"
     e2 = salt.with_(permittivity=2.0)
     with pytest.warns(ConvergenceWarning, match="dressed-ion-hnc: no valid HNC state at 1 of 1"):
-        modes = ie.hnc_screening_model(e2, np.array([149.064]))
+        modes = ie.hnc_screening_model(e2, np.array([UNPHYSICAL_C]))
     assert not modes.valid.any()
     # the model's own input checks (theory.screening coerces before it reaches the model)
     with pytest.raises(ParameterError, match="^concentration:"):
