@@ -213,3 +213,60 @@ def test_validity_tolerances_are_far_above_grid_error(salt):
     assert pair.validity["stillinger_lovett"][0] < ie.VALIDITY_TOLERANCES["stillinger_lovett"] / 10
     assert pair.validity["electroneutrality"][0] < ie.VALIDITY_TOLERANCES["electroneutrality"] / 10
     assert math.isfinite(pair.thermodynamics["ln_activity_coefficient"])
+
+
+# ---------------------------------------------------------------------------------------
+# objects people inspect (issues 13, 14)
+
+
+def test_labelled_arrays_carry_units_on_every_coordinate(salt, tmp_path):
+    pair = ie.solve(salt, 1 * M)
+    for da in (
+        pair.g,
+        pair.c_short,
+        pair.h_charge,
+        pair.h_number,
+        pair.structure_factor_charge,
+        pair.structure_factor_number,
+    ):
+        for name, coord in da.coords.items():
+            assert "units" in coord.attrs and "long_name" in coord.attrs, (da.name, name)
+    assert pair.g.r.attrs["units"] == "m" and pair.structure_factor_charge.k.attrs["units"] == "1/m"
+    from ionscales.results import open_dataset, to_netcdf
+
+    for ds in (pair.to_dataset(), pair.decay_modes()):
+        path = tmp_path / "out.nc"
+        to_netcdf(ds, path)
+        back = open_dataset(path)
+        for name in list(ds.data_vars) + list(ds.coords):
+            assert back[name].attrs["units"] == ds[name].attrs["units"]
+        path.unlink()
+
+
+def test_pair_correlation_repr_is_concise_and_states_validity(salt):
+    pair = ie.solve(salt, 1 * M)
+    text = repr(pair)
+    assert text.startswith("PairCorrelation(HNC, NaCl(aq), 1000 mol/m^3: converged")
+    assert len(text.splitlines()) == 2 and "osmotic coefficient" in text
+    assert "array(" not in text  # no grids dumped
+    html = pair._repr_html_()
+    assert html.startswith("<table>") and "check: structure_factor" in html
+    with pytest.warns(ConvergenceWarning):
+        bad = ie.solve(salt.with_(permittivity=10.0), 1 * M, on_invalid="warn")
+    assert "invalid: inverse_compressibility" in repr(bad)
+
+
+def test_theory_lazy_table_exposes_the_oz_modules():
+    import importlib
+    import subprocess
+    import sys
+
+    code = "import ionscales.theory as t; print(t.oz_solver.__name__, t.oz_poles.__name__)"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=str(importlib.import_module("ionscales").__path__[0] + "/.."),
+    )
+    assert out.stdout.split() == ["ionscales.theory.oz_solver", "ionscales.theory.oz_poles"]

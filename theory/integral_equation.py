@@ -63,7 +63,7 @@ from scipy.interpolate import CubicSpline
 
 from ionscales.electrolyte import Electrolyte, Ion, Solvent
 from ionscales.errors import ConvergenceError, ConvergenceWarning, ParameterError
-from ionscales.results import make_dataset, solver_attrs
+from ionscales.results import labelled, make_dataset, solver_attrs
 from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.theory.ladder import ScreeningModes
 from ionscales.theory.oz_poles import (
@@ -208,6 +208,43 @@ class PairCorrelation:
     validity: dict = field(default_factory=dict, repr=False)
     _modes: list | None = field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        th = self.thermodynamics
+        state = "converged" if self.converged else ("invalid" if not self.valid else "not converged")
+        g = self.system.grid
+        head = (f"PairCorrelation({self.closure.upper()}, {self.electrolyte.name}, "
+                f"{self.concentration:.6g} mol/m^3: {state}, {self.iterations} iterations, "
+                f"residual {self.residual:.2g}; grid {g.n_points} x {g.dr * self.length_unit:.3g} m)")
+        if not th:
+            return head
+        lines = [head,
+                 f"  excess energy {th['excess_energy']:.6g} kT/ion, osmotic coefficient "
+                 f"{th['osmotic_coefficient']:.6g}, ln gamma+- {th['ln_activity_coefficient']:.6g}, "
+                 f"inverse compressibility {th['inverse_compressibility']:.6g}"]
+        failures = self.validity_failures()
+        if failures:
+            lines.append("  invalid: " + "; ".join(failures))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        th = self.thermodynamics
+        rows = [("closure", self.closure.upper()), ("electrolyte", self.electrolyte.describe()),
+                ("concentration", f"{self.concentration:.6g} mol/m^3"),
+                ("state", "converged" if self.converged else "not converged / invalid"),
+                ("iterations, residual", f"{self.iterations}, {self.residual:.2g}"),
+                ("grid", f"{self.system.grid.n_points} points, dr = {self.system.grid.dr * self.length_unit:.3g} m")]
+        for key, unit in (("excess_energy", "kT per ion"), ("osmotic_coefficient", "1"),
+                          ("ln_activity_coefficient", "1"), ("inverse_compressibility", "1")):
+            if key in th:
+                rows.append((key.replace("_", " "), f"{th[key]:.6g} [{unit}]"))
+        for name, (value, passed, need) in self.validity.items():
+            rows.append((f"check: {name}", f"{value:.3g} ({'ok' if passed else 'FAILED'}; needs {need})"))
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                       for k, v in rows)
+        return f"<table><caption>PairCorrelation</caption>{body}</table>"
+
     @property
     def valid(self) -> bool:
         """True when every validity check passed (see :attr:`validity`)."""
@@ -238,12 +275,17 @@ class PairCorrelation:
         return n / n.sum()
 
     # ------------------------------------------------------------ labelled arrays
+    def _coords(self, *names) -> dict[str, xr.DataArray]:
+        """Coordinates with units and long names (from the vocabulary)."""
+        values = {"r": self.r, "k": self.k, "species_i": np.array(self.species),
+                  "species_j": np.array(self.species)}
+        return {n: labelled(n, (n,), values[n]) for n in names}
+
     def _pair_da(self, name, values, units, long_name):
-        sp = self.species
         return xr.DataArray(
             values,
             dims=("species_i", "species_j", "r"),
-            coords={"species_i": sp, "species_j": sp, "r": self.r},
+            coords=self._coords("species_i", "species_j", "r"),
             name=name,
             attrs={"units": units, "long_name": long_name},
         )
@@ -269,13 +311,13 @@ class PairCorrelation:
     @property
     def h_charge(self) -> xr.DataArray:
         hz, _ = self._h_combinations()
-        return xr.DataArray(hz, dims=("r",), coords={"r": self.r}, name="h_charge",
+        return xr.DataArray(hz, dims=("r",), coords=self._coords("r"), name="h_charge",
                             attrs={"units": "1", "long_name": "charge-charge total correlation"})
 
     @property
     def h_number(self) -> xr.DataArray:
         _, hn = self._h_combinations()
-        return xr.DataArray(hn, dims=("r",), coords={"r": self.r}, name="h_number",
+        return xr.DataArray(hn, dims=("r",), coords=self._coords("r"), name="h_number",
                             attrs={"units": "1", "long_name": "number-number total correlation"})
 
     def _h_k(self):
@@ -293,13 +335,13 @@ class PairCorrelation:
     @property
     def structure_factor_charge(self) -> xr.DataArray:
         szz, _ = self._structure_factors()
-        return xr.DataArray(szz, dims=("k",), coords={"k": self.k}, name="structure_factor_charge",
+        return xr.DataArray(szz, dims=("k",), coords=self._coords("k"), name="structure_factor_charge",
                             attrs={"units": "1", "long_name": "charge-charge structure factor S_ZZ(k)"})
 
     @property
     def structure_factor_number(self) -> xr.DataArray:
         _, snn = self._structure_factors()
-        return xr.DataArray(snn, dims=("k",), coords={"k": self.k}, name="structure_factor_number",
+        return xr.DataArray(snn, dims=("k",), coords=self._coords("k"), name="structure_factor_number",
                             attrs={"units": "1", "long_name": "number-number structure factor S_NN(k)"})
 
     # ------------------------------------------------------------ modes
