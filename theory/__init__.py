@@ -41,6 +41,7 @@ _SUBMODULES = {
     "aggregation", "transport", "confinement", "integral_equation", "thermo", "ladder",
     "electrostatics", "models",
 }
+_SUBMODULES |= {"oz_poles", "oz_solver"}  # integral-equation kernels
 
 
 def __getattr__(name: str):
