@@ -69,7 +69,7 @@ class Ion:
     name : str
         Label, e.g. ``"Na+"``.
     charge : int
-        Valence z (non-zero whole number).
+        Valence z (whole number; 0 for a neutral species in an explicit ``ions=`` list).
     diameter : float
         Hard-sphere (contact) diameter [m].
     diffusivity : float, optional
@@ -88,9 +88,9 @@ class Ion:
         if not isinstance(self.name, str) or not self.name:
             raise ParameterError("name", "must be a non-empty string", self.name)
         if isinstance(self.charge, bool) or not isinstance(self.charge, (int, np.integer)):
-            raise ParameterError("charge", "must be a non-zero whole number (valence)", self.charge)
-        if self.charge == 0:
-            raise ParameterError("charge", "must be non-zero (an ion is charged)", self.charge)
+            raise ParameterError("charge", "must be a whole number (valence)", self.charge)
+        # charge 0 is a neutral species (e.g. the solvent spheres of the solvent primitive
+        # model): allowed in an explicit ions= list, rejected as cation/anion of a binary salt
         _positive_number("diameter", self.diameter, "m")
         if self.diameter > 1e-7:
             raise ParameterError("diameter", "must be in metres (> 0 and < 1e-7 m); use units.nm", self.diameter)
