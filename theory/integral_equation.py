@@ -360,7 +360,7 @@ class PairCorrelation:
     def _pole_function(self) -> PoleFunction:
         s = self.system
         return PoleFunction(s.grid.r, s.grid.dr, self.c_s, s.densities, s.charges, s.lb, s.alpha,
-                            core_radius=1.5 * float(s.diameters.max()),
+                            core_radius=1.5 * float(s.sigma_ij.max()),
                             stride_limit=0.03 * float(s.diameters.min()))
 
     def _kappa_d_reduced(self) -> float:
@@ -476,8 +476,27 @@ def _check_packing(electrolyte, concentration: float) -> None:
                              concentration)
 
 
+def _check_contact(contact_distances, electrolyte) -> np.ndarray | None:
+    """Validated (n, n) contact distances [m] (None: additive)."""
+    if contact_distances is None:
+        return None
+    n = len(electrolyte.ions)
+    d = np.asarray(electrolyte.diameters, dtype=float)
+    lo, hi = 0.5 * float(d.min()), 10.0 * float(d.max())
+    try:
+        arr = np.asarray(contact_distances, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError("contact_distances", f"must be a symmetric ({n}, {n}) array of distances "
+                             f"in [{lo:.3g}, {hi:.3g}] m", contact_distances) from None
+    if (arr.shape != (n, n) or not np.all(np.isfinite(arr)) or not np.allclose(arr, arr.T, rtol=1e-12, atol=0.0)
+            or np.any(arr < lo) or np.any(arr > hi)):
+        raise ParameterError("contact_distances", f"must be a symmetric ({n}, {n}) array of distances "
+                             f"in [{lo:.3g}, {hi:.3g}] m", contact_distances)
+    return 0.5 * (arr + arr.T)
+
+
 def _reduced_system(electrolyte, concentration, closure, *, dr, grid_points, extra_potential,
-                    debye_lengths=25.0, ewald_alpha=1.0):
+                    debye_lengths=25.0, ewald_alpha=1.0, contact=None):
     diam = np.asarray(electrolyte.diameters, dtype=float)
     ell = float(diam.min())
     dens = np.asarray(electrolyte.ion_densities(concentration), dtype=float) * ell**3
@@ -499,8 +518,8 @@ def _reduced_system(electrolyte, concentration, closure, *, dr, grid_points, ext
     extra = None
     if extra_potential is not None:
         extra = _extra_on_grid(extra_potential, electrolyte, grid.r * ell)
-    return OZSystem(dens, z, diam / ell, lb, grid, closure_kind=closure,
-                    alpha=ewald_alpha, extra=extra), ell
+    return OZSystem(dens, z, diam / ell, lb, grid, closure_kind=closure, alpha=ewald_alpha, extra=extra,
+                    contact=None if contact is None else contact / ell), ell
 
 
 def _extra_on_grid(extra_potential, electrolyte, r_si):
@@ -557,6 +576,7 @@ def solve(
     continuation_steps: int = 4,
     debye_lengths: float = 25.0,
     on_invalid: str = "raise",
+    contact_distances=None,
 ) -> PairCorrelation:
     """Solve the Ornstein–Zernike equation of a primitive-model electrolyte.
 
@@ -591,6 +611,10 @@ def solve(
     debye_lengths : float
         Default box length in Debye lengths (with ``grid_points`` unset), at least 40
         sigma_max.
+    contact_distances : array_like, optional
+        Non-additive hard-core contact distances sigma_ij [m], a symmetric
+        (n_species, n_species) array with entries in [sigma_min/2, 10 sigma_max] (sigma_min,
+        sigma_max: smallest and largest ion diameter). Default: additive, (d_i + d_j)/2.
     on_invalid : {"raise", "warn"}
         What to do when the iteration converges to a state that fails the validity checks
         (see Notes): raise ``ConvergenceError`` (default), or warn (``ConvergenceWarning``)
@@ -637,8 +661,10 @@ def solve(
         raise ParameterError("continuation_steps", "must be a whole number in [0, 100]", continuation_steps)
     debye_lengths = _real_scalar("debye_lengths", debye_lengths, low=5.0, high=1000.0, closed_low=True,
                                  closed_high=True)
+    contact = _check_contact(contact_distances, electrolyte)
     system, ell = _reduced_system(electrolyte, c, closure, dr=dr, grid_points=grid_points,
-                                  extra_potential=extra_potential, debye_lengths=debye_lengths)
+                                  extra_potential=extra_potential, debye_lengths=debye_lengths,
+                                  contact=contact)
     shape = (system.n_species, system.n_species, system.grid.n_points - 1)
     run = functools.partial(iterate, tolerance=tolerance, max_iterations=max_iterations,
                             method=method, mixing=mixing)
@@ -773,13 +799,17 @@ def _thermodynamics(pair: PairCorrelation) -> dict[str, Any]:
     else:
         mu = np.full(s.n_species, np.nan)
     nu = np.asarray(pair.electrolyte.nu, dtype=float)
-    ln_gamma = float(np.sum(nu * mu) / np.sum(nu))
+    ions = s.charges != 0  # the mean ionic activity coefficient runs over the ions only
+    if not np.any(ions):
+        ions = np.ones_like(ions)
+    ln_gamma = float(np.sum((nu * mu)[ions]) / np.sum(nu[ions]))
     # sum rules
     z = s.charges
     q0 = 4 * math.pi * np.sum(r**2 * h, axis=-1) * dr  # (n, n)
     neutral = (q0 @ (n * z)) + z  # should be 0 per species
     m2 = 4 * math.pi * np.sum(r**4 * h, axis=-1) * dr
-    sl = float((n * z) @ m2 @ (n * z)) / (-6.0 / (4 * math.pi * lb))
+    charged = lb > 0 and np.any(z != 0)
+    sl = float((n * z) @ m2 @ (n * z)) / (-6.0 / (4 * math.pi * lb)) if charged else float("nan")
     return {
         "excess_energy": energy,
         "osmotic_coefficient": phi_virial,
@@ -787,7 +817,10 @@ def _thermodynamics(pair: PairCorrelation) -> dict[str, Any]:
         "ln_activity_coefficient_species": mu,
         "ln_activity_coefficient": ln_gamma,
         "contact_values": contact,
-        "electroneutrality_error": float(np.max(np.abs(neutral) / np.abs(z))),
+        # per species relative to its valence (neutral species: relative to the largest |z|)
+        "electroneutrality_error": float(np.max(np.abs(neutral) / np.where(z != 0, np.abs(z),
+                                                                           np.max(np.abs(z)))))
+        if charged else 0.0,
         "stillinger_lovett_ratio": sl,
     }
 
@@ -816,8 +849,7 @@ def _validity(pair: PairCorrelation, h_k: np.ndarray | None = None) -> dict[str,
                                     th["inverse_compressibility"] > 0, "> 0"),
         "structure_factor": (s_min, s_min > 0, "> 0 at every k"),
     }
-    charged = s.charges != 0
-    if np.any(charged):
+    if s.lb > 0 and np.any(s.charges != 0):
         en = float(th["electroneutrality_error"])
         out["electroneutrality"] = (en, en < tol["electroneutrality"], f"< {tol['electroneutrality']:g}")
         sl = abs(float(th["stillinger_lovett_ratio"]) - 1.0)
@@ -855,7 +887,8 @@ def decay_modes(pair: PairCorrelation) -> xr.Dataset:
     k = np.array([m.k for m in modes], dtype=complex) / ell
     mono = np.array([m.monotonic for m in modes], dtype=bool)
     coupled = np.array([m.charge_fraction > COUPLED_FRACTION for m in modes], dtype=bool)
-    ratio = np.array([np.sum(n * z**2 * m.dressed_charge) / np.sum(n * z**2) for m in modes])
+    q = z != 0  # neutral species carry no dressed charge
+    ratio = np.array([np.sum((n * z**2 * m.dressed_charge)[q]) / np.sum(n * z**2) for m in modes])
     eps_mode = eps * np.array([m.permittivity_ratio.real for m in modes])
     ratio = np.where(coupled, ratio.real, np.nan)
     eps_mode = np.where(coupled, eps_mode, np.nan)
@@ -1105,7 +1138,8 @@ def _hnc_screening(electrolyte, c, closure, max_points, options):
         if coupled:
             lead = coupled[0]
             n, z = pair.system.densities, pair.system.charges
-            qeff[idx] = float(np.real(np.sum(n * z**2 * lead.dressed_charge) / np.sum(n * z**2)))
+            q = z != 0
+            qeff[idx] = float(np.real(np.sum((n * z**2 * lead.dressed_charge)[q]) / np.sum(n * z**2)))
             eps_eff[idx] = electrolyte.permittivity * lead.permittivity_ratio.real
             if not lead.residual < POLE_TOLERANCE:
                 valid[idx] = False

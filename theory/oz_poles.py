@@ -137,7 +137,9 @@ class PoleFunction:
                 except np.linalg.LinAlgError:
                     pass
         kappa2 = 4 * math.pi * self.lb * np.sum(self.n * self.z * zstar, axis=-1)
-        return zstar / self.z, kappa2
+        with np.errstate(divide="ignore", invalid="ignore"):  # neutral species: z*/z undefined
+            ratio = np.where(self.z != 0, zstar / np.where(self.z != 0, self.z, 1.0), np.nan)
+        return ratio, kappa2
 
     def classify(self, k: complex) -> tuple[str, float]:
         a = self.matrix(np.array([k]))[0]

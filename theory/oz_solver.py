@@ -82,7 +82,8 @@ class OZGrid:
 class OZSystem:
     """A primitive-model electrolyte in reduced units on a grid.
 
-    densities : (n,) number densities; charges : (n,) valences; diameters : (n,);
+    densities : (n,) number densities; charges : (n,) valences (0 for neutral species);
+    diameters : (n,); contact : optional (n, n) non-additive contact distances sigma_ij;
     bjerrum : l_B; alpha : Ewald splitting parameter a; extra : (n, n, N-1) additional
     short-range beta*u outside the cores (or None); closure : "hnc" | "msa".
     """
@@ -96,6 +97,7 @@ class OZSystem:
     alpha: float = 1.0
     extra: np.ndarray | None = None
     coupling: float = 1.0  # scales l_B (used for continuation in coupling)
+    contact: np.ndarray | None = None  # (n, n) contact distances; None: additive (d_i + d_j)/2
     _cache: dict = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ fixed arrays
@@ -113,6 +115,8 @@ class OZSystem:
 
     @property
     def sigma_ij(self) -> np.ndarray:
+        if self.contact is not None:
+            return self.contact
         return 0.5 * (self.diameters[:, None] + self.diameters[None, :])
 
     def _arrays(self):

@@ -1,0 +1,194 @@
+"""Neutral species, the solvent primitive model and non-additive contact distances (issue 16).
+
+Closed forms: without charges the MSA closure (c = -beta u = 0 outside the cores) is the
+Percus–Yevick closure of hard spheres, whose solution is analytic (Wertheim 1963,
+Thiele 1963; mixtures Lebowitz 1964): contact value g(sigma) = (1 + eta/2)/(1 - eta)^2,
+virial Z = (1 + 2 eta + 3 eta^2)/(1 - eta)^2, inverse compressibility
+(1 + 2 eta)^2/(1 - eta)^4, mixture contacts g_ij = 1/(1 - xi3) + 3 xi2 d_i d_j /
+((d_i + d_j)(1 - xi3)^2). The low-density limit of the virial pressure gives the exact
+second virial coefficient (2 pi/3) sum_ij x_i x_j sigma_ij^3 for any (non-additive) sigma_ij.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from ionscales import Electrolyte, Ion, Solvent
+from ionscales.errors import ParameterError
+from ionscales.theory import integral_equation as ie
+from ionscales.theory.oz_solver import OZGrid, OZSystem, iterate
+
+SIGMA = 0.3e-9
+
+
+def _hard_spheres(densities, diameters, *, dr=0.01, n_points=4096, contact=None, closure="msa"):
+    """Uncharged mixture (reduced units, sigma_min = 1, at least two labels), by default with
+    the MSA (= PY) closure."""
+    n = len(densities)
+    system = OZSystem(
+        np.asarray(densities, float),
+        np.zeros(n),
+        np.asarray(diameters, float),
+        0.0,
+        OZGrid(n_points, dr),
+        closure_kind=closure,
+        contact=contact,
+    )
+    state = iterate(system, np.zeros((n, n, n_points - 1)), tolerance=1e-11, max_iterations=500)
+    ions = [Ion(f"S{i}", 0, SIGMA * d) for i, d in enumerate(diameters)]
+    # a label-only electrolyte (the kernel system above carries no charges)
+    electrolyte = Electrolyte(
+        ions=[Ion("A+", 1, SIGMA), Ion("B-", -1, SIGMA), *ions[2:]]
+        if n > 2
+        else [Ion("A+", 1, SIGMA), Ion("B-", -1, SIGMA)],
+        stoichiometry=[1.0] * n,
+        solvent=Solvent("w", permittivity=78.4),
+    )
+    pair = ie.PairCorrelation(
+        electrolyte=electrolyte,
+        concentration=1.0,
+        closure=closure,
+        system=system,
+        gamma_s=state.gamma_s,
+        c_s=state.c_s,
+        g_grid=state.g,
+        length_unit=SIGMA,
+    )
+    pair.thermodynamics = ie._thermodynamics(pair)
+    pair.validity = ie._validity(pair)
+    return pair
+
+
+def _py(eta):
+    return (
+        (1 + eta / 2) / (1 - eta) ** 2,
+        (1 + 2 * eta + 3 * eta**2) / (1 - eta) ** 2,
+        (1 + 2 * eta) ** 2 / (1 - eta) ** 4,
+    )
+
+
+@pytest.mark.parametrize("eta", [0.1, 0.3])
+def test_uncharged_msa_is_percus_yevick_hard_spheres(eta):
+    rho = eta * 6 / math.pi
+    pair = _hard_spheres([rho / 3] * 3, [1.0, 1.0, 1.0])  # three labels of one fluid
+    contact, z_virial, inv_comp = _py(eta)
+    th = pair.thermodynamics
+    # dr = sigma/100; the O(dr^2) error measured 2e-6 (eta 0.1) .. 2.5e-4 (eta 0.3)
+    np.testing.assert_allclose(th["contact_values"], contact, rtol=3e-4)
+    assert th["osmotic_coefficient"] == pytest.approx(z_virial, rel=3e-4)
+    assert th["inverse_compressibility"] == pytest.approx(inv_comp, rel=4e-4)
+    assert pair.valid and set(pair.validity) == {"inverse_compressibility", "structure_factor"}
+
+
+def test_hard_sphere_error_converges_at_second_order():
+    eta = 0.45
+    contact, z_virial, _ = _py(eta)
+    rho = eta * 6 / math.pi
+    errors = []
+    for dr, n_points in ((0.01, 4096), (0.005, 8192)):
+        th = _hard_spheres([rho / 2] * 2, [1.0, 1.0], dr=dr, n_points=n_points).thermodynamics
+        errors.append(
+            (
+                abs(th["contact_values"][0, 0] / contact - 1),
+                abs(th["osmotic_coefficient"] / z_virial - 1),
+            )
+        )
+    for coarse, fine in zip(*errors):
+        assert math.log2(coarse / fine) > 1.9
+
+
+def test_binary_hard_sphere_mixture_matches_lebowitz():
+    d = np.array([1.0, 1.6])
+    x = np.array([0.5, 0.5])
+    eta = 0.3
+    rho = eta / (math.pi / 6 * np.sum(x * d**3))
+    n = rho * x
+    pair = _hard_spheres(n, d)
+    xi2, xi3 = math.pi / 6 * np.sum(n * d**2), math.pi / 6 * np.sum(n * d**3)
+    exact = 1 / (1 - xi3) + 3 * xi2 * np.outer(d, d) / ((d[:, None] + d[None, :]) * (1 - xi3) ** 2)
+    np.testing.assert_allclose(pair.thermodynamics["contact_values"], exact, rtol=2e-4)
+
+
+def test_non_additive_second_virial_coefficient():
+    # sigma_12 = 1.4 for d = (1, 1): positive non-additivity
+    contact = np.array([[1.0, 1.4], [1.4, 1.0]])
+    x = np.array([0.5, 0.5])
+    b2 = 2 * math.pi / 3 * float(x @ contact**3 @ x)
+    slopes = []
+    rhos = (0.004, 0.002)
+    for rho in rhos:
+        th = _hard_spheres(rho * x, [1.0, 1.0], contact=contact).thermodynamics
+        slopes.append((th["osmotic_coefficient"] - 1) / rho)
+    # (Z - 1)/rho = B2 + B3 rho + ...: linear extrapolation to rho -> 0
+    extrapolated = 2 * slopes[1] - slopes[0]
+    assert extrapolated == pytest.approx(b2, rel=2e-3)
+    # additivity check: B2 with the additive cross distance differs by 33 %
+    assert abs(b2 / (2 * math.pi / 3) - 1) > 0.3
+
+
+# ---------------------------------------------------------------------------------------
+# public API: neutral solvent spheres (solvent primitive model)
+
+
+def _spm(eta_solvent=0.3, salt=100.0, solvent_diameter=SIGMA):
+    ions = [Ion("Na+", 1, SIGMA), Ion("Cl-", -1, SIGMA), Ion("S", 0, solvent_diameter)]
+    n_solvent = eta_solvent * 6 / (math.pi * solvent_diameter**3)
+    nu_s = n_solvent / 6.02214076e23 / salt
+    return Electrolyte(
+        ions=ions, stoichiometry=[1, 1, nu_s], solvent=Solvent("w", permittivity=78.4), name="SPM"
+    )
+
+
+def test_solvent_primitive_model_solves_and_reports_ions_only():
+    e = _spm()
+    pair = ie.solve(e, 100.0)
+    assert pair.converged and pair.valid
+    th = pair.thermodynamics
+    mu = th["ln_activity_coefficient_species"]
+    assert th["ln_activity_coefficient"] == pytest.approx(0.5 * (mu[0] + mu[1]), rel=1e-12)
+    # ions are 0.6 % of the particles and of the solvent's size: the solvent-solvent contact
+    # value is that of the HNC hard-sphere fluid at the total packing (Coulomb correlations
+    # reach the solvent only through packing; measured difference 3e-5)
+    eta = 0.3 + math.pi / 6 * 2 * 100.0 * 6.02214076e23 * SIGMA**3
+    hs = _hard_spheres([eta * 3 / math.pi] * 2, [1.0, 1.0], closure="hnc").thermodynamics[
+        "contact_values"
+    ]
+    assert th["contact_values"][2, 2] == pytest.approx(hs[0, 0], rel=1e-3)
+    ds = pair.decay_modes()
+    assert np.all(np.isfinite(ds.kappa_imag.values))
+    # the default contact distances are the additive ones
+    additive = 0.5 * (e.diameters[:, None] + e.diameters[None, :])
+    same = ie.solve(e, 100.0, contact_distances=additive)
+    np.testing.assert_allclose(same.g_grid, pair.g_grid, rtol=0, atol=1e-12)
+
+
+def test_non_additive_ion_solvent_distance_raises_the_pressure():
+    e = _spm(eta_solvent=0.2)
+    d = e.diameters
+    contact = 0.5 * (d[:, None] + d[None, :])
+    base = ie.solve(e, 100.0, contact_distances=contact)
+    contact[0, 2] = contact[2, 0] = 1.2 * SIGMA
+    wider = ie.solve(e, 100.0, contact_distances=contact)
+    assert wider.thermodynamics["osmotic_coefficient"] > base.thermodynamics["osmotic_coefficient"]
+    # no Na+ centre inside the enlarged Na+-S core
+    r = wider.system.grid.r * wider.length_unit
+    assert np.all(
+        wider.g_grid[0, 2][r < 1.2 * SIGMA - wider.system.grid.dr * wider.length_unit] == 0
+    )
+
+
+def test_neutral_species_input_checks():
+    with pytest.raises(ParameterError, match="cation"):
+        Electrolyte(Ion("A", 0, SIGMA), Ion("B-", -1, SIGMA), Solvent("w", permittivity=78.4))
+    e = _spm()
+    with pytest.raises(ParameterError, match="^contact_distances:"):
+        ie.solve(e, 100.0, contact_distances=np.ones((2, 2)) * SIGMA)
+    bad = np.full((3, 3), SIGMA)
+    bad[0, 1] = 2 * SIGMA
+    with pytest.raises(ParameterError, match="^contact_distances:"):
+        ie.solve(e, 100.0, contact_distances=bad)  # not symmetric
+    with pytest.raises(ParameterError, match="^contact_distances:"):
+        ie.solve(e, 100.0, contact_distances=np.full((3, 3), 1e-300))
