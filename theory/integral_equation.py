@@ -83,6 +83,7 @@ __all__ = [
     "decay_modes",
     "hnc_screening_model",
     "hnc_kirkwood_crossover",
+    "free_energy_by_charging",
     "DEFAULT_DR_FRACTION",
     "KIRKWOOD_REFERENCE",
 ]
@@ -393,6 +394,8 @@ class PairCorrelation:
             "ln_activity_coefficient_species": (("species",), th["ln_activity_coefficient_species"]),
             "electroneutrality_error": ((), th["electroneutrality_error"]),
             "stillinger_lovett_ratio": ((), th["stillinger_lovett_ratio"]),
+            "excess_free_energy": ((), th["excess_free_energy"], "1",
+                                   "HNC excess Helmholtz energy per particle, beta A_ex/N (NaN for MSA)"),
         }
         coords = {"species_i": np.array(sp), "species_j": np.array(sp), "species": np.array(sp),
                   "r": self.r, "k": self.k}
@@ -822,7 +825,84 @@ def _thermodynamics(pair: PairCorrelation) -> dict[str, Any]:
                                                                            np.max(np.abs(z)))))
         if charged else 0.0,
         "stillinger_lovett_ratio": sl,
+        # HNC excess Helmholtz energy per particle from the closed-form chemical potentials
+        # and the virial pressure: beta A_ex/N = sum_i x_i beta mu_i - (phi - 1)
+        "excess_free_energy": float(x @ mu - (phi_virial - 1.0)) if pair.closure == "hnc" else float("nan"),
     }
+
+
+def free_energy_by_charging(pair: PairCorrelation, *, points: int = 8) -> dict[str, float]:
+    """HNC excess free energy by the energy route: charging the Coulomb interaction.
+
+    beta A_ex/N = beta A_ex(lambda=0)/N + int_0^1 (beta U_ex(lambda)/N) dlambda/lambda, with
+    l_B -> lambda l_B at fixed densities, diameters and extra potential. The uncharged
+    reference beta A_ex(0)/N is the HNC closed form of the reference fluid (hard spheres,
+    plus the extra potential). The integral is done by Gauss–Legendre quadrature in
+    t = sqrt(lambda) (U ~ lambda^(3/2) at small coupling), each point solved by continuation
+    from the previous one.
+
+    Parameters
+    ----------
+    pair : PairCorrelation
+        A converged HNC solution (its grid, densities and potentials are reused).
+    points : int
+        Quadrature points in (0, 1); 8 converge the integral to ~1e-5 relative, 16 to 1e-8.
+
+    Returns
+    -------
+    dict
+        ``excess_free_energy`` (energy route) [kT per particle], ``reference`` (lambda = 0)
+        [kT per particle], ``charging`` (the integral) [kT per particle], and
+        ``route_difference``: energy route minus the closed form
+        (``thermodynamics["excess_free_energy"]``); the HNC closure derives from a free-energy
+        functional (Morita & Hiroike 1960), so the two agree up to numerics.
+
+    Notes
+    -----
+    The weakly charged states of the path have Debye lengths lambda_D/sqrt(lambda), longer
+    than the box of the physical state: the route difference is dominated by the box size
+    (NaCl(aq) 0.1 mol/L: 1.7e-4 kT with 25 lambda_D, 2.6e-6 with 100 lambda_D; 1 mol/L on
+    16384 points: 6e-7), not by dr.
+
+    References
+    ----------
+    T. Morita & K. Hiroike, Prog. Theor. Phys. 23, 1003 (1960).
+    """
+    import dataclasses
+
+    if not isinstance(pair, PairCorrelation) or pair.closure != "hnc":
+        raise ParameterError("pair", "must be an HNC PairCorrelation", pair)
+    points = check_integer("points", points, minimum=2)
+    if points > 64:
+        raise ParameterError("points", "must be a whole number in [2, 64]", points)
+    base = pair.system
+    t, w = np.polynomial.legendre.leggauss(points)
+    t, w = 0.5 * (t + 1.0), 0.5 * w
+
+    def solved(coupling, start):
+        system = dataclasses.replace(base, coupling=coupling, _cache={})
+        state = iterate(system, start, tolerance=DEFAULT_TOLERANCE, max_iterations=2000)
+        return system, state
+
+    # lambda = 0: the reference fluid, its free energy from the same closed form
+    ref_system, ref_state = solved(0.0, np.zeros_like(pair.gamma_s))
+    ref = PairCorrelation(electrolyte=pair.electrolyte, concentration=pair.concentration, closure="hnc",
+                          system=ref_system, gamma_s=ref_state.gamma_s, c_s=ref_state.c_s,
+                          g_grid=ref_state.g, length_unit=pair.length_unit)
+    ref_a = _thermodynamics(ref)["excess_free_energy"]
+    rho = float(base.densities.sum())
+    nn = np.outer(base.densities, base.densities)[:, :, None]
+    r, dr = base.grid.r, base.grid.dr
+    integral, start = 0.0, ref_state.gamma_s
+    for ti, wi in zip(t, w):
+        system, state = solved(float(ti**2) * base.coupling, start)
+        start = state.gamma_s
+        # beta U_Coulomb/N at this coupling, divided by lambda = t^2; dlambda = 2 t dt
+        u = 2 * math.pi / rho * float(np.sum(nn * system.lb * system.zz[:, :, None] * r * (state.g - 1.0))) * dr
+        integral += wi * 2.0 * u / ti
+    total = ref_a + integral
+    return {"excess_free_energy": total, "reference": ref_a, "charging": integral,
+            "route_difference": total - pair.thermodynamics["excess_free_energy"]}
 
 
 def _validity(pair: PairCorrelation, h_k: np.ndarray | None = None) -> dict[str, tuple]:
