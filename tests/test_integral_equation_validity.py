@@ -270,3 +270,14 @@ def test_theory_lazy_table_exposes_the_oz_modules():
         cwd=str(importlib.import_module("ionscales").__path__[0] + "/.."),
     )
     assert out.stdout.split() == ["ionscales.theory.oz_solver", "ionscales.theory.oz_poles"]
+
+
+def test_dressed_ion_hnc_marks_overpacked_points_invalid():
+    # LiTFSI(aq) diameters pack beyond 0.6 above ~2.97 mol/L: those points have no state
+    # (a warning, not an exception that would lose the rest of the curve)
+    salt = presets.get("LiTFSI(aq)")
+    with pytest.warns(ConvergenceWarning, match="packing fraction"):
+        modes = ie.hnc_screening_model(salt, np.array([1000.0, 3500.0]))
+    assert modes.valid.tolist() == [True, False]
+    with pytest.raises(ParameterError, match="packing fraction"):
+        ie.solve(salt, 3500.0)

@@ -1193,6 +1193,14 @@ def _hnc_screening(electrolyte, c, closure, max_points, options):
     previous = None
     for idx in order:
         try:
+            _check_packing(electrolyte, float(c_solve[idx]))
+        except ParameterError:
+            # denser than the model can pack (the salt's diameters): no state, not bad input
+            valid[idx] = False
+            reasons["packing fraction >= 0.6"] = reasons.get("packing fraction >= 0.6", 0) + 1
+            previous = None
+            continue
+        try:
             pair = solve(electrolyte, c_solve[idx], closure, initial=previous, **options)
         except ConvergenceError as err:
             valid[idx] = False
