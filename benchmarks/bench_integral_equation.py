@@ -61,7 +61,9 @@ RECORDED_PEER = {"wall": 0.018, "cpu": 0.0146, "date": "2026-12-01", "energy_err
 def _rpm() -> Electrolyte:
     probe = Electrolyte(Ion("A+", 1, SIGMA), Ion("B-", -1, SIGMA), Solvent("w", permittivity=78.4))
     eps = 78.4 * probe.bjerrum_length / (COUPLING * SIGMA)
-    return Electrolyte(Ion("A+", 1, SIGMA), Ion("B-", -1, SIGMA), Solvent("w", permittivity=eps), name="RPM")
+    return Electrolyte(
+        Ion("A+", 1, SIGMA), Ion("B-", -1, SIGMA), Solvent("w", permittivity=eps), name="RPM"
+    )
 
 
 def _load_peer():
@@ -136,15 +138,20 @@ def _peer_vs_ours(quick: bool) -> list[Row]:
     else:
         ow, oc = _best(ours_call, repeat)
         ours_t, peer_t = ow, RECORDED_PEER["wall"]
-        spread = (f"CPU {oc:.4f} s vs recorded {RECORDED_PEER['cpu']:.4f} s (ratio {RECORDED_PEER['cpu'] / oc:.2f})")
+        spread = f"CPU {oc:.4f} s vs recorded {RECORDED_PEER['cpu']:.4f} s (ratio {RECORDED_PEER['cpu'] / oc:.2f})"
         source = f"recorded SunlightHNC reference of {RECORDED_PEER['date']} ({why})"
         passed = peer_t / ours_t >= 1.0
     pair = ours_call()
-    rows.append(Row(
-        "HNC RPM 1 M, 4096 pts, dr=sigma/100: solve vs SunlightHNC", ours_t, peer_t,
-        "ratio >= 1 (as fast)", passed,
-        f"{source}; {spread}; {pair.iterations} iterations; load {os.getloadavg()[0]:.1f}",
-    ))
+    rows.append(
+        Row(
+            "HNC RPM 1 M, 4096 pts, dr=sigma/100: solve vs SunlightHNC",
+            ours_t,
+            peer_t,
+            "ratio >= 1 (as fast)",
+            passed,
+            f"{source}; {spread}; {pair.iterations} iterations; load {os.getloadavg()[0]:.1f}",
+        )
+    )
     if quick:
         return rows
     # accuracy on the same grid against a converged reference
@@ -152,7 +159,9 @@ def _peer_vs_ours(quick: bool) -> list[Row]:
     err_ours = abs(pair.thermodynamics["excess_energy"] / ref - 1)
     if peer is not None:
         err_peer = abs(peer.uex / _reduced_ion_density(e, c) / ref - 1)
-        fine = _peer_fine_grid(os.environ["IONSCALES_SUNLIGHT_PATH"], _reduced_ion_density(e, c), ref)
+        fine = _peer_fine_grid(
+            os.environ["IONSCALES_SUNLIGHT_PATH"], _reduced_ion_density(e, c), ref
+        )
     else:
         err_peer, fine = RECORDED_PEER["energy_error"], None
     note = f"energy error ours {err_ours:.2g}, peer {err_peer:.2g} on the same grid"
@@ -160,10 +169,20 @@ def _peer_vs_ours(quick: bool) -> list[Row]:
     if fine is not None:
         t_fine, err_fine = fine
         base = t_fine
-        note += (f"; peer on 65536 pts (dr=sigma/1600): {t_fine:.3f} s, error {err_fine:.2g} "
-                 f"(still {err_fine / err_ours:.0f}x ours)")
-    rows.append(Row("HNC RPM 1 M accuracy: ours 4096 pts vs peer finer grid", best_time(ours_call, 3),
-                    base, "informational", True, note))
+        note += (
+            f"; peer on 65536 pts (dr=sigma/1600): {t_fine:.3f} s, error {err_fine:.2g} "
+            f"(still {err_fine / err_ours:.0f}x ours)"
+        )
+    rows.append(
+        Row(
+            "HNC RPM 1 M accuracy: ours 4096 pts vs peer finer grid",
+            best_time(ours_call, 3),
+            base,
+            "informational",
+            True,
+            note,
+        )
+    )
     return rows
 
 
@@ -184,8 +203,9 @@ def _peer_fine_grid(path, rhoz, ref):
         print(best, w.uex / {rhoz!r})
     """)
     try:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                             check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+        ).stdout.split()
         return float(out[-2]), abs(float(out[-1]) / ref - 1)
     except (subprocess.SubprocessError, ValueError, IndexError):  # pragma: no cover
         return None
@@ -213,14 +233,26 @@ def _first_decay_modes() -> Row:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
     times = {}
     for mode in ("plain", "pre"):
-        out = subprocess.run([sys.executable, "-c", code, mode], capture_output=True, text=True, timeout=300,
-                             check=True, env=env).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", code, mode],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+            env=env,
+        ).stdout.split()
         times[mode] = (float(out[-2]), float(out[-1]))
     first, later = times["plain"]
     first_pre, _ = times["pre"]
-    return Row("first PairCorrelation.decay_modes() (fresh process)", first, None, "< 0.1 s", first < 0.1,
-               f"later calls {later:.3f} s; first call with dask.array/pint pre-imported {first_pre:.3f} s "
-               "(the rest is xarray's one-time lazy import of its duck-array modules)")
+    return Row(
+        "first PairCorrelation.decay_modes() (fresh process)",
+        first,
+        None,
+        "< 0.1 s",
+        first < 0.1,
+        f"later calls {later:.3f} s; first call with dask.array/pint pre-imported {first_pre:.3f} s "
+        "(the rest is xarray's one-time lazy import of its duck-array modules)",
+    )
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -230,14 +262,24 @@ def run(quick: bool = False) -> list[Row]:
     repeat = 1 if quick else 3
 
     ours = best_time(lambda: ie.solve(e, 1 * M), repeat=repeat)
-    base = best_time(lambda: ie.solve(e, 1 * M, method="picard", max_iterations=20000,
-                                      continuation_steps=0), repeat=repeat)
+    base = best_time(
+        lambda: ie.solve(e, 1 * M, method="picard", max_iterations=20000, continuation_steps=0),
+        repeat=repeat,
+    )
     it_ours = ie.solve(e, 1 * M).iterations
-    it_base = ie.solve(e, 1 * M, method="picard", max_iterations=20000, continuation_steps=0).iterations
-    rows.append(Row(
-        "HNC NaCl 1 M, default grid (Anderson vs Picard)", ours, base, "< 2 s", ours < 2.0,
-        f"iterations {it_ours} vs {it_base}; {ours / it_ours * 1e3:.1f} ms/iteration",
-    ))
+    it_base = ie.solve(
+        e, 1 * M, method="picard", max_iterations=20000, continuation_steps=0
+    ).iterations
+    rows.append(
+        Row(
+            "HNC NaCl 1 M, default grid (Anderson vs Picard)",
+            ours,
+            base,
+            "< 2 s",
+            ours < 2.0,
+            f"iterations {it_ours} vs {it_base}; {ours / it_ours * 1e3:.1f} ms/iteration",
+        )
+    )
 
     n = 8 if quick else 30
     conc = np.geomspace(0.1, 3.0, n) * M
@@ -249,22 +291,40 @@ def run(quick: bool = False) -> list[Row]:
     def picard_cold():
         total = 0
         for c in conc:
-            total += ie.solve(e, c, method="picard", max_iterations=20000, continuation_steps=0,
-                              grid_points=grid["grid_points"], dr=grid["dr"]).iterations
+            total += ie.solve(
+                e,
+                c,
+                method="picard",
+                max_iterations=20000,
+                continuation_steps=0,
+                grid_points=grid["grid_points"],
+                dr=grid["dr"],
+            ).iterations
         return total
 
     t_base, its_base = _timed(picard_cold)
-    rows.append(Row(
-        f"HNC scan {n} points 0.1-3 M (continuation vs Picard cold)", t_scan, t_base,
-        "< 30 s" if n == 30 else "smoke", t_scan < 30.0,
-        f"{t_scan / n:.3f} s/solution; iterations {its} vs {its_base}",
-    ))
+    rows.append(
+        Row(
+            f"HNC scan {n} points 0.1-3 M (continuation vs Picard cold)",
+            t_scan,
+            t_base,
+            "< 30 s" if n == 30 else "smoke",
+            t_scan < 30.0,
+            f"{t_scan / n:.3f} s/solution; iterations {its} vs {its_base}",
+        )
+    )
 
     n_model = 8 if quick else 30
     cm = np.geomspace(0.01, 3.0, n_model) * M
     t_model, _ = _timed(lambda: ie.hnc_screening_model(e, cm))
-    rows.append(Row(
-        f"dressed-ion-hnc screening model, {n_model} concentrations", t_model, None,
-        "informational", True, f"{t_model / n_model:.3f} s/concentration (solve + poles)",
-    ))
+    rows.append(
+        Row(
+            f"dressed-ion-hnc screening model, {n_model} concentrations",
+            t_model,
+            None,
+            "informational",
+            True,
+            f"{t_model / n_model:.3f} s/concentration (solve + poles)",
+        )
+    )
     return rows

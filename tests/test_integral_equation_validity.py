@@ -281,3 +281,47 @@ def test_dressed_ion_hnc_marks_overpacked_points_invalid():
     assert modes.valid.tolist() == [True, False]
     with pytest.raises(ParameterError, match="packing fraction"):
         ie.solve(salt, 3500.0)
+
+
+# ---------------------------------------------------------------------------------------
+# property-based: junk in any option gives a one-line ParameterError, never another error
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_JUNK = st.one_of(
+    st.text(max_size=5),
+    st.booleans(),
+    st.none(),
+    st.complex_numbers(allow_nan=False, allow_infinity=False).filter(lambda z: z.imag != 0),
+    st.lists(st.floats(allow_nan=False), min_size=2, max_size=3),
+    st.sampled_from([float("nan"), float("inf"), -float("inf"), -1.0, 0.0, -1e-300, 1e300]),
+)
+_OPTIONS = [
+    "tolerance",
+    "dr",
+    "mixing",
+    "max_iterations",
+    "grid_points",
+    "continuation_steps",
+    "debye_lengths",
+    "concentration",
+]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(option=st.sampled_from(_OPTIONS), value=_JUNK)
+def test_solve_junk_options_raise_parameter_error(salt, option, value):
+    kwargs = {option: value}
+    concentration = kwargs.pop("concentration", 100.0)
+    if value is None and option in ("dr", "grid_points", "mixing"):
+        return  # None is the documented default of these
+    if option == "continuation_steps" and value == 0 and not isinstance(value, bool):
+        return  # 0 disables continuation (valid)
+    with pytest.raises(ParameterError) as info:
+        ie.solve(salt, concentration, **kwargs)
+    text = str(info.value)
+    assert "\n" not in text
+    assert text.split(":")[0] == option
