@@ -11,6 +11,7 @@ TypeError/OverflowError, or reported dressed charges for decoupled modes).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -325,3 +326,16 @@ def test_solve_junk_options_raise_parameter_error(salt, option, value):
     text = str(info.value)
     assert "\n" not in text
     assert text.split(":")[0] == option
+
+
+def test_issue_example_eps2_is_never_returned_as_converged(salt):
+    # the issue's example (before: converged=True, inverse compressibility -220, ln gamma -91.6)
+    e2 = salt.with_(permittivity=2.0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            pair = ie.solve(e2, 104.18, on_invalid="warn")
+    except ConvergenceError:
+        return  # no HNC solution found: reported as such
+    assert not pair.converged
+    assert not pair.valid
