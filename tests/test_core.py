@@ -68,6 +68,7 @@ def test_mixture_must_be_neutral():
 @pytest.mark.parametrize(
     "kwargs, parameter",
     [
+        ({"charge": "1"}, "charge"),  # charge 0 is a neutral species now (issue 16)
         ({"charge": 1.5}, "charge"),
         ({"diameter": -1e-10}, "diameter"),
         ({"diameter": 0.0}, "diameter"),

@@ -47,6 +47,7 @@ _SUBMODULES = {
     "aggregation", "transport", "confinement", "integral_equation", "thermo", "ladder",
     "electrostatics", "models", "plates", "poles", "oz_poles", "oz_solver",
 }
+_SUBMODULES |= {"oz_poles", "oz_solver"}  # integral-equation kernels
 
 
 def __getattr__(name: str):

@@ -396,8 +396,9 @@ def screening_curves(
     kappa_per_c = inverse_debye_length(electrolyte, 1.0)  # kappa_D at 1 mol/m^3
     for m in models:
         try:
-            x = kirkwood_crossover(m, **{k: v for k, v in options.get(m, {}).items()
-                                          if k in _crossover_keywords(m)})
+            keys = _crossover_keywords(m)
+            x = kirkwood_crossover(m, **({"electrolyte": electrolyte} if "electrolyte" in keys else {}),
+                                   **{k: v for k, v in options.get(m, {}).items() if k in keys})
         except ParameterError:
             x = float("nan")
         kirk.append(x)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-__all__ = ["PoleFunction", "Mode", "find_modes", "TRUST_FACTOR"]
+__all__ = ["PoleFunction", "Mode", "find_modes", "polish_root", "relative_residual", "TRUST_FACTOR"]
 
 #: modes are reported for Im k < TRUST_FACTOR x (slowest Im k)
 TRUST_FACTOR = 1.9
@@ -38,7 +38,7 @@ class Mode:
     k: complex  # reduced wavenumber alpha_0 + i alpha_1
     kind: str  # "charge" | "number"
     charge_fraction: float
-    residual: float
+    residual: float  # relative pole residual |F/(k dF/dk)|, see polish_root
     dressed_charge: np.ndarray  # z*_i / z_i (complex)
     permittivity_ratio: complex  # E*/eps_r
 
@@ -137,7 +137,9 @@ class PoleFunction:
                 except np.linalg.LinAlgError:
                     pass
         kappa2 = 4 * math.pi * self.lb * np.sum(self.n * self.z * zstar, axis=-1)
-        return zstar / self.z, kappa2
+        with np.errstate(divide="ignore", invalid="ignore"):  # neutral species: z*/z undefined
+            ratio = np.where(self.z != 0, zstar / np.where(self.z != 0, self.z, 1.0), np.nan)
+        return ratio, kappa2
 
     def classify(self, k: complex) -> tuple[str, float]:
         a = self.matrix(np.array([k]))[0]
@@ -237,10 +239,43 @@ def find_modes(pf: PoleFunction, *, diameter: float, kappa_d: float, max_imag: f
         roots = [q for q in roots if q.imag < trust_factor * slowest]
     modes = []
     for kk in roots:
-        res = float(np.abs(pf(np.array([kk]))[0]))
+        kk, res = polish_root(pf, kk)
         modes.append(pf.make_mode(kk, res))
     modes.sort(key=lambda m: m.k.imag)
     return modes
+
+
+def relative_residual(pf: PoleFunction, k: complex) -> tuple[complex, float]:
+    """(Newton step dk, |dk/k|) of F = det[I - C D] at k: the relative accuracy of a root."""
+    h = 1e-6 * abs(k)
+    f, fp, fm = pf(np.array([k, k + h, k - h]))
+    df = (fp - fm) / (2 * h)
+    if df == 0 or not np.isfinite(df):
+        return 0j, float("inf") if f != 0 else 0.0
+    step = f / df
+    return complex(step), float(abs(step) / abs(k))
+
+
+def polish_root(pf: PoleFunction, k: complex, *, iterations: int = 12,
+                tolerance: float = 1e-13) -> tuple[complex, float]:
+    """Newton-polish a root on the full-resolution quadrature (a monotonic root stays on
+    the imaginary axis) until the relative step is below ``tolerance``; returns the root
+    and its relative residual |F/(k F')| (the size of the next Newton step relative to k)."""
+    k = complex(k)
+    on_axis = abs(k.real) <= 1e-8 * abs(k)
+    if on_axis:
+        k = 1j * abs(k.imag)
+    step, res = relative_residual(pf, k)
+    for _ in range(iterations):
+        if res < tolerance or not np.isfinite(res):
+            break
+        knew = k - step
+        knew = 1j * knew.imag if on_axis else complex(knew.real, abs(knew.imag))
+        step_new, res_new = relative_residual(pf, knew)
+        if not res_new < 4 * res:  # diverging (e.g. a root of the coarse quadrature only)
+            break
+        k, step, res = knew, step_new, res_new
+    return k, res
 
 
 def charge_axis_function(pf: PoleFunction, kappa):

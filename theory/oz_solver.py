@@ -23,6 +23,7 @@ Method
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -37,43 +38,52 @@ __all__ = ["OZGrid", "OZSystem", "OZState", "iterate"]
 
 @dataclass(frozen=True)
 class OZGrid:
-    """Uniform radial grid and its conjugate wavenumber grid (reduced units)."""
+    """Uniform radial grid and its conjugate wavenumber grid (reduced units).
+
+    The grids and transform prefactors are built once per grid (cached)."""
 
     n_points: int  # N; the grid has N - 1 interior points
     dr: float
 
-    @property
+    @functools.cached_property
     def r(self) -> np.ndarray:
-        return self.dr * np.arange(1, self.n_points)
+        out = self.dr * np.arange(1, self.n_points)
+        out.flags.writeable = False
+        return out
 
     @property
     def dk(self) -> float:
         return math.pi / (self.n_points * self.dr)
 
-    @property
+    @functools.cached_property
     def k(self) -> np.ndarray:
-        return self.dk * np.arange(1, self.n_points)
+        out = self.dk * np.arange(1, self.n_points)
+        out.flags.writeable = False
+        return out
 
     @property
     def length(self) -> float:
         return self.n_points * self.dr
 
+    @functools.cached_property
+    def _factors(self):
+        return (2 * math.pi * self.dr / self.k, self.dk / (4 * math.pi**2 * self.r))
+
     def forward(self, f: np.ndarray) -> np.ndarray:
         """F(k) = 4 pi int r^2 f(r) sin(kr)/(kr) dr over the last axis."""
-        r, k = self.r, self.k
-        return (2 * math.pi * self.dr / k) * scipy.fft.dst(r * f, type=1, axis=-1)
+        return self._factors[0] * scipy.fft.dst(self.r * f, type=1, axis=-1, overwrite_x=True)
 
     def inverse(self, F: np.ndarray) -> np.ndarray:
         """f(r) = (1/(2 pi^2)) int k^2 F(k) sin(kr)/(kr) dk over the last axis."""
-        r, k = self.r, self.k
-        return (self.dk / (4 * math.pi**2 * r)) * scipy.fft.dst(k * F, type=1, axis=-1)
+        return self._factors[1] * scipy.fft.dst(self.k * F, type=1, axis=-1, overwrite_x=True)
 
 
 @dataclass
 class OZSystem:
     """A primitive-model electrolyte in reduced units on a grid.
 
-    densities : (n,) number densities; charges : (n,) valences; diameters : (n,);
+    densities : (n,) number densities; charges : (n,) valences (0 for neutral species);
+    diameters : (n,); contact : optional (n, n) non-additive contact distances sigma_ij;
     bjerrum : l_B; alpha : Ewald splitting parameter a; extra : (n, n, N-1) additional
     short-range beta*u outside the cores (or None); closure : "hnc" | "msa".
     """
@@ -87,6 +97,7 @@ class OZSystem:
     alpha: float = 1.0
     extra: np.ndarray | None = None
     coupling: float = 1.0  # scales l_B (used for continuation in coupling)
+    contact: np.ndarray | None = None  # (n, n) contact distances; None: additive (d_i + d_j)/2
     _cache: dict = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ fixed arrays
@@ -104,6 +115,8 @@ class OZSystem:
 
     @property
     def sigma_ij(self) -> np.ndarray:
+        if self.contact is not None:
+            return self.contact
         return 0.5 * (self.diameters[:, None] + self.diameters[None, :])
 
     def _arrays(self):
@@ -127,10 +140,17 @@ class OZSystem:
     def apply_closure(self, gamma_s: np.ndarray):
         """(c_s, g) from gamma_s on the grid (g includes the core weights)."""
         weight, u_short, _, _ = self._arrays()
-        outside = weight > 0
         if self.closure_name == "hnc":
-            arg = np.where(outside, gamma_s - u_short, 0.0)
-            g_out = np.exp(np.minimum(arg, 700.0))
+            key = ("neg_u", self.coupling)
+            if key not in self._cache:  # -beta u_short outside the cores, -inf inside (g = 0)
+                self._cache[key] = np.where(weight > 0, -u_short, -np.inf)
+            g = gamma_s + self._cache[key]
+            np.minimum(g, 700.0, out=g)
+            np.exp(g, out=g)
+            g *= weight
+            c_s = g - gamma_s
+            c_s -= 1.0
+            return c_s, g
         else:  # msa
             g_out = 1.0 + gamma_s - u_short
         g = weight * g_out
@@ -150,24 +170,47 @@ class OZSystem:
         _, _, _, phi_k = self._arrays()
         c_k = c_s_k - phi_k
         s = np.sqrt(self.densities)
-        ct = s[:, None, None] * c_k * s[None, :, None]  # symmetrised C
         n = self.n_species
         if n == 2:
-            a, b, d = 1 - ct[0, 0], -ct[0, 1], 1 - ct[1, 1]
+            # closed-form inverse of I - D^1/2 C D^1/2 (the common case, no LAPACK overhead)
+            a = 1.0 - self.densities[0] * c_k[0, 0]
+            d = 1.0 - self.densities[1] * c_k[1, 1]
+            b = -(s[0] * s[1]) * c_k[0, 1]
             det = a * d - b * b
-            inv = np.array([[d, -b], [-b, a]]) / det
-        else:
-            m = np.eye(n)[:, :, None] - ct
-            inv = np.moveaxis(np.linalg.inv(np.moveaxis(m, -1, 0)), 0, -1)
+            out = np.empty_like(c_k)
+            # H_ij = [(I - C~)^-1 - I]_ij / sqrt(n_i n_j)
+            out[0, 0] = (d / det - 1.0) / self.densities[0]
+            out[1, 1] = (a / det - 1.0) / self.densities[1]
+            out[0, 1] = (-b / det) / (s[0] * s[1])
+            out[1, 0] = out[0, 1]
+            return out
+        ct = s[:, None, None] * c_k * s[None, :, None]  # symmetrised C
+        m = np.eye(n)[:, :, None] - ct
+        inv = np.moveaxis(np.linalg.inv(np.moveaxis(m, -1, 0)), 0, -1)
         ht = inv - np.eye(n)[:, :, None]
         return ht / (s[:, None, None] * s[None, :, None])
+
+    @functools.cached_property
+    def _pairs(self):
+        """Indices of the independent (i <= j) pair functions."""
+        return np.triu_indices(self.n_species)
+
+    def _transform_pairs(self, f: np.ndarray, forward: bool) -> np.ndarray:
+        """Transform only the i <= j pair functions of a symmetric (n, n, N) array."""
+        iu = self._pairs
+        t = (self.grid.forward if forward else self.grid.inverse)(f[iu])
+        out = np.empty_like(f)
+        out[iu] = t
+        out[iu[1], iu[0]] = t
+        return out
 
     def step(self, gamma_s: np.ndarray):
         """One application of the fixed-point map; returns (gamma_s_new, c_s, g)."""
         c_s, g = self.apply_closure(gamma_s)
-        c_s_k = self.grid.forward(c_s)
+        c_s_k = self._transform_pairs(c_s, True)
         h_k = self.oz(c_s_k)
-        gamma_s_new = self.grid.inverse(h_k - c_s_k)
+        h_k -= c_s_k
+        gamma_s_new = self._transform_pairs(h_k, False)
         return gamma_s_new, c_s, g
 
 
@@ -202,9 +245,21 @@ def iterate(
     iterations without improvement (then ConvergenceError with the residual history).
     """
     x = np.array(gamma_s0, dtype=float, copy=True)
+    with np.errstate(all="ignore"):  # a diverging iterate is detected below, not warned about
+        return _iterate(system, x, tolerance=tolerance, max_iterations=max_iterations, method=method,
+                        depth=depth, mixing=mixing, raise_on_failure=raise_on_failure)
+
+
+def _iterate(system, x, *, tolerance, max_iterations, method, depth, mixing, raise_on_failure):
     shape = x.shape
-    xs: list[np.ndarray] = []
-    fs: list[np.ndarray] = []
+    size = x.size
+    # Anderson history as ring buffers of differences: dF_i = f_{i+1} - f_i, dX_i likewise,
+    # with their Gram matrix updated by one row per iteration (O(depth N) work per step)
+    d_f = np.empty((depth, size))
+    d_x = np.empty((depth, size))
+    gram = np.zeros((depth, depth))
+    stored, slot = 0, 0
+    x_prev = f_prev = None
     history: list[float] = []
     best = (np.inf, x, None, None)
     picard_mixing = mixing if method == "picard" else 0.5
@@ -225,9 +280,8 @@ def iterate(
             x = x + picard_mixing * f
             continue
         # restart from the best iterate with a smaller step if the iteration went astray
-        if res > 1e3 * best[0] and len(xs) > 0:
-            xs.clear()
-            fs.clear()
+        if res > 1e3 * best[0] and (stored > 0 or x_prev is not None):
+            stored, slot, x_prev, f_prev = 0, 0, None, None
             mixing = max(0.5 * mixing, 0.02)
             restarts += 1
             if restarts > max_restarts:
@@ -236,27 +290,32 @@ def iterate(
             continue
         if it - best_iteration > stall_iterations:
             break
-        xs.append(x.ravel())
-        fs.append(f.ravel())
-        if len(xs) > depth + 1:
-            xs.pop(0)
-            fs.pop(0)
-        if len(xs) == 1:
+        xf, ff = x.reshape(-1), f.reshape(-1)
+        if x_prev is not None:
+            np.subtract(ff, f_prev, out=d_f[slot])
+            np.subtract(xf, x_prev, out=d_x[slot])
+            stored = min(stored + 1, depth)
+            # inner products by elementwise ops, not BLAS: a threaded gemv on a loaded
+            # machine costs milliseconds of thread start-up per call
+            row = np.einsum("ij,j->i", d_f[:stored], d_f[slot])
+            gram[slot, :stored] = row
+            gram[:stored, slot] = row
+            slot = (slot + 1) % depth
+        x_prev, f_prev = xf, ff
+        if stored == 0:
             x = x + mixing * f
             continue
-        dF = np.stack([fs[i + 1] - fs[i] for i in range(len(fs) - 1)], axis=1)
-        dX = np.stack([xs[i + 1] - xs[i] for i in range(len(xs) - 1)], axis=1)
-        gram = dF.T @ dF
-        rhs = dF.T @ fs[-1]
-        reg = 1e-12 * np.trace(gram) / gram.shape[0]
+        gm = gram[:stored, :stored]
+        rhs = np.einsum("ij,j->i", d_f[:stored], ff)
+        reg = 1e-12 * np.trace(gm) / stored
         try:
-            theta = np.linalg.solve(gram + reg * np.eye(gram.shape[0]), rhs)
+            theta = np.linalg.solve(gm + reg * np.eye(stored), rhs)
         except np.linalg.LinAlgError:
-            xs.clear()
-            fs.clear()
+            stored, slot = 0, 0
             x = x + mixing * f
             continue
-        xnew = xs[-1] + mixing * fs[-1] - (dX + mixing * dF) @ theta
+        xnew = xf + mixing * ff
+        xnew -= np.einsum("i,ij->j", theta, d_x[:stored] + mixing * d_f[:stored])
         x = xnew.reshape(shape)
     res, x_best, c_s, g = best
     if raise_on_failure:
