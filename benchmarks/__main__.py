@@ -13,11 +13,15 @@ from benchmarks._harness import format_rows
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("names", nargs="*", help="benchmark modules to run (default: all), e.g. screening")
+    parser.add_argument(
+        "names", nargs="*", help="benchmark modules to run (default: all), e.g. screening"
+    )
     parser.add_argument("--quick", action="store_true", help="smaller workloads (smoke test)")
     args = parser.parse_args(argv)
     here = Path(__file__).parent
-    modules = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
+    modules = sorted(
+        m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_")
+    )
     if args.names:
         wanted = {n if n.startswith("bench_") else f"bench_{n}" for n in args.names}
         unknown = wanted - set(modules)

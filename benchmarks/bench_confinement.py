@@ -32,7 +32,14 @@ def _loop_map(widths, voltages, d, eps=2.0, w=0.0, T=298.15):
     for i, L in enumerate(widths):
         if L <= d:
             continue
-        E = elementary_charge**2 * c_max * L * cf.sheet_coupling_factor(d / L) / (4 * vacuum_permittivity * eps) / kT
+        E = (
+            elementary_charge**2
+            * c_max
+            * L
+            * cf.sheet_coupling_factor(d / L)
+            / (4 * vacuum_permittivity * eps)
+            / kT
+        )
 
         def rho(psi):
             # -2h sinh(psi)/(1 + 2h cosh(psi)) without overflow
@@ -40,7 +47,9 @@ def _loop_map(widths, voltages, d, eps=2.0, w=0.0, T=298.15):
             return -math.copysign(1.0, psi) * h * (1 - em * em) / (em + h * (1 + em * em))
 
         def rho_of(v, E=E):
-            psi = optimize.brentq(lambda psi: psi - v - E * rho(psi), v - E - 1, v + E + 1, xtol=1e-14)
+            psi = optimize.brentq(
+                lambda psi: psi - v - E * rho(psi), v - E - 1, v + E + 1, xtol=1e-14
+            )
             return rho(psi)
 
         for j, u in enumerate(voltages):
@@ -56,8 +65,8 @@ def _image_sum(x, n_max=1000):
     sign = (-1.0) ** n
     out = np.empty_like(x)
     for start in range(0, x.size, 2000):
-        xs = x[start:start + 2000, None]
-        out[start:start + 2000] = 1 / xs[:, 0] + 2 * np.sum(sign / np.sqrt(xs**2 + n**2), axis=1)
+        xs = x[start : start + 2000, None]
+        out[start : start + 2000] = 1 / xs[:, 0] + 2 * np.sum(sign / np.sqrt(xs**2 + n**2), axis=1)
     return out
 
 
@@ -76,8 +85,16 @@ def run(quick: bool = False) -> list[Row]:
     unit = elementary_charge**2 * 2 / (math.sqrt(3) * d**2) / (2 * boltzmann * 298.15)
     err = float(np.max(np.abs(m["capacitance"].values[check] / unit - base_vals)))
     baseline = t_base * sub
-    rows.append(Row("SlitPore capacitance map 200 x 200 (width x voltage)", ours, baseline, "< 5 s",
-                    ours < 5.0, f"max |dC| vs loop {err:.1e} (e^2 c_max/2kT); baseline x{sub} extrapolated"))
+    rows.append(
+        Row(
+            "SlitPore capacitance map 200 x 200 (width x voltage)",
+            ours,
+            baseline,
+            "< 5 s",
+            ours < 5.0,
+            f"max |dC| vs loop {err:.1e} (e^2 c_max/2kT); baseline x{sub} extrapolated",
+        )
+    )
     # 2. slit interaction
     rng = np.random.default_rng(0)
     n_points = 10**6
@@ -87,8 +104,24 @@ def run(quick: bool = False) -> list[Row]:
     n_sub = 2000 if quick else 10000
     xs = r[:n_sub] / L
     t_img = best_time(lambda: _image_sum(xs), repeat=1)
-    g = cf.slit_interaction(r[:n_sub], L, 2.0) * L * 2.0 * 4 * math.pi * vacuum_permittivity / elementary_charge
+    g = (
+        cf.slit_interaction(r[:n_sub], L, 2.0)
+        * L
+        * 2.0
+        * 4
+        * math.pi
+        * vacuum_permittivity
+        / elementary_charge
+    )
     err = float(np.max(np.abs(_image_sum(xs) - g)))
-    rows.append(Row("slit_interaction, 10^6 distances", ours, t_img * n_points / n_sub, "< 1 s", ours < 1.0,
-                    f"truncated image sum (|n|<=1000) max abs. error in g {err:.1e} (ours: 1e-14); baseline scaled from {n_sub}"))
+    rows.append(
+        Row(
+            "slit_interaction, 10^6 distances",
+            ours,
+            t_img * n_points / n_sub,
+            "< 1 s",
+            ours < 1.0,
+            f"truncated image sum (|n|<=1000) max abs. error in g {err:.1e} (ours: 1e-14); baseline scaled from {n_sub}",
+        )
+    )
     return rows

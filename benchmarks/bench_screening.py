@@ -40,8 +40,10 @@ def _msa_g(x, y):
 def _msa_f(z, y):
     g = (math.sqrt(1 + 2 * y) - 1) / 2
     b = g / (1 + g)
-    core = 2 * b * (cmath.sin(z) - z * cmath.cos(z)) / z**3 - b * b * (
-        2 * z * cmath.sin(z) - (z * z - 2) * cmath.cos(z) - 2) / z**4
+    core = (
+        2 * b * (cmath.sin(z) - z * cmath.cos(z)) / z**3
+        - b * b * (2 * z * cmath.sin(z) - (z * z - 2) * cmath.cos(z) - 2) / z**4
+    )
     return z * z + y * y * (cmath.cos(z) + z * z * core)
 
 
@@ -74,8 +76,11 @@ def _scalar_ladder(electrolyte, concentration):
         # msa and dressed-ion (same pole equation, solved twice as the ladder does)
         for row in (2, 3):
             if y < y_msa:
-                x_m = optimize.minimize_scalar(lambda x, y=y: math.log(y * y * _msa_g(x, y) / (x * x)),
-                                               bounds=(1.9, 2.5), method="bounded").x
+                x_m = optimize.minimize_scalar(
+                    lambda x, y=y: math.log(y * y * _msa_g(x, y) / (x * x)),
+                    bounds=(1.9, 2.5),
+                    method="bounded",
+                ).x
                 x = optimize.brentq(lambda x, y=y: y * y * _msa_g(x, y) - x * x, 1e-3 * y, x_m)
                 out[row, i] = sigma / x
             else:
@@ -92,8 +97,13 @@ def _scalar_ladder(electrolyte, concentration):
 
 
 def _clear_caches():
-    for f in (ladder_models._msa_table, ladder_models._cut_coulomb_table, ladder_models._msa_crossover_point,
-              ladder_models._dressed_ion_crossover, poles.complex_branch_table):
+    for f in (
+        ladder_models._msa_table,
+        ladder_models._cut_coulomb_table,
+        ladder_models._msa_crossover_point,
+        ladder_models._dressed_ion_crossover,
+        poles.complex_branch_table,
+    ):
         f.cache_clear()
     ladder_models._MSA_MEMO.clear()
 

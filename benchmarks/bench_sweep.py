@@ -36,16 +36,22 @@ def _noop(a, b):
 def _warm_bikerman():
     from ionscales import continuum, presets
 
-    continuum.solve_pb(presets.get("NaCl(aq)"), 100.0, continuum.HalfSpace(), potential=0.1,
-                       model="bikerman")
+    continuum.solve_pb(
+        presets.get("NaCl(aq)"), 100.0, continuum.HalfSpace(), potential=0.1, model="bikerman"
+    )
 
 
 def _cluster(n_workers):
     from distributed import Client, LocalCluster
 
     t0 = time.perf_counter()
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=40)
+    cluster = LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    )
     client = Client(cluster)
     client.run(importlib.import_module, "ionscales.sweeps")
     return cluster, client, time.perf_counter() - t0
@@ -65,11 +71,14 @@ def _bikerman_row(client, n_workers, startup, quick) -> Row:
         continuum = importlib.import_module("ionscales.continuum")
         geometry = continuum.HalfSpace()
     except (ParameterError, AttributeError, ImportError) as exc:
-        return Row(workload, float("nan"), None, target, False,
-                   f"NOT RUN: continuum layer missing ({exc})")
+        return Row(
+            workload, float("nan"), None, target, False, f"NOT RUN: continuum layer missing ({exc})"
+        )
     nacl = presets.get("NaCl(aq)")
-    grid = {"concentration": np.geomspace(0.01, 1.0, n_c) * M,
-            "potential": np.linspace(0.02, 0.4, n_v)}
+    grid = {
+        "concentration": np.geomspace(0.01, 1.0, n_c) * M,
+        "potential": np.linspace(0.02, 0.4, n_v),
+    }
     fixed = {"electrolyte": nacl, "geometry": geometry, "model": "bikerman"}
     outputs = ["surface_charge", "capacitance"]
     # warm-up (imports, first-solve set-up) on both paths: one solve here, one per worker
@@ -85,11 +94,14 @@ def _bikerman_row(client, n_workers, startup, quick) -> Row:
     t_loop = time.perf_counter() - t0
     cpu_loop = time.process_time() - cpu0
     t0 = time.perf_counter()
-    ds = ionscales.sweep(solve_pb, grid=grid, fixed=fixed, outputs=outputs, scheduler=client,
-                         progress=False)
+    ds = ionscales.sweep(
+        solve_pb, grid=grid, fixed=fixed, outputs=outputs, scheduler=client, progress=False
+    )
     t_sweep = time.perf_counter() - t0
-    diff = max(abs(float(ds["surface_charge"].sel(concentration=c, potential=v)) - s)
-               for (c, v), s in loop.items())
+    diff = max(
+        abs(float(ds["surface_charge"].sel(concentration=c, potential=v)) - s)
+        for (c, v), s in loop.items()
+    )
     n = n_c * n_v
     in_tasks = float(ds.attrs["sweep_task_seconds"])
     cpu_tasks = float(ds.attrs["sweep_task_cpu_seconds"])
@@ -100,14 +112,20 @@ def _bikerman_row(client, n_workers, startup, quick) -> Row:
     load = os.getloadavg()[0]
     rate_loop = cpu_loop / t_loop  # cores the loop actually got (<= 1)
     rate_sweep = cpu_tasks / t_sweep  # cores the workers spent in solves (<= n_workers)
-    return Row(workload, t_sweep, t_loop, target, ratio >= 0.8 * n_workers and failed == 0,
-               f"wall speed-up {ratio:.3g}x, CPU speed-up {rate_sweep / rate_loop:.3g}x "
-               f"(CPU rate {rate_sweep:.3g} cores in the sweep vs {rate_loop:.3g} in the loop); "
-               f"CPU per solve {cpu_loop / n * 1e3:.3g} ms loop / {cpu_tasks / n * 1e3:.3g} ms "
-               f"worker (ratio {cpu_tasks / cpu_loop:.3g}); wall per solve "
-               f"{t_loop / n * 1e3:.3g} ms loop / {in_tasks / n * 1e3:.3g} ms worker; per-task "
-               f"overhead {overhead * 1e3:.3g} ms; load average {load:.2g} on {n_workers} cores; "
-               f"cluster start {startup:.2g} s; failed {failed}; max |dsigma| {diff:.1e} C/m^2")
+    return Row(
+        workload,
+        t_sweep,
+        t_loop,
+        target,
+        ratio >= 0.8 * n_workers and failed == 0,
+        f"wall speed-up {ratio:.3g}x, CPU speed-up {rate_sweep / rate_loop:.3g}x "
+        f"(CPU rate {rate_sweep:.3g} cores in the sweep vs {rate_loop:.3g} in the loop); "
+        f"CPU per solve {cpu_loop / n * 1e3:.3g} ms loop / {cpu_tasks / n * 1e3:.3g} ms "
+        f"worker (ratio {cpu_tasks / cpu_loop:.3g}); wall per solve "
+        f"{t_loop / n * 1e3:.3g} ms loop / {in_tasks / n * 1e3:.3g} ms worker; per-task "
+        f"overhead {overhead * 1e3:.3g} ms; load average {load:.2g} on {n_workers} cores; "
+        f"cluster start {startup:.2g} s; failed {failed}; max |dsigma| {diff:.1e} C/m^2",
+    )
 
 
 def _noop_row(client, quick) -> Row:
@@ -115,12 +133,20 @@ def _noop_row(client, quick) -> Row:
 
     n = 100 if quick else 400
     grid = {"a": np.arange(n // 20), "b": np.arange(20.0)}
-    t_sweep = best_time(lambda: ionscales.sweep(_noop, grid=grid, scheduler=client, progress=False),
-                        repeat=1 if quick else 2)
+    t_sweep = best_time(
+        lambda: ionscales.sweep(_noop, grid=grid, scheduler=client, progress=False),
+        repeat=1 if quick else 2,
+    )
     t_loop = best_time(lambda: [_noop(a, b) for a in grid["a"] for b in grid["b"]], repeat=3)
     per_task = t_sweep / n
-    return Row(f"sweep: {n} no-op points on the local cluster (overhead)", t_sweep, t_loop,
-               "< 20 ms per task", per_task < 0.02, f"{per_task * 1e3:.3g} ms per task")
+    return Row(
+        f"sweep: {n} no-op points on the local cluster (overhead)",
+        t_sweep,
+        t_loop,
+        "< 20 ms per task",
+        per_task < 0.02,
+        f"{per_task * 1e3:.3g} ms per task",
+    )
 
 
 def _vectorised_row(quick) -> Row:
@@ -133,9 +159,14 @@ def _vectorised_row(quick) -> Row:
     c = np.geomspace(1e-3, 1.0, n) * M
 
     def ours():
-        return ionscales.sweep("theory.screening", grid={"concentration": c, "electrolyte": salts},
-                               fixed={"model": "debye"}, outputs=["decay_length"],
-                               scheduler="synchronous", progress=False)
+        return ionscales.sweep(
+            "theory.screening",
+            grid={"concentration": c, "electrolyte": salts},
+            fixed={"model": "debye"},
+            outputs=["decay_length"],
+            scheduler="synchronous",
+            progress=False,
+        )
 
     def baseline():
         return [theory.screening(e, float(ci), "debye") for e in salts.values() for ci in c]
@@ -143,8 +174,14 @@ def _vectorised_row(quick) -> Row:
     t_ours = best_time(ours, repeat=3)
     t_base = best_time(baseline, repeat=1)
     ratio = t_base / t_ours
-    return Row(f"sweep: Debye screening {n} c x 4 salts, chunked vs per-point", t_ours, t_base,
-               ">= 20x", ratio >= 20, "one call per salt instead of one per point")
+    return Row(
+        f"sweep: Debye screening {n} c x 4 salts, chunked vs per-point",
+        t_ours,
+        t_base,
+        ">= 20x",
+        ratio >= 20,
+        "one call per salt instead of one per point",
+    )
 
 
 def run(quick: bool = False) -> list[Row]:

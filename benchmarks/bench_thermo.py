@@ -54,8 +54,10 @@ def _baseline_msa(e, c):
 
 def _ours_msa(e, c):
     n = c[:, None] * e.nu * avogadro
-    return blum_msa(n, e.charges, e.diameters, e.bjerrum_length)["ln_gamma"] + hard_sphere_mixture(
-        n, e.diameters)["ln_gamma"]
+    return (
+        blum_msa(n, e.charges, e.diameters, e.bjerrum_length)["ln_gamma"]
+        + hard_sphere_mixture(n, e.diameters)["ln_gamma"]
+    )
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -65,16 +67,33 @@ def run(quick: bool = False) -> list[Row]:
     ours = best_time(lambda: _ours_msa(e, c))
     base = best_time(lambda: _baseline_msa(e, c), repeat=1 if quick else 2)
     diff = float(np.max(np.abs(_ours_msa(e, c) - _baseline_msa(e, c))))
-    rows.append(Row(f"Blum MSA + BMCSL, 2:1, {c.size} concentrations", ours, base,
-                    ">= 5x, |d ln g| < 1e-10", base / ours >= 5 and diff < 1e-10, f"max |d ln g| = {diff:.1e}"))
+    rows.append(
+        Row(
+            f"Blum MSA + BMCSL, 2:1, {c.size} concentrations",
+            ours,
+            base,
+            ">= 5x, |d ln g| < 1e-10",
+            base / ours >= 5 and diff < 1e-10,
+            f"max |d ln g| = {diff:.1e}",
+        )
+    )
 
     rng = np.random.default_rng(7)
     r = np.linspace(0.2, 4.0, 300) * nm
     x = r / nm
-    truth = {"decay_length_1": 1.2e-9, "amplitude_1": 0.05, "decay_length_2": 0.4e-9,
-             "wavelength_2": 0.7e-9, "amplitude_2": 0.8, "phase_2": 0.4}
-    y = (0.8 * np.exp(-x / 0.4) * np.cos(2 * math.pi * x / 0.7 - 0.4) + 0.05 * np.exp(-x / 1.2)
-         + rng.normal(0, 1e-4, x.size))
+    truth = {
+        "decay_length_1": 1.2e-9,
+        "amplitude_1": 0.05,
+        "decay_length_2": 0.4e-9,
+        "wavelength_2": 0.7e-9,
+        "amplitude_2": 0.8,
+        "phase_2": 0.4,
+    }
+    y = (
+        0.8 * np.exp(-x / 0.4) * np.cos(2 * math.pi * x / 0.7 - 0.4)
+        + 0.05 * np.exp(-x / 1.2)
+        + rng.normal(0, 1e-4, x.size)
+    )
     res_box = {}
 
     def ours_fit():
@@ -85,7 +104,9 @@ def run(quick: bool = False) -> list[Row]:
     ok = all(abs(res.best_values[k] - v) <= 3 * res.stderr[k] for k, v in truth.items())
 
     def model(xx, a1, xi1, a2, xi2, lam2, th2):
-        return a1 * np.exp(-xx / xi1) + a2 * np.exp(-xx / xi2) * np.cos(2 * math.pi * xx / lam2 - th2)
+        return a1 * np.exp(-xx / xi1) + a2 * np.exp(-xx / xi2) * np.cos(
+            2 * math.pi * xx / lam2 - th2
+        )
 
     base_box = {}
 
@@ -97,7 +118,14 @@ def run(quick: bool = False) -> list[Row]:
             base_box["ok"] = False
 
     t_base = best_time(base_fit, repeat=1 if quick else 3)
-    rows.append(Row("fit_decay two-mode tail (300 points, noise 1e-4)", t_ours, t_base,
-                    "< 2 s, truth within 3 stderr", ok and t_ours < 2.0,
-                    f"baseline curve_fit (generic start) recovered truth: {base_box['ok']}"))
+    rows.append(
+        Row(
+            "fit_decay two-mode tail (300 points, noise 1e-4)",
+            t_ours,
+            t_base,
+            "< 2 s, truth within 3 stderr",
+            ok and t_ours < 2.0,
+            f"baseline curve_fit (generic start) recovered truth: {base_box['ok']}",
+        )
+    )
     return rows

@@ -80,13 +80,30 @@ def main(argv=None):
     mm = np.geomspace(1e-3, m_all.max(), 40 if args.fast else 200)
     fig, (ax, axr) = plt.subplots(2, 1, figsize=(6.4, 7.2), sharex=True, height_ratios=(2, 1))
     ax.plot(m_all, g_all, "ko", ms=4, label="Robinson & Stokes")
-    ax.plot(mm, activity_coefficient(fitted, molality=mm, apparent_molar_volume=vphi(mm)), "C0-",
-            label=f"MSA + HS, d = {d_msa * 1e9:.3f} nm (fit m <= {m_max:g})")
-    ax.plot(mm, activity_coefficient(nacl, molality=mm, model="dh-extended", ion_size=d_edh), "C1--",
-            label=f"extended DH, a = {d_edh * 1e9:.3f} nm")
-    ax.plot(mm, activity_coefficient(nacl, molality=mm, model="dh-limiting"), "C2:", label="DH limiting law")
-    ax.plot(mm, activity_coefficient(nacl, molality=mm, model="pitzer"), "C3-.", label="Pitzer (PM73)")
-    ax.axvspan(0, m_max, color="0.93", zorder=0, label=f"fitted range, molality <= {m_max:g} mol/kg")
+    ax.plot(
+        mm,
+        activity_coefficient(fitted, molality=mm, apparent_molar_volume=vphi(mm)),
+        "C0-",
+        label=f"MSA + HS, d = {d_msa * 1e9:.3f} nm (fit m <= {m_max:g})",
+    )
+    ax.plot(
+        mm,
+        activity_coefficient(nacl, molality=mm, model="dh-extended", ion_size=d_edh),
+        "C1--",
+        label=f"extended DH, a = {d_edh * 1e9:.3f} nm",
+    )
+    ax.plot(
+        mm,
+        activity_coefficient(nacl, molality=mm, model="dh-limiting"),
+        "C2:",
+        label="DH limiting law",
+    )
+    ax.plot(
+        mm, activity_coefficient(nacl, molality=mm, model="pitzer"), "C3-.", label="Pitzer (PM73)"
+    )
+    ax.axvspan(
+        0, m_max, color="0.93", zorder=0, label=f"fitted range, molality <= {m_max:g} mol/kg"
+    )
     ax.set_ylim(0.3, 1.1)
     ax.set_ylabel(r"mean ionic activity coefficient $\gamma_\pm$ [1]")
     ax.set_title("NaCl(aq), 298.15 K: activity coefficients against Robinson & Stokes", fontsize=10)
@@ -99,8 +116,11 @@ def main(argv=None):
     axr.set_ylabel(r"$\ln\gamma_\mathrm{model} - \ln\gamma_\mathrm{data}$ [1]")
     axr.legend(fontsize=8)
     fig.tight_layout()
-    add_caption(fig, "Look at: inside the shaded fitted range the MSA + hard-sphere curve follows the data "
-                "with one diameter; the Debye-Hueckel limiting law fails beyond about 0.01 mol/kg.")
+    add_caption(
+        fig,
+        "Look at: inside the shaded fitted range the MSA + hard-sphere curve follows the data "
+        "with one diameter; the Debye-Hueckel limiting law fails beyond about 0.01 mol/kg.",
+    )
     fig.savefig(out / "nacl_activity.png", dpi=120)
     plt.close(fig)
     to_netcdf(msa.to_dataset(), out / "nacl_activity_fit.nc")

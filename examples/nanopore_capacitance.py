@@ -59,8 +59,12 @@ def main(argv=None) -> None:
     assert abs(decay / (L / math.pi) - 1) < 0.05, decay / (L / math.pi)
 
     # 2. closed forms of the mean-field pore
-    ionophilic = cf.SlitPore(width=0.9 * nm, ion_diameter=d, permittivity=eps_pore, ionophobicity=-3.0)
-    ionophobic = cf.SlitPore(width=0.9 * nm, ion_diameter=d, permittivity=eps_pore, ionophobicity=3.0)
+    ionophilic = cf.SlitPore(
+        width=0.9 * nm, ion_diameter=d, permittivity=eps_pore, ionophobicity=-3.0
+    )
+    ionophobic = cf.SlitPore(
+        width=0.9 * nm, ion_diameter=d, permittivity=eps_pore, ionophobicity=3.0
+    )
     u = np.linspace(-1.5, 1.5, 121 if args.fast else 601)
     philic = ionophilic.charge(u)
     phobic = ionophobic.charge(u)
@@ -70,7 +74,9 @@ def main(argv=None) -> None:
         assert math.isclose(c0, pore.capacitance_unit * x0 / (1 + E * x0), rel_tol=1e-9)
     mid = len(u) // 2
     assert phobic["capacitance"][mid] < phobic["capacitance"].max()  # camel (x0 < 1/3)
-    assert math.isclose(float(philic["capacitance"][mid]), float(philic["capacitance"].max()), rel_tol=1e-9)  # bell
+    assert math.isclose(
+        float(philic["capacitance"][mid]), float(philic["capacitance"].max()), rel_tol=1e-9
+    )  # bell
 
     # 3. capacitance versus width at zero voltage (single-layer range d < L < 2d)
     widths = np.linspace(0.5, 1.6, 45 if args.fast else 221) * nm
@@ -90,7 +96,9 @@ def main(argv=None) -> None:
     stern = 0.36 * nm * electrolyte.permittivity / 6.0  # 0.36 nm layer with eps_r = 6
     wide = np.geomspace(4 * d, 30 * nm, 6 if args.fast else 16)
     cont = slit_capacitance(electrolyte, c, wide, 0.0, model="bikerman", stern_length=stern)
-    flat = solve_pb(electrolyte, c, HalfSpace(), potential=0.0, model="bikerman", stern_length=stern)
+    flat = solve_pb(
+        electrolyte, c, HalfSpace(), potential=0.0, model="bikerman", stern_length=stern
+    )
     c_flat = float(np.ravel(flat["capacitance"].values)[0])
     assert abs(cont["capacitance"].values[-1] / c_flat - 1) < 1e-2
 
@@ -105,38 +113,97 @@ def main(argv=None) -> None:
     uf = r"[$\mu$F/cm$^2$]"
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.8))
     ax = axes[0]
-    ax.plot(widths[narrow] / nm, c_zero.values[narrow] * 100, lw=2, color=OKABE_ITO[0],
-            label="single-layer pore (mean field)")
-    ax.plot(wide / nm, cont["capacitance"].values * 100, "o-", ms=3, color=OKABE_ITO[1],
-            label="continuum slit (Bikerman + Stern)")
+    ax.plot(
+        widths[narrow] / nm,
+        c_zero.values[narrow] * 100,
+        lw=2,
+        color=OKABE_ITO[0],
+        label="single-layer pore (mean field)",
+    )
+    ax.plot(
+        wide / nm,
+        cont["capacitance"].values * 100,
+        "o-",
+        ms=3,
+        color=OKABE_ITO[1],
+        label="continuum slit (Bikerman + Stern)",
+    )
     ax.axhline(c_flat * 100, ls=":", color="k", label="flat electrode (Bikerman + Stern)")
-    ax.axvline(d / nm, color=OKABE_ITO[3], lw=1, label=rf"$L = d$ = {d / nm:.2g} nm: pore closes to ions")
-    ax.axvspan(2 * d / nm, 4 * d / nm, color="0.9", label=r"$2d < L < 4d$: few layers, neither model")
-    ax.axvline(4 * xi / nm, color=OKABE_ITO[4], lw=1, ls="--",
-               label=r"$L = 4\xi$: correlated | bulk-like ($\xi$ = Debye length)")
-    ax.set(xscale="log", xlabel=r"pore width $L$ [nm]", ylabel=r"$C(u = 0)$ per wall area " + uf,
-           title="capacitance versus pore width")
+    ax.axvline(
+        d / nm, color=OKABE_ITO[3], lw=1, label=rf"$L = d$ = {d / nm:.2g} nm: pore closes to ions"
+    )
+    ax.axvspan(
+        2 * d / nm, 4 * d / nm, color="0.9", label=r"$2d < L < 4d$: few layers, neither model"
+    )
+    ax.axvline(
+        4 * xi / nm,
+        color=OKABE_ITO[4],
+        lw=1,
+        ls="--",
+        label=r"$L = 4\xi$: correlated | bulk-like ($\xi$ = Debye length)",
+    )
+    ax.set(
+        xscale="log",
+        xlabel=r"pore width $L$ [nm]",
+        ylabel=r"$C(u = 0)$ per wall area " + uf,
+        title="capacitance versus pore width",
+    )
     ax.legend(fontsize=6.5, loc="upper right")
     ax = axes[1]
-    ax.plot(u, philic["capacitance"] * 100, color=OKABE_ITO[0], ls=LINE_STYLES[0], label="ionophilic (-3 kT)")
-    ax.plot(u, phobic["capacitance"] * 100, color=OKABE_ITO[1], ls=LINE_STYLES[1], label="ionophobic (+3 kT)")
-    ax.set(xlabel=r"wall potential $u$ [V]", ylabel=r"differential capacitance $C$ " + uf,
-           title=f"pore $L$ = 0.9 nm, ions $d$ = {d / nm:.2f} nm")
+    ax.plot(
+        u,
+        philic["capacitance"] * 100,
+        color=OKABE_ITO[0],
+        ls=LINE_STYLES[0],
+        label="ionophilic (-3 kT)",
+    )
+    ax.plot(
+        u,
+        phobic["capacitance"] * 100,
+        color=OKABE_ITO[1],
+        ls=LINE_STYLES[1],
+        label="ionophobic (+3 kT)",
+    )
+    ax.set(
+        xlabel=r"wall potential $u$ [V]",
+        ylabel=r"differential capacitance $C$ " + uf,
+        title=f"pore $L$ = 0.9 nm, ions $d$ = {d / nm:.2f} nm",
+    )
     ax.legend(fontsize=8)
     ax = axes[2]
-    ax.plot(u, philic["stored_energy"], color=OKABE_ITO[0], ls=LINE_STYLES[0], label="ionophilic (-3 kT)")
-    ax.plot(u, phobic["stored_energy"], color=OKABE_ITO[1], ls=LINE_STYLES[1], label="ionophobic (+3 kT)")
-    ax.set(xlabel=r"wall potential $u$ [V]", ylabel=r"stored energy $E$ [J/m$^2$]",
-           title="stored energy, $L$ = 0.9 nm")
+    ax.plot(
+        u,
+        philic["stored_energy"],
+        color=OKABE_ITO[0],
+        ls=LINE_STYLES[0],
+        label="ionophilic (-3 kT)",
+    )
+    ax.plot(
+        u,
+        phobic["stored_energy"],
+        color=OKABE_ITO[1],
+        ls=LINE_STYLES[1],
+        label="ionophobic (+3 kT)",
+    )
+    ax.set(
+        xlabel=r"wall potential $u$ [V]",
+        ylabel=r"stored energy $E$ [J/m$^2$]",
+        title="stored energy, $L$ = 0.9 nm",
+    )
     ax.legend(fontsize=8)
     fig.tight_layout()
-    add_caption(fig, "Look at: left, the capacitance rises steeply as the pore narrows towards the ion size "
-                "(superionic state); middle, the ionophobic pore gives a camel-shaped C(u), the ionophilic "
-                "one a bell; right, the ionophobic pore stores more energy at high voltage.")
+    add_caption(
+        fig,
+        "Look at: left, the capacitance rises steeply as the pore narrows towards the ion size "
+        "(superionic state); middle, the ionophobic pore gives a camel-shaped C(u), the ionophilic "
+        "one a bell; right, the ionophobic pore stores more energy at high voltage.",
+    )
     fig.savefig(out / "nanopore_capacitance.png", dpi=120)
     plt.close(fig)
-    print(f"C(0) at L = {widths[narrow][0] / nm:.3f} nm: {c_zero.values[narrow][0] * 100:.1f} uF/cm^2; "
-          f"flat electrode {c_flat * 100:.1f} uF/cm^2; coupling E(0.9 nm) = {ionophilic.coupling:.1f}")
+    print(
+        f"C(0) at L = {widths[narrow][0] / nm:.3f} nm: {c_zero.values[narrow][0] * 100:.1f} uF/cm^2; "
+        f"flat electrode {c_flat * 100:.1f} uF/cm^2; coupling E(0.9 nm) = {ionophilic.coupling:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -78,7 +78,9 @@ def main(argv=None) -> None:
     assert 2.0 < wave_6m / sigma < 3.0
 
     # 5. dressed-ion (MSA closure) = MSA
-    assert np.allclose(decay.sel(model="dressed-ion"), decay.sel(model="msa"), rtol=1e-9, equal_nan=True)
+    assert np.allclose(
+        decay.sel(model="dressed-ion"), decay.sel(model="msa"), rtol=1e-9, equal_nan=True
+    )
 
     # --- figure ---------------------------------------------------------------------------
     # the package's screening-ladder figure (the one `ionscales screening` writes): coinciding
@@ -89,14 +91,21 @@ def main(argv=None) -> None:
 
     plt = pyplot()
     fig = screening_figure(ds)
-    add_caption(fig, "Look at: every model starts on the Debye line; the decay turns oscillatory at "
-                "each Kirkwood line, where the MSA decay length is smallest, then grows.")
+    add_caption(
+        fig,
+        "Look at: every model starts on the Debye line; the decay turns oscillatory at "
+        "each Kirkwood line, where the MSA decay length is smallest, then grows.",
+    )
     path = out / "screening_ladder.png"
     fig.savefig(path, dpi=120)
     plt.close(fig)
-    print("crossovers: " + ", ".join(
-        f"{m} kappa_D sigma = {float(x_k.sel(model=m)):.6f} at {float(c_k.sel(model=m)) / M:.3f} mol/L"
-        for m in ("dh-exclusion", "msa")))
+    print(
+        "crossovers: "
+        + ", ".join(
+            f"{m} kappa_D sigma = {float(x_k.sel(model=m)):.6f} at {float(c_k.sel(model=m)) / M:.3f} mol/L"
+            for m in ("dh-exclusion", "msa")
+        )
+    )
     print(f"wrote {path}")
 
 

@@ -72,8 +72,13 @@ def main(argv=None) -> None:
     for c, lam_c in zip(concentrations, debye):
         Dc = np.geomspace(0.5 * nm, 12 * lam_c, 25 if args.fast else 60)
         curve = surface_force_curve(salt, c, Dc, potential=psi0, method="exact")
-        fit = fit_surface_force(Dc, curve["force_over_radius"].values, window=(5 * lam_c, 12 * lam_c))
-        assert abs(fit.best_values["decay_length"] / lam_c - 1) < 0.02, (c, fit.best_values["decay_length"] / lam_c)
+        fit = fit_surface_force(
+            Dc, curve["force_over_radius"].values, window=(5 * lam_c, 12 * lam_c)
+        )
+        assert abs(fit.best_values["decay_length"] / lam_c - 1) < 0.02, (
+            c,
+            fit.best_values["decay_length"] / lam_c,
+        )
         fits.append(fit)
         curves.append(curve)
 
@@ -83,8 +88,12 @@ def main(argv=None) -> None:
     bik = surface_force_curve(salt, 0.1 * M, Ds, potential=-0.3, model="bikerman", method="fipy")
     assert np.all(bik["disjoining_pressure"].values > pb["disjoining_pressure"].values)
     pb_low = surface_force_curve(salt, 0.1 * M, Ds, potential=-0.02, model="pb", method="exact")
-    bik_low = surface_force_curve(salt, 0.1 * M, Ds, potential=-0.02, model="bikerman", method="fipy")
-    assert np.allclose(bik_low["disjoining_pressure"].values, pb_low["disjoining_pressure"].values, rtol=5e-3)
+    bik_low = surface_force_curve(
+        salt, 0.1 * M, Ds, potential=-0.02, model="bikerman", method="fipy"
+    )
+    assert np.allclose(
+        bik_low["disjoining_pressure"].values, pb_low["disjoining_pressure"].values, rtol=5e-3
+    )
 
     # 5. structural regime + synthetic oscillatory force recovered by the fit
     assert exact["regime"].values[0] == "layered"
@@ -92,11 +101,22 @@ def main(argv=None) -> None:
     tail = surface_force_curve(salt, c_ref, Dosc[::10], potential=psi0, method="exact")
     base = np.interp(Dosc, tail["separation"].values, tail["force_over_radius"].values)
     period = 2 * salt.contact_diameter
-    structural = surface_force_model(Dosc, decay_length=1.0, amplitude=0.0, structural_amplitude=5e-3,
-                                     structural_decay_length=0.5 * nm, structural_period=period,
-                                     structural_phase=0.3)
-    osc = fit_surface_force(Dosc, base + structural, sigma=np.full(Dosc.size, 1e-6), oscillatory=True,
-                            structural_period=period)
+    structural = surface_force_model(
+        Dosc,
+        decay_length=1.0,
+        amplitude=0.0,
+        structural_amplitude=5e-3,
+        structural_decay_length=0.5 * nm,
+        structural_period=period,
+        structural_phase=0.3,
+    )
+    osc = fit_surface_force(
+        Dosc,
+        base + structural,
+        sigma=np.full(Dosc.size, 1e-6),
+        oscillatory=True,
+        structural_period=period,
+    )
     assert abs(osc.best_values["structural_period"] / period - 1) < 0.05
 
     # --- figure --------------------------------------------------------------------------
@@ -107,31 +127,71 @@ def main(argv=None) -> None:
     ax = axes[0]
     for k, (c, curve, fit, lam_c) in enumerate(zip(concentrations, curves, fits, debye)):
         Dc = curve["separation"].values / nm
-        ax.semilogy(Dc, curve["force_over_radius"].values * 1e3, color=OKABE_ITO[k], ls=LINE_STYLES[0],
-                    label=f"{c / M:g} mol/L (exact PB plates)")
-        ax.semilogy(fit.x / nm, fit.best_fit * 1e3, ls="--", color=OKABE_ITO[k],
-                    label=rf"fit: decay length {fit.best_values['decay_length'] / nm:.3g} nm ($\lambda_D$ {lam_c / nm:.3g} nm)")
-    ax.semilogy(D / nm, fipy["force_over_radius"].values * 1e3, "k.", ms=4, label="FiPy slit, 10 mmol/L")
-    ax.axvspan(0, 4 * salt.contact_diameter / nm, color="0.9",
-               label="layered regime ($D$ < 4 ion diameters): not modelled")
-    ax.set(xlabel=r"surface separation $D$ [nm]", ylabel=r"force over radius $F/R$ [mN/m]", xlim=(0, 40),
-           ylim=(1e-5, 20), title=rf"NaCl(aq), 298 K, constant wall potential $\psi_0$ = {psi0 * 1e3:.0f} mV")
+        ax.semilogy(
+            Dc,
+            curve["force_over_radius"].values * 1e3,
+            color=OKABE_ITO[k],
+            ls=LINE_STYLES[0],
+            label=f"{c / M:g} mol/L (exact PB plates)",
+        )
+        ax.semilogy(
+            fit.x / nm,
+            fit.best_fit * 1e3,
+            ls="--",
+            color=OKABE_ITO[k],
+            label=rf"fit: decay length {fit.best_values['decay_length'] / nm:.3g} nm ($\lambda_D$ {lam_c / nm:.3g} nm)",
+        )
+    ax.semilogy(
+        D / nm, fipy["force_over_radius"].values * 1e3, "k.", ms=4, label="FiPy slit, 10 mmol/L"
+    )
+    ax.axvspan(
+        0,
+        4 * salt.contact_diameter / nm,
+        color="0.9",
+        label="layered regime ($D$ < 4 ion diameters): not modelled",
+    )
+    ax.set(
+        xlabel=r"surface separation $D$ [nm]",
+        ylabel=r"force over radius $F/R$ [mN/m]",
+        xlim=(0, 40),
+        ylim=(1e-5, 20),
+        title=rf"NaCl(aq), 298 K, constant wall potential $\psi_0$ = {psi0 * 1e3:.0f} mV",
+    )
     ax.legend(fontsize=6.5)
     ax = axes[1]
-    ax.plot(Dosc / nm, (base + structural) * 1e3, color=OKABE_ITO[0], label="PB tail + damped structural term")
-    ax.plot(osc.x / nm, osc.best_fit * 1e3, "--", color=OKABE_ITO[3],
-            label=f"fit: period {osc.best_values['structural_period'] / nm:.3f} nm")
-    ax.set(xlabel=r"surface separation $D$ [nm]", ylabel=r"force over radius $F/R$ [mN/m]", xlim=(0.5, 5),
-           title="oscillatory (structural) force: fitted period")
+    ax.plot(
+        Dosc / nm,
+        (base + structural) * 1e3,
+        color=OKABE_ITO[0],
+        label="PB tail + damped structural term",
+    )
+    ax.plot(
+        osc.x / nm,
+        osc.best_fit * 1e3,
+        "--",
+        color=OKABE_ITO[3],
+        label=f"fit: period {osc.best_values['structural_period'] / nm:.3f} nm",
+    )
+    ax.set(
+        xlabel=r"surface separation $D$ [nm]",
+        ylabel=r"force over radius $F/R$ [mN/m]",
+        xlim=(0.5, 5),
+        title="oscillatory (structural) force: fitted period",
+    )
     ax.legend(fontsize=8)
     fig.tight_layout()
-    add_caption(fig, "Look at: on the log scale each tail is a straight line whose fitted decay length "
-                "equals the Debye length; right, the fit recovers the period of the structural oscillation.")
+    add_caption(
+        fig,
+        "Look at: on the log scale each tail is a straight line whose fitted decay length "
+        "equals the Debye length; right, the fit recovers the period of the structural oscillation.",
+    )
     fig.savefig(out / "surface_forces.png", dpi=120)
     plt.close(fig)
     for c, fit, lam_c in zip(concentrations, fits, debye):
-        print(f"{c / M:g} M: fitted decay length {fit.best_values['decay_length'] / nm:.4f} nm, "
-              f"Debye length {lam_c / nm:.4f} nm")
+        print(
+            f"{c / M:g} M: fitted decay length {fit.best_values['decay_length'] / nm:.4f} nm, "
+            f"Debye length {lam_c / nm:.4f} nm"
+        )
 
 
 if __name__ == "__main__":

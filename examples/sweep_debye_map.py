@@ -32,8 +32,12 @@ from ionscales.units import M, nm
 def debye_length_at(electrolyte, concentration, temperature):
     """Debye length [m] of ``electrolyte`` at ``temperature`` [K] (permittivity fixed)."""
     solvent = dataclasses.replace(electrolyte.solvent, temperature=float(temperature))
-    warm = Electrolyte(ions=electrolyte.ions, stoichiometry=electrolyte.stoichiometry,
-                       solvent=solvent, name=electrolyte.name)
+    warm = Electrolyte(
+        ions=electrolyte.ions,
+        stoichiometry=electrolyte.stoichiometry,
+        solvent=solvent,
+        name=electrolyte.name,
+    )
     return theory.debye_length(warm, concentration)
 
 
@@ -46,7 +50,9 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     salts = {name: presets.get(name) for name in ("NaCl(aq)", "KCl(aq)", "LiCl(aq)", "CaCl2(aq)")}
-    n_c, temperatures = (12, [280.0, 298.15, 340.0]) if args.fast else (60, [273.15, 298.15, 320.0, 340.0, 373.15])
+    n_c, temperatures = (
+        (12, [280.0, 298.15, 340.0]) if args.fast else (60, [273.15, 298.15, 320.0, 340.0, 373.15])
+    )
     concentration = np.geomspace(1e-3, 3.0, n_c) * M
     ds = ionscales.sweep(
         debye_length_at,
@@ -71,8 +77,9 @@ def main(argv=None) -> int:
     np.testing.assert_allclose(ratio, np.sqrt(3.0), rtol=2e-3)
     # at fixed permittivity lambda_D ~ sqrt(T)
     t_lo, t_hi = temperatures[0], temperatures[-1]
-    np.testing.assert_allclose(lam.sel(temperature=t_hi) / lam.sel(temperature=t_lo),
-                               np.sqrt(t_hi / t_lo), rtol=1e-12)
+    np.testing.assert_allclose(
+        lam.sel(temperature=t_hi) / lam.sel(temperature=t_lo), np.sqrt(t_hi / t_lo), rtol=1e-12
+    )
 
     results.to_netcdf(ds, out / "sweep_debye_map.nc")
 
@@ -82,28 +89,45 @@ def main(argv=None) -> int:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.6))
     styles = LINE_STYLES
     for name, ls in zip(salts, styles):
-        ax1.loglog(concentration / M, lam.sel(electrolyte=name, temperature=298.15) / nm, ls=ls, label=name)
-    ax1.text(0.03, 0.05, "1:1 salts coincide: the Debye length ignores ion size",
-             transform=ax1.transAxes, fontsize=8)
+        ax1.loglog(
+            concentration / M, lam.sel(electrolyte=name, temperature=298.15) / nm, ls=ls, label=name
+        )
+    ax1.text(
+        0.03,
+        0.05,
+        "1:1 salts coincide: the Debye length ignores ion size",
+        transform=ax1.transAxes,
+        fontsize=8,
+    )
     ax1.set_xlabel(r"salt concentration $c$ [mol/L]")
     ax1.set_ylabel(r"Debye length $\lambda_D$ [nm]")
     ax1.set_title("Debye length at 298.15 K (each salt's own permittivity)", fontsize=10)
     ax1.legend()
     mid = concentration[len(concentration) // 2]
     for name, ls in zip(salts, styles):
-        ax2.plot(temperatures, lam.sel(electrolyte=name, concentration=mid) / nm, marker="o", ls=ls,
-                 label=name)
+        ax2.plot(
+            temperatures,
+            lam.sel(electrolyte=name, concentration=mid) / nm,
+            marker="o",
+            ls=ls,
+            label=name,
+        )
     ax2.set_xlabel(r"temperature $T$ [K] (permittivity fixed)")
     ax2.set_ylabel(r"Debye length $\lambda_D$ [nm]")
     ax2.set_title(f"Debye length at c = {mid / M:.3g} mol/L", fontsize=10)
     ax2.legend(fontsize=8)
     fig.tight_layout()
-    add_caption(fig, "Look at: every salt falls with slope -1/2; the 2:1 salt lies a factor sqrt(3) lower; "
-                "at fixed permittivity the Debye length grows as sqrt(T).")
+    add_caption(
+        fig,
+        "Look at: every salt falls with slope -1/2; the 2:1 salt lies a factor sqrt(3) lower; "
+        "at fixed permittivity the Debye length grows as sqrt(T).",
+    )
     fig.savefig(out / "sweep_debye_map.png", dpi=120)
     plt.close(fig)
-    print(f"wrote {out / 'sweep_debye_map.png'} and {out / 'sweep_debye_map.nc'} "
-          f"({int(ds.attrs['sweep_points'])} points, scheduler {ds.attrs['sweep_scheduler']})")
+    print(
+        f"wrote {out / 'sweep_debye_map.png'} and {out / 'sweep_debye_map.nc'} "
+        f"({int(ds.attrs['sweep_points'])} points, scheduler {ds.attrs['sweep_scheduler']})"
+    )
     return 0
 
 

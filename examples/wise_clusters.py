@@ -57,12 +57,19 @@ n_cations = 2000 if args.fast else 20000  # cations seen over all frames per con
 size = 10 if args.fast else 16
 truth = model.solve(molality=conditions, max_size=size)
 per_cation = truth.cluster_concentration / truth.cation_concentration
-counts = xr.DataArray(rng.poisson(n_cations * per_cation.values),
-                      dims=("condition", "n_cation", "n_anion"),
-                      coords={"molality": ("condition", conditions)})
+counts = xr.DataArray(
+    rng.poisson(n_cations * per_cation.values),
+    dims=("condition", "n_cation", "n_anion"),
+    coords={"molality": ("condition", conditions)},
+)
 start = SolvatedAggregation.from_preset("LiTFSI(aq)", association=0.5)
-fit = fit_aggregation(counts, start, vary=["association"], cation_total=n_cations,
-                      functionalities=[(3, 3), (4, 3), (5, 3)])
+fit = fit_aggregation(
+    counts,
+    start,
+    vary=["association"],
+    cation_total=n_cations,
+    functionalities=[(3, 3), (4, 3), (5, 3)],
+)
 print(fit)
 best, err = fit.best_values["association"], fit.stderr["association"]
 assert (fit.best_values["f_cation"], fit.best_values["f_anion"]) == (4, 3)
@@ -72,10 +79,12 @@ assert abs(best - 0.2527) < 3 * err
 from ionscales.plots import LINE_STYLES, OKABE_ITO, add_caption  # noqa: E402
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 5.6))
-series = [(ds.free_cation_fraction, "Li$^+$ with no TFSI$^-$ bonded"),
-          (ds.free_anion_fraction, "TFSI$^-$ with no Li$^+$ bonded"),
-          (ds.ion_pair_fraction, "Li$^+$ in contact ion pairs (1, 1)"),
-          (ds.gel_fraction_cation, "Li$^+$ in the gel")]
+series = [
+    (ds.free_cation_fraction, "Li$^+$ with no TFSI$^-$ bonded"),
+    (ds.free_anion_fraction, "TFSI$^-$ with no Li$^+$ bonded"),
+    (ds.ion_pair_fraction, "Li$^+$ in contact ion pairs (1, 1)"),
+    (ds.gel_fraction_cation, "Li$^+$ in the gel"),
+]
 for k, (values, label) in enumerate(series):
     ax1.plot(ds.molality, values, color=OKABE_ITO[k], ls=LINE_STYLES[k], lw=1.8, label=label)
 ax1.axvline(gel, color="k", ls=":", lw=1.5, label=f"gel point {gel:.1f} mol/kg")
@@ -89,15 +98,33 @@ best_model = SolvatedAggregation.from_preset("LiTFSI(aq)", association=best)
 fit_ds = best_model.solve(molality=conditions, max_size=size)
 fitted = (fit_ds.cluster_concentration / fit_ds.cation_concentration).sum("n_anion").values
 for k, m in enumerate(conditions):
-    ax2.semilogy(np.arange(size + 1), observed[k], "o", color=OKABE_ITO[k], label=f"{m:g} mol/kg: synthetic counts")
-    ax2.semilogy(np.arange(size + 1), fitted[k], ls=LINE_STYLES[k], color=OKABE_ITO[k], label=f"{m:g} mol/kg: fit")
+    ax2.semilogy(
+        np.arange(size + 1),
+        observed[k],
+        "o",
+        color=OKABE_ITO[k],
+        label=f"{m:g} mol/kg: synthetic counts",
+    )
+    ax2.semilogy(
+        np.arange(size + 1),
+        fitted[k],
+        ls=LINE_STYLES[k],
+        color=OKABE_ITO[k],
+        label=f"{m:g} mol/kg: fit",
+    )
 ax2.set_xlabel(r"Li$^+$ per cluster $l$")
 ax2.set_ylabel(r"clusters per Li$^+$, summed over TFSI$^-$ count $m$ [1]")
-ax2.set_title(rf"maximum-likelihood fit: $\tilde\Lambda$ = {best:.3f} $\pm$ {err:.3f} (true 0.2527)", fontsize=10)
+ax2.set_title(
+    rf"maximum-likelihood fit: $\tilde\Lambda$ = {best:.3f} $\pm$ {err:.3f} (true 0.2527)",
+    fontsize=10,
+)
 ax2.legend(fontsize=7, ncol=2)
 fig.tight_layout()
-add_caption(fig, "Look at: the gel fraction rises from zero at the gel point (dotted line); "
-            "right, the cluster counts sampled from the model are recovered by the fit at every molality.")
+add_caption(
+    fig,
+    "Look at: the gel fraction rises from zero at the gel point (dotted line); "
+    "right, the cluster counts sampled from the model are recovered by the fit at every molality.",
+)
 fig.subplots_adjust(bottom=0.3)  # room for the legend under the left panel and the caption
 fig.savefig(out / "wise_clusters.png", dpi=110)
 print(f"wrote {out / 'wise_clusters.png'}")

@@ -23,8 +23,17 @@ ACTIVITY_FIT_MODELS = ("msa", "dh-extended")
 ACTIVITY_FIT_PARAMETERS = ("diameter", "cation_diameter", "anion_diameter")
 
 
-def fit_activity(electrolyte, molality, gamma, model="msa", vary=("diameter",), sigma=None, *,
-                 apparent_molar_volume=None, solution_density=None) -> FitResult:
+def fit_activity(
+    electrolyte,
+    molality,
+    gamma,
+    model="msa",
+    vary=("diameter",),
+    sigma=None,
+    *,
+    apparent_molar_volume=None,
+    solution_density=None,
+) -> FitResult:
     """Fit ion diameters to mean ionic activity coefficients gamma_pm(m).
 
     Parameters
@@ -88,7 +97,9 @@ def fit_activity(electrolyte, molality, gamma, model="msa", vary=("diameter",), 
     for v in vary:
         check_choice("vary", v, ACTIVITY_FIT_PARAMETERS)
     if "diameter" in vary and len(vary) > 1:
-        raise ParameterError("vary", "'diameter' (common) cannot be combined with per-ion diameters", vary)
+        raise ParameterError(
+            "vary", "'diameter' (common) cannot be combined with per-ion diameters", vary
+        )
     if vary != ("diameter",) and (model != "msa" or not electrolyte.is_binary):
         raise ParameterError("vary", "per-ion diameters need model='msa' and a binary salt", vary)
     if m.size <= len(vary):
@@ -96,9 +107,12 @@ def fit_activity(electrolyte, molality, gamma, model="msa", vary=("diameter",), 
     conversion = {}
     if apparent_molar_volume is not None:
         conversion["apparent_molar_volume"] = np.broadcast_to(
-            np.asarray(apparent_molar_volume, dtype=float), m.shape)
+            np.asarray(apparent_molar_volume, dtype=float), m.shape
+        )
     if solution_density is not None:
-        conversion["solution_density"] = np.broadcast_to(np.asarray(solution_density, dtype=float), m.shape)
+        conversion["solution_density"] = np.broadcast_to(
+            np.asarray(solution_density, dtype=float), m.shape
+        )
     if model == "msa":
         c_max = float(np.max(electrolyte.molarity(m, **conversion)))
     else:
@@ -121,18 +135,28 @@ def fit_activity(electrolyte, molality, gamma, model="msa", vary=("diameter",), 
         e = build(p)
         if model == "msa":
             return activity_coefficient(e, model="msa", molality=m, **conversion)
-        return activity_coefficient(e, model="dh-extended", molality=m, ion_size=p["diameter"].value * _NM)
+        return activity_coefficient(
+            e, model="dh-extended", molality=m, ion_size=p["diameter"].value * _NM
+        )
 
     w = g / s if s is not None else np.ones_like(g)
 
     def residual(p):
         return (np.log(model_gamma(p)) - np.log(g)) * w
 
-    start = {"diameter": electrolyte.contact_diameter, "cation_diameter": electrolyte.diameters[0],
-             "anion_diameter": electrolyte.diameters[-1]}
+    start = {
+        "diameter": electrolyte.contact_diameter,
+        "cation_diameter": electrolyte.diameters[0],
+        "anion_diameter": electrolyte.diameters[-1],
+    }
     params = lmfit.Parameters()
     for v in vary:
-        params.add(v, value=float(np.clip(start[v] / _NM, d_min * 1.01, d_max * 0.99)), min=d_min, max=d_max)
+        params.add(
+            v,
+            value=float(np.clip(start[v] / _NM, d_min * 1.01, d_max * 0.99)),
+            min=d_min,
+            max=d_max,
+        )
     # coarse scan of a common scale factor for a robust start
     best = (np.inf, None)
     for f in np.linspace(0.4, 1.6, 13):
@@ -147,10 +171,27 @@ def fit_activity(electrolyte, molality, gamma, model="msa", vary=("diameter",), 
             best = (cost, trial)
     if best[1] is not None:
         params = best[1]
-    res = run_fit(residual, params, scales={v: _NM for v in vary}, units={v: "m" for v in vary}, x=m, data=g,
-                  model_values=model_gamma, x_name="molality", x_units="mol/kg", data_name="gamma",
-                  data_units="1", method=f"least squares in ln gamma ({model})", scale_covar=s is None)
-    res.extra.update({"model": model, "electrolyte": build(res.params).name,
-                      "fitted_electrolyte": build(res.params),
-                      "rms_ln_gamma": float(np.sqrt(np.mean((np.log(res.best_fit) - np.log(g)) ** 2)))})
+    res = run_fit(
+        residual,
+        params,
+        scales={v: _NM for v in vary},
+        units={v: "m" for v in vary},
+        x=m,
+        data=g,
+        model_values=model_gamma,
+        x_name="molality",
+        x_units="mol/kg",
+        data_name="gamma",
+        data_units="1",
+        method=f"least squares in ln gamma ({model})",
+        scale_covar=s is None,
+    )
+    res.extra.update(
+        {
+            "model": model,
+            "electrolyte": build(res.params).name,
+            "fitted_electrolyte": build(res.params),
+            "rms_ln_gamma": float(np.sqrt(np.mean((np.log(res.best_fit) - np.log(g)) ** 2))),
+        }
+    )
     return res

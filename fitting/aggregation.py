@@ -32,7 +32,12 @@ from ionscales.fitting.core import FitResult, run_fit
 from ionscales.results import make_dataset
 from ionscales.validation import check_choice, check_integer
 
-__all__ = ["cluster_counts", "fit_aggregation", "poisson_deviance_residuals", "AggregationFitResult"]
+__all__ = [
+    "cluster_counts",
+    "fit_aggregation",
+    "poisson_deviance_residuals",
+    "AggregationFitResult",
+]
 
 _FITTABLE = ("association", "solvent_association")
 _PROBABILITY_NAMES = ("p_cation", "p_anion", "p_cation_solvent", "p_solvent")
@@ -49,16 +54,22 @@ def _bond_table(bonds):
         n_frames = int(table[:, 0].max()) + 1 if len(table) else 0
     else:
         if isinstance(bonds, (str, bytes)) or not isinstance(bonds, Sequence | np.ndarray):
-            raise ParameterError("bonds", "must be a list of per-frame (n_bonds, 2) arrays or an "
-                                 "(n, 3) array of (frame, cation, anion)")
+            raise ParameterError(
+                "bonds",
+                "must be a list of per-frame (n_bonds, 2) arrays or an "
+                "(n, 3) array of (frame, cation, anion)",
+            )
         frames = []
         for i, b in enumerate(bonds):
             arr = np.asarray(b)
             if arr.size == 0:
                 arr = arr.reshape(0, 2)
             if arr.ndim != 2 or arr.shape[1] != 2:
-                raise ParameterError("bonds", f"frame {i} must be an (n_bonds, 2) array of (cation, anion)",
-                                     arr.shape)
+                raise ParameterError(
+                    "bonds",
+                    f"frame {i} must be an (n_bonds, 2) array of (cation, anion)",
+                    arr.shape,
+                )
             frames.append(arr)
         n_frames = len(frames)
         lengths = np.array([len(f) for f in frames], dtype=np.int64)
@@ -74,8 +85,14 @@ def _bond_table(bonds):
     return table, n_frames
 
 
-def cluster_counts(bonds, n_cations: int, n_anions: int, *, percolation_threshold: float | None = 0.5,
-                   n_frames: int | None = None) -> xr.Dataset:
+def cluster_counts(
+    bonds,
+    n_cations: int,
+    n_anions: int,
+    *,
+    percolation_threshold: float | None = 0.5,
+    n_frames: int | None = None,
+) -> xr.Dataset:
     """Count (l, m) clusters in per-frame cation–anion bond lists.
 
     Parameters
@@ -112,16 +129,22 @@ def cluster_counts(bonds, n_cations: int, n_anions: int, *, percolation_threshol
     if n_c + n_a == 0:
         raise ParameterError("n_cations", "there must be at least one ion")
     if percolation_threshold is not None and not (0 < float(percolation_threshold) <= 1):
-        raise ParameterError("percolation_threshold", "must lie in (0, 1] or be None", percolation_threshold)
+        raise ParameterError(
+            "percolation_threshold", "must lie in (0, 1] or be None", percolation_threshold
+        )
     table, found_frames = _bond_table(bonds)
     frames = found_frames if n_frames is None else check_integer("n_frames", n_frames, minimum=1)
     if found_frames > frames:
         raise ParameterError("n_frames", f"bonds reference {found_frames} frames", n_frames)
     if table.size:
         if table[:, 1].max() >= n_c:
-            raise ParameterError("bonds", f"cation index out of range (n_cations = {n_c})", int(table[:, 1].max()))
+            raise ParameterError(
+                "bonds", f"cation index out of range (n_cations = {n_c})", int(table[:, 1].max())
+            )
         if table[:, 2].max() >= n_a:
-            raise ParameterError("bonds", f"anion index out of range (n_anions = {n_a})", int(table[:, 2].max()))
+            raise ParameterError(
+                "bonds", f"anion index out of range (n_anions = {n_a})", int(table[:, 2].max())
+            )
     n = n_c + n_a
     clusters = contact_clusters(table[:, 0], table[:, 1], table[:, 2], n_c, n_a, frames)
     l = clusters.n_cation.astype(np.int64)
@@ -152,8 +175,14 @@ def cluster_counts(bonds, n_cations: int, n_anions: int, *, percolation_threshol
             "frame": ("frame", np.arange(frames)),
         },
         model="cluster_counts",
-        attrs={"n_frames": frames, "n_cations": n_c, "n_anions": n_a,
-               "percolation_threshold": "none" if percolation_threshold is None else float(percolation_threshold)},
+        attrs={
+            "n_frames": frames,
+            "n_cations": n_c,
+            "n_anions": n_a,
+            "percolation_threshold": "none"
+            if percolation_threshold is None
+            else float(percolation_threshold),
+        },
     )
 
 
@@ -190,36 +219,86 @@ class AggregationFitResult(FitResult):
 
         ds = ds.drop_vars([v for v in ds.data_vars if "point" in ds[v].dims]).drop_dims("point")
         dims = (cond_dim, *inner)
-        ds["cluster_count"] = xr.DataArray(unflatten(self.data), dims=dims, attrs={
-            "units": "1", "long_name": "observed sol cluster count (NaN: cell not fitted)"})
-        ds["expected_count"] = xr.DataArray(unflatten(self.best_fit), dims=dims, attrs={
-            "units": "1", "long_name": "expected cluster count at the best fit"})
-        ds["fit_residual"] = xr.DataArray(unflatten(self.residual), dims=dims, attrs={
-            "units": "1", "long_name": "Poisson deviance residual"})
-        coords = {cond_dim: np.arange(n_cond), "n_cation": grid["n_cation"], "n_anion": grid["n_anion"]}
+        ds["cluster_count"] = xr.DataArray(
+            unflatten(self.data),
+            dims=dims,
+            attrs={"units": "1", "long_name": "observed sol cluster count (NaN: cell not fitted)"},
+        )
+        ds["expected_count"] = xr.DataArray(
+            unflatten(self.best_fit),
+            dims=dims,
+            attrs={"units": "1", "long_name": "expected cluster count at the best fit"},
+        )
+        ds["fit_residual"] = xr.DataArray(
+            unflatten(self.residual),
+            dims=dims,
+            attrs={"units": "1", "long_name": "Poisson deviance residual"},
+        )
+        coords = {
+            cond_dim: np.arange(n_cond),
+            "n_cation": grid["n_cation"],
+            "n_anion": grid["n_anion"],
+        }
         if grid["n_solvent"] is not None:
             coords["n_solvent"] = grid["n_solvent"]
         for name, values in coords.items():
-            ds = ds.assign_coords({name: (name, np.asarray(values), {"units": "1", "long_name": {
-                cond_dim: "fitted condition", "n_cation": "cations in the cluster",
-                "n_anion": "anions in the cluster", "n_solvent": "solvent molecules bound in the cluster",
-            }[name]})})
+            ds = ds.assign_coords(
+                {
+                    name: (
+                        name,
+                        np.asarray(values),
+                        {
+                            "units": "1",
+                            "long_name": {
+                                cond_dim: "fitted condition",
+                                "n_cation": "cations in the cluster",
+                                "n_anion": "anions in the cluster",
+                                "n_solvent": "solvent molecules bound in the cluster",
+                            }[name],
+                        },
+                    )
+                }
+            )
         state_name = grid["state_name"]
-        ds = ds.assign_coords({f"{state_name}_of_condition": (cond_dim, np.asarray(grid["state_values"], float),
-                                                             {"units": grid["state_units"],
-                                                              "long_name": f"{state_name} of the condition"})})
+        ds = ds.assign_coords(
+            {
+                f"{state_name}_of_condition": (
+                    cond_dim,
+                    np.asarray(grid["state_values"], float),
+                    {"units": grid["state_units"], "long_name": f"{state_name} of the condition"},
+                )
+            }
+        )
         for key, unit, factor, text in (
-            ("site_association_constant", "m^3/mol", 1.0, "site (bond) association constant N_A v0 Lambda"),
-            ("pair_association_constant", "m^3/mol", 1.0,
-             "ion-pair association constant c_11/(c_10 c_01) = N_A v0 f+ f- Lambda"),
-            ("site_association_constant_L", "L/mol", 1e3, "site (bond) association constant in L/mol"),
+            (
+                "site_association_constant",
+                "m^3/mol",
+                1.0,
+                "site (bond) association constant N_A v0 Lambda",
+            ),
+            (
+                "pair_association_constant",
+                "m^3/mol",
+                1.0,
+                "ion-pair association constant c_11/(c_10 c_01) = N_A v0 f+ f- Lambda",
+            ),
+            (
+                "site_association_constant_L",
+                "L/mol",
+                1e3,
+                "site (bond) association constant in L/mol",
+            ),
             ("pair_association_constant_L", "L/mol", 1e3, "ion-pair association constant in L/mol"),
         ):
             base = np.asarray(grid[key.removesuffix("_L")], float)
-            ds[key] = xr.DataArray(base * factor, dims=(cond_dim,), attrs={"units": unit, "long_name": text})
-        ds["association_lattice"] = xr.DataArray(np.asarray(grid["association"], float), dims=(cond_dim,),
-                                                 attrs={"units": "1", "long_name":
-                                                        "fitted lattice association constant Lambda"})
+            ds[key] = xr.DataArray(
+                base * factor, dims=(cond_dim,), attrs={"units": unit, "long_name": text}
+            )
+        ds["association_lattice"] = xr.DataArray(
+            np.asarray(grid["association"], float),
+            dims=(cond_dim,),
+            attrs={"units": "1", "long_name": "fitted lattice association constant Lambda"},
+        )
         return ds
 
 
@@ -242,7 +321,9 @@ def _table_to_array(table, model):
     keys = [c for c in ("n_cation", "n_anion", "n_solvent") if c in cols]
     other = [c for c in cols if c not in keys and c != count_col]
     if len(other) > 1:
-        raise ParameterError("counts", f"a table may have one condition column besides the counts; got {other}")
+        raise ParameterError(
+            "counts", f"a table may have one condition column besides the counts; got {other}"
+        )
     values = np.asarray(table[count_col], dtype=float)
     if not np.all(np.isfinite(values)) or np.any(values < 0):
         raise ParameterError("counts", "must be finite and >= 0 (no NaN or negative entries)")
@@ -264,11 +345,16 @@ def _prepare_counts(counts, model, state):
         counts = _table_to_array(counts, model)
     if isinstance(counts, xr.Dataset):
         if "cluster_count" not in counts:
-            raise ParameterError("counts", "a Dataset must hold 'cluster_count' (from cluster_counts)")
+            raise ParameterError(
+                "counts", "a Dataset must hold 'cluster_count' (from cluster_counts)"
+            )
         counts = counts["cluster_count"]
     if not isinstance(counts, xr.DataArray):
-        raise ParameterError("counts", "must be an xarray.DataArray over (n_cation, n_anion[, n_solvent]) "
-                             "and optionally one condition dimension")
+        raise ParameterError(
+            "counts",
+            "must be an xarray.DataArray over (n_cation, n_anion[, n_solvent]) "
+            "and optionally one condition dimension",
+        )
     for d in ("n_cation", "n_anion"):
         if d not in counts.dims:
             raise ParameterError("counts", f"needs dimension {d!r}; got {counts.dims}")
@@ -280,7 +366,9 @@ def _prepare_counts(counts, model, state):
     inner = ("n_cation", "n_anion", "n_solvent") if resolve else ("n_cation", "n_anion")
     other = [d for d in counts.dims if d not in inner]
     if len(other) > 1:
-        raise ParameterError("counts", f"at most one condition dimension besides n_cation, n_anion; got {other}")
+        raise ParameterError(
+            "counts", f"at most one condition dimension besides n_cation, n_anion; got {other}"
+        )
     values = np.asarray(counts.values, dtype=float)
     if not np.all(np.isfinite(values)) or np.any(values < 0):
         raise ParameterError("counts", "must be finite and >= 0 (no NaN or negative entries)")
@@ -293,33 +381,58 @@ def _prepare_counts(counts, model, state):
         counts = counts.expand_dims("condition").transpose("condition", *inner)
         cond_dim = "condition"
     n_cond = counts.sizes[cond_dim]
-    l_idx = np.asarray(counts["n_cation"].values if "n_cation" in counts.coords
-                       else np.arange(counts.sizes["n_cation"]))
-    m_idx = np.asarray(counts["n_anion"].values if "n_anion" in counts.coords
-                       else np.arange(counts.sizes["n_anion"]))
+    l_idx = np.asarray(
+        counts["n_cation"].values
+        if "n_cation" in counts.coords
+        else np.arange(counts.sizes["n_cation"])
+    )
+    m_idx = np.asarray(
+        counts["n_anion"].values
+        if "n_anion" in counts.coords
+        else np.arange(counts.sizes["n_anion"])
+    )
     s_idx = None
     if resolve:
-        s_idx = np.asarray(counts["n_solvent"].values if "n_solvent" in counts.coords
-                           else np.arange(counts.sizes["n_solvent"]))
+        s_idx = np.asarray(
+            counts["n_solvent"].values
+            if "n_solvent" in counts.coords
+            else np.arange(counts.sizes["n_solvent"])
+        )
         if np.any(s_idx < 0) or np.any(s_idx != np.round(s_idx)):
             raise ParameterError("counts", "n_solvent coordinates must be whole numbers >= 0")
         s_idx = s_idx.astype(int)
-    if np.any(l_idx < 0) or np.any(m_idx < 0) or np.any(l_idx != np.round(l_idx)) or np.any(m_idx != np.round(m_idx)):
-        raise ParameterError("counts", "n_cation and n_anion coordinates must be whole numbers >= 0")
+    if (
+        np.any(l_idx < 0)
+        or np.any(m_idx < 0)
+        or np.any(l_idx != np.round(l_idx))
+        or np.any(m_idx != np.round(m_idx))
+    ):
+        raise ParameterError(
+            "counts", "n_cation and n_anion coordinates must be whole numbers >= 0"
+        )
     # state of each condition
     if state is None:
-        found = [name for name in model.state_variables if name in counts.coords
-                 and counts[name].dims in ((cond_dim,), ())]
+        found = [
+            name
+            for name in model.state_variables
+            if name in counts.coords and counts[name].dims in ((cond_dim,), ())
+        ]
         if not found:
-            raise ParameterError("state", f"give state={{name: values}} or a coordinate named one of "
-                                 f"{', '.join(model.state_variables)} along {cond_dim!r}")
+            raise ParameterError(
+                "state",
+                f"give state={{name: values}} or a coordinate named one of "
+                f"{', '.join(model.state_variables)} along {cond_dim!r}",
+            )
         name = found[0]
         state_values = np.atleast_1d(np.asarray(counts[name].values, float))
     else:
         if not isinstance(state, dict) or len(state) != 1:
-            raise ParameterError("state", "must be a dict with one state variable, e.g. {'molality': [12, 21]}",
-                                 state)
-        (name, vals), = state.items()
+            raise ParameterError(
+                "state",
+                "must be a dict with one state variable, e.g. {'molality': [12, 21]}",
+                state,
+            )
+        ((name, vals),) = state.items()
         check_choice("state", name, model.state_variables)
         state_values = np.atleast_1d(np.asarray(vals, float))
     if state_values.size == 1 and n_cond > 1:
@@ -353,8 +466,9 @@ def _expected(model, name, state_values, y, mask, grid, overrides, cation_total=
         else:
             full = st.solvent_resolved(clusters)[0]
             if full.shape[-1] <= s_idx.max():
-                full = np.concatenate([full, np.zeros(full.shape[:2] + (s_idx.max() + 1 - full.shape[-1],))],
-                                      axis=-1)
+                full = np.concatenate(
+                    [full, np.zeros(full.shape[:2] + (s_idx.max() + 1 - full.shape[-1],))], axis=-1
+                )
             c = full[np.ix_(l_idx, m_idx, s_idx)] * mask
         if cation_total is not None:
             mu[k] = cation_total[k] * c / st.composition.c_cation[0]
@@ -364,8 +478,16 @@ def _expected(model, name, state_values, y, mask, grid, overrides, cation_total=
     return mu
 
 
-def fit_aggregation(counts, model, vary=("association",), *, state=None, per_condition: bool = False,
-                    functionalities=None, cation_total=None) -> FitResult:
+def fit_aggregation(
+    counts,
+    model,
+    vary=("association",),
+    *,
+    state=None,
+    per_condition: bool = False,
+    functionalities=None,
+    cation_total=None,
+) -> FitResult:
     """Fit an aggregation model to cluster counts by maximum likelihood.
 
     Parameters
@@ -417,8 +539,11 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
     from ionscales.theory.aggregation import AggregationModel
 
     if not isinstance(model, AggregationModel):
-        raise ParameterError("model", "must be an aggregation model (Aggregation, SolvatedAggregation, "
-                             "SaltInIonicLiquid)", model)
+        raise ParameterError(
+            "model",
+            "must be an aggregation model (Aggregation, SolvatedAggregation, SaltInIonicLiquid)",
+            model,
+        )
     if isinstance(vary, str):
         vary = [vary]
     vary = list(vary)
@@ -427,18 +552,28 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
     for v in vary:
         check_choice("vary", v, _FITTABLE)
     if "solvent_association" in vary and not (hasattr(model, "sticky") and not model.sticky):
-        raise ParameterError("vary", "solvent_association can be fitted only for a general "
-                             "SolvatedAggregation (finite solvent_association)")
-    if isinstance(counts, xr.Dataset) and "cluster_count" not in counts and any(
-            k in counts for k in _PROBABILITY_NAMES):
+        raise ParameterError(
+            "vary",
+            "solvent_association can be fitted only for a general "
+            "SolvatedAggregation (finite solvent_association)",
+        )
+    if (
+        isinstance(counts, xr.Dataset)
+        and "cluster_count" not in counts
+        and any(k in counts for k in _PROBABILITY_NAMES)
+    ):
         return _fit_probabilities(counts, model, vary, state, per_condition)
     if cation_total is None and isinstance(counts, xr.Dataset) and "n_frames" in counts.attrs:
         cation_total = float(counts.attrs["n_frames"]) * float(counts.attrs["n_cations"])
     y, mask, grid, name, state_values, cond_dim = _prepare_counts(counts, model, state)
     if cation_total is not None:
-        cation_total = np.broadcast_to(np.atleast_1d(np.asarray(cation_total, float)), (y.shape[0],))
+        cation_total = np.broadcast_to(
+            np.atleast_1d(np.asarray(cation_total, float)), (y.shape[0],)
+        )
         if not np.all(np.isfinite(cation_total)) or np.any(cation_total <= 0):
-            raise ParameterError("cation_total", "must be finite and > 0 (cations per condition)", cation_total)
+            raise ParameterError(
+                "cation_total", "must be finite and > 0 (cations per condition)", cation_total
+            )
     args = (y, mask, grid, name, state_values)
     if functionalities is None:
         return _fit_one(*args, model, vary, per_condition, cond_dim, cation_total)
@@ -449,14 +584,23 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
     best = None
     for pair in candidates:
         if not isinstance(pair, Sequence | np.ndarray) or len(pair) != 2:
-            raise ParameterError("functionalities", "entries must be (f_cation, f_anion) pairs", pair)
+            raise ParameterError(
+                "functionalities", "entries must be (f_cation, f_anion) pairs", pair
+            )
         trial = dataclasses.replace(model, f_cation=pair[0], f_anion=pair[1])
         fit = _fit_one(*args, trial, vary, per_condition, cond_dim, cation_total)
         # one AIC/BIC definition: the FitResult's own (fitting.core), reported as is
         aic = float(fit.aic)
-        profile.append({"f_cation": int(trial.f_cation), "f_anion": int(trial.f_anion),
-                        "deviance": fit.extra["deviance"], "aic": aic, "bic": float(fit.bic),
-                        "success": fit.success})
+        profile.append(
+            {
+                "f_cation": int(trial.f_cation),
+                "f_anion": int(trial.f_anion),
+                "deviance": fit.extra["deviance"],
+                "aic": aic,
+                "bic": float(fit.bic),
+                "success": fit.success,
+            }
+        )
         if best is None or aic < best[0]:
             best = (aic, fit)
     fit = best[1]
@@ -464,8 +608,9 @@ def fit_aggregation(counts, model, vary=("association",), *, state=None, per_con
     return fit
 
 
-def _fit_one(y, mask, grid, name, state_values, model, vary, per_condition, cond_dim,
-             cation_total=None):
+def _fit_one(
+    y, mask, grid, name, state_values, model, vary, per_condition, cond_dim, cation_total=None
+):
     n_cond = y.shape[0]
     params = lmfit.Parameters()
     scales: dict[str, float] = {}
@@ -483,8 +628,13 @@ def _fit_one(y, mask, grid, name, state_values, model, vary, per_condition, cond
     def overrides(p):
         out = []
         for k in range(n_cond):
-            out.append({v: float(p[names[v][k if per_condition else 0]].value) * scales[names[v][k if per_condition else 0]]
-                        for v in vary})
+            out.append(
+                {
+                    v: float(p[names[v][k if per_condition else 0]].value)
+                    * scales[names[v][k if per_condition else 0]]
+                    for v in vary
+                }
+            )
         return out
 
     def expected(p):
@@ -495,9 +645,17 @@ def _fit_one(y, mask, grid, name, state_values, model, vary, per_condition, cond
 
     data = y[:, mask].ravel()
     result = run_fit(
-        residual, params, scales=scales, units={k: "1" for k in scales}, x=np.arange(data.size),
-        data=data, model_values=lambda p: expected(p)[:, mask].ravel(), x_name="cell", x_units="1",
-        data_name="cluster_count", data_units="1",
+        residual,
+        params,
+        scales=scales,
+        units={k: "1" for k in scales},
+        x=np.arange(data.size),
+        data=data,
+        model_values=lambda p: expected(p)[:, mask].ravel(),
+        x_name="cell",
+        x_units="1",
+        data_name="cluster_count",
+        data_units="1",
         method="maximum likelihood (Poisson deviance residuals, "
         + ("per cation)" if cation_total is not None else "multinomial per condition)"),
         scale_covar=False,
@@ -526,10 +684,17 @@ def _fit_one(y, mask, grid, name, state_values, model, vary, per_condition, cond
         site_k.append(site)
         pair_k.append(site * mdl.f_cation * mdl.f_anion)
     result.extra["grid"] = {
-        "condition_dim": cond_dim, "n_cation": l_idx, "n_anion": m_idx, "n_solvent": s_idx, "mask": mask,
-        "state_name": name, "state_values": list(map(float, state_values)),
+        "condition_dim": cond_dim,
+        "n_cation": l_idx,
+        "n_anion": m_idx,
+        "n_solvent": s_idx,
+        "mask": mask,
+        "state_name": name,
+        "state_values": list(map(float, state_values)),
         "state_units": {"concentration": "mol/m^3", "molality": "mol/kg"}.get(name, "1"),
-        "association": lam_k, "site_association_constant": site_k, "pair_association_constant": pair_k,
+        "association": lam_k,
+        "site_association_constant": site_k,
+        "pair_association_constant": pair_k,
     }
     result.best_values["f_cation"] = float(model.f_cation)
     result.best_values["f_anion"] = float(model.f_anion)
@@ -538,7 +703,9 @@ def _fit_one(y, mask, grid, name, state_values, model, vary, per_condition, cond
     result.units["f_cation"] = "1"
     result.units["f_anion"] = "1"
     result.extra["model"] = model
-    return AggregationFitResult(**{fld.name: getattr(result, fld.name) for fld in dataclasses.fields(result)})
+    return AggregationFitResult(
+        **{fld.name: getattr(result, fld.name) for fld in dataclasses.fields(result)}
+    )
 
 
 def _fit_probabilities(data: xr.Dataset, model, vary, state, per_condition) -> FitResult:
@@ -546,7 +713,9 @@ def _fit_probabilities(data: xr.Dataset, model, vary, state, per_condition) -> F
     names = [k for k in _PROBABILITY_NAMES if k in data]
     dims = {d for k in names for d in data[k].dims}
     if len(dims) > 1:
-        raise ParameterError("counts", f"probabilities must share one condition dimension; got {sorted(dims)}")
+        raise ParameterError(
+            "counts", f"probabilities must share one condition dimension; got {sorted(dims)}"
+        )
     observed, sigmas = [], []
     for k in names:
         vals = np.atleast_1d(np.asarray(data[k].values, float))
@@ -568,12 +737,15 @@ def _fit_probabilities(data: xr.Dataset, model, vary, state, per_condition) -> F
     if state is None:
         found = [n for n in model.state_variables if n in data.coords or n in data]
         if not found:
-            raise ParameterError("state", f"give state={{name: values}} or a coordinate named one of "
-                                 f"{', '.join(model.state_variables)}")
+            raise ParameterError(
+                "state",
+                f"give state={{name: values}} or a coordinate named one of "
+                f"{', '.join(model.state_variables)}",
+            )
         name = found[0]
         state_values = np.atleast_1d(np.asarray(data[name].values, float))
     else:
-        (name, vals), = dict(state).items()
+        ((name, vals),) = dict(state).items()
         check_choice("state", name, model.state_variables)
         state_values = np.atleast_1d(np.asarray(vals, float))
     if state_values.size != n_cond:
@@ -594,8 +766,11 @@ def _fit_probabilities(data: xr.Dataset, model, vary, state, per_condition) -> F
     def predicted(p):
         out = np.zeros((len(names), n_cond))
         for k in range(n_cond):
-            over = {v: float(p[labels[v][k if per_condition else 0]].value) * scales[labels[v][k if per_condition else 0]]
-                    for v in vary}
+            over = {
+                v: float(p[labels[v][k if per_condition else 0]].value)
+                * scales[labels[v][k if per_condition else 0]]
+                for v in vary
+            }
             mdl = dataclasses.replace(model, **over)
             st = mdl.state(**{name: np.array([state_values[k]])})
             for j, key in enumerate(names):
@@ -603,9 +778,17 @@ def _fit_probabilities(data: xr.Dataset, model, vary, state, per_condition) -> F
         return out.ravel()
 
     result = run_fit(
-        lambda p: (y - predicted(p)) / sig, params, scales=scales, units={k: "1" for k in scales},
-        x=np.tile(state_values, len(names)), data=y, model_values=predicted, x_name=name, x_units="1",
-        data_name="association probability", data_units="1",
+        lambda p: (y - predicted(p)) / sig,
+        params,
+        scales=scales,
+        units={k: "1" for k in scales},
+        x=np.tile(state_values, len(names)),
+        data=y,
+        model_values=predicted,
+        x_name=name,
+        x_units="1",
+        data_name="association probability",
+        data_units="1",
         method="least squares on association probabilities" + (" (weighted)" if weighted else ""),
         scale_covar=not weighted,
     )

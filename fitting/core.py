@@ -20,8 +20,15 @@ from ionscales.errors import ParameterError
 from ionscales.results import make_dataset
 from ionscales.validation import as_float_array
 
-__all__ = ["FitResult", "InformationCriteria", "information_criteria", "run_fit", "refine_start",
-           "check_fit_data", "NM"]
+__all__ = [
+    "FitResult",
+    "InformationCriteria",
+    "information_criteria",
+    "run_fit",
+    "refine_start",
+    "check_fit_data",
+    "NM",
+]
 
 #: nanometre [m]: fits run lengths in nm internally (the one definition for the fitting modules)
 NM = 1e-9
@@ -197,8 +204,9 @@ class FitResult:
         lines = [
             "[[Fit Statistics]]",
             f"    method          = {self.method}",
-            f"    success         = {self.success}  ({self.message})" if self.message else
-            f"    success         = {self.success}",
+            f"    success         = {self.success}  ({self.message})"
+            if self.message
+            else f"    success         = {self.success}",
             f"    function evals  = {self.nfev}",
             f"    data points     = {n}",
             f"    variables       = {len(self.varied)}",
@@ -236,7 +244,9 @@ class FitResult:
         return sorted(out, key=lambda t: -abs(t[2]))
 
     def __repr__(self) -> str:
-        lines = [f"FitResult(success={self.success}, errorbars={self.errorbars}, redchi={self.redchi:.4g})"]
+        lines = [
+            f"FitResult(success={self.success}, errorbars={self.errorbars}, redchi={self.redchi:.4g})"
+        ]
         for name, value, err, unit, note in self._rows():
             unc = f" +/- {err}" if err else ""
             tail = f" ({note})" if note and not note.endswith("%") else ""
@@ -246,14 +256,18 @@ class FitResult:
     def _repr_html_(self) -> str:
         from html import escape
 
-        head = (f"<p><b>FitResult</b>: {escape(self.method)}; success {self.success}, "
-                f"{np.size(self.data)} points, {len(self.varied)} varied, reduced &chi;&sup2; "
-                f"{self.redchi:.4g}, AIC {self.aic:.4g}, BIC {self.bic:.4g}</p>")
+        head = (
+            f"<p><b>FitResult</b>: {escape(self.method)}; success {self.success}, "
+            f"{np.size(self.data)} points, {len(self.varied)} varied, reduced &chi;&sup2; "
+            f"{self.redchi:.4g}, AIC {self.aic:.4g}, BIC {self.bic:.4g}</p>"
+        )
         rows = "".join(
             "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in self._rows()
         )
-        table = ("<table><tr><th>parameter</th><th>value</th><th>std. error</th><th>unit</th>"
-                 f"<th>note</th></tr>{rows}</table>")
+        table = (
+            "<table><tr><th>parameter</th><th>value</th><th>std. error</th><th>unit</th>"
+            f"<th>note</th></tr>{rows}</table>"
+        )
         return head + table
 
     def to_dataset(self) -> xr.Dataset:
@@ -267,21 +281,45 @@ class FitResult:
         data_vars = {
             "best_value": ("param", np.array([self.best_values[n] for n in names])),
             "stderr": ("param", np.array([self.stderr.get(n, np.nan) for n in names])),
-            "parameter_unit": ("param", np.array([self.units.get(n, "1") for n in names], dtype=str)),
+            "parameter_unit": (
+                "param",
+                np.array([self.units.get(n, "1") for n in names], dtype=str),
+            ),
             "covariance": (("cov_i", "cov_j"), np.asarray(self.covariance, dtype=float)),
-            "data": ("point", np.asarray(self.data, dtype=float), self.data_units, f"fitted data ({self.data_name})"),
-            "best_fit": ("point", np.asarray(self.best_fit, dtype=float), self.data_units, "model at the best fit"),
-            "fit_residual": ("point", np.asarray(self.residual, dtype=float), "1", "residual (weighted)"),
-            xdim if xdim not in ("point",) else "x": ("point", x.reshape(len(self.data), -1)[:, 0]
-                                                       if x.size != len(self.data) else x,
-                                                       self.x_units, f"independent variable ({xdim})"),
+            "data": (
+                "point",
+                np.asarray(self.data, dtype=float),
+                self.data_units,
+                f"fitted data ({self.data_name})",
+            ),
+            "best_fit": (
+                "point",
+                np.asarray(self.best_fit, dtype=float),
+                self.data_units,
+                "model at the best fit",
+            ),
+            "fit_residual": (
+                "point",
+                np.asarray(self.residual, dtype=float),
+                "1",
+                "residual (weighted)",
+            ),
+            xdim if xdim not in ("point",) else "x": (
+                "point",
+                x.reshape(len(self.data), -1)[:, 0] if x.size != len(self.data) else x,
+                self.x_units,
+                f"independent variable ({xdim})",
+            ),
         }
         point_coords = {}
         for cname, spec in self.point_coords.items():
             values = np.asarray(spec[0])
             if values.shape != (len(self.data),):
-                raise ParameterError("point_coords", f"{cname!r} needs one value per data point "
-                                     f"({len(self.data)})", values.shape)
+                raise ParameterError(
+                    "point_coords",
+                    f"{cname!r} needs one value per data point ({len(self.data)})",
+                    values.shape,
+                )
             point_coords[cname] = ("point", values, *spec[1:])
         ds = make_dataset(
             data_vars,
@@ -324,8 +362,12 @@ def check_fit_data(name_x: str, x, name_y: str, y, sigma=None):
     return x, y, sigma
 
 
-def refine_start(residual: Callable[[lmfit.Parameters], np.ndarray], params: lmfit.Parameters, *,
-                 minimizer: str = "leastsq"):
+def refine_start(
+    residual: Callable[[lmfit.Parameters], np.ndarray],
+    params: lmfit.Parameters,
+    *,
+    minimizer: str = "leastsq",
+):
     """Refine starting values with lmfit (a pre-fit whose result seeds :func:`run_fit`).
 
     Returns lmfit's ``MinimizerResult`` (``.params``, ``.chisqr``); raises ParameterError
@@ -372,7 +414,11 @@ def run_fit(
     varied = [n for n, p in result.params.items() if p.vary]
     best = {n: float(p.value) * scales.get(n, 1.0) for n, p in result.params.items()}
     err = {
-        n: (float(p.stderr) * scales.get(n, 1.0) if p.stderr is not None and np.isfinite(p.stderr) else np.nan)
+        n: (
+            float(p.stderr) * scales.get(n, 1.0)
+            if p.stderr is not None and np.isfinite(p.stderr)
+            else np.nan
+        )
         for n, p in result.params.items()
     }
     for n, p in result.params.items():
@@ -392,7 +438,9 @@ def run_fit(
         cov = np.asarray(result.covar) * np.outer(s, s)
     else:
         cov = np.full((len(varied), len(varied)), np.nan)
-    errorbars = bool(result.errorbars) and not at_bounds and all(np.isfinite(err[n]) for n in varied)
+    errorbars = (
+        bool(result.errorbars) and not at_bounds and all(np.isfinite(err[n]) for n in varied)
+    )
     # one AIC/BIC definition: a likelihood deviance or known-sigma chi-square counts as -2 ln L
     ic = information_criteria(result.chisqr, result.ndata, len(varied), absolute=not scale_covar)
     return FitResult(

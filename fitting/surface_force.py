@@ -19,9 +19,16 @@ from ionscales.validation import as_float_array
 __all__ = ["fit_surface_force", "surface_force_model"]
 
 
-
-def surface_force_model(separation, *, decay_length, amplitude, structural_amplitude=0.0,
-                        structural_decay_length=1e-9, structural_period=1e-9, structural_phase=0.0):
+def surface_force_model(
+    separation,
+    *,
+    decay_length,
+    amplitude,
+    structural_amplitude=0.0,
+    structural_decay_length=1e-9,
+    structural_period=1e-9,
+    structural_phase=0.0,
+):
     """F/R(D) = A exp(-D/lambda) + A_s exp(-D/lambda_s) cos(2 pi D/P + phi) [N/m].
 
     Parameters
@@ -45,12 +52,21 @@ def surface_force_model(separation, *, decay_length, amplitude, structural_ampli
     out = amplitude * np.exp(-D / decay_length)
     if structural_amplitude != 0.0:
         out = out + structural_amplitude * np.exp(-D / structural_decay_length) * np.cos(
-            2 * np.pi * D / structural_period + structural_phase)
+            2 * np.pi * D / structural_period + structural_phase
+        )
     return out
 
 
-def fit_surface_force(separation, force_over_radius, sigma=None, *, window=None, oscillatory=False,
-                      structural_period=None, structural_decay_length=None) -> FitResult:
+def fit_surface_force(
+    separation,
+    force_over_radius,
+    sigma=None,
+    *,
+    window=None,
+    oscillatory=False,
+    structural_period=None,
+    structural_decay_length=None,
+) -> FitResult:
     """Fit the exponential tail (optionally plus a damped oscillatory term) of F/R(D).
 
     Parameters
@@ -91,7 +107,9 @@ def fit_surface_force(separation, force_over_radius, sigma=None, *, window=None,
     the weak-overlap regime lambda = lambda_D and A = 128 pi n0 kT gamma^2 lambda_D
     (Israelachvili, Intermolecular and Surface Forces, 3rd ed., 2011).
     """
-    D, F, sigma = check_fit_data("separation", separation, "force_over_radius", force_over_radius, sigma)
+    D, F, sigma = check_fit_data(
+        "separation", separation, "force_over_radius", force_over_radius, sigma
+    )
     if np.any(D < 0):
         raise ParameterError("separation", "must be >= 0 m", separation)
     if window is not None:
@@ -105,14 +123,17 @@ def fit_surface_force(separation, force_over_radius, sigma=None, *, window=None,
         window_used = (float(D.min()), float(D.max()))
     n_par = 6 if oscillatory else 2
     if np.count_nonzero(keep) < n_par + 1:
-        raise ParameterError("window", f"contains {np.count_nonzero(keep)} points; need at least {n_par + 1}",
-                             window)
+        raise ParameterError(
+            "window", f"contains {np.count_nonzero(keep)} points; need at least {n_par + 1}", window
+        )
     D, F = D[keep], F[keep]
     order = np.argsort(D)
     D, F = D[order], F[order]
     scale_f = float(np.max(np.abs(F)))
     if scale_f == 0:
-        raise ParameterError("force_over_radius", "is zero everywhere in the window", force_over_radius)
+        raise ParameterError(
+            "force_over_radius", "is zero everywhere in the window", force_over_radius
+        )
     if sigma is None:
         sig = np.abs(F) + 0.01 * scale_f
         scale_covar = True
@@ -149,7 +170,9 @@ def fit_surface_force(separation, force_over_radius, sigma=None, *, window=None,
         else:
             crossings = np.flatnonzero(np.diff(np.sign(res)) != 0)
             period0 = 2 * float(np.mean(np.diff(x[crossings]))) if crossings.size >= 3 else 1.0
-        lam_s0 = float(structural_decay_length) / _NM if structural_decay_length is not None else period0
+        lam_s0 = (
+            float(structural_decay_length) / _NM if structural_decay_length is not None else period0
+        )
         amp_s0 = float(np.max(np.abs(res)) * np.exp(x[0] / lam_s0))
         params["decay_length"].value = pre.params["decay_length"].value
         params["amplitude"].value = pre.params["amplitude"].value
@@ -178,9 +201,17 @@ def fit_surface_force(separation, force_over_radius, sigma=None, *, window=None,
         return (_model(x, p) - y) / s
 
     result = run_fit(
-        residual, params, scales=scales, units=units, x=D, data=F,
+        residual,
+        params,
+        scales=scales,
+        units=units,
+        x=D,
+        data=F,
         model_values=lambda p: _model(x, p) * scale_f,
-        x_name="separation", x_units="m", data_name="force_over_radius", data_units="N/m",
+        x_name="separation",
+        x_units="m",
+        data_name="force_over_radius",
+        data_units="N/m",
         method="weighted least squares" + (" (relative weights)" if sigma is None else ""),
         scale_covar=scale_covar,
     )

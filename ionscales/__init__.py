@@ -50,7 +50,16 @@ __all__ = [
     "sweep",
 ]
 
-_LAZY_MODULES = {"theory", "continuum", "fitting", "analysis", "results", "vocab", "validation", "cli"}
+_LAZY_MODULES = {
+    "theory",
+    "continuum",
+    "fitting",
+    "analysis",
+    "results",
+    "vocab",
+    "validation",
+    "cli",
+}
 
 
 def __getattr__(name: str):

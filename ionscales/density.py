@@ -405,7 +405,9 @@ TABULATED_DENSITY_SYSTEMS = tuple(sorted(_TABULATED_SYSTEMS))
 
 def _load_solution_density_rows() -> list[dict[str, str]]:
     text = resources.files("ionscales").joinpath("data/solution_density.csv").read_text()
-    return list(csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#")))
+    return list(
+        csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
+    )
 
 
 def tabulated_density(system: str) -> TabulatedDensity:
@@ -441,12 +443,17 @@ def tabulated_density(system: str) -> TabulatedDensity:
     rho = np.array([float(r["density"]) for r in rows])
     temps = {float(r["temperature"]) for r in rows}
     if len(temps) != 1 or not np.any(x == 1.0):
-        raise ParameterError("system", "data table needs one temperature and a pure-solvent row", system)
+        raise ParameterError(
+            "system", "data table needs one temperature and a pure-solvent row", system
+        )
     reference = float(rho[x == 1.0][0])
     keep = (x > 0) & (x < 1)
     molality = (1 - x[keep]) / (x[keep] * meta["solvent_molar_mass"])
     order = np.argsort(molality)
     return TabulatedDensity(
-        tuple(molality[order]), tuple(rho[keep][order]), temperature=temps.pop(),
-        source=meta["source"], reference_solvent_density=reference,
+        tuple(molality[order]),
+        tuple(rho[keep][order]),
+        temperature=temps.pop(),
+        source=meta["source"],
+        reference_solvent_density=reference,
     )

@@ -36,7 +36,11 @@ _DENSITY_REF = (
 #: Liquid water at 25 C; eps_r follows the Malmberg–Maryott fit at other temperatures
 #: (``WATER.at_temperature(T)``; density and viscosity are the 25 C values).
 WATER = Solvent(
-    "water", temperature=298.15, density=997.05, molar_mass=18.01528e-3, viscosity=0.890e-3,
+    "water",
+    temperature=298.15,
+    density=997.05,
+    molar_mass=18.01528e-3,
+    viscosity=0.890e-3,
     permittivity_model=dielectric.WATER_MALMBERG_MARYOTT,
 )
 
@@ -81,15 +85,50 @@ _DIAM_NOTE = (
     "approximate, not fitted)."
 )
 
-register(Electrolyte(_Na, _Cl, WATER, name="NaCl(aq)", references=(_WATER_REF, _CRC_D, _DENSITY_REF),
-                     notes=_DIAM_NOTE, density_model=pitzer_volume("NaCl")))
-register(Electrolyte(_K, _Cl, WATER, name="KCl(aq)", references=(_WATER_REF, _CRC_D, _DENSITY_REF),
-                     notes=_DIAM_NOTE, density_model=pitzer_volume("KCl")))
-register(Electrolyte(_Li_aq, _Cl, WATER, name="LiCl(aq)", references=(_WATER_REF, _CRC_D, _DENSITY_REF),
-                     notes=_DIAM_NOTE, density_model=pitzer_volume("LiCl")))
-register(Electrolyte(_Ca, _Cl, WATER, name="CaCl2(aq)", references=(_WATER_REF, _CRC_D, _DENSITY_REF),
-                     notes=_DIAM_NOTE + " CaCl2 densities are checked against data up to 1.0 mol/kg only.",
-                     density_model=pitzer_volume("CaCl2")))
+register(
+    Electrolyte(
+        _Na,
+        _Cl,
+        WATER,
+        name="NaCl(aq)",
+        references=(_WATER_REF, _CRC_D, _DENSITY_REF),
+        notes=_DIAM_NOTE,
+        density_model=pitzer_volume("NaCl"),
+    )
+)
+register(
+    Electrolyte(
+        _K,
+        _Cl,
+        WATER,
+        name="KCl(aq)",
+        references=(_WATER_REF, _CRC_D, _DENSITY_REF),
+        notes=_DIAM_NOTE,
+        density_model=pitzer_volume("KCl"),
+    )
+)
+register(
+    Electrolyte(
+        _Li_aq,
+        _Cl,
+        WATER,
+        name="LiCl(aq)",
+        references=(_WATER_REF, _CRC_D, _DENSITY_REF),
+        notes=_DIAM_NOTE,
+        density_model=pitzer_volume("LiCl"),
+    )
+)
+register(
+    Electrolyte(
+        _Ca,
+        _Cl,
+        WATER,
+        name="CaCl2(aq)",
+        references=(_WATER_REF, _CRC_D, _DENSITY_REF),
+        notes=_DIAM_NOTE + " CaCl2 densities are checked against data up to 1.0 mol/kg only.",
+        density_model=pitzer_volume("CaCl2"),
+    )
+)
 
 # LiTFSI in water: sizes from the lattice volumes of McEldrew et al. (JES 2021 / the authors'
 # 2026 code): xi_Li = 0.4 and xi_TFSI = 10.8 water-molecule volumes (v_w = 0.0300 nm^3), taken
@@ -119,10 +158,16 @@ register(
     Electrolyte(
         Ion("Li+", +1, 0.45 * nm, molar_mass=6.941e-3),
         Ion("PF6-", -1, 0.51 * nm, molar_mass=144.964e-3),
-        Solvent("EC/DMC (1:1 w/w)", temperature=298.15, density=1200.0,
-                molar_mass=89.07e-3, viscosity=1.1e-3,
-                permittivity_model=dielectric.ConstantPermittivity(
-                    31.0, 298.15, "EC/DMC 1:1 w/w, approximate (literature 25-35)")),
+        Solvent(
+            "EC/DMC (1:1 w/w)",
+            temperature=298.15,
+            density=1200.0,
+            molar_mass=89.07e-3,
+            viscosity=1.1e-3,
+            permittivity_model=dielectric.ConstantPermittivity(
+                31.0, 298.15, "EC/DMC 1:1 w/w, approximate (literature 25-35)"
+            ),
+        ),
         name="LiPF6 in EC/DMC",
         references=(
             "EC/DMC 1:1 mixture: eps_r about 31 (literature 25-35 for 1:1 EC:DMC; approximate), "
@@ -152,10 +197,15 @@ _pyrr = Ion("C4C1Pyrr+", +1, 0.68 * nm, molar_mass=142.26e-3)
 _ntf2 = Ion("NTf2-", -1, 0.76 * nm, molar_mass=280.15e-3)
 register(
     Electrolyte(
-        _pyrr, _ntf2,
-        Solvent("neat ionic liquid (background permittivity)", temperature=298.15,
-                permittivity_model=dielectric.ConstantPermittivity(
-                    11.9, 298.15, "[C4C1Pyrr][NTf2] static eps_r, approximate")),
+        _pyrr,
+        _ntf2,
+        Solvent(
+            "neat ionic liquid (background permittivity)",
+            temperature=298.15,
+            permittivity_model=dielectric.ConstantPermittivity(
+                11.9, 298.15, "[C4C1Pyrr][NTf2] static eps_r, approximate"
+            ),
+        ),
         name="[C4C1Pyrr][NTf2]",
         references=(_IL_REF,),
         notes="Neat ionic liquid: use concentration = NEAT_CONCENTRATION (3301 mol/m^3 from the "
@@ -165,14 +215,23 @@ register(
 )
 register(
     Electrolyte(
-        _pyrr, _ntf2,
-        Solvent("propylene carbonate", temperature=298.15, density=1204.0,
-                molar_mass=102.09e-3, viscosity=2.5e-3,
-                permittivity_model=dielectric.SOLVENT_PERMITTIVITY["propylene carbonate"]),
+        _pyrr,
+        _ntf2,
+        Solvent(
+            "propylene carbonate",
+            temperature=298.15,
+            density=1204.0,
+            molar_mass=102.09e-3,
+            viscosity=2.5e-3,
+            permittivity_model=dielectric.SOLVENT_PERMITTIVITY["propylene carbonate"],
+        ),
         name="[C4C1Pyrr][NTf2] in PC",
-        references=(_IL_REF, "Propylene carbonate: eps_r 64.92 at 25 C (K. Xu, Chem. Rev. 104, 4303 (2004), "
-                    "Table 1, doi:10.1021/cr030203g), density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)",
-                    tabulated_density("[C4C1Pyrr][NTf2] in PC").source),
+        references=(
+            _IL_REF,
+            "Propylene carbonate: eps_r 64.92 at 25 C (K. Xu, Chem. Rev. 104, 4303 (2004), "
+            "Table 1, doi:10.1021/cr030203g), density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)",
+            tabulated_density("[C4C1Pyrr][NTf2] in PC").source,
+        ),
         notes="Molality <-> molarity through the measured IL + PC densities at 298.15 K "
         "(doi:10.1007/s10953-010-9562-5); that data set's pure PC (1219.85 kg/m^3) is 1.3 % above "
         "the solvent density used here and its neat IL 0.9 % below the consensus 1394.5 kg/m^3, "
@@ -187,6 +246,7 @@ NEAT_CONCENTRATION = {"[C4C1Pyrr][NTf2]": _C4C1PYRR_NTF2_DENSITY / 422.41e-3}
 
 # ---------------------------------------------------------------------------------------
 # Aggregation parameters (Flory–Stockmayer models of ionscales.theory.aggregation)
+
 
 def _litfsi_lattice_density():
     """Solution densities of LiTFSI(aq) implied by the lattice site volumes of the source.
@@ -204,10 +264,14 @@ def _litfsi_lattice_density():
     molality = (12.0, 15.0, 21.0)
     site_volume = (2.2863e-29, 2.2456e-29, 2.1744e-29)
     salt_molar_mass = 6.941e-3 + 280.15e-3
-    density = tuple((1 + m * salt_molar_mass) / ((1 / 18.02e-3 + 11.2 * m) * avogadro * v0)
-                    for m, v0 in zip(molality, site_volume))
+    density = tuple(
+        (1 + m * salt_molar_mass) / ((1 / 18.02e-3 + 11.2 * m) * avogadro * v0)
+        for m, v0 in zip(molality, site_volume)
+    )
     return TabulatedDensity(
-        molality, density, temperature=300.0,
+        molality,
+        density,
+        temperature=300.0,
         source="LiTFSI(aq) lattice site volumes v0 = V_box/Omega back-calculated from the MD boxes "
         "of Markiewitz et al., arXiv:2602.23875 (github.com/DMMarkiewitz/Faraday_Discussions_2026, "
         "WiSE_EDL_MD_Processing_Panels.m), 300 K; simulation volumes, not measured densities",
@@ -217,7 +281,10 @@ def _litfsi_lattice_density():
 _litfsi = get("LiTFSI(aq)")
 register(
     Electrolyte(
-        _litfsi.cation, _litfsi.anion, _litfsi.solvent, name=_litfsi.name,
+        _litfsi.cation,
+        _litfsi.anion,
+        _litfsi.solvent,
+        name=_litfsi.name,
         references=(*_litfsi.references, _litfsi_lattice_density().source),
         notes=_litfsi.notes + " Molality <-> molarity through the lattice site volumes of the "
         "aggregation source (MD box volume over lattice sites; see AGGREGATION_PARAMETERS).",
@@ -263,10 +330,20 @@ AGGREGATION_PARAMETERS: dict[str, dict] = {
 #: compiled by K. Xu, Chem. Rev. 104, 4303 (2004), Table 1, doi:10.1021/cr030203g
 #: [memory: values as commonly quoted from that table; the table was not re-read here].
 EC_EMC_COMPONENTS = {
-    "ethylene carbonate": {"molar_mass": 88.06e-3, "density": 1321.0, "viscosity": 1.90e-3,
-                           "permittivity": 89.78, "temperature": 313.15},
-    "ethyl methyl carbonate": {"molar_mass": 104.10e-3, "density": 1006.0, "viscosity": 0.65e-3,
-                               "permittivity": 2.958, "temperature": 298.15},
+    "ethylene carbonate": {
+        "molar_mass": 88.06e-3,
+        "density": 1321.0,
+        "viscosity": 1.90e-3,
+        "permittivity": 89.78,
+        "temperature": 313.15,
+    },
+    "ethyl methyl carbonate": {
+        "molar_mass": 104.10e-3,
+        "density": 1006.0,
+        "viscosity": 0.65e-3,
+        "permittivity": 2.958,
+        "temperature": 298.15,
+    },
 }
 #: Mass fractions of the solvent blend (3:7 by weight).
 EC_EMC_MASS_FRACTIONS = {"ethylene carbonate": 0.3, "ethyl methyl carbonate": 0.7}
@@ -292,19 +369,26 @@ def _ec_emc_3_7_solvent() -> Solvent:
     eps = sum(vols[k] / v_tot * comp[k]["permittivity"] for k in comp)
     eta = math.exp(sum(moles[k] / n_tot * math.log(comp[k]["viscosity"]) for k in comp))
     return Solvent(
-        "EC:EMC (3:7 w/w)", temperature=298.15, density=1.0 / v_tot, molar_mass=1.0 / n_tot,
+        "EC:EMC (3:7 w/w)",
+        temperature=298.15,
+        density=1.0 / v_tot,
+        molar_mass=1.0 / n_tot,
         viscosity=eta,
         permittivity_model=dielectric.ConstantPermittivity(
-            eps, 298.15,
+            eps,
+            298.15,
             "EC:EMC 3:7 w/w: volume-fraction average of EC (89.78) and EMC (2.958) [estimate], "
-            "components from K. Xu, Chem. Rev. 104, 4303 (2004), Table 1"),
+            "components from K. Xu, Chem. Rev. 104, 4303 (2004), Table 1",
+        ),
     )
 
 
 #: The EC:EMC 3:7 (w:w) solvent of the "LiPF6 in EC:EMC 3:7" preset (25 C).
 EC_EMC_3_7 = _ec_emc_3_7_solvent()
 
-_LIPF6_MOLAR_MASS = 151.905e-3  # LiPF6 [kg/mol], IUPAC atomic weights (Li 6.941, P 30.974, F 18.998)
+_LIPF6_MOLAR_MASS = (
+    151.905e-3  # LiPF6 [kg/mol], IUPAC atomic weights (Li 6.941, P 30.974, F 18.998)
+)
 _EC_EMC_REF = (
     "EC:EMC 3:7 (w/w) solvent: component densities, viscosities and permittivities from K. Xu, "
     "Chem. Rev. 104, 4303 (2004), Table 1, doi:10.1021/cr030203g (EC 1.321 g/cm^3, 1.90 mPa s, "

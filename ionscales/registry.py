@@ -108,52 +108,128 @@ _ENTRIES: dict[str, Entry] = {}
 
 
 def _add(name, module, attribute, description, vectorized=(), method=None, units=None):
-    _ENTRIES[name] = Entry(name, module, attribute, description, tuple(vectorized), method,
-                           dict(units or {}))
+    _ENTRIES[name] = Entry(
+        name, module, attribute, description, tuple(vectorized), method, dict(units or {})
+    )
 
 
 # theory: screening ladder and electrostatics
-_add("theory.screening", "ionscales.theory", "screening",
-     "screening length / wavelength of one model versus concentration", _C)
-_add("theory.screening_curves", "ionscales.theory", "screening_curves",
-     "screening of several models on a model dimension", _C)
+_add(
+    "theory.screening",
+    "ionscales.theory",
+    "screening",
+    "screening length / wavelength of one model versus concentration",
+    _C,
+)
+_add(
+    "theory.screening_curves",
+    "ionscales.theory",
+    "screening_curves",
+    "screening of several models on a model dimension",
+    _C,
+)
 _add("theory.debye_length", "ionscales.theory", "debye_length", "Debye length [m]", _C)
-_add("theory.bjerrum_length", "ionscales.theory", "bjerrum_length", "Bjerrum length [m]",
-     ("permittivity", "temperature"))
-_add("theory.kirkwood_crossover", "ionscales.theory", "kirkwood_crossover",
-     "kappa_D sigma at a model's Kirkwood crossover",
-     units={"kirkwood_crossover": "1"})
+_add(
+    "theory.bjerrum_length",
+    "ionscales.theory",
+    "bjerrum_length",
+    "Bjerrum length [m]",
+    ("permittivity", "temperature"),
+)
+_add(
+    "theory.kirkwood_crossover",
+    "ionscales.theory",
+    "kirkwood_crossover",
+    "kappa_D sigma at a model's Kirkwood crossover",
+    units={"kirkwood_crossover": "1"},
+)
 # thermodynamics
-_add("theory.activity_coefficient", "ionscales.theory", "activity_coefficient",
-     "mean ionic activity coefficient", ("concentration", "molality"))
-_add("theory.osmotic_coefficient", "ionscales.theory", "osmotic_coefficient",
-     "osmotic coefficient", ("concentration", "molality"))
-_add("theory.thermodynamics", "ionscales.theory.thermo", "thermodynamics",
-     "activity and osmotic coefficients as one Dataset", ("concentration", "molality"))
+_add(
+    "theory.activity_coefficient",
+    "ionscales.theory",
+    "activity_coefficient",
+    "mean ionic activity coefficient",
+    ("concentration", "molality"),
+)
+_add(
+    "theory.osmotic_coefficient",
+    "ionscales.theory",
+    "osmotic_coefficient",
+    "osmotic coefficient",
+    ("concentration", "molality"),
+)
+_add(
+    "theory.thermodynamics",
+    "ionscales.theory.thermo",
+    "thermodynamics",
+    "activity and osmotic coefficients as one Dataset",
+    ("concentration", "molality"),
+)
 # integral equations
-_add("theory.integral_equation.solve", "ionscales.theory.integral_equation", "solve",
-     "Ornstein–Zernike + HNC solve at one state point")
+_add(
+    "theory.integral_equation.solve",
+    "ionscales.theory.integral_equation",
+    "solve",
+    "Ornstein–Zernike + HNC solve at one state point",
+)
 # aggregation (model classes: constructor keywords + solve keywords)
-_add("theory.aggregation.Aggregation", "ionscales.theory.aggregation", "Aggregation",
-     "Flory–Stockmayer ion aggregation / gelation (binary salt or ionic liquid)", method="solve")
-_add("theory.aggregation.SolvatedAggregation", "ionscales.theory.aggregation",
-     "SolvatedAggregation", "aggregation with competing solvent association", method="solve")
-_add("theory.aggregation.SaltInIonicLiquid", "ionscales.theory.aggregation", "SaltInIonicLiquid",
-     "aggregation of a salt in an ionic liquid", method="solve")
+_add(
+    "theory.aggregation.Aggregation",
+    "ionscales.theory.aggregation",
+    "Aggregation",
+    "Flory–Stockmayer ion aggregation / gelation (binary salt or ionic liquid)",
+    method="solve",
+)
+_add(
+    "theory.aggregation.SolvatedAggregation",
+    "ionscales.theory.aggregation",
+    "SolvatedAggregation",
+    "aggregation with competing solvent association",
+    method="solve",
+)
+_add(
+    "theory.aggregation.SaltInIonicLiquid",
+    "ionscales.theory.aggregation",
+    "SaltInIonicLiquid",
+    "aggregation of a salt in an ionic liquid",
+    method="solve",
+)
 # transport
-_add("theory.transport.nernst_einstein_conductivity", "ionscales.theory.transport",
-     "nernst_einstein_conductivity", "Nernst–Einstein conductivity")
+_add(
+    "theory.transport.nernst_einstein_conductivity",
+    "ionscales.theory.transport",
+    "nernst_einstein_conductivity",
+    "Nernst–Einstein conductivity",
+)
 # confinement
-_add("theory.confinement.slit_interaction", "ionscales.theory.confinement", "slit_interaction",
-     "potential of a charge between two metal plates [V]", ("r",),
-     units={"slit_interaction": "V"})
-_add("theory.confinement.SlitPore", "ionscales.theory.confinement", "SlitPore",
-     "charging of a slit pore of ideal-metal walls", method="charge")
+_add(
+    "theory.confinement.slit_interaction",
+    "ionscales.theory.confinement",
+    "slit_interaction",
+    "potential of a charge between two metal plates [V]",
+    ("r",),
+    units={"slit_interaction": "V"},
+)
+_add(
+    "theory.confinement.SlitPore",
+    "ionscales.theory.confinement",
+    "SlitPore",
+    "charging of a slit pore of ideal-metal walls",
+    method="charge",
+)
 # continuum (FiPy)
-_add("continuum.solve_pb", "ionscales.continuum", "solve_pb",
-     "Poisson–Boltzmann / Bikerman / BSK double layer (FiPy)")
-_add("continuum.solve_pnp", "ionscales.continuum", "solve_pnp",
-     "Poisson–Nernst–Planck charging (FiPy)")
+_add(
+    "continuum.solve_pb",
+    "ionscales.continuum",
+    "solve_pb",
+    "Poisson–Boltzmann / Bikerman / BSK double layer (FiPy)",
+)
+_add(
+    "continuum.solve_pnp",
+    "ionscales.continuum",
+    "solve_pnp",
+    "Poisson–Nernst–Planck charging (FiPy)",
+)
 
 
 def names() -> list[str]:

@@ -59,7 +59,15 @@ ATTRIBUTE_UNITS: dict[str, str] = {
     "bic": "1",
 }
 
-_NO_UNITS = {"ionscales_version", "converged", "iterations", "residual", "success", "errorbars", "nfev"}
+_NO_UNITS = {
+    "ionscales_version",
+    "converged",
+    "iterations",
+    "residual",
+    "success",
+    "errorbars",
+    "nfev",
+}
 
 
 def attribute_units(attrs: Mapping[str, Any]) -> dict[str, str]:
@@ -69,7 +77,9 @@ def attribute_units(attrs: Mapping[str, Any]) -> dict[str, str]:
     for key, value in attrs.items():
         if key in _NO_UNITS or key.endswith("_units") or f"{key}_units" in attrs:
             continue
-        numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+        numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+            value, bool
+        )
         if not numeric and isinstance(value, np.ndarray):
             numeric = value.dtype.kind in "iuf"
         if not numeric:
@@ -91,8 +101,15 @@ def _labels(name: str, units: str | None, long_name: str | None) -> dict[str, st
     return {"units": units, "long_name": long_name}
 
 
-def labelled(name: str, dims, values, *, units: str | None = None, long_name: str | None = None,
-             attrs: Mapping[str, Any] | None = None) -> xr.DataArray:
+def labelled(
+    name: str,
+    dims,
+    values,
+    *,
+    units: str | None = None,
+    long_name: str | None = None,
+    attrs: Mapping[str, Any] | None = None,
+) -> xr.DataArray:
     """A DataArray named ``name`` with units and long_name (from the vocabulary by default)."""
     values = np.asarray(values)
     if isinstance(dims, str):
@@ -129,6 +146,7 @@ def make_dataset(
         Recorded as ``attrs["model"]``, ``attrs["parameters"]`` (JSON text) and
         ``attrs["references"]`` ("; "-joined).
     """
+
     def build(name, spec):
         if isinstance(spec, xr.DataArray):
             da = spec.rename(name) if spec.name != name else spec
@@ -165,9 +183,15 @@ def make_dataset(
     return ds
 
 
-def solver_attrs(*, converged: bool, iterations: int, residual: float, **settings) -> dict[str, Any]:
+def solver_attrs(
+    *, converged: bool, iterations: int, residual: float, **settings
+) -> dict[str, Any]:
     """Solver diagnostics as netCDF-safe attrs (converged stored as 0/1)."""
-    out = {"converged": int(bool(converged)), "iterations": int(iterations), "residual": float(residual)}
+    out = {
+        "converged": int(bool(converged)),
+        "iterations": int(iterations),
+        "residual": float(residual),
+    }
     for k, v in settings.items():
         out[f"solver_{k}"] = v
     return clean_attrs(out)
@@ -198,7 +222,11 @@ def _clean_value(value):
     if isinstance(value, (list, tuple, np.ndarray)):
         arr = np.asarray(value)
         if arr.dtype.kind in "biuf" and arr.ndim <= 1:
-            return arr.astype(float) if arr.dtype.kind == "f" or arr.dtype.kind == "b" else arr.astype(np.int64)
+            return (
+                arr.astype(float)
+                if arr.dtype.kind == "f" or arr.dtype.kind == "b"
+                else arr.astype(np.int64)
+            )
         return "; ".join(str(v) for v in np.ravel(arr))
     return str(value)
 
@@ -241,7 +269,9 @@ def upgrade_names(ds: xr.Dataset) -> xr.Dataset:
     results written by an older version read with today's names."""
     from ionscales.vocab import RENAMED
 
-    mapping = {old: new for old, new in RENAMED.items() if old in ds.variables and new not in ds.variables}
+    mapping = {
+        old: new for old, new in RENAMED.items() if old in ds.variables and new not in ds.variables
+    }
     return ds.rename(mapping) if mapping else ds
 
 

@@ -161,12 +161,18 @@ def sweep(
         spec.chunk_size = _auto_chunk_size(len(todo), _worker_count(scheduler, n_workers))
     tasks = spec.tasks(todo)
     t0 = time.perf_counter()
-    new_records, scheduler_label = _execute(spec, tasks, scheduler, store, progress, n_workers,
-                                            n_done=spec.n_points - len(todo))
+    new_records, scheduler_label = _execute(
+        spec, tasks, scheduler, store, progress, n_workers, n_done=spec.n_points - len(todo)
+    )
     wall = time.perf_counter() - t0
     records = records + new_records
-    return spec.assemble(records, scheduler_label=scheduler_label, wall_seconds=wall,
-                         computed=len(todo), checkpoint=store.path if store else None)
+    return spec.assemble(
+        records,
+        scheduler_label=scheduler_label,
+        wall_seconds=wall,
+        computed=len(todo),
+        checkpoint=store.path if store else None,
+    )
 
 
 #: upper bound on the automatic number of points per task (checkpoint granularity)
@@ -196,8 +202,9 @@ def _auto_chunk_size(n_points: int, workers: int) -> int:
     return max(1, min(MAX_AUTO_CHUNK, n_points // (4 * max(1, workers))))
 
 
-def checkpoint_directory(checkpoint, func, grid, fixed=None, outputs=None, *, vectorized=None,
-                         units=None) -> Path:
+def checkpoint_directory(
+    checkpoint, func, grid, fixed=None, outputs=None, *, vectorized=None, units=None
+) -> Path:
     """The directory where :func:`sweep` keeps the checkpoint of this sweep."""
     spec = _SweepSpec.build(func, grid, fixed, outputs, vectorized, None, units)
     return Path(checkpoint) / f"sweep-{spec.key}"
@@ -294,7 +301,9 @@ class _SweepSpec:
                 outputs = [outputs]
             outputs = [str(o) for o in outputs]
             if not outputs or len(set(outputs)) != len(outputs):
-                raise ParameterError("outputs", "must be a non-empty list of distinct names", outputs)
+                raise ParameterError(
+                    "outputs", "must be a non-empty list of distinct names", outputs
+                )
             bad = [o for o in outputs if o in _RESERVED or o in {a.name for a in self.axes}]
             if bad:
                 raise ParameterError("outputs", f"{bad} clash with 'error' or a grid axis name")
@@ -303,8 +312,11 @@ class _SweepSpec:
         if vectorized is None or vectorized is True:
             vec = [k for k in (entry.vectorized if entry else ()) if k in keys]
             if vectorized is True and not vec:
-                raise ParameterError("vectorized", "the function has no known vectorised keys; "
-                                     "name them (e.g. vectorized=['concentration'])")
+                raise ParameterError(
+                    "vectorized",
+                    "the function has no known vectorised keys; "
+                    "name them (e.g. vectorized=['concentration'])",
+                )
         elif vectorized is False:
             vec = []
         else:
@@ -321,7 +333,9 @@ class _SweepSpec:
         self.units = {**(entry.units if entry else {}), **dict(units or {})}
         self.shape = tuple(len(a) for a in self.axes)
         self.n_points = int(np.prod(self.shape))
-        self.key = hashlib.sha256(json.dumps(self.identity(), sort_keys=True).encode()).hexdigest()[:16]
+        self.key = hashlib.sha256(json.dumps(self.identity(), sort_keys=True).encode()).hexdigest()[
+            :16
+        ]
         return self
 
     def identity(self) -> dict:
@@ -344,7 +358,7 @@ class _SweepSpec:
             return []
         if not self.vectorized:
             size = self.chunk_size or 1
-            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+            chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         else:
             vec_pos = [i for i, a in enumerate(self.axes) if a.name in self.vectorized]
             groups: dict[tuple, list[int]] = {}
@@ -355,7 +369,7 @@ class _SweepSpec:
             chunks = []
             for members in groups.values():
                 size = self.chunk_size or len(members)
-                chunks.extend(members[i:i + size] for i in range(0, len(members), size))
+                chunks.extend(members[i : i + size] for i in range(0, len(members), size))
         return [(c, [self.point_kwargs(i) for i in c]) for c in chunks]
 
     # -- assembly ------------------------------------------------------------------------
@@ -392,8 +406,10 @@ class _SweepSpec:
                 if vals.shape[1:] != target.shape[1:]:
                     for j, i in enumerate(idx):
                         if not rec["errors"][j]:
-                            errors[i] = (f"output {name!r} has shape {vals.shape[1:]} here but "
-                                         f"{target.shape[1:]} at other points")
+                            errors[i] = (
+                                f"output {name!r} has shape {vals.shape[1:]} here but "
+                                f"{target.shape[1:]} at other points"
+                            )
                     continue
                 if target.dtype == object and vals.dtype.kind not in "USO":
                     vals = vals.astype(str)
@@ -409,7 +425,7 @@ class _SweepSpec:
             names = [n for n in self.outputs if n in out_meta]
             for n in self.outputs:  # asked for, but no point produced it
                 written.setdefault(n, np.zeros(self.n_points, dtype=bool))
-        for n in (self.outputs or names):  # a successful point must have every output
+        for n in self.outputs or names:  # a successful point must have every output
             lacking = (errors == "") & (owner >= 0) & ~written[n]
             errors[lacking] = f"output {n!r} missing at this point"
         point_attrs = _fixed_point_attrs(records, owner, errors)
@@ -551,10 +567,18 @@ def _run_task(func, fixed, outputs, vectorized, unit_hints, task):
             kwargs[k] = np.array([p[k] for p in points])
         try:
             result = _as_result(func(**kwargs))
-            extracted = _extract(result, outputs, func, unit_hints, n=len(points),
-                                 vec_dim=vectorized[0] if len(vectorized) == 1 else None)
+            extracted = _extract(
+                result,
+                outputs,
+                func,
+                unit_hints,
+                n=len(points),
+                vec_dim=vectorized[0] if len(vectorized) == 1 else None,
+            )
             for j in range(len(points)):
-                per_point[j] = {name: {**o, "values": o["values"][j]} for name, o in extracted.items()}
+                per_point[j] = {
+                    name: {**o, "values": o["values"][j]} for name, o in extracted.items()
+                }
             point_attrs = _attrs_of(result)
             point_attrs_index = int(indices[0])
             vectorised_done = True
@@ -569,8 +593,14 @@ def _run_task(func, fixed, outputs, vectorized, unit_hints, task):
                     for k in vectorized:
                         kwargs[k] = np.array([p[k]])
                     result = _as_result(func(**kwargs))
-                    ex = _extract(result, outputs, func, unit_hints, n=1,
-                                  vec_dim=vectorized[0] if len(vectorized) == 1 else None)
+                    ex = _extract(
+                        result,
+                        outputs,
+                        func,
+                        unit_hints,
+                        n=1,
+                        vec_dim=vectorized[0] if len(vectorized) == 1 else None,
+                    )
                     per_point[j] = {name: {**o, "values": o["values"][0]} for name, o in ex.items()}
                 else:
                     result = _as_result(func(**kwargs))
@@ -619,7 +649,8 @@ def _fixed_point_attrs(records, owner, errors):
 def _as_result(result):
     """Objects with a ``to_dataset()`` method (e.g. a solved pair correlation) -> Dataset."""
     if not isinstance(result, (xr.Dataset, xr.DataArray, Mapping)) and callable(
-            getattr(result, "to_dataset", None)):
+        getattr(result, "to_dataset", None)
+    ):
         return result.to_dataset()
     return result
 
@@ -641,8 +672,9 @@ def _stack(per_point, errors) -> dict:
         first = next(pp[name] for pp in per_point if pp and name in pp)
         ref = np.asarray(first["values"])
         text = ref.dtype.kind in "USO"
-        values = np.full((len(per_point), *ref.shape), "" if text else np.nan,
-                         dtype=object if text else float)
+        values = np.full(
+            (len(per_point), *ref.shape), "" if text else np.nan, dtype=object if text else float
+        )
         for j, pp in enumerate(per_point):
             if errors[j] or not pp:
                 continue
@@ -651,8 +683,10 @@ def _stack(per_point, errors) -> dict:
                 continue
             v = np.asarray(pp[name]["values"])
             if v.shape != ref.shape or (v.dtype.kind in "USO") != text:
-                errors[j] = (f"output {name!r} has shape {v.shape} / kind {v.dtype.kind} here but "
-                             f"{ref.shape} / {ref.dtype.kind} at the first point")
+                errors[j] = (
+                    f"output {name!r} has shape {v.shape} / kind {v.dtype.kind} here but "
+                    f"{ref.shape} / {ref.dtype.kind} at the first point"
+                )
                 continue
             values[j] = v
         if text:
@@ -713,8 +747,11 @@ def _extract(result, outputs, func, unit_hints, *, n, vec_dim) -> dict:
             if n is None:
                 names = [v for v in result.data_vars if result[v].ndim == 0]
             else:
-                names = [v for v in result.data_vars if _points_dim(result[v], n, vec_dim) is not None
-                         and result[v].ndim == 1]
+                names = [
+                    v
+                    for v in result.data_vars
+                    if _points_dim(result[v], n, vec_dim) is not None and result[v].ndim == 1
+                ]
             names += [a for a in _ATTR_OUTPUTS if a in result.attrs and a not in names]
         else:
             names = list(outputs)
@@ -725,32 +762,48 @@ def _extract(result, outputs, func, unit_hints, *, n, vec_dim) -> dict:
                 if n is not None:
                     pdim = _points_dim(da, n, vec_dim)
                     if pdim is None:
-                        raise ValueError(f"output {name!r} has no dimension over the {n} points "
-                                         f"(dims {da.dims}, shape {da.shape})")
+                        raise ValueError(
+                            f"output {name!r} has no dimension over the {n} points "
+                            f"(dims {da.dims}, shape {da.shape})"
+                        )
                     da = da.transpose(pdim, ...)
                     extra = da.dims[1:]
                 else:
                     extra = da.dims
-                coords = [np.asarray(result[d].values) if d in result.coords
-                          else np.arange(da.sizes[d]) for d in extra]
-                coord_units = {d: str(result[d].attrs.get("units", "1")) for d in extra
-                               if d in result.coords}
-                out[name] = {"values": _as_value(name, da.values), "dims": list(extra),
-                             "coords": coords, "coord_units": coord_units,
-                             "units": _unit_for(name, da.attrs, unit_hints),
-                             "long_name": _long_name(name, da.attrs)}
+                coords = [
+                    np.asarray(result[d].values) if d in result.coords else np.arange(da.sizes[d])
+                    for d in extra
+                ]
+                coord_units = {
+                    d: str(result[d].attrs.get("units", "1")) for d in extra if d in result.coords
+                }
+                out[name] = {
+                    "values": _as_value(name, da.values),
+                    "dims": list(extra),
+                    "coords": coords,
+                    "coord_units": coord_units,
+                    "units": _unit_for(name, da.attrs, unit_hints),
+                    "long_name": _long_name(name, da.attrs),
+                }
             elif name in result.attrs:
                 v = _as_value(name, result.attrs[name])
                 if v.ndim != 0:
                     raise ValueError(f"attribute output {name!r} is not a scalar")
                 if n is not None:
                     v = np.repeat(v[None], n, axis=0)
-                out[name] = {"values": v, "dims": [], "coords": [], "coord_units": {},
-                             "units": _unit_for(name, None, unit_hints),
-                             "long_name": _long_name(name, None)}
+                out[name] = {
+                    "values": v,
+                    "dims": [],
+                    "coords": [],
+                    "coord_units": {},
+                    "units": _unit_for(name, None, unit_hints),
+                    "long_name": _long_name(name, None),
+                }
             else:
-                raise KeyError(f"output {name!r} is not in the result (variables: "
-                               f"{sorted(map(str, result.data_vars))}; attrs: {sorted(result.attrs)})")
+                raise KeyError(
+                    f"output {name!r} is not in the result (variables: "
+                    f"{sorted(map(str, result.data_vars))}; attrs: {sorted(result.attrs)})"
+                )
         return out
     if isinstance(result, Mapping):
         names = list(outputs) if outputs is not None else list(result)
@@ -768,9 +821,14 @@ def _extract(result, outputs, func, unit_hints, *, n, vec_dim) -> dict:
         if n is not None:
             if v.ndim == 0 or v.shape[0] != n:
                 raise ValueError(f"output {name!r} has shape {v.shape}, expected ({n}, ...)")
-        out[name] = {"values": v, "dims": [f"{name}_dim_{i}" for i in range(v.ndim - (n is not None))],
-                     "coords": [np.arange(s) for s in v.shape[(n is not None):]], "coord_units": {},
-                     "units": _unit_for(name, None, unit_hints), "long_name": _long_name(name, None)}
+        out[name] = {
+            "values": v,
+            "dims": [f"{name}_dim_{i}" for i in range(v.ndim - (n is not None))],
+            "coords": [np.arange(s) for s in v.shape[(n is not None) :]],
+            "coord_units": {},
+            "units": _unit_for(name, None, unit_hints),
+            "long_name": _long_name(name, None),
+        }
     return out
 
 
@@ -792,10 +850,17 @@ def _execute(spec: _SweepSpec, tasks, scheduler, store, progress, n_workers, n_d
         progress = sys.stderr.isatty()
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=spec.n_points, initial=n_done, disable=not progress, unit="pt",
-               desc=spec.func_name, file=sys.stderr)
-    worker = functools.partial(_run_task, spec.func, spec.fixed, spec.outputs, spec.vectorized,
-                               spec.units)
+    bar = tqdm(
+        total=spec.n_points,
+        initial=n_done,
+        disable=not progress,
+        unit="pt",
+        desc=spec.func_name,
+        file=sys.stderr,
+    )
+    worker = functools.partial(
+        _run_task, spec.func, spec.fixed, spec.outputs, spec.vectorized, spec.units
+    )
     records: list[dict] = []
 
     def finish(rec, persist=True):
@@ -869,10 +934,18 @@ def _run_on_cluster(client, worker, tasks, finish):
                 elif tries < WORKER_DEATH_RETRIES:
                     retry, retry_tries = [task], tries + 1
                 else:
-                    msg = (f"{cause} (tried {tries + 1} time(s) alone; other points unaffected)")
-                    finish({"index": list(indices), "errors": [msg], "outputs": {},
-                            "seconds": 0.0, "cpu_seconds": 0.0, "point_attrs": None,
-                            "point_attrs_index": -1})
+                    msg = f"{cause} (tried {tries + 1} time(s) alone; other points unaffected)"
+                    finish(
+                        {
+                            "index": list(indices),
+                            "errors": [msg],
+                            "outputs": {},
+                            "seconds": 0.0,
+                            "cpu_seconds": 0.0,
+                            "point_attrs": None,
+                            "point_attrs_index": -1,
+                        }
+                    )
                     continue
                 new = client.map(worker, retry, pure=False)
                 for f, t in zip(new, retry):
@@ -892,8 +965,10 @@ def _task_failure(exc) -> str:
     """One line saying why a whole task failed on the cluster."""
     name = type(exc).__name__
     if name == "KilledWorker":
-        return ("the worker process died while computing this point (a crash in the function: "
-                "segfault, os._exit, out of memory); KilledWorker")
+        return (
+            "the worker process died while computing this point (a crash in the function: "
+            "segfault, os._exit, out of memory); KilledWorker"
+        )
     if name in ("CancelledError", "FutureCancelledError"):
         return f"the task was cancelled on the cluster ({name})"
     text = " ".join(str(exc).split())
@@ -907,8 +982,12 @@ def _scheduler_label(scheduler) -> str:
         return "synchronous"
     if isinstance(scheduler, str):
         if "://" not in scheduler:
-            raise ParameterError("scheduler", "must be None/'local', 'synchronous', a scheduler "
-                                 "address like 'tcp://host:8786', or a distributed.Client", scheduler)
+            raise ParameterError(
+                "scheduler",
+                "must be None/'local', 'synchronous', a scheduler "
+                "address like 'tcp://host:8786', or a distributed.Client",
+                scheduler,
+            )
         return scheduler
     try:
         from distributed import Client
@@ -916,8 +995,11 @@ def _scheduler_label(scheduler) -> str:
         Client = ()
     if isinstance(scheduler, Client):
         return f"client {scheduler.scheduler.address}" if scheduler.scheduler else "client"
-    raise ParameterError("scheduler", "must be None/'local', 'synchronous', a scheduler address "
-                         "or a distributed.Client", scheduler)
+    raise ParameterError(
+        "scheduler",
+        "must be None/'local', 'synchronous', a scheduler address or a distributed.Client",
+        scheduler,
+    )
 
 
 def _open_client(scheduler, n_workers):
@@ -929,11 +1011,18 @@ def _open_client(scheduler, n_workers):
         import dask
 
         workers = int(n_workers or os.cpu_count() or 1)
-        with warnings.catch_warnings(), dask.config.set(
-                {"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES}):
+        with (
+            warnings.catch_warnings(),
+            dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES}),
+        ):
             warnings.simplefilter("ignore")
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
         client = Client(cluster)
         return client, [client, cluster]
     client = Client(scheduler)
@@ -958,8 +1047,17 @@ class _Checkpoint:
         self.path.mkdir(parents=True, exist_ok=True)
         manifest = self.path / "sweep.json"
         if not manifest.exists():
-            _atomic_write(manifest, json.dumps({"ionscales_version": __version__, **spec.identity(),
-                                                "shape": list(spec.shape)}, indent=1))
+            _atomic_write(
+                manifest,
+                json.dumps(
+                    {
+                        "ionscales_version": __version__,
+                        **spec.identity(),
+                        "shape": list(spec.shape),
+                    },
+                    indent=1,
+                ),
+            )
         self.schema = self._read_schema()
         self._counter = 0
 
@@ -973,8 +1071,11 @@ class _Checkpoint:
                 return schema
         except (OSError, ValueError):
             pass
-        warnings.warn(f"ignoring unreadable checkpoint schema {f}; inferring it from the records",
-                      CheckpointWarning, stacklevel=4)
+        warnings.warn(
+            f"ignoring unreadable checkpoint schema {f}; inferring it from the records",
+            CheckpointWarning,
+            stacklevel=4,
+        )
         return None
 
     def _write_schema(self, schema: dict) -> None:
@@ -998,7 +1099,9 @@ class _Checkpoint:
             records.append((f, rec))
         schema = self.schema
         if schema is None:  # older checkpoint or lost schema: the most common signature
-            signatures = [json.dumps(_signature(r), sort_keys=True) for _, r in records if r["outputs"]]
+            signatures = [
+                json.dumps(_signature(r), sort_keys=True) for _, r in records if r["outputs"]
+            ]
             if signatures:
                 common = max(set(signatures), key=signatures.count)
                 self._write_schema(json.loads(common))
@@ -1006,15 +1109,21 @@ class _Checkpoint:
         kept = []
         for f, rec in records:
             if rec["outputs"] and schema is not None and _signature(rec) != schema:
-                self._reject(f, f"its outputs {_describe_signature(_signature(rec))} do not match "
-                             f"the sweep's schema {_describe_signature(schema)}")
+                self._reject(
+                    f,
+                    f"its outputs {_describe_signature(_signature(rec))} do not match "
+                    f"the sweep's schema {_describe_signature(schema)}",
+                )
                 continue
             kept.append(rec)
         return kept
 
     def _reject(self, f: Path, problem: str) -> None:
-        warnings.warn(f"ignoring checkpoint record {f.name}: {problem}; its points are recomputed",
-                      CheckpointWarning, stacklevel=4)
+        warnings.warn(
+            f"ignoring checkpoint record {f.name}: {problem}; its points are recomputed",
+            CheckpointWarning,
+            stacklevel=4,
+        )
         try:  # keep it for inspection, out of the way of later loads
             os.replace(f, f.with_name(f"rejected-{f.name}"))
         except OSError:
@@ -1047,15 +1156,25 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def _signature(rec: dict) -> dict:
     """The schema a record's outputs follow: name -> dims, extra shape, kind, units."""
-    return {name: {"dims": list(o["dims"]), "shape": [int(n) for n in np.shape(o["values"])[1:]],
-                   "kind": "text" if np.asarray(o["values"]).dtype.kind in "USO" else "number",
-                   "units": str(o["units"])}
-            for name, o in rec["outputs"].items()}
+    return {
+        name: {
+            "dims": list(o["dims"]),
+            "shape": [int(n) for n in np.shape(o["values"])[1:]],
+            "kind": "text" if np.asarray(o["values"]).dtype.kind in "USO" else "number",
+            "units": str(o["units"]),
+        }
+        for name, o in rec["outputs"].items()
+    }
 
 
 def _describe_signature(sig: dict) -> str:
-    return "{" + ", ".join(f"{k}: {v['kind']} {tuple(v['shape'])} [{v['units']}]"
-                           for k, v in sorted(sig.items())) + "}"
+    return (
+        "{"
+        + ", ".join(
+            f"{k}: {v['kind']} {tuple(v['shape'])} [{v['units']}]" for k, v in sorted(sig.items())
+        )
+        + "}"
+    )
 
 
 def _record_problem(rec: dict, n_points: int) -> str:
@@ -1097,14 +1216,22 @@ def _content_hash(rec: dict) -> str:
         else:
             add(np.ascontiguousarray(v, dtype="<f8").tobytes())
 
-    head = {"index": [int(i) for i in rec["index"]], "errors": [str(e) for e in rec["errors"]],
-            "point_attrs": rec.get("point_attrs"),
-            "point_attrs_index": int(rec.get("point_attrs_index", -1))}
+    head = {
+        "index": [int(i) for i in rec["index"]],
+        "errors": [str(e) for e in rec["errors"]],
+        "point_attrs": rec.get("point_attrs"),
+        "point_attrs_index": int(rec.get("point_attrs_index", -1)),
+    }
     add(json.dumps(head, sort_keys=True).encode())
     for name in sorted(rec["outputs"]):
         o = rec["outputs"][name]
-        meta = {"name": name, "dims": list(o["dims"]), "units": str(o["units"]),
-                "long_name": str(o["long_name"]), "coord_units": dict(o.get("coord_units") or {})}
+        meta = {
+            "name": name,
+            "dims": list(o["dims"]),
+            "units": str(o["units"]),
+            "long_name": str(o["long_name"]),
+            "coord_units": dict(o.get("coord_units") or {}),
+        }
         add(json.dumps(meta, sort_keys=True).encode())
         add_array(o["values"])
         for c in o["coords"]:
@@ -1127,8 +1254,13 @@ def _record_dataset(rec: dict) -> xr.Dataset:
         for j, c in enumerate(o["coords"]):
             c = np.asarray(c)
             data[f"{var}_coord_{j}"] = (dims[j + 1], c.astype(str) if c.dtype.kind in "USO" else c)
-        meta[var] = {"name": name, "dims": list(o["dims"]), "units": o["units"],
-                     "long_name": o["long_name"], "coord_units": o.get("coord_units") or {}}
+        meta[var] = {
+            "name": name,
+            "dims": list(o["dims"]),
+            "units": o["units"],
+            "long_name": o["long_name"],
+            "coord_units": o.get("coord_units") or {},
+        }
     ds = xr.Dataset(data)
     ds.attrs["outputs"] = json.dumps(meta)
     ds.attrs["seconds"] = float(rec.get("seconds", 0.0))
@@ -1149,9 +1281,14 @@ def _read_record(path: Path) -> dict:
         if values.dtype.kind == "O":
             values = values.astype(str)
         coords = [ds[f"{var}_coord_{j}"].values for j in range(len(m["dims"]))]
-        outputs[m["name"]] = {"values": values, "dims": m["dims"], "coords": coords,
-                              "units": m["units"], "long_name": m["long_name"],
-                              "coord_units": m.get("coord_units") or {}}
+        outputs[m["name"]] = {
+            "values": values,
+            "dims": m["dims"],
+            "coords": coords,
+            "units": m["units"],
+            "long_name": m["long_name"],
+            "coord_units": m.get("coord_units") or {},
+        }
     errors = [str(e) for e in ds["error"].values.tolist()]
     errors = ["" if (e == "nan" or e is None) else e for e in errors]
     return {

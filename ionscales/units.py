@@ -87,8 +87,9 @@ def thermal_voltage(temperature):
     float or ndarray
         k_B T / e [V] (25.69 mV at 298.15 K), the shape of ``temperature``.
     """
-    T = check_quantity("temperature", temperature, unit="K", low=0.0, low_inclusive=False,
-                       plausible="temperature")
+    T = check_quantity(
+        "temperature", temperature, unit="K", low=0.0, low_inclusive=False, plausible="temperature"
+    )
     out = boltzmann * T / elementary_charge
     return float(out) if out.ndim == 0 else out
 
@@ -132,8 +133,12 @@ def molality_to_molarity(
     or an apparent molar volume there.
     """
     mol = check_nonnegative("molality", molality, "mol/kg")
-    solvent_density = check_quantity("solvent_density", solvent_density, unit="kg/m^3", low=0.0, low_inclusive=False, scalar=True)
-    salt_molar_mass = check_quantity("salt_molar_mass", salt_molar_mass, unit="kg/mol", low=0.0, low_inclusive=False, scalar=True)
+    solvent_density = check_quantity(
+        "solvent_density", solvent_density, unit="kg/m^3", low=0.0, low_inclusive=False, scalar=True
+    )
+    salt_molar_mass = check_quantity(
+        "salt_molar_mass", salt_molar_mass, unit="kg/mol", low=0.0, low_inclusive=False, scalar=True
+    )
     if solution_density is not None:
         rho = check_positive("solution_density", solution_density, "kg/m^3")
         return mol * rho / (1.0 + mol * salt_molar_mass)
@@ -143,8 +148,11 @@ def molality_to_molarity(
         v_phi = as_float_array("apparent_molar_volume", apparent_molar_volume, unit="m^3/mol")
     denom = 1.0 / solvent_density + mol * v_phi
     if np.any(denom <= 0):
-        raise ParameterError("apparent_molar_volume", "is so negative that the solution volume "
-                             "per kg of solvent is <= 0 at this molality", apparent_molar_volume)
+        raise ParameterError(
+            "apparent_molar_volume",
+            "is so negative that the solution volume per kg of solvent is <= 0 at this molality",
+            apparent_molar_volume,
+        )
     return mol / denom
 
 
@@ -162,8 +170,12 @@ def molarity_to_molality(
     exceeds what the assumed solution volume can hold.
     """
     c = check_nonnegative("concentration", concentration, "mol/m^3")
-    solvent_density = check_quantity("solvent_density", solvent_density, unit="kg/m^3", low=0.0, low_inclusive=False, scalar=True)
-    salt_molar_mass = check_quantity("salt_molar_mass", salt_molar_mass, unit="kg/mol", low=0.0, low_inclusive=False, scalar=True)
+    solvent_density = check_quantity(
+        "solvent_density", solvent_density, unit="kg/m^3", low=0.0, low_inclusive=False, scalar=True
+    )
+    salt_molar_mass = check_quantity(
+        "salt_molar_mass", salt_molar_mass, unit="kg/mol", low=0.0, low_inclusive=False, scalar=True
+    )
     if solution_density is not None:
         rho = check_positive("solution_density", solution_density, "kg/m^3")
         denom = rho - c * salt_molar_mass
@@ -181,4 +193,3 @@ def molarity_to_molality(
             concentration,
         )
     return c / denom
-

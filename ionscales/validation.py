@@ -95,9 +95,13 @@ def as_float_array(name: str, value, *, ndim: int | None = None, unit: str = "")
     if value is None:
         raise ParameterError(name, f"is required: give a real number{_in(unit)}", value)
     if isinstance(value, (str, bytes)):
-        raise ParameterError(name, f"must be a number{_in(unit)}, not text (quantity "
-                             "strings like '0.5nm' are parsed only by the command line and "
-                             "sweep files)", value)
+        raise ParameterError(
+            name,
+            f"must be a number{_in(unit)}, not text (quantity "
+            "strings like '0.5nm' are parsed only by the command line and "
+            "sweep files)",
+            value,
+        )
     if isinstance(value, (bool, np.bool_)):
         raise ParameterError(name, f"must be a real number{_in(unit)}, not a bool", value)
     if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
@@ -105,16 +109,16 @@ def as_float_array(name: str, value, *, ndim: int | None = None, unit: str = "")
     try:
         raw = np.asarray(value)
     except (TypeError, ValueError) as exc:  # ragged sequences
-        raise ParameterError(name, f"must be a number or a regular array of numbers"
-                             f"{_in(unit)}", value) from exc
+        raise ParameterError(
+            name, f"must be a number or a regular array of numbers{_in(unit)}", value
+        ) from exc
     kind = raw.dtype.kind
     if kind == "b":
         raise ParameterError(name, f"must be real numbers{_in(unit)}, not bools", value)
     if kind == "c":
         raise ParameterError(name, f"must be real{_in(unit)}, not complex", value)
     if kind in "USO" or kind not in "iuf":
-        raise ParameterError(name, f"must be a number or an array of numbers{_in(unit)}",
-                             value)
+        raise ParameterError(name, f"must be a number or an array of numbers{_in(unit)}", value)
     arr = raw.astype(float, copy=False)
     if ndim is not None and arr.ndim != ndim:
         raise ParameterError(name, f"must be a {ndim}-dimensional array, not {arr.ndim}-d", value)
@@ -127,8 +131,9 @@ def as_float(name: str, value, *, unit: str = "") -> float:
     """One finite real number (a scalar or a 0-d array) as a Python float."""
     arr = as_float_array(name, value, unit=unit)
     if arr.ndim != 0:
-        raise ParameterError(name, f"must be a single number{_in(unit)}, not an array of "
-                             f"shape {arr.shape}", value)
+        raise ParameterError(
+            name, f"must be a single number{_in(unit)}, not an array of shape {arr.shape}", value
+        )
     return float(arr)
 
 
@@ -136,8 +141,11 @@ def as_1d_array(name: str, value, *, unit: str = "") -> np.ndarray:
     """A non-empty 1-D grid of finite real numbers (a scalar counts as one point)."""
     arr = np.atleast_1d(as_float_array(name, value, unit=unit))
     if arr.ndim != 1:
-        raise ParameterError(name, f"must be a scalar or a 1-D array{_in(unit)}, not "
-                             f"{arr.ndim}-d (shape {arr.shape})", value)
+        raise ParameterError(
+            name,
+            f"must be a scalar or a 1-D array{_in(unit)}, not {arr.ndim}-d (shape {arr.shape})",
+            value,
+        )
     if arr.size == 0:
         raise ParameterError(name, "needs at least one value", value)
     return arr
@@ -159,8 +167,16 @@ def check_nonnegative(name: str, value, unit: str = "") -> np.ndarray:
     return arr
 
 
-def check_range(name: str, value, low=None, high=None, *, unit: str = "",
-                low_inclusive: bool = True, high_inclusive: bool = True) -> np.ndarray:
+def check_range(
+    name: str,
+    value,
+    low=None,
+    high=None,
+    *,
+    unit: str = "",
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+) -> np.ndarray:
     """Finite real within [low, high] (open ends with ``*_inclusive=False``; None: unbounded)."""
     arr = as_float_array(name, value, unit=unit)
     bad = np.zeros(arr.shape, dtype=bool)
@@ -211,7 +227,9 @@ def suggest(word: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, options, n=3, cutoff=0.5)
     if not close:
         lowered = {o.lower(): o for o in options}
-        close = [lowered[c] for c in difflib.get_close_matches(word.lower(), lowered, n=3, cutoff=0.5)]
+        close = [
+            lowered[c] for c in difflib.get_close_matches(word.lower(), lowered, n=3, cutoff=0.5)
+        ]
     return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
@@ -265,9 +283,18 @@ def warn_implausible(name: str, value, kind: str, *, stacklevel: int = 3) -> Non
         )
 
 
-def check_quantity(name: str, value, *, unit: str = "", low=None, high=None,
-                   low_inclusive: bool = True, high_inclusive: bool = True,
-                   plausible: str | None = None, scalar: bool = False):
+def check_quantity(
+    name: str,
+    value,
+    *,
+    unit: str = "",
+    low=None,
+    high=None,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+    plausible: str | None = None,
+    scalar: bool = False,
+):
     """The one check of a physical quantity: the coercion policy, a hard range, a soft one.
 
     Parameters
@@ -289,8 +316,15 @@ def check_quantity(name: str, value, *, unit: str = "", low=None, high=None,
     """
     arr = as_float(name, value, unit=unit) if scalar else as_float_array(name, value, unit=unit)
     if low is not None or high is not None:
-        check_range(name, arr, low, high, unit=unit, low_inclusive=low_inclusive,
-                    high_inclusive=high_inclusive)
+        check_range(
+            name,
+            arr,
+            low,
+            high,
+            unit=unit,
+            low_inclusive=low_inclusive,
+            high_inclusive=high_inclusive,
+        )
     if plausible is not None:
         warn_implausible(name, arr, plausible, stacklevel=4)
     return arr

@@ -17,12 +17,20 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["VARIABLES", "RENAMED", "VocabularyError", "lookup", "register", "rename",
-           "is_model_identifier"]
+__all__ = [
+    "VARIABLES",
+    "RENAMED",
+    "VocabularyError",
+    "lookup",
+    "register",
+    "rename",
+    "is_model_identifier",
+]
 
 
 class VocabularyError(ValueError):
     """A vocabulary name defined twice (with one meaning each, it must be defined once)."""
+
 
 # name -> (units, long_name)
 _CORE = {
@@ -70,7 +78,10 @@ _SCREENING = {
     "dressed_charge_ratio": ("1", "dressed-ion effective charge ratio q_eff/q"),
     "effective_permittivity": ("1", "dressed-ion effective relative permittivity"),
     "free_fraction": ("1", "fraction of free (unpaired) ions"),
-    "gamma_sigma": ("1", "MSA screening parameter Gamma times the contact diameter (not a decay length)"),
+    "gamma_sigma": (
+        "1",
+        "MSA screening parameter Gamma times the contact diameter (not a decay length)",
+    ),
     "valid": ("1", "1 where the model is within its validity range"),
     "activity_coefficient": ("1", "mean ionic activity coefficient"),
     "ln_activity_coefficient": ("1", "natural log of the mean ionic activity coefficient"),
@@ -176,7 +187,10 @@ _CONFINEMENT = {
     "force_over_radius": ("N/m", "surface force over radius F/R = 2 pi W(D)"),
     "midplane_potential": ("V", "midplane potential"),
     "wall_potential": ("V", "wall (electrode) potential relative to the bulk"),
-    "screening_length": ("m", "bulk screening (correlation) length xi_corr that sets the confinement regime"),
+    "screening_length": (
+        "m",
+        "bulk screening (correlation) length xi_corr that sets the confinement regime",
+    ),
 }
 _CONTINUUM: dict[str, tuple[str, str]] = {
     "potential": ("V", "electrostatic potential relative to the bulk"),
@@ -220,45 +234,90 @@ _SWEEP = {
 _ANALYSIS_STRUCTURE: dict[str, tuple[str, str]] = {
     "partner": ("1", "coordination partner of the cation (anion or a solvent label)"),
     "coordination_number": ("1", "mean number of partner molecules in a cation's first shell"),
-    "coordination_number_atoms": ("1", "mean number of partner atoms within the shell radius of a cation"),
-    "frame_coordination_number": ("1", "mean number of partner molecules in a cation's shell, per frame"),
-    "pairing_fraction": ("1", "fraction of cations with at least one partner molecule in the shell"),
+    "coordination_number_atoms": (
+        "1",
+        "mean number of partner atoms within the shell radius of a cation",
+    ),
+    "frame_coordination_number": (
+        "1",
+        "mean number of partner molecules in a cation's shell, per frame",
+    ),
+    "pairing_fraction": (
+        "1",
+        "fraction of cations with at least one partner molecule in the shell",
+    ),
     "uncoordinated_fraction": ("1", "fraction of partner molecules in no cation's first shell"),
     "shell_radius": ("m", "first-shell radius of the cation-partner contact"),
     "motif": ("1", "shell composition label (partner counts in a cation's first shell)"),
     "shell_fraction": ("1", "fraction of cation shells with this composition"),
     "shell_composition": ("1", "partner molecules of each kind in the shell motif"),
-    "speciation": ("1", "contact class: SSIP (no counter-ion in contact), CIP (one), AGG (two or more)"),
-    "anion_speciation_fraction": ("1", "fraction of anions in each contact class (cations in contact)"),
-    "cation_speciation_fraction": ("1", "fraction of cations in each contact class (anions in contact)"),
+    "speciation": (
+        "1",
+        "contact class: SSIP (no counter-ion in contact), CIP (one), AGG (two or more)",
+    ),
+    "anion_speciation_fraction": (
+        "1",
+        "fraction of anions in each contact class (cations in contact)",
+    ),
+    "cation_speciation_fraction": (
+        "1",
+        "fraction of cations in each contact class (anions in contact)",
+    ),
     "n_partner": ("1", "number of counter-ions in contact"),
     "anion_contact_distribution": ("1", "fraction of anions with n_partner cations in contact"),
     "cation_contact_distribution": ("1", "fraction of cations with n_partner anions in contact"),
     "contact_radius": ("m", "cation-anion contact radius"),
-    "percolating_cluster_count": ("1", "clusters that wrap across the periodic boundaries, per frame"),
-    "wrapping_dimension": ("1", "number of independent box directions the percolating clusters wrap"),
+    "percolating_cluster_count": (
+        "1",
+        "clusters that wrap across the periodic boundaries, per frame",
+    ),
+    "wrapping_dimension": (
+        "1",
+        "number of independent box directions the percolating clusters wrap",
+    ),
     "lag_time": ("s", "time lag"),
     "continuous_correlation": ("1", "continuous residence correlation <h(0) H(t)>/<h>"),
-    "intermittent_correlation": ("1", "intermittent residence correlation (normalised autocovariance of h)"),
-    "continuous_lifetime": ("s", "continuous residence time (1/e time of the continuous correlation)"),
-    "intermittent_lifetime": ("s", "intermittent residence time (1/e time of the intermittent correlation)"),
+    "intermittent_correlation": (
+        "1",
+        "intermittent residence correlation (normalised autocovariance of h)",
+    ),
+    "continuous_lifetime": (
+        "s",
+        "continuous residence time (1/e time of the continuous correlation)",
+    ),
+    "intermittent_lifetime": (
+        "s",
+        "intermittent residence time (1/e time of the intermittent correlation)",
+    ),
     "atom_type": ("1", "atom type (topology label)"),
-    "coordinating_atom_fraction": ("1", "share of coordinated partner molecules whose closest atom has this type"),
+    "coordinating_atom_fraction": (
+        "1",
+        "share of coordinated partner molecules whose closest atom has this type",
+    ),
     "pair_count": ("1", "atom pairs counted in the distance bin, summed over frames"),
     "r_h_charge": ("m", "r times the charge-charge total correlation"),
     "n_wavevectors": ("1", "box wavevectors in the |k| bin"),
     "stillinger_lovett_length": ("m", "small-k charge length: S_ZZ(k) -> (k l)^2"),
-    "stillinger_lovett_permittivity": ("1", "relative permittivity at which the Stillinger-Lovett condition holds"),
+    "stillinger_lovett_permittivity": (
+        "1",
+        "relative permittivity at which the Stillinger-Lovett condition holds",
+    ),
 }
 
 # Analysis layer, transport from MD (analysis/transport.py); every value has a "<name>_stderr".
 _md_transport_values: dict[str, tuple[str, str]] = {
-    "onsager_coefficient": ("1/(J m s)", "Onsager transport coefficient L_ij (barycentric, per particle count)"),
+    "onsager_coefficient": (
+        "1/(J m s)",
+        "Onsager transport coefficient L_ij (barycentric, per particle count)",
+    ),
     "onsager_coefficient_distinct": ("1/(J m s)", "distinct (cross-ion) part of L_ij"),
     "onsager_coefficient_self": ("1/(J m s)", "self part of L_ii, N_i D_i / (V k_B T)"),
     "conductivity_component": ("S/m", "conductivity part (self or distinct ion-ion correlations)"),
     "conductivity_nernst_einstein": ("S/m", "Nernst-Einstein conductivity from self-diffusion"),
-    "transference_number_apparent": ("1", "apparent cation transference number from self-diffusion"),
+    "transference_number_apparent": (
+        "1",
+        "apparent cation transference number from self-diffusion",
+    ),
     "diffusivity": ("m^2/s", "self-diffusion coefficient"),
     "conductivity_cluster": ("S/m", "cluster-resolved (France-Lanord-Grossman) conductivity"),
     "cluster_nernst_einstein_deviation": ("1", "deviation 1 - sigma/sigma_cluster"),
@@ -271,7 +330,10 @@ _md_transport_values: dict[str, tuple[str, str]] = {
 }
 _MD_TRANSPORT: dict[str, tuple[str, str]] = {
     **_md_transport_values,
-    **{f"{k}_stderr": (u, f"standard error of the {n}") for k, (u, n) in _md_transport_values.items()},
+    **{
+        f"{k}_stderr": (u, f"standard error of the {n}")
+        for k, (u, n) in _md_transport_values.items()
+    },
     **{f"{k}_stderr": (u, f"standard error of the {n}") for k, (u, n) in _TRANSPORT.items()},
     "conductivity_part": ("1", "part of the conductivity (self, distinct_<i>_<j>)"),
     "msd": ("m^2", "self mean-square displacement per ion (barycentric)"),
@@ -298,17 +360,30 @@ def merge_sections(sections: dict[str, dict[str, tuple[str, str]]]) -> dict[str,
             merged[name] = entry
             owner[name] = section
     if clashes:
-        listing = "; ".join(f"{name} in {', '.join(where)}" for name, where in sorted(clashes.items()))
-        raise VocabularyError(f"vocabulary names defined more than once (one name, one entry): {listing}")
+        listing = "; ".join(
+            f"{name} in {', '.join(where)}" for name, where in sorted(clashes.items())
+        )
+        raise VocabularyError(
+            f"vocabulary names defined more than once (one name, one entry): {listing}"
+        )
     return merged
 
 
-VARIABLES: dict[str, tuple[str, str]] = merge_sections({
-    "core": _CORE, "screening": _SCREENING, "integral_equation": _INTEGRAL_EQUATION,
-    "aggregation": _AGGREGATION, "transport": _TRANSPORT, "confinement": _CONFINEMENT,
-    "continuum": _CONTINUUM, "fitting": _FITTING, "sweep": _SWEEP,
-    "analysis": _ANALYSIS_STRUCTURE, "md_transport": _MD_TRANSPORT,
-})
+VARIABLES: dict[str, tuple[str, str]] = merge_sections(
+    {
+        "core": _CORE,
+        "screening": _SCREENING,
+        "integral_equation": _INTEGRAL_EQUATION,
+        "aggregation": _AGGREGATION,
+        "transport": _TRANSPORT,
+        "confinement": _CONFINEMENT,
+        "continuum": _CONTINUUM,
+        "fitting": _FITTING,
+        "sweep": _SWEEP,
+        "analysis": _ANALYSIS_STRUCTURE,
+        "md_transport": _MD_TRANSPORT,
+    }
+)
 
 
 #: old output name -> its vocabulary name, for outputs a layer has renamed (one meaning per
@@ -334,7 +409,9 @@ def register(name: str, units: str, long_name: str) -> None:
     """
     old = VARIABLES.get(name)
     if old is not None and old != (units, long_name):
-        raise VocabularyError(f"{name!r} is already in the vocabulary as {old}; choose another name")
+        raise VocabularyError(
+            f"{name!r} is already in the vocabulary as {old}; choose another name"
+        )
     VARIABLES[name] = (units, long_name)
 
 

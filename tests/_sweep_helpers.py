@@ -66,8 +66,9 @@ def vector_sum(a, b):
     a = np.asarray(a, dtype=float)
     if np.any(a < 0):
         raise ValueError("a must be >= 0")
-    return xr.Dataset({"total": ("a", a + b, {"units": "m", "long_name": "a + b"})},
-                      coords={"a": a})
+    return xr.Dataset(
+        {"total": ("a", a + b, {"units": "m", "long_name": "a + b"})}, coords={"a": a}
+    )
 
 
 class Solved:
@@ -101,5 +102,6 @@ def attrs_point(a, log):
     """A Dataset whose attrs say which point produced it (``origin``)."""
     with open(log, "a") as f:
         f.write(f"{a}\n")
-    return make_dataset({"double": ((), 2.0 * a, "m", "twice a")}, model="toy-attrs",
-                        attrs={"origin": float(a)})
+    return make_dataset(
+        {"double": ((), 2.0 * a, "m", "twice a")}, model="toy-attrs", attrs={"origin": float(a)}
+    )

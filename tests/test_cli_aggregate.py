@@ -11,12 +11,20 @@ from ionscales.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
-
-
-
 def test_cli_aggregate(tmp_path, capsys):
-    code = main(["aggregate", "--preset", "LiTFSI(aq)", "--molality", "1:25:13", "--max-size", "15",
-                 "--out", str(tmp_path)])
+    code = main(
+        [
+            "aggregate",
+            "--preset",
+            "LiTFSI(aq)",
+            "--molality",
+            "1:25:13",
+            "--max-size",
+            "15",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "gel molality: 16.7" in out
@@ -27,12 +35,15 @@ def test_cli_aggregate(tmp_path, capsys):
     assert (tmp_path / "aggregation.png").stat().st_size > 0
 
 
-@pytest.mark.parametrize("argv", [
-    ["--molality=-1:3"],
-    ["--preset", "NaCl(aq)"],
-    ["--association", "abc"],
-    ["--max-size", "0"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--molality=-1:3"],
+        ["--preset", "NaCl(aq)"],
+        ["--association", "abc"],
+        ["--max-size", "0"],
+    ],
+)
 def test_cli_aggregate_bad_input(argv, tmp_path, capsys):
     assert main(["aggregate", *argv, "--out", str(tmp_path)]) == 2
     assert "error" in capsys.readouterr().err

@@ -13,14 +13,27 @@ from ionscales.results import open_dataset
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-
-
-
 @pytest.mark.slow
 def test_cli_charging_writes_netcdf_and_figures(tmp_path, capsys):
-    code = main(["continuum", "charging", "--concentration", "10mM", "--width", "150nm",
-                 "--voltage", "0.02V", "--t-end", "2tau", "--rtol", "1e-2", "--no-progress",
-                 "--out", str(tmp_path)])
+    code = main(
+        [
+            "continuum",
+            "charging",
+            "--concentration",
+            "10mM",
+            "--width",
+            "150nm",
+            "--voltage",
+            "0.02V",
+            "--t-end",
+            "2tau",
+            "--rtol",
+            "1e-2",
+            "--no-progress",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     ds = open_dataset(tmp_path / "charging.nc")
     assert ds.attrs["model"] == "pnp"
@@ -31,10 +44,29 @@ def test_cli_charging_writes_netcdf_and_figures(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_cli_iv_sweep(tmp_path):
-    code = main(["continuum", "charging", "--concentration", "10mM", "--width", "150nm",
-                 "--voltage", "0.02V", "--t-end", "1tau", "--rtol", "1e-2", "--electrodes",
-                 "reactive", "--iv=0.02:0.05:2V", "--no-progress", "--no-figures",
-                 "--out", str(tmp_path)])
+    code = main(
+        [
+            "continuum",
+            "charging",
+            "--concentration",
+            "10mM",
+            "--width",
+            "150nm",
+            "--voltage",
+            "0.02V",
+            "--t-end",
+            "1tau",
+            "--rtol",
+            "1e-2",
+            "--electrodes",
+            "reactive",
+            "--iv=0.02:0.05:2V",
+            "--no-progress",
+            "--no-figures",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     iv = open_dataset(tmp_path / "iv.nc")
     assert iv.sizes["voltage"] == 2

@@ -25,7 +25,9 @@ def test_toml_sweep_writes_one_labelled_dataset(tmp_path, capsys):
     # the hot copy keeps the preset's permittivity explicitly (a temperature alone now moves
     # eps_r along the solvent's eps_r(T))
     eps = presets.get("NaCl(aq)").permittivity
-    path = _write(tmp_path, f"""
+    path = _write(
+        tmp_path,
+        f"""
         function = "theory.screening"
         outputs = ["decay_length", "debye_length", "regime"]
         scheduler = "synchronous"
@@ -37,7 +39,8 @@ def test_toml_sweep_writes_one_labelled_dataset(tmp_path, capsys):
         concentration = {{start = "1mM", stop = "1M", num = 4, log = true}}
         electrolyte = ["NaCl(aq)", "CaCl2(aq)",
                        {{preset = "NaCl(aq)", temperature = 350.0, permittivity = {eps!r}, name = "NaCl hot"}}]
-    """)
+    """,
+    )
     out = tmp_path / "result.nc"
     assert main(["sweep", str(path), "--output", str(out), "--no-progress"]) == 0
     assert "12 points" in capsys.readouterr().out
@@ -48,12 +51,18 @@ def test_toml_sweep_writes_one_labelled_dataset(tmp_path, capsys):
     assert list(ds["electrolyte"].values) == ["NaCl(aq)", "CaCl2(aq)", "NaCl hot"]
     assert ds["decay_length"].attrs["units"] == "m"
     # Debye screening: 0.304 nm / sqrt(c/M) for 1:1 water at 298.15 K (0.1 % rounding of 0.304)
-    np.testing.assert_allclose(ds["decay_length"].sel(electrolyte="NaCl(aq)") / nm,
-                               0.304 / np.sqrt(c / M), rtol=1e-3)
-    np.testing.assert_allclose(ds["decay_length"].sel(electrolyte="CaCl2(aq)"),
-                               theory.debye_length(presets.get("CaCl2(aq)"), c), rtol=1e-12)
+    np.testing.assert_allclose(
+        ds["decay_length"].sel(electrolyte="NaCl(aq)") / nm, 0.304 / np.sqrt(c / M), rtol=1e-3
+    )
+    np.testing.assert_allclose(
+        ds["decay_length"].sel(electrolyte="CaCl2(aq)"),
+        theory.debye_length(presets.get("CaCl2(aq)"), c),
+        rtol=1e-12,
+    )
     # same permittivity, higher temperature: lambda_D ~ sqrt(T)
-    ratio = ds["decay_length"].sel(electrolyte="NaCl hot") / ds["decay_length"].sel(electrolyte="NaCl(aq)")
+    ratio = ds["decay_length"].sel(electrolyte="NaCl hot") / ds["decay_length"].sel(
+        electrolyte="NaCl(aq)"
+    )
     np.testing.assert_allclose(ratio, np.sqrt(350.0 / 298.15), rtol=1e-12)
     assert (ds["regime"] == "monotonic").all() and (ds["error"] == "").all()
     grid = json.loads(ds.attrs["sweep_grid"])
@@ -61,7 +70,9 @@ def test_toml_sweep_writes_one_labelled_dataset(tmp_path, capsys):
 
 
 def test_inline_electrolyte_and_quantity_strings(tmp_path):
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
         function = "theory.debye_length"
         [fixed.electrolyte]
         cation = {name = "A+", charge = 1, diameter = "0.4nm"}
@@ -69,25 +80,35 @@ def test_inline_electrolyte_and_quantity_strings(tmp_path):
         solvent = {name = "water", permittivity = 78.4, temperature = 298.15}
         [grid]
         concentration = ["10mM", "0.1M", 1000.0]
-    """)
+    """,
+    )
     spec = load_sweep_file(path)
     np.testing.assert_allclose(spec["grid"]["concentration"], [10.0, 100.0, 1000.0])
     e = spec["fixed"]["electrolyte"]
-    assert e.ions[0].diameter == pytest.approx(0.4e-9) and e.ions[1].diameter == pytest.approx(0.4e-9)
+    assert e.ions[0].diameter == pytest.approx(0.4e-9) and e.ions[1].diameter == pytest.approx(
+        0.4e-9
+    )
     from ionscales import sweep
 
     ds = sweep(**spec, scheduler="synchronous")
-    np.testing.assert_allclose(ds["debye_length"] / nm, 0.304 / np.sqrt(ds["concentration"] / M), rtol=1e-3)
+    np.testing.assert_allclose(
+        ds["debye_length"] / nm, 0.304 / np.sqrt(ds["concentration"] / M), rtol=1e-3
+    )
 
 
-@pytest.mark.parametrize("function", ["os.system", "ionscales.theory.screening", "builtins.eval",
-                                      "__import__('os').system('true')"])
+@pytest.mark.parametrize(
+    "function",
+    ["os.system", "ionscales.theory.screening", "builtins.eval", "__import__('os').system('true')"],
+)
 def test_functions_outside_the_registry_are_rejected(tmp_path, capsys, function):
-    path = _write(tmp_path, f"""
+    path = _write(
+        tmp_path,
+        f"""
         function = {json.dumps(function)}
         [grid]
         concentration = [1.0]
-    """)
+    """,
+    )
     assert main(["sweep", str(path)]) == 2
     err = capsys.readouterr().err
     assert "is not a registered function" in err and "theory.screening" in err
@@ -97,19 +118,28 @@ def test_functions_outside_the_registry_are_rejected(tmp_path, capsys, function)
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("function = \"theory.debye_length\"\n[grid\nconcentration = [1.0]\n", "is not valid TOML"),
+        ('function = "theory.debye_length"\n[grid\nconcentration = [1.0]\n', "is not valid TOML"),
         ("[grid]\nconcentration = [1.0]\n", "function: is required"),
-        ("function = \"theory.debye_length\"\n", "grid: is required"),
-        ("function = \"theory.debye_length\"\nimport = \"os\"\n[grid]\nconcentration = [1.0]\n",
-         "unknown keys ['import']"),
-        ("function = \"theory.debye_length\"\n[grid]\nconcentration = [\"0.1 MMM\"]\n", "unknown unit"),
-        ("function = \"theory.debye_length\"\n[grid]\nconcentration = {start = 1, stop = 2}\n",
-         "needs start, stop, num"),
-        ("function = \"theory.debye_length\"\n[grid]\nconcentration = []\n", "at least one value"),
-        ("function = \"theory.debye_length\"\n[fixed]\nelectrolyte = \"Seawater\"\n[grid]\n"
-         "concentration = [1.0]\n", "unknown preset"),
-        ("function = \"theory.debye_length\"\n[fixed]\nx = {a = 1}\n[grid]\nconcentration = [1.0]\n",
-         "inline tables are understood only"),
+        ('function = "theory.debye_length"\n', "grid: is required"),
+        (
+            'function = "theory.debye_length"\nimport = "os"\n[grid]\nconcentration = [1.0]\n',
+            "unknown keys ['import']",
+        ),
+        ('function = "theory.debye_length"\n[grid]\nconcentration = ["0.1 MMM"]\n', "unknown unit"),
+        (
+            'function = "theory.debye_length"\n[grid]\nconcentration = {start = 1, stop = 2}\n',
+            "needs start, stop, num",
+        ),
+        ('function = "theory.debye_length"\n[grid]\nconcentration = []\n', "at least one value"),
+        (
+            'function = "theory.debye_length"\n[fixed]\nelectrolyte = "Seawater"\n[grid]\n'
+            "concentration = [1.0]\n",
+            "unknown preset",
+        ),
+        (
+            'function = "theory.debye_length"\n[fixed]\nx = {a = 1}\n[grid]\nconcentration = [1.0]\n',
+            "inline tables are understood only",
+        ),
         ("function = 3\n[grid]\nconcentration = [1.0]\n", "must be a registry name"),
     ],
 )
@@ -189,11 +219,14 @@ def test_source_checkout_maps_only_the_layer_folders():
         mod = importlib.import_module(f"ionscales.{layer}")
         assert Path(mod.__file__).resolve() == home / layer / "__init__.py"
     # a fresh interpreter started elsewhere with the same ionscales first on sys.path
-    code = (f"import sys; sys.path.insert(0, {str(package.parent)!r}); import ionscales.theory as t; "
-            "import ionscales.fitting; import importlib.util as u; print(t.__file__); "
-            "print(u.find_spec('ionscales.benchmarks'))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/",
-                         timeout=120)
+    code = (
+        f"import sys; sys.path.insert(0, {str(package.parent)!r}); import ionscales.theory as t; "
+        "import ionscales.fitting; import importlib.util as u; print(t.__file__); "
+        "print(u.find_spec('ionscales.benchmarks'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd="/", timeout=120
+    )
     assert out.returncode == 0, out.stderr
     lines = out.stdout.split()
     assert Path(lines[0]).resolve() == home / "theory" / "__init__.py" and lines[1] == "None"
@@ -212,7 +245,8 @@ def test_bench_never_imports_benchmarks_from_the_current_directory(tmp_path, mon
     (hostile / "__init__.py").write_text("")
     (hostile / "_harness.py").write_text("")
     (hostile / "__main__.py").write_text(
-        f"open({str(marker)!r}, 'w').write('ran')\ndef main(argv):\n    return 0\n")
+        f"open({str(marker)!r}, 'w').write('ran')\ndef main(argv):\n    return 0\n"
+    )
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
     before = set(sys.path)
@@ -225,27 +259,34 @@ def test_bench_never_imports_benchmarks_from_the_current_directory(tmp_path, mon
 
 
 def test_sweep_file_cannot_name_a_scheduler_address(tmp_path, capsys):
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
         function = "theory.debye_length"
         scheduler = "tcp://10.0.0.66:8786"
         [fixed]
         electrolyte = "NaCl(aq)"
         [grid]
         concentration = [1.0]
-    """)
+    """,
+    )
     with pytest.raises(ParameterError, match="only on the command line"):
         load_sweep_file(path)
     assert main(["sweep", str(path), "--no-progress"]) == 2
     assert "scheduler" in capsys.readouterr().err
     # the command line may: it overrides the file, and the file is then accepted
-    spec_path = _write(tmp_path, """
+    spec_path = _write(
+        tmp_path,
+        """
         function = "theory.debye_length"
         scheduler = "synchronous"
         [fixed]
         electrolyte = "NaCl(aq)"
         [grid]
         concentration = [1.0]
-    """, name="ok.toml")
+    """,
+        name="ok.toml",
+    )
     assert load_sweep_file(spec_path)["scheduler"] == "synchronous"
 
 
@@ -253,14 +294,17 @@ def test_sweep_file_cannot_name_a_scheduler_address(tmp_path, capsys):
 @pytest.mark.parametrize("raw", ["../../victim.txt", "/tmp/elsewhere", "a/../../b"])
 def test_sweep_file_paths_stay_inside_its_directory(tmp_path, key, raw):
     (tmp_path / "d" / "e").mkdir(parents=True)
-    path = _write(tmp_path / "d" / "e", f"""
+    path = _write(
+        tmp_path / "d" / "e",
+        f"""
         function = "theory.debye_length"
         {key} = {json.dumps(raw)}
         [fixed]
         electrolyte = "NaCl(aq)"
         [grid]
         concentration = [1.0]
-    """)
+    """,
+    )
     with pytest.raises(ParameterError, match=key):
         load_sweep_file(path)
 
@@ -269,7 +313,9 @@ def test_sweep_file_cannot_overwrite_a_file_outside(tmp_path, capsys):
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
     (tmp_path / "d" / "e").mkdir(parents=True)
-    path = _write(tmp_path / "d" / "e", """
+    path = _write(
+        tmp_path / "d" / "e",
+        """
         function = "theory.debye_length"
         output = "../../victim.txt"
         scheduler = "synchronous"
@@ -277,16 +323,21 @@ def test_sweep_file_cannot_overwrite_a_file_outside(tmp_path, capsys):
         electrolyte = "NaCl(aq)"
         [grid]
         concentration = [1.0]
-    """)
+    """,
+    )
     assert main(["sweep", str(path), "--no-progress"]) == 2
     assert "stay inside" in capsys.readouterr().err
     assert victim.read_text() == "precious"
 
 
-def test_sweep_file_paths_resolve_in_its_directory_and_command_line_overrides(tmp_path, monkeypatch):
+def test_sweep_file_paths_resolve_in_its_directory_and_command_line_overrides(
+    tmp_path, monkeypatch
+):
     d = tmp_path / "d"
     d.mkdir()
-    path = _write(d, """
+    path = _write(
+        d,
+        """
         function = "theory.debye_length"
         output = "out/result.nc"
         checkpoint = "ck"
@@ -295,7 +346,8 @@ def test_sweep_file_paths_resolve_in_its_directory_and_command_line_overrides(tm
         electrolyte = "NaCl(aq)"
         [grid]
         concentration = [1.0, 10.0]
-    """)
+    """,
+    )
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)  # not the file's directory
@@ -308,18 +360,34 @@ def test_sweep_file_paths_resolve_in_its_directory_and_command_line_overrides(tm
     assert not any(elsewhere.iterdir())
     # the command line may write anywhere
     other = tmp_path / "other.nc"
-    assert main(["sweep", str(path), "--no-progress", "--output", str(other),
-                 "--checkpoint", str(tmp_path / "ck2")]) == 0
+    assert (
+        main(
+            [
+                "sweep",
+                str(path),
+                "--no-progress",
+                "--output",
+                str(other),
+                "--checkpoint",
+                str(tmp_path / "ck2"),
+            ]
+        )
+        == 0
+    )
     assert other.is_file() and any((tmp_path / "ck2").iterdir())
     # default output: beside the sweep file
-    bare = _write(d, """
+    bare = _write(
+        d,
+        """
         function = "theory.debye_length"
         scheduler = "synchronous"
         [fixed]
         electrolyte = "NaCl(aq)"
         [grid]
         concentration = [1.0]
-    """, name="bare.toml")
+    """,
+        name="bare.toml",
+    )
     assert main(["sweep", str(bare), "--no-progress"]) == 0
     assert (d / "bare.nc").is_file() and not any(elsewhere.iterdir())
 
@@ -328,9 +396,13 @@ def test_toml_quantities_are_dimension_checked_per_variable():
     """#14: quantities in a sweep file go through pint with the variable's dimension."""
     from ionscales.cli import sweep as cs
 
-    np.testing.assert_allclose(cs._range_string("grid.concentration", "concentration", "0.1:1M:4"),
-                               [100.0, 400.0, 700.0, 1000.0])
-    np.testing.assert_allclose(cs._range_string("grid.width", "width", "0.4:3nm:3"), [4e-10, 1.7e-9, 3e-9])
+    np.testing.assert_allclose(
+        cs._range_string("grid.concentration", "concentration", "0.1:1M:4"),
+        [100.0, 400.0, 700.0, 1000.0],
+    )
+    np.testing.assert_allclose(
+        cs._range_string("grid.width", "width", "0.4:3nm:3"), [4e-10, 1.7e-9, 3e-9]
+    )
     np.testing.assert_allclose(cs._axis("width", "1nm:3nm:3"), [1e-9, 2e-9, 3e-9])
     for bad in ("3m:4m:2", "1mol/kg:2mol/kg:2"):
         with pytest.raises(ParameterError, match="expected a concentration"):
@@ -345,5 +417,7 @@ def test_toml_preset_override_moves_the_permittivity_with_temperature():
     from ionscales.cli import sweep as cs
 
     e = cs._electrolyte("electrolyte", {"preset": "NaCl(aq)", "temperature": 350})
-    assert e.permittivity == pytest.approx(presets.get("NaCl(aq)").with_(temperature=350.0).permittivity)
+    assert e.permittivity == pytest.approx(
+        presets.get("NaCl(aq)").with_(temperature=350.0).permittivity
+    )
     assert e.permittivity < 65.0

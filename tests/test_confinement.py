@@ -29,6 +29,7 @@ def g_midplane(x, eps=1.0):
 
 def image_sum(x, t, tp):
     """Brute-force image series (symmetric in n, mpmath.nsum acceleration)."""
+
     def f(n):
         return 1 / mp.sqrt(x**2 + (t - tp - 2 * n) ** 2) - 1 / mp.sqrt(x**2 + (t + tp - 2 * n) ** 2)
 
@@ -36,11 +37,23 @@ def image_sum(x, t, tp):
 
 
 # ---------------------------------------------------------------- slit Green function
-@pytest.mark.parametrize("x,t,tp", [
-    (0.3, 0.2, 0.7), (1.0, 0.25, 0.25), (0.5, 0.1, 0.9), (2.0, 0.3, 0.6),
-    (0.01, 0.95, 0.9), (0.999, 0.97, 0.98), (1.2, 0.05, 0.95), (3.0, 0.5, 0.5), (0.05, 0.5, 0.5),
-    (1.49, 0.97, 0.98), (1.49, 0.02, 0.03), (1.51, 0.97, 0.98),
-])
+@pytest.mark.parametrize(
+    "x,t,tp",
+    [
+        (0.3, 0.2, 0.7),
+        (1.0, 0.25, 0.25),
+        (0.5, 0.1, 0.9),
+        (2.0, 0.3, 0.6),
+        (0.01, 0.95, 0.9),
+        (0.999, 0.97, 0.98),
+        (1.2, 0.05, 0.95),
+        (3.0, 0.5, 0.5),
+        (0.05, 0.5, 0.5),
+        (1.49, 0.97, 0.98),
+        (1.49, 0.02, 0.03),
+        (1.51, 0.97, 0.98),
+    ],
+)
 def test_slit_interaction_matches_image_sum_at_arbitrary_heights(x, t, tp):
     ours = cf.slit_interaction(x * L, L, 1.0, z=t * L, z_source=tp * L) * L / PREF
     assert ours == pytest.approx(image_sum(x, t, tp), rel=1e-12)
@@ -53,14 +66,22 @@ def test_k0_series_equals_image_sum_on_both_sides_of_the_switch():
     np.testing.assert_allclose(ours, ref, rtol=1e-12)
     # the mode series alone (used for x >= 1.5) also holds below the switch
     modes = cf._g_modes(np.array([0.5, 0.9]), 0.5, 0.5)
-    np.testing.assert_allclose(modes, [image_sum(0.5, 0.5, 0.5), image_sum(0.9, 0.5, 0.5)], rtol=1e-12)
+    np.testing.assert_allclose(
+        modes, [image_sum(0.5, 0.5, 0.5), image_sum(0.9, 0.5, 0.5)], rtol=1e-12
+    )
 
 
 def test_midplane_reference_values():
     # notes sec. 1.4 table (two independent methods, ~1e-15) -- 13 significant digits quoted
     x = [0.05, 0.25, 0.5, 1.0, 2.0, 3.0]
-    ref = [18.61595494843, 2.667347621871, 0.8014753375825, 0.1181650522696,
-           0.003666344915068, 1.301282893779e-4]
+    ref = [
+        18.61595494843,
+        2.667347621871,
+        0.8014753375825,
+        0.1181650522696,
+        0.003666344915068,
+        1.301282893779e-4,
+    ]
     np.testing.assert_allclose(g_midplane(x), ref, rtol=1e-11)
 
 
@@ -103,15 +124,25 @@ def test_self_energy_digamma_form_matches_image_sum_and_limits():
         u = cf.image_self_energy(t * L, L, eps)
         # potential of the images at the ion (units q/(eps L)): like images at z + 2nL (n != 0),
         # unlike images at -z + 2nL; U_self = q phi_images / 2
-        reg = float(mp.nsum(lambda n, t=t: 2 / abs(2 * n) - 1 / abs(2 * t - 2 * n) - 1 / abs(2 * t + 2 * n),
-                            [1, mp.inf])) - 1 / (2 * t)
+        reg = float(
+            mp.nsum(
+                lambda n, t=t: 2 / abs(2 * n) - 1 / abs(2 * t - 2 * n) - 1 / abs(2 * t + 2 * n),
+                [1, mp.inf],
+            )
+        ) - 1 / (2 * t)
         assert u == pytest.approx(0.5 * elementary_charge * PREF / L * reg, rel=1e-10)
     notes = {0.1: -2.50606264, 0.25: -1.03972077, 0.5: -0.69314718, 0.8: -1.27490428}
     for t, value in notes.items():
-        assert cf.image_self_energy(t * L, L, eps) / (elementary_charge * PREF / L) == pytest.approx(value, abs=1e-8)
-    assert cf.image_self_energy(0.5 * L, L, eps) == pytest.approx(-math.log(2) * elementary_charge * PREF / L)
+        assert cf.image_self_energy(t * L, L, eps) / (
+            elementary_charge * PREF / L
+        ) == pytest.approx(value, abs=1e-8)
+    assert cf.image_self_energy(0.5 * L, L, eps) == pytest.approx(
+        -math.log(2) * elementary_charge * PREF / L
+    )
     z = 1e-4 * L  # single-wall image limit -q^2/(4 eps (2z)) in Gaussian units
-    assert cf.image_self_energy(z, L, eps) == pytest.approx(-elementary_charge * PREF / (4 * z), rel=1e-3)
+    assert cf.image_self_energy(z, L, eps) == pytest.approx(
+        -elementary_charge * PREF / (4 * z), rel=1e-3
+    )
 
 
 def test_force_series_matches_finite_difference_and_reference():
@@ -124,11 +155,20 @@ def test_force_series_matches_finite_difference_and_reference():
     assert force[3] == pytest.approx(0.4274626465, abs=1e-10)
     # alternating image form of the notes for the midplane force
     for xi, fi in zip(x, force):
-        ref = float(mp.nsum(lambda n, xi=xi: (-1) ** int(n) * xi / (xi**2 + n**2) ** 1.5, [-mp.inf, mp.inf]))
+        ref = float(
+            mp.nsum(lambda n, xi=xi: (-1) ** int(n) * xi / (xi**2 + n**2) ** 1.5, [-mp.inf, mp.inf])
+        )
         assert fi == pytest.approx(ref, rel=1e-9)
     # off the midplane
-    f_off = cf.slit_force(0.6 * L, L, 1.0, z=0.3 * L, z_source=0.4 * L) * L**2 / (elementary_charge * PREF)
-    g_off = [cf.slit_interaction(r * L, L, 1.0, z=0.3 * L, z_source=0.4 * L) * L / PREF for r in (0.6 + h, 0.6 - h)]
+    f_off = (
+        cf.slit_force(0.6 * L, L, 1.0, z=0.3 * L, z_source=0.4 * L)
+        * L**2
+        / (elementary_charge * PREF)
+    )
+    g_off = [
+        cf.slit_interaction(r * L, L, 1.0, z=0.3 * L, z_source=0.4 * L) * L / PREF
+        for r in (0.6 + h, 0.6 - h)
+    ]
     assert f_off == pytest.approx(-(g_off[0] - g_off[1]) / (2 * h), rel=1e-7)
 
 
@@ -142,7 +182,9 @@ def test_sheet_coupling_factor_series_vs_quadrature():
         assert a == pytest.approx(2 * quad, rel=1e-8)
     assert cf.sheet_coupling_factor(0.0) == 1.0
     small = 1e-3
-    assert cf.sheet_coupling_factor(small) == pytest.approx(1 - 2 * small + 2 * math.log(2) * small**2, abs=1e-8)
+    assert cf.sheet_coupling_factor(small) == pytest.approx(
+        1 - 2 * small + 2 * math.log(2) * small**2, abs=1e-8
+    )
 
 
 def test_cylinder_series_vs_integral():
@@ -151,11 +193,14 @@ def test_cylinder_series_vs_integral():
     np.testing.assert_allclose(ours, [9.13136350, 1.17756607, 0.29169470, 0.02520158], atol=1e-8)
     # integral form evaluated here independently for points on both branches
     for y in (0.02, 0.06, 0.3):
+
         def integrand(k, y=y):
             return special.kv(0, k) / special.iv(0, k) * math.cos(k * y)
 
-        val = sum(integrate.quad(integrand, a, b, limit=200, epsabs=1e-15)[0]
-                  for a, b in ((0, 1), (1, 5), (5, 12), (12, 25)))
+        val = sum(
+            integrate.quad(integrand, a, b, limit=200, epsabs=1e-15)[0]
+            for a, b in ((0, 1), (1, 5), (5, 12), (12, 25))
+        )
         ref = 1 / y - 2 / math.pi * val
         assert cf.cylinder_interaction(y * nm, nm, 1.0) * nm / PREF == pytest.approx(ref, rel=1e-9)
     # leading decay 3.0857795 exp(-2.4048 z/R)

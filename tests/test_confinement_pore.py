@@ -23,20 +23,36 @@ KT = boltzmann * T
 
 def mean_field(v, h, coupling):
     """Dimensionless mean-field solution at reduced voltage v (c_max = 1, widths irrelevant)."""
-    return cf._mean_field_charging(np.asarray(v, float) * KT / elementary_charge, 1.0, 0.5, 2.0,
-                                   -math.log(h), T, 1.0, coupling=coupling)
+    return cf._mean_field_charging(
+        np.asarray(v, float) * KT / elementary_charge,
+        1.0,
+        0.5,
+        2.0,
+        -math.log(h),
+        T,
+        1.0,
+        coupling=coupling,
+    )
 
 
 # ------------------------------------------------------------------ closed forms
-@pytest.mark.parametrize("h,E", [(10.0, 5.0), (0.2, 5.0), (0.3, 5.0), (1e-3, 5.0), (1.0, 0.0), (0.05, 40.0)])
+@pytest.mark.parametrize(
+    "h,E", [(10.0, 5.0), (0.2, 5.0), (0.3, 5.0), (1e-3, 5.0), (1.0, 0.0), (0.05, 40.0)]
+)
 def test_zero_voltage_capacitance_closed_form(h, E):
     x0 = 2 * h / (1 + 2 * h)
-    assert mean_field(0.0, h, E)["capacitance_dimensionless"] == pytest.approx(x0 / (1 + E * x0), rel=1e-12)
+    assert mean_field(0.0, h, E)["capacitance_dimensionless"] == pytest.approx(
+        x0 / (1 + E * x0), rel=1e-12
+    )
 
 
 def test_reference_numbers_of_the_notes():
-    assert mean_field(0.0, 10.0, 5.0)["capacitance_dimensionless"] == pytest.approx(0.165289, abs=1e-6)
-    assert mean_field(0.0, 0.2, 5.0)["capacitance_dimensionless"] == pytest.approx(0.11765, abs=1e-5)
+    assert mean_field(0.0, 10.0, 5.0)["capacitance_dimensionless"] == pytest.approx(
+        0.165289, abs=1e-6
+    )
+    assert mean_field(0.0, 0.2, 5.0)["capacitance_dimensionless"] == pytest.approx(
+        0.11765, abs=1e-5
+    )
     for h, w in [(0.2, 4.44228), (0.3, 4.17156), (1e-3, 8.82246)]:
         assert mean_field(15.0, h, 5.0)["energy_dimensionless"] == pytest.approx(w, abs=1e-5)
 
@@ -77,7 +93,9 @@ def test_symmetry_and_occupancy_bounds():
     v = np.linspace(-30, 30, 121)
     out = mean_field(v, 0.5, 8.0)
     np.testing.assert_allclose(out["rho"], -out["rho"][::-1], atol=1e-14)
-    assert np.all((out["x_plus"] >= 0) & (out["x_minus"] >= 0) & (out["x_plus"] + out["x_minus"] <= 1))
+    assert np.all(
+        (out["x_plus"] >= 0) & (out["x_minus"] >= 0) & (out["x_plus"] + out["x_minus"] <= 1)
+    )
     # at large positive voltage the pore fills with anions (counter-ions of a positive electrode)
     assert out["x_minus"][-1] > 0.99 and out["x_plus"][-1] < 1e-6
 
@@ -86,8 +104,15 @@ def test_slit_pore_model_units_and_geometric_limit():
     pore = cf.SlitPore(width=0.7 * nm, ion_diameter=0.5 * nm, permittivity=2.0, ionophobicity=-8.0)
     ds = pore.charge(np.array([0.0]))
     c_max = 2 / (math.sqrt(3) * (0.5 * nm) ** 2)
-    E = math.pi * elementary_charge**2 / (4 * math.pi * vacuum_permittivity * 2.0 * KT) * c_max * 0.7 * nm \
+    E = (
+        math.pi
+        * elementary_charge**2
+        / (4 * math.pi * vacuum_permittivity * 2.0 * KT)
+        * c_max
+        * 0.7
+        * nm
         * cf.sheet_coupling_factor(0.5 / 0.7)
+    )
     assert pore.coupling == pytest.approx(E, rel=1e-12)
     x0 = pore.zero_voltage_occupancy
     c0 = elementary_charge**2 * c_max / KT * x0 / (1 + E * x0) / 2  # per wall area
@@ -114,8 +139,11 @@ def test_capacitance_map_matches_model_and_handles_sieving():
     assert list(m["accessible"].values) == [0, 0, 1, 1]
     assert np.all(m["capacitance"].values[:2] == 0)
     pore = cf.SlitPore(width=0.6 * nm, ion_diameter=0.5 * nm, ionophobicity=2.0)
-    np.testing.assert_allclose(m["capacitance"].sel(width=0.6 * nm).values, pore.charge(u)["capacitance"].values,
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        m["capacitance"].sel(width=0.6 * nm).values,
+        pore.charge(u)["capacitance"].values,
+        rtol=1e-12,
+    )
 
 
 def test_pore_size_average_is_area_weighted():
@@ -124,11 +152,16 @@ def test_pore_size_average_is_area_weighted():
     u = np.linspace(0, 1, 5)
     avg = cf.pore_size_average(u, widths, weights, 0.5 * nm)
     parts = [cf.capacitance_map([w], u, 0.5 * nm)["capacitance"].values[0] for w in widths]
-    np.testing.assert_allclose(avg["capacitance"].values, (parts[0] + 2 * parts[1] + parts[2]) / 4, rtol=1e-12)
+    np.testing.assert_allclose(
+        avg["capacitance"].values, (parts[0] + 2 * parts[1] + parts[2]) / 4, rtol=1e-12
+    )
     # monodisperse distribution reproduces the single pore
     single = cf.pore_size_average(u, widths, [0, 1, 0], 0.5 * nm)
-    np.testing.assert_allclose(single["stored_energy"].values,
-                               cf.capacitance_map([widths[1]], u, 0.5 * nm)["stored_energy"].values[0], rtol=1e-12)
+    np.testing.assert_allclose(
+        single["stored_energy"].values,
+        cf.capacitance_map([widths[1]], u, 0.5 * nm)["stored_energy"].values[0],
+        rtol=1e-12,
+    )
 
 
 def test_bad_input_raises_parameter_error():
@@ -155,7 +188,11 @@ def test_bad_input_raises_parameter_error():
 def ring_average(N, J, w, v):
     """Brute-force enumeration of a periodic ring of N sites: (<s> per site, Z)."""
     s = np.array(list(itertools.product((-1, 0, 1), repeat=N)), dtype=float)
-    energy = J * np.sum(s * np.roll(s, -1, axis=1), axis=1) + w * np.sum(s**2, axis=1) + v * np.sum(s, axis=1)
+    energy = (
+        J * np.sum(s * np.roll(s, -1, axis=1), axis=1)
+        + w * np.sum(s**2, axis=1)
+        + v * np.sum(s, axis=1)
+    )
     weight = np.exp(-energy)
     z = float(np.sum(weight))
     return float(np.sum(weight * s.mean(axis=1)) / z), z
@@ -163,8 +200,13 @@ def ring_average(N, J, w, v):
 
 def transfer_trace(N, J, w, v):
     s = np.array([-1.0, 0.0, 1.0])
-    T = np.exp(-(J * np.outer(s, s) + 0.5 * w * (s[:, None] ** 2 + s[None, :] ** 2)
-                 + 0.5 * v * (s[:, None] + s[None, :])))
+    T = np.exp(
+        -(
+            J * np.outer(s, s)
+            + 0.5 * w * (s[:, None] ** 2 + s[None, :] ** 2)
+            + 0.5 * v * (s[:, None] + s[None, :])
+        )
+    )
     return np.trace(np.linalg.matrix_power(T, N))
 
 
@@ -188,8 +230,13 @@ def test_transfer_matrix_against_enumeration():
 
 def ring_mean_by_trace(N, J, w, v):
     s = np.array([-1.0, 0.0, 1.0])
-    T = np.exp(-(J * np.outer(s, s) + 0.5 * w * (s[:, None] ** 2 + s[None, :] ** 2)
-                 + 0.5 * v * (s[:, None] + s[None, :])))
+    T = np.exp(
+        -(
+            J * np.outer(s, s)
+            + 0.5 * w * (s[:, None] ** 2 + s[None, :] ** 2)
+            + 0.5 * v * (s[:, None] + s[None, :])
+        )
+    )
     T = T / np.max(np.linalg.eigvalsh(T))
     TN = np.linalg.matrix_power(T, N)
     return np.trace(np.diag(s) @ TN) / np.trace(TN)
@@ -200,26 +247,39 @@ def test_transfer_matrix_langmuir_limit_and_capacitance():
     for w in (-2.0, 0.0, 3.0):
         h = math.exp(-w)
         res = cf.transfer_matrix_chain(v, coupling=0.0, ionophobicity=w)
-        np.testing.assert_allclose(res["mean_charge"], -2 * h * np.sinh(v) / (1 + 2 * h * np.cosh(v)), atol=1e-12)
-        np.testing.assert_allclose(res["occupancy"], 2 * h * np.cosh(v) / (1 + 2 * h * np.cosh(v)), atol=1e-12)
-        np.testing.assert_allclose(res["capacitance"],
-                                   2 * h * (np.cosh(v) + 2 * h) / (1 + 2 * h * np.cosh(v)) ** 2, atol=1e-8)
+        np.testing.assert_allclose(
+            res["mean_charge"], -2 * h * np.sinh(v) / (1 + 2 * h * np.cosh(v)), atol=1e-12
+        )
+        np.testing.assert_allclose(
+            res["occupancy"], 2 * h * np.cosh(v) / (1 + 2 * h * np.cosh(v)), atol=1e-12
+        )
+        np.testing.assert_allclose(
+            res["capacitance"],
+            2 * h * (np.cosh(v) + 2 * h) / (1 + 2 * h * np.cosh(v)) ** 2,
+            atol=1e-8,
+        )
     # Hellmann-Feynman: <s> = -d ln lambda / dv
     J, w = 2.0, 0.3
     g = cf.transfer_matrix_chain(v, coupling=J, ionophobicity=w)
     step = 1e-6
-    d = (cf.transfer_matrix_chain(v + step, coupling=J, ionophobicity=w)["grand_potential"]
-         - cf.transfer_matrix_chain(v - step, coupling=J, ionophobicity=w)["grand_potential"]) / (2 * step)
+    d = (
+        cf.transfer_matrix_chain(v + step, coupling=J, ionophobicity=w)["grand_potential"]
+        - cf.transfer_matrix_chain(v - step, coupling=J, ionophobicity=w)["grand_potential"]
+    ) / (2 * step)
     np.testing.assert_allclose(g["mean_charge"], d, atol=1e-8)
 
 
 def test_single_file_pore_uses_cylinder_coupling():
-    pore = cf.SingleFilePore(radius=0.4 * nm, ion_diameter=0.5 * nm, permittivity=2.0, ionophobicity=1.0)
+    pore = cf.SingleFilePore(
+        radius=0.4 * nm, ion_diameter=0.5 * nm, permittivity=2.0, ionophobicity=1.0
+    )
     phi = cf.cylinder_interaction(0.5 * nm, 0.4 * nm, 2.0)
     assert pore.coupling == pytest.approx(elementary_charge * phi / KT, rel=1e-12)
     ds = pore.charge(np.linspace(-0.5, 0.5, 11))
     assert np.all(ds["capacitance"].values > 0)
-    np.testing.assert_allclose(ds["surface_charge"].values, -ds["surface_charge"].values[::-1], atol=1e-15)
+    np.testing.assert_allclose(
+        ds["surface_charge"].values, -ds["surface_charge"].values[::-1], atol=1e-15
+    )
 
 
 # ------------------------------------------------------------------ regimes
@@ -246,7 +306,11 @@ def test_regime_map_uses_screening_decay_length(tmp_path):
 
     np.testing.assert_allclose(m["screening_length"].values, debye_length(nacl, c), rtol=1e-12)
     # 1 mM: lambda_D = 9.6 nm; 10 nm < 4 lambda_D -> correlated, 100 nm bulk-like
-    assert list(m["regime"].sel(concentration=c[0]).values) == ["layered", "correlated", "bulk-like"]
+    assert list(m["regime"].sel(concentration=c[0]).values) == [
+        "layered",
+        "correlated",
+        "bulk-like",
+    ]
     assert list(m["regime"].sel(concentration=c[1]).values) == ["layered", "bulk-like", "bulk-like"]
     path = tmp_path / "regime.nc"
     to_netcdf(m, path)

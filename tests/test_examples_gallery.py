@@ -25,10 +25,16 @@ def test_gallery_is_not_empty_and_indexed():
 @pytest.mark.slow
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_example_runs_in_fast_mode(script, tmp_path):
-    done = subprocess.run([sys.executable, str(script), "--fast", "--out", str(tmp_path)],
-                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, str(script), "--fast", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, f"{script.name} failed:\n{done.stdout}\n{done.stderr}"
     # the README links docs/figures/<name>.png for examples/<name>.py
     assert (tmp_path / f"{script.stem}.png").is_file(), (
         f"{script.name} did not write {script.stem}.png into --out (wrote "
-        f"{sorted(p.name for p in tmp_path.glob('*.png'))})")
+        f"{sorted(p.name for p in tmp_path.glob('*.png'))})"
+    )

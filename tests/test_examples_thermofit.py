@@ -13,8 +13,10 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 @pytest.mark.slow
 def test_nacl_activity_example(tmp_path):
-    subprocess.run([sys.executable, str(EXAMPLES / "nacl_activity.py"), "--fast", "--out", str(tmp_path)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, str(EXAMPLES / "nacl_activity.py"), "--fast", "--out", str(tmp_path)],
+        check=True,
+    )
     assert (tmp_path / "nacl_activity.png").stat().st_size > 1000
     ds = open_dataset(tmp_path / "nacl_activity_fit.nc")
     assert 0.3e-9 < float(ds["best_value"].sel(param="diameter")) < 0.4e-9

@@ -15,9 +15,15 @@ def _sample(rng, molality, n_cations=4000, size=12, model=TRUE):
     ds = model.solve(molality=molality, max_size=size)
     per_cation = ds.cluster_concentration / ds.cation_concentration
     counts = rng.poisson(n_cations * per_cation.values)
-    return xr.DataArray(counts, dims=("condition", "n_cation", "n_anion"),
-                        coords={"molality": ("condition", np.asarray(molality, float)),
-                                "n_cation": np.arange(size + 1), "n_anion": np.arange(size + 1)})
+    return xr.DataArray(
+        counts,
+        dims=("condition", "n_cation", "n_anion"),
+        coords={
+            "molality": ("condition", np.asarray(molality, float)),
+            "n_cation": np.arange(size + 1),
+            "n_anion": np.arange(size + 1),
+        },
+    )
 
 
 def test_global_fit_recovers_association(rng):
@@ -100,7 +106,9 @@ def test_cluster_counts_hand_built_graphs():
     assert int((c * c.n_cation).sum()) == 6 and int((c * c.n_anion).sum()) == 6
     # the same bonds as one (frame, cation, anion) table
     table = np.array([[0, 0, 0], [0, 1, 0], [0, 1, 1], [1, 0, 0], [1, 1, 0], [1, 2, 1]])
-    xr.testing.assert_equal(cluster_counts(table, 3, 3, percolation_threshold=None).cluster_count, c)
+    xr.testing.assert_equal(
+        cluster_counts(table, 3, 3, percolation_threshold=None).cluster_count, c
+    )
 
 
 def test_cluster_counts_separates_percolating_cluster():
@@ -119,18 +127,36 @@ def test_cluster_counts_separates_percolating_cluster():
 
 def test_fit_measured_probabilities(rng):
     """A general solvated model: recover both constants from noisy p_{+-} and p_{+0}."""
-    true = SolvatedAggregation(5, 3, 40.0, solvent_association=25.0, xi_cation=0.4, xi_anion=10.8,
-                               solvent_molar_mass=18.02e-3)
+    true = SolvatedAggregation(
+        5,
+        3,
+        40.0,
+        solvent_association=25.0,
+        xi_cation=0.4,
+        xi_anion=10.8,
+        solvent_molar_mass=18.02e-3,
+    )
     mol = np.array([2.0, 5.0, 10.0, 15.0, 20.0])
     ds = true.solve(molality=mol, max_size=2)
     err = 0.002
     data = xr.Dataset(
-        {"p_cation": ("run", ds.p_cation.values + rng.normal(0, err, 5)),
-         "p_cation_solvent": ("run", ds.p_cation_solvent.values + rng.normal(0, err, 5)),
-         "p_cation_stderr": ("run", np.full(5, err)), "p_cation_solvent_stderr": ("run", np.full(5, err))},
-        coords={"molality": ("run", mol)})
-    start = SolvatedAggregation(5, 3, 20.0, solvent_association=10.0, xi_cation=0.4, xi_anion=10.8,
-                                solvent_molar_mass=18.02e-3)
+        {
+            "p_cation": ("run", ds.p_cation.values + rng.normal(0, err, 5)),
+            "p_cation_solvent": ("run", ds.p_cation_solvent.values + rng.normal(0, err, 5)),
+            "p_cation_stderr": ("run", np.full(5, err)),
+            "p_cation_solvent_stderr": ("run", np.full(5, err)),
+        },
+        coords={"molality": ("run", mol)},
+    )
+    start = SolvatedAggregation(
+        5,
+        3,
+        20.0,
+        solvent_association=10.0,
+        xi_cation=0.4,
+        xi_anion=10.8,
+        solvent_molar_mass=18.02e-3,
+    )
     fit = fit_aggregation(data, start, vary=["association", "solvent_association"])
     for name, value in [("association", 40.0), ("solvent_association", 25.0)]:
         assert abs(fit.best_values[name] - value) < 3 * fit.stderr[name]
@@ -141,18 +167,41 @@ def test_fit_measured_probabilities(rng):
 
 
 def test_solvent_resolved_counts_fit_both_constants(rng):
-    true = SolvatedAggregation(5, 3, 40.0, solvent_association=25.0, xi_cation=0.4, xi_anion=10.8,
-                               solvent_molar_mass=18.02e-3)
+    true = SolvatedAggregation(
+        5,
+        3,
+        40.0,
+        solvent_association=25.0,
+        xi_cation=0.4,
+        xi_anion=10.8,
+        solvent_molar_mass=18.02e-3,
+    )
     mol = np.array([1.0, 3.0])
     ds = true.solve(molality=mol, max_size=8, resolve_solvent=True)
     per_cation = ds.cluster_concentration / ds.cation_concentration
     n = 20000
-    counts = xr.DataArray(rng.poisson(n * per_cation.values), dims=per_cation.dims,
-                          coords={"molality": mol, "n_cation": ds.n_cation, "n_anion": ds.n_anion,
-                                  "n_solvent": ds.n_solvent})
-    start = SolvatedAggregation(5, 3, 20.0, solvent_association=50.0, xi_cation=0.4, xi_anion=10.8,
-                                solvent_molar_mass=18.02e-3)
-    fit = fit_aggregation(counts, start, vary=["association", "solvent_association"], cation_total=n)
+    counts = xr.DataArray(
+        rng.poisson(n * per_cation.values),
+        dims=per_cation.dims,
+        coords={
+            "molality": mol,
+            "n_cation": ds.n_cation,
+            "n_anion": ds.n_anion,
+            "n_solvent": ds.n_solvent,
+        },
+    )
+    start = SolvatedAggregation(
+        5,
+        3,
+        20.0,
+        solvent_association=50.0,
+        xi_cation=0.4,
+        xi_anion=10.8,
+        solvent_molar_mass=18.02e-3,
+    )
+    fit = fit_aggregation(
+        counts, start, vary=["association", "solvent_association"], cation_total=n
+    )
     for name, value in [("association", 40.0), ("solvent_association", 25.0)]:
         assert abs(fit.best_values[name] - value) < 3 * fit.stderr[name]
 
@@ -181,7 +230,9 @@ def test_fit_dataset_keeps_cluster_labels_and_molar_constants(rng, tmp_path):
     ds = true.solve(volume_fraction=[0.3, 0.5], max_size=8)
     counts = rng.poisson(3000 * (ds.cluster_concentration / ds.cation_concentration).values)
     da = xr.DataArray(counts, dims=("run", "n_cation", "n_anion"))
-    fit = fit_aggregation(da, Aggregation(3, 4, 2.0, site_volume=3e-29), state={"volume_fraction": [0.3, 0.5]})
+    fit = fit_aggregation(
+        da, Aggregation(3, 4, 2.0, site_volume=3e-29), state={"volume_fraction": [0.3, 0.5]}
+    )
     out = fit.to_dataset()
     assert "point" not in out.dims
     assert out.cluster_count.dims == ("run", "n_cation", "n_anion")
@@ -205,8 +256,12 @@ def test_functionality_profile_uses_the_fit_information_criteria(rng):
     counts = _sample(rng, [10.0])
     start = SolvatedAggregation.from_preset("LiTFSI(aq)", association=0.3)
     fit = fit_aggregation(counts, start, functionalities=[(4, 3), (3, 3)])
-    chosen = [r for r in fit.extra["functionality_profile"]
-              if (r["f_cation"], r["f_anion"]) == (fit.best_values["f_cation"], fit.best_values["f_anion"])]
+    chosen = [
+        r
+        for r in fit.extra["functionality_profile"]
+        if (r["f_cation"], r["f_anion"])
+        == (fit.best_values["f_cation"], fit.best_values["f_anion"])
+    ]
     assert chosen[0]["aic"] == fit.aic and chosen[0]["bic"] == fit.bic
     assert fit.to_dataset().attrs["aic"] == fit.aic
 

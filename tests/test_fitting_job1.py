@@ -61,7 +61,11 @@ def test_oscillatory_recovery_without_sigma(rng):
 
 def test_two_mode_recovery(rng):
     noise = 1e-4
-    y = oscillatory(R, xi=0.4 * nm) + monotonic(R, a=0.05, xi=1.2 * nm) + rng.normal(0, noise, R.size)
+    y = (
+        oscillatory(R, xi=0.4 * nm)
+        + monotonic(R, a=0.05, xi=1.2 * nm)
+        + rng.normal(0, noise, R.size)
+    )
     res = fit_decay(R, y, modes=2, sigma=noise)
     # mode 1 is the slowest decaying (the monotonic one here)
     within(res, "decay_length_1", 1.2 * nm)
@@ -76,8 +80,11 @@ def test_two_mode_recovery(rng):
 
 def test_two_oscillatory_modes_ordered(rng):
     noise = 1e-4
-    y = (oscillatory(R, a=0.6, xi=0.35 * nm, lam=0.5 * nm, theta=0.2)
-         + oscillatory(R, a=0.1, xi=1.0 * nm, lam=1.3 * nm, theta=-1.0) + rng.normal(0, noise, R.size))
+    y = (
+        oscillatory(R, a=0.6, xi=0.35 * nm, lam=0.5 * nm, theta=0.2)
+        + oscillatory(R, a=0.1, xi=1.0 * nm, lam=1.3 * nm, theta=-1.0)
+        + rng.normal(0, noise, R.size)
+    )
     res = fit_decay(R, y, modes=2, oscillatory=(True, True), sigma=noise, window=(0.3 * nm, 4 * nm))
     within(res, "decay_length_1", 1.0 * nm)
     within(res, "wavelength_1", 1.3 * nm)
@@ -88,8 +95,13 @@ def test_two_oscillatory_modes_ordered(rng):
 def test_dataarray_input_and_explicit_window(rng):
     noise = 2e-3
     r_nm = R / nm
-    da = xr.DataArray(oscillatory(R) + rng.normal(0, noise, R.size), dims="r",
-                      coords={"r": ("r", r_nm, {"units": "nm"})}, name="rh", attrs={"units": "m"})
+    da = xr.DataArray(
+        oscillatory(R) + rng.normal(0, noise, R.size),
+        dims="r",
+        coords={"r": ("r", r_nm, {"units": "nm"})},
+        name="rh",
+        attrs={"units": "m"},
+    )
     res = fit_decay(da, sigma=noise, window=(0.5 * nm, 3.5 * nm))
     within(res, "decay_length", 0.6 * nm)
     within(res, "wavelength", 0.7 * nm)
@@ -98,7 +110,9 @@ def test_dataarray_input_and_explicit_window(rng):
     assert res.units["amplitude"] == "m"
     # same data as plain arrays in metres give the same answer
     res2 = fit_decay(R, da.values, sigma=noise, window=(0.5 * nm, 3.5 * nm))
-    assert res2.best_values["decay_length"] == pytest.approx(res.best_values["decay_length"], rel=1e-6)
+    assert res2.best_values["decay_length"] == pytest.approx(
+        res.best_values["decay_length"], rel=1e-6
+    )
 
 
 def test_automatic_window_rule():
@@ -107,7 +121,7 @@ def test_automatic_window_rule():
     lo, hi = decay_window(R, y, sigma=1e-4)
     ay = np.abs(y)
     i0 = int(np.searchsorted(R, lo))
-    assert ay[i0] <= 0.3 * ay.max() and np.all(ay[np.argmax(ay):i0] > 0.3 * ay.max())
+    assert ay[i0] <= 0.3 * ay.max() and np.all(ay[np.argmax(ay) : i0] > 0.3 * ay.max())
     # ends at the last point above 3 sigma
     assert np.all(ay[R > hi] <= 3e-4) and ay[np.searchsorted(R, hi)] > 3e-4
     res = fit_decay(R, y, sigma=1e-4)
@@ -122,7 +136,11 @@ def test_aic_prefers_true_form(rng):
     ranked = compare_decay_forms(R, y_osc, sigma=noise)
     assert list(ranked)[0] in ("oscillatory", "oscillatory+monotonic")
     assert ranked["oscillatory"].aic < ranked["monotonic"].aic - 100
-    y_two = oscillatory(R, xi=0.4 * nm) + monotonic(R, a=0.05, xi=1.2 * nm) + rng.normal(0, 1e-4, R.size)
+    y_two = (
+        oscillatory(R, xi=0.4 * nm)
+        + monotonic(R, a=0.05, xi=1.2 * nm)
+        + rng.normal(0, 1e-4, R.size)
+    )
     ranked = compare_decay_forms(R, y_two, sigma=1e-4)
     assert list(ranked)[0] == "oscillatory+monotonic"
     y_mono = monotonic(R) + rng.normal(0, noise, R.size)
@@ -132,18 +150,21 @@ def test_aic_prefers_true_form(rng):
     assert list(ranked_bic)[0] == "monotonic"
 
 
-@pytest.mark.parametrize("kwargs, parameter", [
-    ({"values": np.r_[np.nan, np.ones(R.size - 1)]}, "values"),
-    ({"values": np.ones(R.size - 1)}, "values"),
-    ({"values": np.ones(R.size), "sigma": 0.0}, "sigma"),
-    ({"values": np.ones(R.size), "sigma": -np.ones(R.size)}, "sigma"),
-    ({"values": np.ones(R.size), "window": (5 * nm, 6 * nm)}, "window"),
-    ({"values": np.ones(R.size), "window": (0.0, 3 * nm)}, "window"),
-    ({"values": np.ones(R.size), "window": (2 * nm, 1 * nm)}, "window"),
-    ({"values": np.ones(R.size), "window": (1 * nm, 1.01 * nm)}, "window"),
-    ({"values": np.ones(R.size), "modes": 3}, "modes"),
-    ({"values": np.ones(R.size), "oscillatory": (True,), "modes": 2}, "oscillatory"),
-])
+@pytest.mark.parametrize(
+    "kwargs, parameter",
+    [
+        ({"values": np.r_[np.nan, np.ones(R.size - 1)]}, "values"),
+        ({"values": np.ones(R.size - 1)}, "values"),
+        ({"values": np.ones(R.size), "sigma": 0.0}, "sigma"),
+        ({"values": np.ones(R.size), "sigma": -np.ones(R.size)}, "sigma"),
+        ({"values": np.ones(R.size), "window": (5 * nm, 6 * nm)}, "window"),
+        ({"values": np.ones(R.size), "window": (0.0, 3 * nm)}, "window"),
+        ({"values": np.ones(R.size), "window": (2 * nm, 1 * nm)}, "window"),
+        ({"values": np.ones(R.size), "window": (1 * nm, 1.01 * nm)}, "window"),
+        ({"values": np.ones(R.size), "modes": 3}, "modes"),
+        ({"values": np.ones(R.size), "oscillatory": (True,), "modes": 2}, "oscillatory"),
+    ],
+)
 def test_fit_decay_bad_input(kwargs, parameter):
     with pytest.raises(ParameterError) as info:
         fit_decay(R, **kwargs)
@@ -166,7 +187,9 @@ def test_fit_result_dataset_roundtrip(rng, tmp_path):
     for name in list(ds.data_vars) + list(ds.coords):
         assert "units" in ds[name].attrs and "long_name" in ds[name].attrs
     assert list(ds["param"].values) == ["decay_length", "wavelength", "amplitude", "phase"]
-    assert float(ds["best_value"].sel(param="decay_length")) == pytest.approx(res.best_values["decay_length"])
+    assert float(ds["best_value"].sel(param="decay_length")) == pytest.approx(
+        res.best_values["decay_length"]
+    )
     assert ds.attrs["aic"] == pytest.approx(res.aic)
     path = tmp_path / "fit.nc"
     to_netcdf(ds, path)
@@ -213,8 +236,9 @@ def test_screening_scaling_window_and_fixed_exponent(rng):
         res = fit_screening_scaling(c, data, sig, electrolyte=e, concentration_window=(lo, 10 * M))
     assert res.extra["dilute_points"] == 0 and np.all(res.x >= lo)
     within(res, "exponent", 3.0)
-    fixed = fit_screening_scaling(c, data, sig, electrolyte=e, concentration_window=(lo, 10 * M),
-                                  exponent=3.0)
+    fixed = fit_screening_scaling(
+        c, data, sig, electrolyte=e, concentration_window=(lo, 10 * M), exponent=3.0
+    )
     assert fixed.best_values["exponent"] == 3.0 and fixed.varied == ["prefactor"]
     assert "exponent" in fixed.fixed
     within(fixed, "prefactor", 0.6)
@@ -288,16 +312,19 @@ def test_fit_activity_per_ion_diameters_run():
     assert res.best_values["cation_diameter"] == pytest.approx(0.30 * nm, rel=1e-4)
 
 
-@pytest.mark.parametrize("kwargs, parameter", [
-    ({"gamma": [0.9, 0.8, np.nan]}, "gamma"),
-    ({"gamma": [0.9, 0.8]}, "gamma"),
-    ({"gamma": [0.9, -0.8, 0.7]}, "gamma"),
-    ({"sigma": [0.01, 0.0, 0.01]}, "sigma"),
-    ({"vary": ("permittivity",)}, "vary"),
-    ({"vary": ("diameter", "anion_diameter")}, "vary"),
-    ({"model": "davies"}, "model"),
-    ({"molality": [0.0, 0.1, 0.2]}, "molality"),
-])
+@pytest.mark.parametrize(
+    "kwargs, parameter",
+    [
+        ({"gamma": [0.9, 0.8, np.nan]}, "gamma"),
+        ({"gamma": [0.9, 0.8]}, "gamma"),
+        ({"gamma": [0.9, -0.8, 0.7]}, "gamma"),
+        ({"sigma": [0.01, 0.0, 0.01]}, "sigma"),
+        ({"vary": ("permittivity",)}, "vary"),
+        ({"vary": ("diameter", "anion_diameter")}, "vary"),
+        ({"model": "davies"}, "model"),
+        ({"molality": [0.0, 0.1, 0.2]}, "molality"),
+    ],
+)
 def test_fit_activity_bad_input(kwargs, parameter):
     args = {"molality": [0.05, 0.1, 0.2], "gamma": [0.82, 0.78, 0.735]}
     args.update(kwargs)
@@ -320,8 +347,16 @@ def _line_fit(x, y, sigma=None):
     def model(pp):
         return pp["a"].value * x + pp["b"].value
 
-    return run_fit(lambda pp: (model(pp) - y) / s, p, scales={}, units={}, x=x, data=y,
-                   model_values=model, scale_covar=sigma is None)
+    return run_fit(
+        lambda pp: (model(pp) - y) / s,
+        p,
+        scales={},
+        units={},
+        x=x,
+        data=y,
+        model_values=model,
+        scale_covar=sigma is None,
+    )
 
 
 def test_information_criteria_unknown_sigma_matches_lmfit(rng):
@@ -366,15 +401,20 @@ def test_information_criteria_poisson_deviance():
     expected = 2 * (poisson.logpmf(y, y).sum() - poisson.logpmf(y, mu).sum())
     ic = information_criteria(dev, y.size, 3, absolute=True)
     assert ic.minus_two_log_likelihood == pytest.approx(expected, rel=1e-12)
-    assert ic.aic == pytest.approx(expected + 6) and ic.bic == pytest.approx(expected + 3 * math.log(6))
+    assert ic.aic == pytest.approx(expected + 6) and ic.bic == pytest.approx(
+        expected + 3 * math.log(6)
+    )
 
 
-@pytest.mark.parametrize(("kwargs", "parameter"), [
-    ({"chisqr": -1.0, "n_data": 3, "n_varied": 1}, "chisqr"),
-    ({"chisqr": math.nan, "n_data": 3, "n_varied": 1}, "chisqr"),
-    ({"chisqr": 1.0, "n_data": 0, "n_varied": 1}, "n_data"),
-    ({"chisqr": 1.0, "n_data": 3, "n_varied": -1}, "n_varied"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "parameter"),
+    [
+        ({"chisqr": -1.0, "n_data": 3, "n_varied": 1}, "chisqr"),
+        ({"chisqr": math.nan, "n_data": 3, "n_varied": 1}, "chisqr"),
+        ({"chisqr": 1.0, "n_data": 0, "n_varied": 1}, "n_data"),
+        ({"chisqr": 1.0, "n_data": 3, "n_varied": -1}, "n_varied"),
+    ],
+)
 def test_information_criteria_bad_input(kwargs, parameter):
     from ionscales.fitting.core import information_criteria
 
@@ -389,7 +429,9 @@ def test_fit_report_and_html_show_fixed_parameters(rng):
     c = np.geomspace(1.5, 5, 10) * M
     ld = debye_length(e, c)
     true = 0.6 * ld * (e.contact_diameter / ld) ** 3
-    res = fit_screening_scaling(c, true * (1 + 0.02 * rng.normal(size=c.size)), electrolyte=e, exponent=3)
+    res = fit_screening_scaling(
+        c, true * (1 + 0.02 * rng.normal(size=c.size)), electrolyte=e, exponent=3
+    )
     for text in (repr(res), res.fit_report()):
         line = next(x for x in text.splitlines() if x.strip().startswith("exponent"))
         assert "fixed" in line and "+/-" not in line
@@ -424,8 +466,15 @@ def test_reported_constants_are_shown_as_fixed():
     p = lmfit.Parameters()
     p.add("a", value=1.0)
     p.add("b", value=0.0)
-    res = run_fit(lambda pp: pp["a"].value * x + pp["b"].value - y, p, scales={}, units={}, x=x, data=y,
-                  model_values=lambda pp: pp["a"].value * x + pp["b"].value)
+    res = run_fit(
+        lambda pp: pp["a"].value * x + pp["b"].value - y,
+        p,
+        scales={},
+        units={},
+        x=x,
+        data=y,
+        model_values=lambda pp: pp["a"].value * x + pp["b"].value,
+    )
     res.best_values["f_cation"] = 4.0
     res.stderr["f_cation"] = 0.0
     assert res.fixed == ["f_cation"]
@@ -444,9 +493,16 @@ def test_fit_dataset_labels_each_point(tmp_path):
     y = (1.0 + l + 2 * m).ravel().astype(float)
     p = lmfit.Parameters()
     p.add("a", value=0.5)
-    res = run_fit(lambda pp: pp["a"].value * y - y, p, scales={}, units={}, x=np.arange(y.size), data=y,
-                  model_values=lambda pp: pp["a"].value * y,
-                  point_coords={"n_cation": (l.ravel(), "1"), "n_anion": (m.ravel(), "1")})
+    res = run_fit(
+        lambda pp: pp["a"].value * y - y,
+        p,
+        scales={},
+        units={},
+        x=np.arange(y.size),
+        data=y,
+        model_values=lambda pp: pp["a"].value * y,
+        point_coords={"n_cation": (l.ravel(), "1"), "n_anion": (m.ravel(), "1")},
+    )
     ds = res.to_dataset()
     assert ds["n_cation"].dims == ("point",) and ds["n_anion"].attrs["units"] == "1"
     grid = ds["data"].set_index(point=["n_cation", "n_anion"]).unstack("point")

@@ -33,11 +33,18 @@ SIGMA = 0.425e-9
 
 def rpm(coupling: float, sigma: float = SIGMA) -> Electrolyte:
     """1:1 RPM with l_B/sigma = coupling at 298.15 K."""
-    probe = Electrolyte(Ion("A+", 1, sigma), Ion("B-", -1, sigma),
-                        Solvent("w", permittivity=78.4, temperature=298.15))
+    probe = Electrolyte(
+        Ion("A+", 1, sigma),
+        Ion("B-", -1, sigma),
+        Solvent("w", permittivity=78.4, temperature=298.15),
+    )
     eps = 78.4 * probe.bjerrum_length / (coupling * sigma)
-    return Electrolyte(Ion("A+", 1, sigma), Ion("B-", -1, sigma),
-                       Solvent("w", permittivity=eps, temperature=298.15), name="RPM")
+    return Electrolyte(
+        Ion("A+", 1, sigma),
+        Ion("B-", -1, sigma),
+        Solvent("w", permittivity=eps, temperature=298.15),
+        name="RPM",
+    )
 
 
 def concentration_for(e: Electrolyte, kappa_sigma: float) -> float:
@@ -50,8 +57,10 @@ def msa_pole_function(k, y):
     k^2 + y^2 [cos k + k^2 I(k)], c_D(r<1) = -l_B (2B - B^2 r) (Waisman & Lebowitz)."""
     g = (math.sqrt(1 + 2 * y) - 1) / 2
     b = g / (1 + g)
-    ik = 2 * b * (np.sin(k) - k * np.cos(k)) / k**3 - b**2 * (
-        2 * k * np.sin(k) - (k**2 - 2) * np.cos(k) - 2) / k**4
+    ik = (
+        2 * b * (np.sin(k) - k * np.cos(k)) / k**3
+        - b**2 * (2 * k * np.sin(k) - (k**2 - 2) * np.cos(k) - 2) / k**4
+    )
     return k**2 + y**2 * (np.cos(k) + k**2 * ik)
 
 
@@ -103,13 +112,17 @@ def test_hnc_energy_and_osmotic_coefficient_match_monte_carlo():
         th = pair.thermodynamics
         # HNC is within the MC statistics for 1:1 aqueous RPM (Rasaiah et al. 1972; Hansen &
         # McDonald Fig. 10.2): tolerance = 3 MC standard errors
-        assert -th["excess_energy"] == pytest.approx(row["minus_energy_per_ion"],
-                                                     abs=3 * row["minus_energy_error"])
-        assert th["osmotic_coefficient"] == pytest.approx(row["osmotic_coefficient"],
-                                                          abs=3 * row["osmotic_coefficient_error"])
+        assert -th["excess_energy"] == pytest.approx(
+            row["minus_energy_per_ion"], abs=3 * row["minus_energy_error"]
+        )
+        assert th["osmotic_coefficient"] == pytest.approx(
+            row["osmotic_coefficient"], abs=3 * row["osmotic_coefficient_error"]
+        )
         # virial decomposition used by the source: p/(rho kT) = 1 + U/(3NkT) + contact term
         contact = th["osmotic_coefficient"] - 1 - th["excess_energy"] / 3
-        assert contact == pytest.approx(row["contact_term"], abs=3 * row["contact_term_error"] + 2e-3)
+        assert contact == pytest.approx(
+            row["contact_term"], abs=3 * row["contact_term_error"] + 2e-3
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -124,11 +137,13 @@ def test_low_concentration_limit_is_debye_huckel():
         pair = ie.solve(e, c, dr=SIGMA / 25)
         kd = theory.inverse_debye_length(e, c)
         th = pair.thermodynamics
-        ratios = np.array([
-            th["excess_energy"] / (-lb * kd / 2),          # beta U/N -> -l_B kappa/2
-            th["ln_activity_coefficient"] / (-lb * kd / 2),  # ln gamma -> -l_B kappa/2
-            (th["osmotic_coefficient"] - 1) / (-lb * kd / 6),  # phi - 1 -> -l_B kappa/6
-        ])
+        ratios = np.array(
+            [
+                th["excess_energy"] / (-lb * kd / 2),  # beta U/N -> -l_B kappa/2
+                th["ln_activity_coefficient"] / (-lb * kd / 2),  # ln gamma -> -l_B kappa/2
+                (th["osmotic_coefficient"] - 1) / (-lb * kd / 6),  # phi - 1 -> -l_B kappa/6
+            ]
+        )
         # corrections are first order in kappa sigma (extended DH: 1/(1 + kappa sigma) etc.)
         assert np.all(np.abs(ratios - 1) < 2.0 * kd * SIGMA)
         lead = [m for m in pair.modes if m.kind == "charge"][0]
@@ -148,8 +163,9 @@ def test_low_concentration_limit_is_debye_huckel():
 def test_grid_convergence_hnc_1M(nacl):
     c = 1 * M
     base = ie.solve(nacl, c)
-    finer = ie.solve(nacl, c, dr=nacl.contact_diameter / 200,
-                     grid_points=2 * 2 * (base.system.grid.n_points))  # finer and 2x longer box
+    finer = ie.solve(
+        nacl, c, dr=nacl.contact_diameter / 200, grid_points=2 * 2 * (base.system.grid.n_points)
+    )  # finer and 2x longer box
     for key in ("excess_energy", "osmotic_coefficient", "ln_activity_coefficient"):
         a, b = base.thermodynamics[key], finer.thermodynamics[key]
         assert abs(a - b) <= 5e-5 * max(abs(b), 0.1), key  # measured ~1e-5
@@ -207,8 +223,9 @@ def test_poles_agree_with_tail_fit(nacl, c, oscillatory):
     fit = fit_decay(r, y, modes=1, oscillatory=oscillatory, window=window)
     assert fit.best_values["decay_length"] == pytest.approx(decay, rel=0.01)
     if oscillatory:
-        assert fit.best_values["wavelength"] == pytest.approx(2 * np.pi * pair.length_unit / lead.k.real,
-                                                              rel=0.01)
+        assert fit.best_values["wavelength"] == pytest.approx(
+            2 * np.pi * pair.length_unit / lead.k.real, rel=0.01
+        )
 
 
 def test_dressed_ion_identities(nacl):
@@ -222,8 +239,9 @@ def test_dressed_ion_identities(nacl):
     ds = pair.decay_modes()
     charge = ds.where(ds.mode_kind == "charge", drop=True)
     kd = theory.inverse_debye_length(nacl, 0.5 * M)
-    assert float(charge.dressed_charge_ratio[0]) == pytest.approx(float(charge.kappa_imag[0] / kd) ** 2,
-                                                                  rel=1e-6)
+    assert float(charge.dressed_charge_ratio[0]) == pytest.approx(
+        float(charge.kappa_imag[0] / kd) ** 2, rel=1e-6
+    )
     assert float(charge.pole_residual[0]) < 1e-8
     # below the crossover the HNC overscreens (decay length < Debye length, q_eff > q)
     assert float(charge.dressed_charge_ratio[0]) > 1
@@ -270,7 +288,9 @@ def test_kirkwood_crossover_msa_and_hnc():
 
 def test_screening_registry_dressed_ion_hnc(nacl, tmp_path):
     c = np.array([0.1, 1.0, 3.0]) * M
-    ds = theory.screening(nacl, c, model="dressed-ion-hnc", all_modes=True, dr=nacl.contact_diameter / 50)
+    ds = theory.screening(
+        nacl, c, model="dressed-ion-hnc", all_modes=True, dr=nacl.contact_diameter / 50
+    )
     assert list(ds.regime.values) == ["monotonic", "monotonic", "oscillatory"]
     lam = ds.debye_length.values
     assert ds.decay_length.values[0] == pytest.approx(lam[0], rel=0.05)
@@ -292,11 +312,12 @@ def test_extra_potential_and_continuation(nacl):
     c = 1 * M
     base = ie.solve(nacl, c)
     zero = ie.solve(nacl, c, extra_potential=lambda r: np.zeros((2, 2, len(r))))
-    assert zero.thermodynamics["excess_energy"] == pytest.approx(base.thermodynamics["excess_energy"],
-                                                                 rel=1e-10)
+    assert zero.thermodynamics["excess_energy"] == pytest.approx(
+        base.thermodynamics["excess_energy"], rel=1e-10
+    )
     # a soft repulsion between unlike ions reduces their contact value and pairing energy
     width = 0.1e-9
-    soft = {("Na+", "Cl-"): lambda r: 2.0 * np.exp(-((r - nacl.contact_diameter) / width) ** 2)}
+    soft = {("Na+", "Cl-"): lambda r: 2.0 * np.exp(-(((r - nacl.contact_diameter) / width) ** 2))}
     rep = ie.solve(nacl, c, extra_potential=soft, initial=base)
     assert rep.thermodynamics["contact_values"][0, 1] < base.thermodynamics["contact_values"][0, 1]
     assert rep.thermodynamics["osmotic_coefficient"] > base.thermodynamics["osmotic_coefficient"]
@@ -327,7 +348,11 @@ def test_coexisting_modes_on_the_mode_dimension():
     e = rpm(1.68)
     y = 1.2
     pair = ie.solve(e, concentration_for(e, y), "msa", dr=SIGMA / 100)
-    mono = [m.k.imag * pair.length_unit / SIGMA for m in pair.modes if m.kind == "charge" and m.monotonic]
+    mono = [
+        m.k.imag * pair.length_unit / SIGMA
+        for m in pair.modes
+        if m.kind == "charge" and m.monotonic
+    ]
     assert len(mono) == 2
 
     def axis(x):

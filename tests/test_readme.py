@@ -31,8 +31,9 @@ def test_readme_snippet_runs(block, tmp_path):
     # snippets run "from the repository root" (they may read tests/data) but must not write
     # into the checkout: run them in a scratch directory holding a copy of tests/data
     shutil.copytree(ROOT / "tests" / "data", tmp_path / "tests" / "data")
-    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=900
+    )
     assert result.returncode == 0, result.stderr[-3000:]
 
 
@@ -42,9 +43,12 @@ def test_readme_fit_commands_run(tmp_path, monkeypatch, capsys):
 
     from ionscales.cli import main
 
-    lines = [line.split("#")[0].strip() for block in re.findall(r"```bash\n(.*?)```",
-             (ROOT / "README.md").read_text(), re.S) for line in block.splitlines()
-             if line.startswith("ionscales fit ")]
+    lines = [
+        line.split("#")[0].strip()
+        for block in re.findall(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+        for line in block.splitlines()
+        if line.startswith("ionscales fit ")
+    ]
     assert len(lines) >= 4
     monkeypatch.chdir(tmp_path)
     for line in lines:

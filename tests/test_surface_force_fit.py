@@ -41,12 +41,20 @@ def test_noisy_tail_recovery_within_stated_uncertainty():
 
 def test_window_excludes_structural_short_range_part():
     D = np.linspace(0.3, 20, 300) * nm
-    F = surface_force_model(D, decay_length=2.0 * nm, amplitude=1e-3, structural_amplitude=5e-2,
-                            structural_decay_length=0.4 * nm, structural_period=0.7 * nm)
+    F = surface_force_model(
+        D,
+        decay_length=2.0 * nm,
+        amplitude=1e-3,
+        structural_amplitude=5e-2,
+        structural_decay_length=0.4 * nm,
+        structural_period=0.7 * nm,
+    )
     biased = fit_surface_force(D, F)
     windowed = fit_surface_force(D, F, window=(6 * nm, 20 * nm))
     assert windowed.best_values["decay_length"] == pytest.approx(2.0 * nm, rel=1e-5)
-    assert abs(biased.best_values["decay_length"] - 2.0 * nm) > abs(windowed.best_values["decay_length"] - 2.0 * nm)
+    assert abs(biased.best_values["decay_length"] - 2.0 * nm) > abs(
+        windowed.best_values["decay_length"] - 2.0 * nm
+    )
     assert windowed.extra["window"] == (6 * nm, 20 * nm)
     assert windowed.extra["n_points"] == np.count_nonzero((D >= 6 * nm) & (D <= 20 * nm))
 
@@ -54,11 +62,19 @@ def test_window_excludes_structural_short_range_part():
 def test_damped_oscillatory_term_is_recovered():
     rng = np.random.default_rng(7)
     D = np.linspace(0.5, 12, 400) * nm
-    truth = dict(decay_length=2.5 * nm, amplitude=2e-3, structural_amplitude=3e-2,
-                 structural_decay_length=0.8 * nm, structural_period=0.75 * nm, structural_phase=0.6)
+    truth = dict(
+        decay_length=2.5 * nm,
+        amplitude=2e-3,
+        structural_amplitude=3e-2,
+        structural_decay_length=0.8 * nm,
+        structural_period=0.75 * nm,
+        structural_phase=0.6,
+    )
     F = surface_force_model(D, **truth)
     F = F + 1e-6 * rng.standard_normal(D.size)
-    fit = fit_surface_force(D, F, sigma=np.full(D.size, 1e-6), oscillatory=True, structural_period=0.7 * nm)
+    fit = fit_surface_force(
+        D, F, sigma=np.full(D.size, 1e-6), oscillatory=True, structural_period=0.7 * nm
+    )
     for name in ("decay_length", "amplitude", "structural_decay_length", "structural_period"):
         assert fit.best_values[name] == pytest.approx(truth[name], rel=1e-2), name
         assert abs(fit.best_values[name] - truth[name]) < 5 * fit.stderr[name]

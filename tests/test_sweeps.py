@@ -41,8 +41,11 @@ def _lines(path: Path) -> int:
 def test_2d_vectorised_sweep_equals_direct_calls_and_debye_law(nacl):
     salts = {"NaCl": nacl, "CaCl2": presets.get("CaCl2(aq)")}
     c = np.geomspace(1e-3, 1.0, 7) * M
-    ds = ionscales.sweep("theory.debye_length", grid={"concentration": c, "electrolyte": salts},
-                         scheduler="synchronous")
+    ds = ionscales.sweep(
+        "theory.debye_length",
+        grid={"concentration": c, "electrolyte": salts},
+        scheduler="synchronous",
+    )
     assert ds["debye_length"].dims == ("concentration", "electrolyte")
     assert ds["debye_length"].attrs["units"] == "m"
     assert ds["concentration"].attrs["units"] == "mol/m^3"
@@ -51,11 +54,14 @@ def test_2d_vectorised_sweep_equals_direct_calls_and_debye_law(nacl):
         np.testing.assert_array_equal(ds["debye_length"].sel(electrolyte=label).values, direct)
     # physics: 1:1 salt in water, lambda_D = 0.304 nm / sqrt(c / M) (textbook value at
     # eps_r = 78.4, 298.15 K; 0.1 % tolerance covers the rounding of 0.304)
-    np.testing.assert_allclose(ds["debye_length"].sel(electrolyte="NaCl") / nm,
-                               0.304 / np.sqrt(c / M), rtol=1e-3)
+    np.testing.assert_allclose(
+        ds["debye_length"].sel(electrolyte="NaCl") / nm, 0.304 / np.sqrt(c / M), rtol=1e-3
+    )
     # 2:1 salt: ionic strength 3c, so lambda_D(CaCl2) = lambda_D(NaCl) / sqrt(3)
     ratio = ds["debye_length"].sel(electrolyte="NaCl") / ds["debye_length"].sel(electrolyte="CaCl2")
-    np.testing.assert_allclose(ratio, np.sqrt(3.0), rtol=1e-3)  # eps_r of the presets agree to 0.1 %
+    np.testing.assert_allclose(
+        ratio, np.sqrt(3.0), rtol=1e-3
+    )  # eps_r of the presets agree to 0.1 %
     assert (ds["error"] == "").all()
     # vectorised once per salt: two tasks, not fourteen calls
     assert json.loads(ds.attrs["sweep_vectorized"]) == ["concentration"]
@@ -64,20 +70,36 @@ def test_2d_vectorised_sweep_equals_direct_calls_and_debye_law(nacl):
 def test_per_point_and_vectorised_paths_agree(nacl):
     c = np.array([0.01, 0.1, 1.0]) * M
     grid = {"concentration": c, "model": ["debye"]}
-    a = ionscales.sweep(theory.screening, grid=grid, fixed={"electrolyte": nacl},
-                        outputs=["decay_length", "regime"], scheduler="synchronous")
-    b = ionscales.sweep(theory.screening, grid=grid, fixed={"electrolyte": nacl},
-                        outputs=["decay_length", "regime"], scheduler="synchronous", vectorized=False)
+    a = ionscales.sweep(
+        theory.screening,
+        grid=grid,
+        fixed={"electrolyte": nacl},
+        outputs=["decay_length", "regime"],
+        scheduler="synchronous",
+    )
+    b = ionscales.sweep(
+        theory.screening,
+        grid=grid,
+        fixed={"electrolyte": nacl},
+        outputs=["decay_length", "regime"],
+        scheduler="synchronous",
+        vectorized=False,
+    )
     assert a.attrs["sweep_function"] == "theory.screening"  # recognised as the registry entry
     _same_values(a, b, ["decay_length", "regime", "error"])
-    np.testing.assert_allclose(a["decay_length"].sel(model="debye"), theory.debye_length(nacl, c), rtol=1e-12)
+    np.testing.assert_allclose(
+        a["decay_length"].sel(model="debye"), theory.debye_length(nacl, c), rtol=1e-12
+    )
     assert (a["regime"] == "monotonic").all()
 
 
 def test_dataset_outputs_keep_units_extra_dims_and_solver_attrs():
-    ds = ionscales.sweep(helpers.profile, grid={"decay": [1e-9, 2e-9], "amplitude": [0.1, 0.2, 0.3]},
-                         outputs=["potential", "integral", "converged", "iterations"],
-                         scheduler="synchronous")
+    ds = ionscales.sweep(
+        helpers.profile,
+        grid={"decay": [1e-9, 2e-9], "amplitude": [0.1, 0.2, 0.3]},
+        outputs=["potential", "integral", "converged", "iterations"],
+        scheduler="synchronous",
+    )
     assert ds["potential"].dims == ("decay", "amplitude", "x")
     assert ds["potential"].attrs["units"] == "V"
     assert ds["integral"].attrs["units"] == "V m"
@@ -85,7 +107,9 @@ def test_dataset_outputs_keep_units_extra_dims_and_solver_attrs():
     assert ds["decay"].attrs["units"] == "unknown"  # not a known parameter name: said so
     # the profile at the wall is the amplitude; potential is linear in the amplitude
     np.testing.assert_allclose(ds["potential"].isel(x=0), np.broadcast_to([0.1, 0.2, 0.3], (2, 3)))
-    np.testing.assert_allclose(ds["potential"].sel(amplitude=0.2), 2 * ds["potential"].sel(amplitude=0.1))
+    np.testing.assert_allclose(
+        ds["potential"].sel(amplitude=0.2), 2 * ds["potential"].sel(amplitude=0.1)
+    )
     assert (ds["converged"] == 1).all() and (ds["iterations"] == 3).all()
     direct = helpers.profile(2e-9, 0.3)
     assert float(ds["integral"].sel(decay=2e-9, amplitude=0.3)) == float(direct["integral"])
@@ -97,8 +121,12 @@ def test_dataset_outputs_keep_units_extra_dims_and_solver_attrs():
 
 def test_failing_point_is_marked_and_the_sweep_goes_on(tmp_path):
     log = tmp_path / "calls.log"
-    ds = ionscales.sweep(helpers.counted_point, grid={"a": [1, 2, 3], "b": [0, 1, 2]},
-                         fixed={"log": str(log)}, scheduler="synchronous")
+    ds = ionscales.sweep(
+        helpers.counted_point,
+        grid={"a": [1, 2, 3], "b": [0, 1, 2]},
+        fixed={"log": str(log)},
+        scheduler="synchronous",
+    )
     assert _lines(log) == 9
     assert ds["error"].sel(a=2, b=1).item() == "ValueError: no solution at a=2, b=1"
     assert np.isnan(ds["sum"].sel(a=2, b=1)) and np.isnan(ds["product"].sel(a=2, b=1))
@@ -114,8 +142,12 @@ def test_failing_point_is_marked_and_the_sweep_goes_on(tmp_path):
 
 
 def test_vectorised_chunk_failure_falls_back_to_points():
-    ds = ionscales.sweep(helpers.vector_sum, grid={"a": [-1.0, 0.0, 2.0], "b": [1.0, 10.0]},
-                         vectorized=["a"], scheduler="synchronous")
+    ds = ionscales.sweep(
+        helpers.vector_sum,
+        grid={"a": [-1.0, 0.0, 2.0], "b": [1.0, 10.0]},
+        vectorized=["a"],
+        scheduler="synchronous",
+    )
     assert ds["total"].attrs["units"] == "m"
     assert (ds["error"].sel(a=-1.0) == "ValueError: a must be >= 0").all()
     np.testing.assert_array_equal(ds["total"].sel(a=2.0), [3.0, 12.0])
@@ -127,8 +159,12 @@ def test_vectorised_chunk_failure_falls_back_to_points():
 
 def test_rerun_with_checkpoint_recomputes_nothing(tmp_path):
     log = tmp_path / "calls.log"
-    kw = dict(grid={"a": [1, 2, 3], "b": [0, 1]}, fixed={"log": str(log)}, scheduler="synchronous",
-              checkpoint=tmp_path / "ck")
+    kw = dict(
+        grid={"a": [1, 2, 3], "b": [0, 1]},
+        fixed={"log": str(log)},
+        scheduler="synchronous",
+        checkpoint=tmp_path / "ck",
+    )
     first = ionscales.sweep(helpers.counted_point, **kw)
     assert _lines(log) == 6
     second = ionscales.sweep(helpers.counted_point, **kw)
@@ -167,7 +203,8 @@ def test_killed_sweep_resumes_in_a_new_process(tmp_path):
     """A process killed hard (os._exit) after 5 points; the resume computes only the rest."""
     log = tmp_path / "calls.log"
     script = tmp_path / "run_sweep.py"
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         import sys
         sys.path[:0] = [{str(HERE)!r}, {str(HERE.parent)!r}]  # the helpers, this checkout
         import ionscales, _sweep_helpers as h
@@ -175,27 +212,42 @@ def test_killed_sweep_resumes_in_a_new_process(tmp_path):
                              fixed={{"log": {str(log)!r}}}, scheduler="synchronous",
                              checkpoint={str(tmp_path / "ck")!r})
         print("done", int(ds.attrs["sweep_computed_points"]))
-    """))
+    """)
+    )
     env = {**os.environ, "IONSCALES_TEST_DIE_AFTER": "5"}
-    killed = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
-                            timeout=120)
+    killed = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert killed.returncode == 17, killed.stderr
     assert _lines(log) == 6  # five finished, the sixth call died
-    directory = checkpoint_directory(tmp_path / "ck", helpers.counted_point,
-                                     {"a": [1, 2, 3, 4], "b": [0, 1, 2]}, {"log": str(log)})
+    directory = checkpoint_directory(
+        tmp_path / "ck",
+        helpers.counted_point,
+        {"a": [1, 2, 3, 4], "b": [0, 1, 2]},
+        {"log": str(log)},
+    )
     assert len(list(directory.glob("points-*.nc"))) == 5
     env.pop("IONSCALES_TEST_DIE_AFTER")
-    resumed = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
-                             timeout=120)
+    resumed = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.split() == ["done", "7"]
     assert _lines(log) == 6 + 7  # exactly the 7 unfinished points were computed
     # and the full result equals a fresh sweep without checkpoint
-    full = ionscales.sweep(helpers.counted_point, grid={"a": [1, 2, 3, 4], "b": [0, 1, 2]},
-                           fixed={"log": str(log)}, scheduler="synchronous",
-                           checkpoint=tmp_path / "ck")
-    fresh = ionscales.sweep(helpers.counted_point, grid={"a": [1, 2, 3, 4], "b": [0, 1, 2]},
-                            fixed={"log": str(tmp_path / "fresh.log")}, scheduler="synchronous")
+    full = ionscales.sweep(
+        helpers.counted_point,
+        grid={"a": [1, 2, 3, 4], "b": [0, 1, 2]},
+        fixed={"log": str(log)},
+        scheduler="synchronous",
+        checkpoint=tmp_path / "ck",
+    )
+    fresh = ionscales.sweep(
+        helpers.counted_point,
+        grid={"a": [1, 2, 3, 4], "b": [0, 1, 2]},
+        fixed={"log": str(tmp_path / "fresh.log")},
+        scheduler="synchronous",
+    )
     _same_values(full, fresh, ["sum", "product", "error"])
 
 
@@ -215,12 +267,18 @@ def _records(directory: Path) -> dict[int, Path]:
 
 def _checkpointed(tmp_path, **extra):
     log = tmp_path / "calls.log"
-    kw = dict(grid={"a": [1.0, 3.0, 4.0, 5.0, 6.0, 7.0], "b": [0.0, 2.0, 3.0, 4.0]},
-              fixed={"log": str(log)}, scheduler="synchronous", checkpoint=tmp_path / "ck", **extra)
+    kw = dict(
+        grid={"a": [1.0, 3.0, 4.0, 5.0, 6.0, 7.0], "b": [0.0, 2.0, 3.0, 4.0]},
+        fixed={"log": str(log)},
+        scheduler="synchronous",
+        checkpoint=tmp_path / "ck",
+        **extra,
+    )
     first = ionscales.sweep(helpers.counted_point, **kw)
     assert _lines(log) == 24 and (first["error"] == "").all()
-    directory = checkpoint_directory(tmp_path / "ck", helpers.counted_point, kw["grid"], kw["fixed"],
-                                     extra.get("outputs"))
+    directory = checkpoint_directory(
+        tmp_path / "ck", helpers.counted_point, kw["grid"], kw["fixed"], extra.get("outputs")
+    )
     return kw, log, first, directory
 
 
@@ -311,8 +369,12 @@ def test_tampered_records_are_detected_by_their_hash_and_recomputed(tmp_path, wh
 
 def test_point_attrs_come_from_the_first_grid_point_not_the_first_finished_task(tmp_path):
     log = tmp_path / "calls.log"
-    kw = dict(grid={"a": [1.0, 2.0, 3.0]}, fixed={"log": str(log)}, scheduler="synchronous",
-              checkpoint=tmp_path / "ck")
+    kw = dict(
+        grid={"a": [1.0, 2.0, 3.0]},
+        fixed={"log": str(log)},
+        scheduler="synchronous",
+        checkpoint=tmp_path / "ck",
+    )
     first = ionscales.sweep(helpers.attrs_point, **kw)
     assert json.loads(first.attrs["point_attrs"])["origin"] == 1.0
     directory = checkpoint_directory(tmp_path / "ck", helpers.attrs_point, kw["grid"], kw["fixed"])
@@ -328,8 +390,13 @@ def test_a_point_that_kills_its_worker_fails_alone_on_a_cluster(tmp_path):
     """A segfault at one of 8 points (chunks of 4 on 2 workers): the other 7 finish in the
     same run, the crashing point is marked failed with the cause and checkpointed."""
     log = tmp_path / "calls.log"
-    kw = dict(grid={"a": list(range(8))}, fixed={"crash_at": 3, "log": str(log)}, n_workers=2,
-              chunk_size=4, checkpoint=tmp_path / "ck")
+    kw = dict(
+        grid={"a": list(range(8))},
+        fixed={"crash_at": 3, "log": str(log)},
+        n_workers=2,
+        chunk_size=4,
+        checkpoint=tmp_path / "ck",
+    )
     ds = ionscales.sweep(helpers.crash_point, **kw)
     ok = ds["error"] != ""
     assert list(ok.values) == [a == 3 for a in range(8)], ds["error"].values
@@ -351,16 +418,31 @@ def test_cluster_address_path_agrees_with_synchronous(tmp_path, nacl):
 
     grid = {"a": [1, 2, 3], "b": [0, 1, 2]}
     c = np.geomspace(0.01, 1, 6) * M
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         address = cluster.scheduler_address
         assert address.startswith("tcp://")
-        on_cluster = ionscales.sweep(helpers.counted_point, grid=grid,
-                                     fixed={"log": str(tmp_path / "c.log")}, scheduler=address,
-                                     checkpoint=tmp_path / "ck")
-        vec_cluster = ionscales.sweep("theory.debye_length", grid={"concentration": c},
-                                      fixed={"electrolyte": nacl}, scheduler=address, chunk_size=2)
-    local = ionscales.sweep(helpers.counted_point, grid=grid, fixed={"log": str(tmp_path / "s.log")},
-                            scheduler="synchronous")
+        on_cluster = ionscales.sweep(
+            helpers.counted_point,
+            grid=grid,
+            fixed={"log": str(tmp_path / "c.log")},
+            scheduler=address,
+            checkpoint=tmp_path / "ck",
+        )
+        vec_cluster = ionscales.sweep(
+            "theory.debye_length",
+            grid={"concentration": c},
+            fixed={"electrolyte": nacl},
+            scheduler=address,
+            chunk_size=2,
+        )
+    local = ionscales.sweep(
+        helpers.counted_point,
+        grid=grid,
+        fixed={"log": str(tmp_path / "s.log")},
+        scheduler="synchronous",
+    )
     keep = ["sum", "product", "error"]
     _same_values(on_cluster, local, keep)
     assert _lines(tmp_path / "c.log") == 9
@@ -371,10 +453,12 @@ def test_cluster_address_path_agrees_with_synchronous(tmp_path, nacl):
 @pytest.mark.slow
 def test_default_scheduler_is_a_local_cluster_and_agrees_with_synchronous(tmp_path):
     kw = dict(grid={"a": [1, 2, 3], "b": [0, 1]}, outputs=["sum"])
-    on_cluster = ionscales.sweep(helpers.counted_point, fixed={"log": str(tmp_path / "c.log")},
-                                 n_workers=2, **kw)
-    local = ionscales.sweep(helpers.counted_point, fixed={"log": str(tmp_path / "s.log")},
-                            scheduler="synchronous", **kw)
+    on_cluster = ionscales.sweep(
+        helpers.counted_point, fixed={"log": str(tmp_path / "c.log")}, n_workers=2, **kw
+    )
+    local = ionscales.sweep(
+        helpers.counted_point, fixed={"log": str(tmp_path / "s.log")}, scheduler="synchronous", **kw
+    )
     assert on_cluster.attrs["sweep_scheduler"] == "local"
     _same_values(on_cluster, local, ["sum", "error"])
     assert on_cluster["error"].sel(a=2, b=1).item().startswith("ValueError")
@@ -385,13 +469,22 @@ def test_default_scheduler_is_a_local_cluster_and_agrees_with_synchronous(tmp_pa
 
 def test_bad_arguments_raise_parameter_errors(nacl):
     with pytest.raises(ParameterError, match="both fixed and on the grid"):
-        ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]},
-                        fixed={"concentration": 1.0, "electrolyte": nacl})
+        ionscales.sweep(
+            theory.debye_length,
+            grid={"concentration": [1.0]},
+            fixed={"concentration": 1.0, "electrolyte": nacl},
+        )
     with pytest.raises(ParameterError, match="fixed"):
-        ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]}, fixed=[("electrolyte", nacl)])
+        ionscales.sweep(
+            theory.debye_length, grid={"concentration": [1.0]}, fixed=[("electrolyte", nacl)]
+        )
     with pytest.raises(ParameterError, match="scheduler"):
-        ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]}, fixed={"electrolyte": nacl},
-                        scheduler="my-laptop")
+        ionscales.sweep(
+            theory.debye_length,
+            grid={"concentration": [1.0]},
+            fixed={"electrolyte": nacl},
+            scheduler="my-laptop",
+        )
     with pytest.raises(ParameterError, match="grid"):
         ionscales.sweep(theory.debye_length, grid={})
     with pytest.raises(ParameterError, match="at least one value"):
@@ -399,7 +492,9 @@ def test_bad_arguments_raise_parameter_errors(nacl):
     with pytest.raises(ParameterError, match="clash"):
         ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]}, outputs=["error"])
     with pytest.raises(ParameterError, match="not grid keys"):
-        ionscales.sweep(theory.debye_length, grid={"concentration": [1.0]}, vectorized=["temperature"])
+        ionscales.sweep(
+            theory.debye_length, grid={"concentration": [1.0]}, vectorized=["temperature"]
+        )
 
 
 def test_registry_names_only_and_clear_errors_for_missing_modules():
@@ -419,8 +514,13 @@ def test_registry_names_only_and_clear_errors_for_missing_modules():
 
 def test_attrs_are_enough_to_recompute_a_point(nacl):
     c = np.array([0.05, 0.5]) * M
-    ds = ionscales.sweep("theory.screening", grid={"concentration": c, "model": ["debye"]},
-                         fixed={"electrolyte": nacl}, outputs=["decay_length"], scheduler="synchronous")
+    ds = ionscales.sweep(
+        "theory.screening",
+        grid={"concentration": c, "model": ["debye"]},
+        fixed={"electrolyte": nacl},
+        outputs=["decay_length"],
+        scheduler="synchronous",
+    )
     assert ds.attrs["ionscales_version"] == ionscales.__version__
     assert ds.attrs["sweep_scheduler"] == "synchronous"
     fixed = json.loads(ds.attrs["sweep_fixed"])
@@ -428,9 +528,14 @@ def test_attrs_are_enough_to_recompute_a_point(nacl):
     grid = json.loads(ds.attrs["sweep_grid"])
     assert grid["model"] == ["debye"] and np.allclose(grid["concentration"], c)
     func = registry.resolve(ds.attrs["sweep_function"])
-    again = func(electrolyte=presets.get(fixed["electrolyte"].split(":")[0]),
-                 concentration=np.array(grid["concentration"]), model=grid["model"][0])
-    np.testing.assert_array_equal(again["decay_length"].values, ds["decay_length"].sel(model="debye").values)
+    again = func(
+        electrolyte=presets.get(fixed["electrolyte"].split(":")[0]),
+        concentration=np.array(grid["concentration"]),
+        model=grid["model"][0],
+    )
+    np.testing.assert_array_equal(
+        again["decay_length"].values, ds["decay_length"].sel(model="debye").values
+    )
     assert json.loads(ds.attrs["point_attrs"])["model"] == "debye"
 
 
@@ -449,8 +554,13 @@ def test_bikerman_pb_sweep_equals_direct_solves_and_kornyshev_charge(nacl):
     c = np.array([0.1, 1.0]) * M
     u = np.array([0.05, 0.25])
     fixed = {"electrolyte": nacl, "geometry": geometry, "model": "bikerman"}
-    ds = ionscales.sweep("continuum.solve_pb", grid={"concentration": c, "potential": u}, fixed=fixed,
-                         outputs=["surface_charge", "capacitance", "converged"], scheduler="synchronous")
+    ds = ionscales.sweep(
+        "continuum.solve_pb",
+        grid={"concentration": c, "potential": u},
+        fixed=fixed,
+        outputs=["surface_charge", "capacitance", "converged"],
+        scheduler="synchronous",
+    )
     assert (ds["error"] == "").all(), ds["error"].values
     assert ds["surface_charge"].attrs["units"] == "C/m^2"
     assert ds["capacitance"].attrs["units"] == "F/m^2"

@@ -35,16 +35,23 @@ ALL_MODELS = ("dh-limiting", "dh-extended", "davies", "msa", "pitzer")
 
 
 def water(eps=78.4, density=997.05):
-    return Solvent("water", permittivity=eps, temperature=298.15, density=density, molar_mass=18.01528e-3)
+    return Solvent(
+        "water", permittivity=eps, temperature=298.15, density=density, molar_mass=18.01528e-3
+    )
 
 
 def salt_11(sigma=0.4 * nm, eps=78.4):
-    return Electrolyte(Ion("A+", 1, sigma, molar_mass=0.05), Ion("B-", -1, sigma, molar_mass=0.05), water(eps))
+    return Electrolyte(
+        Ion("A+", 1, sigma, molar_mass=0.05), Ion("B-", -1, sigma, molar_mass=0.05), water(eps)
+    )
 
 
 def salt_21(s_plus=0.5 * nm, s_minus=0.36 * nm):
-    return Electrolyte(Ion("Ca2+", 2, s_plus, molar_mass=40.078e-3), Ion("Cl-", -1, s_minus, molar_mass=35.453e-3),
-                       water())
+    return Electrolyte(
+        Ion("Ca2+", 2, s_plus, molar_mass=40.078e-3),
+        Ion("Cl-", -1, s_minus, molar_mass=35.453e-3),
+        water(),
+    )
 
 
 def read_rs():
@@ -93,11 +100,13 @@ def test_dh_family_reproduces_comparison_table():
     expected = np.array([row[1:] for row in TABLE_2])
     with pytest.warns(ValidityWarning, match="davies"):  # I = 2 mol/kg is beyond Davies' range
         davies = activity_coefficient(e, molality=m, model="davies")
-    got = np.column_stack([
-        activity_coefficient(e, molality=m, model="dh-limiting"),
-        activity_coefficient(e, molality=m, model="dh-extended", ion_size=0.4 * nm),
-        davies,
-    ])
+    got = np.column_stack(
+        [
+            activity_coefficient(e, molality=m, model="dh-limiting"),
+            activity_coefficient(e, molality=m, model="dh-extended", ion_size=0.4 * nm),
+            davies,
+        ]
+    )
     # the table is rounded to 4 decimals
     np.testing.assert_allclose(got, expected, atol=6e-5)
     # default ion size is the contact diameter (0.4 nm here)
@@ -108,7 +117,9 @@ def test_davies_and_edh_values_of_section_9():
     # §9 item 9: Davies(0.3) gamma = 0.7815 at I = 0.1 with A = 0.5092; EDH a = 4 Å gives 0.7695
     e = Electrolyte(Ion("Na+", 1, 0.4 * nm), Ion("Cl-", -1, 0.4 * nm), solvent_with_constants())
     assert activity_coefficient(e, molality=0.1, model="davies") == pytest.approx(0.7815, abs=6e-5)
-    assert activity_coefficient(e, molality=0.1, model="dh-extended") == pytest.approx(0.7695, abs=6e-5)
+    assert activity_coefficient(e, molality=0.1, model="dh-extended") == pytest.approx(
+        0.7695, abs=6e-5
+    )
 
 
 # ---------------------------------------------------------------- MSA (§3.2–3.4, §9.4, 9.6, 9.7)
@@ -140,11 +151,14 @@ def test_rpm_msa_cs_table(row):
     assert osmotic_coefficient(e, c * M) == pytest.approx(phi, abs=1e-5)
 
 
-@pytest.mark.parametrize("x, gamma_sigma, energy", [
-    (1.0, 0.3660254, -(2 - math.sqrt(3))),
-    (2.0, 0.618034, -(3 - math.sqrt(5)) / 2),
-    (4.0, 1.0, -0.5),
-])
+@pytest.mark.parametrize(
+    "x, gamma_sigma, energy",
+    [
+        (1.0, 0.3660254, -(2 - math.sqrt(3))),
+        (2.0, 0.618034, -(3 - math.sqrt(5)) / 2),
+        (4.0, 1.0, -0.5),
+    ],
+)
 def test_rpm_msa_closed_form(x, gamma_sigma, energy):
     # §9.4: Gamma sigma = (sqrt(1+2x)-1)/2, beta U/N = -(l_B/sigma) Gamma sigma/(1 + Gamma sigma)
     sigma = 0.4 * nm
@@ -171,7 +185,10 @@ def test_blum_general_reference_numbers():
 
 def _fd_check(charges, diameters, nus, c, tol=1e-7):
     """ln gamma_i = d(beta A/V)/d n_i and phi - 1 = (sum n_i mu_i - beta A/V)/rho."""
-    ions = [Ion(f"I{i}{'+' if z > 0 else '-'}", z, d) for i, (z, d) in enumerate(zip(charges, diameters))]
+    ions = [
+        Ion(f"I{i}{'+' if z > 0 else '-'}", z, d)
+        for i, (z, d) in enumerate(zip(charges, diameters))
+    ]
     e = Electrolyte(ions=ions, stoichiometry=nus, solvent=water())
     n = e.ion_densities(c)
     z, s, lb = e.charges, e.diameters, e.bjerrum_length
@@ -184,7 +201,10 @@ def _fd_check(charges, diameters, nus, c, tol=1e-7):
         up, dn = n.copy(), n.copy()
         up[i] += h
         dn[i] -= h
-        fd.append((msa_free_energy_density(up, z, s, lb) - msa_free_energy_density(dn, z, s, lb)) / (2 * h))
+        fd.append(
+            (msa_free_energy_density(up, z, s, lb) - msa_free_energy_density(dn, z, s, lb))
+            / (2 * h)
+        )
     np.testing.assert_allclose(mu, fd, atol=tol)
     a = msa_free_energy_density(n, z, s, lb)
     phi_m1 = (np.sum(n * mu) - a) / n.sum()
@@ -196,21 +216,29 @@ def _fd_check(charges, diameters, nus, c, tol=1e-7):
         up, dn = n.copy(), n.copy()
         up[i] += h
         dn[i] -= h
-        fd_el.append((blum_msa(up, z, s, lb)["free_energy_density"]
-                      - blum_msa(dn, z, s, lb)["free_energy_density"]) / (2 * h))
+        fd_el.append(
+            (
+                blum_msa(up, z, s, lb)["free_energy_density"]
+                - blum_msa(dn, z, s, lb)["free_energy_density"]
+            )
+            / (2 * h)
+        )
     np.testing.assert_allclose(el["ln_gamma"], fd_el, atol=tol)
     # the model front end returns the same per-ion values
     np.testing.assert_allclose(ln_activity_coefficients(e, c), mu, atol=1e-12)
 
 
-@pytest.mark.parametrize("charges, diameters, nus, c", [
-    ((1, -1), (0.4 * nm, 0.4 * nm), (1, 1), 1 * M),
-    ((1, -1), (0.3 * nm, 0.45 * nm), (1, 1), 1 * M),
-    ((2, -1), (0.5 * nm, 0.36 * nm), (1, 2), 2 * M),
-    ((1, -1), (0.6 * nm, 0.3 * nm), (1, 1), 0.5 * M),
-    ((2, 1, -1), (0.5 * nm, 0.36 * nm, 0.33 * nm), (1, 1, 3), 0.7 * M),  # mixture CaCl2 + NaCl
-    ((3, -2), (0.55 * nm, 0.42 * nm), (2, 3), 0.3 * M),
-])
+@pytest.mark.parametrize(
+    "charges, diameters, nus, c",
+    [
+        ((1, -1), (0.4 * nm, 0.4 * nm), (1, 1), 1 * M),
+        ((1, -1), (0.3 * nm, 0.45 * nm), (1, 1), 1 * M),
+        ((2, -1), (0.5 * nm, 0.36 * nm), (1, 2), 2 * M),
+        ((1, -1), (0.6 * nm, 0.3 * nm), (1, 1), 0.5 * M),
+        ((2, 1, -1), (0.5 * nm, 0.36 * nm, 0.33 * nm), (1, 1, 3), 0.7 * M),  # mixture CaCl2 + NaCl
+        ((3, -2), (0.55 * nm, 0.42 * nm), (2, 3), 0.3 * M),
+    ],
+)
 def test_msa_derivatives_of_free_energy(charges, diameters, nus, c):
     # §9.6: MSA ln gamma_i and phi equal finite-difference derivatives of beta A/V to 1e-7
     _fd_check(charges, diameters, nus, c)
@@ -234,9 +262,13 @@ def test_msa_molal_conversion_documented():
     c = e.molarity(m, apparent_molar_volume=vphi)
     g_m = activity_coefficient(e, molality=m, apparent_molar_volume=vphi)
     y_c = activity_coefficient(e, c)
-    np.testing.assert_allclose(np.log(g_m), np.log(y_c) + np.log(c / (m * e.solvent.density)), rtol=1e-12)
+    np.testing.assert_allclose(
+        np.log(g_m), np.log(y_c) + np.log(c / (m * e.solvent.density)), rtol=1e-12
+    )
     phi_m = osmotic_coefficient(e, molality=m, apparent_molar_volume=vphi)
-    np.testing.assert_allclose(phi_m, osmotic_coefficient(e, c) * c / (m * e.solvent.density), rtol=1e-12)
+    np.testing.assert_allclose(
+        phi_m, osmotic_coefficient(e, c) * c / (m * e.solvent.density), rtol=1e-12
+    )
 
 
 # ---------------------------------------------------------------- Pitzer (§2.5, §8, §9.8)
@@ -275,8 +307,10 @@ def _gibbs_duhem(func_ln_pm, func_phi, x_max):
 
 
 # Pitzer has parameters for NaCl only (2:1 raises ParameterError, tested above)
-@pytest.mark.parametrize("model, salt", [(m, "1:1") for m in ALL_MODELS]
-                         + [(m, "2:1") for m in ALL_MODELS if m != "pitzer"])
+@pytest.mark.parametrize(
+    "model, salt",
+    [(m, "1:1") for m in ALL_MODELS] + [(m, "2:1") for m in ALL_MODELS if m != "pitzer"],
+)
 def test_gibbs_duhem(model, salt):
     e = presets.get("NaCl(aq)") if salt == "1:1" else salt_21()
     nu = e.nu
@@ -310,7 +344,9 @@ def test_gibbs_duhem_molar_form(model):
         return np.sum(ln_activity_coefficients(e, x, model) * nu, axis=-1) / nu.sum()
 
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "davies", ValidityWarning)  # identity test (I = 1.5 mol/L)
+        warnings.filterwarnings(
+            "ignore", "davies", ValidityWarning
+        )  # identity test (I = 1.5 mol/L)
         assert abs(_gibbs_duhem(ln_pm, lambda x: osmotic_coefficient(e, x, model), 500.0)) < 1e-9
 
 
@@ -330,9 +366,12 @@ def test_limiting_law_at_low_concentration(model):
     e21 = salt_21()
     c = 1.0
     kappa = math.sqrt(4 * math.pi * e21.bjerrum_length * avogadro * c * 6)
-    assert math.log(activity_coefficient(e21, c, "dh-limiting")) == pytest.approx(-2 * e21.bjerrum_length * kappa / 2)
+    assert math.log(activity_coefficient(e21, c, "dh-limiting")) == pytest.approx(
+        -2 * e21.bjerrum_length * kappa / 2
+    )
     assert osmotic_coefficient(e, 1.0, "dh-limiting") - 1 == pytest.approx(
-        math.log(activity_coefficient(e, 1.0, "dh-limiting")) / 3)
+        math.log(activity_coefficient(e, 1.0, "dh-limiting")) / 3
+    )
 
 
 def test_vectorised_shape_and_zero():
@@ -355,8 +394,10 @@ def test_thermodynamics_dataset_roundtrip(tmp_path):
         assert "units" in ds[name].attrs and "long_name" in ds[name].attrs
     assert ds["molality"].attrs["units"] == "mol/kg"
     assert "10.1021/j100621a026" in ds.attrs["references"]
-    np.testing.assert_allclose(ds["activity_coefficient"], activity_coefficient(e, molality=[0.1, 0.5, 1.0],
-                                                                                model="pitzer"))
+    np.testing.assert_allclose(
+        ds["activity_coefficient"],
+        activity_coefficient(e, molality=[0.1, 0.5, 1.0], model="pitzer"),
+    )
     path = tmp_path / "thermo.nc"
     to_netcdf(ds, path)
     xr.testing.assert_identical(open_dataset(path), ds)
@@ -365,17 +406,20 @@ def test_thermodynamics_dataset_roundtrip(tmp_path):
 
 
 # ---------------------------------------------------------------- bad input
-@pytest.mark.parametrize("kwargs, parameter", [
-    ({"concentration": np.nan}, "concentration"),
-    ({"concentration": -1.0}, "concentration"),
-    ({"molality": [0.1, np.nan]}, "molality"),
-    ({"molality": -0.1}, "molality"),
-    ({"concentration": 1.0, "molality": 0.1}, "concentration"),
-    ({}, "concentration"),
-    ({"concentration": 1.0, "model": "debye-hueckel"}, "model"),
-    ({"concentration": 1.0, "model": "dh-extended", "ion_size": -1e-10}, "ion_size"),
-    ({"concentration": 1.0, "bogus": 3}, "bogus"),
-])
+@pytest.mark.parametrize(
+    "kwargs, parameter",
+    [
+        ({"concentration": np.nan}, "concentration"),
+        ({"concentration": -1.0}, "concentration"),
+        ({"molality": [0.1, np.nan]}, "molality"),
+        ({"molality": -0.1}, "molality"),
+        ({"concentration": 1.0, "molality": 0.1}, "concentration"),
+        ({}, "concentration"),
+        ({"concentration": 1.0, "model": "debye-hueckel"}, "model"),
+        ({"concentration": 1.0, "model": "dh-extended", "ion_size": -1e-10}, "ion_size"),
+        ({"concentration": 1.0, "bogus": 3}, "bogus"),
+    ],
+)
 def test_bad_input(kwargs, parameter):
     e = presets.get("NaCl(aq)")
     for func in (activity_coefficient, osmotic_coefficient):
@@ -385,7 +429,9 @@ def test_bad_input(kwargs, parameter):
 
 
 def test_molal_form_needs_solvent_density():
-    e = Electrolyte(Ion("A+", 1, 0.4 * nm), Ion("B-", -1, 0.4 * nm), Solvent("x", permittivity=30.0))
+    e = Electrolyte(
+        Ion("A+", 1, 0.4 * nm), Ion("B-", -1, 0.4 * nm), Solvent("x", permittivity=30.0)
+    )
     with pytest.raises(ParameterError, match="density"):
         activity_coefficient(e, molality=0.1, model="davies")
     with pytest.raises(ParameterError, match="electrolyte"):
@@ -397,7 +443,8 @@ def _decremented(alpha=0.011, saturation=20.0):
     from ionscales.dielectric import DielectricDecrement
 
     return presets.get("NaCl(aq)").with_(
-        dielectric_decrement=DielectricDecrement(alpha, saturation, source="test values"))
+        dielectric_decrement=DielectricDecrement(alpha, saturation, source="test values")
+    )
 
 
 def test_decrement_off_by_default_and_zero_decrement_is_identity():
@@ -407,12 +454,19 @@ def test_decrement_off_by_default_and_zero_decrement_is_identity():
     assert base.dielectric_decrement is None  # presets: off
     c = np.array([10.0, 500.0, 2000.0])
     flat = base.with_(dielectric_decrement=DielectricDecrement(0.0, 20.0))
-    np.testing.assert_allclose(activity_coefficient(flat, c), activity_coefficient(base, c), rtol=1e-12)
-    np.testing.assert_allclose(osmotic_coefficient(flat, c), osmotic_coefficient(base, c), rtol=1e-12)
+    np.testing.assert_allclose(
+        activity_coefficient(flat, c), activity_coefficient(base, c), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        osmotic_coefficient(flat, c), osmotic_coefficient(base, c), rtol=1e-12
+    )
     e = _decremented()
     # switched off per call
-    np.testing.assert_allclose(activity_coefficient(e, c, dielectric_decrement=False),
-                               activity_coefficient(base, c), rtol=1e-12)
+    np.testing.assert_allclose(
+        activity_coefficient(e, c, dielectric_decrement=False),
+        activity_coefficient(base, c),
+        rtol=1e-12,
+    )
     assert not np.allclose(activity_coefficient(e, c), activity_coefficient(base, c), rtol=1e-3)
     with pytest.raises(ParameterError, match="dielectric_decrement"):
         activity_coefficient(base, c, dielectric_decrement=True)
@@ -421,8 +475,11 @@ def test_decrement_off_by_default_and_zero_decrement_is_identity():
     # a model without eps_r(c) says that it ignores the electrolyte's law (no silent constant)
     with pytest.warns(ValidityWarning, match="ignores the eps_r"):
         activity_coefficient(e, c, "dh-limiting")
-    np.testing.assert_allclose(activity_coefficient(e, c, "dh-limiting", dielectric_decrement=False),
-                               activity_coefficient(base, c, "dh-limiting"), rtol=1e-14)
+    np.testing.assert_allclose(
+        activity_coefficient(e, c, "dh-limiting", dielectric_decrement=False),
+        activity_coefficient(base, c, "dh-limiting"),
+        rtol=1e-14,
+    )
 
 
 def test_decrement_chemical_potential_is_the_free_energy_derivative():
@@ -436,9 +493,19 @@ def test_decrement_chemical_potential_is_the_free_energy_derivative():
         eps = dec(c, eps_s)
         n = np.atleast_1d(c)[:, None] * nu * avogadro
         lb = lb_s * eps_s / eps
-        out = np.array([float(thermo.msa_free_energy_density(n[i:i + 1], z, d, float(np.atleast_1d(lb)[i]))[0])
-                        for i in range(n.shape[0])])
-        return out + np.atleast_1d(c) * avogadro * float(np.sum(nu * z**2 * lb_s / d)) * (eps_s / eps - 1)
+        out = np.array(
+            [
+                float(
+                    thermo.msa_free_energy_density(n[i : i + 1], z, d, float(np.atleast_1d(lb)[i]))[
+                        0
+                    ]
+                )
+                for i in range(n.shape[0])
+            ]
+        )
+        return out + np.atleast_1d(c) * avogadro * float(np.sum(nu * z**2 * lb_s / d)) * (
+            eps_s / eps - 1
+        )
 
     for c in (50.0, 800.0, 3000.0):
         h = 1e-4 * c
@@ -447,7 +514,9 @@ def test_decrement_chemical_potential_is_the_free_energy_derivative():
         assert nu.sum() * ln_pm == pytest.approx(mu, rel=1e-6, abs=1e-9)
         # osmotic: beta Pi_ex = rho_salt mu - f_ex
         pi_ex = c * avogadro * mu - f_ex(np.array([c]))[0]
-        assert osmotic_coefficient(e, c) - 1 == pytest.approx(pi_ex / (nu.sum() * c * avogadro), rel=1e-5, abs=1e-9)
+        assert osmotic_coefficient(e, c) - 1 == pytest.approx(
+            pi_ex / (nu.sum() * c * avogadro), rel=1e-5, abs=1e-9
+        )
 
 
 def test_decrement_gibbs_duhem():
@@ -467,8 +536,11 @@ def test_association_zero_constant_is_msa_and_identities():
 
     e = salt_11()
     c = np.array([1.0, 100.0, 1000.0])
-    np.testing.assert_allclose(activity_coefficient(e, c, "msa-association", association_constant=0.0),
-                               activity_coefficient(e, c, "msa"), rtol=1e-12)
+    np.testing.assert_allclose(
+        activity_coefficient(e, c, "msa-association", association_constant=0.0),
+        activity_coefficient(e, c, "msa"),
+        rtol=1e-12,
+    )
     k = 2e-3  # 2 L/mol
     eq = thermo.AssociationEquilibrium(k)
     alpha, ln_free, phi_free = eq.solve(e, c)
@@ -477,13 +549,18 @@ def test_association_zero_constant_is_msa_and_identities():
     np.testing.assert_allclose((1 - alpha) / (alpha**2 * c * g2), k, rtol=1e-9)
     # gamma_pm(stoichiometric) = alpha gamma_pm,free (c alpha)
     gamma_free = activity_coefficient(e, alpha * c, "msa")
-    np.testing.assert_allclose(activity_coefficient(e, c, "msa-association", association_constant=k),
-                               alpha * gamma_free, rtol=1e-10)
+    np.testing.assert_allclose(
+        activity_coefficient(e, c, "msa-association", association_constant=k),
+        alpha * gamma_free,
+        rtol=1e-10,
+    )
     # the same equilibrium feeds the free-ion screening model: kappa_free^2 = alpha kappa_D^2
     modes = free_ion_model(e, c, free_fraction=eq)
     from ionscales.theory import inverse_debye_length
 
-    np.testing.assert_allclose(modes.poles[:, 0].imag, np.sqrt(alpha) * inverse_debye_length(e, c), rtol=1e-12)
+    np.testing.assert_allclose(
+        modes.poles[:, 0].imag, np.sqrt(alpha) * inverse_debye_length(e, c), rtol=1e-12
+    )
     with pytest.raises(ParameterError, match="symmetric"):
         activity_coefficient(salt_21(), c, "msa-association", association_constant=k)
 
@@ -493,8 +570,13 @@ def test_association_gibbs_duhem():
     nu = e.nu
 
     def ln_pm(x):
-        return np.sum(ln_activity_coefficients(e, x, "msa-association", association_constant=2e-3) * nu,
-                      axis=-1) / nu.sum()
+        return (
+            np.sum(
+                ln_activity_coefficients(e, x, "msa-association", association_constant=2e-3) * nu,
+                axis=-1,
+            )
+            / nu.sum()
+        )
 
     def phi(x):
         return osmotic_coefficient(e, x, "msa-association", association_constant=2e-3)
@@ -507,7 +589,9 @@ def test_association_gibbs_duhem():
 def test_registered_thermo_model_is_used_and_listed():
     def ideal(electrolyte, scale, values, *, conversion, **options):
         thermo._reject_options("ideal", options)
-        return thermo.ThermoResult(np.zeros((values.size, len(electrolyte.nu))), np.ones(values.size))
+        return thermo.ThermoResult(
+            np.zeros((values.size, len(electrolyte.nu))), np.ones(values.size)
+        )
 
     thermo.register_thermo_model("ideal-test", ideal, description="ideal solution (test)")
     try:

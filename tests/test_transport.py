@@ -25,7 +25,9 @@ def test_nernst_einstein_of_free_ions(nacl):
     d = nacl.diffusivities
     expected = faraday**2 / (gas_constant * 298.15) * c * (d[0] + d[1])
     assert nernst_einstein_conductivity(nacl, c) == pytest.approx(expected, rel=1e-12)
-    assert nernst_einstein_conductivity(nacl, c, free_fraction=0.5) == pytest.approx(expected / 2, rel=1e-12)
+    assert nernst_einstein_conductivity(nacl, c, free_fraction=0.5) == pytest.approx(
+        expected / 2, rel=1e-12
+    )
     with pytest.raises(ParameterError):
         nernst_einstein_conductivity(nacl, c, free_fraction=1.5)
 
@@ -52,17 +54,25 @@ def test_carriers_contract_and_transport_identities():
     np.testing.assert_array_equal(car.carrier_charge, car.n_cation - car.n_anion)
     # sol is electroneutral pre-gel and ions are conserved (truncation negligible at 8 m)
     conc = car.carrier_concentration
-    assert float((conc * car.carrier_charge).sum()) == pytest.approx(0, abs=1e-6 * float(conc.sum()))
-    assert float((conc * car.n_cation).sum()) == pytest.approx(car.attrs["cation_concentration_total"], rel=1e-6)
+    assert float((conc * car.carrier_charge).sum()) == pytest.approx(
+        0, abs=1e-6 * float(conc.sum())
+    )
+    assert float((conc * car.n_cation).sum()) == pytest.approx(
+        car.attrs["cation_concentration_total"], rel=1e-6
+    )
     # Stokes-Einstein rule on the cluster volume
     eta = presets.WATER.viscosity
-    np.testing.assert_allclose(car.carrier_diffusivity,
-                               stokes_einstein(car.carrier_diameter, temperature=298.15, viscosity=eta))
+    np.testing.assert_allclose(
+        car.carrier_diffusivity,
+        stokes_einstein(car.carrier_diameter, temperature=298.15, viscosity=eta),
+    )
     t_plus, t_minus = transference_number(car), transference_number(car, "anion")
     assert t_plus + t_minus == pytest.approx(1.0, abs=1e-12)
     sigma = cluster_conductivity(car)
     z, c, d = car.carrier_charge.values, conc.values, car.carrier_diffusivity.values
-    assert sigma == pytest.approx(faraday**2 / (gas_constant * 298.15) * np.sum(z**2 * c * d), rel=1e-12)
+    assert sigma == pytest.approx(
+        faraday**2 / (gas_constant * 298.15) * np.sum(z**2 * c * d), rel=1e-12
+    )
     # neutral pairs carry no current: sigma below Nernst-Einstein of the same self-diffusion
     assert 0 < nernst_einstein_deviation(car) < 1
     assert -1 < effective_cation_charge(car) < 1
@@ -86,7 +96,9 @@ def test_user_diffusivity_callable():
     with pytest.raises(ParameterError):
         LITFSI.effective_carriers(molality=[5.0, 6.0])
     with pytest.raises(ParameterError):
-        Aggregation(3, 3, 1.0, site_volume=3e-29).effective_carriers(volume_fraction=0.2)  # no viscosity
+        Aggregation(3, 3, 1.0, site_volume=3e-29).effective_carriers(
+            volume_fraction=0.2
+        )  # no viscosity
 
 
 def test_cluster_screening_from_carriers():
@@ -113,7 +125,8 @@ def test_cluster_screening_from_carriers():
 def test_stokes_einstein_value():
     d = 1e-9
     assert stokes_einstein(d, temperature=300, viscosity=1e-3) == pytest.approx(
-        boltzmann * 300 / (3 * math.pi * 1e-3 * d))
+        boltzmann * 300 / (3 * math.pi * 1e-3 * d)
+    )
 
 
 def test_salt_in_ionic_liquid_carriers_negative_li_transference():
@@ -125,16 +138,23 @@ def test_salt_in_ionic_liquid_carriers_negative_li_transference():
     assert float(car.carrier_charge[-1]) == 1.0
     # IL cations: (1 - x)/x times the Li (all free)
     assert float(car.carrier_concentration[-1]) == pytest.approx(
-        9 * car.attrs["cation_concentration_total"], rel=1e-12)
+        9 * car.attrs["cation_concentration_total"], rel=1e-12
+    )
     assert effective_cation_charge(car) < 0
     assert transference_number(car) < 0  # Li drifts with the anionic clusters
 
 
-@pytest.mark.parametrize("model, name, values", [
-    (SolvatedAggregation.from_preset("LiTFSI(aq)"), "molality", [2.0, 8.0, 12.0, 20.0]),
-    (Aggregation(3, 2, 1.5, site_volume=3e-29, electrolyte=presets.get("NaCl(aq)")), "volume_fraction",
-     [0.05, 0.3]),
-])
+@pytest.mark.parametrize(
+    "model, name, values",
+    [
+        (SolvatedAggregation.from_preset("LiTFSI(aq)"), "molality", [2.0, 8.0, 12.0, 20.0]),
+        (
+            Aggregation(3, 2, 1.5, site_volume=3e-29, electrolyte=presets.get("NaCl(aq)")),
+            "volume_fraction",
+            [0.05, 0.3],
+        ),
+    ],
+)
 def test_vectorised_carrier_transport_matches_per_state_carriers(model, name, values):
     """carrier_transport (all states at once) = effective_carriers + transport, state by state."""
     from ionscales.theory.transport import carrier_transport
@@ -143,10 +163,15 @@ def test_vectorised_carrier_transport_matches_per_state_carriers(model, name, va
     for i, v in enumerate(values):
         car = model.effective_carriers(**{name: v})
         assert float(ds.conductivity[i]) == pytest.approx(cluster_conductivity(car), rel=1e-5)
-        assert float(ds.transference_number[i]) == pytest.approx(transference_number(car), rel=1e-5, abs=1e-9)
-        assert float(ds.cation_effective_charge[i]) == pytest.approx(effective_cation_charge(car), rel=1e-5)
-        assert float(ds.nernst_einstein_deviation[i]) == pytest.approx(nernst_einstein_deviation(car),
-                                                                       rel=1e-5, abs=1e-9)
+        assert float(ds.transference_number[i]) == pytest.approx(
+            transference_number(car), rel=1e-5, abs=1e-9
+        )
+        assert float(ds.cation_effective_charge[i]) == pytest.approx(
+            effective_cation_charge(car), rel=1e-5
+        )
+        assert float(ds.nernst_einstein_deviation[i]) == pytest.approx(
+            nernst_einstein_deviation(car), rel=1e-5, abs=1e-9
+        )
     np.testing.assert_allclose(ds.transference_number + ds.anion_transference_number, 1, atol=1e-12)
 
 
@@ -160,5 +185,9 @@ def test_vectorised_carrier_transport_salt_in_ionic_liquid():
     np.testing.assert_allclose(total, 1, atol=1e-12)
     car = model.effective_carriers(salt_fraction=0.05)
     assert float(ds.conductivity[1]) == pytest.approx(cluster_conductivity(car), rel=1e-5)
-    assert float(ds.nernst_einstein_deviation[1]) == pytest.approx(nernst_einstein_deviation(car), rel=1e-5)
-    assert float(ds.inert_transference_number[1]) == pytest.approx(transference_number(car, "inert"), rel=1e-5)
+    assert float(ds.nernst_einstein_deviation[1]) == pytest.approx(
+        nernst_einstein_deviation(car), rel=1e-5
+    )
+    assert float(ds.inert_transference_number[1]) == pytest.approx(
+        transference_number(car, "inert"), rel=1e-5
+    )

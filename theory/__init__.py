@@ -44,8 +44,18 @@ _LAZY = {
     "register_thermo_model": ("ionscales.theory.thermo", "register_thermo_model"),
 }
 _SUBMODULES = {
-    "aggregation", "transport", "confinement", "integral_equation", "thermo", "ladder",
-    "electrostatics", "models", "plates", "poles", "oz_poles", "oz_solver",
+    "aggregation",
+    "transport",
+    "confinement",
+    "integral_equation",
+    "thermo",
+    "ladder",
+    "electrostatics",
+    "models",
+    "plates",
+    "poles",
+    "oz_poles",
+    "oz_solver",
 }
 _SUBMODULES |= {"oz_poles", "oz_solver"}  # integral-equation kernels
 

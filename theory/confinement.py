@@ -314,7 +314,13 @@ def slit_interaction_asymptote(r, width, permittivity, z=None, z_source=None):
     x = check_positive("r", r, "m") / L
     t = _heights(z, L, "z")
     tp = _heights(z_source, L, "z_source")
-    g = 4 * np.sin(math.pi * t) * np.sin(math.pi * tp) * np.sqrt(1.0 / (2 * x)) * np.exp(-math.pi * x)
+    g = (
+        4
+        * np.sin(math.pi * t)
+        * np.sin(math.pi * tp)
+        * np.sqrt(1.0 / (2 * x))
+        * np.exp(-math.pi * x)
+    )
     out = _coulomb_prefactor(eps) / L * g
     return float(out) if np.ndim(out) == 0 else out
 
@@ -347,7 +353,14 @@ def slit_force(r, width, permittivity, z=None, z_source=None, charge_numbers=(1,
     t = _heights(z, L, "z")
     tp = _heights(z_source, L, "z_source")
     zi, zj = charge_numbers
-    out = zi * zj * elementary_charge * _coulomb_prefactor(eps) / L**2 * _slit_g(x, t, tp, derivative=True)
+    out = (
+        zi
+        * zj
+        * elementary_charge
+        * _coulomb_prefactor(eps)
+        / L**2
+        * _slit_g(x, t, tp, derivative=True)
+    )
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -377,8 +390,12 @@ def image_self_energy(z, width, permittivity, charge_number=1):
     eps = check_positive("permittivity", permittivity)
     t = _heights(z, L, "z")
     q = charge_number * elementary_charge
-    out = q * _coulomb_prefactor(eps) * charge_number / (4 * L) * (
-        special.digamma(t) + special.digamma(1 - t) + 2 * np.euler_gamma
+    out = (
+        q
+        * _coulomb_prefactor(eps)
+        * charge_number
+        / (4 * L)
+        * (special.digamma(t) + special.digamma(1 - t) + 2 * np.euler_gamma)
     )
     return float(out) if np.ndim(out) == 0 else out
 
@@ -469,6 +486,7 @@ def cylinder_interaction(z, radius, permittivity):
 # Single-layer mean-field slit pore (Kondrat–Kornyshev type)
 # ----------------------------------------------------------------------------------------
 
+
 def _thermal_energy(temperature):
     return boltzmann * temperature
 
@@ -522,8 +540,9 @@ def _solve_psi(v, h, coupling, tol=1e-13, max_iter=200):
         residual = float(np.max(step / (1 + np.abs(psi)))) if psi.size else 0.0
         if residual < tol:
             return psi, it, residual
-    raise ConvergenceError("mean-field slit-pore equation did not converge", iterations=max_iter,
-                           residual=residual)
+    raise ConvergenceError(
+        "mean-field slit-pore equation did not converge", iterations=max_iter, residual=residual
+    )
 
 
 def _max_density(ion_diameter, packing):
@@ -606,26 +625,50 @@ class SlitPore:
 
     def __post_init__(self):
         check_quantity("width", self.width, **_LENGTH, plausible="pore_size", scalar=True)
-        check_quantity("ion_diameter", self.ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True)
-        check_quantity("permittivity", self.permittivity, low=0.0, low_inclusive=False,
-                       plausible="permittivity", scalar=True)
-        check_quantity("temperature", self.temperature, unit="K", low=0.0, low_inclusive=False,
-                       plausible="temperature", scalar=True)
+        check_quantity(
+            "ion_diameter", self.ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True
+        )
+        check_quantity(
+            "permittivity",
+            self.permittivity,
+            low=0.0,
+            low_inclusive=False,
+            plausible="permittivity",
+            scalar=True,
+        )
+        check_quantity(
+            "temperature",
+            self.temperature,
+            unit="K",
+            low=0.0,
+            low_inclusive=False,
+            plausible="temperature",
+            scalar=True,
+        )
         as_float("ionophobicity", self.ionophobicity)
         check_choice("packing", self.packing, ("hexagonal", "square"))
         if self.width <= self.ion_diameter:
             raise ParameterError(
-                "width", f"must be larger than ion_diameter = {self.ion_diameter:.4g} m "
-                "(ions of diameter d do not enter a slit with L <= d)", self.width)
+                "width",
+                f"must be larger than ion_diameter = {self.ion_diameter:.4g} m "
+                "(ions of diameter d do not enter a slit with L <= d)",
+                self.width,
+            )
         if self.width > MAX_RELATIVE_WIDTH * self.ion_diameter:
             raise ParameterError(
-                "width", f"must be at most {MAX_RELATIVE_WIDTH:g} ion diameters for the "
+                "width",
+                f"must be at most {MAX_RELATIVE_WIDTH:g} ion diameters for the "
                 f"single-layer slit model (valid for d < L < 2d; ion_diameter = "
-                f"{self.ion_diameter:.4g} m)", self.width)
+                f"{self.ion_diameter:.4g} m)",
+                self.width,
+            )
         if self.width >= 2 * self.ion_diameter:
             warnings.warn(
                 f"SlitPore is a single-layer model (d < L < 2d); width/ion_diameter = "
-                f"{self.width / self.ion_diameter:.3g}", ValidityWarning, stacklevel=2)
+                f"{self.width / self.ion_diameter:.3g}",
+                ValidityWarning,
+                stacklevel=2,
+            )
 
     @property
     def max_density(self) -> float:
@@ -646,8 +689,9 @@ class SlitPore:
     @property
     def coupling(self) -> float:
         """E = beta e^2 c_max A(d) [1] (dimensionless electrostatic coupling)."""
-        return _coupling(self.width, self.ion_diameter, self.permittivity, self.temperature,
-                         self.max_density)
+        return _coupling(
+            self.width, self.ion_diameter, self.permittivity, self.temperature, self.max_density
+        )
 
     @property
     def capacitance_unit(self) -> float:
@@ -672,11 +716,23 @@ class SlitPore:
         """
         u = as_1d_array("voltage", voltage, unit="V")
         warn_implausible("voltage", u, "voltage")
-        out = _mean_field_charging(u, self.width, self.ion_diameter, self.permittivity,
-                                   self.ionophobicity, self.temperature, self.max_density)
-        params = {"width": self.width, "ion_diameter": self.ion_diameter,
-                  "permittivity": self.permittivity, "ionophobicity": self.ionophobicity,
-                  "temperature": self.temperature, "packing": self.packing}
+        out = _mean_field_charging(
+            u,
+            self.width,
+            self.ion_diameter,
+            self.permittivity,
+            self.ionophobicity,
+            self.temperature,
+            self.max_density,
+        )
+        params = {
+            "width": self.width,
+            "ion_diameter": self.ion_diameter,
+            "permittivity": self.permittivity,
+            "ionophobicity": self.ionophobicity,
+            "temperature": self.temperature,
+            "packing": self.packing,
+        }
         return make_dataset(
             {
                 "surface_charge": ("voltage", out["charge"]),
@@ -692,7 +748,9 @@ class SlitPore:
             model="slit-pore mean field (single layer, Kondrat-Kornyshev type)",
             parameters=params,
             references=(KK2011, CHEMREV2023),
-            attrs=solver_attrs(converged=True, iterations=out["iterations"], residual=out["residual"]),
+            attrs=solver_attrs(
+                converged=True, iterations=out["iterations"], residual=out["residual"]
+            ),
         )
 
 
@@ -703,13 +761,18 @@ def _coupling(width, ion_diameter, permittivity, temperature, max_density):
     return elementary_charge**2 * max_density * area_integral / _thermal_energy(temperature)
 
 
-def _mean_field_charging(u, width, ion_diameter, permittivity, ionophobicity, temperature, max_density,
-                         coupling=None):
+def _mean_field_charging(
+    u, width, ion_diameter, permittivity, ionophobicity, temperature, max_density, coupling=None
+):
     """Vectorised mean-field solution (broadcasting over every input); SI outputs per wall area."""
     kT = _thermal_energy(temperature)
     v = np.asarray(u) * elementary_charge / kT
     h = np.exp(-np.asarray(ionophobicity, dtype=float))
-    E = _coupling(width, ion_diameter, permittivity, temperature, max_density) if coupling is None else coupling
+    E = (
+        _coupling(width, ion_diameter, permittivity, temperature, max_density)
+        if coupling is None
+        else coupling
+    )
     psi, iterations, residual = _solve_psi(v, h, E)
     v, h, E = np.broadcast_arrays(v, h, E)
     rho = _mf_rho(psi, h)
@@ -738,8 +801,16 @@ def _mean_field_charging(u, width, ion_diameter, permittivity, ionophobicity, te
     }
 
 
-def capacitance_map(width, voltage, ion_diameter, *, permittivity=2.0, ionophobicity=0.0,
-                    temperature=298.15, packing="hexagonal") -> xr.Dataset:
+def capacitance_map(
+    width,
+    voltage,
+    ion_diameter,
+    *,
+    permittivity=2.0,
+    ionophobicity=0.0,
+    temperature=298.15,
+    packing="hexagonal",
+) -> xr.Dataset:
     """Capacitance and stored energy of the mean-field slit pore over (width, voltage).
 
     Parameters
@@ -767,15 +838,33 @@ def capacitance_map(width, voltage, ion_diameter, *, permittivity=2.0, ionophobi
     warn_implausible("width", L, "pore_size")
     u = as_1d_array("voltage", voltage, unit="V")
     warn_implausible("voltage", u, "voltage")
-    d = check_quantity("ion_diameter", ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True)
+    d = check_quantity(
+        "ion_diameter", ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True
+    )
     if np.any(L > MAX_RELATIVE_WIDTH * d):
-        raise ParameterError("width", f"must be at most {MAX_RELATIVE_WIDTH:g} ion diameters "
-                             f"({MAX_RELATIVE_WIDTH * d:.4g} m) for the single-layer slit model",
-                             float(L.max()))
-    permittivity = check_quantity("permittivity", permittivity, low=0.0, low_inclusive=False,
-                                  plausible="permittivity", scalar=True)
-    temperature = check_quantity("temperature", temperature, unit="K", low=0.0,
-                                 low_inclusive=False, plausible="temperature", scalar=True)
+        raise ParameterError(
+            "width",
+            f"must be at most {MAX_RELATIVE_WIDTH:g} ion diameters "
+            f"({MAX_RELATIVE_WIDTH * d:.4g} m) for the single-layer slit model",
+            float(L.max()),
+        )
+    permittivity = check_quantity(
+        "permittivity",
+        permittivity,
+        low=0.0,
+        low_inclusive=False,
+        plausible="permittivity",
+        scalar=True,
+    )
+    temperature = check_quantity(
+        "temperature",
+        temperature,
+        unit="K",
+        low=0.0,
+        low_inclusive=False,
+        plausible="temperature",
+        scalar=True,
+    )
     check_choice("packing", packing, ("hexagonal", "square"))
     ionophobicity = as_float("ionophobicity", ionophobicity)
     c_max = _max_density(d, packing)
@@ -783,10 +872,21 @@ def capacitance_map(width, voltage, ion_diameter, *, permittivity=2.0, ionophobi
     E = np.zeros(L.shape)
     if np.any(accessible):
         E[accessible] = _coupling(L[accessible], d, permittivity, temperature, c_max)
-    out = _mean_field_charging(u[None, :], L[:, None], d, permittivity, ionophobicity, temperature,
-                               c_max, coupling=E[:, None])
+    out = _mean_field_charging(
+        u[None, :],
+        L[:, None],
+        d,
+        permittivity,
+        ionophobicity,
+        temperature,
+        c_max,
+        coupling=E[:, None],
+    )
     mask = accessible[:, None]
-    data = {k: np.where(mask, out[k], 0.0) for k in ("capacitance", "charge", "energy", "x_plus", "x_minus")}
+    data = {
+        k: np.where(mask, out[k], 0.0)
+        for k in ("capacitance", "charge", "energy", "x_plus", "x_minus")
+    }
     return make_dataset(
         {
             "capacitance": (("width", "voltage"), data["capacitance"]),
@@ -799,8 +899,13 @@ def capacitance_map(width, voltage, ion_diameter, *, permittivity=2.0, ionophobi
         },
         {"width": L, "voltage": u},
         model="slit-pore mean field (single layer, Kondrat-Kornyshev type)",
-        parameters={"ion_diameter": d, "permittivity": permittivity, "ionophobicity": ionophobicity,
-                    "temperature": temperature, "packing": packing},
+        parameters={
+            "ion_diameter": d,
+            "permittivity": permittivity,
+            "ionophobicity": ionophobicity,
+            "temperature": temperature,
+            "packing": packing,
+        },
         references=(KK2011, CHEMREV2023),
         attrs=solver_attrs(converged=True, iterations=out["iterations"], residual=out["residual"]),
     )
@@ -834,7 +939,9 @@ def pore_size_average(voltage, width, area_weight, ion_diameter, **options) -> x
     weights = as_float_array("area_weight", area_weight)
     L = as_float_array("width", width)
     if weights.shape != L.shape or weights.ndim != 1:
-        raise ParameterError("area_weight", "must be a 1-D array with the shape of width", weights.shape)
+        raise ParameterError(
+            "area_weight", "must be a 1-D array with the shape of width", weights.shape
+        )
     if np.any(weights < 0) or not np.any(weights > 0):
         raise ParameterError("area_weight", "must be >= 0 and not all zero", area_weight)
     m = capacitance_map(L, voltage, ion_diameter, **options)
@@ -844,7 +951,12 @@ def pore_size_average(voltage, width, area_weight, ion_diameter, **options) -> x
             "capacitance": ("voltage", (m["capacitance"] * w).sum("width").values),
             "surface_charge": ("voltage", (m["surface_charge"] * w).sum("width").values),
             "stored_energy": ("voltage", (m["stored_energy"] * w).sum("width").values),
-            "area_weight": ("width", weights / weights.sum(), "1", "normalised surface-area weight S(L)"),
+            "area_weight": (
+                "width",
+                weights / weights.sum(),
+                "1",
+                "normalised surface-area weight S(L)",
+            ),
         },
         {"voltage": m["voltage"].values, "width": L},
         model="slit-pore mean field averaged over a pore-size distribution",
@@ -867,7 +979,9 @@ def _log_lambda_and_vector(v, w, J):
     ss = s[:, None] * s[None, :]
     sq = (s**2)[:, None] + (s**2)[None, :]
     lin = s[:, None] + s[None, :]
-    expo = -(J[..., None, None] * ss + 0.5 * w[..., None, None] * sq + 0.5 * v[..., None, None] * lin)
+    expo = -(
+        J[..., None, None] * ss + 0.5 * w[..., None, None] * sq + 0.5 * v[..., None, None] * lin
+    )
     shift = np.max(expo, axis=(-2, -1), keepdims=True)
     T = np.exp(expo - shift)
     vals, vecs = np.linalg.eigh(T)
@@ -916,8 +1030,11 @@ def transfer_matrix_chain(voltage, *, coupling, ionophobicity, step=1e-5):
     try:
         np.broadcast_shapes(v.shape, J.shape, w.shape)
     except ValueError:
-        raise ParameterError("voltage", f"voltage, coupling and ionophobicity must broadcast "
-                             f"together (shapes {v.shape}, {J.shape}, {w.shape})") from None
+        raise ParameterError(
+            "voltage",
+            f"voltage, coupling and ionophobicity must broadcast "
+            f"together (shapes {v.shape}, {J.shape}, {w.shape})",
+        ) from None
     step = as_float("step", step)
     if not 0 < step <= 1e-2:
         raise ParameterError("step", "must lie in (0, 0.01] (a finite-difference step in v)", step)
@@ -964,34 +1081,59 @@ class SingleFilePore:
 
     def __post_init__(self):
         check_quantity("radius", self.radius, **_LENGTH, plausible="pore_size", scalar=True)
-        check_quantity("ion_diameter", self.ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True)
-        check_quantity("permittivity", self.permittivity, low=0.0, low_inclusive=False,
-                       plausible="permittivity", scalar=True)
-        check_quantity("temperature", self.temperature, unit="K", low=0.0, low_inclusive=False,
-                       plausible="temperature", scalar=True)
+        check_quantity(
+            "ion_diameter", self.ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True
+        )
+        check_quantity(
+            "permittivity",
+            self.permittivity,
+            low=0.0,
+            low_inclusive=False,
+            plausible="permittivity",
+            scalar=True,
+        )
+        check_quantity(
+            "temperature",
+            self.temperature,
+            unit="K",
+            low=0.0,
+            low_inclusive=False,
+            plausible="temperature",
+            scalar=True,
+        )
         as_float("ionophobicity", self.ionophobicity)
         if self.radius <= 0.5 * self.ion_diameter:
             raise ParameterError(
-                "radius", f"must be larger than ion_diameter / 2 = {0.5 * self.ion_diameter:.4g} m "
-                "(an ion on the axis does not fit in a narrower pore)", self.radius)
+                "radius",
+                f"must be larger than ion_diameter / 2 = {0.5 * self.ion_diameter:.4g} m "
+                "(an ion on the axis does not fit in a narrower pore)",
+                self.radius,
+            )
         if self.radius >= self.ion_diameter:
             warnings.warn(
                 f"SingleFilePore assumes single-file ions (d/2 < R < d); radius/ion_diameter = "
-                f"{self.radius / self.ion_diameter:.3g}", ValidityWarning, stacklevel=3)
+                f"{self.radius / self.ion_diameter:.3g}",
+                ValidityWarning,
+                stacklevel=3,
+            )
 
     @property
     def coupling(self) -> float:
         """J = beta e phi_cyl(d) [kT]."""
-        return float(elementary_charge * cylinder_interaction(self.ion_diameter, self.radius, self.permittivity)
-                     / _thermal_energy(self.temperature))
+        return float(
+            elementary_charge
+            * cylinder_interaction(self.ion_diameter, self.radius, self.permittivity)
+            / _thermal_energy(self.temperature)
+        )
 
     def charge(self, voltage) -> xr.Dataset:
         """Charge, capacitance and occupancy versus voltage [V] (1-D); per wall area."""
         u = as_1d_array("voltage", voltage, unit="V")
         warn_implausible("voltage", u, "voltage")
         kT = _thermal_energy(self.temperature)
-        res = transfer_matrix_chain(u * elementary_charge / kT, coupling=self.coupling,
-                                    ionophobicity=self.ionophobicity)
+        res = transfer_matrix_chain(
+            u * elementary_charge / kT, coupling=self.coupling, ionophobicity=self.ionophobicity
+        )
         area = 2 * math.pi * self.radius * self.ion_diameter
         return make_dataset(
             {
@@ -1002,9 +1144,13 @@ class SingleFilePore:
             },
             {"voltage": u},
             model="single-file pore, exact transfer matrix (nearest neighbours)",
-            parameters={"radius": self.radius, "ion_diameter": self.ion_diameter,
-                        "permittivity": self.permittivity, "ionophobicity": self.ionophobicity,
-                        "temperature": self.temperature},
+            parameters={
+                "radius": self.radius,
+                "ion_diameter": self.ion_diameter,
+                "permittivity": self.permittivity,
+                "ionophobicity": self.ionophobicity,
+                "temperature": self.temperature,
+            },
             references=("Lee, Kondrat, Kornyshev, Phys. Rev. Lett. 113, 048701 (2014)",),
         )
 
@@ -1013,8 +1159,16 @@ class SingleFilePore:
 # Regimes
 # ----------------------------------------------------------------------------------------
 
-def regime(width, ion_diameter, screening_length=None, *, layer_factor=4.0, bulk_factor=4.0,
-           correlation_length=None):
+
+def regime(
+    width,
+    ion_diameter,
+    screening_length=None,
+    *,
+    layer_factor=4.0,
+    bulk_factor=4.0,
+    correlation_length=None,
+):
     """Confinement regime of an electrolyte in a slit of width H.
 
     Parameters
@@ -1051,23 +1205,41 @@ def regime(width, ion_diameter, screening_length=None, *, layer_factor=4.0, bulk
     d = check_positive("ion_diameter", ion_diameter, "m")
     if correlation_length is not None:
         if screening_length is not None:
-            raise ParameterError("correlation_length", "give screening_length only (correlation_length is its "
-                                 "deprecated spelling)")
-        warnings.warn("regime(correlation_length=...) is deprecated; use screening_length=",
-                      DeprecationWarning, stacklevel=2)
+            raise ParameterError(
+                "correlation_length",
+                "give screening_length only (correlation_length is its deprecated spelling)",
+            )
+        warnings.warn(
+            "regime(correlation_length=...) is deprecated; use screening_length=",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         screening_length = correlation_length
     if screening_length is None:
-        raise ParameterError("screening_length", "is required: the bulk screening length xi_corr [m], > 0")
+        raise ParameterError(
+            "screening_length", "is required: the bulk screening length xi_corr [m], > 0"
+        )
     xi = check_positive("screening_length", screening_length, "m")
     check_positive("layer_factor", layer_factor)
     check_positive("bulk_factor", bulk_factor)
     H, d, xi = np.broadcast_arrays(H, d, xi)
-    out = np.where(H < layer_factor * d, "layered", np.where(H <= bulk_factor * xi, "correlated", "bulk-like"))
+    out = np.where(
+        H < layer_factor * d, "layered", np.where(H <= bulk_factor * xi, "correlated", "bulk-like")
+    )
     return str(out) if out.ndim == 0 else out
 
 
-def regime_map(electrolyte, concentration, width, model="debye", *, ion_diameter=None,
-               layer_factor=4.0, bulk_factor=4.0, **options) -> xr.Dataset:
+def regime_map(
+    electrolyte,
+    concentration,
+    width,
+    model="debye",
+    *,
+    ion_diameter=None,
+    layer_factor=4.0,
+    bulk_factor=4.0,
+    **options,
+) -> xr.Dataset:
     """Regime over (concentration, width) with xi_corr from a screening model.
 
     Parameters
@@ -1103,13 +1275,21 @@ def regime_map(electrolyte, concentration, width, model="debye", *, ion_diameter
     labels = regime(H[None, :], d, xi[:, None], layer_factor=layer_factor, bulk_factor=bulk_factor)
     return make_dataset(
         {
-            "regime": (("concentration", "width"), np.asarray(labels, dtype=str), "1",
-                       "confinement regime (layered | correlated | bulk-like)"),
+            "regime": (
+                ("concentration", "width"),
+                np.asarray(labels, dtype=str),
+                "1",
+                "confinement regime (layered | correlated | bulk-like)",
+            ),
             "screening_length": ("concentration", xi),
         },
         {"concentration": c, "width": H},
         model=f"confinement regime (xi_corr from screening model {model!r})",
-        parameters={"ion_diameter": d, "layer_factor": layer_factor, "bulk_factor": bulk_factor,
-                    "screening_model": model},
+        parameters={
+            "ion_diameter": d,
+            "layer_factor": layer_factor,
+            "bulk_factor": bulk_factor,
+            "screening_model": model,
+        },
         references=(CHEMREV2023,),
     )

@@ -124,7 +124,9 @@ REFERENCES = (
 def _concentration_array(name: str, value) -> np.ndarray:
     """A non-empty 1-D array (or scalar) of finite concentrations > 0 [mol/m^3]."""
     if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
-        raise ParameterError(name, "must be a number or a non-empty 1-D array of values > 0 mol/m^3", value)
+        raise ParameterError(
+            name, "must be a number or a non-empty 1-D array of values > 0 mol/m^3", value
+        )
     arr = np.asarray(value)
     if arr.dtype.kind not in "iuf":
         raise ParameterError(name, "must be real numbers > 0 mol/m^3", value)
@@ -134,8 +136,16 @@ def _concentration_array(name: str, value) -> np.ndarray:
     return arr
 
 
-def _real_scalar(name: str, value, *, low: float, high: float, unit: str = "",
-                 closed_low: bool = False, closed_high: bool = False) -> float:
+def _real_scalar(
+    name: str,
+    value,
+    *,
+    low: float,
+    high: float,
+    unit: str = "",
+    closed_low: bool = False,
+    closed_high: bool = False,
+) -> float:
     """A real number (not bool, str, complex or array) in the interval (low, high); the
     brackets follow ``closed_low`` / ``closed_high``. Raises ParameterError otherwise."""
     lo_b, hi_b = ("[" if closed_low else "("), ("]" if closed_high else ")")
@@ -211,17 +221,23 @@ class PairCorrelation:
 
     def __repr__(self) -> str:
         th = self.thermodynamics
-        state = "converged" if self.converged else ("invalid" if not self.valid else "not converged")
+        state = (
+            "converged" if self.converged else ("invalid" if not self.valid else "not converged")
+        )
         g = self.system.grid
-        head = (f"PairCorrelation({self.closure.upper()}, {self.electrolyte.name}, "
-                f"{self.concentration:.6g} mol/m^3: {state}, {self.iterations} iterations, "
-                f"residual {self.residual:.2g}; grid {g.n_points} x {g.dr * self.length_unit:.3g} m)")
+        head = (
+            f"PairCorrelation({self.closure.upper()}, {self.electrolyte.name}, "
+            f"{self.concentration:.6g} mol/m^3: {state}, {self.iterations} iterations, "
+            f"residual {self.residual:.2g}; grid {g.n_points} x {g.dr * self.length_unit:.3g} m)"
+        )
         if not th:
             return head
-        lines = [head,
-                 f"  excess energy {th['excess_energy']:.6g} kT/ion, osmotic coefficient "
-                 f"{th['osmotic_coefficient']:.6g}, ln gamma+- {th['ln_activity_coefficient']:.6g}, "
-                 f"inverse compressibility {th['inverse_compressibility']:.6g}"]
+        lines = [
+            head,
+            f"  excess energy {th['excess_energy']:.6g} kT/ion, osmotic coefficient "
+            f"{th['osmotic_coefficient']:.6g}, ln gamma+- {th['ln_activity_coefficient']:.6g}, "
+            f"inverse compressibility {th['inverse_compressibility']:.6g}",
+        ]
         failures = self.validity_failures()
         if failures:
             lines.append("  invalid: " + "; ".join(failures))
@@ -231,19 +247,33 @@ class PairCorrelation:
         import html
 
         th = self.thermodynamics
-        rows = [("closure", self.closure.upper()), ("electrolyte", self.electrolyte.describe()),
-                ("concentration", f"{self.concentration:.6g} mol/m^3"),
-                ("state", "converged" if self.converged else "not converged / invalid"),
-                ("iterations, residual", f"{self.iterations}, {self.residual:.2g}"),
-                ("grid", f"{self.system.grid.n_points} points, dr = {self.system.grid.dr * self.length_unit:.3g} m")]
-        for key, unit in (("excess_energy", "kT per ion"), ("osmotic_coefficient", "1"),
-                          ("ln_activity_coefficient", "1"), ("inverse_compressibility", "1")):
+        rows = [
+            ("closure", self.closure.upper()),
+            ("electrolyte", self.electrolyte.describe()),
+            ("concentration", f"{self.concentration:.6g} mol/m^3"),
+            ("state", "converged" if self.converged else "not converged / invalid"),
+            ("iterations, residual", f"{self.iterations}, {self.residual:.2g}"),
+            (
+                "grid",
+                f"{self.system.grid.n_points} points, dr = {self.system.grid.dr * self.length_unit:.3g} m",
+            ),
+        ]
+        for key, unit in (
+            ("excess_energy", "kT per ion"),
+            ("osmotic_coefficient", "1"),
+            ("ln_activity_coefficient", "1"),
+            ("inverse_compressibility", "1"),
+        ):
             if key in th:
                 rows.append((key.replace("_", " "), f"{th[key]:.6g} [{unit}]"))
         for name, (value, passed, need) in self.validity.items():
-            rows.append((f"check: {name}", f"{value:.3g} ({'ok' if passed else 'FAILED'}; needs {need})"))
-        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-                       for k, v in rows)
+            rows.append(
+                (f"check: {name}", f"{value:.3g} ({'ok' if passed else 'FAILED'}; needs {need})")
+            )
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
         return f"<table><caption>PairCorrelation</caption>{body}</table>"
 
     @property
@@ -253,8 +283,11 @@ class PairCorrelation:
 
     def validity_failures(self) -> list[str]:
         """One short text per failed validity check (empty for a valid state)."""
-        return [f"{name} {value:.3g} (needs {need})" for name, (value, passed, need)
-                in self.validity.items() if not passed]
+        return [
+            f"{name} {value:.3g} (needs {need})"
+            for name, (value, passed, need) in self.validity.items()
+            if not passed
+        ]
 
     # ------------------------------------------------------------ grids
     @property
@@ -278,8 +311,12 @@ class PairCorrelation:
     # ------------------------------------------------------------ labelled arrays
     def _coords(self, *names) -> dict[str, xr.DataArray]:
         """Coordinates with units and long names (from the vocabulary)."""
-        values = {"r": self.r, "k": self.k, "species_i": np.array(self.species),
-                  "species_j": np.array(self.species)}
+        values = {
+            "r": self.r,
+            "k": self.k,
+            "species_i": np.array(self.species),
+            "species_j": np.array(self.species),
+        }
         return {n: labelled(n, (n,), values[n]) for n in names}
 
     def _pair_da(self, name, values, units, long_name):
@@ -297,8 +334,9 @@ class PairCorrelation:
 
     @property
     def c_short(self) -> xr.DataArray:
-        return self._pair_da("c_short", self.c_s, "1",
-                             "short-range direct correlation c_ij + l_B z_i z_j erf(a r)/r")
+        return self._pair_da(
+            "c_short", self.c_s, "1", "short-range direct correlation c_ij + l_B z_i z_j erf(a r)/r"
+        )
 
     def _h_combinations(self):
         x = self._x()
@@ -312,14 +350,24 @@ class PairCorrelation:
     @property
     def h_charge(self) -> xr.DataArray:
         hz, _ = self._h_combinations()
-        return xr.DataArray(hz, dims=("r",), coords=self._coords("r"), name="h_charge",
-                            attrs={"units": "1", "long_name": "charge-charge total correlation"})
+        return xr.DataArray(
+            hz,
+            dims=("r",),
+            coords=self._coords("r"),
+            name="h_charge",
+            attrs={"units": "1", "long_name": "charge-charge total correlation"},
+        )
 
     @property
     def h_number(self) -> xr.DataArray:
         _, hn = self._h_combinations()
-        return xr.DataArray(hn, dims=("r",), coords=self._coords("r"), name="h_number",
-                            attrs={"units": "1", "long_name": "number-number total correlation"})
+        return xr.DataArray(
+            hn,
+            dims=("r",),
+            coords=self._coords("r"),
+            name="h_number",
+            attrs={"units": "1", "long_name": "number-number total correlation"},
+        )
 
     def _h_k(self):
         c_s_k = self.system.grid.forward(self.c_s)
@@ -336,14 +384,24 @@ class PairCorrelation:
     @property
     def structure_factor_charge(self) -> xr.DataArray:
         szz, _ = self._structure_factors()
-        return xr.DataArray(szz, dims=("k",), coords=self._coords("k"), name="structure_factor_charge",
-                            attrs={"units": "1", "long_name": "charge-charge structure factor S_ZZ(k)"})
+        return xr.DataArray(
+            szz,
+            dims=("k",),
+            coords=self._coords("k"),
+            name="structure_factor_charge",
+            attrs={"units": "1", "long_name": "charge-charge structure factor S_ZZ(k)"},
+        )
 
     @property
     def structure_factor_number(self) -> xr.DataArray:
         _, snn = self._structure_factors()
-        return xr.DataArray(snn, dims=("k",), coords=self._coords("k"), name="structure_factor_number",
-                            attrs={"units": "1", "long_name": "number-number structure factor S_NN(k)"})
+        return xr.DataArray(
+            snn,
+            dims=("k",),
+            coords=self._coords("k"),
+            name="structure_factor_number",
+            attrs={"units": "1", "long_name": "number-number structure factor S_NN(k)"},
+        )
 
     # ------------------------------------------------------------ modes
     @property
@@ -351,18 +409,28 @@ class PairCorrelation:
         """Decay modes (reduced-unit :class:`~ionscales.theory.oz_poles.Mode`), slowest first."""
         if self._modes is None:
             kd = self._kappa_d_reduced()
-            self._modes = find_modes(self._pole_function(), diameter=float(self.system.diameters.max()),
-                                     kappa_d=kd,
-                                     complex_search=kd * float(self.system.diameters.max())
-                                     >= DILUTE_KAPPA_SIGMA,
-                                     trust_factor=TRUST_FACTOR if self.closure == "hnc" else None)
+            self._modes = find_modes(
+                self._pole_function(),
+                diameter=float(self.system.diameters.max()),
+                kappa_d=kd,
+                complex_search=kd * float(self.system.diameters.max()) >= DILUTE_KAPPA_SIGMA,
+                trust_factor=TRUST_FACTOR if self.closure == "hnc" else None,
+            )
         return self._modes
 
     def _pole_function(self) -> PoleFunction:
         s = self.system
-        return PoleFunction(s.grid.r, s.grid.dr, self.c_s, s.densities, s.charges, s.lb, s.alpha,
-                            core_radius=1.5 * float(s.sigma_ij.max()),
-                            stride_limit=0.03 * float(s.diameters.min()))
+        return PoleFunction(
+            s.grid.r,
+            s.grid.dr,
+            self.c_s,
+            s.densities,
+            s.charges,
+            s.lb,
+            s.alpha,
+            core_radius=1.5 * float(s.sigma_ij.max()),
+            stride_limit=0.03 * float(s.diameters.min()),
+        )
 
     def _kappa_d_reduced(self) -> float:
         s = self.system
@@ -391,14 +459,26 @@ class PairCorrelation:
             "osmotic_coefficient": ((), th["osmotic_coefficient"]),
             "inverse_compressibility": ((), th["inverse_compressibility"]),
             "ln_activity_coefficient": ((), th["ln_activity_coefficient"]),
-            "ln_activity_coefficient_species": (("species",), th["ln_activity_coefficient_species"]),
+            "ln_activity_coefficient_species": (
+                ("species",),
+                th["ln_activity_coefficient_species"],
+            ),
             "electroneutrality_error": ((), th["electroneutrality_error"]),
             "stillinger_lovett_ratio": ((), th["stillinger_lovett_ratio"]),
-            "excess_free_energy": ((), th["excess_free_energy"], "1",
-                                   "HNC excess Helmholtz energy per particle, beta A_ex/N (NaN for MSA)"),
+            "excess_free_energy": (
+                (),
+                th["excess_free_energy"],
+                "1",
+                "HNC excess Helmholtz energy per particle, beta A_ex/N (NaN for MSA)",
+            ),
         }
-        coords = {"species_i": np.array(sp), "species_j": np.array(sp), "species": np.array(sp),
-                  "r": self.r, "k": self.k}
+        coords = {
+            "species_i": np.array(sp),
+            "species_j": np.array(sp),
+            "species": np.array(sp),
+            "r": self.r,
+            "k": self.k,
+        }
         return make_dataset(
             data,
             coords,
@@ -414,8 +494,12 @@ class PairCorrelation:
             references=REFERENCES,
             attrs={
                 "concentration": float(self.concentration),
-                **solver_attrs(converged=self.converged, iterations=self.iterations,
-                               residual=self.residual, method="anderson"),
+                **solver_attrs(
+                    converged=self.converged,
+                    iterations=self.iterations,
+                    residual=self.residual,
+                    method="anderson",
+                ),
             },
         )
 
@@ -441,11 +525,23 @@ def _check_dr(dr, electrolyte) -> float:
     ell = float(np.min(electrolyte.diameters))
     if dr is None:
         return DEFAULT_DR_FRACTION
-    return _real_scalar("dr", dr, low=ell / 2000, high=0.2 * ell, closed_low=True, closed_high=True,
-                        unit="m (sigma_min/2000 .. sigma_min/5)") / ell
+    return (
+        _real_scalar(
+            "dr",
+            dr,
+            low=ell / 2000,
+            high=0.2 * ell,
+            closed_low=True,
+            closed_high=True,
+            unit="m (sigma_min/2000 .. sigma_min/5)",
+        )
+        / ell
+    )
 
 
-def _default_grid_points(electrolyte, concentration: float, dr_red: float, debye_lengths: float) -> int:
+def _default_grid_points(
+    electrolyte, concentration: float, dr_red: float, debye_lengths: float
+) -> int:
     """Fast FFT size of a box max(40 sigma_max, debye_lengths lambda_D); refuses boxes that
     exceed the memory budget, naming the smallest concentration that fits."""
     diam = np.asarray(electrolyte.diameters, dtype=float)
@@ -462,7 +558,8 @@ def _default_grid_points(electrolyte, concentration: float, dr_red: float, debye
             f"a box of {debye_lengths:g} Debye lengths at dr = {dr_red * ell:.3g} m needs {points:.3g} grid "
             f"points, above the memory limit {limit} ({MAX_SOLVER_BYTES / 2**30:g} GiB); valid: "
             f">= {c_min:.3g} mol/m^3 with this dr and debye_lengths (or set grid_points)",
-            concentration)
+            concentration,
+        )
     return min(scipy.fft.next_fast_len(int(math.ceil(points)) + 1), limit)
 
 
@@ -471,12 +568,23 @@ def _check_packing(electrolyte, concentration: float) -> None:
         dens = np.asarray(electrolyte.ion_densities(concentration), dtype=float)
     eta = math.pi / 6 * float(np.sum(dens * np.asarray(electrolyte.diameters) ** 3))
     if not eta < MAX_PACKING_FRACTION:
-        eta_per_c = math.pi / 6 * float(np.sum(np.asarray(electrolyte.ion_densities(1.0))
-                                               * np.asarray(electrolyte.diameters) ** 3))
+        eta_per_c = (
+            math.pi
+            / 6
+            * float(
+                np.sum(
+                    np.asarray(electrolyte.ion_densities(1.0))
+                    * np.asarray(electrolyte.diameters) ** 3
+                )
+            )
+        )
         c_max = MAX_PACKING_FRACTION / eta_per_c
-        raise ParameterError("concentration", f"packing fraction {eta:.3g} must be < "
-                             f"{MAX_PACKING_FRACTION:g} (valid: < {c_max:.4g} mol/m^3 for this salt)",
-                             concentration)
+        raise ParameterError(
+            "concentration",
+            f"packing fraction {eta:.3g} must be < "
+            f"{MAX_PACKING_FRACTION:g} (valid: < {c_max:.4g} mol/m^3 for this salt)",
+            concentration,
+        )
 
 
 def _check_contact(contact_distances, electrolyte) -> np.ndarray | None:
@@ -489,17 +597,38 @@ def _check_contact(contact_distances, electrolyte) -> np.ndarray | None:
     try:
         arr = np.asarray(contact_distances, dtype=float)
     except (TypeError, ValueError):
-        raise ParameterError("contact_distances", f"must be a symmetric ({n}, {n}) array of distances "
-                             f"in [{lo:.3g}, {hi:.3g}] m", contact_distances) from None
-    if (arr.shape != (n, n) or not np.all(np.isfinite(arr)) or not np.allclose(arr, arr.T, rtol=1e-12, atol=0.0)
-            or np.any(arr < lo) or np.any(arr > hi)):
-        raise ParameterError("contact_distances", f"must be a symmetric ({n}, {n}) array of distances "
-                             f"in [{lo:.3g}, {hi:.3g}] m", contact_distances)
+        raise ParameterError(
+            "contact_distances",
+            f"must be a symmetric ({n}, {n}) array of distances in [{lo:.3g}, {hi:.3g}] m",
+            contact_distances,
+        ) from None
+    if (
+        arr.shape != (n, n)
+        or not np.all(np.isfinite(arr))
+        or not np.allclose(arr, arr.T, rtol=1e-12, atol=0.0)
+        or np.any(arr < lo)
+        or np.any(arr > hi)
+    ):
+        raise ParameterError(
+            "contact_distances",
+            f"must be a symmetric ({n}, {n}) array of distances in [{lo:.3g}, {hi:.3g}] m",
+            contact_distances,
+        )
     return 0.5 * (arr + arr.T)
 
 
-def _reduced_system(electrolyte, concentration, closure, *, dr, grid_points, extra_potential,
-                    debye_lengths=25.0, ewald_alpha=1.0, contact=None):
+def _reduced_system(
+    electrolyte,
+    concentration,
+    closure,
+    *,
+    dr,
+    grid_points,
+    extra_potential,
+    debye_lengths=25.0,
+    ewald_alpha=1.0,
+    contact=None,
+):
     diam = np.asarray(electrolyte.diameters, dtype=float)
     ell = float(diam.min())
     dens = np.asarray(electrolyte.ion_densities(concentration), dtype=float) * ell**3
@@ -512,17 +641,31 @@ def _reduced_system(electrolyte, concentration, closure, *, dr, grid_points, ext
         n_points = check_integer("grid_points", grid_points, minimum=256)
         limit = _max_grid_points(len(diam))
         if n_points > limit:
-            raise ParameterError("grid_points", f"must be <= {limit} (memory limit "
-                                 f"{MAX_SOLVER_BYTES / 2**30:g} GiB for {len(diam)} species)", grid_points)
+            raise ParameterError(
+                "grid_points",
+                f"must be <= {limit} (memory limit "
+                f"{MAX_SOLVER_BYTES / 2**30:g} GiB for {len(diam)} species)",
+                grid_points,
+            )
         if n_points * dr_red < 8 * diam.max() / ell:
-            raise ParameterError("grid_points", "box length grid_points*dr must be >= 8 ion diameters",
-                                 grid_points)
+            raise ParameterError(
+                "grid_points", "box length grid_points*dr must be >= 8 ion diameters", grid_points
+            )
     grid = OZGrid(n_points, dr_red)
     extra = None
     if extra_potential is not None:
         extra = _extra_on_grid(extra_potential, electrolyte, grid.r * ell)
-    return OZSystem(dens, z, diam / ell, lb, grid, closure_kind=closure, alpha=ewald_alpha, extra=extra,
-                    contact=None if contact is None else contact / ell), ell
+    return OZSystem(
+        dens,
+        z,
+        diam / ell,
+        lb,
+        grid,
+        closure_kind=closure,
+        alpha=ewald_alpha,
+        extra=extra,
+        contact=None if contact is None else contact / ell,
+    ), ell
 
 
 def _extra_on_grid(extra_potential, electrolyte, r_si):
@@ -530,21 +673,30 @@ def _extra_on_grid(extra_potential, electrolyte, r_si):
     if callable(extra_potential):
         arr = np.asarray(extra_potential(r_si), dtype=float)
         if arr.shape != (n, n, len(r_si)):
-            raise ParameterError("extra_potential", f"callable must return beta*u of shape "
-                                 f"({n}, {n}, len(r))", arr.shape)
+            raise ParameterError(
+                "extra_potential",
+                f"callable must return beta*u of shape ({n}, {n}, len(r))",
+                arr.shape,
+            )
     elif isinstance(extra_potential, Mapping):
         arr = np.zeros((n, n, len(r_si)))
         names = list(electrolyte.species)
         for key, func in extra_potential.items():
             if not (isinstance(key, tuple) and len(key) == 2 and all(k in names for k in key)):
-                raise ParameterError("extra_potential", f"keys must be species pairs from {names}", key)
+                raise ParameterError(
+                    "extra_potential", f"keys must be species pairs from {names}", key
+                )
             i, j = names.index(key[0]), names.index(key[1])
             vals = np.asarray(func(r_si), dtype=float)
             arr[i, j] = vals
             arr[j, i] = vals
     else:
-        raise ParameterError("extra_potential", "must be a callable r -> beta*u[i, j, r] or a mapping "
-                             "{(species_i, species_j): callable}", extra_potential)
+        raise ParameterError(
+            "extra_potential",
+            "must be a callable r -> beta*u[i, j, r] or a mapping "
+            "{(species_i, species_j): callable}",
+            extra_potential,
+        )
     if not np.allclose(arr, np.swapaxes(arr, 0, 1)):
         raise ParameterError("extra_potential", "must be symmetric in the species pair")
     if not np.all(np.isfinite(arr[..., -1])):
@@ -651,37 +803,61 @@ def solve(
     on_invalid = check_choice("on_invalid", on_invalid, ["raise", "warn"])
     c = _real_scalar("concentration", concentration, low=0.0, high=math.inf, unit="mol/m^3")
     _check_packing(electrolyte, c)
-    tolerance = _real_scalar("tolerance", tolerance, low=1e-14, high=1e-2, closed_low=True,
-                             unit="(max |T(gamma) - gamma|)")
+    tolerance = _real_scalar(
+        "tolerance",
+        tolerance,
+        low=1e-14,
+        high=1e-2,
+        closed_low=True,
+        unit="(max |T(gamma) - gamma|)",
+    )
     max_iterations = check_integer("max_iterations", max_iterations, minimum=1)
     if max_iterations > 10**6:
-        raise ParameterError("max_iterations", "must be a whole number in [1, 1000000]", max_iterations)
+        raise ParameterError(
+            "max_iterations", "must be a whole number in [1, 1000000]", max_iterations
+        )
     if mixing is None:
         mixing = 0.9 if method == "anderson" else 0.2
     mixing = _real_scalar("mixing", mixing, low=0.0, high=1.0, closed_high=True)
     continuation_steps = check_integer("continuation_steps", continuation_steps, minimum=0)
     if continuation_steps > 100:
-        raise ParameterError("continuation_steps", "must be a whole number in [0, 100]", continuation_steps)
-    debye_lengths = _real_scalar("debye_lengths", debye_lengths, low=5.0, high=1000.0, closed_low=True,
-                                 closed_high=True)
+        raise ParameterError(
+            "continuation_steps", "must be a whole number in [0, 100]", continuation_steps
+        )
+    debye_lengths = _real_scalar(
+        "debye_lengths", debye_lengths, low=5.0, high=1000.0, closed_low=True, closed_high=True
+    )
     contact = _check_contact(contact_distances, electrolyte)
-    system, ell = _reduced_system(electrolyte, c, closure, dr=dr, grid_points=grid_points,
-                                  extra_potential=extra_potential, debye_lengths=debye_lengths,
-                                  contact=contact)
+    system, ell = _reduced_system(
+        electrolyte,
+        c,
+        closure,
+        dr=dr,
+        grid_points=grid_points,
+        extra_potential=extra_potential,
+        debye_lengths=debye_lengths,
+        contact=contact,
+    )
     shape = (system.n_species, system.n_species, system.grid.n_points - 1)
-    run = functools.partial(iterate, tolerance=tolerance, max_iterations=max_iterations,
-                            method=method, mixing=mixing)
+    run = functools.partial(
+        iterate, tolerance=tolerance, max_iterations=max_iterations, method=method, mixing=mixing
+    )
     if initial is not None:
         if not isinstance(initial, PairCorrelation) or initial.system.n_species != system.n_species:
-            raise ParameterError("initial", "must be a PairCorrelation of the same species", initial)
+            raise ParameterError(
+                "initial", "must be a PairCorrelation of the same species", initial
+            )
         scale = initial.length_unit / ell
         old = OZGrid(initial.system.grid.n_points, initial.system.grid.dr * scale)
         x0 = _regrid(initial.gamma_s, old, system.grid)
         state = run(system, x0)
     else:
         try:
-            cold = run if continuation_steps <= 0 else functools.partial(
-                run, max_iterations=min(max_iterations, 300))
+            cold = (
+                run
+                if continuation_steps <= 0
+                else functools.partial(run, max_iterations=min(max_iterations, 300))
+            )
             state = cold(system, np.zeros(shape))
         except ConvergenceError as first:
             if continuation_steps <= 0:
@@ -689,18 +865,28 @@ def solve(
             stage = functools.partial(run, max_iterations=min(max_iterations, 600))
             state = _coupling_continuation(system, shape, stage, continuation_steps, first)
     pair = PairCorrelation(
-        electrolyte=electrolyte, concentration=c, closure=closure, system=system,
-        gamma_s=state.gamma_s, c_s=state.c_s, g_grid=state.g, length_unit=ell,
-        converged=state.converged, iterations=state.iterations, residual=state.residual,
+        electrolyte=electrolyte,
+        concentration=c,
+        closure=closure,
+        system=system,
+        gamma_s=state.gamma_s,
+        c_s=state.c_s,
+        g_grid=state.g,
+        length_unit=ell,
+        converged=state.converged,
+        iterations=state.iterations,
+        residual=state.residual,
         history=state.history,
     )
     pair.thermodynamics = _thermodynamics(pair)
     pair.validity = _validity(pair)
     if pair.converged and not pair.valid:
         pair.converged = False
-        text = (f"{closure.upper()} iteration for {electrolyte.name} at {c:.6g} mol/m^3 converged to an "
-                f"unphysical state (no valid solution: past the spinodal, or a grid too small): "
-                + "; ".join(pair.validity_failures()))
+        text = (
+            f"{closure.upper()} iteration for {electrolyte.name} at {c:.6g} mol/m^3 converged to an "
+            f"unphysical state (no valid solution: past the spinodal, or a grid too small): "
+            + "; ".join(pair.validity_failures())
+        )
         if on_invalid == "raise":
             raise ConvergenceError(text, iterations=pair.iterations, residual=pair.residual)
         warnings.warn(text, ConvergenceWarning, stacklevel=2)
@@ -729,7 +915,9 @@ def _coupling_continuation(system, shape, run, steps, first_error):
                 raise ConvergenceError(
                     f"no {system.closure_name.upper()} solution: the cold start failed ({first_error}) and "
                     f"continuation in coupling stalled at l_B scaled by {lam:.3g}",
-                    iterations=total, residual=err.residual, history=history,
+                    iterations=total,
+                    residual=err.residual,
+                    history=history,
                 ) from None
             continue
         x = st.gamma_s
@@ -787,8 +975,12 @@ def _thermodynamics(pair: PairCorrelation) -> dict[str, Any]:
     energy = u_coul + u_extra
     contact = _contact_values(pair)
     sig = s.sigma_ij
-    phi_virial = 1.0 + u_coul / 3.0 + 2 * math.pi / (3 * rho) * float(np.sum(np.outer(n, n) * sig**3 * contact)) \
+    phi_virial = (
+        1.0
+        + u_coul / 3.0
+        + 2 * math.pi / (3 * rho) * float(np.sum(np.outer(n, n) * sig**3 * contact))
         + virial_extra
+    )
     # compressibility: beta dP/drho = 1 - rho sum x_i x_j C_s,ij(0)
     cs0 = 4 * math.pi * np.sum(r**2 * pair.c_s, axis=-1) * dr
     x = n / rho
@@ -821,13 +1013,17 @@ def _thermodynamics(pair: PairCorrelation) -> dict[str, Any]:
         "ln_activity_coefficient": ln_gamma,
         "contact_values": contact,
         # per species relative to its valence (neutral species: relative to the largest |z|)
-        "electroneutrality_error": float(np.max(np.abs(neutral) / np.where(z != 0, np.abs(z),
-                                                                           np.max(np.abs(z)))))
-        if charged else 0.0,
+        "electroneutrality_error": float(
+            np.max(np.abs(neutral) / np.where(z != 0, np.abs(z), np.max(np.abs(z))))
+        )
+        if charged
+        else 0.0,
         "stillinger_lovett_ratio": sl,
         # HNC excess Helmholtz energy per particle from the closed-form chemical potentials
         # and the virial pressure: beta A_ex/N = sum_i x_i beta mu_i - (phi - 1)
-        "excess_free_energy": float(x @ mu - (phi_virial - 1.0)) if pair.closure == "hnc" else float("nan"),
+        "excess_free_energy": float(x @ mu - (phi_virial - 1.0))
+        if pair.closure == "hnc"
+        else float("nan"),
     }
 
 
@@ -886,9 +1082,16 @@ def free_energy_by_charging(pair: PairCorrelation, *, points: int = 8) -> dict[s
 
     # lambda = 0: the reference fluid, its free energy from the same closed form
     ref_system, ref_state = solved(0.0, np.zeros_like(pair.gamma_s))
-    ref = PairCorrelation(electrolyte=pair.electrolyte, concentration=pair.concentration, closure="hnc",
-                          system=ref_system, gamma_s=ref_state.gamma_s, c_s=ref_state.c_s,
-                          g_grid=ref_state.g, length_unit=pair.length_unit)
+    ref = PairCorrelation(
+        electrolyte=pair.electrolyte,
+        concentration=pair.concentration,
+        closure="hnc",
+        system=ref_system,
+        gamma_s=ref_state.gamma_s,
+        c_s=ref_state.c_s,
+        g_grid=ref_state.g,
+        length_unit=pair.length_unit,
+    )
     ref_a = _thermodynamics(ref)["excess_free_energy"]
     rho = float(base.densities.sum())
     nn = np.outer(base.densities, base.densities)[:, :, None]
@@ -898,11 +1101,21 @@ def free_energy_by_charging(pair: PairCorrelation, *, points: int = 8) -> dict[s
         system, state = solved(float(ti**2) * base.coupling, start)
         start = state.gamma_s
         # beta U_Coulomb/N at this coupling, divided by lambda = t^2; dlambda = 2 t dt
-        u = 2 * math.pi / rho * float(np.sum(nn * system.lb * system.zz[:, :, None] * r * (state.g - 1.0))) * dr
+        u = (
+            2
+            * math.pi
+            / rho
+            * float(np.sum(nn * system.lb * system.zz[:, :, None] * r * (state.g - 1.0)))
+            * dr
+        )
         integral += wi * 2.0 * u / ti
     total = ref_a + integral
-    return {"excess_free_energy": total, "reference": ref_a, "charging": integral,
-            "route_difference": total - pair.thermodynamics["excess_free_energy"]}
+    return {
+        "excess_free_energy": total,
+        "reference": ref_a,
+        "charging": integral,
+        "route_difference": total - pair.thermodynamics["excess_free_energy"],
+    }
 
 
 def _validity(pair: PairCorrelation, h_k: np.ndarray | None = None) -> dict[str, tuple]:
@@ -923,24 +1136,38 @@ def _validity(pair: PairCorrelation, h_k: np.ndarray | None = None) -> dict[str,
         a, b, d = 1.0 + sh[0, 0], sh[0, 1], 1.0 + sh[1, 1]
         s_min = float(np.min(0.5 * (a + d) - np.sqrt(0.25 * (a - d) ** 2 + b * b)))
     else:
-        s_min = float(np.min(np.linalg.eigvalsh(np.eye(s.n_species)[None] + np.moveaxis(sh, -1, 0))))
+        s_min = float(
+            np.min(np.linalg.eigvalsh(np.eye(s.n_species)[None] + np.moveaxis(sh, -1, 0)))
+        )
     out = {
-        "inverse_compressibility": (float(th["inverse_compressibility"]),
-                                    th["inverse_compressibility"] > 0, "> 0"),
+        "inverse_compressibility": (
+            float(th["inverse_compressibility"]),
+            th["inverse_compressibility"] > 0,
+            "> 0",
+        ),
         "structure_factor": (s_min, s_min > 0, "> 0 at every k"),
     }
     if s.lb > 0 and np.any(s.charges != 0):
         en = float(th["electroneutrality_error"])
-        out["electroneutrality"] = (en, en < tol["electroneutrality"], f"< {tol['electroneutrality']:g}")
+        out["electroneutrality"] = (
+            en,
+            en < tol["electroneutrality"],
+            f"< {tol['electroneutrality']:g}",
+        )
         sl = abs(float(th["stillinger_lovett_ratio"]) - 1.0)
-        out["stillinger_lovett"] = (sl, sl < tol["stillinger_lovett"],
-                                    f"|ratio - 1| < {tol['stillinger_lovett']:g}")
+        out["stillinger_lovett"] = (
+            sl,
+            sl < tol["stillinger_lovett"],
+            f"|ratio - 1| < {tol['stillinger_lovett']:g}",
+        )
     unlike = np.outer(s.charges, s.charges) < 0
     if pair.closure == "hnc" and s.extra is None and np.any(unlike):
         g_c = float(np.min(th["contact_values"][unlike]))
         out["unlike_contact"] = (g_c, g_c > tol["unlike_contact"], f"> {tol['unlike_contact']:g}")
-    return {name: (float(value), bool(passed and np.isfinite(value)), need)
-            for name, (value, passed, need) in out.items()}
+    return {
+        name: (float(value), bool(passed and np.isfinite(value)), need)
+        for name, (value, passed, need) in out.items()
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -988,7 +1215,10 @@ def decay_modes(pair: PairCorrelation) -> xr.Dataset:
         },
         {"mode": np.arange(len(modes))},
         model=f"oz-{pair.closure}-modes",
-        parameters={"electrolyte": pair.electrolyte.describe(), "concentration": pair.concentration},
+        parameters={
+            "electrolyte": pair.electrolyte.describe(),
+            "concentration": pair.concentration,
+        },
         references=REFERENCES,
     )
 
@@ -1034,16 +1264,25 @@ def scan(
     if options.get("grid_points") is None:
         # one grid for the whole path, sized for the most dilute point
         dr_red = _check_dr(options.get("dr"), electrolyte)
-        lengths = _real_scalar("debye_lengths", options.get("debye_lengths", 25.0), low=5.0, high=1000.0,
-                               closed_low=True, closed_high=True)
+        lengths = _real_scalar(
+            "debye_lengths",
+            options.get("debye_lengths", 25.0),
+            low=5.0,
+            high=1000.0,
+            closed_low=True,
+            closed_high=True,
+        )
         _check_packing(electrolyte, float(c.max()))
         options["grid_points"] = _default_grid_points(electrolyte, float(c.min()), dr_red, lengths)
         options["dr"] = dr_red * float(np.min(electrolyte.diameters))
     results: list[PairCorrelation | None] = [None] * len(c)
     previous = None
     for idx in order:
-        pair = solve(electrolyte, c[idx], closure, initial=previous, **options) if previous is not None \
+        pair = (
+            solve(electrolyte, c[idx], closure, initial=previous, **options)
+            if previous is not None
             else solve(electrolyte, c[idx], closure, **options)
+        )
         results[idx] = pair
         previous = pair
     ds = _scan_dataset(electrolyte, c, closure, results)
@@ -1080,16 +1319,22 @@ def _scan_dataset(electrolyte, c, closure, results) -> xr.Dataset:
             "osmotic_coefficient_compressibility": ("concentration", phi_c),
             "route_difference": ("concentration", phi_c - phi_v),
             "inverse_compressibility": ("concentration", inv_comp),
-            "ln_activity_coefficient": ("concentration", np.array([t["ln_activity_coefficient"] for t in th])),
+            "ln_activity_coefficient": (
+                "concentration",
+                np.array([t["ln_activity_coefficient"] for t in th]),
+            ),
             "iterations": ("concentration", np.array([p.iterations for p in results])),
             "residual": ("concentration", np.array([p.residual for p in results])),
             "converged": ("concentration", np.array([int(p.converged) for p in results])),
         },
         {"concentration": c},
         model=f"oz-{closure}-scan",
-        parameters={"electrolyte": electrolyte.describe(), "closure": closure,
-                    "grid_points": results[0].system.grid.n_points,
-                    "dr": results[0].system.grid.dr * results[0].length_unit},
+        parameters={
+            "electrolyte": electrolyte.describe(),
+            "closure": closure,
+            "grid_points": results[0].system.grid.n_points,
+            "dr": results[0].system.grid.dr * results[0].length_unit,
+        },
         references=REFERENCES,
         attrs={"electrolyte": electrolyte.name},
     )
@@ -1165,7 +1410,10 @@ def hnc_screening_model(
         warnings.warn(
             f"dressed-ion-hnc: no valid {closure.upper()} state at {int(bad.sum())} of {len(c)} "
             f"concentrations ({counts}; e.g. {float(c[bad][0]):.6g} mol/m^3); they are marked "
-            "invalid", ConvergenceWarning, stacklevel=2)
+            "invalid",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
     return modes
 
 
@@ -1227,11 +1475,15 @@ def _hnc_screening(electrolyte, c, closure, max_points, options):
             lead = coupled[0]
             n, z = pair.system.densities, pair.system.charges
             q = z != 0
-            qeff[idx] = float(np.real(np.sum((n * z**2 * lead.dressed_charge)[q]) / np.sum(n * z**2)))
+            qeff[idx] = float(
+                np.real(np.sum((n * z**2 * lead.dressed_charge)[q]) / np.sum(n * z**2))
+            )
             eps_eff[idx] = electrolyte.permittivity * lead.permittivity_ratio.real
             if not lead.residual < POLE_TOLERANCE:
                 valid[idx] = False
-                reasons["pole residual above 1e-10"] = reasons.get("pole residual above 1e-10", 0) + 1
+                reasons["pole residual above 1e-10"] = (
+                    reasons.get("pole residual above 1e-10", 0) + 1
+                )
         else:
             valid[idx] = False
             reasons["no charge mode"] = reasons.get("no charge mode", 0) + 1
@@ -1259,12 +1511,18 @@ def _hnc_screening(electrolyte, c, closure, max_points, options):
         # crossover) neither pole column interpolates: solve those concentrations directly
         gap = valid & ~np.any(np.isfinite(out.imag), axis=1)
         if np.any(gap):
-            direct, more = _hnc_screening(electrolyte, c[gap], closure, max(int(gap.sum()), 2), options)
+            direct, more = _hnc_screening(
+                electrolyte, c[gap], closure, max(int(gap.sum()), 2), options
+            )
             for why, count in more.items():
                 reasons[why] = reasons.get(why, 0) + count
             out[gap], res[gap], valid[gap] = direct.poles, direct.residual, direct.valid
-            for values, name in ((qeff, "dressed_charge_ratio"), (eps_eff, "effective_permittivity"),
-                                 (phi, "osmotic_coefficient"), (lng, "ln_activity_coefficient")):
+            for values, name in (
+                (qeff, "dressed_charge_ratio"),
+                (eps_eff, "effective_permittivity"),
+                (phi, "osmotic_coefficient"),
+                (lng, "ln_activity_coefficient"),
+            ):
                 values[gap] = direct.extra[name]
             number[gap] = direct.extra["number_decay_length"][0]
     modes = ScreeningModes(
@@ -1278,8 +1536,12 @@ def _hnc_screening(electrolyte, c, closure, max_points, options):
             "osmotic_coefficient": phi,
             "ln_activity_coefficient": lng,
         },
-        parameters={"closure": closure, "max_points": max_points, "subsampled": int(len(c_solve) != len(c)),
-                    **{k: v for k, v in options.items() if isinstance(v, (int, float, str))}},
+        parameters={
+            "closure": closure,
+            "max_points": max_points,
+            "subsampled": int(len(c_solve) != len(c)),
+            **{k: v for k, v in options.items() if isinstance(v, (int, float, str))},
+        },
         references=REFERENCES,
         invalid_label="invalid",
     )
@@ -1294,12 +1556,16 @@ KIRKWOOD_REFERENCE = {"permittivity": 78.4, "temperature": 298.15, "diameter": 0
 def _rpm(coupling: float | None) -> Electrolyte:
     ref = KIRKWOOD_REFERENCE
     solvent = Solvent("water", permittivity=ref["permittivity"], temperature=ref["temperature"])
-    e = Electrolyte(Ion("A+", +1, ref["diameter"]), Ion("B-", -1, ref["diameter"]), solvent, name="RPM")
+    e = Electrolyte(
+        Ion("A+", +1, ref["diameter"]), Ion("B-", -1, ref["diameter"]), solvent, name="RPM"
+    )
     if coupling is not None:
         # choose the permittivity that gives l_B/sigma = coupling at the reference T and sigma
         eps = ref["permittivity"] * (e.bjerrum_length / ref["diameter"]) / coupling
         solvent = Solvent("water", permittivity=eps, temperature=ref["temperature"])
-        e = Electrolyte(Ion("A+", +1, ref["diameter"]), Ion("B-", -1, ref["diameter"]), solvent, name="RPM")
+        e = Electrolyte(
+            Ion("A+", +1, ref["diameter"]), Ion("B-", -1, ref["diameter"]), solvent, name="RPM"
+        )
     return e
 
 
@@ -1327,7 +1593,10 @@ def _kirkwood_cached(coupling, closure, dr_fraction, tolerance):
     sigma = KIRKWOOD_REFERENCE["diameter"]
     kd_per_sqrt_c = float(inverse_debye_length(e, 1.0))
     conc = lambda x: (x / sigma / kd_per_sqrt_c) ** 2  # noqa: E731
-    opts = {"dr": dr_fraction * sigma, "grid_points": scipy.fft.next_fast_len(int(40 / dr_fraction))}
+    opts = {
+        "dr": dr_fraction * sigma,
+        "grid_points": scipy.fft.next_fast_len(int(40 / dr_fraction)),
+    }
     cache: dict[float, PairCorrelation] = {}
 
     def m(x):
@@ -1352,13 +1621,19 @@ def _kirkwood_cached(coupling, closure, dr_fraction, tolerance):
                     hi, fhi = mid, fm
             return lo - flo * (hi - lo) / (fhi - flo)
         prev_x, prev_v = float(x), v
-    raise ConvergenceError(f"no Kirkwood crossover of the {closure.upper()} RPM found for "
-                           "0.8 <= kappa_D sigma <= 2.0")
+    raise ConvergenceError(
+        f"no Kirkwood crossover of the {closure.upper()} RPM found for 0.8 <= kappa_D sigma <= 2.0"
+    )
 
 
-def hnc_kirkwood_crossover(*, coupling: float | None = None, electrolyte: Electrolyte | None = None,
-                           closure: str = "hnc", dr_fraction: float = 1.0 / 64.0,
-                           tolerance: float = 2e-3) -> float:
+def hnc_kirkwood_crossover(
+    *,
+    coupling: float | None = None,
+    electrolyte: Electrolyte | None = None,
+    closure: str = "hnc",
+    dr_fraction: float = 1.0 / 64.0,
+    tolerance: float = 2e-3,
+) -> float:
     """kappa_D sigma at the Kirkwood crossover of the HNC restricted primitive model.
 
     Found by scanning the concentration of a 1:1 RPM (with continuation) and locating where
@@ -1401,21 +1676,35 @@ def hnc_kirkwood_crossover(*, coupling: float | None = None, electrolyte: Electr
             raise ParameterError("electrolyte", "must be an Electrolyte", electrolyte)
         coupling = electrolyte.bjerrum_length / electrolyte.contact_diameter
         if not (0 < coupling < 20):
-            raise ParameterError("electrolyte", f"coupling l_B/sigma = {coupling:.4g} of this salt is "
-                                 "outside the range (0, 20) of the HNC crossover calculation")
+            raise ParameterError(
+                "electrolyte",
+                f"coupling l_B/sigma = {coupling:.4g} of this salt is "
+                "outside the range (0, 20) of the HNC crossover calculation",
+            )
     if coupling is not None:
         coupling = _real_scalar("coupling", coupling, low=0.0, high=20.0, unit="l_B/sigma")
-    dr_fraction = _real_scalar("dr_fraction", dr_fraction, low=1e-3, high=0.1, closed_low=True,
-                               closed_high=True, unit="dr/sigma")
-    tolerance = _real_scalar("tolerance", tolerance, low=1e-6, high=0.1, closed_low=True,
-                             unit="kappa_D sigma")
+    dr_fraction = _real_scalar(
+        "dr_fraction",
+        dr_fraction,
+        low=1e-3,
+        high=0.1,
+        closed_low=True,
+        closed_high=True,
+        unit="dr/sigma",
+    )
+    tolerance = _real_scalar(
+        "tolerance", tolerance, low=1e-6, high=0.1, closed_low=True, unit="kappa_D sigma"
+    )
     if electrolyte is None:
         return _kirkwood_cached(coupling, closure, dr_fraction, tolerance)
     try:
         return _kirkwood_cached(coupling, closure, dr_fraction, tolerance)
     except ConvergenceError as err:
         # the crossover of a salt's curve set: a missing crossover is reported, not fatal
-        warnings.warn(f"no {closure.upper()} Kirkwood crossover for {electrolyte.name} (l_B/sigma = "
-                      f"{coupling:.4g}): {str(err).splitlines()[0][:200]}; reported as NaN",
-                      ConvergenceWarning, stacklevel=2)
+        warnings.warn(
+            f"no {closure.upper()} Kirkwood crossover for {electrolyte.name} (l_B/sigma = "
+            f"{coupling:.4g}): {str(err).splitlines()[0][:200]}; reported as NaN",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
         return float("nan")

@@ -50,8 +50,20 @@ class Mode:
 class PoleFunction:
     """det[I - C(k) D] and the dressed-ion quantities at complex k."""
 
-    def __init__(self, r, dr, c_s, densities, charges, bjerrum, alpha, *, threshold=1e-12,
-                 core_radius=1.0, stride_limit=0.03):
+    def __init__(
+        self,
+        r,
+        dr,
+        c_s,
+        densities,
+        charges,
+        bjerrum,
+        alpha,
+        *,
+        threshold=1e-12,
+        core_radius=1.0,
+        stride_limit=0.03,
+    ):
         amp = np.max(np.abs(c_s), axis=(0, 1))
         big = np.nonzero(amp > threshold * amp.max())[0]
         last = int(big[-1]) + 5 if len(big) else len(r) - 1
@@ -109,7 +121,9 @@ class PoleFunction:
         m = len(self.n)
         k2 = (k**2)[:, None, None]
         coul = 4 * math.pi * self.lb * np.exp(-(k**2) / (4 * self.alpha**2))[:, None, None]
-        return k2 * (np.eye(m) - cs * self.n[None, None, :]) + coul * np.outer(self.z, self.z * self.n)
+        return k2 * (np.eye(m) - cs * self.n[None, None, :]) + coul * np.outer(
+            self.z, self.z * self.n
+        )
 
     def __call__(self, k):
         k = np.atleast_1d(np.asarray(k, dtype=complex))
@@ -191,9 +205,16 @@ def _newton(func, k0, *, kmax, iterations=40, tol=1e-12):
         return k, np.abs(func(k))
 
 
-def find_modes(pf: PoleFunction, *, diameter: float, kappa_d: float, max_imag: float | None = None,
-               n_axis: int = 240, complex_search: bool = True,
-               trust_factor: float | None = TRUST_FACTOR) -> list[Mode]:
+def find_modes(
+    pf: PoleFunction,
+    *,
+    diameter: float,
+    kappa_d: float,
+    max_imag: float | None = None,
+    n_axis: int = 240,
+    complex_search: bool = True,
+    trust_factor: float | None = TRUST_FACTOR,
+) -> list[Mode]:
     """All decay modes with 0 < Im k < max_imag (monotonic on the imaginary axis and
     oscillatory from a grid of Newton starts), classified and with DIT quantities.
 
@@ -211,8 +232,13 @@ def find_modes(pf: PoleFunction, *, diameter: float, kappa_d: float, max_imag: f
     vals = axis(1j * kap).real
     for i in np.nonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)[0]:
         try:
-            root = brentq(lambda x: float(axis(np.array([1j * x]))[0].real), kap[i], kap[i + 1],
-                          xtol=1e-14 * kap[i + 1], rtol=1e-13)
+            root = brentq(
+                lambda x: float(axis(np.array([1j * x]))[0].real),
+                kap[i],
+                kap[i + 1],
+                xtol=1e-14 * kap[i + 1],
+                rtol=1e-13,
+            )
         except ValueError:
             continue
         # polish on the full-resolution quadrature
@@ -256,8 +282,9 @@ def relative_residual(pf: PoleFunction, k: complex) -> tuple[complex, float]:
     return complex(step), float(abs(step) / abs(k))
 
 
-def polish_root(pf: PoleFunction, k: complex, *, iterations: int = 12,
-                tolerance: float = 1e-13) -> tuple[complex, float]:
+def polish_root(
+    pf: PoleFunction, k: complex, *, iterations: int = 12, tolerance: float = 1e-13
+) -> tuple[complex, float]:
     """Newton-polish a root on the full-resolution quadrature (a monotonic root stays on
     the imaginary axis) until the relative step is below ``tolerance``; returns the root
     and its relative residual |F/(k F')| (the size of the next Newton step relative to k)."""

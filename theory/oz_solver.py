@@ -246,8 +246,16 @@ def iterate(
     """
     x = np.array(gamma_s0, dtype=float, copy=True)
     with np.errstate(all="ignore"):  # a diverging iterate is detected below, not warned about
-        return _iterate(system, x, tolerance=tolerance, max_iterations=max_iterations, method=method,
-                        depth=depth, mixing=mixing, raise_on_failure=raise_on_failure)
+        return _iterate(
+            system,
+            x,
+            tolerance=tolerance,
+            max_iterations=max_iterations,
+            method=method,
+            depth=depth,
+            mixing=mixing,
+            raise_on_failure=raise_on_failure,
+        )
 
 
 def _iterate(system, x, *, tolerance, max_iterations, method, depth, mixing, raise_on_failure):

@@ -94,8 +94,11 @@ def _reduced(electrolyte, concentration):
         raise ParameterError("electrolyte", "must be an Electrolyte", electrolyte)
     charges = np.asarray(electrolyte.charges, dtype=float)
     if len(charges) != 2 or charges[0] != -charges[1]:
-        raise ParameterError("electrolyte", "the exact plate solution needs a symmetric z:z electrolyte",
-                             electrolyte.species)
+        raise ParameterError(
+            "electrolyte",
+            "the exact plate solution needs a symmetric z:z electrolyte",
+            electrolyte.species,
+        )
     c = as_float("concentration", concentration, unit="mol/m^3")
     check_range("concentration", c, 0.0, None, unit="mol/m^3", low_inclusive=False)
     warn_implausible("concentration", c, "concentration", stacklevel=4)
@@ -109,24 +112,34 @@ def _reduced(electrolyte, concentration):
 
 def _wall_conditions(potential, surface_charge, z, kT, eps, kappa):
     if (potential is None) == (surface_charge is None):
-        raise ParameterError("potential", "give exactly one of potential [V] or surface_charge [C/m^2]")
+        raise ParameterError(
+            "potential", "give exactly one of potential [V] or surface_charge [C/m^2]"
+        )
     if potential is not None:
         value = as_float("potential", potential, unit="V")
         warn_implausible("potential", value, "voltage", stacklevel=4)
         phi0 = z * elementary_charge * value / kT
         if abs(phi0) > _MAX_REDUCED_POTENTIAL:
-            raise ParameterError("potential", f"must satisfy |z e psi / kT| <= "
-                                 f"{_MAX_REDUCED_POTENTIAL:g} (|psi| <= "
-                                 f"{_MAX_REDUCED_POTENTIAL * kT / (z * elementary_charge):.4g} V "
-                                 "here; Boltzmann factors overflow beyond)", value)
+            raise ParameterError(
+                "potential",
+                f"must satisfy |z e psi / kT| <= "
+                f"{_MAX_REDUCED_POTENTIAL:g} (|psi| <= "
+                f"{_MAX_REDUCED_POTENTIAL * kT / (z * elementary_charge):.4g} V "
+                "here; Boltzmann factors overflow beyond)",
+                value,
+            )
         return "potential", phi0
     value = as_float("surface_charge", surface_charge, unit="C/m^2")
     # s = |phi'(wall)|/kappa = z e sigma / (eps kT kappa)
     s = z * elementary_charge * value / (eps * kT * kappa)
     if 2 * math.asinh(abs(s) / 2) > _MAX_REDUCED_POTENTIAL:
-        raise ParameterError("surface_charge", "is so large that the isolated wall potential "
-                             f"exceeds {_MAX_REDUCED_POTENTIAL:g} kT/e (Boltzmann factors "
-                             "overflow)", value)
+        raise ParameterError(
+            "surface_charge",
+            "is so large that the isolated wall potential "
+            f"exceeds {_MAX_REDUCED_POTENTIAL:g} kT/e (Boltzmann factors "
+            "overflow)",
+            value,
+        )
     return "charge", s
 
 
@@ -181,8 +194,12 @@ def _separations(separation, kind="potential"):
     > 0 for constant-charge walls (the pressure diverges as D -> 0)."""
     D = as_float_array("separation", separation, unit="m")
     if kind == "charge" and np.any(D <= 0):
-        raise ParameterError("separation", "must be > 0 m for constant-charge walls (the "
-                             "counterions between touching charged plates have no room)", separation)
+        raise ParameterError(
+            "separation",
+            "must be > 0 m for constant-charge walls (the "
+            "counterions between touching charged plates have no room)",
+            separation,
+        )
     if np.any(D < 0):
         raise ParameterError("separation", "must be >= 0 m", separation)
     warn_implausible("separation", D, "separation", stacklevel=4)
@@ -191,11 +208,15 @@ def _separations(separation, kind="potential"):
 
 def _vectorised(separation, func, kind="potential"):
     D = _separations(separation, kind)
-    out = np.array([func(float(d)) for d in np.atleast_1d(D).ravel()], dtype=float).reshape(np.shape(D))
+    out = np.array([func(float(d)) for d in np.atleast_1d(D).ravel()], dtype=float).reshape(
+        np.shape(D)
+    )
     return float(out) if out.ndim == 0 else out
 
 
-def plate_midplane_potential(separation, electrolyte, concentration, *, potential=None, surface_charge=None):
+def plate_midplane_potential(
+    separation, electrolyte, concentration, *, potential=None, surface_charge=None
+):
     """Exact PB midplane potential between two identical plates [V].
 
     Parameters
@@ -222,19 +243,30 @@ def plate_midplane_potential(separation, electrolyte, concentration, *, potentia
     """
     kappa, n0, z, kT, eps = _reduced(electrolyte, concentration)
     kind, value = _wall_conditions(potential, surface_charge, z, kT, eps, kappa)
-    return _vectorised(separation, lambda d: _phi_m_and_wall(kappa * d, kind, value)[0] * kT / (z * elementary_charge), kind)
+    return _vectorised(
+        separation,
+        lambda d: _phi_m_and_wall(kappa * d, kind, value)[0] * kT / (z * elementary_charge),
+        kind,
+    )
 
 
-def plate_wall_potential(separation, electrolyte, concentration, *, potential=None, surface_charge=None):
+def plate_wall_potential(
+    separation, electrolyte, concentration, *, potential=None, surface_charge=None
+):
     """Wall potential [V] (equals ``potential`` for constant-potential walls; rises on approach
     for constant-charge walls). Parameters as :func:`plate_midplane_potential`."""
     kappa, n0, z, kT, eps = _reduced(electrolyte, concentration)
     kind, value = _wall_conditions(potential, surface_charge, z, kT, eps, kappa)
-    return _vectorised(separation, lambda d: _phi_m_and_wall(kappa * d, kind, value)[1] * kT / (z * elementary_charge), kind)
+    return _vectorised(
+        separation,
+        lambda d: _phi_m_and_wall(kappa * d, kind, value)[1] * kT / (z * elementary_charge),
+        kind,
+    )
 
 
-def plate_pressure(separation, electrolyte, concentration, *, potential=None, surface_charge=None,
-                   route="midplane"):
+def plate_pressure(
+    separation, electrolyte, concentration, *, potential=None, surface_charge=None, route="midplane"
+):
     """Exact PB disjoining pressure Pi(D) between two identical plates [Pa] (> 0 repulsive).
 
     Parameters
@@ -261,7 +293,9 @@ def plate_pressure(separation, electrolyte, concentration, *, potential=None, su
     return _vectorised(separation, one, kind)
 
 
-def plate_interaction_energy(separation, electrolyte, concentration, *, potential=None, surface_charge=None):
+def plate_interaction_energy(
+    separation, electrolyte, concentration, *, potential=None, surface_charge=None
+):
     """Interaction free energy per unit area W(D) = ∫_D^inf Pi(h) dh [J/m^2] (exact PB).
 
     Parameters as :func:`plate_midplane_potential`. The integral is done by adaptive
@@ -311,7 +345,9 @@ def weak_overlap_energy(separation, electrolyte, concentration, *, potential):
     return 64 * n0 * kT * gamma**2 / kappa * np.exp(-kappa * D)
 
 
-def linear_plate_pressure(separation, electrolyte, concentration, *, potential=None, surface_charge=None):
+def linear_plate_pressure(
+    separation, electrolyte, concentration, *, potential=None, surface_charge=None
+):
     """Linearised PB (Debye–Hückel) pressure [Pa]: constant potential
     (eps kappa^2 psi0^2/2)/cosh^2(kappa D/2); constant charge sigma^2/(2 eps sinh^2(kappa D/2))."""
     kappa, n0, z, kT, eps = _reduced(electrolyte, concentration)
@@ -323,7 +359,9 @@ def linear_plate_pressure(separation, electrolyte, concentration, *, potential=N
     return sigma**2 / (2 * eps) * 4 * q / np.expm1(-kappa * D) ** 2
 
 
-def linear_plate_energy(separation, electrolyte, concentration, *, potential=None, surface_charge=None):
+def linear_plate_energy(
+    separation, electrolyte, concentration, *, potential=None, surface_charge=None
+):
     """Linearised PB W(D) [J/m^2]: eps kappa psi0^2 [1 - tanh(kappa D/2)] (constant potential),
     (sigma^2/(eps kappa)) [coth(kappa D/2) - 1] (constant charge)."""
     kappa, n0, z, kT, eps = _reduced(electrolyte, concentration)
@@ -337,7 +375,9 @@ def linear_plate_energy(separation, electrolyte, concentration, *, potential=Non
 
 def _linear_wall(potential, surface_charge):
     if (potential is None) == (surface_charge is None):
-        raise ParameterError("potential", "give exactly one of potential [V] or surface_charge [C/m^2]")
+        raise ParameterError(
+            "potential", "give exactly one of potential [V] or surface_charge [C/m^2]"
+        )
     if potential is not None:
         psi = as_float("potential", potential, unit="V")
         warn_implausible("potential", psi, "voltage", stacklevel=5)
@@ -368,7 +408,9 @@ def counterion_only_midplane_density(separation, surface_charge, bjerrum_length)
 
     def one(d):
         target = 2 * math.pi * lb * sigma_n * d / 2  # u tan u with u = K D/2
-        u = optimize.brentq(lambda u: u * math.tan(u) - target, 1e-300, math.pi / 2 - 1e-15, xtol=1e-16)
+        u = optimize.brentq(
+            lambda u: u * math.tan(u) - target, 1e-300, math.pi / 2 - 1e-15, xtol=1e-16
+        )
         K = 2 * u / d
         return K**2 / (2 * math.pi * lb)
 
@@ -376,7 +418,9 @@ def counterion_only_midplane_density(separation, surface_charge, bjerrum_length)
     return float(out) if out.ndim == 0 else out
 
 
-def derjaguin_force(interaction_energy, geometry="sphere-flat", *, radius=None, radii=None, angle=math.pi / 2):
+def derjaguin_force(
+    interaction_energy, geometry="sphere-flat", *, radius=None, radii=None, angle=math.pi / 2
+):
     """Force from the flat-plate interaction energy per area (Derjaguin approximation) [N].
 
     Parameters

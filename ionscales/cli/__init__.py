@@ -77,7 +77,10 @@ def _one_line_warnings(previous):
 
     def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, (ValidityWarning, ConvergenceWarning)):
-            print(f"ionscales: note: {category.__name__}: {' '.join(str(message).split())}", file=sys.stderr)
+            print(
+                f"ionscales: note: {category.__name__}: {' '.join(str(message).split())}",
+                file=sys.stderr,
+            )
         else:
             previous(message, category, filename, lineno, file, line)
 
@@ -121,8 +124,10 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, IonscalesError):
         return str(exc)
     if isinstance(exc, MemoryError):
-        return ("not enough memory for this request (reduce the grid, e.g. --points or --max-size): "
-                f"{exc}")
+        return (
+            "not enough memory for this request (reduce the grid, e.g. --points or --max-size): "
+            f"{exc}"
+        )
     if isinstance(exc, OSError):
         where = f" {exc.filename!r}" if getattr(exc, "filename", None) else ""
         return f"{exc.__class__.__name__}{where}: {exc.strerror or exc}"

@@ -68,17 +68,28 @@ QUANTITY_KINDS: dict[str, QuantityKind] = {
     k.name: k
     for k in (
         QuantityKind("length", "[length]", "nm", "m", "0.5nm, 5angstrom, 1um"),
-        QuantityKind("concentration", "[substance] / [length] ** 3", "mol/L", "mol/m^3",
-                     "0.1M, 10mM; a molarity, not mol/kg"),
-        QuantityKind("molality", "[substance] / [mass]", "mol/kg", "mol/kg",
-                     "21mol/kg, 1molal; a molality, not M"),
+        QuantityKind(
+            "concentration",
+            "[substance] / [length] ** 3",
+            "mol/L",
+            "mol/m^3",
+            "0.1M, 10mM; a molarity, not mol/kg",
+        ),
+        QuantityKind(
+            "molality",
+            "[substance] / [mass]",
+            "mol/kg",
+            "mol/kg",
+            "21mol/kg, 1molal; a molality, not M",
+        ),
         QuantityKind("voltage", "[electric_potential]", "V", "V", "0.1V, -50mV"),
         QuantityKind("temperature", "[temperature]", "K", "K", "298.15K, 25degC"),
         QuantityKind("time", "[time]", "s", "s", "10us, 1ms"),
         QuantityKind("frequency", "1 / [time]", "Hz", "1/s", "1kHz"),
         QuantityKind("voltage_rate", "[electric_potential] / [time]", "V/s", "V/s", "0.1V/s"),
-        QuantityKind("surface_charge", "[charge] / [length] ** 2", "C/m^2", "C/m^2",
-                     "-0.05C/m^2, 10uC/cm^2"),
+        QuantityKind(
+            "surface_charge", "[charge] / [length] ** 2", "C/m^2", "C/m^2", "-0.05C/m^2, 10uC/cm^2"
+        ),
         QuantityKind("current_density", "[current] / [length] ** 2", "A/m^2", "A/m^2", "10A/m^2"),
         QuantityKind("dimensionless", None, "1", "1", "78.4"),
     )
@@ -123,7 +134,10 @@ def _normalise_unit(unit: str) -> str:
 
 def _describe(dimensionality) -> str:
     for k in QUANTITY_KINDS.values():
-        if k.dimension is not None and _registry().get_dimensionality(k.dimension) == dimensionality:
+        if (
+            k.dimension is not None
+            and _registry().get_dimensionality(k.dimension) == dimensionality
+        ):
             return f"a {k.name.replace('_', ' ')} ({k.unit})"
     return "dimensionless" if not dimensionality else f"of dimension {dimensionality}"
 
@@ -141,8 +155,11 @@ def _to_si(option: str, number: float, unit: str, text: str, kind: QuantityKind 
         units = ureg.parse_units(_normalise_unit(unit))
         q = ureg.Quantity(number, units)
     except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError):
-        raise ParameterError(option, f"unknown unit {unit!r} (e.g. {kind.hint if kind else '0.5nm, 0.1M, -50mV'})",
-                             text) from None
+        raise ParameterError(
+            option,
+            f"unknown unit {unit!r} (e.g. {kind.hint if kind else '0.5nm, 0.1M, -50mV'})",
+            text,
+        ) from None
     try:
         if kind is None:
             value = q.to_base_units().magnitude
@@ -151,16 +168,24 @@ def _to_si(option: str, number: float, unit: str, text: str, kind: QuantityKind 
         else:
             value = q.to(kind.si).magnitude
     except pint.errors.DimensionalityError:
-        expected = f"a {kind.name.replace('_', ' ')} [{kind.unit}]" if kind.dimension else "dimensionless"
-        raise ParameterError(option, f"{text.strip()!r} is {_describe(q.dimensionality)}; expected {expected}, "
-                             f"e.g. {kind.hint}", text) from None
+        expected = (
+            f"a {kind.name.replace('_', ' ')} [{kind.unit}]" if kind.dimension else "dimensionless"
+        )
+        raise ParameterError(
+            option,
+            f"{text.strip()!r} is {_describe(q.dimensionality)}; expected {expected}, "
+            f"e.g. {kind.hint}",
+            text,
+        ) from None
     value = float(value)
     if not np.isfinite(value):
         raise ParameterError(option, "must be finite", text)
     return value
 
 
-def parse_quantity(option: str, text: str, default_unit: str = "", *, kind: str | None = None) -> float:
+def parse_quantity(
+    option: str, text: str, default_unit: str = "", *, kind: str | None = None
+) -> float:
     """Parse one quantity with an optional unit and return it as an SI float.
 
     Parameters
@@ -209,16 +234,30 @@ def parse_for_variable(where: str, name: str, text: str) -> float:
     unit = VARIABLES.get(name, ("1", ""))[0]
     if unit == "1":
         return parse_quantity(where, text)
-    spec = QuantityKind(name, str(_registry().parse_units(_normalise_unit(unit)).dimensionality),
-                        unit, unit, f"a value in {unit}")
+    spec = QuantityKind(
+        name,
+        str(_registry().parse_units(_normalise_unit(unit)).dimensionality),
+        unit,
+        unit,
+        f"a value in {unit}",
+    )
     m = re.fullmatch(rf"\s*({_NUMBER})\s*({_UNIT})\s*", text) if isinstance(text, str) else None
     if not m:
-        raise ParameterError(where, f"must be a number with an optional unit ({unit} if none)", text)
+        raise ParameterError(
+            where, f"must be a number with an optional unit ({unit} if none)", text
+        )
     return _to_si(where, float(m.group(1)), m.group(2).strip() or unit, text, spec)
 
 
-def parse_range(option: str, text: str, default_unit: str = "", default_points: int = 50,
-                log: bool = False, *, kind: str | None = None) -> np.ndarray:
+def parse_range(
+    option: str,
+    text: str,
+    default_unit: str = "",
+    default_points: int = 50,
+    log: bool = False,
+    *,
+    kind: str | None = None,
+) -> np.ndarray:
     """Parse ``START:STOP[:POINTS][UNIT]`` into SI values (a single value: one point).
 
     A unit after the last number applies to every end without one (``0.4:3nm``,
@@ -229,8 +268,11 @@ def parse_range(option: str, text: str, default_unit: str = "", default_points: 
     if not isinstance(text, str):
         raise ParameterError(option, "must be START:STOP[:POINTS] with an optional unit", text)
     unit_re = r"([A-Za-z_µμÅ°/^*0-9.()]*?)"
-    m = re.fullmatch(rf"\s*({_NUMBER})\s*{unit_re}\s*:\s*({_NUMBER})\s*{unit_re}"
-                     rf"(?:\s*:\s*(\d+)\s*{unit_re})?\s*", text)
+    m = re.fullmatch(
+        rf"\s*({_NUMBER})\s*{unit_re}\s*:\s*({_NUMBER})\s*{unit_re}"
+        rf"(?:\s*:\s*(\d+)\s*{unit_re})?\s*",
+        text,
+    )
     if not m:
         return np.array([parse_quantity(option, text, default_unit, kind=kind)])
     tail = m.group(6) or m.group(4) or ""
@@ -292,9 +334,16 @@ def plain_text(text: str) -> str:
     return re.sub(r"``([^`]+)``", r"\1", text)
 
 
-def quantity_argument(option: str, kind: str, *, minimum: float | None = None,
-                      maximum: float | None = None, strict_minimum: bool = False,
-                      range_points: int | None = None, log: bool = False):
+def quantity_argument(
+    option: str,
+    kind: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    strict_minimum: bool = False,
+    range_points: int | None = None,
+    log: bool = False,
+):
     """An argparse ``type=`` that parses a quantity (or a range when ``range_points`` is
     given) of ``kind`` into SI, with optional bounds [SI units of the kind]."""
     spec = QUANTITY_KINDS[kind]
@@ -309,9 +358,12 @@ def quantity_argument(option: str, kind: str, *, minimum: float | None = None,
             msg = str(exc)
             raise argparse.ArgumentTypeError(msg.removeprefix(f"{option}: ")) from None
         arr = np.atleast_1d(value)
-        if minimum is not None and (np.any(arr <= minimum) if strict_minimum else np.any(arr < minimum)):
+        if minimum is not None and (
+            np.any(arr <= minimum) if strict_minimum else np.any(arr < minimum)
+        ):
             raise argparse.ArgumentTypeError(
-                f"must be {'>' if strict_minimum else '>='} {_shown(minimum, spec)}; got {text!r}")
+                f"must be {'>' if strict_minimum else '>='} {_shown(minimum, spec)}; got {text!r}"
+            )
         if maximum is not None and np.any(arr > maximum):
             raise argparse.ArgumentTypeError(f"must be <= {_shown(maximum, spec)}; got {text!r}")
         return value
@@ -328,10 +380,20 @@ def _shown(value_si: float, spec: QuantityKind) -> str:
     return f"{value_si * factor:g} {spec.unit}"
 
 
-def add_quantity_option(parser, *flags: str, kind: str, default=None, help: str,
-                        range_points: int | None = None, log: bool = False, minimum=None,
-                        maximum=None, strict_minimum: bool = False, metavar: str | None = None,
-                        **kwargs):
+def add_quantity_option(
+    parser,
+    *flags: str,
+    kind: str,
+    default=None,
+    help: str,
+    range_points: int | None = None,
+    log: bool = False,
+    minimum=None,
+    maximum=None,
+    strict_minimum: bool = False,
+    metavar: str | None = None,
+    **kwargs,
+):
     """Add an option holding a quantity of ``kind``; the help states the unit of bare numbers.
 
     The parsed value is an SI float (or, with ``range_points``, an array). The action
@@ -339,16 +401,36 @@ def add_quantity_option(parser, *flags: str, kind: str, default=None, help: str,
     has the same unit in every sub-command).
     """
     spec = QUANTITY_KINDS[kind]
-    unit = "" if spec.unit == "1" else f" [{spec.unit}] (any {kind.replace('_', ' ')} unit, e.g. {spec.hint})"
+    unit = (
+        ""
+        if spec.unit == "1"
+        else f" [{spec.unit}] (any {kind.replace('_', ' ')} unit, e.g. {spec.hint})"
+    )
     if range_points is not None:
         unit += f"; START:STOP[:POINTS] ({range_points} points{', log-spaced' if log else ''} by default)"
     action = parser.add_argument(
-        *flags, default=default, help=f"{help}{unit}",
-        type=quantity_argument(flags[0], kind, minimum=minimum, maximum=maximum,
-                               strict_minimum=strict_minimum, range_points=range_points, log=log),
-        metavar=metavar or ("RANGE" if range_points is not None
-                            else "NUMBER" if spec.dimension is None else kind.upper()),
-        **kwargs)
+        *flags,
+        default=default,
+        help=f"{help}{unit}",
+        type=quantity_argument(
+            flags[0],
+            kind,
+            minimum=minimum,
+            maximum=maximum,
+            strict_minimum=strict_minimum,
+            range_points=range_points,
+            log=log,
+        ),
+        metavar=metavar
+        or (
+            "RANGE"
+            if range_points is not None
+            else "NUMBER"
+            if spec.dimension is None
+            else kind.upper()
+        ),
+        **kwargs,
+    )
     action.quantity_kind = kind
     action.quantity_unit = spec.unit
     return action
@@ -357,22 +439,36 @@ def add_quantity_option(parser, *flags: str, kind: str, default=None, help: str,
 def add_preset_option(parser, default: str = "NaCl(aq)", *, deprecated_alias: bool = False):
     """``--preset NAME`` (the electrolyte preset); ``--salt`` kept as a deprecated alias."""
     flags = ["--preset"] + (["--salt"] if deprecated_alias else [])
-    return parser.add_argument(*flags, dest="preset", default=default, metavar="NAME",
-                               help="electrolyte preset, see ionscales.presets.names()"
-                               + (" (--salt: deprecated spelling)" if deprecated_alias else ""))
+    return parser.add_argument(
+        *flags,
+        dest="preset",
+        default=default,
+        metavar="NAME",
+        help="electrolyte preset, see ionscales.presets.names()"
+        + (" (--salt: deprecated spelling)" if deprecated_alias else ""),
+    )
 
 
 def add_output_options(parser, default: str, *, figures: bool = True):
     """``--out`` (directory or file stem) and ``--plot/--no-plot`` (``--no-figures`` kept as a
     deprecated alias of ``--no-plot``)."""
-    parser.add_argument("--out", default=default, metavar="PATH",
-                        help="an existing directory (or a path ending in '/') for the default file "
-                        "names, or a file stem (writes STEM.nc, STEM.png, ...)")
+    parser.add_argument(
+        "--out",
+        default=default,
+        metavar="PATH",
+        help="an existing directory (or a path ending in '/') for the default file "
+        "names, or a file stem (writes STEM.nc, STEM.png, ...)",
+    )
     if figures:
-        parser.add_argument("--plot", action=argparse.BooleanOptionalAction, default=True,
-                            help="write the figures")
-        parser.add_argument("--no-figures", dest="plot", action="store_false",
-                            help="deprecated spelling of --no-plot")
+        parser.add_argument(
+            "--plot", action=argparse.BooleanOptionalAction, default=True, help="write the figures"
+        )
+        parser.add_argument(
+            "--no-figures",
+            dest="plot",
+            action="store_false",
+            help="deprecated spelling of --no-plot",
+        )
 
 
 def split_negative_values(argv: list[str]) -> list[str]:
@@ -381,8 +477,13 @@ def split_negative_values(argv: list[str]) -> list[str]:
     digit), so argparse does not take it for an option."""
     out: list[str] = []
     for token in argv:
-        if (out and re.match(r"^-\.?\d", token) and out[-1].startswith("--") and "=" not in out[-1]
-                and not re.fullmatch(r"-\d+(\.\d*)?([eE][-+]?\d+)?|-\.\d+([eE][-+]?\d+)?", token)):
+        if (
+            out
+            and re.match(r"^-\.?\d", token)
+            and out[-1].startswith("--")
+            and "=" not in out[-1]
+            and not re.fullmatch(r"-\d+(\.\d*)?([eE][-+]?\d+)?|-\.\d+([eE][-+]?\d+)?", token)
+        ):
             out[-1] = f"{out[-1]}={token}"
         else:
             out.append(token)
@@ -422,7 +523,9 @@ class Outputs:
                 try:
                     target.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    raise ParameterError(option, f"cannot create directory ({_reason(exc)})", text) from None
+                    raise ParameterError(
+                        option, f"cannot create directory ({_reason(exc)})", text
+                    ) from None
             self.paths = {k: target / name for k, (name, _) in files.items()}
         else:
             if target.suffix in (".nc", ".png", ".pdf", ".svg"):
@@ -466,7 +569,9 @@ class Outputs:
             for tmp, path in temps:
                 os.replace(tmp, path)
         except OSError as exc:
-            raise ParameterError(self.option, f"cannot write {str(path)!r} ({_reason(exc)})") from None
+            raise ParameterError(
+                self.option, f"cannot write {str(path)!r} ({_reason(exc)})"
+            ) from None
         finally:
             for tmp, _ in temps:
                 if tmp.exists():
@@ -507,7 +612,9 @@ def read_columns(path, min_columns: int = 2, *, parameter: str = "FILE") -> np.n
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ParameterError(parameter, f"cannot be read as text ({exc.__class__.__name__})", str(path)) from None
+        raise ParameterError(
+            parameter, f"cannot be read as text ({exc.__class__.__name__})", str(path)
+        ) from None
     header_seen = False
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -520,17 +627,23 @@ def read_columns(path, min_columns: int = 2, *, parameter: str = "FILE") -> np.n
             if not rows and not header_seen:
                 header_seen = True
                 continue
-            raise ParameterError(parameter, f"line {number} is not numeric: {line[:60]!r}", str(path)) from None
+            raise ParameterError(
+                parameter, f"line {number} is not numeric: {line[:60]!r}", str(path)
+            ) from None
         if width is None:
             width = len(values)
         elif len(values) != width:
-            raise ParameterError(parameter, f"line {number} has {len(values)} columns, expected {width}", str(path))
+            raise ParameterError(
+                parameter, f"line {number} has {len(values)} columns, expected {width}", str(path)
+            )
         rows.append(values)
     if not rows:
         raise ParameterError(parameter, "is empty (no numeric rows)", str(path))
     data = np.array(rows, dtype=float)
     if data.shape[1] < min_columns:
-        raise ParameterError(parameter, f"needs at least {min_columns} comma-separated columns", str(path))
+        raise ParameterError(
+            parameter, f"needs at least {min_columns} comma-separated columns", str(path)
+        )
     return data
 
 

@@ -34,18 +34,47 @@ def register(subparsers) -> None:
         help="ion clusters, free ions and the gel point versus molality (Flory–Stockmayer theory)",
         description=__doc__,
     )
-    p.add_argument("--preset", default="LiTFSI(aq)", metavar="NAME",
-                   help="electrolyte preset with aggregation parameters")
-    add_quantity_option(p, "--molality", kind="molality", default="1:25:49", range_points=49,
-                        help="salt molalities", strict_minimum=True, minimum=0.0)
-    add_quantity_option(p, "--association", kind="dimensionless", default=None, strict_minimum=True,
-                        minimum=0.0, help="override the dimensionless association constant")
-    p.add_argument("--max-size", type=int, default=40,
-                   help="largest number of cations (and of anions) in a cluster of the computed "
-                   "distribution, >= 1")
-    add_quantity_option(p, "--heatmap-molality", kind="molality", default=None, strict_minimum=True,
-                        minimum=0.0, help="molality of the cluster-distribution heat map "
-                        "(default: 90%% of the gel molality)")
+    p.add_argument(
+        "--preset",
+        default="LiTFSI(aq)",
+        metavar="NAME",
+        help="electrolyte preset with aggregation parameters",
+    )
+    add_quantity_option(
+        p,
+        "--molality",
+        kind="molality",
+        default="1:25:49",
+        range_points=49,
+        help="salt molalities",
+        strict_minimum=True,
+        minimum=0.0,
+    )
+    add_quantity_option(
+        p,
+        "--association",
+        kind="dimensionless",
+        default=None,
+        strict_minimum=True,
+        minimum=0.0,
+        help="override the dimensionless association constant",
+    )
+    p.add_argument(
+        "--max-size",
+        type=int,
+        default=40,
+        help="largest number of cations (and of anions) in a cluster of the computed "
+        "distribution, >= 1",
+    )
+    add_quantity_option(
+        p,
+        "--heatmap-molality",
+        kind="molality",
+        default=None,
+        strict_minimum=True,
+        minimum=0.0,
+        help="molality of the cluster-distribution heat map (default: 90%% of the gel molality)",
+    )
     add_output_options(p, ".", figures=True)
     p.set_defaults(func=run)
 
@@ -55,8 +84,11 @@ def run(args) -> int:
     from ionscales.theory.aggregation import AggregationModel, SolvatedAggregation
 
     if args.preset not in AGGREGATION_PARAMETERS:
-        raise ParameterError("--preset", f"no aggregation parameters for {args.preset!r}; available: "
-                             f"{', '.join(AGGREGATION_PARAMETERS)}")
+        raise ParameterError(
+            "--preset",
+            f"no aggregation parameters for {args.preset!r}; available: "
+            f"{', '.join(AGGREGATION_PARAMETERS)}",
+        )
     overrides = {}
     if args.association is not None:
         overrides["association"] = float(args.association)
@@ -69,9 +101,15 @@ def run(args) -> int:
     need = 6 * 8.0 * (args.max_size + 1) ** 2 * molality.size
     if need > MEMORY_LIMIT:
         largest = int((MEMORY_LIMIT / (48.0 * molality.size)) ** 0.5) - 1
-        raise ParameterError("--max-size", f"needs about {need / 1e9:.3g} GB for {molality.size} molalities; "
-                             f"at most {largest} here (or fewer molalities)", args.max_size)
-    outputs = Outputs(args.out, {"data": ("aggregation.nc", ".nc"), "figure": ("aggregation.png", ".png")})
+        raise ParameterError(
+            "--max-size",
+            f"needs about {need / 1e9:.3g} GB for {molality.size} molalities; "
+            f"at most {largest} here (or fewer molalities)",
+            args.max_size,
+        )
+    outputs = Outputs(
+        args.out, {"data": ("aggregation.nc", ".nc"), "figure": ("aggregation.png", ".png")}
+    )
     # the package's warnings (e.g. molarities extrapolated beyond the density data) are kept in
     # the file's attrs and passed on (the CLI prints each as a one-line note)
     with warnings.catch_warnings(record=True) as caught:
@@ -85,8 +123,9 @@ def run(args) -> int:
     for category, message in notes:
         warnings.warn(message, category, stacklevel=2)
     ds.attrs["gel_molality"] = gel
-    ds.attrs["warnings"] = "; ".join(f"{c.__name__}: {m}" for c, m in notes
-                                     if "ionscales" in c.__module__)
+    ds.attrs["warnings"] = "; ".join(
+        f"{c.__name__}: {m}" for c, m in notes if "ionscales" in c.__module__
+    )
     ds.attrs.update(attribute_units(ds.attrs))
     if args.heatmap_molality is not None:
         m_map = float(args.heatmap_molality)
@@ -94,19 +133,35 @@ def run(args) -> int:
         m_map = 0.9 * gel if np.isfinite(gel) else float(molality[len(molality) // 2])
     outputs.add_dataset("data", ds)
     if args.plot:
-        outputs.add_figure("figure", aggregation_figure(model, ds, gel, m_map, args.max_size, args.preset))
+        outputs.add_figure(
+            "figure", aggregation_figure(model, ds, gel, m_map, args.max_size, args.preset)
+        )
     written = outputs.commit()
-    name = type(model).__name__ if not isinstance(model, SolvatedAggregation) else "SolvatedAggregation"
-    print(f"{args.preset}: {name} f+ = {model.f_cation}, f- = {model.f_anion}, "
-          f"association = {model.association:g}")
-    print(f"{'molality':>9} {'p+-':>8} {'p-+':>8} {'free+':>8} {'free-':>8} {'pair':>8} {'S_w':>8} {'gel+':>8}")
+    name = (
+        type(model).__name__
+        if not isinstance(model, SolvatedAggregation)
+        else "SolvatedAggregation"
+    )
+    print(
+        f"{args.preset}: {name} f+ = {model.f_cation}, f- = {model.f_anion}, "
+        f"association = {model.association:g}"
+    )
+    print(
+        f"{'molality':>9} {'p+-':>8} {'p-+':>8} {'free+':>8} {'free-':>8} {'pair':>8} {'S_w':>8} {'gel+':>8}"
+    )
     for i in range(ds.sizes["molality"]):
         row = ds.isel(molality=i)
-        print(f"{float(row.molality):9.3f} {float(row.p_cation):8.4f} {float(row.p_anion):8.4f} "
-              f"{float(row.free_cation_fraction):8.4f} {float(row.free_anion_fraction):8.4f} "
-              f"{float(row.ion_pair_fraction):8.4f} {float(row.weight_average_size):8.3g} "
-              f"{float(row.gel_fraction_cation):8.4f}")
-    print(f"gel molality: {gel:.4g} mol/kg" if np.isfinite(gel) else "gel molality: none (no gel point)")
+        print(
+            f"{float(row.molality):9.3f} {float(row.p_cation):8.4f} {float(row.p_anion):8.4f} "
+            f"{float(row.free_cation_fraction):8.4f} {float(row.free_anion_fraction):8.4f} "
+            f"{float(row.ion_pair_fraction):8.4f} {float(row.weight_average_size):8.3g} "
+            f"{float(row.gel_fraction_cation):8.4f}"
+        )
+    print(
+        f"gel molality: {gel:.4g} mol/kg"
+        if np.isfinite(gel)
+        else "gel molality: none (no gel point)"
+    )
     print(f"wrote {', '.join(map(str, written))}")
     return 0
 
@@ -132,8 +187,11 @@ def aggregation_figure(model, ds, gel, m_map, max_size, preset: str):
     ax1.set_ylabel("fraction [1]")
     ax1.set_ylim(0, 1)
     ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
-    ax1.set_title(f"{preset}: f$_+$ = {model.f_cation}, f$_-$ = {model.f_anion}, "
-                  f"association constant {model.association:.3g}", fontsize=9)
+    ax1.set_title(
+        f"{preset}: f$_+$ = {model.f_cation}, f$_-$ = {model.f_anion}, "
+        f"association constant {model.association:.3g}",
+        fontsize=9,
+    )
     one = model.solve(molality=m_map, max_size=max_size)
     frac = (one.cluster_concentration * one.n_cation) / one.cation_concentration
     show = np.log10(np.where(frac.values > 0, frac.values, np.nan))

@@ -22,9 +22,12 @@ __all__ = ["register", "run", "find_benchmarks"]
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("bench", help="run the benchmarks (source checkout) and print a table",
-                              description=__doc__)
-    p.add_argument("names", nargs="*", help="benchmarks to run (default: all), e.g. sweep screening")
+    p = subparsers.add_parser(
+        "bench", help="run the benchmarks (source checkout) and print a table", description=__doc__
+    )
+    p.add_argument(
+        "names", nargs="*", help="benchmarks to run (default: all), e.g. sweep screening"
+    )
     p.add_argument("--quick", action="store_true", help="smaller workloads (smoke test)")
     p.set_defaults(func=run)
 

@@ -45,35 +45,82 @@ def register(subparsers) -> None:
         "underscreening scaling law; not the HNC or cluster models unless named). Prints a table "
         "and writes screening.nc (netCDF, SI units) and screening.png.",
     )
-    parser.add_argument("--preset", default="NaCl(aq)", metavar="NAME",
-                        help="electrolyte preset, see ionscales.presets.names()")
-    add_quantity_option(parser, "--c-min", kind="concentration", default="1e-4",
-                        help="lowest salt concentration (molarity)", strict_minimum=True, minimum=0.0,
-                        maximum=1e5)
-    add_quantity_option(parser, "--c-max", kind="concentration", default="6",
-                        help="highest salt concentration (molarity)", strict_minimum=True, minimum=0.0,
-                        maximum=1e5)
-    parser.add_argument("--points", type=int, default=200,
-                        help="number of log-spaced concentrations, 2 to 1e6")
-    parser.add_argument("--models", default=defaults, metavar="LIST",
-                        help="comma-separated model names; also 'cluster' and 'dressed-ion-hnc' "
-                        "when installed")
-    add_quantity_option(parser, "--diameter", kind="length", default=None,
-                        help="contact diameter of every ion (default: the preset's)",
-                        strict_minimum=True, minimum=0.0)
-    add_quantity_option(parser, "--permittivity", kind="dimensionless", default=None,
-                        help="relative permittivity of the solvent (default: the preset's)",
-                        strict_minimum=True, minimum=0.0)
-    add_quantity_option(parser, "--temperature", kind="temperature", default=None,
-                        help="temperature (default: the preset's)", strict_minimum=True, minimum=0.0)
+    parser.add_argument(
+        "--preset",
+        default="NaCl(aq)",
+        metavar="NAME",
+        help="electrolyte preset, see ionscales.presets.names()",
+    )
+    add_quantity_option(
+        parser,
+        "--c-min",
+        kind="concentration",
+        default="1e-4",
+        help="lowest salt concentration (molarity)",
+        strict_minimum=True,
+        minimum=0.0,
+        maximum=1e5,
+    )
+    add_quantity_option(
+        parser,
+        "--c-max",
+        kind="concentration",
+        default="6",
+        help="highest salt concentration (molarity)",
+        strict_minimum=True,
+        minimum=0.0,
+        maximum=1e5,
+    )
+    parser.add_argument(
+        "--points", type=int, default=200, help="number of log-spaced concentrations, 2 to 1e6"
+    )
+    parser.add_argument(
+        "--models",
+        default=defaults,
+        metavar="LIST",
+        help="comma-separated model names; also 'cluster' and 'dressed-ion-hnc' when installed",
+    )
+    add_quantity_option(
+        parser,
+        "--diameter",
+        kind="length",
+        default=None,
+        help="contact diameter of every ion (default: the preset's)",
+        strict_minimum=True,
+        minimum=0.0,
+    )
+    add_quantity_option(
+        parser,
+        "--permittivity",
+        kind="dimensionless",
+        default=None,
+        help="relative permittivity of the solvent (default: the preset's)",
+        strict_minimum=True,
+        minimum=0.0,
+    )
+    add_quantity_option(
+        parser,
+        "--temperature",
+        kind="temperature",
+        default=None,
+        help="temperature (default: the preset's)",
+        strict_minimum=True,
+        minimum=0.0,
+    )
     add_output_options(parser, "screening")
-    parser.add_argument("--data", default=None, metavar="FILE.csv",
-                        help="measured screening lengths to overlay: two comma-separated columns, "
-                        "concentration [mol/L] and screening length [nm]; one header line allowed")
+    parser.add_argument(
+        "--data",
+        default=None,
+        metavar="FILE.csv",
+        help="measured screening lengths to overlay: two comma-separated columns, "
+        "concentration [mol/L] and screening length [nm]; one header line allowed",
+    )
     parser.set_defaults(func=run)
 
 
-def build_electrolyte(preset: str, diameter=None, permittivity=None, temperature=None) -> Electrolyte:
+def build_electrolyte(
+    preset: str, diameter=None, permittivity=None, temperature=None
+) -> Electrolyte:
     """The preset with optional diameter [m], permittivity [1] and temperature [K] overrides
     (:meth:`Electrolyte.with_`)."""
     base = presets.get(preset)
@@ -87,8 +134,11 @@ def read_data(path) -> tuple[np.ndarray, np.ndarray]:
     in mol/L and nm (one optional header line)."""
     table = read_columns(path, min_columns=2, parameter="--data")
     if table.shape[1] != 2:
-        raise ParameterError("--data", f"needs exactly 2 columns (concentration [mol/L], length [nm]), "
-                             f"found {table.shape[1]}", str(path))
+        raise ParameterError(
+            "--data",
+            f"needs exactly 2 columns (concentration [mol/L], length [nm]), found {table.shape[1]}",
+            str(path),
+        )
     if not np.all(np.isfinite(table)):
         raise ParameterError("--data", "contains NaN or infinite values", str(path))
     if np.any(table <= 0):
@@ -119,14 +169,21 @@ def run(args) -> int:
     electrolyte = build_electrolyte(args.preset, args.diameter, args.permittivity, args.temperature)
     models = _parse_models(args.models)
     data = read_data(args.data) if args.data else None
-    outputs = Outputs(args.out, {"data": ("screening.nc", ".nc"), "figure": ("screening.png", ".png")})
+    outputs = Outputs(
+        args.out, {"data": ("screening.nc", ".nc"), "figure": ("screening.png", ".png")}
+    )
 
     concentration = np.geomspace(c_min, c_max, args.points)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ds = screening_curves(electrolyte, concentration, models)
-    notes = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught
-                               if issubclass(w.category, Warning) and "ionscales" in str(w.category.__module__)))
+    notes = list(
+        dict.fromkeys(
+            f"{w.category.__name__}: {w.message}"
+            for w in caught
+            if issubclass(w.category, Warning) and "ionscales" in str(w.category.__module__)
+        )
+    )
 
     outputs.add_dataset("data", ds)
     if args.plot:
@@ -152,7 +209,9 @@ def format_table(ds) -> str:
         "decay length of the leading mode [nm] (wavelength [nm] in brackets where oscillatory)",
     ]
     width = max(14, *(len(m) + 2 for m in models))
-    lines.append(f"{'c [mol/L]':>10} {'Debye [nm]':>11} " + " ".join(f"{m:>{width}}" for m in models))
+    lines.append(
+        f"{'c [mol/L]':>10} {'Debye [nm]':>11} " + " ".join(f"{m:>{width}}" for m in models)
+    )
     for i in idx:
         cells = []
         for j in range(len(models)):
@@ -176,6 +235,3 @@ def format_table(ds) -> str:
         else:
             lines.append(f"{m:>{width}} {'none':>14} {'-':>10}")
     return "\n".join(lines)
-
-
-

@@ -46,8 +46,14 @@ from ionscales.cli._common import parse_for_variable, parse_quantity, parse_rang
 from ionscales.electrolyte import Electrolyte, Ion, Solvent
 from ionscales.errors import ParameterError
 
-__all__ = ["register", "run", "load_sweep_file", "inside_directory", "TOP_LEVEL_KEYS",
-           "FILE_SCHEDULERS"]
+__all__ = [
+    "register",
+    "run",
+    "load_sweep_file",
+    "inside_directory",
+    "TOP_LEVEL_KEYS",
+    "FILE_SCHEDULERS",
+]
 
 TOP_LEVEL_KEYS = {
     "function": "registry name of the function (required)",
@@ -78,7 +84,9 @@ def register(subparsers) -> None:
     p.add_argument("file", nargs="?", help="sweep description (TOML)")
     p.add_argument("--list", action="store_true", help="list the functions a sweep file can name")
     p.add_argument("--output", "-o", help="netCDF file to write (overrides the file's 'output')")
-    p.add_argument("--scheduler", help='"local", "synchronous" or "tcp://host:port" (overrides the file)')
+    p.add_argument(
+        "--scheduler", help='"local", "synchronous" or "tcp://host:port" (overrides the file)'
+    )
     p.add_argument("--checkpoint", help="checkpoint directory (overrides the file)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -90,7 +98,9 @@ def run(args) -> int:
             print(f"{name:<48} {text}")
         return 0
     if not args.file:
-        raise ParameterError("FILE", "give a sweep description (TOML); see 'ionscales sweep --help'")
+        raise ParameterError(
+            "FILE", "give a sweep description (TOML); see 'ionscales sweep --help'"
+        )
     spec = load_sweep_file(args.file)
     if args.scheduler:
         spec["scheduler"] = args.scheduler
@@ -111,9 +121,11 @@ def run(args) -> int:
     elapsed = time.perf_counter() - t0
     results.to_netcdf(ds, output)
     dims = " x ".join(f"{k}={v}" for k, v in ds["error"].sizes.items())
-    print(f"{ds.attrs['sweep_function']}: {ds.attrs['sweep_points']} points ({dims}), "
-          f"{ds.attrs['sweep_computed_points']} computed, {ds.attrs['sweep_failed_points']} failed, "
-          f"{elapsed:.3g} s -> {output}")
+    print(
+        f"{ds.attrs['sweep_function']}: {ds.attrs['sweep_points']} points ({dims}), "
+        f"{ds.attrs['sweep_computed_points']} computed, {ds.attrs['sweep_failed_points']} failed, "
+        f"{elapsed:.3g} s -> {output}"
+    )
     failed = ds["error"].values[ds["error"].values != ""]
     if failed.size:
         first = failed.ravel()[0]
@@ -127,7 +139,9 @@ def load_sweep_file(path) -> dict:
     try:
         text = path.read_text()
     except OSError as exc:
-        raise ParameterError("FILE", f"cannot read the sweep file: {exc.strerror}", str(path)) from None
+        raise ParameterError(
+            "FILE", f"cannot read the sweep file: {exc.strerror}", str(path)
+        ) from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -190,7 +204,7 @@ def load_sweep_file(path) -> dict:
     if "units" in doc:
         u = doc["units"]
         if not isinstance(u, dict) or not all(isinstance(x, str) for x in u.values()):
-            raise ParameterError("units", "must be a table name = \"unit\"", u)
+            raise ParameterError("units", 'must be a table name = "unit"', u)
         spec["units"] = u
     return spec
 
@@ -205,12 +219,20 @@ def inside_directory(key: str, raw: str, directory: Path) -> Path:
         raise ParameterError(key, "must be a non-empty relative path", raw)
     rel = Path(raw)
     if rel.is_absolute() or rel.drive:
-        raise ParameterError(key, f"must be a path relative to the sweep file's directory "
-                             f"({directory}); give an absolute path with --{key}", raw)
+        raise ParameterError(
+            key,
+            f"must be a path relative to the sweep file's directory "
+            f"({directory}); give an absolute path with --{key}",
+            raw,
+        )
     target = (directory / rel).resolve()
     if target != directory and directory not in target.parents:
-        raise ParameterError(key, f"must stay inside the sweep file's directory ({directory}); "
-                             f"give other places with --{key}", raw)
+        raise ParameterError(
+            key,
+            f"must stay inside the sweep file's directory ({directory}); "
+            f"give other places with --{key}",
+            raw,
+        )
     return target
 
 
@@ -226,8 +248,9 @@ def _axis(key: str, raw):
     if isinstance(raw, dict) and key != "electrolyte" and key != "geometry":
         allowed = {"start", "stop", "num", "log"}
         if set(raw) - allowed or not {"start", "stop", "num"} <= set(raw):
-            raise ParameterError(where, "a range table needs start, stop, num (and optional log = true)",
-                                 raw)
+            raise ParameterError(
+                where, "a range table needs start, stop, num (and optional log = true)", raw
+            )
         start = _number(f"{where}.start", raw["start"], key)
         stop = _number(f"{where}.stop", raw["stop"], key)
         num = raw["num"]
@@ -238,7 +261,9 @@ def _axis(key: str, raw):
             raise ParameterError(f"{where}.log", "must be true or false", log)
         if log:
             if start <= 0 or stop <= 0:
-                raise ParameterError(where, "a logarithmic range needs positive start and stop", raw)
+                raise ParameterError(
+                    where, "a logarithmic range needs positive start and stop", raw
+                )
             return np.geomspace(start, stop, num)
         return np.linspace(start, stop, num)
     if isinstance(raw, str) and ":" in raw:
@@ -287,8 +312,12 @@ def _value(where: str, key: str, raw):
         return raw
     if isinstance(raw, list):
         return [_value(where, key, v) for v in raw]
-    raise ParameterError(where, "inline tables are understood only for 'electrolyte', 'geometry' "
-                         "and grid ranges {start, stop, num, log}", raw)
+    raise ParameterError(
+        where,
+        "inline tables are understood only for 'electrolyte', 'geometry' "
+        "and grid ranges {start, stop, num, log}",
+        raw,
+    )
 
 
 def _electrolyte(where: str, raw) -> Electrolyte:
@@ -299,28 +328,47 @@ def _electrolyte(where: str, raw) -> Electrolyte:
     if "preset" in raw:
         extra = set(raw) - {"preset", "temperature", "permittivity", "name"}
         if extra:
-            raise ParameterError(where, f"unknown keys {sorted(extra)}; with 'preset' only "
-                                 "temperature, permittivity and name may be given", raw)
+            raise ParameterError(
+                where,
+                f"unknown keys {sorted(extra)}; with 'preset' only "
+                "temperature, permittivity and name may be given",
+                raw,
+            )
         base = presets.get(raw["preset"])
-        changes = {k: _number(f"{where}.{k}", raw[k], k) for k in ("temperature", "permittivity") if k in raw}
+        changes = {
+            k: _number(f"{where}.{k}", raw[k], k)
+            for k in ("temperature", "permittivity")
+            if k in raw
+        }
         if not changes:
             return base
         # one preset-with-overrides path: Electrolyte.with_ (eps_r follows the solvent's eps_r(T))
         moved = base.with_(**changes)
         label = ", ".join(f"{k}={v:g}" for k, v in changes.items())
-        return Electrolyte(ions=moved.ions, stoichiometry=moved.stoichiometry, solvent=moved.solvent,
-                           name=str(raw.get("name", f"{base.name} ({label})")),
-                           references=moved.references, notes=moved.notes,
-                           density_model=moved.density_model,
-                           dielectric_decrement=moved.dielectric_decrement)
+        return Electrolyte(
+            ions=moved.ions,
+            stoichiometry=moved.stoichiometry,
+            solvent=moved.solvent,
+            name=str(raw.get("name", f"{base.name} ({label})")),
+            references=moved.references,
+            notes=moved.notes,
+            density_model=moved.density_model,
+            dielectric_decrement=moved.dielectric_decrement,
+        )
     extra = set(raw) - {"cation", "anion", "solvent", "name"}
     if extra or not {"cation", "anion", "solvent"} <= set(raw):
-        raise ParameterError(where, "an inline electrolyte needs cation, anion and solvent tables "
-                             "(optional name), or preset = \"NAME\"", raw)
-    return Electrolyte(cation=_ion(f"{where}.cation", raw["cation"]),
-                       anion=_ion(f"{where}.anion", raw["anion"]),
-                       solvent=_solvent(f"{where}.solvent", raw["solvent"]),
-                       name=raw.get("name"))
+        raise ParameterError(
+            where,
+            "an inline electrolyte needs cation, anion and solvent tables "
+            '(optional name), or preset = "NAME"',
+            raw,
+        )
+    return Electrolyte(
+        cation=_ion(f"{where}.cation", raw["cation"]),
+        anion=_ion(f"{where}.anion", raw["anion"]),
+        solvent=_solvent(f"{where}.solvent", raw["solvent"]),
+        name=raw.get("name"),
+    )
 
 
 def _ion(where: str, raw) -> Ion:
@@ -331,7 +379,11 @@ def _ion(where: str, raw) -> Ion:
         raise ParameterError(where, f"unknown keys {sorted(extra)}", raw)
     if not isinstance(raw["charge"], int) or isinstance(raw["charge"], bool):
         raise ParameterError(f"{where}.charge", "must be an integer valence", raw["charge"])
-    kw = {"diffusivity": _number(f"{where}.diffusivity", raw["diffusivity"])} if "diffusivity" in raw else {}
+    kw = (
+        {"diffusivity": _number(f"{where}.diffusivity", raw["diffusivity"])}
+        if "diffusivity" in raw
+        else {}
+    )
     return Ion(str(raw["name"]), raw["charge"], _number(f"{where}.diameter", raw["diameter"]), **kw)
 
 
@@ -341,8 +393,11 @@ def _solvent(where: str, raw) -> Solvent:
     extra = set(raw) - {"name", "permittivity", "temperature"}
     if extra:
         raise ParameterError(where, f"unknown keys {sorted(extra)}", raw)
-    return Solvent(str(raw["name"]), _number(f"{where}.permittivity", raw["permittivity"]),
-                   _number(f"{where}.temperature", raw.get("temperature", 298.15)))
+    return Solvent(
+        str(raw["name"]),
+        _number(f"{where}.permittivity", raw["permittivity"]),
+        _number(f"{where}.temperature", raw.get("temperature", 298.15)),
+    )
 
 
 def _geometry(where: str, raw):
@@ -356,12 +411,16 @@ def _geometry(where: str, raw):
 
         cls = getattr(continuum, kind)
     except (ImportError, AttributeError):
-        raise ParameterError(where, "the continuum layer (ionscales.continuum) is not available "
-                             "in this installation") from None
+        raise ParameterError(
+            where, "the continuum layer (ionscales.continuum) is not available in this installation"
+        ) from None
     kwargs = {}
     for k, v in raw.items():
         if k == "type":
             continue
-        kwargs[k] = np.asarray([_number(f"{where}.{k}", x) for x in v]) if isinstance(v, list) \
+        kwargs[k] = (
+            np.asarray([_number(f"{where}.{k}", x) for x in v])
+            if isinstance(v, list)
             else _number(f"{where}.{k}", v)
+        )
     return cls(**kwargs)
