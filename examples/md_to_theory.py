@@ -1,4 +1,5 @@
-"""From an MD trajectory to the aggregation theory and back to transport.
+"""From an MD trajectory to the aggregation theory and back to transport
+======================================================================
 
 We generate a Brownian-dynamics "MD" trajectory of a 1:1 salt in a heavy neutral solvent:
 free cations (D+), free anions (D-) and contact ion pairs that move as one neutral body
