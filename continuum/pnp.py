@@ -285,11 +285,15 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
         Reactive: ``reacting_species`` (default: the first cation) crosses the walls by
         ``reaction``; the other ions are blocked.
     reaction : {"reservoir", "butler-volmer"}
-        Reservoir: the reacting species is held at its bulk concentration at the wall
-        (Nernstian, reversible electrode). Butler–Volmer: production rate
-        (i0/(z e)) [exp((1-a) z e eta/kT) - (c_P/c0) exp(-a z e eta/kT)] with eta the potential
-        drop from the electrode to the first cell centre (Frumkin form; the Stern layer
-        carries it, so ``stern_length > 0`` is required).
+        Reservoir: the reacting species is held at its bulk concentration at the wall face
+        (a Nernstian, reversible electrode only for ``stern_length = 0``: with a Stern
+        layer the potential drop across it is not balanced by any kinetics, so use
+        Butler–Volmer there). Butler–Volmer: production rate
+        (i0/(z e)) [exp((1-a) z e eta/kT) - (c_w/c0) exp(-a z e eta/kT)] evaluated at the
+        Stern plane (Frumkin form): eta is the potential drop across the Stern layer and
+        c_w the concentration at the wall face, both reconstructed to second order from the
+        wall cell (so ``stern_length > 0`` is required; the current converges at second
+        order in the cell size).
     reacting_species : str or sequence of str, optional
         Ion name(s) that react (default: the first cation).
     exchange_current : float, optional
