@@ -50,23 +50,30 @@ class LatticeGas:
         self.x = self.c / self.c.sum()
         self.phi = self.gamma * self.x
 
-    def _exp(self, psi):
+    def _exp(self, psi, shift=None):
         psi = np.asarray(psi, dtype=float)
-        return np.exp(np.clip(-self.z[:, None] * psi.reshape(1, -1), -_EXP_CLIP, _EXP_CLIP)).reshape(
-            (self.z.size,) + psi.shape)
+        exponent = -self.z[:, None] * psi.reshape(1, -1)
+        if shift is not None:  # extra local energy of each species [kT], (species,) + psi.shape
+            exponent = exponent - np.asarray(shift, dtype=float).reshape(self.z.size, -1)
+        return np.exp(np.clip(exponent, -_EXP_CLIP, _EXP_CLIP)).reshape((self.z.size,) + psi.shape)
 
-    def denominator(self, psi):
+    def denominator(self, psi, shift=None):
         """D(psi) [1]."""
-        e = self._exp(psi)
+        e = self._exp(psi, shift)
         return 1.0 + np.tensordot(self.phi, e - 1.0, axes=1)
 
-    def factors(self, psi):
-        """n_i(psi)/n_i, shape (n_species,) + psi.shape."""
-        return self._exp(psi) / self.denominator(psi)
+    def factors(self, psi, shift=None):
+        """n_i(psi)/n_i, shape (n_species,) + psi.shape.
 
-    def source(self, psi):
-        """(f, df/dpsi) at psi."""
-        e = self._exp(psi)
+        ``shift`` (optional, shape (n_species,) + psi.shape) adds a local energy per species
+        [kT] to the Boltzmann exponent (e.g. a Born solvation energy relative to the bulk);
+        it is held fixed in the derivatives of :meth:`source`.
+        """
+        return self._exp(psi, shift) / self.denominator(psi, shift)
+
+    def source(self, psi, shift=None):
+        """(f, df/dpsi) at psi (``shift`` as in :meth:`factors`, held fixed)."""
+        e = self._exp(psi, shift)
         d = 1.0 + np.tensordot(self.phi, e - 1.0, axes=1)
         a1 = np.tensordot(self.z * self.c, e, axes=1)  # sum z c E
         a2 = np.tensordot(self.z**2 * self.c, e, axes=1)  # sum z^2 c E

@@ -33,9 +33,15 @@ solver (explicit tolerance, ``criterion="initial"``) every step.
 
 Validity: mean-field; "pb" assumes point ions (overestimates crowding above a few kT/e);
 "bikerman" treats ions as equal lattice sites; "bsk" adds short-range correlations with
-one correlation length. A concentration-dependent permittivity (``permittivity=`` a
-callable) enters Poisson only (no dielectric term in the ion chemical potentials), which
-is not thermodynamically consistent; pressures and free energies are then not reported.
+one correlation length. A concentration-dependent (local) permittivity
+(``permittivity=`` a callable eps_r(c), a dielectric decrement) enters Poisson cell by cell
+and, by default, the ion chemical potentials through the Born solvation energy
+W_i = z_i^2 e^2/(8 pi eps_0 eps_r(c(x)) a_i) (Born 1920) evaluated with the local
+permittivity: c_i(x) = c_i0 exp[-z_i psi - (W_i(x) - W_i,bulk)/kT], solved
+self-consistently with c(x) in every cell. Not included: the dielectrophoretic term
+-(eps_0/2) (d eps_r/dc_i) |grad phi|^2 of the mean-field free-energy functional with a
+dielectric decrement (Ben-Yaakov, Andelman & Podgornik 2011) and the c_j dW_j/dc_i terms,
+so pressures and free energies are then not reported.
 
 References
 ----------
@@ -46,6 +52,9 @@ Bikerman, Phil. Mag. 33, 384 (1942), doi:10.1080/14786444208520813.
 Kilic, Bazant & Ajdari, Phys. Rev. E 75, 021502 (2007), doi:10.1103/PhysRevE.75.021502.
 Kornyshev, J. Phys. Chem. B 111, 5545 (2007), doi:10.1021/jp067857o.
 Bazant, Storey & Kornyshev, Phys. Rev. Lett. 106, 046102 (2011), doi:10.1103/PhysRevLett.106.046102.
+Born, Z. Phys. 1, 45 (1920) (Born solvation energy).
+Ben-Yaakov, Andelman & Podgornik, J. Chem. Phys. 134, 074705 (2011), arXiv:1011.0570
+(dielectric decrement in mean-field PB).
 Guyer, Wheeler & Warren, Comput. Sci. Eng. 11, 6 (2009), doi:10.1109/MCSE.2009.52 (FiPy).
 """
 
@@ -185,6 +194,7 @@ class PBProblem:
         tolerance: float = 1e-9,
         max_iterations: int = 60,
         max_step: float = 4.0,
+        born_solvation: bool = True,
     ):
         if not isinstance(electrolyte, Electrolyte):
             raise ParameterError("electrolyte", "must be an ionscales Electrolyte", electrolyte)
@@ -218,6 +228,22 @@ class PBProblem:
         if eps_r <= 0:
             raise ParameterError("permittivity", "must be > 0 (relative permittivity)", eps_r)
         self.relative_permittivity = eps_r
+        self._born_shift = None
+        self._born_prefactor = None
+        if not isinstance(born_solvation, (bool, np.bool_)):
+            raise ParameterError("born_solvation", "must be True or False", born_solvation)
+        self.born_solvation = bool(born_solvation) and self.permittivity_function is not None
+        if self.born_solvation:
+            radii = 0.5 * np.asarray(electrolyte.diameters, dtype=float)
+            if np.any(~np.isfinite(radii)) or np.any(radii <= 0):
+                raise ParameterError("born_solvation", "needs finite positive ion diameters (Born "
+                                     "radii d/2) with a concentration-dependent permittivity; "
+                                     "set born_solvation=False to leave the Born term out",
+                                     list(electrolyte.diameters))
+            # Born energy z^2 e^2/(8 pi eps0 eps_r a) = prefactor/eps_r [kT]
+            self._born_prefactor = (electrolyte.charges**2 * elementary_charge**2
+                                    / (8 * math.pi * vacuum_permittivity * radii
+                                       * boltzmann * temperature))
         z = electrolyte.charges
         n = electrolyte.nu * c * avogadro  # ion number densities [1/m^3]
         self.number_densities = n
@@ -387,16 +413,41 @@ class PBProblem:
         self._jacobian = None
 
     # -- coefficient updates (in place) ------------------------------------------------------
-    def _update_permittivity(self, psi):
-        if self.permittivity_function is None:
-            return
-        factors = self.gas.factors(psi)  # (species, cells)
-        salt_local = np.tensordot(self.electrolyte.nu, factors, axes=1) * self.concentration / np.sum(
-            self.electrolyte.nu)
+    def _local_permittivity(self, salt_local):
         eps_local = np.asarray(self.permittivity_function(salt_local), dtype=float)
-        if eps_local.shape != psi.shape or not np.all(np.isfinite(eps_local)) or np.any(eps_local <= 0):
+        if eps_local.shape != salt_local.shape or not np.all(np.isfinite(eps_local)) or np.any(
+                eps_local <= 0):
             raise ParameterError("permittivity", "callable must return finite positive relative "
                                  "permittivities, one per local salt concentration")
+        return eps_local
+
+    def _update_permittivity(self, psi):
+        """Local permittivity eps_r(c(x)) and (with ``born_solvation``) the Born shifts.
+
+        The local salt concentration depends on the Born energies, which depend on eps_r of
+        the local concentration: solved per cell by fixed-point iteration at fixed psi.
+        """
+        if self.permittivity_function is None:
+            return
+        nu = self.electrolyte.nu
+        shift = self._born_shift
+        for _ in range(200):
+            factors = self.gas.factors(psi, shift)  # (species, cells)
+            salt_local = np.tensordot(nu, factors, axes=1) * self.concentration / np.sum(nu)
+            eps_local = self._local_permittivity(salt_local)
+            if not self.born_solvation:
+                break
+            new = self._born_prefactor[:, None] * (1.0 / eps_local - 1.0 / self.relative_permittivity)
+            change = np.inf if shift is None else float(np.max(np.abs(new - shift)))
+            shift = new
+            if change < 1e-13:
+                break
+        else:
+            raise ConvergenceError("solve_pb: the local permittivity and Born solvation energies "
+                                   "did not reach a self-consistent state (decrement too strong "
+                                   "for the fixed-point iteration)", iterations=200,
+                                   residual=change)
+        self._born_shift = shift
         self.eps_cells = eps_local / self.relative_permittivity
         # harmonic face average (series dielectrics); boundary faces take the adjacent cell
         e = self.eps_cells
@@ -413,7 +464,7 @@ class PBProblem:
     def _update(self, walls: list[_Wall], psi: np.ndarray):
         """Fill the coefficient variables for a Newton step about ``psi``."""
         self._update_permittivity(psi)
-        f, fprime = self.gas.source(psi)
+        f, fprime = self.gas.source(psi, self._born_shift)
         wall_imp = np.zeros(self.n)
         wall_src = np.zeros(self.n)
         tangent_src = np.zeros(self.n)
@@ -475,7 +526,7 @@ class PBProblem:
                 if self.w is not None:
                     self.w.setValue(old_w + (np.array(self.w.value) - old_w) * (self.max_step / norm))
             new = np.array(self.psi.value)
-            f_new, fprime_new = self.gas.source(new)
+            f_new, fprime_new = self.gas.source(new, self._born_shift)
             # Jacobian at the new state: only the f' entries change (constant permittivity);
             # assembled lazily in _tangent
             self._jacobian = (matrix, (fprime_new - fprime) * self.volumes)
@@ -748,7 +799,7 @@ class PBProblem:
         lam, vt, S = self.debye_length, self.thermal_voltage, self.S
         e = elementary_charge
         psi = np.array(self.psi.value)
-        f, _ = self.gas.source(psi)
+        f, _ = self.gas.source(psi, self._born_shift)
         vols = self.volumes
         wall_area_total = sum(self._wall_geometry[w.name][1] for w in walls)
         if self.permittivity_function is None:
@@ -787,7 +838,7 @@ class PBProblem:
             q_int = [float(np.sum(f[:mid] * vols[:mid])) / area - displacement,
                      float(np.sum(f[mid:] * vols[mid:])) / area + displacement]
 
-        factors = self.gas.factors(psi)
+        factors = self.gas.factors(psi, self._born_shift)
         conc = factors * (self.number_densities / avogadro)[:, None]
         excess_dimless = np.sum((factors - 1.0) * vols, axis=1) / wall_area_total
         excess = excess_dimless * lam * self.number_densities / avogadro
@@ -954,6 +1005,7 @@ def solve_pb(
     refinement: int = 1,
     tolerance: float = 1e-9,
     max_iterations: int = 60,
+    born_solvation: bool = True,
 ):
     """Equilibrium double layer(s) of the Poisson–Boltzmann family, solved with FiPy.
 
@@ -981,8 +1033,11 @@ def solve_pb(
         Stern length l_S [m] (Stern capacitance eps/l_S with the solvent permittivity, i.e.
         the layer thickness times eps_solvent/eps_Stern) for potential-controlled walls.
     permittivity : float or callable, optional
-        Relative permittivity (default: the solvent's) or a function of the local salt
-        concentration [mol/m^3] returning it (dielectric decrement, Poisson only).
+        Relative permittivity (default: the solvent's) or a LOCAL permittivity: a function
+        of the local salt concentration [mol/m^3] returning the static eps_r of a uniform
+        solution at that concentration (a dielectric decrement; see
+        :func:`ionscales.continuum.bridge.permittivity_from_theory`). It enters Poisson cell
+        by cell and, with ``born_solvation``, the ions' Born solvation energies.
     first_cell : float, optional
         Wall-cell width of the default graded mesh [m] (default 1% of the wall-layer
         thickness ``min(lambda_D / sqrt(max df/dpsi), l_c)``).
@@ -992,6 +1047,11 @@ def solve_pb(
         Scaled nonlinear residual at convergence.
     max_iterations : int
         Newton iterations before continuation / ConvergenceError.
+    born_solvation : bool
+        With a concentration-dependent ``permittivity``: add each ion's Born solvation
+        energy relative to the bulk, W_i(x) - W_i(bulk) with
+        W_i = z_i^2 e^2 / (8 pi eps_0 eps_r(c(x)) a_i), a_i = d_i/2 [J], to its Boltzmann
+        exponent (default True; ignored for a constant permittivity).
 
     Returns
     -------
@@ -1002,7 +1062,11 @@ def solve_pb(
         ``capacitance`` [F/m^2] (all walls' values changed together), ``wall_potential``,
         ``diffuse_potential`` [V], ``ion_excess`` [mol/m^2], ``salt_excess`` [mol/m^2],
         ``free_energy`` [J/m^2], ``debye_length`` [m]; for slits ``disjoining_pressure``
-        (midplane route) and ``disjoining_pressure_wall`` (contact route) [Pa]. Attrs:
+        (midplane route) and ``disjoining_pressure_wall`` (contact route) [Pa]: the NORMAL
+        stress, i.e. the xx component of the (Maxwell + osmotic, and for "bsk" the
+        correlation) stress tensor minus the bulk osmotic pressure, the force per wall
+        area pushing the walls apart; for "bsk" it includes the delta^2 terms of the BSK
+        stress (constant across the slit in equilibrium, which the two routes check). Attrs:
         converged, iterations, residual, residual_history, model, parameters, references.
 
     Raises
@@ -1032,6 +1096,7 @@ def solve_pb(
         model=model, compacity=compacity, correlation_length=correlation_length,
         stern_length=stern_length, permittivity=permittivity, first_cell=first_cell,
         refinement=refinement, tolerance=tolerance, max_iterations=max_iterations,
+        born_solvation=born_solvation,
     )
     return problem.solve(potential=potential, surface_charge=surface_charge)
 
@@ -1105,7 +1170,7 @@ def capacitance_curve(
         wall = walls[0]
         pw, q = problem._wall_state(wall, psi, wall.value)
         _, dq = problem._wall_state(wall, tangent, 1.0)
-        f, _ = problem.gas.source(psi)
+        f, _ = problem.gas.source(psi, problem._born_shift)
         cell, area, _, _, _ = problem._wall_geometry[wall.name]
         if len(walls) == 1:
             q_int = float(np.sum(f * problem.volumes)) / area
