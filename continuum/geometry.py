@@ -259,6 +259,19 @@ class Mesh1D:
         FiPy's convention; multiply by 2 pi for the volume per unit length)."""
         return self.widths * (self.centres if self.cylindrical else 1.0)
 
+    def scaled_cell_volumes(self, length_scale: float = 1.0) -> np.ndarray:
+        """Cell measures in units of ``length_scale`` (planar: widths; cylindrical: r dr per
+        radian), FiPy's convention for ``Grid1D`` / ``CylindricalGrid1D``."""
+        faces = self.faces / float(length_scale)
+        widths = np.diff(faces)
+        return widths * (0.5 * (faces[1:] + faces[:-1]) if self.cylindrical else 1.0)
+
+    def scaled_face_areas(self, length_scale: float = 1.0) -> np.ndarray:
+        """Face measures in units of ``length_scale`` (planar: 1; cylindrical: r per radian),
+        FiPy's convention; the wall area of a wall face is its entry."""
+        faces = self.faces / float(length_scale)
+        return faces.copy() if self.cylindrical else np.ones_like(faces)
+
     def fipy(self, length_scale: float = 1.0):
         """The FiPy mesh in units of ``length_scale`` [m] (``Grid1D`` or ``CylindricalGrid1D``)."""
         import fipy

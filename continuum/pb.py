@@ -25,11 +25,12 @@ FiPy equations built once (see :mod:`ionscales.continuum.newton`); the Jacobian
 ``df/dpsi >= 0`` sits in a fully implicit source, the wall conditions enter as cell
 sources (flux through the wall face ``beta (V - psi_P)``), and the bulk end of a
 HalfSpace is held at psi = 0. For the scalar models with a constant permittivity ("pb",
-"bikerman") FiPy's assembled operator does not change between Newton steps, so it is
-assembled once (:meth:`PBProblem._linear_parts`) and each step only updates the source
-diagonal and solves the tridiagonal system for the Newton increment (exact, identical to
-FiPy's own system); "bsk" and state-dependent permittivities re-assemble with FiPy's LU
-solver (explicit tolerance, ``criterion="initial"``) every step.
+"bikerman") the finite-volume operator of FiPy's equation does not change between Newton
+steps: it is assembled once, directly from the geometry's metric (identical to FiPy's own
+assembly, which is tested; :meth:`PBProblem._linear_parts`), and each step only updates the
+source diagonal and solves the tridiagonal system for the Newton increment; no FiPy object
+is built on that path. "bsk" and state-dependent permittivities are assembled by FiPy at
+every step (LU solver, explicit tolerance, ``criterion="initial"``).
 
 Validity: mean-field; "pb" assumes point ions (overestimates crowding above a few kT/e);
 "bikerman" treats ions as equal lattice sites; "bsk" adds short-range correlations with
@@ -61,7 +62,6 @@ Guyer, Wheeler & Warren, Comput. Sci. Eng. 11, 6 (2009), doi:10.1109/MCSE.2009.5
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -142,6 +142,18 @@ def _per_wall(name: str, value, n_walls: int):
     return [_finite(name, value)] * n_walls
 
 
+class _Field:
+    """Cell (or face) values with the part of FiPy's variable interface the solver uses."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, size: int, value: float = 0.0):
+        self.value = np.full(size, float(value))
+
+    def setValue(self, value):  # noqa: N802 - FiPy's name
+        self.value = np.array(np.broadcast_to(np.asarray(value, dtype=float), self.value.shape))
+
+
 class _Wall:
     __slots__ = ("name", "kind", "value", "stern", "cell", "face_area", "volume", "s1", "s2",
                  "beta_base")
@@ -153,12 +165,6 @@ class _Wall:
 # ----------------------------------------------------------------------------------------
 # the reusable problem
 # ----------------------------------------------------------------------------------------
-#: FiPy-assembled PB operators by (geometry kind, scaled mesh): repeated solves on the same
-#: mesh (sweeps, capacitance curves) skip both assemblies; least recently used dropped first
-_OPERATOR_CACHE: OrderedDict = OrderedDict()
-_OPERATOR_CACHE_SIZE = 256  # entries are a few arrays of n_cells floats
-
-
 def _banded_product(banded: np.ndarray, x: np.ndarray) -> np.ndarray:
     """A @ x for a tridiagonal A in scipy ``solve_banded`` (1, 1) storage."""
     out = banded[1] * x
@@ -356,18 +362,24 @@ class PBProblem:
         return 0.5 * (lo + hi)
 
     # -- FiPy objects, built once ----------------------------------------------------------
-    def _build(self):
-        from fipy import CellVariable, DiffusionTerm, FaceVariable, Variable
+    @property
+    def uses_fipy_assembly(self) -> bool:
+        """Whether each Newton step is assembled by FiPy ("bsk", state-dependent permittivity).
 
+        Otherwise (scalar model, constant permittivity) the finite-volume operator is the
+        constant tridiagonal matrix of FiPy's ``DiffusionTerm`` plus a source diagonal; it is
+        assembled directly from the geometry's metric (:meth:`_linear_parts`), identical to
+        FiPy's (tested), and no FiPy object is built unless asked for (:meth:`_build_fipy`)."""
+        return self.model == "bsk" or self.permittivity_function is not None
+
+    def _build(self):
         lam = self.debye_length
-        fm = self.mesh.fipy(lam)
-        self.fmesh = fm
-        self.volumes = np.asarray(fm.cellVolumes, dtype=float)
-        faces = self.mesh.faces / lam
-        centres = self.mesh.centres / lam
-        face_areas = np.asarray(fm._faceAreas, dtype=float)
         n = self.mesh.n_cells
         self.n = n
+        self.volumes = self.mesh.scaled_cell_volumes(lam)
+        self.face_areas = self.mesh.scaled_face_areas(lam)
+        faces = self.mesh.faces / lam
+        centres = 0.5 * (faces[1:] + faces[:-1])
         self.centres = centres
         self.faces_scaled = faces
         self._wall_geometry = {}
@@ -376,20 +388,40 @@ class PBProblem:
                 cell, face, s1, s2 = 0, 0, centres[0] - faces[0], centres[1] - faces[0]
             else:
                 cell, face, s1, s2 = n - 1, n, faces[-1] - centres[-1], faces[-1] - centres[-2]
-            self._wall_geometry[name] = (cell, float(face_areas[face]), float(self.volumes[cell]), s1, s2)
-
-        self.psi = CellVariable(mesh=fm, name="psi", value=0.0)
-        self.implicit = CellVariable(mesh=fm, value=0.0)  # -(f' + beta)
-        self.source = CellVariable(mesh=fm, value=0.0)
+            self._wall_geometry[name] = (cell, float(self.face_areas[face]), float(self.volumes[cell]),
+                                         s1, s2)
         self.eps_cells = np.ones(n)
-        self.eps_face = FaceVariable(mesh=fm, value=1.0)
-        self.solver = make_linear_solver()
         # bulk end of a HalfSpace: psi = 0 on the last face, imposed like the walls (a cell
         # source with FiPy's Dirichlet flux eps (0 - psi_P)/(h/2)) instead of psi.constrain,
         # whose constraint bookkeeping dominates the assembly cost on large meshes
         self._bulk_end = None
-        if isinstance(self.geometry, HalfSpace):
-            self._bulk_end = (float(face_areas[n]) / ((faces[-1] - centres[-1]) * float(self.volumes[-1])))
+        if self.geometry.kind == "halfspace":
+            self._bulk_end = float(self.face_areas[n]) / ((faces[-1] - centres[-1]) * float(self.volumes[-1]))
+        self.fmesh = None
+        self.w = None
+        self._jacobian = None
+        if self.uses_fipy_assembly:
+            self._build_fipy()
+        else:
+            # plain arrays with FiPy's CellVariable interface (.value, .setValue)
+            self.psi = _Field(n)
+            self.implicit = _Field(n)  # -(f' + beta)
+            self.source = _Field(n)
+            self.eps_face = _Field(n + 1, 1.0)
+
+    def _build_fipy(self):
+        """The FiPy mesh, variables and equation (assembled by FiPy at every sweep)."""
+        from fipy import CellVariable, DiffusionTerm, FaceVariable, Variable
+
+        lam = self.debye_length
+        fm = self.mesh.fipy(lam)
+        self.fmesh = fm
+        old = getattr(self, "psi", None)
+        self.psi = CellVariable(mesh=fm, name="psi", value=0.0 if old is None else old.value)
+        self.implicit = CellVariable(mesh=fm, value=0.0)  # -(f' + beta)
+        self.source = CellVariable(mesh=fm, value=0.0)
+        self.eps_face = FaceVariable(mesh=fm, value=1.0)
+        self.solver = make_linear_solver()
         if self.model != "bsk":
             self.eq = (DiffusionTerm(coeff=self.eps_face, var=self.psi)
                        + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi) + self.source)
@@ -410,7 +442,6 @@ class PBProblem:
         # keep the assembled Jacobian of the last Newton sweep for linear-response solves
         self.eq.cacheMatrix()
         self.eq.cacheRHSvector()
-        self._jacobian = None
 
     # -- coefficient updates (in place) ------------------------------------------------------
     def _local_permittivity(self, salt_local):
@@ -505,7 +536,7 @@ class PBProblem:
         matrix) the residual FiPy computes before each solve is used instead.
         """
         lagged = self.permittivity_function is not None
-        if self.w is None and not lagged:
+        if not self.uses_fipy_assembly:
             return run_newton(lambda: self._fast_iterate(walls), tolerance=self.tolerance,
                               max_iterations=self.max_iterations,
                               what=f"Newton iteration of solve_pb (model={self.model!r})",
@@ -550,60 +581,67 @@ class PBProblem:
                           raise_on_failure=raise_on_failure)
 
     def _linear_parts(self):
-        """FiPy's assembled linear system, split once into its constant and per-unit parts.
+        """The constant finite-volume operator of a scalar PB problem, assembled directly.
 
         For a scalar equation with a state-independent permittivity the matrix FiPy assembles
-        in every Newton sweep is ``L0 + diag(d * implicit)`` and the right-hand side is
-        ``b0 + r * source``, with ``implicit`` and ``source`` the coefficient variables that
-        :meth:`_update` fills. Two assemblies by FiPy (``justResidualVector``: build, no
-        solve) at coefficient values 0 and 1 give ``L0, b0, d, r`` exactly, so each Newton
-        step only updates the diagonal and solves the tridiagonal system (no re-assembly).
+        in every Newton sweep of ``DiffusionTerm(1) + FullyImplicitSourceTerm(implicit) +
+        source`` is ``L0 + diag(V * implicit)`` with the right-hand side ``-V * source``
+        (V the cell measures): L0 is tridiagonal with ``A_f/d_f`` (face measure over the
+        centre distance) coupling the two cells of every interior face and minus their sum
+        on the diagonal (zero flux through boundary faces; the walls and the bulk end are
+        cell sources). It is built here from the geometry's metric in O(n) and agrees with
+        FiPy's own assembly (:meth:`_fipy_linear_parts`, tested to round-off).
+        Returns ``(banded L0, b0, d, r)`` with the system ``(L0 + diag(d implicit)) x =
+        b0 + r source``.
         """
         if getattr(self, "_parts", None) is None:
-            # the operator depends only on the scaled mesh: reuse it across problems
-            # (faces in Debye lengths, rounded: lam * u / lam differs from u by round-off)
-            faces = np.round(self.faces_scaled, 12)
-            key = (type(self.geometry).__name__, self.n, faces.tobytes())
-            cached = _OPERATOR_CACHE.get(key)
-            if cached is not None:
-                _OPERATOR_CACHE.move_to_end(key)
-                self._parts = cached
-                return cached
-            saved = (np.array(self.implicit.value), np.array(self.source.value))
-            systems = []
-            # second assembly at a coefficient so large that the source part dominates every
-            # diagonal entry: (L0 + c d) - L0 then carries no cancellation error
-            big = None
-            for value in (0.0, big):
-                if value is None:
-                    value = big = 1e8 * float(np.max(np.abs(systems[0][0].diagonal()))) / float(
-                        np.min(self.volumes))
-                self.implicit.setValue(value)
-                self.source.setValue(value)
-                self.eq.justResidualVector(var=self.psi, solver=self.solver)
-                matrix = self.eq.matrix.matrix.copy()  # FiPy reuses its matrix object
-                systems.append((matrix, np.array(self.eq.RHSvector, dtype=float)))
-            (m0, b0), (m1, b1) = systems
-            off_diagonal = (m1 - m0).tocsr()
-            off_diagonal.setdiag(0.0)
-            off_diagonal.eliminate_zeros()
-            if off_diagonal.nnz:  # the split relies on source terms being diagonal
-                raise RuntimeError("source terms changed off-diagonal matrix entries")  # pragma: no cover
-            banded = np.zeros((3, self.n))
-            banded[0, 1:] = m0.diagonal(1)
-            banded[1] = m0.diagonal(0)
-            banded[2, :-1] = m0.diagonal(-1)
-            if m0.nnz > banded[0, 1:].size + banded[1].size + banded[2, :-1].size:
-                raise RuntimeError("FiPy operator is not tridiagonal")  # pragma: no cover
-            self._parts = (banded, b0, (m1.diagonal() - m0.diagonal()) / big, (b1 - b0) / big)
+            n = self.n
+            transmissibility = self.face_areas[1:-1] / np.diff(self.centres)
+            banded = np.zeros((3, n))
+            banded[0, 1:] = transmissibility
+            banded[2, :-1] = transmissibility
+            banded[1, :-1] -= transmissibility
+            banded[1, 1:] -= transmissibility
+            self._parts = (banded, np.zeros(n), self.volumes.copy(), -self.volumes)
             for array in self._parts:
                 array.setflags(write=False)
-            _OPERATOR_CACHE[key] = self._parts
-            while len(_OPERATOR_CACHE) > _OPERATOR_CACHE_SIZE:
-                _OPERATOR_CACHE.popitem(last=False)
-            self.implicit.setValue(saved[0])
-            self.source.setValue(saved[1])
         return self._parts
+
+    def _fipy_linear_parts(self):
+        """The same parts as :meth:`_linear_parts`, from FiPy's assembly (two
+        ``justResidualVector`` builds at coefficient values 0 and a large value; used to
+        check the direct assembly and by what needs FiPy's operator)."""
+        if self.fmesh is None:
+            self._build_fipy()
+        saved = (np.array(self.implicit.value), np.array(self.source.value))
+        systems = []
+        # second assembly at a coefficient so large that the source part dominates every
+        # diagonal entry: (L0 + c d) - L0 then carries no cancellation error
+        big = None
+        for value in (0.0, big):
+            if value is None:
+                value = big = 1e8 * float(np.max(np.abs(systems[0][0].diagonal()))) / float(
+                    np.min(self.volumes))
+            self.implicit.setValue(value)
+            self.source.setValue(value)
+            self.eq.justResidualVector(var=self.psi, solver=self.solver)
+            matrix = self.eq.matrix.matrix.copy()  # FiPy reuses its matrix object
+            systems.append((matrix, np.array(self.eq.RHSvector, dtype=float)))
+        (m0, b0), (m1, b1) = systems
+        off_diagonal = (m1 - m0).tocsr()
+        off_diagonal.setdiag(0.0)
+        off_diagonal.eliminate_zeros()
+        if off_diagonal.nnz:  # the split relies on source terms being diagonal
+            raise RuntimeError("source terms changed off-diagonal matrix entries")  # pragma: no cover
+        banded = np.zeros((3, self.n))
+        banded[0, 1:] = m0.diagonal(1)
+        banded[1] = m0.diagonal(0)
+        banded[2, :-1] = m0.diagonal(-1)
+        if m0.nnz > banded[0, 1:].size + banded[1].size + banded[2, :-1].size:
+            raise RuntimeError("FiPy operator is not tridiagonal")  # pragma: no cover
+        self.implicit.setValue(saved[0])
+        self.source.setValue(saved[1])
+        return banded, b0, (m1.diagonal() - m0.diagonal()) / big, (b1 - b0) / big
 
     def _fast_iterate(self, walls):
         """One Newton step on the FiPy operator assembled once (see :meth:`_linear_parts`);
@@ -923,8 +961,7 @@ class PBProblem:
 
     def _grad_energy(self, psi, psi_w_by_wall):
         """integral of eps_hat |grad psi|^2 dV over the domain (face differences)."""
-        fm = self.fmesh
-        areas = np.asarray(fm._faceAreas, dtype=float)
+        areas = self.face_areas
         c = self.centres
         d = np.diff(c)
         grad = np.diff(psi) / d
@@ -933,7 +970,7 @@ class PBProblem:
         for name, pw in psi_w_by_wall.items():
             cell, area, _, s1, _ = self._wall_geometry[name]
             total += self.eps_cells[cell] * ((pw - psi[cell]) / s1) ** 2 * s1 * area
-        if isinstance(self.geometry, HalfSpace):
+        if self._bulk_end is not None:
             s_end = self.faces_scaled[-1] - c[-1]
             total += self.eps_cells[-1] * (psi[-1] / s_end) ** 2 * s_end * areas[-1]
         return total
