@@ -60,7 +60,7 @@ MAX_FIRST_CELL_FRACTION = 0.5
 #: default largest cell, as a fraction of the (slowest) screening decay length
 MAX_CELL_FRACTION = 0.05
 #: default geometric growth factor of neighbouring cells
-DEFAULT_GROWTH = 1.05
+DEFAULT_GROWTH = 1.035
 #: a HalfSpace must be at least this many decay lengths long (bulk boundary condition)
 MIN_HALFSPACE_DECAY_LENGTHS = 10.0
 #: default HalfSpace length in decay lengths
@@ -103,7 +103,7 @@ def graded_faces(
     max_cell : float, optional
         Largest cell width (before refinement); default ``length / 10``.
     growth : float
-        Ratio of neighbouring cell widths near the wall, > 1. Default 1.05.
+        Ratio of neighbouring cell widths near the wall, > 1. Default 1.035 (DEFAULT_GROWTH: Grahame charge to 1e-4 up to 10 kT/e on the default half-space mesh).
     refinement : int
         Cells per cell of the base mesh (>= 1).
     two_sided : bool
