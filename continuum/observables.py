@@ -57,6 +57,13 @@ class LatticeGas:
             exponent = exponent - np.asarray(shift, dtype=float).reshape(self.z.size, -1)
         return np.exp(np.clip(exponent, -_EXP_CLIP, _EXP_CLIP)).reshape((self.z.size,) + psi.shape)
 
+    def _expm1(self, psi, shift=None):
+        psi = np.asarray(psi, dtype=float)
+        exponent = -self.z[:, None] * psi.reshape(1, -1)
+        if shift is not None:
+            exponent = exponent - np.asarray(shift, dtype=float).reshape(self.z.size, -1)
+        return np.expm1(np.clip(exponent, -_EXP_CLIP, _EXP_CLIP)).reshape((self.z.size,) + psi.shape)
+
     def denominator(self, psi, shift=None):
         """D(psi) [1]."""
         e = self._exp(psi, shift)
@@ -75,7 +82,9 @@ class LatticeGas:
         """(f, df/dpsi) at psi (``shift`` as in :meth:`factors`, held fixed)."""
         e = self._exp(psi, shift)
         d = 1.0 + np.tensordot(self.phi, e - 1.0, axes=1)
-        a1 = np.tensordot(self.z * self.c, e, axes=1)  # sum z c E
+        # sum z c E = sum z c (E - 1) by bulk electroneutrality (sum z c = 0); E - 1 from
+        # expm1, so f keeps full relative precision at tiny potentials (no cancellation)
+        a1 = np.tensordot(self.z * self.c, self._expm1(psi, shift), axes=1)
         a2 = np.tensordot(self.z**2 * self.c, e, axes=1)  # sum z^2 c E
         b1 = np.tensordot(self.phi * self.z, e, axes=1)  # sum phi z E  (= -D')
         f = -a1 / d
@@ -140,7 +149,7 @@ def halfspace_profile(distance, psi0: float, gas: LatticeGas):
     dlog = -np.diff(np.log(frac))
     position = np.concatenate([[0.0], np.cumsum(0.5 * (integrand[1:] + integrand[:-1]) * dlog)])
     inside = np.interp(s, position, p)
-    tail = p[-1] * np.exp(-(s - position[-1]))
+    tail = p[-1] * np.exp(-np.maximum(s - position[-1], 0.0))  # only used beyond position[-1]
     return np.where(s <= position[-1], inside, tail)
 
 

@@ -91,6 +91,13 @@ __all__ = ["solve_pb", "capacitance_curve", "PBProblem", "MODELS", "bsk_decay_le
 
 MODELS = ("pb", "bikerman", "bsk")
 
+#: largest salt concentration accepted [mol/m^3] (100 mol/L)
+MAX_CONCENTRATION = 1e5
+#: largest mesh a solve may build (cells)
+MAX_CELLS = 2_000_000
+#: smallest wall cell relative to the decay length that the graded mesh can represent
+MIN_FIRST_CELL_RATIO = 1e-11
+
 REFERENCES = {
     "pb": ("doi:10.1051/jphystap:019100090045700", "doi:10.1080/14786440408634187",
            "doi:10.1021/cr60130a002"),
@@ -209,8 +216,9 @@ class PBProblem:
                                  geometry)
         self.model = check_choice("model", model, MODELS)
         c = _finite("concentration", concentration)
-        if c <= 0:
-            raise ParameterError("concentration", "must be > 0 mol/m^3 (salt molarity)", concentration)
+        if not 0 < c <= MAX_CONCENTRATION:
+            raise ParameterError("concentration", f"must be in (0, {MAX_CONCENTRATION:g}] mol/m^3 "
+                                 "(salt molarity; 1e5 mol/m^3 = 100 mol/L)", concentration)
         self.electrolyte, self.concentration, self.geometry = electrolyte, c, geometry
         self.tolerance = _finite("tolerance", tolerance)
         if not 0 < self.tolerance < 1e-3:
@@ -314,8 +322,25 @@ class PBProblem:
             first_cell_si = _finite("first_cell", first_cell)
             if first_cell_si <= 0:
                 raise ParameterError("first_cell", "must be > 0 m", first_cell)
-        mesh = geometry.mesh(decay_length=self.decay_length * self.debye_length,
-                             first_cell=first_cell_si, refinement=self.refinement)
+        decay_si = self.decay_length * self.debye_length
+        if first_cell_si < MIN_FIRST_CELL_RATIO * decay_si:
+            # the wall layer is thinner than floating point can grade towards (point-ion PB
+            # far beyond its validity): refuse instead of building a degenerate mesh
+            bad = "first_cell" if first_cell is not None else (
+                "potential" if potential is not None else "surface_charge")
+            raise ParameterError(bad, f"needs a wall cell of {first_cell_si:.2e} m, below "
+                                 f"{MIN_FIRST_CELL_RATIO:g} decay lengths: the wall layer at "
+                                 f"{design:.3g} kT/e cannot be resolved (point-ion 'pb' is "
+                                 "unphysical there; use model='bikerman' or a smaller |potential|, "
+                                 "'pb' is resolved up to ~40 kT/e)", first_cell_si)
+        # estimate the mesh size before building it (memory ~ 30 arrays of n floats)
+        base = geometry.mesh(decay_length=decay_si, first_cell=first_cell_si, refinement=1)
+        if base.n_cells * self.refinement > MAX_CELLS:
+            raise ParameterError("refinement", f"would build {base.n_cells * self.refinement:.3g} "
+                                 f"cells (> the limit {MAX_CELLS:.0e}, ~{MAX_CELLS * 240 / 1e9:.1f} "
+                                 "GB); use a smaller refinement", refinement)
+        mesh = base if self.refinement == 1 else geometry.mesh(
+            decay_length=decay_si, first_cell=first_cell_si, refinement=self.refinement)
         mesh.check_resolution(self.layer_thickness,
                               parameter="spacing" if geometry.spacing is not None else "first_cell")
         self.mesh: Mesh1D = mesh

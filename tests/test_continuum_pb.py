@@ -545,3 +545,28 @@ def test_default_halfspace_mesh_meets_grahame_to_1e_4(salt, units, psi0):
     ds = solve_pb(salt, C0, HalfSpace(), potential=psi0 * VT)
     q = float(ds.surface_charge) / units["q"]
     assert abs(q / (2 * np.sinh(psi0 / 2)) - 1) <= 1e-4
+
+
+def test_tiny_wall_values_converge_like_zero(salt, units):
+    """1e-12 V and 1e-12 C/m^2 (and smaller) converge like 0 and 1e-9 do (#15): the source is
+    evaluated without cancellation, and the linear response is the Debye capacitance."""
+    for kw in (dict(potential=1e-12), dict(surface_charge=1e-12), dict(potential=1e-300)):
+        ds = solve_pb(salt, C0, HalfSpace(), **kw)
+        assert ds.attrs["converged"] == 1
+        assert float(ds.capacitance) / units["C"] == pytest.approx(1.0, rel=1e-4)
+    ds = solve_pb(salt, C0, HalfSpace(), potential=1e-12)
+    assert float(ds.surface_charge) / units["q"] == pytest.approx(1e-12 / VT, rel=1e-4)
+
+
+def test_out_of_range_inputs_are_refused_with_the_public_parameter(salt):
+    """#15: 100 kT/e with point ions, an absurd concentration and a refinement that would
+    exhaust memory raise ParameterError naming the public parameter, before any work."""
+    with pytest.raises(ParameterError, match="^potential: .*kT/e"):
+        solve_pb(salt, C0, HalfSpace(), potential=100 * VT)
+    with pytest.raises(ParameterError, match="^concentration: "):
+        solve_pb(salt, 1e300, HalfSpace(), potential=0.1)
+    with pytest.raises(ParameterError, match="^refinement: .*limit"):
+        solve_pb(salt, C0, HalfSpace(), potential=0.1, refinement=100000)
+    # Bikerman saturates the layer: the same potential is solvable
+    ds = solve_pb(salt, C0, HalfSpace(), potential=40 * VT, model="bikerman", compacity=0.1)
+    assert ds.attrs["converged"] == 1
