@@ -53,28 +53,13 @@ from fipy import (
     DiffusionTerm,
     FaceVariable,
     Grid1D,
-    ImplicitSourceTerm,
 )
 from fipy.solvers.scipy import LinearLUSolver
-from fipy.tools import numerix
 
+from ionscales.continuum.newton import FullyImplicitSourceTerm  # the one shared with PB
 from ionscales.errors import ConvergenceError
 
 __all__ = ["FullyImplicitSourceTerm", "PNPCore", "bernoulli", "bernoulli_prime"]
-
-
-class FullyImplicitSourceTerm(ImplicitSourceTerm):
-    """``ImplicitSourceTerm`` that is implicit whatever the sign of its coefficient.
-
-    FiPy moves an implicit source to the right-hand side (lagging it) when its sign would
-    weaken the diagonal; in a coupled Newton system that silently drops Jacobian entries
-    (e.g. the anion term of the Poisson row). This subclass always assembles it.
-    """
-
-    def _getWeight(self, var, transientGeomCoeff=None, diffusionGeomCoeff=None):
-        zeros = numerix.zeros(var.shape, "d")
-        return {"diagonal": numerix.ones(var.shape, bool), "old value": zeros,
-                "b vector": zeros, "new value": zeros}
 
 
 def bernoulli(x):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["LatticeGas", "wall_fit", "halfspace_profile"]
+__all__ = ["LatticeGas", "halfspace_profile"]
 
 _EXP_CLIP = 700.0
 
@@ -151,21 +151,3 @@ def halfspace_profile(distance, psi0: float, gas: LatticeGas):
     inside = np.interp(s, position, p)
     tail = p[-1] * np.exp(-np.maximum(s - position[-1], 0.0))  # only used beyond position[-1]
     return np.where(s <= position[-1], inside, tail)
-
-
-def wall_fit(s1, s2, psi1, psi2, *, bc: str, value, stern=0.0, eps_wall=1.0):
-    """Quadratic near-wall reconstruction ``psi(s) = psi_w + a s + b s^2`` (s into the electrolyte).
-
-    Two cell values plus the wall condition fix (psi_w, a, b):
-    ``bc="potential"``: ``psi_w - stern * eps_wall * a = value`` (Robin/Stern, Dirichlet if stern=0);
-    ``bc="charge"``: ``-eps_wall * a = value``. Linear in (psi1, psi2, value), so it also maps
-    tangent (linear-response) fields.
-
-    Returns
-    -------
-    (psi_w, q) : wall (diffuse-layer) potential and the wall charge ``q = -eps_wall a``.
-    """
-    matrix = np.array([[1.0, s1, s1**2], [1.0, s2, s2**2],
-                       [1.0, -stern * eps_wall, 0.0] if bc == "potential" else [0.0, -eps_wall, 0.0]])
-    psi_w, a, _ = np.linalg.solve(matrix, np.array([psi1, psi2, value], dtype=float))
-    return float(psi_w), float(-eps_wall * a)

@@ -168,8 +168,11 @@ def test_halfspace_electrode_charges_towards_gouy_chapman():
     length = 20 * LAMBDA
     psi0 = 2.0
     tau = LAMBDA * length / 1e-9
-    ds = solve_pnp(SALT, C0, HalfSpace(length=length), voltage=psi0 * VT, t_end=40 * tau,
+    # the steady-state rule (charges and profiles, #16) stops a half space long before t_end
+    ds = solve_pnp(SALT, C0, HalfSpace(length=length), voltage=psi0 * VT, t_end=1e5 * tau,
                    steady_state=True, progress=False)
+    assert ds.attrs["steady_state_reached"] == 1
+    assert float(ds.time[-1]) < 1e4 * tau
     q = float(ds.charge[-1]) / CHARGE_UNIT
     assert q == pytest.approx(2 * np.sinh(psi0 / 2), rel=5e-3)
     assert float(ds.ion_concentration.min()) > 0
@@ -188,6 +191,7 @@ def test_reacting_cell_current_follows_4_tanh_v_over_4():
     np.testing.assert_allclose(j, 4 * np.tanh(volts / VT / 4), rtol=1.5e-2)
     # steady state: the same current leaves through the other electrode
     np.testing.assert_allclose(iv.current_right.values, iv.current.values, rtol=1e-5)
+    assert float(iv.steady_time.max()) < 20 * width**2 / 1e-9  # the steady-state rule stopped
     assert iv.attrs["limiting_current"] == pytest.approx(4 * unit, rel=1e-12)
 
 
@@ -358,3 +362,21 @@ def test_butler_volmer_current_converges_at_second_order_at_the_stern_plane():
     extrapolated = j[2] + (j[2] - j[1]) / 3
     default = solve_pnp(SALT, C0, Slit(width), 2 * VT, t_end, **options)
     assert float(default.faradaic_current[-1]) / unit == pytest.approx(extrapolated, rel=1e-4)
+
+
+def test_work_that_cannot_finish_is_refused_before_starting():
+    """#15: cell voltages far beyond dilute point-ion PNP (10 V, 1e300 V) and cells needing
+    more than the PNP mesh limit are refused at once with the limit in the message."""
+    nacl = Electrolyte(cation=Ion("Na+", charge=1, diameter=0.36 * nm, diffusivity=1.3e-9),
+                       anion=Ion("Cl-", charge=-1, diameter=0.36 * nm, diffusivity=2e-9),
+                       solvent=WATER)
+    for volts in ([0.01, 10.0], [0.01, 1e300]):
+        with pytest.raises(ParameterError, match="^voltages: .*limit 60 kT/e"):
+            iv_curve(nacl, 10.0, Slit(width=1e-6), volts)
+    with pytest.raises(ParameterError, match="^voltage: .*limit"):
+        solve_pnp(nacl, 10.0, Slit(width=1e-7), 5.0, 1.0)
+    with pytest.raises(ParameterError, match="^geometry: .*PNP limit"):
+        solve_pnp(nacl, 10.0, Slit(width=1e-3), 0.01, 1.0)
+    with pytest.raises(ParameterError, match="^steady_tolerance: "):
+        solve_pnp(nacl, 10.0, Slit(width=1e-7), 0.01, 1.0, steady_state=True,
+                  steady_tolerance=0.0)
