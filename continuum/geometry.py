@@ -339,6 +339,19 @@ class _Geometry:
     coordinate: str = "x"
     cylindrical: bool = False
     walls: tuple[str, ...] = ()
+    #: long name of the coordinate of the solvers' profiles
+    coordinate_long_name: str = "distance from the left wall"
+    #: whether the far end is a bulk reservoir (potential 0, bulk concentrations)
+    bulk_end: bool = False
+
+    def wall_distances(self, positions: np.ndarray, length: float) -> list[np.ndarray]:
+        """Distance of ``positions`` from each wall, in the order of ``walls`` (any unit;
+        ``length`` is the domain size in the same unit). Used for initial guesses."""
+        positions = np.asarray(positions, dtype=float)
+        out = []
+        for wall in self.walls:
+            out.append(positions.copy() if wall == "left" else length - positions)
+        return out
 
     def _mesh_from(self, faces: np.ndarray) -> Mesh1D:
         return Mesh1D(faces=faces, coordinate=self.coordinate, cylindrical=self.cylindrical,
@@ -385,6 +398,7 @@ class HalfSpace(_Geometry):
 
     kind = "halfspace"
     walls = ("left",)
+    bulk_end = True
 
     def __post_init__(self):
         length = _positive_length("length", self.length, optional=True)
@@ -489,6 +503,7 @@ class CylindricalPore(_Geometry):
 
     kind = "cylinder"
     coordinate = "r"
+    coordinate_long_name = "radial distance from the pore axis"
     cylindrical = True
     walls = ("right",)
 

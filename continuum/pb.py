@@ -72,10 +72,8 @@ from scipy.sparse.linalg import spsolve
 from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.continuum.geometry import (
     FIRST_CELL_FRACTION,
-    CylindricalPore,
-    HalfSpace,
     Mesh1D,
-    Slit,
+    _Geometry,
     wall_resolution_length,
 )
 from ionscales.continuum.newton import FullyImplicitSourceTerm, damp, make_linear_solver, run_newton
@@ -211,7 +209,7 @@ class PBProblem:
     ):
         if not isinstance(electrolyte, Electrolyte):
             raise ParameterError("electrolyte", "must be an ionscales Electrolyte", electrolyte)
-        if not isinstance(geometry, (HalfSpace, Slit, CylindricalPore)):
+        if not isinstance(geometry, _Geometry):  # any geometry of continuum.geometry
             raise ParameterError("geometry", "must be HalfSpace(...), Slit(...) or CylindricalPore(...)",
                                  geometry)
         self.model = check_choice("model", model, MODELS)
@@ -420,7 +418,7 @@ class PBProblem:
         # source with FiPy's Dirichlet flux eps (0 - psi_P)/(h/2)) instead of psi.constrain,
         # whose constraint bookkeeping dominates the assembly cost on large meshes
         self._bulk_end = None
-        if self.geometry.kind == "halfspace":
+        if self.geometry.bulk_end:
             self._bulk_end = float(self.face_areas[n]) / ((faces[-1] - centres[-1]) * float(self.volumes[-1]))
         self.fmesh = None
         self.w = None
@@ -695,17 +693,11 @@ class PBProblem:
         return max(volume_scale, np.max(wall_flux * self.volumes), 1e-300)
 
     def _guess(self, walls):
-        lam_centres = self.centres
-        if isinstance(self.geometry, HalfSpace):
-            w = walls[0]
-            return halfspace_profile(lam_centres, self._wall_potential_estimate(w), self.gas)
-        if isinstance(self.geometry, Slit):
-            width = self.faces_scaled[-1]
-            left = halfspace_profile(lam_centres, self._wall_potential_estimate(walls[0]), self.gas)
-            right = halfspace_profile(width - lam_centres, self._wall_potential_estimate(walls[1]), self.gas)
-            return left + right
-        radius = self.faces_scaled[-1]
-        return halfspace_profile(radius - lam_centres, self._wall_potential_estimate(walls[0]), self.gas)
+        """Sum of isolated-wall (first-integral) profiles from every wall (the geometry gives
+        the distances from its walls)."""
+        distances = self.geometry.wall_distances(self.centres, self.faces_scaled[-1])
+        return sum(halfspace_profile(d, self._wall_potential_estimate(w), self.gas)
+                   for d, w in zip(distances, walls))
 
     def _set_state(self, psi, w=None):
         self.psi.setValue(psi)
@@ -942,7 +934,7 @@ class PBProblem:
             "diffuse_potential": (wall_dims, per_wall(psi_w) * vt, "V",
                                   "potential at the outer edge of the Stern layer (diffuse-layer drop)"),
         })
-        if isinstance(self.geometry, Slit):
+        if len(walls) == 2:  # two walls facing each other: the disjoining pressure
             p_mid, p_wall = self._pressures(walls, psi, psi_w, q_field, mid)
             p_unit = S * boltzmann * self.electrolyte.temperature
             data["disjoining_pressure"] = ((), p_mid * p_unit, "Pa",
@@ -950,9 +942,7 @@ class PBProblem:
             data["disjoining_pressure_wall"] = (wall_dims, per_wall(p_wall) * p_unit, "Pa",
                                                 "disjoining pressure (contact-value route at each wall)")
         coords = {
-            "x": (("x",), self.centres * lam, "m",
-                  "radial distance from the pore axis" if isinstance(self.geometry, CylindricalPore)
-                  else "distance from the left wall"),
+            "x": (("x",), self.centres * lam, "m", self.geometry.coordinate_long_name),
             "species": (("species",), np.array(self.electrolyte.species, dtype=object).astype(str), "1",
                         "ionic species"),
         }

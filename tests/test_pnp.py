@@ -380,3 +380,21 @@ def test_work_that_cannot_finish_is_refused_before_starting():
     with pytest.raises(ParameterError, match="^steady_tolerance: "):
         solve_pnp(nacl, 10.0, Slit(width=1e-7), 0.01, 1.0, steady_state=True,
                   steady_tolerance=0.0)
+
+
+@pytest.mark.slow
+def test_default_mesh_resolves_a_strong_halfspace_electrode():
+    """#16: at 0.2 V (7.8 kT/e) the default mesh (resolved for the electrode potential) gives
+    a steady charge within the documented 0.2 % of Grahame's 2 sinh(psi0/2) (it was 3.3 %
+    below with the fixed 0.02 lambda_D first cell), and the steady-state rule stops the run
+    well before t_end on a half space."""
+    length = 10 * LAMBDA
+    psi0 = 0.2 / VT
+    tau = LAMBDA * length / 1e-9
+    ds = solve_pnp(SALT, C0, HalfSpace(length=length), 0.2, 1e5 * tau, steady_state=True,
+                   progress=False)
+    assert ds.attrs["steady_state_reached"] == 1
+    assert float(ds.time[-1]) < 0.9e5 * tau
+    q = float(ds.charge[-1]) / CHARGE_UNIT
+    assert q == pytest.approx(2 * np.sinh(psi0 / 2), rel=2e-3)
+    assert float(ds.ion_concentration.min()) > 0
