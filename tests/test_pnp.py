@@ -18,7 +18,7 @@ from ionscales import Electrolyte, Ion, Solvent
 from ionscales.continuum import HalfSpace, Slit, solve_pnp
 from ionscales.continuum._pnp_core import FullyImplicitSourceTerm, bernoulli, bernoulli_prime
 from ionscales.continuum.pnp import iv_curve, pnp_scales, voltage_waveform
-from ionscales.errors import ConvergenceError, ParameterError
+from ionscales.errors import ConvergenceError, ConvergenceWarning, ParameterError
 from ionscales.results import open_dataset, to_netcdf
 from ionscales.units import M, nm
 
@@ -400,3 +400,15 @@ def test_default_mesh_resolves_a_strong_halfspace_electrode():
     q = float(ds.charge[-1]) / CHARGE_UNIT
     assert q == pytest.approx(2 * np.sinh(psi0 / 2), rel=2e-3)
     assert float(ds.ion_concentration.min()) > 0
+
+
+def test_iv_curve_warns_when_a_point_has_not_settled():
+    """A t_max far below the diffusion time cannot give a steady current: ConvergenceWarning
+    (never a silent transient value), and solve_pnp records steady_state_reached = 0."""
+    width = 20 * LAMBDA
+    t_max = 5 * SCALES["debye_time"]
+    with pytest.warns(ConvergenceWarning, match="did not settle"):
+        iv_curve(SALT, C0, Slit(width), [0.5 * VT], t_max=t_max, progress=False)
+    ds = solve_pnp(SALT, C0, Slit(width), 0.5 * VT, t_max, electrodes="reactive",
+                   steady_state=True, progress=False)
+    assert ds.attrs["steady_state_reached"] == 0
