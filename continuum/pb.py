@@ -850,6 +850,32 @@ class PBProblem:
             q = value
         return float(field[cell] + q * s1 / eps_w), float(q)
 
+    def _integrated_charges(self, walls, psi, f):
+        """Wall charges [e S lambda_D] from the integrated ionic charge (Gauss's law on each
+        wall's side of the midplane, with the displacement through the splitting face);
+        returns (charges per wall, index of the first cell past the midplane or None)."""
+        vols = self.volumes
+        # integrated route: wall charge = - ionic charge on the wall's side (+ midplane field)
+        if len(walls) == 1:
+            q_int = [float(np.sum(f * vols)) / self._wall_geometry[walls[0].name][1]]
+            mid = None
+        else:
+            mid = int(np.searchsorted(self.centres, 0.5 * self.faces_scaled[-1]))
+            dx = self.centres[mid] - self.centres[mid - 1]
+            eps_mid = self.eps_face.value[mid]
+            grad_mid = (psi[mid] - psi[mid - 1]) / dx
+            area = self._wall_geometry["left"][1]
+            # Gauss law on each half: q_left = integral_0^m f - D(m), q_right = integral_m^W f + D(m),
+            # with the displacement D = eps psi' - delta^2 w' (BSK) through the splitting face
+            displacement = eps_mid * grad_mid
+            if self.w is not None:
+                w = np.array(self.w.value)
+                displacement -= self.delta**2 * (w[mid] - w[mid - 1]) / dx
+            q_int = [float(np.sum(f[:mid] * vols[:mid])) / area - displacement,
+                     float(np.sum(f[mid:] * vols[mid:])) / area + displacement]
+
+        return q_int, mid
+
     def _dataset(self, walls, result):
         lam, vt, S = self.debye_length, self.thermal_voltage, self.S
         e = elementary_charge
@@ -874,24 +900,7 @@ class PBProblem:
             else:
                 # C = dq / d(electrode potential) with the electrode at the wall (no Stern layer)
                 cap.append(1.0 / dpw if dpw != 0 else np.inf)
-        # integrated route: wall charge = - ionic charge on the wall's side (+ midplane field)
-        if len(walls) == 1:
-            q_int = [float(np.sum(f * vols)) / self._wall_geometry[walls[0].name][1]]
-            mid = None
-        else:
-            mid = int(np.searchsorted(self.centres, 0.5 * self.faces_scaled[-1]))
-            dx = self.centres[mid] - self.centres[mid - 1]
-            eps_mid = self.eps_face.value[mid]
-            grad_mid = (psi[mid] - psi[mid - 1]) / dx
-            area = self._wall_geometry["left"][1]
-            # Gauss law on each half: q_left = integral_0^m f - D(m), q_right = integral_m^W f + D(m),
-            # with the displacement D = eps psi' - delta^2 w' (BSK) through the splitting face
-            displacement = eps_mid * grad_mid
-            if self.w is not None:
-                w = np.array(self.w.value)
-                displacement -= self.delta**2 * (w[mid] - w[mid - 1]) / dx
-            q_int = [float(np.sum(f[:mid] * vols[:mid])) / area - displacement,
-                     float(np.sum(f[mid:] * vols[mid:])) / area + displacement]
+        q_int, mid = self._integrated_charges(walls, psi, f)
 
         factors = self.gas.factors(psi, self._born_shift)
         conc = factors * (self.number_densities / avogadro)[:, None]
@@ -1223,11 +1232,8 @@ def capacitance_curve(
         pw, q = problem._wall_state(wall, psi, wall.value)
         _, dq = problem._wall_state(wall, tangent, 1.0)
         f, _ = problem.gas.source(psi, problem._born_shift)
-        cell, area, _, _, _ = problem._wall_geometry[wall.name]
-        if len(walls) == 1:
-            q_int = float(np.sum(f * problem.volumes)) / area
-        else:
-            q_int = float(np.sum(f * problem.volumes)) / (2 * area)  # symmetric walls: half each
+        # the same Gauss-law route as solve_pb (no second formula)
+        q_int = problem._integrated_charges(walls, psi, f)[0][0]
         charge[i], charge_int[i], cap[i], diffuse[i] = q, q_int, dq, pw
         iterations[i], residuals[i] = result.iterations, result.residual
     sigma_unit = elementary_charge * problem.S * problem.debye_length
