@@ -402,6 +402,7 @@ def test_default_mesh_resolves_a_strong_halfspace_electrode():
     assert float(ds.ion_concentration.min()) > 0
 
 
+@pytest.mark.slow
 def test_iv_curve_warns_when_a_point_has_not_settled():
     """A t_max far below the diffusion time cannot give a steady current: ConvergenceWarning
     (never a silent transient value), and solve_pnp records steady_state_reached = 0."""
