@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import solve_banded
@@ -85,9 +86,59 @@ from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.units import thermal_voltage
 from ionscales.validation import check_choice, check_integer
 
-__all__ = ["solve_pb", "capacitance_curve", "PBProblem", "MODELS", "bsk_decay_length"]
+__all__ = ["solve_pb", "capacitance_curve", "PBProblem", "PBModel", "PB_MODELS",
+           "register_pb_model", "MODELS", "bsk_decay_length"]
 
-MODELS = ("pb", "bikerman", "bsk")
+@dataclass(frozen=True)
+class PBModel:
+    """A member of the Poisson–Boltzmann family, described by what its equations contain.
+
+    Parameters
+    ----------
+    name : str
+        The ``model=`` name.
+    steric : bool
+        Lattice-gas (Bikerman/Kornyshev) crowding with a compacity gamma; False: point ions
+        (``compacity`` must be absent or 0).
+    correlations : bool
+        BSK correlation term ``(1 - l_c^2 lap) lap psi`` (needs ``correlation_length``; two
+        coupled fields, assembled by FiPy at every Newton step).
+    references : tuple of str
+        DOIs recorded in the result.
+    """
+
+    name: str
+    steric: bool
+    correlations: bool
+    references: tuple[str, ...]
+
+
+#: registered PB models by name (see :func:`register_pb_model`)
+PB_MODELS: dict[str, PBModel] = {}
+
+
+def register_pb_model(model: PBModel) -> PBModel:
+    """Register a PB-family model (its equations are the combination of the flags)."""
+    if not isinstance(model, PBModel):
+        raise ParameterError("model", "must be a PBModel", model)
+    if model.name in PB_MODELS:
+        raise ParameterError("model", f"{model.name!r} is already registered", model.name)
+    PB_MODELS[model.name] = model
+    return model
+
+
+register_pb_model(PBModel("pb", steric=False, correlations=False, references=(
+    "doi:10.1051/jphystap:019100090045700", "doi:10.1080/14786440408634187",
+    "doi:10.1021/cr60130a002")))
+register_pb_model(PBModel("bikerman", steric=True, correlations=False, references=(
+    "doi:10.1080/14786444208520813", "doi:10.1103/PhysRevE.75.021502", "doi:10.1021/jp067857o")))
+register_pb_model(PBModel("bsk", steric=True, correlations=True, references=(
+    "doi:10.1103/PhysRevLett.106.046102", "doi:10.1021/jp067857o")))
+
+#: names of the registered models (kept for compatibility)
+MODELS = tuple(PB_MODELS)
+#: references by model name (kept for compatibility)
+REFERENCES = {name: spec.references for name, spec in PB_MODELS.items()}
 
 #: largest salt concentration accepted [mol/m^3] (100 mol/L)
 MAX_CONCENTRATION = 1e5
@@ -96,13 +147,6 @@ MAX_CELLS = 2_000_000
 #: smallest wall cell relative to the decay length that the graded mesh can represent
 MIN_FIRST_CELL_RATIO = 1e-11
 
-REFERENCES = {
-    "pb": ("doi:10.1051/jphystap:019100090045700", "doi:10.1080/14786440408634187",
-           "doi:10.1021/cr60130a002"),
-    "bikerman": ("doi:10.1080/14786444208520813", "doi:10.1103/PhysRevE.75.021502",
-                 "doi:10.1021/jp067857o"),
-    "bsk": ("doi:10.1103/PhysRevLett.106.046102", "doi:10.1021/jp067857o"),
-}
 FIPY_REFERENCE = "doi:10.1109/MCSE.2009.52"
 
 
@@ -212,7 +256,8 @@ class PBProblem:
         if not isinstance(geometry, _Geometry):  # any geometry of continuum.geometry
             raise ParameterError("geometry", "must be HalfSpace(...), Slit(...) or CylindricalPore(...)",
                                  geometry)
-        self.model = check_choice("model", model, MODELS)
+        self.model = check_choice("model", model, tuple(PB_MODELS))
+        self.spec = PB_MODELS[self.model]
         c = _finite("concentration", concentration)
         if not 0 < c <= MAX_CONCENTRATION:
             raise ParameterError("concentration", f"must be in (0, {MAX_CONCENTRATION:g}] mol/m^3 "
@@ -264,10 +309,10 @@ class PBProblem:
         self.debye_length = 1.0 / inverse_debye_length(electrolyte.with_(permittivity=eps_r), c)
 
         # --- model parameters ---------------------------------------------------------
-        if self.model == "pb":
+        if not self.spec.steric:
             if compacity not in (None, 0, 0.0):
-                raise ParameterError("compacity", "is not used by model='pb' (point ions); use "
-                                     "model='bikerman' for steric effects", compacity)
+                raise ParameterError("compacity", f"is not used by model={self.model!r} (point "
+                                     "ions); use model='bikerman' for steric effects", compacity)
             gamma = 0.0
         elif compacity is None:
             gamma = float(np.sum(n * electrolyte.diameters**3))
@@ -277,21 +322,22 @@ class PBProblem:
             raise ParameterError("compacity", "must lie in [0, 1) (bulk ionic volume fraction); "
                                  "lower the concentration or the ion sizes", gamma)
         self.compacity = gamma
-        if self.model == "bsk":
+        if self.spec.correlations:
             if correlation_length is None:
-                raise ParameterError("correlation_length", "is required for model='bsk' [m]")
+                raise ParameterError("correlation_length", f"is required for model={self.model!r} "
+                                     "[m]")
             lc = _finite("correlation_length", correlation_length)
             if lc <= 0:
                 raise ParameterError("correlation_length", "must be > 0 m", correlation_length)
             if self.permittivity_function is not None:
                 raise ParameterError("permittivity", "a concentration-dependent permittivity is not "
-                                     "supported with model='bsk'")
+                                     f"supported with model={self.model!r}")
             self.correlation_length = lc
             self.delta = lc / self.debye_length
         else:
             if correlation_length is not None:
-                raise ParameterError("correlation_length", f"is only used by model='bsk', not "
-                                     f"{self.model!r}", correlation_length)
+                raise ParameterError("correlation_length", f"is only used by models with "
+                                     f"correlations ('bsk'), not {self.model!r}", correlation_length)
             self.correlation_length = 0.0
             self.delta = 0.0
         self.gas = LatticeGas(z, n / self.S, gamma)
@@ -393,7 +439,7 @@ class PBProblem:
         constant tridiagonal matrix of FiPy's ``DiffusionTerm`` plus a source diagonal; it is
         assembled directly from the geometry's metric (:meth:`_linear_parts`), identical to
         FiPy's (tested), and no FiPy object is built unless asked for (:meth:`_build_fipy`)."""
-        return self.model == "bsk" or self.permittivity_function is not None
+        return self.spec.correlations or self.permittivity_function is not None
 
     def _build(self):
         lam = self.debye_length
@@ -445,7 +491,7 @@ class PBProblem:
         self.source = CellVariable(mesh=fm, value=0.0)
         self.eps_face = FaceVariable(mesh=fm, value=1.0)
         self.solver = make_linear_solver()
-        if self.model != "bsk":
+        if not self.spec.correlations:
             self.eq = (DiffusionTerm(coeff=self.eps_face, var=self.psi)
                        + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi) + self.source)
             self.w = None
@@ -537,7 +583,7 @@ class PBProblem:
                 wall_flux[cell] += abs(w.value) * area / vol
         if self._bulk_end is not None:
             wall_imp[-1] -= self._bulk_end * self.eps_cells[-1]
-        if self.model != "bsk":
+        if not self.spec.correlations:
             self.implicit.setValue(-fprime + wall_imp)
             self.source.setValue(fprime * psi - f + wall_src)
         else:
@@ -568,7 +614,7 @@ class PBProblem:
         def iterate():
             old = np.array(self.psi.value)
             f, fprime, wall_flux = self._update(walls, old)
-            if self.model != "bsk":
+            if not self.spec.correlations:
                 self.eq.sweep(var=self.psi, solver=self.solver, cacheResidual=lagged)
             else:
                 old_w = np.array(self.w.value)
@@ -722,7 +768,7 @@ class PBProblem:
             return result
         history = list(result.history)
         attempts = ["wall values"]
-        if self.model == "bsk":
+        if self.spec.correlations:
             attempts.append("delta")
         if self.compacity > 0:
             attempts.append("compacity")
@@ -1003,7 +1049,7 @@ class PBProblem:
         # not defined here: with a concentration-dependent permittivity in Poisson only (no
         # free energy behind it), and for BSK, whose wall condition u''' = 0 is not the
         # natural boundary condition of the BSK functional (a surface term would be needed)
-        if self.permittivity_function is not None or self.model == "bsk":
+        if self.permittivity_function is not None or self.spec.correlations:
             return float("nan")
         area = sum(self._wall_geometry[w.name][1] for w in walls)
         energy = -0.5 * self._grad_energy(psi, {w.name: pw for w, pw in zip(walls, psi_w)})
