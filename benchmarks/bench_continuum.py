@@ -67,6 +67,8 @@ def run(quick: bool = False) -> list[Row]:
         def baseline(out=out, faces=faces):
             out["base"] = solve_pb_reference(faces, PSI0, tolerance=1e-9)
 
+        ours()  # warm-up (first-call imports and allocations), then best of ``repeat``
+        baseline()
         t_ours = best_time(ours, repeat=repeat)
         t_base = best_time(baseline, repeat=repeat)
         ds, ref = out["ours"], out["base"]
