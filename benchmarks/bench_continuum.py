@@ -3,14 +3,16 @@
 Workloads (measured in the same run):
 
 1. Nonlinear Gouy–Chapman layer, psi0 = 4 kT/e, on UNIFORM meshes of 10^3, 10^4 and 10^5
-   cells over 20 Debye lengths: ``solve_pb`` (FiPy equations built once per problem; the
-   constant FiPy operator is assembled once and each Newton step solves the tridiagonal
-   system; information rows include building the problem and the labelled Dataset), and the
-   Newton solve on a problem built once (the target row), against :func:`ionscales.continuum.reference_solver.solve_pb_reference`
-   (tridiagonal ``solve_banded`` Newton, same grid, same scaled-residual tolerance 1e-9, same
-   Gouy–Chapman initial guess). Both errors against the exact Gouy–Chapman profile and
-   Grahame charge are printed. Target: the Newton solve on a built problem within 5x the baseline at 10^5 cells
-   (FiPy's assembly is a fixed cost paid when the problem is built).
+   cells over 20 Debye lengths: the WHOLE public call ``solve_pb`` (problem set-up, the
+   finite-volume operator assembled from the geometry's metric, Newton, the labelled
+   Dataset with charge, capacitance, excesses) against
+   :func:`ionscales.continuum.reference_solver.solve_pb_reference` (tridiagonal
+   ``solve_banded`` Newton, same grid, same scaled-residual tolerance 1e-9, started from the
+   exact Gouy–Chapman profile, returning bare arrays). Target: within 5x at every size.
+   Both errors against the exact Gouy–Chapman profile and Grahame charge are printed.
+   At 10^3 cells the baseline takes ~0.2 ms; building an xarray Dataset with the
+   package's 14 labelled outputs alone costs ~1-2 ms, so that row measures the price of
+   the labelled result rather than of the solver.
 2. A 200-point Bikerman capacitance curve (gamma = 0.1, -40..40 kT/e) with continuation:
    target < 30 s.
 """
@@ -56,7 +58,7 @@ def run(quick: bool = False) -> list[Row]:
         spacing = np.full(cells, LENGTH * lam / cells)
         geometry = HalfSpace(spacing=spacing)
         faces = np.linspace(0.0, LENGTH, cells + 1)
-        repeat = 1 if cells >= 100000 else 3
+        repeat = 3 if cells >= 100000 else 15
         out = {}
 
         def ours(out=out, geometry=geometry):
@@ -65,6 +67,8 @@ def run(quick: bool = False) -> list[Row]:
         def baseline(out=out, faces=faces):
             out["base"] = solve_pb_reference(faces, PSI0, tolerance=1e-9)
 
+        ours()  # warm-up (first-call imports and allocations), then best of ``repeat``
+        baseline()
         t_ours = best_time(ours, repeat=repeat)
         t_base = best_time(baseline, repeat=repeat)
         ds, ref = out["ours"], out["base"]
@@ -73,28 +77,27 @@ def run(quick: bool = False) -> list[Row]:
         err_base = _gc_errors(ref["centres"], ref["psi"], ref["charge"])
         ratio = t_ours / t_base
         rows.append(Row(
-            workload=f"PB psi0=4 uniform {cells:.0e} cells, build+solve+Dataset",
+            workload=f"PB psi0=4 uniform {cells:.0e} cells, whole solve_pb call",
             ours=t_ours, baseline=t_base,
-            target="info (incl. FiPy build)",
-            passed=True,
+            target="<= 5x baseline (stretch 2x)",
+            passed=ratio <= 5.0,
             note=(f"time ratio ours/base {ratio:.2f}; its {ds.attrs['iterations']}/{ref['iterations']}; "
                   f"max|psi err| {err_ours[0]:.2e}/{err_base[0]:.2e}; "
                   f"sigma rel err {err_ours[1]:.2e}/{err_base[1]:.2e}"),
         ))
-    # the Newton solve alone on a problem built once (FiPy objects reused), largest mesh
+    # information: the Newton solve alone on a problem built once, largest mesh
     cells = max(sizes)
     problem = PBProblem(salt, CONCENTRATION, HalfSpace(spacing=np.full(cells, LENGTH * lam / cells)),
                         potential=PSI0 * vt)
     walls = problem._walls(PSI0 * vt, None)
     faces = np.linspace(0.0, LENGTH, cells + 1)
-    problem._solve_state(walls)  # first solve assembles FiPy's operator once (fixed cost)
     t_solve = best_time(lambda: problem._solve_state(walls), repeat=3)
     t_base = best_time(lambda: solve_pb_reference(faces, PSI0, tolerance=1e-9), repeat=3)
     rows.append(Row(
         workload=f"PB psi0=4 {cells:.0e} cells, Newton solve on a built problem",
-        ours=t_solve, baseline=t_base, target="<= 5x baseline" if not quick else "info (quick)",
-        passed=(t_solve / t_base <= 5.0) if not quick else True,
-        note=f"time ratio ours/base {t_solve / t_base:.2f}; FiPy objects and operator built once",
+        ours=t_solve, baseline=t_base, target="info",
+        passed=True,
+        note=f"time ratio ours/base {t_solve / t_base:.2f}",
     ))
     points = 50 if quick else 200
     u = np.linspace(-40.0, 40.0, points)

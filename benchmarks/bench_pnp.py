@@ -7,6 +7,13 @@ Newton/FiPy system with the classical constant-step implicit Euler (200 steps to
 the setting used for the reference reproduction of Bazant–Thornton–Ajdari). Both are
 compared with the Gouy–Chapman circuit model (thin-layer limit) for the diffuse charge at the end (accuracy in the note).
 Target: ours < 30 s.
+
+Second row (issue #16): the steady state of a blocking cell 5 Debye lengths wide at
++-0.05 V (0.01 M 1:1 salt): ``solve_closed_cell`` (direct Newton on the fixed-inventory
+Boltzmann problem, default graded mesh, the whole public call) against matscipy 1.3.1
+``PoissonNernstPlanckSystem`` with ``use_standard_cell_bc()`` (its default 200 segments,
+dense Newton), timed in the same run when matscipy is installed. Target: >= 10x faster;
+the note gives both electrode charges (matscipy's from its wall potential gradient) and the charge of a 4x refined closed-cell solve as the reference.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from scipy.integrate import solve_ivp
 
 from benchmarks._harness import Row
 from ionscales import Electrolyte, Ion, Solvent
-from ionscales.continuum import Slit, solve_pnp
+from ionscales.continuum import Slit, solve_closed_cell, solve_pnp
 from ionscales.continuum.pnp import _build, pnp_scales
 from ionscales.units import M, nm
 
@@ -73,4 +80,46 @@ def run(quick: bool = False) -> list[Row]:
             f"{stats.steps}/{stats.newton_total}; q(5tau)/q_GC - 1: ours {q_ours / q_rc - 1:+.1e}, "
             f"baseline {q_base / q_rc - 1:+.1e}; {n} cells")
     label = "PNP blocking cell, 0.05 V step, 5 tau_c" + (" (0.3 um)" if quick else " (1 um)")
-    return [Row(label, ours, baseline, "< 30 s", ours < 30.0, note)]
+    return [Row(label, ours, baseline, "< 30 s", ours < 30.0, note), _closed_cell_row(salt)]
+
+
+def _closed_cell_row(salt) -> Row:
+    c = 0.01 * M
+    scales = pnp_scales(salt, c)
+    debye, vt = scales["debye_length"], scales["thermal_voltage"]
+    charge_unit = scales["permittivity"] * vt / debye
+    width, voltage = 5 * debye, 0.05
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        ds = solve_closed_cell(salt, c, Slit(width), voltage)
+        times.append(time.perf_counter() - start)
+    ours = min(times)
+    q_ours = float(ds.surface_charge[0]) / charge_unit
+    fine = solve_closed_cell(salt, c, Slit(width), voltage, refinement=4)
+    q_fine = float(fine.surface_charge[0]) / charge_unit
+    try:
+        from matscipy.electrochemistry import PoissonNernstPlanckSystem
+    except ImportError:  # pragma: no cover - optional peer
+        return Row("closed blocking cell 5 lambda_D, +-0.05 V, steady", ours, None,
+                   ">= 10x matscipy", False, "matscipy not installed: no peer measured")
+    import logging
+
+    logging.getLogger("matscipy").setLevel(logging.WARNING)
+    start = time.perf_counter()
+    peer = PoissonNernstPlanckSystem(c=np.array([c, c]), z=np.array([1, -1]), L=width,
+                                     delta_u=voltage, relative_permittivity=salt.permittivity,
+                                     T=salt.temperature, e=1e-10)
+    peer.use_standard_cell_bc()
+    potential, densities, _ = peer.solve()
+    baseline = time.perf_counter() - start
+    # matscipy works in kT/e and Debye lengths (potential, peer.X): wall field by a
+    # second-order one-sided difference
+    u, dx = np.asarray(potential), float(peer.X[1] - peer.X[0])
+    q_peer = -(-3 * u[0] + 4 * u[1] - u[2]) / (2 * dx)
+    speedup = baseline / ours
+    note = (f"speed-up {speedup:.0f}x; q [eps kT/(e lambda_D)]: ours {q_ours:.6f} "
+            f"({ds.sizes['x']} cells), matscipy {q_peer:.6f} (201 nodes), ours x4 refined "
+            f"{q_fine:.6f}")
+    return Row("closed blocking cell 5 lambda_D, +-0.05 V, steady", ours, baseline,
+               ">= 10x matscipy 1.3.1", speedup >= 10.0, note)

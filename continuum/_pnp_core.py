@@ -53,28 +53,13 @@ from fipy import (
     DiffusionTerm,
     FaceVariable,
     Grid1D,
-    ImplicitSourceTerm,
 )
 from fipy.solvers.scipy import LinearLUSolver
-from fipy.tools import numerix
 
+from ionscales.continuum.newton import FullyImplicitSourceTerm  # the one shared with PB
 from ionscales.errors import ConvergenceError
 
 __all__ = ["FullyImplicitSourceTerm", "PNPCore", "bernoulli", "bernoulli_prime"]
-
-
-class FullyImplicitSourceTerm(ImplicitSourceTerm):
-    """``ImplicitSourceTerm`` that is implicit whatever the sign of its coefficient.
-
-    FiPy moves an implicit source to the right-hand side (lagging it) when its sign would
-    weaken the diagonal; in a coupled Newton system that silently drops Jacobian entries
-    (e.g. the anion term of the Poisson row). This subclass always assembles it.
-    """
-
-    def _getWeight(self, var, transientGeomCoeff=None, diffusionGeomCoeff=None):
-        zeros = numerix.zeros(var.shape, "d")
-        return {"diagonal": numerix.ones(var.shape, bool), "old value": zeros,
-                "b vector": zeros, "new value": zeros}
 
 
 def bernoulli(x):
@@ -103,6 +88,47 @@ def bernoulli_prime(x):
     return out
 
 
+def _butler_volmer_flux(z, d, spec, v_wall, c_p, psi_p, h):
+    """Outward Butler–Volmer flux with the reaction plane at the Stern plane (the wall face).
+
+    The reaction rate is evaluated with the overpotential across the Stern layer,
+    eta = V - psi_w, and the concentration c_w at the wall face (Frumkin form):
+    J_out = -k0 [exp((1-a) z eta) - c_w exp(-a z eta)]. The face values follow from the
+    wall cell: psi_w = (h/2 V + lambda_S psi_P)/(h/2 + lambda_S) (continuity of the field
+    across the Stern plane, the same flux the Poisson row uses), and c_w from continuity of
+    the species flux across the half cell between the face and the centre (Scharfetter–
+    Gummel over the distance h/2): J_out = (d/(h/2)) [B(delta) c_P - B(-delta) c_w],
+    delta = z (psi_w - psi_P). Eliminating c_w gives a series "kinetic + transport"
+    resistance,
+
+        J_out = P k0 [e_c B(delta) c_P - e_a B(-delta)] / (P B(-delta) + k0 e_c),
+
+    P = d/(h/2), e_a = exp((1-a) z eta), e_c = exp(-a z eta). Both face values are second-
+    order accurate in h; the previous reaction plane (the first cell centre, eta = V - psi_P,
+    c_w = c_P) was first order. Returns (J_out, dJ/dc_P, dJ/dpsi_P).
+    """
+    a, k0 = spec.transfer_coefficient, spec.exchange_rate
+    lam = spec.stern_length
+    g = (h / 2) / (h / 2 + lam)  # psi_w - psi_P = g (V - psi_P)
+    s = 1.0 - g  # eta = V - psi_w = s (V - psi_P)
+    u = v_wall - psi_p
+    delta = z * g * u
+    b1, b2 = float(bernoulli(delta)), float(bernoulli(-delta))
+    db1, db2 = float(bernoulli_prime(delta)) * z * g, -float(bernoulli_prime(-delta)) * z * g
+    ea = math.exp((1 - a) * z * s * u)
+    ec = math.exp(-a * z * s * u)
+    dea, dec = (1 - a) * z * s * ea, -a * z * s * ec
+    pref = d / (h / 2)
+    num = pref * k0 * (ec * b1 * c_p - ea * b2)
+    den = pref * b2 + k0 * ec
+    flux = num / den
+    dflux_dc = pref * k0 * ec * b1 / den
+    dnum = pref * k0 * (dec * b1 * c_p + ec * db1 * c_p - dea * b2 - ea * db2)
+    dden = pref * db2 + k0 * dec
+    dflux_du = (dnum * den - num * dden) / den**2
+    return flux, dflux_dc, -dflux_du  # du/dpsi_P = -1
+
+
 def _a_factor(x):
     """A(x) = (x/2) coth(x/2) = B(x) + x/2 and its derivative B'(x) + 1/2."""
     return bernoulli(x) + 0.5 * x, bernoulli_prime(x) + 0.5
@@ -113,8 +139,10 @@ class ElectrodeSpec:
     """One wall (dimensionless).
 
     kind: "blocking", "reservoir" (fixed concentration c_wall of the reacting species at
-    the wall, Nernstian/reversible) or "butler-volmer" (exchange rate k0, transfer
-    coefficient alpha, reaction plane = first cell centre).
+    the wall face; Nernstian/reversible only for stern_length = 0, since a Stern layer
+    then carries a potential drop that no reaction kinetics balance) or "butler-volmer"
+    (exchange rate k0, transfer coefficient alpha, reaction plane = the Stern plane, i.e.
+    the wall face: see :func:`_butler_volmer_flux`).
     """
 
     kind: str = "blocking"
@@ -279,16 +307,7 @@ class PNPCore:
             dflux_dc = pref * b_plus
             dflux_dpsi = pref * (bp_plus * c_p + bp_minus * cw) * (-z * g)
             return float(flux), float(dflux_dc), float(dflux_dpsi)
-        # Butler–Volmer (Frumkin form, reaction plane at the wall-cell centre):
-        # production rate k0 [exp((1-a) z eta) - c_P exp(-a z eta)], eta = V - psi_P
-        a, k0 = spec.transfer_coefficient, spec.exchange_rate
-        eta = v_wall - psi_p
-        ea = math.exp((1 - a) * z * eta)
-        ec = math.exp(-a * z * eta)
-        flux = -k0 * (ea - c_p * ec)
-        dflux_dc = k0 * ec
-        dflux_dpsi = k0 * ((1 - a) * z * ea + c_p * a * z * ec)  # d/dpsi of -k0(...) with deta = -dpsi
-        return flux, dflux_dc, dflux_dpsi
+        return _butler_volmer_flux(z, d, spec, v_wall, c_p, psi_p, h)
 
     def _update_coefficients(self):
         psi = np.asarray(self.psi.value)

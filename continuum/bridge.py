@@ -6,9 +6,10 @@ arguments of :func:`ionscales.continuum.solve_pb` (and ``solve_pnp``):
 - effective carriers of the aggregation model (interfaces section 3: a Dataset over
   ``carrier`` with ``carrier_charge``, ``carrier_concentration``, ``carrier_diameter``,
   ``carrier_diffusivity``) become the species (:func:`species_from_carriers`);
-- a permittivity from the theory layer (a number, or a Dataset/DataArray over
-  ``concentration`` such as a dressed-ion ``effective_permittivity``) becomes
-  ``permittivity=`` (:func:`permittivity_from_theory`);
+- a LOCAL permittivity of the solution (a number, a dielectric decrement eps_r(c), or
+  permittivities of uniform solutions over ``concentration``) becomes ``permittivity=``
+  (:func:`permittivity_from_theory`); a dressed-ion ``effective_permittivity`` is refused
+  (it renormalises the bulk screening pole and is not a local dielectric constant);
 - the leading screening pole of a screening result (``decay_length``, ``wavelength``,
   ``debye_length``) gives the BSK correlation length (:func:`correlation_length_from_screening`).
 
@@ -37,6 +38,7 @@ from ionscales.errors import ParameterError
 __all__ = [
     "species_from_carriers",
     "permittivity_from_theory",
+    "LocalPermittivity",
     "correlation_length_from_screening",
     "solver_inputs",
 ]
@@ -116,37 +118,115 @@ def species_from_carriers(carriers: xr.Dataset, solvent: Solvent) -> tuple[Elect
     return electrolyte, c_ref
 
 
-def permittivity_from_theory(result, *, variable: str | None = None):
-    """A ``permittivity=`` argument for the solvers from a theory result.
+class LocalPermittivity:
+    """A local relative permittivity eps_r(c) of the solution at salt concentration c.
+
+    Callable: ``eps(c)`` [1] for the local salt concentration c [mol/m^3] (array in, array
+    out). This is the dielectric constant of a uniform solution at concentration c (a
+    dielectric decrement), so it can be used point by point in Poisson's equation
+    (``solve_pb(..., permittivity=eps)``); ``source`` records where it comes from.
+    """
+
+    def __init__(self, function, source: str, name: str = "local_permittivity"):
+        self._function = function
+        self.source = source
+        self.__name__ = name
+
+    def __call__(self, concentration):
+        return self._function(concentration)
+
+    def __repr__(self):
+        return f"LocalPermittivity({self.__name__}, source={self.source!r})"
+
+
+def permittivity_from_theory(result, *, variable: str | None = None,
+                             solvent_permittivity: float | None = None):
+    """A LOCAL permittivity ``permittivity=`` for the solvers: eps_r of the solution at the
+    local salt concentration (a dielectric decrement), never a screening renormalisation.
 
     Parameters
     ----------
-    result : float, xarray.DataArray or xarray.Dataset
-        A relative permittivity, or values over a ``concentration`` coordinate [mol/m^3]
-        (e.g. a dressed-ion ``effective_permittivity``).
+    result : float, callable, dielectric-decrement model, xarray.DataArray or xarray.Dataset
+        - a relative permittivity [1] (constant);
+        - a callable ``eps_r(c)`` of the salt concentration [mol/m^3] (taken as local);
+        - a dielectric-decrement model called as ``model(c, eps_s)`` (e.g.
+          ``ionscales.dielectric.DielectricDecrement``: linear decrement or its saturating
+          Gavish–Promislow form), evaluated with ``solvent_permittivity``;
+        - measured (or decrement-model) static permittivities of uniform solutions over a
+          ``concentration`` coordinate [mol/m^3], variable ``permittivity``.
     variable : str, optional
-        Name of the variable in a Dataset (default: ``effective_permittivity`` or
-        ``permittivity``, whichever exists).
+        Name of the variable in a Dataset (default ``permittivity``).
+    solvent_permittivity : float, optional
+        eps_s [1] of the pure solvent, required with a decrement model.
 
     Returns
     -------
-    float or callable
-        The number, or ``eps_r(c)`` interpolating linearly in the local salt concentration
-        (held constant beyond the tabulated range).
+    float or LocalPermittivity
+        The number, or ``eps_r(c)`` (tables: linear interpolation in c, held constant
+        beyond the tabulated range).
+
+    Raises
+    ------
+    ParameterError
+        For a dressed-ion ``effective_permittivity`` (E_r^eff of dressed-ion theory):
+        it renormalises the far-field screening pole of the bulk (it multiplies eps_r in
+        the asymptotic decay of the potential together with the dressed charge q_eff/q), it
+        is not the dielectric constant of a solution at a local concentration, and PB with
+        it as a local eps(c) reproduces neither kappa_D^2 q_eff/q nor anything measured.
+
+    Notes
+    -----
+    A local eps(c) is the static permittivity of a uniform solution at concentration c
+    (dielectric decrement, e.g. linear eps_s - alpha c for alpha c << eps_s, saturating at
+    high c: Gavish & Promislow 2016). In ``solve_pb`` it enters Poisson's equation cell by
+    cell and the ions' Born solvation energies (see :func:`ionscales.continuum.solve_pb`).
+
+    References
+    ----------
+    Gavish & Promislow, Phys. Rev. E 94, 012611 (2016), doi:10.1103/PhysRevE.94.012611.
+    Kjellander, Soft Matter 15, 5866 (2019), doi:10.1039/c9sm00712a (dressed-ion theory:
+    the effective permittivity of the screening modes).
     """
     if isinstance(result, (int, float, np.floating)) and not isinstance(result, bool):
         value = float(result)
         if not math.isfinite(value) or value <= 0:
             raise ParameterError("permittivity", "must be finite and > 0", result)
         return value
+    if isinstance(result, LocalPermittivity):
+        return result
+    if callable(result) and not isinstance(result, (xr.Dataset, xr.DataArray)):
+        if hasattr(result, "derivative"):  # a decrement model: eps_r(c, eps_s)
+            if solvent_permittivity is None:
+                raise ParameterError("solvent_permittivity", "is required with a dielectric-"
+                                     "decrement model (pure-solvent eps_r, e.g. 78.4)")
+            eps_s = float(solvent_permittivity)
+            if not math.isfinite(eps_s) or eps_s <= 0:
+                raise ParameterError("solvent_permittivity", "must be finite and > 0",
+                                     solvent_permittivity)
+            form = getattr(result, "form", type(result).__name__)
+            return LocalPermittivity(lambda c, _m=result: np.asarray(_m(c, eps_s), dtype=float),
+                                     source=f"dielectric decrement ({form}), eps_s = {eps_s:g}",
+                                     name=f"decrement_{form}")
+        return LocalPermittivity(result, source="user callable eps_r(c)",
+                                 name=getattr(result, "__name__", "callable"))
     if isinstance(result, xr.Dataset):
-        names = [variable] if variable else ["effective_permittivity", "permittivity"]
-        found = [n for n in names if n in result]
-        if not found:
-            raise ParameterError("result", f"has none of the variables {names}")
-        result = result[found[0]]
+        name = variable or "permittivity"
+        if name == "effective_permittivity" or (name not in result and
+                                                "effective_permittivity" in result):
+            raise ParameterError("result", "effective_permittivity (dressed-ion E_r^eff) is a "
+                                 "renormalisation of the bulk screening pole, not a local "
+                                 "permittivity; pass a dielectric decrement eps_r(c)")
+        if name not in result:
+            raise ParameterError("result", f"has no variable {name!r} (a local permittivity "
+                                 "over concentration)")
+        result = result[name]
+    if isinstance(result, xr.DataArray) and result.name == "effective_permittivity":
+        raise ParameterError("result", "effective_permittivity (dressed-ion E_r^eff) is a "
+                             "renormalisation of the bulk screening pole, not a local "
+                             "permittivity; pass a dielectric decrement eps_r(c)")
     if not isinstance(result, xr.DataArray) or "concentration" not in result.dims or result.ndim != 1:
-        raise ParameterError("result", "must be a number or a 1-D DataArray over 'concentration'")
+        raise ParameterError("result", "must be a number, a callable eps_r(c) or a 1-D DataArray "
+                             "over 'concentration'", type(result).__name__)
     conc = np.asarray(result["concentration"].values, dtype=float)
     eps = np.asarray(result.values, dtype=float)
     ok = np.isfinite(eps) & np.isfinite(conc)
@@ -156,10 +236,11 @@ def permittivity_from_theory(result, *, variable: str | None = None):
     table_c, table_eps = conc[ok][order], eps[ok][order]
 
     def permittivity(concentration):
-        """Relative permittivity at the local salt concentration [mol/m^3] (theory table)."""
+        """Relative permittivity at the local salt concentration [mol/m^3] (table)."""
         return np.interp(concentration, table_c, table_eps)
 
-    return permittivity
+    return LocalPermittivity(permittivity, source="table over concentration",
+                             name=str(result.name or "permittivity_table"))
 
 
 def correlation_length_from_screening(screening: xr.Dataset, concentration: float | None = None) -> float:
@@ -225,7 +306,8 @@ def solver_inputs(*, carriers: xr.Dataset | None = None, solvent: Solvent | None
     screening :
         A screening result -> ``correlation_length`` (for model="bsk").
     permittivity :
-        A number or a theory result over concentration -> ``permittivity``.
+        A number, a dielectric decrement or local permittivities over concentration ->
+        ``permittivity`` (see :func:`permittivity_from_theory`).
     screening_concentration : float, optional
         Concentration at which to read the screening result [mol/m^3] (default: the
         carriers' reference concentration when carriers are given).

@@ -60,7 +60,7 @@ MAX_FIRST_CELL_FRACTION = 0.5
 #: default largest cell, as a fraction of the (slowest) screening decay length
 MAX_CELL_FRACTION = 0.05
 #: default geometric growth factor of neighbouring cells
-DEFAULT_GROWTH = 1.05
+DEFAULT_GROWTH = 1.035
 #: a HalfSpace must be at least this many decay lengths long (bulk boundary condition)
 MIN_HALFSPACE_DECAY_LENGTHS = 10.0
 #: default HalfSpace length in decay lengths
@@ -103,7 +103,7 @@ def graded_faces(
     max_cell : float, optional
         Largest cell width (before refinement); default ``length / 10``.
     growth : float
-        Ratio of neighbouring cell widths near the wall, > 1. Default 1.05.
+        Ratio of neighbouring cell widths near the wall, > 1. Default 1.035 (DEFAULT_GROWTH: Grahame charge to 1e-4 up to 10 kT/e on the default half-space mesh).
     refinement : int
         Cells per cell of the base mesh (>= 1).
     two_sided : bool
@@ -259,6 +259,19 @@ class Mesh1D:
         FiPy's convention; multiply by 2 pi for the volume per unit length)."""
         return self.widths * (self.centres if self.cylindrical else 1.0)
 
+    def scaled_cell_volumes(self, length_scale: float = 1.0) -> np.ndarray:
+        """Cell measures in units of ``length_scale`` (planar: widths; cylindrical: r dr per
+        radian), FiPy's convention for ``Grid1D`` / ``CylindricalGrid1D``."""
+        faces = self.faces / float(length_scale)
+        widths = np.diff(faces)
+        return widths * (0.5 * (faces[1:] + faces[:-1]) if self.cylindrical else 1.0)
+
+    def scaled_face_areas(self, length_scale: float = 1.0) -> np.ndarray:
+        """Face measures in units of ``length_scale`` (planar: 1; cylindrical: r per radian),
+        FiPy's convention; the wall area of a wall face is its entry."""
+        faces = self.faces / float(length_scale)
+        return faces.copy() if self.cylindrical else np.ones_like(faces)
+
     def fipy(self, length_scale: float = 1.0):
         """The FiPy mesh in units of ``length_scale`` [m] (``Grid1D`` or ``CylindricalGrid1D``)."""
         import fipy
@@ -326,6 +339,19 @@ class _Geometry:
     coordinate: str = "x"
     cylindrical: bool = False
     walls: tuple[str, ...] = ()
+    #: long name of the coordinate of the solvers' profiles
+    coordinate_long_name: str = "distance from the left wall"
+    #: whether the far end is a bulk reservoir (potential 0, bulk concentrations)
+    bulk_end: bool = False
+
+    def wall_distances(self, positions: np.ndarray, length: float) -> list[np.ndarray]:
+        """Distance of ``positions`` from each wall, in the order of ``walls`` (any unit;
+        ``length`` is the domain size in the same unit). Used for initial guesses."""
+        positions = np.asarray(positions, dtype=float)
+        out = []
+        for wall in self.walls:
+            out.append(positions.copy() if wall == "left" else length - positions)
+        return out
 
     def _mesh_from(self, faces: np.ndarray) -> Mesh1D:
         return Mesh1D(faces=faces, coordinate=self.coordinate, cylindrical=self.cylindrical,
@@ -372,6 +398,7 @@ class HalfSpace(_Geometry):
 
     kind = "halfspace"
     walls = ("left",)
+    bulk_end = True
 
     def __post_init__(self):
         length = _positive_length("length", self.length, optional=True)
@@ -476,6 +503,7 @@ class CylindricalPore(_Geometry):
 
     kind = "cylinder"
     coordinate = "r"
+    coordinate_long_name = "radial distance from the pore axis"
     cylindrical = True
     walls = ("right",)
 

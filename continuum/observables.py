@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["LatticeGas", "wall_fit", "halfspace_profile"]
+__all__ = ["LatticeGas", "halfspace_profile"]
 
 _EXP_CLIP = 700.0
 
@@ -50,25 +50,41 @@ class LatticeGas:
         self.x = self.c / self.c.sum()
         self.phi = self.gamma * self.x
 
-    def _exp(self, psi):
+    def _exp(self, psi, shift=None):
         psi = np.asarray(psi, dtype=float)
-        return np.exp(np.clip(-self.z[:, None] * psi.reshape(1, -1), -_EXP_CLIP, _EXP_CLIP)).reshape(
-            (self.z.size,) + psi.shape)
+        exponent = -self.z[:, None] * psi.reshape(1, -1)
+        if shift is not None:  # extra local energy of each species [kT], (species,) + psi.shape
+            exponent = exponent - np.asarray(shift, dtype=float).reshape(self.z.size, -1)
+        return np.exp(np.clip(exponent, -_EXP_CLIP, _EXP_CLIP)).reshape((self.z.size,) + psi.shape)
 
-    def denominator(self, psi):
+    def _expm1(self, psi, shift=None):
+        psi = np.asarray(psi, dtype=float)
+        exponent = -self.z[:, None] * psi.reshape(1, -1)
+        if shift is not None:
+            exponent = exponent - np.asarray(shift, dtype=float).reshape(self.z.size, -1)
+        return np.expm1(np.clip(exponent, -_EXP_CLIP, _EXP_CLIP)).reshape((self.z.size,) + psi.shape)
+
+    def denominator(self, psi, shift=None):
         """D(psi) [1]."""
-        e = self._exp(psi)
+        e = self._exp(psi, shift)
         return 1.0 + np.tensordot(self.phi, e - 1.0, axes=1)
 
-    def factors(self, psi):
-        """n_i(psi)/n_i, shape (n_species,) + psi.shape."""
-        return self._exp(psi) / self.denominator(psi)
+    def factors(self, psi, shift=None):
+        """n_i(psi)/n_i, shape (n_species,) + psi.shape.
 
-    def source(self, psi):
-        """(f, df/dpsi) at psi."""
-        e = self._exp(psi)
+        ``shift`` (optional, shape (n_species,) + psi.shape) adds a local energy per species
+        [kT] to the Boltzmann exponent (e.g. a Born solvation energy relative to the bulk);
+        it is held fixed in the derivatives of :meth:`source`.
+        """
+        return self._exp(psi, shift) / self.denominator(psi, shift)
+
+    def source(self, psi, shift=None):
+        """(f, df/dpsi) at psi (``shift`` as in :meth:`factors`, held fixed)."""
+        e = self._exp(psi, shift)
         d = 1.0 + np.tensordot(self.phi, e - 1.0, axes=1)
-        a1 = np.tensordot(self.z * self.c, e, axes=1)  # sum z c E
+        # sum z c E = sum z c (E - 1) by bulk electroneutrality (sum z c = 0); E - 1 from
+        # expm1, so f keeps full relative precision at tiny potentials (no cancellation)
+        a1 = np.tensordot(self.z * self.c, self._expm1(psi, shift), axes=1)
         a2 = np.tensordot(self.z**2 * self.c, e, axes=1)  # sum z^2 c E
         b1 = np.tensordot(self.phi * self.z, e, axes=1)  # sum phi z E  (= -D')
         f = -a1 / d
@@ -133,23 +149,5 @@ def halfspace_profile(distance, psi0: float, gas: LatticeGas):
     dlog = -np.diff(np.log(frac))
     position = np.concatenate([[0.0], np.cumsum(0.5 * (integrand[1:] + integrand[:-1]) * dlog)])
     inside = np.interp(s, position, p)
-    tail = p[-1] * np.exp(-(s - position[-1]))
+    tail = p[-1] * np.exp(-np.maximum(s - position[-1], 0.0))  # only used beyond position[-1]
     return np.where(s <= position[-1], inside, tail)
-
-
-def wall_fit(s1, s2, psi1, psi2, *, bc: str, value, stern=0.0, eps_wall=1.0):
-    """Quadratic near-wall reconstruction ``psi(s) = psi_w + a s + b s^2`` (s into the electrolyte).
-
-    Two cell values plus the wall condition fix (psi_w, a, b):
-    ``bc="potential"``: ``psi_w - stern * eps_wall * a = value`` (Robin/Stern, Dirichlet if stern=0);
-    ``bc="charge"``: ``-eps_wall * a = value``. Linear in (psi1, psi2, value), so it also maps
-    tangent (linear-response) fields.
-
-    Returns
-    -------
-    (psi_w, q) : wall (diffuse-layer) potential and the wall charge ``q = -eps_wall a``.
-    """
-    matrix = np.array([[1.0, s1, s1**2], [1.0, s2, s2**2],
-                       [1.0, -stern * eps_wall, 0.0] if bc == "potential" else [0.0, -eps_wall, 0.0]])
-    psi_w, a, _ = np.linalg.solve(matrix, np.array([psi1, psi2, value], dtype=float))
-    return float(psi_w), float(-eps_wall * a)

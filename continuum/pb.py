@@ -25,17 +25,24 @@ FiPy equations built once (see :mod:`ionscales.continuum.newton`); the Jacobian
 ``df/dpsi >= 0`` sits in a fully implicit source, the wall conditions enter as cell
 sources (flux through the wall face ``beta (V - psi_P)``), and the bulk end of a
 HalfSpace is held at psi = 0. For the scalar models with a constant permittivity ("pb",
-"bikerman") FiPy's assembled operator does not change between Newton steps, so it is
-assembled once (:meth:`PBProblem._linear_parts`) and each step only updates the source
-diagonal and solves the tridiagonal system for the Newton increment (exact, identical to
-FiPy's own system); "bsk" and state-dependent permittivities re-assemble with FiPy's LU
-solver (explicit tolerance, ``criterion="initial"``) every step.
+"bikerman") the finite-volume operator of FiPy's equation does not change between Newton
+steps: it is assembled once, directly from the geometry's metric (identical to FiPy's own
+assembly, which is tested; :meth:`PBProblem._linear_parts`), and each step only updates the
+source diagonal and solves the tridiagonal system for the Newton increment; no FiPy object
+is built on that path. "bsk" and state-dependent permittivities are assembled by FiPy at
+every step (LU solver, explicit tolerance, ``criterion="initial"``).
 
 Validity: mean-field; "pb" assumes point ions (overestimates crowding above a few kT/e);
 "bikerman" treats ions as equal lattice sites; "bsk" adds short-range correlations with
-one correlation length. A concentration-dependent permittivity (``permittivity=`` a
-callable) enters Poisson only (no dielectric term in the ion chemical potentials), which
-is not thermodynamically consistent; pressures and free energies are then not reported.
+one correlation length. A concentration-dependent (local) permittivity
+(``permittivity=`` a callable eps_r(c), a dielectric decrement) enters Poisson cell by cell
+and, by default, the ion chemical potentials through the Born solvation energy
+W_i = z_i^2 e^2/(8 pi eps_0 eps_r(c(x)) a_i) (Born 1920) evaluated with the local
+permittivity: c_i(x) = c_i0 exp[-z_i psi - (W_i(x) - W_i,bulk)/kT], solved
+self-consistently with c(x) in every cell. Not included: the dielectrophoretic term
+-(eps_0/2) (d eps_r/dc_i) |grad phi|^2 of the mean-field free-energy functional with a
+dielectric decrement (Ben-Yaakov, Andelman & Podgornik 2011) and the c_j dW_j/dc_i terms,
+so pressures and free energies are then not reported.
 
 References
 ----------
@@ -46,14 +53,17 @@ Bikerman, Phil. Mag. 33, 384 (1942), doi:10.1080/14786444208520813.
 Kilic, Bazant & Ajdari, Phys. Rev. E 75, 021502 (2007), doi:10.1103/PhysRevE.75.021502.
 Kornyshev, J. Phys. Chem. B 111, 5545 (2007), doi:10.1021/jp067857o.
 Bazant, Storey & Kornyshev, Phys. Rev. Lett. 106, 046102 (2011), doi:10.1103/PhysRevLett.106.046102.
+Born, Z. Phys. 1, 45 (1920) (Born solvation energy).
+Ben-Yaakov, Andelman & Podgornik, J. Chem. Phys. 134, 074705 (2011), arXiv:1011.0570
+(dielectric decrement in mean-field PB).
 Guyer, Wheeler & Warren, Comput. Sci. Eng. 11, 6 (2009), doi:10.1109/MCSE.2009.52 (FiPy).
 """
 
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import solve_banded
@@ -63,10 +73,8 @@ from scipy.sparse.linalg import spsolve
 from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.continuum.geometry import (
     FIRST_CELL_FRACTION,
-    CylindricalPore,
-    HalfSpace,
     Mesh1D,
-    Slit,
+    _Geometry,
     wall_resolution_length,
 )
 from ionscales.continuum.newton import FullyImplicitSourceTerm, damp, make_linear_solver, run_newton
@@ -78,17 +86,67 @@ from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.units import thermal_voltage
 from ionscales.validation import check_choice, check_integer
 
-__all__ = ["solve_pb", "capacitance_curve", "PBProblem", "MODELS", "bsk_decay_length"]
+__all__ = ["solve_pb", "capacitance_curve", "PBProblem", "PBModel", "PB_MODELS",
+           "register_pb_model", "MODELS", "bsk_decay_length"]
 
-MODELS = ("pb", "bikerman", "bsk")
+@dataclass(frozen=True)
+class PBModel:
+    """A member of the Poisson–Boltzmann family, described by what its equations contain.
 
-REFERENCES = {
-    "pb": ("doi:10.1051/jphystap:019100090045700", "doi:10.1080/14786440408634187",
-           "doi:10.1021/cr60130a002"),
-    "bikerman": ("doi:10.1080/14786444208520813", "doi:10.1103/PhysRevE.75.021502",
-                 "doi:10.1021/jp067857o"),
-    "bsk": ("doi:10.1103/PhysRevLett.106.046102", "doi:10.1021/jp067857o"),
-}
+    Parameters
+    ----------
+    name : str
+        The ``model=`` name.
+    steric : bool
+        Lattice-gas (Bikerman/Kornyshev) crowding with a compacity gamma; False: point ions
+        (``compacity`` must be absent or 0).
+    correlations : bool
+        BSK correlation term ``(1 - l_c^2 lap) lap psi`` (needs ``correlation_length``; two
+        coupled fields, assembled by FiPy at every Newton step).
+    references : tuple of str
+        DOIs recorded in the result.
+    """
+
+    name: str
+    steric: bool
+    correlations: bool
+    references: tuple[str, ...]
+
+
+#: registered PB models by name (see :func:`register_pb_model`)
+PB_MODELS: dict[str, PBModel] = {}
+
+
+def register_pb_model(model: PBModel) -> PBModel:
+    """Register a PB-family model (its equations are the combination of the flags)."""
+    if not isinstance(model, PBModel):
+        raise ParameterError("model", "must be a PBModel", model)
+    if model.name in PB_MODELS:
+        raise ParameterError("model", f"{model.name!r} is already registered", model.name)
+    PB_MODELS[model.name] = model
+    return model
+
+
+register_pb_model(PBModel("pb", steric=False, correlations=False, references=(
+    "doi:10.1051/jphystap:019100090045700", "doi:10.1080/14786440408634187",
+    "doi:10.1021/cr60130a002")))
+register_pb_model(PBModel("bikerman", steric=True, correlations=False, references=(
+    "doi:10.1080/14786444208520813", "doi:10.1103/PhysRevE.75.021502", "doi:10.1021/jp067857o")))
+register_pb_model(PBModel("bsk", steric=True, correlations=True, references=(
+    "doi:10.1103/PhysRevLett.106.046102", "doi:10.1021/jp067857o")))
+
+#: names of the registered models (kept for compatibility)
+MODELS = tuple(PB_MODELS)
+#: references by model name (kept for compatibility)
+REFERENCES = {name: spec.references for name, spec in PB_MODELS.items()}
+
+#: largest salt concentration accepted [mol/m^3] (100 mol/L)
+MAX_CONCENTRATION = 1e5
+#: largest mesh a solve may build (cells)
+MAX_CELLS = 2_000_000
+#: smallest wall cell relative to the decay length that the graded mesh can represent
+MIN_FIRST_CELL_RATIO = 1e-11
+
 FIPY_REFERENCE = "doi:10.1109/MCSE.2009.52"
 
 
@@ -133,6 +191,18 @@ def _per_wall(name: str, value, n_walls: int):
     return [_finite(name, value)] * n_walls
 
 
+class _Field:
+    """Cell (or face) values with the part of FiPy's variable interface the solver uses."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, size: int, value: float = 0.0):
+        self.value = np.full(size, float(value))
+
+    def setValue(self, value):  # noqa: N802 - FiPy's name
+        self.value = np.array(np.broadcast_to(np.asarray(value, dtype=float), self.value.shape))
+
+
 class _Wall:
     __slots__ = ("name", "kind", "value", "stern", "cell", "face_area", "volume", "s1", "s2",
                  "beta_base")
@@ -144,12 +214,6 @@ class _Wall:
 # ----------------------------------------------------------------------------------------
 # the reusable problem
 # ----------------------------------------------------------------------------------------
-#: FiPy-assembled PB operators by (geometry kind, scaled mesh): repeated solves on the same
-#: mesh (sweeps, capacitance curves) skip both assemblies; least recently used dropped first
-_OPERATOR_CACHE: OrderedDict = OrderedDict()
-_OPERATOR_CACHE_SIZE = 256  # entries are a few arrays of n_cells floats
-
-
 def _banded_product(banded: np.ndarray, x: np.ndarray) -> np.ndarray:
     """A @ x for a tridiagonal A in scipy ``solve_banded`` (1, 1) storage."""
     out = banded[1] * x
@@ -185,16 +249,19 @@ class PBProblem:
         tolerance: float = 1e-9,
         max_iterations: int = 60,
         max_step: float = 4.0,
+        born_solvation: bool = True,
     ):
         if not isinstance(electrolyte, Electrolyte):
             raise ParameterError("electrolyte", "must be an ionscales Electrolyte", electrolyte)
-        if not isinstance(geometry, (HalfSpace, Slit, CylindricalPore)):
+        if not isinstance(geometry, _Geometry):  # any geometry of continuum.geometry
             raise ParameterError("geometry", "must be HalfSpace(...), Slit(...) or CylindricalPore(...)",
                                  geometry)
-        self.model = check_choice("model", model, MODELS)
+        self.model = check_choice("model", model, tuple(PB_MODELS))
+        self.spec = PB_MODELS[self.model]
         c = _finite("concentration", concentration)
-        if c <= 0:
-            raise ParameterError("concentration", "must be > 0 mol/m^3 (salt molarity)", concentration)
+        if not 0 < c <= MAX_CONCENTRATION:
+            raise ParameterError("concentration", f"must be in (0, {MAX_CONCENTRATION:g}] mol/m^3 "
+                                 "(salt molarity; 1e5 mol/m^3 = 100 mol/L)", concentration)
         self.electrolyte, self.concentration, self.geometry = electrolyte, c, geometry
         self.tolerance = _finite("tolerance", tolerance)
         if not 0 < self.tolerance < 1e-3:
@@ -218,6 +285,22 @@ class PBProblem:
         if eps_r <= 0:
             raise ParameterError("permittivity", "must be > 0 (relative permittivity)", eps_r)
         self.relative_permittivity = eps_r
+        self._born_shift = None
+        self._born_prefactor = None
+        if not isinstance(born_solvation, (bool, np.bool_)):
+            raise ParameterError("born_solvation", "must be True or False", born_solvation)
+        self.born_solvation = bool(born_solvation) and self.permittivity_function is not None
+        if self.born_solvation:
+            radii = 0.5 * np.asarray(electrolyte.diameters, dtype=float)
+            if np.any(~np.isfinite(radii)) or np.any(radii <= 0):
+                raise ParameterError("born_solvation", "needs finite positive ion diameters (Born "
+                                     "radii d/2) with a concentration-dependent permittivity; "
+                                     "set born_solvation=False to leave the Born term out",
+                                     list(electrolyte.diameters))
+            # Born energy z^2 e^2/(8 pi eps0 eps_r a) = prefactor/eps_r [kT]
+            self._born_prefactor = (electrolyte.charges**2 * elementary_charge**2
+                                    / (8 * math.pi * vacuum_permittivity * radii
+                                       * boltzmann * temperature))
         z = electrolyte.charges
         n = electrolyte.nu * c * avogadro  # ion number densities [1/m^3]
         self.number_densities = n
@@ -226,10 +309,10 @@ class PBProblem:
         self.debye_length = 1.0 / inverse_debye_length(electrolyte.with_(permittivity=eps_r), c)
 
         # --- model parameters ---------------------------------------------------------
-        if self.model == "pb":
+        if not self.spec.steric:
             if compacity not in (None, 0, 0.0):
-                raise ParameterError("compacity", "is not used by model='pb' (point ions); use "
-                                     "model='bikerman' for steric effects", compacity)
+                raise ParameterError("compacity", f"is not used by model={self.model!r} (point "
+                                     "ions); use model='bikerman' for steric effects", compacity)
             gamma = 0.0
         elif compacity is None:
             gamma = float(np.sum(n * electrolyte.diameters**3))
@@ -239,21 +322,22 @@ class PBProblem:
             raise ParameterError("compacity", "must lie in [0, 1) (bulk ionic volume fraction); "
                                  "lower the concentration or the ion sizes", gamma)
         self.compacity = gamma
-        if self.model == "bsk":
+        if self.spec.correlations:
             if correlation_length is None:
-                raise ParameterError("correlation_length", "is required for model='bsk' [m]")
+                raise ParameterError("correlation_length", f"is required for model={self.model!r} "
+                                     "[m]")
             lc = _finite("correlation_length", correlation_length)
             if lc <= 0:
                 raise ParameterError("correlation_length", "must be > 0 m", correlation_length)
             if self.permittivity_function is not None:
                 raise ParameterError("permittivity", "a concentration-dependent permittivity is not "
-                                     "supported with model='bsk'")
+                                     f"supported with model={self.model!r}")
             self.correlation_length = lc
             self.delta = lc / self.debye_length
         else:
             if correlation_length is not None:
-                raise ParameterError("correlation_length", f"is only used by model='bsk', not "
-                                     f"{self.model!r}", correlation_length)
+                raise ParameterError("correlation_length", f"is only used by models with "
+                                     f"correlations ('bsk'), not {self.model!r}", correlation_length)
             self.correlation_length = 0.0
             self.delta = 0.0
         self.gas = LatticeGas(z, n / self.S, gamma)
@@ -282,8 +366,25 @@ class PBProblem:
             first_cell_si = _finite("first_cell", first_cell)
             if first_cell_si <= 0:
                 raise ParameterError("first_cell", "must be > 0 m", first_cell)
-        mesh = geometry.mesh(decay_length=self.decay_length * self.debye_length,
-                             first_cell=first_cell_si, refinement=self.refinement)
+        decay_si = self.decay_length * self.debye_length
+        if first_cell_si < MIN_FIRST_CELL_RATIO * decay_si:
+            # the wall layer is thinner than floating point can grade towards (point-ion PB
+            # far beyond its validity): refuse instead of building a degenerate mesh
+            bad = "first_cell" if first_cell is not None else (
+                "potential" if potential is not None else "surface_charge")
+            raise ParameterError(bad, f"needs a wall cell of {first_cell_si:.2e} m, below "
+                                 f"{MIN_FIRST_CELL_RATIO:g} decay lengths: the wall layer at "
+                                 f"{design:.3g} kT/e cannot be resolved (point-ion 'pb' is "
+                                 "unphysical there; use model='bikerman' or a smaller |potential|, "
+                                 "'pb' is resolved up to ~40 kT/e)", first_cell_si)
+        # estimate the mesh size before building it (memory ~ 30 arrays of n floats)
+        base = geometry.mesh(decay_length=decay_si, first_cell=first_cell_si, refinement=1)
+        if base.n_cells * self.refinement > MAX_CELLS:
+            raise ParameterError("refinement", f"would build {base.n_cells * self.refinement:.3g} "
+                                 f"cells (> the limit {MAX_CELLS:.0e}, ~{MAX_CELLS * 240 / 1e9:.1f} "
+                                 "GB); use a smaller refinement", refinement)
+        mesh = base if self.refinement == 1 else geometry.mesh(
+            decay_length=decay_si, first_cell=first_cell_si, refinement=self.refinement)
         mesh.check_resolution(self.layer_thickness,
                               parameter="spacing" if geometry.spacing is not None else "first_cell")
         self.mesh: Mesh1D = mesh
@@ -330,18 +431,24 @@ class PBProblem:
         return 0.5 * (lo + hi)
 
     # -- FiPy objects, built once ----------------------------------------------------------
-    def _build(self):
-        from fipy import CellVariable, DiffusionTerm, FaceVariable, Variable
+    @property
+    def uses_fipy_assembly(self) -> bool:
+        """Whether each Newton step is assembled by FiPy ("bsk", state-dependent permittivity).
 
+        Otherwise (scalar model, constant permittivity) the finite-volume operator is the
+        constant tridiagonal matrix of FiPy's ``DiffusionTerm`` plus a source diagonal; it is
+        assembled directly from the geometry's metric (:meth:`_linear_parts`), identical to
+        FiPy's (tested), and no FiPy object is built unless asked for (:meth:`_build_fipy`)."""
+        return self.spec.correlations or self.permittivity_function is not None
+
+    def _build(self):
         lam = self.debye_length
-        fm = self.mesh.fipy(lam)
-        self.fmesh = fm
-        self.volumes = np.asarray(fm.cellVolumes, dtype=float)
-        faces = self.mesh.faces / lam
-        centres = self.mesh.centres / lam
-        face_areas = np.asarray(fm._faceAreas, dtype=float)
         n = self.mesh.n_cells
         self.n = n
+        self.volumes = self.mesh.scaled_cell_volumes(lam)
+        self.face_areas = self.mesh.scaled_face_areas(lam)
+        faces = self.mesh.faces / lam
+        centres = 0.5 * (faces[1:] + faces[:-1])
         self.centres = centres
         self.faces_scaled = faces
         self._wall_geometry = {}
@@ -350,21 +457,41 @@ class PBProblem:
                 cell, face, s1, s2 = 0, 0, centres[0] - faces[0], centres[1] - faces[0]
             else:
                 cell, face, s1, s2 = n - 1, n, faces[-1] - centres[-1], faces[-1] - centres[-2]
-            self._wall_geometry[name] = (cell, float(face_areas[face]), float(self.volumes[cell]), s1, s2)
-
-        self.psi = CellVariable(mesh=fm, name="psi", value=0.0)
-        self.implicit = CellVariable(mesh=fm, value=0.0)  # -(f' + beta)
-        self.source = CellVariable(mesh=fm, value=0.0)
+            self._wall_geometry[name] = (cell, float(self.face_areas[face]), float(self.volumes[cell]),
+                                         s1, s2)
         self.eps_cells = np.ones(n)
-        self.eps_face = FaceVariable(mesh=fm, value=1.0)
-        self.solver = make_linear_solver()
         # bulk end of a HalfSpace: psi = 0 on the last face, imposed like the walls (a cell
         # source with FiPy's Dirichlet flux eps (0 - psi_P)/(h/2)) instead of psi.constrain,
         # whose constraint bookkeeping dominates the assembly cost on large meshes
         self._bulk_end = None
-        if isinstance(self.geometry, HalfSpace):
-            self._bulk_end = (float(face_areas[n]) / ((faces[-1] - centres[-1]) * float(self.volumes[-1])))
-        if self.model != "bsk":
+        if self.geometry.bulk_end:
+            self._bulk_end = float(self.face_areas[n]) / ((faces[-1] - centres[-1]) * float(self.volumes[-1]))
+        self.fmesh = None
+        self.w = None
+        self._jacobian = None
+        if self.uses_fipy_assembly:
+            self._build_fipy()
+        else:
+            # plain arrays with FiPy's CellVariable interface (.value, .setValue)
+            self.psi = _Field(n)
+            self.implicit = _Field(n)  # -(f' + beta)
+            self.source = _Field(n)
+            self.eps_face = _Field(n + 1, 1.0)
+
+    def _build_fipy(self):
+        """The FiPy mesh, variables and equation (assembled by FiPy at every sweep)."""
+        from fipy import CellVariable, DiffusionTerm, FaceVariable, Variable
+
+        lam = self.debye_length
+        fm = self.mesh.fipy(lam)
+        self.fmesh = fm
+        old = getattr(self, "psi", None)
+        self.psi = CellVariable(mesh=fm, name="psi", value=0.0 if old is None else old.value)
+        self.implicit = CellVariable(mesh=fm, value=0.0)  # -(f' + beta)
+        self.source = CellVariable(mesh=fm, value=0.0)
+        self.eps_face = FaceVariable(mesh=fm, value=1.0)
+        self.solver = make_linear_solver()
+        if not self.spec.correlations:
             self.eq = (DiffusionTerm(coeff=self.eps_face, var=self.psi)
                        + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi) + self.source)
             self.w = None
@@ -384,19 +511,43 @@ class PBProblem:
         # keep the assembled Jacobian of the last Newton sweep for linear-response solves
         self.eq.cacheMatrix()
         self.eq.cacheRHSvector()
-        self._jacobian = None
 
     # -- coefficient updates (in place) ------------------------------------------------------
-    def _update_permittivity(self, psi):
-        if self.permittivity_function is None:
-            return
-        factors = self.gas.factors(psi)  # (species, cells)
-        salt_local = np.tensordot(self.electrolyte.nu, factors, axes=1) * self.concentration / np.sum(
-            self.electrolyte.nu)
+    def _local_permittivity(self, salt_local):
         eps_local = np.asarray(self.permittivity_function(salt_local), dtype=float)
-        if eps_local.shape != psi.shape or not np.all(np.isfinite(eps_local)) or np.any(eps_local <= 0):
+        if eps_local.shape != salt_local.shape or not np.all(np.isfinite(eps_local)) or np.any(
+                eps_local <= 0):
             raise ParameterError("permittivity", "callable must return finite positive relative "
                                  "permittivities, one per local salt concentration")
+        return eps_local
+
+    def _update_permittivity(self, psi):
+        """Local permittivity eps_r(c(x)) and (with ``born_solvation``) the Born shifts.
+
+        The local salt concentration depends on the Born energies, which depend on eps_r of
+        the local concentration: solved per cell by fixed-point iteration at fixed psi.
+        """
+        if self.permittivity_function is None:
+            return
+        nu = self.electrolyte.nu
+        shift = self._born_shift
+        for _ in range(200):
+            factors = self.gas.factors(psi, shift)  # (species, cells)
+            salt_local = np.tensordot(nu, factors, axes=1) * self.concentration / np.sum(nu)
+            eps_local = self._local_permittivity(salt_local)
+            if not self.born_solvation:
+                break
+            new = self._born_prefactor[:, None] * (1.0 / eps_local - 1.0 / self.relative_permittivity)
+            change = np.inf if shift is None else float(np.max(np.abs(new - shift)))
+            shift = new
+            if change < 1e-13:
+                break
+        else:
+            raise ConvergenceError("solve_pb: the local permittivity and Born solvation energies "
+                                   "did not reach a self-consistent state (decrement too strong "
+                                   "for the fixed-point iteration)", iterations=200,
+                                   residual=change)
+        self._born_shift = shift
         self.eps_cells = eps_local / self.relative_permittivity
         # harmonic face average (series dielectrics); boundary faces take the adjacent cell
         e = self.eps_cells
@@ -413,7 +564,7 @@ class PBProblem:
     def _update(self, walls: list[_Wall], psi: np.ndarray):
         """Fill the coefficient variables for a Newton step about ``psi``."""
         self._update_permittivity(psi)
-        f, fprime = self.gas.source(psi)
+        f, fprime = self.gas.source(psi, self._born_shift)
         wall_imp = np.zeros(self.n)
         wall_src = np.zeros(self.n)
         tangent_src = np.zeros(self.n)
@@ -432,7 +583,7 @@ class PBProblem:
                 wall_flux[cell] += abs(w.value) * area / vol
         if self._bulk_end is not None:
             wall_imp[-1] -= self._bulk_end * self.eps_cells[-1]
-        if self.model != "bsk":
+        if not self.spec.correlations:
             self.implicit.setValue(-fprime + wall_imp)
             self.source.setValue(fprime * psi - f + wall_src)
         else:
@@ -454,7 +605,7 @@ class PBProblem:
         matrix) the residual FiPy computes before each solve is used instead.
         """
         lagged = self.permittivity_function is not None
-        if self.w is None and not lagged:
+        if not self.uses_fipy_assembly:
             return run_newton(lambda: self._fast_iterate(walls), tolerance=self.tolerance,
                               max_iterations=self.max_iterations,
                               what=f"Newton iteration of solve_pb (model={self.model!r})",
@@ -463,7 +614,7 @@ class PBProblem:
         def iterate():
             old = np.array(self.psi.value)
             f, fprime, wall_flux = self._update(walls, old)
-            if self.model != "bsk":
+            if not self.spec.correlations:
                 self.eq.sweep(var=self.psi, solver=self.solver, cacheResidual=lagged)
             else:
                 old_w = np.array(self.w.value)
@@ -475,7 +626,7 @@ class PBProblem:
                 if self.w is not None:
                     self.w.setValue(old_w + (np.array(self.w.value) - old_w) * (self.max_step / norm))
             new = np.array(self.psi.value)
-            f_new, fprime_new = self.gas.source(new)
+            f_new, fprime_new = self.gas.source(new, self._born_shift)
             # Jacobian at the new state: only the f' entries change (constant permittivity);
             # assembled lazily in _tangent
             self._jacobian = (matrix, (fprime_new - fprime) * self.volumes)
@@ -499,60 +650,67 @@ class PBProblem:
                           raise_on_failure=raise_on_failure)
 
     def _linear_parts(self):
-        """FiPy's assembled linear system, split once into its constant and per-unit parts.
+        """The constant finite-volume operator of a scalar PB problem, assembled directly.
 
         For a scalar equation with a state-independent permittivity the matrix FiPy assembles
-        in every Newton sweep is ``L0 + diag(d * implicit)`` and the right-hand side is
-        ``b0 + r * source``, with ``implicit`` and ``source`` the coefficient variables that
-        :meth:`_update` fills. Two assemblies by FiPy (``justResidualVector``: build, no
-        solve) at coefficient values 0 and 1 give ``L0, b0, d, r`` exactly, so each Newton
-        step only updates the diagonal and solves the tridiagonal system (no re-assembly).
+        in every Newton sweep of ``DiffusionTerm(1) + FullyImplicitSourceTerm(implicit) +
+        source`` is ``L0 + diag(V * implicit)`` with the right-hand side ``-V * source``
+        (V the cell measures): L0 is tridiagonal with ``A_f/d_f`` (face measure over the
+        centre distance) coupling the two cells of every interior face and minus their sum
+        on the diagonal (zero flux through boundary faces; the walls and the bulk end are
+        cell sources). It is built here from the geometry's metric in O(n) and agrees with
+        FiPy's own assembly (:meth:`_fipy_linear_parts`, tested to round-off).
+        Returns ``(banded L0, b0, d, r)`` with the system ``(L0 + diag(d implicit)) x =
+        b0 + r source``.
         """
         if getattr(self, "_parts", None) is None:
-            # the operator depends only on the scaled mesh: reuse it across problems
-            # (faces in Debye lengths, rounded: lam * u / lam differs from u by round-off)
-            faces = np.round(self.faces_scaled, 12)
-            key = (type(self.geometry).__name__, self.n, faces.tobytes())
-            cached = _OPERATOR_CACHE.get(key)
-            if cached is not None:
-                _OPERATOR_CACHE.move_to_end(key)
-                self._parts = cached
-                return cached
-            saved = (np.array(self.implicit.value), np.array(self.source.value))
-            systems = []
-            # second assembly at a coefficient so large that the source part dominates every
-            # diagonal entry: (L0 + c d) - L0 then carries no cancellation error
-            big = None
-            for value in (0.0, big):
-                if value is None:
-                    value = big = 1e8 * float(np.max(np.abs(systems[0][0].diagonal()))) / float(
-                        np.min(self.volumes))
-                self.implicit.setValue(value)
-                self.source.setValue(value)
-                self.eq.justResidualVector(var=self.psi, solver=self.solver)
-                matrix = self.eq.matrix.matrix.copy()  # FiPy reuses its matrix object
-                systems.append((matrix, np.array(self.eq.RHSvector, dtype=float)))
-            (m0, b0), (m1, b1) = systems
-            off_diagonal = (m1 - m0).tocsr()
-            off_diagonal.setdiag(0.0)
-            off_diagonal.eliminate_zeros()
-            if off_diagonal.nnz:  # the split relies on source terms being diagonal
-                raise RuntimeError("source terms changed off-diagonal matrix entries")  # pragma: no cover
-            banded = np.zeros((3, self.n))
-            banded[0, 1:] = m0.diagonal(1)
-            banded[1] = m0.diagonal(0)
-            banded[2, :-1] = m0.diagonal(-1)
-            if m0.nnz > banded[0, 1:].size + banded[1].size + banded[2, :-1].size:
-                raise RuntimeError("FiPy operator is not tridiagonal")  # pragma: no cover
-            self._parts = (banded, b0, (m1.diagonal() - m0.diagonal()) / big, (b1 - b0) / big)
+            n = self.n
+            transmissibility = self.face_areas[1:-1] / np.diff(self.centres)
+            banded = np.zeros((3, n))
+            banded[0, 1:] = transmissibility
+            banded[2, :-1] = transmissibility
+            banded[1, :-1] -= transmissibility
+            banded[1, 1:] -= transmissibility
+            self._parts = (banded, np.zeros(n), self.volumes.copy(), -self.volumes)
             for array in self._parts:
                 array.setflags(write=False)
-            _OPERATOR_CACHE[key] = self._parts
-            while len(_OPERATOR_CACHE) > _OPERATOR_CACHE_SIZE:
-                _OPERATOR_CACHE.popitem(last=False)
-            self.implicit.setValue(saved[0])
-            self.source.setValue(saved[1])
         return self._parts
+
+    def _fipy_linear_parts(self):
+        """The same parts as :meth:`_linear_parts`, from FiPy's assembly (two
+        ``justResidualVector`` builds at coefficient values 0 and a large value; used to
+        check the direct assembly and by what needs FiPy's operator)."""
+        if self.fmesh is None:
+            self._build_fipy()
+        saved = (np.array(self.implicit.value), np.array(self.source.value))
+        systems = []
+        # second assembly at a coefficient so large that the source part dominates every
+        # diagonal entry: (L0 + c d) - L0 then carries no cancellation error
+        big = None
+        for value in (0.0, big):
+            if value is None:
+                value = big = 1e8 * float(np.max(np.abs(systems[0][0].diagonal()))) / float(
+                    np.min(self.volumes))
+            self.implicit.setValue(value)
+            self.source.setValue(value)
+            self.eq.justResidualVector(var=self.psi, solver=self.solver)
+            matrix = self.eq.matrix.matrix.copy()  # FiPy reuses its matrix object
+            systems.append((matrix, np.array(self.eq.RHSvector, dtype=float)))
+        (m0, b0), (m1, b1) = systems
+        off_diagonal = (m1 - m0).tocsr()
+        off_diagonal.setdiag(0.0)
+        off_diagonal.eliminate_zeros()
+        if off_diagonal.nnz:  # the split relies on source terms being diagonal
+            raise RuntimeError("source terms changed off-diagonal matrix entries")  # pragma: no cover
+        banded = np.zeros((3, self.n))
+        banded[0, 1:] = m0.diagonal(1)
+        banded[1] = m0.diagonal(0)
+        banded[2, :-1] = m0.diagonal(-1)
+        if m0.nnz > banded[0, 1:].size + banded[1].size + banded[2, :-1].size:
+            raise RuntimeError("FiPy operator is not tridiagonal")  # pragma: no cover
+        self.implicit.setValue(saved[0])
+        self.source.setValue(saved[1])
+        return banded, b0, (m1.diagonal() - m0.diagonal()) / big, (b1 - b0) / big
 
     def _fast_iterate(self, walls):
         """One Newton step on the FiPy operator assembled once (see :meth:`_linear_parts`);
@@ -581,17 +739,11 @@ class PBProblem:
         return max(volume_scale, np.max(wall_flux * self.volumes), 1e-300)
 
     def _guess(self, walls):
-        lam_centres = self.centres
-        if isinstance(self.geometry, HalfSpace):
-            w = walls[0]
-            return halfspace_profile(lam_centres, self._wall_potential_estimate(w), self.gas)
-        if isinstance(self.geometry, Slit):
-            width = self.faces_scaled[-1]
-            left = halfspace_profile(lam_centres, self._wall_potential_estimate(walls[0]), self.gas)
-            right = halfspace_profile(width - lam_centres, self._wall_potential_estimate(walls[1]), self.gas)
-            return left + right
-        radius = self.faces_scaled[-1]
-        return halfspace_profile(radius - lam_centres, self._wall_potential_estimate(walls[0]), self.gas)
+        """Sum of isolated-wall (first-integral) profiles from every wall (the geometry gives
+        the distances from its walls)."""
+        distances = self.geometry.wall_distances(self.centres, self.faces_scaled[-1])
+        return sum(halfspace_profile(d, self._wall_potential_estimate(w), self.gas)
+                   for d, w in zip(distances, walls))
 
     def _set_state(self, psi, w=None):
         self.psi.setValue(psi)
@@ -616,7 +768,7 @@ class PBProblem:
             return result
         history = list(result.history)
         attempts = ["wall values"]
-        if self.model == "bsk":
+        if self.spec.correlations:
             attempts.append("delta")
         if self.compacity > 0:
             attempts.append("compacity")
@@ -744,30 +896,11 @@ class PBProblem:
             q = value
         return float(field[cell] + q * s1 / eps_w), float(q)
 
-    def _dataset(self, walls, result):
-        lam, vt, S = self.debye_length, self.thermal_voltage, self.S
-        e = elementary_charge
-        psi = np.array(self.psi.value)
-        f, _ = self.gas.source(psi)
+    def _integrated_charges(self, walls, psi, f):
+        """Wall charges [e S lambda_D] from the integrated ionic charge (Gauss's law on each
+        wall's side of the midplane, with the displacement through the splitting face);
+        returns (charges per wall, index of the first cell past the midplane or None)."""
         vols = self.volumes
-        wall_area_total = sum(self._wall_geometry[w.name][1] for w in walls)
-        if self.permittivity_function is None:
-            tangent = self._tangent(walls)
-            responses = [self._wall_state(w, tangent, 1.0) for w in walls]
-        else:
-            # the Jacobian lags the permittivity: linear response by central differences
-            responses = self._response_by_differences(walls, psi)
-        psi_w, q_field, cap, q_int, stern_drop = [], [], [], [], []
-        for w, (dpw, dq) in zip(walls, responses):
-            pw, q = self._wall_state(w, psi, w.value)
-            psi_w.append(pw)
-            q_field.append(q)
-            stern_drop.append(w.stern * q)
-            if w.kind == "potential":
-                cap.append(dq)
-            else:
-                # C = dq / d(electrode potential) with the electrode at the wall (no Stern layer)
-                cap.append(1.0 / dpw if dpw != 0 else np.inf)
         # integrated route: wall charge = - ionic charge on the wall's side (+ midplane field)
         if len(walls) == 1:
             q_int = [float(np.sum(f * vols)) / self._wall_geometry[walls[0].name][1]]
@@ -787,7 +920,35 @@ class PBProblem:
             q_int = [float(np.sum(f[:mid] * vols[:mid])) / area - displacement,
                      float(np.sum(f[mid:] * vols[mid:])) / area + displacement]
 
-        factors = self.gas.factors(psi)
+        return q_int, mid
+
+    def _dataset(self, walls, result):
+        lam, vt, S = self.debye_length, self.thermal_voltage, self.S
+        e = elementary_charge
+        psi = np.array(self.psi.value)
+        f, _ = self.gas.source(psi, self._born_shift)
+        vols = self.volumes
+        wall_area_total = sum(self._wall_geometry[w.name][1] for w in walls)
+        if self.permittivity_function is None:
+            tangent = self._tangent(walls)
+            responses = [self._wall_state(w, tangent, 1.0) for w in walls]
+        else:
+            # the Jacobian lags the permittivity: linear response by central differences
+            responses = self._response_by_differences(walls, psi)
+        psi_w, q_field, cap, q_int, stern_drop = [], [], [], [], []
+        for w, (dpw, dq) in zip(walls, responses):
+            pw, q = self._wall_state(w, psi, w.value)
+            psi_w.append(pw)
+            q_field.append(q)
+            stern_drop.append(w.stern * q)
+            if w.kind == "potential":
+                cap.append(dq)
+            else:
+                # C = dq / d(electrode potential) with the electrode at the wall (no Stern layer)
+                cap.append(1.0 / dpw if dpw != 0 else np.inf)
+        q_int, mid = self._integrated_charges(walls, psi, f)
+
+        factors = self.gas.factors(psi, self._born_shift)
         conc = factors * (self.number_densities / avogadro)[:, None]
         excess_dimless = np.sum((factors - 1.0) * vols, axis=1) / wall_area_total
         excess = excess_dimless * lam * self.number_densities / avogadro
@@ -828,7 +989,7 @@ class PBProblem:
             "diffuse_potential": (wall_dims, per_wall(psi_w) * vt, "V",
                                   "potential at the outer edge of the Stern layer (diffuse-layer drop)"),
         })
-        if isinstance(self.geometry, Slit):
+        if len(walls) == 2:  # two walls facing each other: the disjoining pressure
             p_mid, p_wall = self._pressures(walls, psi, psi_w, q_field, mid)
             p_unit = S * boltzmann * self.electrolyte.temperature
             data["disjoining_pressure"] = ((), p_mid * p_unit, "Pa",
@@ -836,9 +997,7 @@ class PBProblem:
             data["disjoining_pressure_wall"] = (wall_dims, per_wall(p_wall) * p_unit, "Pa",
                                                 "disjoining pressure (contact-value route at each wall)")
         coords = {
-            "x": (("x",), self.centres * lam, "m",
-                  "radial distance from the pore axis" if isinstance(self.geometry, CylindricalPore)
-                  else "distance from the left wall"),
+            "x": (("x",), self.centres * lam, "m", self.geometry.coordinate_long_name),
             "species": (("species",), np.array(self.electrolyte.species, dtype=object).astype(str), "1",
                         "ionic species"),
         }
@@ -872,8 +1031,7 @@ class PBProblem:
 
     def _grad_energy(self, psi, psi_w_by_wall):
         """integral of eps_hat |grad psi|^2 dV over the domain (face differences)."""
-        fm = self.fmesh
-        areas = np.asarray(fm._faceAreas, dtype=float)
+        areas = self.face_areas
         c = self.centres
         d = np.diff(c)
         grad = np.diff(psi) / d
@@ -882,7 +1040,7 @@ class PBProblem:
         for name, pw in psi_w_by_wall.items():
             cell, area, _, s1, _ = self._wall_geometry[name]
             total += self.eps_cells[cell] * ((pw - psi[cell]) / s1) ** 2 * s1 * area
-        if isinstance(self.geometry, HalfSpace):
+        if self._bulk_end is not None:
             s_end = self.faces_scaled[-1] - c[-1]
             total += self.eps_cells[-1] * (psi[-1] / s_end) ** 2 * s_end * areas[-1]
         return total
@@ -891,7 +1049,7 @@ class PBProblem:
         # not defined here: with a concentration-dependent permittivity in Poisson only (no
         # free energy behind it), and for BSK, whose wall condition u''' = 0 is not the
         # natural boundary condition of the BSK functional (a surface term would be needed)
-        if self.permittivity_function is not None or self.model == "bsk":
+        if self.permittivity_function is not None or self.spec.correlations:
             return float("nan")
         area = sum(self._wall_geometry[w.name][1] for w in walls)
         energy = -0.5 * self._grad_energy(psi, {w.name: pw for w, pw in zip(walls, psi_w)})
@@ -954,6 +1112,7 @@ def solve_pb(
     refinement: int = 1,
     tolerance: float = 1e-9,
     max_iterations: int = 60,
+    born_solvation: bool = True,
 ):
     """Equilibrium double layer(s) of the Poisson–Boltzmann family, solved with FiPy.
 
@@ -981,8 +1140,11 @@ def solve_pb(
         Stern length l_S [m] (Stern capacitance eps/l_S with the solvent permittivity, i.e.
         the layer thickness times eps_solvent/eps_Stern) for potential-controlled walls.
     permittivity : float or callable, optional
-        Relative permittivity (default: the solvent's) or a function of the local salt
-        concentration [mol/m^3] returning it (dielectric decrement, Poisson only).
+        Relative permittivity (default: the solvent's) or a LOCAL permittivity: a function
+        of the local salt concentration [mol/m^3] returning the static eps_r of a uniform
+        solution at that concentration (a dielectric decrement; see
+        :func:`ionscales.continuum.bridge.permittivity_from_theory`). It enters Poisson cell
+        by cell and, with ``born_solvation``, the ions' Born solvation energies.
     first_cell : float, optional
         Wall-cell width of the default graded mesh [m] (default 1% of the wall-layer
         thickness ``min(lambda_D / sqrt(max df/dpsi), l_c)``).
@@ -992,6 +1154,11 @@ def solve_pb(
         Scaled nonlinear residual at convergence.
     max_iterations : int
         Newton iterations before continuation / ConvergenceError.
+    born_solvation : bool
+        With a concentration-dependent ``permittivity``: add each ion's Born solvation
+        energy relative to the bulk, W_i(x) - W_i(bulk) with
+        W_i = z_i^2 e^2 / (8 pi eps_0 eps_r(c(x)) a_i), a_i = d_i/2 [J], to its Boltzmann
+        exponent (default True; ignored for a constant permittivity).
 
     Returns
     -------
@@ -1002,7 +1169,11 @@ def solve_pb(
         ``capacitance`` [F/m^2] (all walls' values changed together), ``wall_potential``,
         ``diffuse_potential`` [V], ``ion_excess`` [mol/m^2], ``salt_excess`` [mol/m^2],
         ``free_energy`` [J/m^2], ``debye_length`` [m]; for slits ``disjoining_pressure``
-        (midplane route) and ``disjoining_pressure_wall`` (contact route) [Pa]. Attrs:
+        (midplane route) and ``disjoining_pressure_wall`` (contact route) [Pa]: the NORMAL
+        stress, i.e. the xx component of the (Maxwell + osmotic, and for "bsk" the
+        correlation) stress tensor minus the bulk osmotic pressure, the force per wall
+        area pushing the walls apart; for "bsk" it includes the delta^2 terms of the BSK
+        stress (constant across the slit in equilibrium, which the two routes check). Attrs:
         converged, iterations, residual, residual_history, model, parameters, references.
 
     Raises
@@ -1032,6 +1203,7 @@ def solve_pb(
         model=model, compacity=compacity, correlation_length=correlation_length,
         stern_length=stern_length, permittivity=permittivity, first_cell=first_cell,
         refinement=refinement, tolerance=tolerance, max_iterations=max_iterations,
+        born_solvation=born_solvation,
     )
     return problem.solve(potential=potential, surface_charge=surface_charge)
 
@@ -1105,12 +1277,9 @@ def capacitance_curve(
         wall = walls[0]
         pw, q = problem._wall_state(wall, psi, wall.value)
         _, dq = problem._wall_state(wall, tangent, 1.0)
-        f, _ = problem.gas.source(psi)
-        cell, area, _, _, _ = problem._wall_geometry[wall.name]
-        if len(walls) == 1:
-            q_int = float(np.sum(f * problem.volumes)) / area
-        else:
-            q_int = float(np.sum(f * problem.volumes)) / (2 * area)  # symmetric walls: half each
+        f, _ = problem.gas.source(psi, problem._born_shift)
+        # the same Gauss-law route as solve_pb (no second formula)
+        q_int = problem._integrated_charges(walls, psi, f)[0][0]
         charge[i], charge_int[i], cap[i], diffuse[i] = q, q_int, dq, pw
         iterations[i], residuals[i] = result.iterations, result.residual
     sigma_unit = elementary_charge * problem.S * problem.debye_length

@@ -13,19 +13,22 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import xarray as xr
 
-from ionscales.constants import boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.continuum._pnp_core import ElectrodeSpec, PNPCore
+from ionscales.continuum.geometry import wall_resolution_length
+from ionscales.continuum.observables import LatticeGas
 from ionscales.electrolyte import Electrolyte
-from ionscales.errors import ParameterError
+from ionscales.errors import ConvergenceWarning, ParameterError
 from ionscales.results import make_dataset, solver_attrs
 from ionscales.validation import check_choice
 
-__all__ = ["solve_pnp", "iv_curve", "voltage_waveform", "pnp_scales"]
+__all__ = ["solve_pnp", "iv_curve", "voltage_waveform", "pnp_scales", "default_first_cell"]
 
 REFERENCES = (
     "Bazant, Thornton & Ajdari, Phys. Rev. E 70, 021506 (2004), doi:10.1103/PhysRevE.70.021506",
@@ -175,7 +178,19 @@ def _geometry(geometry, debye, first_cell, growth, largest_cell):
             raise ParameterError("geometry.spacing", "cell widths must add up to the width",
                                  float(widths.sum() * debye))
     else:
+        # estimate the size of the graded mesh before building it
+        span = length / 2 if kind == "slit" else length
+        graded = (math.log(max(largest_cell / first_cell, 1.0)) / math.log(growth)
+                  if growth > 1.0 else span / first_cell)
+        estimate = (2 if kind == "slit" else 1) * (graded + span / largest_cell)
+        if estimate > MAX_PNP_CELLS:
+            raise ParameterError("geometry", f"needs ~{estimate:.3g} cells for {length:.3g} Debye "
+                                 f"lengths, above the PNP limit {MAX_PNP_CELLS}; use a narrower cell "
+                                 "or a larger largest_cell", width)
         widths = _graded_widths(length, first_cell, growth, largest_cell, kind == "slit")
+    if widths.size > MAX_PNP_CELLS:
+        raise ParameterError("geometry.spacing", f"has {widths.size} cells, above the PNP limit "
+                             f"{MAX_PNP_CELLS}", widths.size)
     return length, widths, kind
 
 
@@ -192,9 +207,49 @@ def _species_indices(electrolyte, names, default_positive=True):
 
 
 # ----------------------------------------------------------------------------- solver
+#: iv_curve warns when the last step of a point still changed the state by more than this
+SETTLED_CHANGE = 1e-3
+#: largest electrode potential a PNP run accepts [kT/e] (dilute point ions far beyond validity)
+MAX_WALL_POTENTIAL = 60.0
+#: largest PNP mesh (cells); the coupled Newton system has 3 unknowns per cell and ~0.05-1 s
+#: of FiPy assembly per Newton step at this size
+MAX_PNP_CELLS = 20_000
+
+
+def _check_wall_potential(name, wall_potential, vt):
+    if not wall_potential / vt <= MAX_WALL_POTENTIAL:
+        raise ParameterError(name, f"gives an electrode potential of {wall_potential:.3g} V "
+                             f"({wall_potential / vt:.3g} kT/e), above the limit "
+                             f"{MAX_WALL_POTENTIAL:g} kT/e ({MAX_WALL_POTENTIAL * vt:.2f} V) of "
+                             "dilute point-ion PNP", wall_potential)
+
+
+#: default first cell as a fraction of the wall layer (Gouy–Chapman length at the wall potential)
+FIRST_CELL_FRACTION = 0.03
+#: default first cell when the wall layer is thick (low potentials) [Debye lengths]
+FIRST_CELL_MAX = 0.02
+
+
+def default_first_cell(electrolyte, concentration, wall_potential: float) -> float:
+    """Default first cell [Debye lengths] resolving a wall at ``wall_potential`` [V].
+
+    ``min(0.02, 0.03 * l_w)`` with ``l_w = lambda_D/sqrt(max d rho/d psi)`` the local
+    screening (Gouy–Chapman) length at the largest wall potential (see
+    :func:`ionscales.continuum.geometry.wall_resolution_length`): the steady charge is then
+    within ~0.1 % of Gouy–Chapman up to ~10 kT/e on the default graded mesh.
+    """
+    z = electrolyte.charges
+    n0 = np.asarray(electrolyte.ion_densities(concentration), float)
+    gas = LatticeGas(z, n0 / np.sum(z**2 * n0), 0.0)
+    vt = boltzmann * electrolyte.temperature / elementary_charge
+    psi = min(abs(float(wall_potential)) / vt, 700.0)
+    layer = wall_resolution_length(gas.max_slope(psi))
+    return float(min(FIRST_CELL_MAX, FIRST_CELL_FRACTION * layer))
+
+
 def _build(electrolyte, concentration, geometry, *, electrodes, reaction, reacting_species,
            exchange_current, transfer_coefficient, stern_length, diffusivities, first_cell,
-           growth, largest_cell, newton_tolerance, max_newton):
+           growth, largest_cell, newton_tolerance, max_newton, wall_potential=0.0):
     electrodes = check_choice("electrodes", electrodes, _ELECTRODES)
     reaction = check_choice("reaction", reaction, _REACTIONS)
     scales = pnp_scales(electrolyte, concentration, diffusivities)
@@ -202,6 +257,8 @@ def _build(electrolyte, concentration, geometry, *, electrodes, reaction, reacti
     stern = _finite("stern_length", stern_length)
     if stern < 0:
         raise ParameterError("stern_length", "must be >= 0 m", stern)
+    if first_cell is None:
+        first_cell = max(default_first_cell(electrolyte, concentration, wall_potential), 1e-5)
     for name, value, low, high in (("first_cell", first_cell, 1e-5, 1.0),
                                    ("growth", growth, 1.0, 1.5),
                                    ("largest_cell", largest_cell, 0.05, 50.0)):
@@ -257,7 +314,7 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
               reacting_species=None, exchange_current: float | None = None,
               transfer_coefficient: float = 0.5, stern_length: float = 0.0,
               diffusivities: Sequence[float] | None = None, rtol: float = 1e-3,
-              first_cell: float = 0.02, growth: float = 1.08, largest_cell: float = 2.0,
+              first_cell: float | None = None, growth: float = 1.08, largest_cell: float = 2.0,
               newton_tolerance: float = 1e-7, max_newton: int = 12, max_steps: int = 20000,
               steady_state: bool = False, steady_tolerance: float = 1e-6,
               progress: bool | None = None) -> xr.Dataset:
@@ -285,11 +342,15 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
         Reactive: ``reacting_species`` (default: the first cation) crosses the walls by
         ``reaction``; the other ions are blocked.
     reaction : {"reservoir", "butler-volmer"}
-        Reservoir: the reacting species is held at its bulk concentration at the wall
-        (Nernstian, reversible electrode). Butler–Volmer: production rate
-        (i0/(z e)) [exp((1-a) z e eta/kT) - (c_P/c0) exp(-a z e eta/kT)] with eta the potential
-        drop from the electrode to the first cell centre (Frumkin form; the Stern layer
-        carries it, so ``stern_length > 0`` is required).
+        Reservoir: the reacting species is held at its bulk concentration at the wall face
+        (a Nernstian, reversible electrode only for ``stern_length = 0``: with a Stern
+        layer the potential drop across it is not balanced by any kinetics, so use
+        Butler–Volmer there). Butler–Volmer: production rate
+        (i0/(z e)) [exp((1-a) z e eta/kT) - (c_w/c0) exp(-a z e eta/kT)] evaluated at the
+        Stern plane (Frumkin form): eta is the potential drop across the Stern layer and
+        c_w the concentration at the wall face, both reconstructed to second order from the
+        wall cell (so ``stern_length > 0`` is required; the current converges at second
+        order in the cell size).
     reacting_species : str or sequence of str, optional
         Ion name(s) that react (default: the first cation).
     exchange_current : float, optional
@@ -305,8 +366,11 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
         Relative local-error tolerance of the adaptive BDF2 time stepping [1] (relative to the
         deviation from the initial state).
     first_cell, growth, largest_cell : float
-        Default graded mesh: first cell width [Debye lengths], geometric growth ratio [1] and
-        largest cell [Debye lengths].
+        Default graded mesh: first cell width [Debye lengths] (default: resolved for the
+        largest electrode potential of the waveform over [0, t_end],
+        ``min(0.02, 0.03 l_w/lambda_D)`` with l_w the Gouy–Chapman length at that
+        potential, see :func:`default_first_cell`), geometric growth ratio [1] and largest
+        cell [Debye lengths].
     newton_tolerance : float
         Newton stops when the nonlinear residual falls below this times max(1, initial
         residual of the step) [1]; otherwise ConvergenceError after ``max_newton`` iterations
@@ -314,8 +378,14 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
     max_steps : int
         Maximum number of (accepted + rejected) time steps.
     steady_state : bool
-        Stop before ``t_end`` once the wall fluxes and charges change by less than
-        ``steady_tolerance`` (relative) over three consecutive steps.
+        Stop before ``t_end`` once the electrode charges, the faradaic fluxes at the
+        electrodes and the potential and concentration profiles change by less than
+        ``steady_tolerance`` (relative, per step) over three consecutive long steps (see
+        :class:`_SteadyStop`); attrs ``steady_state_reached`` (1 when it stopped, or when the
+        last step at ``t_end`` changed less than the tolerance; 0: the transient ran to
+        ``t_end`` without settling, which is recorded, not an error of the transient) and
+        ``steady_state_last_change``. :func:`iv_curve` warns (ConvergenceWarning) when a
+        point's last step still changed the state by more than 1e-3.
     progress : bool, optional
         tqdm progress bar over simulated time (default: only when stderr is a terminal).
 
@@ -348,7 +418,8 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
     LU solver with explicit tolerance and the "unscaled" criterion, so it always solves);
     time stepping is variable-step BDF2 with local-error control and step rejection.
     Validity: dilute point ions (no sterics), constant permittivity; the graded mesh
-    resolves wall potentials up to ~10 kT/e with the defaults (refine ``first_cell`` beyond).
+    resolves wall potentials up to ~10 kT/e with the defaults: the equilibrium charge of a
+    half space at 7.8 kT/e is within 0.2 % of Gouy–Chapman (refine ``first_cell`` beyond).
     Linear charging of a blocking slit follows the RC law
     q(t) = C_D V/2/(1+delta) [1 - exp(-(1+delta) t/tau_c)], tau_c = lambda_D (W/2)/D
     (Bazant, Thornton & Ajdari 2004); a reservoir cell reaches j = 4 tanh(v/4) in units of
@@ -367,12 +438,19 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
     if not 1e-8 <= rtol <= 0.5:
         raise ParameterError("rtol", "must be in [1e-8, 0.5]", rtol)
     waveform = voltage_waveform(voltage)
+    # largest electrode potential of the signal (sampled), which the default mesh resolves
+    samples = [abs(waveform(t)) for t in np.linspace(0.0, t_end, 513)]
+    half = 0.5 if getattr(geometry, "width", None) is not None else 1.0
+    wall_potential = half * max(samples)
+    scales0 = pnp_scales(electrolyte, concentration, diffusivities)
+    _check_wall_potential("voltage", wall_potential, scales0["thermal_voltage"])
     core, scales, length, kind, reacting = _build(
         electrolyte, concentration, geometry, electrodes=electrodes, reaction=reaction,
         reacting_species=reacting_species, exchange_current=exchange_current,
         transfer_coefficient=transfer_coefficient, stern_length=stern_length,
         diffusivities=diffusivities, first_cell=first_cell, growth=growth,
-        largest_cell=largest_cell, newton_tolerance=newton_tolerance, max_newton=max_newton)
+        largest_cell=largest_cell, newton_tolerance=newton_tolerance, max_newton=max_newton,
+        wall_potential=wall_potential)
     vt, tau_d = scales["thermal_voltage"], scales["debye_time"]
     initial_voltage = waveform(0.0)  # validates the callable early
 
@@ -393,7 +471,11 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
             bar.update(t * tau_d - last[0])
             last[0] = t * tau_d
 
-    stop = _steady_stop(steady_tolerance) if steady_state else None
+    steady_tolerance = _finite("steady_tolerance", steady_tolerance)
+    if not 0 < steady_tolerance < 0.1:
+        raise ParameterError("steady_tolerance", "must lie in (0, 0.1) (relative change per step)",
+                             steady_tolerance)
+    stop = _SteadyStop(steady_tolerance, kind, reacting) if steady_state else None
     try:
         times, states, charges, wflux, stats, _ = core.integrate(
             t_end / tau_d, voltage_dimless, rtol=rtol, atol=1e-3 * rtol,
@@ -401,25 +483,57 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
     finally:
         if bar is not None:
             bar.close()
-    return _dataset(electrolyte, concentration, core, scales, length, kind, reacting,
-                    np.asarray(times), np.asarray(states), charges, wflux, stats,
-                    waveform, electrodes, reaction, stern_length)
+    ds = _dataset(electrolyte, concentration, core, scales, length, kind, reacting,
+                  np.asarray(times), np.asarray(states), charges, wflux, stats,
+                  waveform, electrodes, reaction, stern_length)
+    if steady_state:
+        # stopped early by the rule, or at t_end with a last (long) step below the tolerance
+        reached = times[-1] < (t_end / tau_d) * (1 - 1e-9) or stop.last_change < steady_tolerance
+        ds.attrs["steady_state_reached"] = int(reached)
+        ds.attrs["steady_state_last_change"] = stop.last_change
+    return ds
 
 
-def _steady_stop(tolerance):
-    history = []
+class _SteadyStop:
+    """Stopping rule of ``steady_state=True`` on quantities that converge.
 
-    def stop(core, t):
+    Monitored each accepted step: the electrode charge(s) (both walls of a slit, the
+    electrode of a half space; not the reservoir end, whose field is ~0), the faradaic
+    fluxes of the reacting species at the electrodes (not the reservoir end, where the
+    flux of a blocking-electrode half space is round-off noise around zero), and the whole
+    state (potential and concentration profiles). The run stops after three consecutive
+    steps in which each changed by less than ``tolerance`` (relative; charges and fluxes
+    relative to their size with a floor of 1e-9 of the Debye-unit scale, profiles relative
+    to max(1, |state|)) while the time step is at least 5 % of the elapsed time (so a short
+    step early in the transient cannot fake a steady state). ``last_change`` is the
+    largest relative change of the last step (judged at t_end when the run did not stop).
+    """
+
+    def __init__(self, tolerance, kind, reacting):
+        self.tolerance, self.kind, self.reacting = tolerance, kind, reacting
+        self.previous: dict = {}
+        self.quiet = 0
+        self.last_change = float("inf")
+
+    def __call__(self, core, t):
         q_left, q_right = core.wall_field()
-        signal = np.concatenate([[q_left, q_right], core.wall_flux_left, core.wall_flux_right])
-        history.append(signal)
-        if len(history) < 4:
-            return False
-        scale = np.maximum(np.abs(history[-1]), 1e-12)
-        changes = [np.max(np.abs(history[-i] - history[-i - 1]) / scale) for i in (1, 2, 3)]
-        return max(changes) < tolerance
-
-    return stop
+        charges = np.array([q_left, q_right] if self.kind == "slit" else [q_left])
+        fluxes = [core.wall_flux_left[k] for k in self.reacting]
+        if self.kind == "slit":
+            fluxes += [core.wall_flux_right[k] for k in self.reacting]
+        fluxes = np.asarray(fluxes, dtype=float)
+        state = core.state()
+        previous = self.previous
+        if previous:
+            dq = np.max(np.abs(charges - previous["q"]) / np.maximum(np.abs(charges), 1e-9))
+            df = (np.max(np.abs(fluxes - previous["f"]) / np.maximum(np.abs(fluxes), 1e-9))
+                  if fluxes.size else 0.0)
+            dx = np.max(np.abs(state - previous["x"])) / max(1.0, float(np.max(np.abs(state))))
+            self.last_change = float(max(dq, df, dx))
+            long_step = (t - previous["t"]) >= 0.05 * t
+            self.quiet = self.quiet + 1 if (self.last_change < self.tolerance and long_step) else 0
+        previous.update(q=charges, f=fluxes, x=state, t=t)
+        return self.quiet >= 3
 
 
 def _progress_bar(progress, total):
@@ -439,7 +553,6 @@ def _dataset(electrolyte, concentration, core, scales, length, kind, reacting, t
     n0, z = scales["bulk_densities"], scales["charges"]
     eps, d_ref = scales["permittivity"], scales["reference_diffusivity"]
     n = core.n_cells
-    avogadro = 6.02214076e23
     t_si = times * tau_d
     psi = states[:, :n] * vt
     conc = states[:, n:].reshape(len(times), core.n_species, n)
@@ -549,10 +662,13 @@ def iv_curve(electrolyte: Electrolyte, concentration: float, geometry, voltages,
     if width is None:
         raise ParameterError("geometry", "iv_curve needs a Slit (two reacting electrodes)",
                              geometry)
+    # refuse what cannot finish before the first transient (each electrode carries V/2)
+    _check_wall_potential("voltages", 0.5 * float(np.max(np.abs(volts))),
+                          scales["thermal_voltage"])
     if t_max is None:
         t_max = 20 * float(width) ** 2 / scales["reference_diffusivity"]
     options.setdefault("rtol", 1e-2)
-    currents, right, t_steady = [], [], []
+    currents, right, t_steady, unsettled = [], [], [], []
     bar = None
     if progress or (progress is None and sys.stderr.isatty()):
         from tqdm import tqdm
@@ -563,6 +679,10 @@ def iv_curve(electrolyte: Electrolyte, concentration: float, geometry, voltages,
             ds = solve_pnp(electrolyte, concentration, geometry, float(v), t_max,
                            electrodes="reactive", reaction=reaction, steady_state=True,
                            progress=False, **options)
+            # a point counts as unsettled when its last step still changed the state by more
+            # than SETTLED_CHANGE (0.1 %): its current is then not a steady value
+            if ds.attrs["steady_state_last_change"] > SETTLED_CHANGE:
+                unsettled.append((float(v), ds.attrs["steady_state_last_change"]))
             currents.append(float(ds["faradaic_current"][-1]))
             right.append(float(ds["faradaic_current_right"][-1]))
             t_steady.append(float(ds["time"][-1]))
@@ -571,6 +691,12 @@ def iv_curve(electrolyte: Electrolyte, concentration: float, geometry, voltages,
     finally:
         if bar is not None:
             bar.close()
+    if unsettled:
+        worst = max(change for _, change in unsettled)
+        warnings.warn(f"iv_curve: {len(unsettled)} of {volts.size} voltages did not settle within "
+                      f"t_max = {t_max:g} s (last relative change per step {worst:.2g} > "
+                      f"{SETTLED_CHANGE:g}); their currents are the values at t_max",
+                      ConvergenceWarning, stacklevel=2)
     z = scales["charges"]
     k = next(i for i, zi in enumerate(z) if zi > 0)
     n0 = scales["bulk_densities"]

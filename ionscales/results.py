@@ -159,7 +159,10 @@ def make_dataset(
             dims, values, *rest = spec
             units = rest[0] if len(rest) > 0 else None
             long_name = rest[1] if len(rest) > 1 else None
-            return labelled(name, dims, values, units=units, long_name=long_name)
+            # a bare Variable (same dims, values and attrs as ``labelled``): the Dataset
+            # then needs no alignment of DataArrays, a few ms per result saved
+            dims = (dims,) if isinstance(dims, str) else tuple(dims)
+            return xr.Variable(dims, np.asarray(values), attrs=_labels(name, units, long_name))
         return labelled(name, (name,), spec)
 
     coord_arrays = {k: build(k, v) for k, v in (coords or {}).items()}

@@ -108,10 +108,13 @@ def test_correlation_length_over_concentration():
         correlation_length_from_screening(ds)
 
 
-def test_permittivity_from_theory():
+def test_permittivity_from_theory_is_local():
+    """A local permittivity (uniform-solution eps_r(c) table, a callable, a decrement model)
+    is accepted; a dressed-ion effective permittivity (a renormalisation of the bulk
+    screening pole, not a local dielectric constant) is refused (#11.7)."""
     table = xr.DataArray([78.4, 70.0, 60.0], dims="concentration",
-                         coords={"concentration": [0.0, 1000.0, 2000.0]}, name="effective_permittivity")
-    eps = permittivity_from_theory(xr.Dataset({"effective_permittivity": table}))
+                         coords={"concentration": [0.0, 1000.0, 2000.0]}, name="permittivity")
+    eps = permittivity_from_theory(xr.Dataset({"permittivity": table}))
     assert eps(500.0) == pytest.approx(74.2)
     assert eps(5000.0) == pytest.approx(60.0)
     assert permittivity_from_theory(40.0) == 40.0
@@ -120,3 +123,21 @@ def test_permittivity_from_theory():
     assert ds.attrs["converged"] == 1
     with pytest.raises(ParameterError):
         permittivity_from_theory(-1.0)
+    dressed = table.rename("effective_permittivity")
+    for bad in (dressed, xr.Dataset({"effective_permittivity": dressed})):
+        with pytest.raises(ParameterError, match="not a local"):
+            permittivity_from_theory(bad)
+
+    class Linear:  # the call signature of a dielectric-decrement model: eps_r(c, eps_s)
+        form = "linear"
+
+        def __call__(self, c, eps_s):
+            return eps_s - 0.011 * np.asarray(c)
+
+        def derivative(self, c, eps_s):
+            return -0.011 + 0 * np.asarray(c)
+
+    local = permittivity_from_theory(Linear(), solvent_permittivity=78.4)
+    assert float(local(1000.0)) == pytest.approx(78.4 - 11.0)
+    with pytest.raises(ParameterError, match="solvent_permittivity"):
+        permittivity_from_theory(Linear())
