@@ -11,7 +11,9 @@ arguments of :func:`ionscales.continuum.solve_pb` (and ``solve_pnp``):
   (:func:`permittivity_from_theory`); a dressed-ion ``effective_permittivity`` is refused
   (it renormalises the bulk screening pole and is not a local dielectric constant);
 - the leading screening pole of a screening result (``decay_length``, ``wavelength``,
-  ``debye_length``) gives the BSK correlation length (:func:`correlation_length_from_screening`).
+  ``debye_length``) gives the BSK correlation length (:func:`correlation_length_from_screening`);
+- transport properties over (concentration, temperature) become PyBaMM cell-model parameter
+  functions (:func:`to_pybamm`, implemented in :mod:`ionscales.continuum.cell_export`).
 
 Notes
 -----
@@ -32,6 +34,7 @@ import math
 import numpy as np
 import xarray as xr
 
+from ionscales.continuum.cell_export import to_pybamm
 from ionscales.electrolyte import Electrolyte, Ion, Solvent
 from ionscales.errors import ParameterError
 
@@ -41,6 +44,7 @@ __all__ = [
     "LocalPermittivity",
     "correlation_length_from_screening",
     "solver_inputs",
+    "to_pybamm",
 ]
 
 #: relative charge imbalance of carrier data that is tolerated (and removed)
