@@ -60,6 +60,9 @@ def nernst_einstein_conductivity(electrolyte: Electrolyte, concentration, *, fre
     temperature : float, optional
         [K], finite and > 0 (default: the electrolyte's).
     """
+    if not isinstance(electrolyte, Electrolyte):
+        raise ParameterError("electrolyte", "must be an Electrolyte (e.g. presets.get('NaCl(aq)'))",
+                             electrolyte)
     c = np.atleast_1d(check_concentration(concentration))
     scalar = np.ndim(concentration) == 0
     if hasattr(free_fraction, "free_fractions"):
@@ -79,10 +82,11 @@ def nernst_einstein_conductivity(electrolyte: Electrolyte, concentration, *, fre
 
 
 def _check_temperature(temperature) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.integer, np.floating)) \
-            or not (np.isfinite(temperature) and temperature > 0):
-        raise ParameterError("temperature", "must be a finite number > 0 [K]", temperature)
-    return float(temperature)
+    """One temperature [K], finite and > 0 (the policy of :mod:`ionscales.validation`)."""
+    from ionscales.validation import check_quantity  # (import block left to the other helpers)
+
+    return check_quantity("temperature", temperature, unit="K", low=0.0, low_inclusive=False,
+                          scalar=True)
 
 
 def _carrier_arrays(carriers: xr.Dataset):
