@@ -27,7 +27,7 @@ from ionscales.constants import (
     vacuum_permittivity,
 )
 from ionscales.errors import ParameterError, ValidityWarning
-from ionscales.validation import check_concentration, check_positive, check_quantity
+from ionscales.validation import as_1d_array, check_concentration, check_positive, check_quantity
 
 __all__ = ["Ion", "Solvent", "Electrolyte", "bjerrum_length"]
 
@@ -291,6 +291,8 @@ class Electrolyte:
             raise ParameterError("density_model", "must be an ionscales.density.DensityModel or None", density_model)
         if not isinstance(solvent, Solvent):
             raise ParameterError("solvent", "must be a Solvent", solvent)
+        if stoichiometry is not None:
+            stoichiometry = as_1d_array("stoichiometry", stoichiometry)
         if ions is None:
             if not isinstance(cation, Ion) or not isinstance(anion, Ion):
                 raise ParameterError("cation/anion", "a binary salt needs an Ion for each (or pass ions=)")
@@ -301,7 +303,9 @@ class Electrolyte:
             g = math.gcd(int(cation.charge), int(-anion.charge))
             ions = (cation, anion)
             derived = (float(-anion.charge // g), float(cation.charge // g))
-            if stoichiometry is not None and not np.allclose(stoichiometry, derived):
+            if stoichiometry is not None and (
+                stoichiometry.shape != (2,) or not np.allclose(stoichiometry, derived)
+            ):
                 raise ParameterError(
                     "stoichiometry",
                     f"of a binary salt is fixed by electroneutrality to {derived}",
@@ -311,6 +315,8 @@ class Electrolyte:
         else:
             if cation is not None or anion is not None:
                 raise ParameterError("ions", "give either cation/anion or ions=, not both")
+            if isinstance(ions, (str, bytes)) or not isinstance(ions, Sequence):
+                raise ParameterError("ions", "must be a sequence of at least two Ion objects", ions)
             ions = tuple(ions)
             if len(ions) < 2 or not all(isinstance(i, Ion) for i in ions):
                 raise ParameterError("ions", "must be a sequence of at least two Ion objects", ions)
@@ -319,7 +325,7 @@ class Electrolyte:
         nu = tuple(float(x) for x in stoichiometry)
         if len(nu) != len(ions):
             raise ParameterError("stoichiometry", f"needs one entry per ion ({len(ions)})", stoichiometry)
-        if any((not math.isfinite(x)) or x <= 0 for x in nu):
+        if any(x <= 0 for x in nu):  # finite: as_1d_array
             raise ParameterError("stoichiometry", "entries must be finite and > 0", stoichiometry)
         net = sum(n * i.charge for n, i in zip(nu, ions))
         if abs(net) > 1e-12 * max(1.0, sum(abs(n * i.charge) for n, i in zip(nu, ions))):

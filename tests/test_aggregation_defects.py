@@ -416,3 +416,44 @@ def test_aggregation_fields_follow_the_coercion_policy(kwargs, parameter):
     with pytest.raises(ParameterError) as info:
         Aggregation(**{"f_cation": 3, "f_anion": 2, "association": 1.0, **kwargs})
     assert info.value.parameter == parameter
+
+
+@pytest.mark.parametrize("value", [10**400, 1 + 1j, "1", True, -1.0, math.nan],
+                         ids=lambda v: repr(v)[:16])
+def test_solvent_association_follows_the_policy_and_keeps_the_sticky_limit(value):
+    with pytest.raises(ParameterError) as info:
+        SolvatedAggregation(f_cation=4, f_anion=3, association=1.0, solvent_association=value)
+    assert info.value.parameter == "solvent_association"
+    sticky = SolvatedAggregation(f_cation=4, f_anion=3, association=1.0,
+                                 solvent_association=math.inf)
+    assert sticky.solvent_association == math.inf
+
+
+@pytest.mark.parametrize("value", [10**400, 1 + 1j, "1e-9", True, 0.0, -1e-9],
+                         ids=lambda v: repr(v)[:16])
+def test_carrier_transport_constant_diffusivity_follows_the_policy(value):
+    from ionscales.theory.transport import carrier_transport
+
+    model = Aggregation(f_cation=3, f_anion=2, association=5.0, site_volume=1e-28)
+    with pytest.raises(ParameterError) as info:
+        carrier_transport(model, volume_fraction=0.3, diffusivity=value)
+    assert info.value.parameter == "diffusivity"
+
+
+@pytest.mark.parametrize("value", [10**400, 1 + 1j, "0.1", True, 0.0, 0.5],
+                         ids=lambda v: repr(v)[:16])
+def test_cluster_sum_tolerance_follows_the_policy(value):
+    from ionscales.theory.aggregation.sums import check_tolerance
+
+    with pytest.raises(ParameterError, match="tolerance"):
+        check_tolerance(value)
+    assert check_tolerance(np.float32(1e-3)) == pytest.approx(1e-3)
+
+
+@pytest.mark.parametrize("value", [10**400, 1 + 1j, "1", True, -1.0], ids=lambda v: repr(v)[:16])
+def test_association_equilibrium_constant_follows_the_policy(value):
+    from ionscales.theory.thermo import AssociationEquilibrium
+
+    with pytest.raises(ParameterError) as info:
+        AssociationEquilibrium(association_constant=value)
+    assert info.value.parameter == "association_constant"

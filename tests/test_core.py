@@ -306,3 +306,18 @@ def test_solvent_fields_follow_the_coercion_policy(field, value):
     with pytest.raises(ParameterError) as info:
         Solvent("w", **{"permittivity": 78.4, "temperature": 298.15, field: value})
     assert info.value.parameter == field
+
+
+@pytest.mark.parametrize("stoichiometry", [True, "ab", [1.0, "x"], [1.0, 10**400], [[1.0, 1.0]]],
+                         ids=lambda v: repr(v)[:16])
+def test_electrolyte_stoichiometry_follows_the_coercion_policy(stoichiometry):
+    """stoichiometry=True raised TypeError (not iterable), 'ab' ValueError from float()."""
+    na, cl = Ion("Na+", 1, 0.36e-9), Ion("Cl-", -1, 0.36e-9)
+    with pytest.raises(ParameterError) as info:
+        Electrolyte(ions=[na, cl], stoichiometry=stoichiometry, solvent=WATER)
+    assert info.value.parameter == "stoichiometry"
+    with pytest.raises(ParameterError) as info:
+        Electrolyte(na, cl, WATER, stoichiometry=stoichiometry)
+    assert info.value.parameter == "stoichiometry"
+    with pytest.raises(ParameterError, match="ions"):
+        Electrolyte(ions="NaCl", stoichiometry=[1, 1], solvent=WATER)

@@ -271,10 +271,13 @@ def carrier_transport(model, *, temperature=None, diffusivity="stokes-einstein",
         rule = (f"Stokes–Einstein kT/(3 pi eta d), eta = {eta:g} Pa s, d = equal-volume sphere of the "
                 "cluster")
     else:
-        if isinstance(diffusivity, bool) or not isinstance(diffusivity, (int, float, np.integer, np.floating)) \
-                or not (np.isfinite(diffusivity) and diffusivity > 0):
+        from ionscales.validation import check_quantity
+
+        if isinstance(diffusivity, str):
             raise ParameterError("diffusivity", "must be 'stokes-einstein' or a finite number > 0 [m^2/s]",
                                  diffusivity)
+        diffusivity = check_quantity("diffusivity", diffusivity, unit="m^2/s", low=0.0,
+                                     low_inclusive=False, scalar=True)
         prefactor = np.full(n, float(diffusivity))
         shape_rule = "constant"
         rule = f"size-independent D = {float(diffusivity):g} m^2/s"

@@ -1230,15 +1230,14 @@ class SolvatedAggregation(AggregationModel):
     def __post_init__(self):
         super().__post_init__()
         s = self.solvent_association
-        if (
-            isinstance(s, bool)
-            or not isinstance(s, (int, float, np.integer, np.floating))
-            or not s > 0
-        ):
-            # NaN and -inf fail "s > 0"; +inf (sticky) passes
-            raise ParameterError(
-                "solvent_association", "must be > 0 (dimensionless) or math.inf (sticky)", s
-            )
+        if not (isinstance(s, (float, np.floating)) and s == math.inf):  # +inf: sticky
+            try:
+                s = check_quantity("solvent_association", s, low=0.0, low_inclusive=False,
+                                   scalar=True)
+            except ParameterError:
+                raise ParameterError(
+                    "solvent_association", "must be > 0 (dimensionless) or math.inf (sticky)", s
+                ) from None
         object.__setattr__(self, "solvent_association", float(s))
         if self.sticky and self.association <= 0:
             raise ParameterError(
