@@ -68,7 +68,11 @@ def bjerrum_length(permittivity, temperature):
         raise ParameterError(
             "temperature", f"shape {temp.shape} does not broadcast with permittivity {eps.shape}"
         ) from None
-    out = elementary_charge**2 / (4 * math.pi * vacuum_permittivity * eps * boltzmann * temp)
+    with np.errstate(over="ignore", divide="ignore"):
+        out = elementary_charge**2 / (4 * math.pi * vacuum_permittivity * eps * boltzmann * temp)
+    if not np.all(np.isfinite(out)):  # eps_r T below ~1e-290 K (e.g. temperature=1e-300)
+        raise ParameterError("temperature", "times permittivity is so small that the Bjerrum "
+                             "length overflows (> 1e308 m); temperatures are in K", temperature)
     return float(out) if out.ndim == 0 else out
 
 
@@ -473,7 +477,13 @@ class Electrolyte:
         concentration : float or array_like
             Salt (formula-unit) concentration [mol/m^3].
         """
-        return self.ion_concentrations(concentration) * avogadro
+        with np.errstate(over="ignore"):
+            out = self.ion_concentrations(concentration) * avogadro
+        if not np.all(np.isfinite(out)):
+            raise ParameterError("concentration", "is so large that the ion number densities "
+                                 "overflow (> 1e308 1/m^3); concentrations are in mol/m^3",
+                                 concentration)
+        return out
 
     def ionic_strength(self, concentration) -> np.ndarray | float:
         """Ionic strength I = (1/2) sum_i nu_i c z_i^2 [mol/m^3] (same shape as c)."""

@@ -321,3 +321,18 @@ def test_electrolyte_stoichiometry_follows_the_coercion_policy(stoichiometry):
     assert info.value.parameter == "stoichiometry"
     with pytest.raises(ParameterError, match="ions"):
         Electrolyte(ions="NaCl", stoichiometry=[1, 1], solvent=WATER)
+
+
+def test_overflowing_bjerrum_length_and_ion_densities_are_parameter_errors():
+    """bjerrum_length(2.0, 1e-300) returned inf and ion_densities(1e300) inf, silently."""
+    from ionscales.electrolyte import bjerrum_length
+
+    with pytest.raises(ParameterError, match="temperature"):
+        bjerrum_length(2.0, 1e-300)
+    nacl = presets.get("NaCl(aq)")
+    with pytest.raises(ParameterError, match="concentration"):
+        nacl.ion_densities(1e300)
+    with pytest.raises(ParameterError, match="concentration"):
+        nacl.ion_densities(np.array([1.0, 1e300]))
+    # 1 mol/m^3 of NaCl: N_A ions of each kind per m^3
+    np.testing.assert_allclose(nacl.ion_densities(1.0), [6.02214076e23] * 2, rtol=1e-12)

@@ -663,3 +663,24 @@ def test_screening_curves_rejects_models_that_are_not_names(models):
     """#15: ``models=True`` raised TypeError ('bool' object is not iterable)."""
     with pytest.raises(ParameterError, match="models"):
         screening_curves(presets.get("NaCl(aq)"), 10.0, models)
+
+
+def test_screening_curves_model_specific_outputs_are_nan_exactly_for_the_other_models():
+    """#15: a variable one model defines (gamma_sigma of msa, dressed_charge_ratio of
+    dressed-ion, free_fraction of free-ion, ...) is stacked as that model's values and NaN
+    for every model that does not define it; every shared variable is finite."""
+    nacl = presets.get("NaCl(aq)")
+    c = np.array([1.0, 100.0, 1000.0])
+    ds = screening_curves(nacl, c)
+    singles = {str(m): screening(nacl, c, str(m)) for m in ds["model"].values}
+    for var in ds.data_vars:
+        if ds[var].dims != ("model", "concentration") or ds[var].dtype.kind != "f":
+            continue
+        for m, single in singles.items():
+            row = ds[var].sel(model=m).values
+            if var in single.data_vars:
+                np.testing.assert_array_equal(row, single[var].values)
+            else:
+                assert np.all(np.isnan(row)), (var, m)
+    for shared in ("decay_length", "debye_length", "kappa_sigma_debye"):
+        assert np.all(np.isfinite(ds[shared].values)), shared
