@@ -398,7 +398,8 @@ def test_nernst_einstein_needs_an_electrolyte(electrolyte):
     assert info.value.parameter == "electrolyte"
 
 
-@pytest.mark.parametrize("temperature", [1 + 1j, "300", 10**400, -300.0, np.array([300.0, 310.0])],
+@pytest.mark.parametrize("temperature", [1 + 1j, "300", 10**400, -300.0, np.array([300.0, 310.0]),
+                                         1e-300],
                          ids=lambda v: repr(v)[:16])
 def test_nernst_einstein_temperature_follows_the_policy(temperature):
     with pytest.raises(ParameterError) as info:

@@ -85,8 +85,14 @@ def _check_temperature(temperature) -> float:
     """One temperature [K], finite and > 0 (the policy of :mod:`ionscales.validation`)."""
     from ionscales.validation import check_quantity  # (import block left to the other helpers)
 
-    return check_quantity("temperature", temperature, unit="K", low=0.0, low_inclusive=False,
+    temp = check_quantity("temperature", temperature, unit="K", low=0.0, low_inclusive=False,
                           scalar=True)
+    with np.errstate(over="ignore", divide="ignore"):
+        finite = np.isfinite(faraday**2 / (gas_constant * temp))
+    if not finite:  # the prefactor F^2/(RT) overflows (temperature=1e-300)
+        raise ParameterError("temperature", "is so small that F^2/(RT) overflows; temperatures "
+                             "are in K (> 0)", temperature)
+    return temp
 
 
 def _carrier_arrays(carriers: xr.Dataset):
