@@ -458,3 +458,30 @@ def test_association_equilibrium_constant_follows_the_policy(value):
     with pytest.raises(ParameterError) as info:
         AssociationEquilibrium(association_constant=value)
     assert info.value.parameter == "association_constant"
+
+
+@pytest.mark.parametrize(
+    "concentration, free_fraction",
+    [(1.0, np.array([])), (np.array([1.0, 1.0]), np.array([])), (1.0, np.full((2, 2), 0.5)),
+     (np.array([1.0, 2.0, 3.0]), np.array([0.5, 1.0]))],
+    ids=["empty", "empty-grid", "2x2-for-one-point", "2-for-3-points"],
+)
+def test_nernst_einstein_free_fraction_shape_must_fit(concentration, free_fraction):
+    """An empty free_fraction raised IndexError / ValueError (broadcast); a (2, 2) array for
+    one concentration was silently cut to its first row."""
+    with pytest.raises(ParameterError) as info:
+        nernst_einstein_conductivity(presets.get("NaCl(aq)"), concentration,
+                                     free_fraction=free_fraction)
+    assert info.value.parameter == "free_fraction"
+
+
+def test_nernst_einstein_free_fraction_per_point_and_per_species():
+    """sigma = (F^2/RT) sum_i z_i^2 nu_i c alpha_i D_i, term by term."""
+    nacl = presets.get("NaCl(aq)")
+    c = np.array([1.0, 2.0])
+    alpha = np.array([[0.5, 1.0], [0.25, 0.75]])
+    got = nernst_einstein_conductivity(nacl, c, free_fraction=alpha)
+    d = nacl.diffusivities
+    pref = faraday**2 / (gas_constant * nacl.temperature)
+    want = pref * (alpha * d * c[:, None]).sum(axis=1)  # z^2 = nu = 1 for NaCl
+    np.testing.assert_allclose(got, want, rtol=1e-12)

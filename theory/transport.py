@@ -72,6 +72,16 @@ def nernst_einstein_conductivity(electrolyte: Electrolyte, concentration, *, fre
         if np.any((alpha < 0) | (alpha > 1)):
             raise ParameterError("free_fraction", "must lie in [0, 1]", free_fraction)
         alpha = alpha.reshape(-1, 1) if alpha.ndim == 1 else alpha
+        target = (c.size, electrolyte.charges.size)
+        try:
+            fits = np.broadcast_shapes(alpha.shape, target) == target
+        except ValueError:
+            fits = False
+        if not fits or alpha.size == 0:
+            raise ParameterError(
+                "free_fraction", f"must be one value, one per concentration ({c.size}) or an "
+                f"array of shape {target} (concentrations, species), not shape {alpha.shape}",
+                free_fraction)
     d = electrolyte.diffusivities if diffusivities is None else as_float_array("diffusivities", diffusivities)
     if np.any(~np.isfinite(d)):
         raise ParameterError("diffusivities", "unknown for some ions; pass diffusivities= [m^2/s]", d)
