@@ -684,3 +684,10 @@ def test_screening_curves_model_specific_outputs_are_nan_exactly_for_the_other_m
                 assert np.all(np.isnan(row)), (var, m)
     for shared in ("decay_length", "debye_length", "kappa_sigma_debye"):
         assert np.all(np.isfinite(ds[shared].values)), shared
+
+
+@pytest.mark.parametrize("options", [True, "msa", {"msa": 3}, {"msa": None}], ids=repr)
+def test_screening_curves_options_must_be_mappings(options):
+    """options=True raised TypeError from dict(True)."""
+    with pytest.raises(ParameterError, match="options"):
+        screening_curves(presets.get("NaCl(aq)"), 10.0, ["msa"], options=options)

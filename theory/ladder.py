@@ -390,7 +390,12 @@ def screening_curves(
         raise ParameterError("models", "must name at least one model")
     for m in models:
         check_choice("models", m, list(_MODELS))
+    if options is not None and not isinstance(options, Mapping):
+        raise ParameterError("options", "must be a mapping model name -> keyword options", options)
     options = dict(options or {})
+    for m, opts in options.items():
+        if not isinstance(opts, Mapping):
+            raise ParameterError("options", f"for {m!r} must be a mapping of keyword options", opts)
     unknown = set(options) - set(models)
     if unknown:
         raise ParameterError("options", f"given for models not requested: {sorted(unknown)}")
