@@ -99,7 +99,7 @@ class AggregationModel:
     Parameters
     ----------
     f_cation, f_anion : int
-        Functionalities (association sites per ion) f+, f- [1], >= 1.
+        Functionalities (association sites per ion) f+, f- [1], whole numbers 1..2**53.
     association : float
         Dimensionless lattice (site/bond) association constant Lambda [1], finite, >= 0.
     xi_cation, xi_anion : float
@@ -1153,7 +1153,7 @@ class Aggregation(AggregationModel):
     Parameters
     ----------
     f_cation, f_anion : int
-        Functionalities (association sites per ion) f+, f- [1], >= 1.
+        Functionalities (association sites per ion) f+, f- [1], whole numbers 1..2**53.
     association : float
         Dimensionless lattice association constant Lambda [1], >= 0 (see
         :func:`lattice_association` for K_A [m^3/mol]).
