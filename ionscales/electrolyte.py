@@ -27,18 +27,27 @@ from ionscales.constants import (
     vacuum_permittivity,
 )
 from ionscales.errors import ParameterError, ValidityWarning
-from ionscales.validation import check_concentration
+from ionscales.validation import as_1d_array, check_concentration, check_positive, check_quantity
 
 __all__ = ["Ion", "Solvent", "Electrolyte", "bjerrum_length"]
 
 
-def _positive_number(name: str, value, unit: str, *, optional: bool = False):
+#: hard range of an ion (or ion-cluster) diameter [m]: no ion is smaller than 0.01 nm (Li+ is
+#: ~0.15 nm across) and the hard-sphere / Bjerrum-pairing terms of the models overflow below
+#: ~1e-12 m; nothing above 100 nm is an ion (nanometres typed as metres). Values between 5 nm
+#: and 100 nm are accepted with a ValidityWarning.
+DIAMETER_RANGE = (1e-11, 1e-7)
+
+
+def _set_positive(obj, name: str, unit: str, *, optional: bool = False) -> None:
+    """Validate field ``name`` of a frozen dataclass as one finite real number > 0 [unit]
+    (:func:`ionscales.validation.check_quantity`; ``None`` kept when ``optional``) and store
+    it as a float."""
+    value = getattr(obj, name)
     if value is None and optional:
         return
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise ParameterError(name, f"must be a number > 0 [{unit}]", value)
-    if not math.isfinite(value) or value <= 0:
-        raise ParameterError(name, f"must be finite and > 0 [{unit}]", value)
+    value = check_quantity(name, value, unit=unit, low=0.0, low_inclusive=False, scalar=True)
+    object.__setattr__(obj, name, value)
 
 
 def bjerrum_length(permittivity, temperature):
@@ -51,13 +60,19 @@ def bjerrum_length(permittivity, temperature):
     temperature : float or array_like
         Temperature [K], > 0.
     """
-    eps = np.asarray(permittivity, dtype=float)
-    temp = np.asarray(temperature, dtype=float)
-    if np.any(~np.isfinite(eps)) or np.any(eps <= 0):
-        raise ParameterError("permittivity", "must be finite and > 0 (relative permittivity)", permittivity)
-    if np.any(~np.isfinite(temp)) or np.any(temp <= 0):
-        raise ParameterError("temperature", "must be finite and > 0 K", temperature)
-    out = elementary_charge**2 / (4 * math.pi * vacuum_permittivity * eps * boltzmann * temp)
+    eps = check_positive("permittivity", permittivity)
+    temp = check_positive("temperature", temperature, "K")
+    try:
+        np.broadcast_shapes(eps.shape, temp.shape)
+    except ValueError:
+        raise ParameterError(
+            "temperature", f"shape {temp.shape} does not broadcast with permittivity {eps.shape}"
+        ) from None
+    with np.errstate(over="ignore", divide="ignore"):
+        out = elementary_charge**2 / (4 * math.pi * vacuum_permittivity * eps * boltzmann * temp)
+    if not np.all(np.isfinite(out)):  # eps_r T below ~1e-290 K (e.g. temperature=1e-300)
+        raise ParameterError("temperature", "times permittivity is so small that the Bjerrum "
+                             "length overflows (> 1e308 m); temperatures are in K", temperature)
     return float(out) if out.ndim == 0 else out
 
 
@@ -74,7 +89,8 @@ class Ion:
         solvent primitive model); it may appear in a mixture ``Electrolyte(ions=...)``
         but not as the cation or anion of a binary salt.
     diameter : float
-        Hard-sphere (contact) diameter [m].
+        Hard-sphere (contact) diameter [m], 1e-11..1e-7 m (``DIAMETER_RANGE``;
+        ``ParameterError`` outside); above 5 nm a ``ValidityWarning`` (a unit mistake?).
     diffusivity : float, optional
         Self-diffusion coefficient at infinite dilution [m^2/s].
     molar_mass : float, optional
@@ -92,9 +108,13 @@ class Ion:
             raise ParameterError("name", "must be a non-empty string", self.name)
         if isinstance(self.charge, bool) or not isinstance(self.charge, (int, np.integer)):
             raise ParameterError("charge", "must be a whole number (valence; 0 for a neutral species)", self.charge)
-        _positive_number("diameter", self.diameter, "m")
-        if self.diameter > 1e-7:
-            raise ParameterError("diameter", "must be in metres (> 0 and < 1e-7 m); use units.nm", self.diameter)
+        _set_positive(self, "diameter", "m")
+        low, high = DIAMETER_RANGE
+        if not low <= self.diameter <= high:
+            raise ParameterError(
+                "diameter", f"must be in metres, {low:g}..{high:g} m (ions are ~0.1-1.5 nm); use units.nm",
+                self.diameter,
+            )
         if self.diameter > 5e-9:
             warnings.warn(
                 f"{self.name}: diameter = {self.diameter:g} m is above 5 nm (ions are 0.2-1.5 nm): a unit "
@@ -102,8 +122,8 @@ class Ion:
                 ValidityWarning,
                 stacklevel=3,
             )
-        _positive_number("diffusivity", self.diffusivity, "m^2/s", optional=True)
-        _positive_number("molar_mass", self.molar_mass, "kg/mol", optional=True)
+        _set_positive(self, "diffusivity", "m^2/s", optional=True)
+        _set_positive(self, "molar_mass", "kg/mol", optional=True)
 
 
 @dataclass(frozen=True)
@@ -150,7 +170,7 @@ class Solvent:
 
         if not isinstance(self.name, str) or not self.name:
             raise ParameterError("name", "must be a non-empty string", self.name)
-        _positive_number("temperature", self.temperature, "K")
+        _set_positive(self, "temperature", "K")
         if self.permittivity_model is not None and not isinstance(self.permittivity_model, PermittivityModel):
             raise ParameterError(
                 "permittivity_model", "must be an ionscales.dielectric.PermittivityModel or None",
@@ -160,10 +180,10 @@ class Solvent:
             if self.permittivity_model is None:
                 raise ParameterError("permittivity", "is required (or give permittivity_model=) [1, relative]")
             object.__setattr__(self, "permittivity", float(self.permittivity_model(self.temperature)))
-        _positive_number("permittivity", self.permittivity, "1, relative permittivity")
-        _positive_number("density", self.density, "kg/m^3", optional=True)
-        _positive_number("molar_mass", self.molar_mass, "kg/mol", optional=True)
-        _positive_number("viscosity", self.viscosity, "Pa s", optional=True)
+        _set_positive(self, "permittivity", "")
+        _set_positive(self, "density", "kg/m^3", optional=True)
+        _set_positive(self, "molar_mass", "kg/mol", optional=True)
+        _set_positive(self, "viscosity", "Pa s", optional=True)
         if self.permittivity < 1:
             warnings.warn(
                 f"permittivity = {self.permittivity:g} < 1: a static relative permittivity is >= 1 "
@@ -185,7 +205,8 @@ class Solvent:
         Without a model the permittivity is kept and a ``ValidityWarning`` is issued when
         the temperature changes by more than 5 K.
         """
-        _positive_number("temperature", temperature, "K")
+        temperature = check_quantity("temperature", temperature, unit="K", low=0.0,
+                                     low_inclusive=False, scalar=True)
         if self.permittivity_model is not None:
             return replace(self, temperature=temperature, permittivity=None)
         if abs(temperature - self.temperature) > 5.0:
@@ -274,6 +295,8 @@ class Electrolyte:
             raise ParameterError("density_model", "must be an ionscales.density.DensityModel or None", density_model)
         if not isinstance(solvent, Solvent):
             raise ParameterError("solvent", "must be a Solvent", solvent)
+        if stoichiometry is not None:
+            stoichiometry = as_1d_array("stoichiometry", stoichiometry)
         if ions is None:
             if not isinstance(cation, Ion) or not isinstance(anion, Ion):
                 raise ParameterError("cation/anion", "a binary salt needs an Ion for each (or pass ions=)")
@@ -284,7 +307,9 @@ class Electrolyte:
             g = math.gcd(int(cation.charge), int(-anion.charge))
             ions = (cation, anion)
             derived = (float(-anion.charge // g), float(cation.charge // g))
-            if stoichiometry is not None and not np.allclose(stoichiometry, derived):
+            if stoichiometry is not None and (
+                stoichiometry.shape != (2,) or not np.allclose(stoichiometry, derived)
+            ):
                 raise ParameterError(
                     "stoichiometry",
                     f"of a binary salt is fixed by electroneutrality to {derived}",
@@ -294,6 +319,8 @@ class Electrolyte:
         else:
             if cation is not None or anion is not None:
                 raise ParameterError("ions", "give either cation/anion or ions=, not both")
+            if isinstance(ions, (str, bytes)) or not isinstance(ions, Sequence):
+                raise ParameterError("ions", "must be a sequence of at least two Ion objects", ions)
             ions = tuple(ions)
             if len(ions) < 2 or not all(isinstance(i, Ion) for i in ions):
                 raise ParameterError("ions", "must be a sequence of at least two Ion objects", ions)
@@ -302,7 +329,7 @@ class Electrolyte:
         nu = tuple(float(x) for x in stoichiometry)
         if len(nu) != len(ions):
             raise ParameterError("stoichiometry", f"needs one entry per ion ({len(ions)})", stoichiometry)
-        if any((not math.isfinite(x)) or x <= 0 for x in nu):
+        if any(x <= 0 for x in nu):  # finite: as_1d_array
             raise ParameterError("stoichiometry", "entries must be finite and > 0", stoichiometry)
         net = sum(n * i.charge for n, i in zip(nu, ions))
         if abs(net) > 1e-12 * max(1.0, sum(abs(n * i.charge) for n, i in zip(nu, ions))):
@@ -450,7 +477,13 @@ class Electrolyte:
         concentration : float or array_like
             Salt (formula-unit) concentration [mol/m^3].
         """
-        return self.ion_concentrations(concentration) * avogadro
+        with np.errstate(over="ignore"):
+            out = self.ion_concentrations(concentration) * avogadro
+        if not np.all(np.isfinite(out)):
+            raise ParameterError("concentration", "is so large that the ion number densities "
+                                 "overflow (> 1e308 1/m^3); concentrations are in mol/m^3",
+                                 concentration)
+        return out
 
     def ionic_strength(self, concentration) -> np.ndarray | float:
         """Ionic strength I = (1/2) sum_i nu_i c z_i^2 [mol/m^3] (same shape as c)."""

@@ -305,8 +305,8 @@ def test_cli_aggregate_refuses_an_out_of_memory_grid(tmp_path, capsys):
     )
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    # the CLI names its option (--max-size); the model layer names the keyword (max_size)
-    assert len(err) == 1 and ("max_size" in err[0] or "--max-size" in err[0])
+    # the command line names its own option (--max-size), the Python API max_size
+    assert len(err) == 1 and ("--max-size" in err[0] or "max_size" in err[0])
 
 
 def test_cluster_screening_uses_the_solvent_permittivity_at_the_requested_temperature():
@@ -321,3 +321,167 @@ def test_cluster_screening_uses_the_solvent_permittivity_at_the_requested_temper
     asked = cluster_screening_model(e, c, temperature=350.0)
     assert np.allclose(asked.poles, moved.poles, rtol=1e-12)
     assert e.with_(temperature=350.0).permittivity < 0.85 * e.permittivity
+
+
+# --- #15: entry points found by the property suite --------------------------------------
+
+
+@pytest.mark.parametrize("cls", [Aggregation, SaltInIonicLiquid])
+@pytest.mark.parametrize("name", ["f_cation", "f_anion"])
+@pytest.mark.parametrize("value", [10**400, 2**53 + 1, 0, -3, 2.5, True, "3", 1e300],
+                         ids=lambda v: repr(v)[:16])
+def test_functionality_out_of_range_is_a_parameter_error(cls, name, value):
+    """f_anion=10**400 raised OverflowError (int too large to convert to float)."""
+    kw = {"f_cation": 3, "f_anion": 2, name: value}
+    with pytest.raises(ParameterError) as info:
+        cls(association=1.0, **kw)
+    assert info.value.parameter == name
+
+
+def test_functionality_accepts_whole_numbers():
+    m = Aggregation(f_cation=np.int64(4), f_anion=2.0, association=1.0)
+    assert (m.f_cation, m.f_anion) == (4, 2)
+    assert type(m.f_cation) is int and type(m.f_anion) is int
+
+
+@pytest.mark.parametrize(
+    "model, state",
+    [
+        (Aggregation(f_cation=3, f_anion=2, association=10.0, electrolyte=presets.get("NaCl(aq)")),
+         "concentration"),
+        (Aggregation(f_cation=3, f_anion=2, association=10.0), "volume_fraction"),
+        (SolvatedAggregation(f_cation=4, f_anion=3, association=50.0, solvent_association=2.0,
+                             electrolyte=presets.get("NaCl(aq)")), "concentration"),
+    ],
+)
+def test_average_sizes_at_zero_concentration_are_the_free_ion_limit(model, state):
+    """c = 0 gave NaN number/weight-average sizes and truncated fraction with no warning.
+
+    As c -> 0 every ion is free (p ~ Lambda phi -> 0), so S_n = S_w = 1 and no cation is
+    beyond the grid: the exact limit, reached continuously (checked at c = 1e-10 .. 1e-6,
+    where S - 1 = O(p) is small).
+    """
+    ds = model.solve(**{state: np.array([0.0, 1e-10, 1e-6])}, max_size=8)
+    for var in ("number_average_size", "weight_average_size"):
+        values = ds[var].values
+        assert values[0] == 1.0, var
+        # continuity: the points approach the c = 0 value linearly in p
+        assert abs(values[1] - 1) < 1e-6 and abs(values[1] - 1) < abs(values[2] - 1) + 1e-15
+    assert ds["truncated_cation_fraction"].values[0] == 0.0
+    assert float(ds["p_cation"].values[0]) == 0.0
+    for var in ds.data_vars:
+        if ds[var].dtype.kind == "f":
+            assert np.all(np.isfinite(ds[var].values)), var
+
+
+def test_truncated_fraction_at_zero_salt_is_the_dilute_limit_in_an_ionic_liquid():
+    """A salt in an ionic liquid at salt_fraction = 0: Li+ is absent but p_cation is not 0
+    (it is fully solvated by the IL anions). The truncated fraction is intensive at fixed p,
+    so its value at 0 is the limit of small salt fractions (it was NaN = 0/0)."""
+    m = SaltInIonicLiquid(f_cation=4, f_anion=3, association=30.0)
+    ds = m.solve(salt_fraction=np.array([0.0, 1e-9]), max_size=2)
+    p = float(ds["p_cation"].values[0])
+    assert p > 0.5 and float(ds["p_anion"].values[0]) == 0.0
+    tr = ds["truncated_cation_fraction"].values
+    # p_anion = 0: each Li+ is a (1, m) cluster, m ~ Binomial(4, p); max_size = 2 cuts m >= 3
+    assert tr[0] == pytest.approx(4 * p**3 * (1 - p) + p**4, rel=1e-12)
+    assert tr[0] == pytest.approx(tr[1], rel=1e-6)
+    assert ds["number_average_size"].values[0] == pytest.approx(
+        ds["number_average_size"].values[1], rel=1e-6)
+
+
+@pytest.mark.parametrize("electrolyte", [None, "NaCl(aq)", 1.0])
+def test_nernst_einstein_needs_an_electrolyte(electrolyte):
+    """electrolyte=None raised AttributeError ('NoneType' has no attribute 'diffusivities')."""
+    with pytest.raises(ParameterError) as info:
+        nernst_einstein_conductivity(electrolyte, 1.0)
+    assert info.value.parameter == "electrolyte"
+
+
+@pytest.mark.parametrize("temperature", [1 + 1j, "300", 10**400, -300.0, np.array([300.0, 310.0]),
+                                         1e-300],
+                         ids=lambda v: repr(v)[:16])
+def test_nernst_einstein_temperature_follows_the_policy(temperature):
+    with pytest.raises(ParameterError) as info:
+        nernst_einstein_conductivity(presets.get("NaCl(aq)"), 1.0, temperature=temperature)
+    assert info.value.parameter == "temperature"
+
+
+@pytest.mark.parametrize(
+    "kwargs, parameter",
+    [({"association": -1.0}, "association"), ({"association": 1 + 0j}, "association"),
+     ({"association_enthalpy": "1"}, "association_enthalpy"), ({"temperature": 0.0}, "temperature"),
+     ({"xi_cation": 10**400}, "xi_cation"), ({"site_volume": np.nan}, "site_volume")],
+)
+def test_aggregation_fields_follow_the_coercion_policy(kwargs, parameter):
+    with pytest.raises(ParameterError) as info:
+        Aggregation(**{"f_cation": 3, "f_anion": 2, "association": 1.0, **kwargs})
+    assert info.value.parameter == parameter
+
+
+@pytest.mark.parametrize("value", [10**400, 1 + 1j, "1", True, -1.0, math.nan],
+                         ids=lambda v: repr(v)[:16])
+def test_solvent_association_follows_the_policy_and_keeps_the_sticky_limit(value):
+    with pytest.raises(ParameterError) as info:
+        SolvatedAggregation(f_cation=4, f_anion=3, association=1.0, solvent_association=value)
+    assert info.value.parameter == "solvent_association"
+    sticky = SolvatedAggregation(f_cation=4, f_anion=3, association=1.0,
+                                 solvent_association=math.inf)
+    assert sticky.solvent_association == math.inf
+
+
+@pytest.mark.parametrize("value", [10**400, 1 + 1j, "1e-9", True, 0.0, -1e-9],
+                         ids=lambda v: repr(v)[:16])
+def test_carrier_transport_constant_diffusivity_follows_the_policy(value):
+    from ionscales.theory.transport import carrier_transport
+
+    model = Aggregation(f_cation=3, f_anion=2, association=5.0, site_volume=1e-28)
+    with pytest.raises(ParameterError) as info:
+        carrier_transport(model, volume_fraction=0.3, diffusivity=value)
+    assert info.value.parameter == "diffusivity"
+
+
+@pytest.mark.parametrize("value", [10**400, 1 + 1j, "0.1", True, 0.0, 0.5],
+                         ids=lambda v: repr(v)[:16])
+def test_cluster_sum_tolerance_follows_the_policy(value):
+    from ionscales.theory.aggregation.sums import check_tolerance
+
+    with pytest.raises(ParameterError, match="tolerance"):
+        check_tolerance(value)
+    assert check_tolerance(np.float32(1e-3)) == pytest.approx(1e-3)
+
+
+@pytest.mark.parametrize("value", [10**400, 1 + 1j, "1", True, -1.0], ids=lambda v: repr(v)[:16])
+def test_association_equilibrium_constant_follows_the_policy(value):
+    from ionscales.theory.thermo import AssociationEquilibrium
+
+    with pytest.raises(ParameterError) as info:
+        AssociationEquilibrium(association_constant=value)
+    assert info.value.parameter == "association_constant"
+
+
+@pytest.mark.parametrize(
+    "concentration, free_fraction",
+    [(1.0, np.array([])), (np.array([1.0, 1.0]), np.array([])), (1.0, np.full((2, 2), 0.5)),
+     (np.array([1.0, 2.0, 3.0]), np.array([0.5, 1.0]))],
+    ids=["empty", "empty-grid", "2x2-for-one-point", "2-for-3-points"],
+)
+def test_nernst_einstein_free_fraction_shape_must_fit(concentration, free_fraction):
+    """An empty free_fraction raised IndexError / ValueError (broadcast); a (2, 2) array for
+    one concentration was silently cut to its first row."""
+    with pytest.raises(ParameterError) as info:
+        nernst_einstein_conductivity(presets.get("NaCl(aq)"), concentration,
+                                     free_fraction=free_fraction)
+    assert info.value.parameter == "free_fraction"
+
+
+def test_nernst_einstein_free_fraction_per_point_and_per_species():
+    """sigma = (F^2/RT) sum_i z_i^2 nu_i c alpha_i D_i, term by term."""
+    nacl = presets.get("NaCl(aq)")
+    c = np.array([1.0, 2.0])
+    alpha = np.array([[0.5, 1.0], [0.25, 0.75]])
+    got = nernst_einstein_conductivity(nacl, c, free_fraction=alpha)
+    d = nacl.diffusivities
+    pref = faraday**2 / (gas_constant * nacl.temperature)
+    want = pref * (alpha * d * c[:, None]).sum(axis=1)  # z^2 = nu = 1 for NaCl
+    np.testing.assert_allclose(got, want, rtol=1e-12)

@@ -249,3 +249,91 @@ def test_crude_molality_conversion_warns():
         e.molality(3000.0)
     # measured input: no warning
     assert e.molarity(1.0, solution_density=1036.23) == pytest.approx(1036.23 / 1.05844, rel=1e-4)
+
+
+# ---------------------------------------------------------------- #15: one coercion policy
+@pytest.mark.parametrize("diameter", [1e-300, 5e-12, 10**400, 1e300, 2e-7, 1 + 0j, "3e-10", True,
+                                      np.array([3e-10])], ids=lambda v: repr(v)[:16])
+def test_ion_diameter_outside_its_hard_range_or_not_a_number_is_a_parameter_error(diameter):
+    """1e-300 m overflowed in the models (CLI --diameter 1e-300), 10**400 in float()."""
+    with pytest.raises(ParameterError) as info:
+        Ion("X+", 1, diameter)
+    assert info.value.parameter == "diameter"
+    assert "\n" not in str(info.value)
+
+
+def test_ion_diameter_range_edges():
+    from ionscales.electrolyte import DIAMETER_RANGE
+
+    assert DIAMETER_RANGE == (1e-11, 1e-7)
+    assert Ion("X+", 1, 1e-11).diameter == 1e-11
+    assert isinstance(Ion("X+", 1, np.float32(3e-10)).diameter, float)
+    with pytest.warns(ValidityWarning, match="5 nm"):
+        Ion("X+", 1, 1e-7)
+
+
+@pytest.mark.parametrize(
+    "permittivity, temperature, parameter",
+    [(1 + 1j, 300.0, "permittivity"), ("", 300.0, "permittivity"), ("78.4", 300.0, "permittivity"),
+     (78.4, 1 + 1j, "temperature"), (78.4, "", "temperature"), (78.4, 10**400, "temperature"),
+     (True, 300.0, "permittivity"), (78.4, None, "temperature"), ([78.4, 2.0], [300.0] * 3,
+                                                                  "temperature")],
+    ids=lambda v: repr(v)[:16],
+)
+def test_bjerrum_length_rejects_non_numbers(permittivity, temperature, parameter):
+    """complex and '' raised TypeError / ValueError from float()."""
+    from ionscales.electrolyte import bjerrum_length
+
+    with pytest.raises(ParameterError) as info:
+        bjerrum_length(permittivity, temperature)
+    assert info.value.parameter == parameter
+
+
+def test_bjerrum_length_broadcasts_and_matches_the_closed_form():
+    from ionscales.constants import boltzmann, elementary_charge, vacuum_permittivity
+    from ionscales.electrolyte import bjerrum_length
+
+    eps = np.array([78.4, 2.0])
+    out = bjerrum_length(eps, 298.15)
+    ref = elementary_charge**2 / (4 * math.pi * vacuum_permittivity * eps * boltzmann * 298.15)
+    np.testing.assert_allclose(out, ref, rtol=1e-14)
+    assert bjerrum_length(78.4, 298.15) == pytest.approx(0.7148e-9, rel=1e-3)  # 0.715 nm, water 25 C
+
+
+@pytest.mark.parametrize("field", ["permittivity", "temperature", "density", "viscosity"])
+@pytest.mark.parametrize("value", [1 + 1j, "", "1.0", np.array([1.0, 2.0]), 10**400],
+                         ids=lambda v: repr(v)[:16])
+def test_solvent_fields_follow_the_coercion_policy(field, value):
+    with pytest.raises(ParameterError) as info:
+        Solvent("w", **{"permittivity": 78.4, "temperature": 298.15, field: value})
+    assert info.value.parameter == field
+
+
+@pytest.mark.parametrize("stoichiometry", [True, "ab", [1.0, "x"], [1.0, 10**400], [[1.0, 1.0]]],
+                         ids=lambda v: repr(v)[:16])
+def test_electrolyte_stoichiometry_follows_the_coercion_policy(stoichiometry):
+    """stoichiometry=True raised TypeError (not iterable), 'ab' ValueError from float()."""
+    na, cl = Ion("Na+", 1, 0.36e-9), Ion("Cl-", -1, 0.36e-9)
+    with pytest.raises(ParameterError) as info:
+        Electrolyte(ions=[na, cl], stoichiometry=stoichiometry, solvent=WATER)
+    assert info.value.parameter == "stoichiometry"
+    with pytest.raises(ParameterError) as info:
+        Electrolyte(na, cl, WATER, stoichiometry=stoichiometry)
+    assert info.value.parameter == "stoichiometry"
+    with pytest.raises(ParameterError, match="ions"):
+        Electrolyte(ions="NaCl", stoichiometry=[1, 1], solvent=WATER)
+
+
+def test_overflowing_bjerrum_length_and_ion_densities_are_parameter_errors():
+    """bjerrum_length(2.0, 1e-300) returned inf and ion_densities(1e300) inf, silently."""
+    from ionscales.electrolyte import bjerrum_length
+
+    with pytest.raises(ParameterError, match="temperature"):
+        bjerrum_length(2.0, 1e-300)
+    nacl = presets.get("NaCl(aq)")
+    with pytest.raises(ParameterError, match="concentration"):
+        nacl.ion_densities(1e300)
+    with pytest.raises(ParameterError, match="concentration"):
+        nacl.ion_densities(np.array([1.0, 1e300]))
+    # 1 mol/m^3 of NaCl: N_A ions of each kind per m^3
+    np.testing.assert_allclose(nacl.ion_densities(1.0), [6.02214076e23] * 2, rtol=1e-12)

@@ -625,3 +625,69 @@ def test_dielectric_decrement_in_screening_point_by_point():
     np.testing.assert_allclose(off["decay_length"], screening(base, c, "msa")["decay_length"], rtol=1e-14)
     with pytest.raises(ParameterError, match="dielectric_decrement"):
         screening(base, c, "msa", dielectric_decrement=True)
+
+
+def test_screening_curves_kirkwood_crossover_is_nan_exactly_where_the_model_has_none():
+    """#15: debye's NaN kirkwood_crossover is labelled (has_kirkwood_crossover) and physical.
+
+    A model with a crossover turns from monotonic to oscillatory decay across its
+    kirkwood_concentration (checked with the model's own leading pole, independently of the
+    crossover routine); a model without one (Debye-Hueckel, free ions, the scaling law)
+    decays monotonically at every concentration and reports NaN, flagged False.
+    """
+    nacl = presets.get("NaCl(aq)")
+    ds = screening_curves(nacl, np.array([1.0, 100.0]))
+    assert ds["has_kirkwood_crossover"].dtype == bool
+    assert ds["has_kirkwood_crossover"].attrs["units"] == "1"
+    flags = dict(zip(ds["model"].values, ds["has_kirkwood_crossover"].values))
+    assert flags == {"debye": False, "dh-exclusion": True, "msa": True, "dressed-ion": True,
+                     "free-ion": False, "scaling": False}
+    for model, has, x, ck in zip(ds["model"].values, ds["has_kirkwood_crossover"].values,
+                                 ds["kirkwood_crossover"].values,
+                                 ds["kirkwood_concentration"].values):
+        if has:
+            assert np.isfinite(x) and np.isfinite(ck) and ck > 0
+            # kappa_D sigma at c_K is the crossover value
+            ks = nacl.contact_diameter * inverse_debye_length(nacl, ck)
+            assert ks == pytest.approx(x, rel=1e-10)
+            regimes = screening(nacl, np.array([0.97 * ck, 1.03 * ck]), str(model))["regime"].values
+            assert list(regimes) == ["monotonic", "oscillatory"], model
+        else:
+            assert np.isnan(x) and np.isnan(ck)
+            c = np.geomspace(1e-3, 1e4, 25)
+            assert set(screening(nacl, c, str(model))["regime"].values) == {"monotonic"}, model
+
+
+@pytest.mark.parametrize("models", [True, 1 + 1j, np.ones((2, 2)), 3])
+def test_screening_curves_rejects_models_that_are_not_names(models):
+    """#15: ``models=True`` raised TypeError ('bool' object is not iterable)."""
+    with pytest.raises(ParameterError, match="models"):
+        screening_curves(presets.get("NaCl(aq)"), 10.0, models)
+
+
+def test_screening_curves_model_specific_outputs_are_nan_exactly_for_the_other_models():
+    """#15: a variable one model defines (gamma_sigma of msa, dressed_charge_ratio of
+    dressed-ion, free_fraction of free-ion, ...) is stacked as that model's values and NaN
+    for every model that does not define it; every shared variable is finite."""
+    nacl = presets.get("NaCl(aq)")
+    c = np.array([1.0, 100.0, 1000.0])
+    ds = screening_curves(nacl, c)
+    singles = {str(m): screening(nacl, c, str(m)) for m in ds["model"].values}
+    for var in ds.data_vars:
+        if ds[var].dims != ("model", "concentration") or ds[var].dtype.kind != "f":
+            continue
+        for m, single in singles.items():
+            row = ds[var].sel(model=m).values
+            if var in single.data_vars:
+                np.testing.assert_array_equal(row, single[var].values)
+            else:
+                assert np.all(np.isnan(row)), (var, m)
+    for shared in ("decay_length", "debye_length", "kappa_sigma_debye"):
+        assert np.all(np.isfinite(ds[shared].values)), shared
+
+
+@pytest.mark.parametrize("options", [True, "msa", {"msa": 3}, {"msa": None}], ids=repr)
+def test_screening_curves_options_must_be_mappings(options):
+    """options=True raised TypeError from dict(True)."""
+    with pytest.raises(ParameterError, match="options"):
+        screening_curves(presets.get("NaCl(aq)"), 10.0, ["msa"], options=options)

@@ -372,35 +372,46 @@ def screening_curves(
     -------
     xarray.Dataset
         Variables over (``model``, ``concentration``); the Kirkwood crossover of each model
-        (``kirkwood_crossover``, NaN if the model has none) and the concentration where it
-        is reached for this electrolyte (``kirkwood_concentration``).
+        (``kirkwood_crossover``) and the concentration where it is reached for this
+        electrolyte (``kirkwood_concentration``). A model without a crossover (``"debye"``:
+        monotonic decay at every concentration) has ``has_kirkwood_crossover`` False and NaN
+        in both (undefined, not a number that was not found).
     """
     _ensure_builtin_models()
     if models is None:
         models = DEFAULT_CURVE_MODELS
     if isinstance(models, str):  # one model, not its characters
         models = [models]
-    models = list(models)
+    elif isinstance(models, np.ndarray) and models.ndim == 1 or isinstance(models, (list, tuple)):
+        models = list(models)
+    else:
+        raise ParameterError("models", "must be a model name or a list of model names", models)
     if not models:
         raise ParameterError("models", "must name at least one model")
     for m in models:
         check_choice("models", m, list(_MODELS))
+    if options is not None and not isinstance(options, Mapping):
+        raise ParameterError("options", "must be a mapping model name -> keyword options", options)
     options = dict(options or {})
+    for m, opts in options.items():
+        if not isinstance(opts, Mapping):
+            raise ParameterError("options", f"for {m!r} must be a mapping of keyword options", opts)
     unknown = set(options) - set(models)
     if unknown:
         raise ParameterError("options", f"given for models not requested: {sorted(unknown)}")
     c = _screening_concentration(concentration)
     parts = [screening(electrolyte, c, m, dielectric_decrement=dielectric_decrement, **options.get(m, {}))
              for m in models]
-    kirk, kirk_c = [], []
+    kirk, kirk_c, has_kirk = [], [], []
     kappa_per_c = inverse_debye_length(electrolyte, 1.0)  # kappa_D at 1 mol/m^3
     for m in models:
-        try:
+        if _get_spec(m).crossover is None:  # e.g. Debye-Hueckel: monotonic decay at every c
+            x = float("nan")
+        else:
             keys = _crossover_keywords(m)
             x = kirkwood_crossover(m, **({"electrolyte": electrolyte} if "electrolyte" in keys else {}),
                                    **{k: v for k, v in options.get(m, {}).items() if k in keys})
-        except ParameterError:
-            x = float("nan")
+        has_kirk.append(bool(np.isfinite(x)))
         kirk.append(x)
         kirk_c.append((x / electrolyte.contact_diameter / kappa_per_c) ** 2 if np.isfinite(x) else np.nan)
     # stack the per-model results with plain NumPy (xarray's concat/merge is slow here);
@@ -419,6 +430,9 @@ def screening_curves(
             **stacked,
             "kirkwood_crossover": ("model", np.array(kirk)),
             "kirkwood_concentration": ("model", np.array(kirk_c)),
+            "has_kirkwood_crossover": ("model", np.array(has_kirk, dtype=bool), "1",
+                                       "the model has a Kirkwood crossover (else "
+                                       "kirkwood_crossover and kirkwood_concentration are NaN)"),
         },
         {"model": np.array(models, dtype=str), "concentration": c},
         model="screening_curves",

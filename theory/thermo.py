@@ -52,7 +52,7 @@ from ionscales.constants import avogadro
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceError, ParameterError, ValidityWarning
 from ionscales.results import make_dataset
-from ionscales.validation import as_float_array, check_choice
+from ionscales.validation import as_float_array, check_choice, check_quantity
 
 __all__ = [
     "MODELS",
@@ -656,9 +656,9 @@ class AssociationEquilibrium:
 
     def __post_init__(self):
         if self.association_constant is not None:
-            k = self.association_constant
-            if isinstance(k, bool) or not isinstance(k, (int, float, np.floating)) or not math.isfinite(k) or k < 0:
-                raise ParameterError("association_constant", "must be finite and >= 0 m^3/mol", k)
+            object.__setattr__(self, "association_constant", check_quantity(
+                "association_constant", self.association_constant, unit="m^3/mol", low=0.0,
+                scalar=True))
         check_choice("association", self.association, ["bjerrum", "fuoss"])
 
     def constant(self, electrolyte) -> float:

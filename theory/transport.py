@@ -60,6 +60,9 @@ def nernst_einstein_conductivity(electrolyte: Electrolyte, concentration, *, fre
     temperature : float, optional
         [K], finite and > 0 (default: the electrolyte's).
     """
+    if not isinstance(electrolyte, Electrolyte):
+        raise ParameterError("electrolyte", "must be an Electrolyte (e.g. presets.get('NaCl(aq)'))",
+                             electrolyte)
     c = np.atleast_1d(check_concentration(concentration))
     scalar = np.ndim(concentration) == 0
     if hasattr(free_fraction, "free_fractions"):
@@ -69,6 +72,16 @@ def nernst_einstein_conductivity(electrolyte: Electrolyte, concentration, *, fre
         if np.any((alpha < 0) | (alpha > 1)):
             raise ParameterError("free_fraction", "must lie in [0, 1]", free_fraction)
         alpha = alpha.reshape(-1, 1) if alpha.ndim == 1 else alpha
+        target = (c.size, electrolyte.charges.size)
+        try:
+            fits = np.broadcast_shapes(alpha.shape, target) == target
+        except ValueError:
+            fits = False
+        if not fits or alpha.size == 0:
+            raise ParameterError(
+                "free_fraction", f"must be one value, one per concentration ({c.size}) or an "
+                f"array of shape {target} (concentrations, species), not shape {alpha.shape}",
+                free_fraction)
     d = electrolyte.diffusivities if diffusivities is None else as_float_array("diffusivities", diffusivities)
     if np.any(~np.isfinite(d)):
         raise ParameterError("diffusivities", "unknown for some ions; pass diffusivities= [m^2/s]", d)
@@ -79,10 +92,17 @@ def nernst_einstein_conductivity(electrolyte: Electrolyte, concentration, *, fre
 
 
 def _check_temperature(temperature) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.integer, np.floating)) \
-            or not (np.isfinite(temperature) and temperature > 0):
-        raise ParameterError("temperature", "must be a finite number > 0 [K]", temperature)
-    return float(temperature)
+    """One temperature [K], finite and > 0 (the policy of :mod:`ionscales.validation`)."""
+    from ionscales.validation import check_quantity  # (import block left to the other helpers)
+
+    temp = check_quantity("temperature", temperature, unit="K", low=0.0, low_inclusive=False,
+                          scalar=True)
+    with np.errstate(over="ignore", divide="ignore"):
+        finite = np.isfinite(faraday**2 / (gas_constant * temp))
+    if not finite:  # the prefactor F^2/(RT) overflows (temperature=1e-300)
+        raise ParameterError("temperature", "is so small that F^2/(RT) overflows; temperatures "
+                             "are in K (> 0)", temperature)
+    return temp
 
 
 def _carrier_arrays(carriers: xr.Dataset):
@@ -267,10 +287,13 @@ def carrier_transport(model, *, temperature=None, diffusivity="stokes-einstein",
         rule = (f"Stokes–Einstein kT/(3 pi eta d), eta = {eta:g} Pa s, d = equal-volume sphere of the "
                 "cluster")
     else:
-        if isinstance(diffusivity, bool) or not isinstance(diffusivity, (int, float, np.integer, np.floating)) \
-                or not (np.isfinite(diffusivity) and diffusivity > 0):
+        from ionscales.validation import check_quantity
+
+        if isinstance(diffusivity, str):
             raise ParameterError("diffusivity", "must be 'stokes-einstein' or a finite number > 0 [m^2/s]",
                                  diffusivity)
+        diffusivity = check_quantity("diffusivity", diffusivity, unit="m^2/s", low=0.0,
+                                     low_inclusive=False, scalar=True)
         prefactor = np.full(n, float(diffusivity))
         shape_rule = "constant"
         rule = f"size-independent D = {float(diffusivity):g} m^2/s"

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ionscales.errors import ParameterError
-from ionscales.validation import as_float_array, check_integer
+from ionscales.validation import as_float_array, check_quantity
 
 # validation helpers
 
 
 def positive_scalar(name, value, unit):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ParameterError(name, f"must be a number > 0 [{unit}]", value)
-    if not math.isfinite(value) or value <= 0:
-        raise ParameterError(name, f"must be finite and > 0 [{unit}]", value)
-    return float(value)
+    """One finite real number > 0 [unit] as a float (:func:`ionscales.validation.check_quantity`)."""
+    return check_quantity(name, value, unit=unit, low=0.0, low_inclusive=False, scalar=True)
+
+
+def finite_scalar(name, value, unit):
+    """One finite real number [unit] (any sign) as a float."""
+    return check_quantity(name, value, unit=unit, scalar=True)
 
 
 def probabilities_in(name, value):
@@ -28,12 +28,21 @@ def probabilities_in(name, value):
     return arr
 
 
+#: largest functionality accepted: the kernels compute in floats, whose whole numbers are
+#: exact up to 2**53 (real ions have a handful of sites: Li+ 4, TFSI- 4-6)
+MAX_FUNCTIONALITY = 2**53
+
+
 def functionality(name, value):
+    """Association sites per ion: a whole number (int or integral float) in 1..2**53."""
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise ParameterError(name, "must be a whole number >= 1 (association sites per ion)", value)
-    return check_integer(name, value, minimum=1)
+    if not 1 <= value <= MAX_FUNCTIONALITY:  # int, so 10**400 is compared exactly
+        raise ParameterError(name, "must be a whole number in 1..2**53 (association sites per ion)",
+                             value)
+    return int(value)
 
 
 def state_array(name, value, *, upper=None):

@@ -539,8 +539,11 @@ def cluster_distribution(
     out += log_weight[None]
     np.exp(out, out=out)
     out[:, 0, :] = 0.0
-    unbonded = (pc <= 0) | (pa <= 0)
-    if np.any(unbonded):  # no bonds: exactly the free ions
+    # no cation bonded: exactly the free ions. (p_anion = 0 with p_cation > 0 is an ion in a
+    # sea of anions, e.g. a vanishing salt fraction in an ionic liquid: (1, m) clusters with
+    # binomial m, which the general expression gives; it is not "no bonds".)
+    unbonded = pc <= 0
+    if np.any(unbonded):
         out[unbonded, :, :] = 0.0
         out[unbonded, 1, 0] = np.broadcast_to(cc, pc.shape)[unbonded]
     if max_anion >= 1:

@@ -33,12 +33,14 @@ from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import make_dataset, solver_attrs
 from ionscales.theory.aggregation.checks import (
     check_grid,
+    finite_scalar,
     functionality,
     positive_scalar,
     state_array,
 )
 from ionscales.theory.aggregation.kernels import (
     binary_probabilities,
+    cluster_distribution,
     mobility_weighted_charge,
     pair_to_site_constant,
     site_to_pair_constant,
@@ -54,7 +56,7 @@ from ionscales.theory.aggregation.sums import (
     converged_cluster_sums,
 )
 from ionscales.units import L
-from ionscales.validation import as_float_array, check_integer, check_probability
+from ionscales.validation import as_float_array, check_integer, check_probability, check_quantity
 
 __all__ = [
     "AggregationModel",
@@ -85,16 +87,6 @@ CHECK_TOLERANCE = 1e-9
 _STATE_NAMES = ("concentration", "molality", "volume_fraction", "salt_fraction")
 
 
-def _finite_number(name, value, what):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float, np.integer, np.floating))
-        or not math.isfinite(value)
-    ):
-        raise ParameterError(name, f"must be a finite number {what}", value)
-    return float(value)
-
-
 #: model classes by name (the presets name their model class); every subclass of
 #: :class:`AggregationModel` registers itself here on definition
 MODELS: dict[str, type[AggregationModel]] = {}
@@ -107,7 +99,7 @@ class AggregationModel:
     Parameters
     ----------
     f_cation, f_anion : int
-        Functionalities (association sites per ion) f+, f- [1], >= 1.
+        Functionalities (association sites per ion) f+, f- [1], whole numbers 1..2**53.
     association : float
         Dimensionless lattice (site/bond) association constant Lambda [1], finite, >= 0.
     xi_cation, xi_anion : float
@@ -155,19 +147,9 @@ class AggregationModel:
         set_ = object.__setattr__
         set_(self, "f_cation", functionality("f_cation", self.f_cation))
         set_(self, "f_anion", functionality("f_anion", self.f_anion))
-        a = self.association
-        if (
-            isinstance(a, bool)
-            or not isinstance(a, (int, float, np.integer, np.floating))
-            or not (math.isfinite(a) and a >= 0)
-        ):
-            raise ParameterError(
-                "association",
-                "must be a finite number >= 0 (dimensionless "
-                "lattice constant; convert K_A with lattice_association)",
-                a,
-            )
-        set_(self, "association", float(a))
+        # dimensionless lattice constant (convert a molar K_A with lattice_association)
+        set_(self, "association", check_quantity("association", self.association, low=0.0,
+                                                 scalar=True))
         for name in ("xi_cation", "xi_anion"):
             set_(self, name, positive_scalar(name, getattr(self, name), "lattice sites"))
         if self.site_volume is not None:
@@ -184,7 +166,7 @@ class AggregationModel:
         set_(
             self,
             "association_enthalpy",
-            _finite_number("association_enthalpy", self.association_enthalpy, "[J/mol]"),
+            finite_scalar("association_enthalpy", self.association_enthalpy, "J/mol"),
         )
         if self.solvent_molar_mass is not None:
             set_(
@@ -257,9 +239,7 @@ class AggregationModel:
         ``T_ref`` is the model's ``temperature`` and ``dH`` its ``association_enthalpy``
         [J/mol] (negative: association weakens on heating).
         """
-        t = as_float_array("temperature", temperature)
-        if not np.all(np.isfinite(t)) or np.any(t <= 0):
-            raise ParameterError("temperature", "must be finite and > 0 K", temperature)
+        t = check_quantity("temperature", temperature, unit="K", low=0.0, low_inclusive=False)
         return self.association * np.exp(
             -(self.association_enthalpy / gas_constant) * (1 / t - 1 / self.temperature)
         )
@@ -485,9 +465,7 @@ class AggregationModel:
         """
         comp = self.composition(**state) if composition is None else composition
         if temperature is not None:
-            t = as_float_array("temperature", temperature)
-            if not np.all(np.isfinite(t)) or np.any(t <= 0):
-                raise ParameterError("temperature", "must be finite and > 0 K", temperature)
+            t = check_quantity("temperature", temperature, unit="K", low=0.0, low_inclusive=False)
             if t.ndim == 1 and comp.scalar:
                 comp = comp.repeated(t)
             elif t.ndim > 1 or (t.ndim == 1 and t.size not in (1, comp.size)):
@@ -607,6 +585,20 @@ class AggregationModel:
             truncated = 1 - (clusters_site * l_idx[None, :, None]).sum(axis=(1, 2)) / (
                 comp.c_cation * st.sol_cation
             )
+        no_cations = comp.c_cation <= 0
+        if np.any(no_cations):
+            # c_lm / c+ (l >= 1) does not depend on c+ at fixed p's: the c+ -> 0 limit of the
+            # truncated fraction is that of a unit cation concentration (0 when p = 0)
+            idx = np.flatnonzero(no_cations)
+            unit = cluster_distribution(
+                np.ones(idx.size), np.zeros(idx.size), st.p_cation[idx], st.p_anion[idx],
+                f_cation=st.f_cation, f_anion=st.f_anion, max_cation=max_size,
+                max_anion=max_size, q_cation=st.q_cation[idx], q_anion=st.q_anion[idx],
+            )
+            with np.errstate(invalid="ignore", divide="ignore"):
+                truncated[idx] = 1 - (unit * l_idx[None, :, None]).sum(axis=(1, 2)) / (
+                    st.sol_cation[idx]
+                )
         data: dict[str, Any] = {
             "p_cation": (dim, st.p_cation),
             "p_anion": (dim, st.p_anion),
@@ -897,14 +889,9 @@ class AggregationModel:
             if v is not None and np.ndim(v) != 0:
                 raise ParameterError(k, "effective_carriers takes one state point (a scalar)", v)
         max_size = check_integer("max_size", max_size, minimum=1)
-        if (
-            isinstance(min_concentration, bool)
-            or not isinstance(min_concentration, (int, float, np.integer, np.floating))
-            or not (math.isfinite(min_concentration) and min_concentration >= 0)
-        ):
-            raise ParameterError(
-                "min_concentration", "must be a finite number >= 0 [mol/m^3]", min_concentration
-            )
+        min_concentration = check_quantity(
+            "min_concentration", min_concentration, unit="mol/m^3", low=0.0, scalar=True
+        )
         comp = self.composition(**state)
         if not comp.has_molar_scale:
             raise ParameterError(
@@ -1166,7 +1153,7 @@ class Aggregation(AggregationModel):
     Parameters
     ----------
     f_cation, f_anion : int
-        Functionalities (association sites per ion) f+, f- [1], >= 1.
+        Functionalities (association sites per ion) f+, f- [1], whole numbers 1..2**53.
     association : float
         Dimensionless lattice association constant Lambda [1], >= 0 (see
         :func:`lattice_association` for K_A [m^3/mol]).
@@ -1243,15 +1230,14 @@ class SolvatedAggregation(AggregationModel):
     def __post_init__(self):
         super().__post_init__()
         s = self.solvent_association
-        if (
-            isinstance(s, bool)
-            or not isinstance(s, (int, float, np.integer, np.floating))
-            or not s > 0
-        ):
-            # NaN and -inf fail "s > 0"; +inf (sticky) passes
-            raise ParameterError(
-                "solvent_association", "must be > 0 (dimensionless) or math.inf (sticky)", s
-            )
+        if not (isinstance(s, (float, np.floating)) and s == math.inf):  # +inf: sticky
+            try:
+                s = check_quantity("solvent_association", s, low=0.0, low_inclusive=False,
+                                   scalar=True)
+            except ParameterError:
+                raise ParameterError(
+                    "solvent_association", "must be > 0 (dimensionless) or math.inf (sticky)", s
+                ) from None
         object.__setattr__(self, "solvent_association", float(s))
         if self.sticky and self.association <= 0:
             raise ParameterError(
@@ -1404,7 +1390,7 @@ class SaltInIonicLiquid(AggregationModel):
         object.__setattr__(
             self,
             "inert_charge",
-            _finite_number("inert_charge", self.inert_charge, "(valence of the IL cation)"),
+            finite_scalar("inert_charge", self.inert_charge, ""),
         )
         if self.viscosity is not None:
             object.__setattr__(

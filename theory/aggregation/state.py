@@ -181,7 +181,8 @@ class AggregationState:
     free_cation_fraction, free_anion_fraction, ion_pair_fraction : ndarray
         Cations with no anion, free anions, cations in (1, 1) pairs [1].
     number_average_size, weight_average_size, cluster_number : ndarray
-        Sol cluster sizes [1] and sol clusters per site [1].
+        Sol cluster sizes [1] and sol clusters per site [1]. The sizes are intensive: at a
+        point without ions (c = 0) they are the c -> 0 limit (1: free ions).
     residual : float
         Worst mass-action / bond-balance residual of the solve.
     iterations : int
@@ -249,8 +250,17 @@ class AggregationState:
         cc, ca = composition.c_cation, composition.c_anion
         sol_ions = cc * sol_c + ca * sol_a
         n_clusters = sol_ions - f_c * cc * sol_c * pc_sol
+        # the average sizes are intensive (ratios at fixed p's): where there are no ions
+        # (c = 0) they take their c -> 0 limit, evaluated with the electroneutral ion ratio
+        # c+ : c- = |z-| : z+ and the p's of that point (1, free ions, when p -> 0)
+        empty = (np.broadcast_to(cc, pc.shape) + np.broadcast_to(ca, pc.shape)) <= 0
+        if np.any(empty):
+            cc = np.where(empty, abs(float(charges[1])), cc)
+            ca = np.where(empty, abs(float(charges[0])), ca)
+        sizes_ions = cc * sol_c + ca * sol_a
+        sizes_clusters = sizes_ions - f_c * cc * sol_c * pc_sol
         with np.errstate(invalid="ignore", divide="ignore"):
-            number_avg = np.where(n_clusters > 0, sol_ions / n_clusters, np.nan)
+            number_avg = np.where(sizes_clusters > 0, sizes_ions / sizes_clusters, np.nan)
             weight_avg = weight_average_size(
                 cc * sol_c, ca * sol_a, pc_sol, pa_sol, f_cation=f_c, f_anion=f_a
             )

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ionscales.errors import ConvergenceWarning, ParameterError
+from ionscales.errors import ConvergenceWarning
 from ionscales.theory.aggregation.kernels import stockmayer_log_weight_grid
 from ionscales.theory.aggregation.state import AggregationState
-from ionscales.validation import check_integer
+from ionscales.validation import check_integer, check_quantity
 
 __all__ = ["ClusterSums", "converged_cluster_sums", "DEFAULT_TOLERANCE", "DEFAULT_SIZE_LIMIT"]
 
@@ -97,13 +97,8 @@ class ClusterSums:
 
 def check_tolerance(tolerance) -> float:
     """A relative tolerance in (0, 0.1] (ParameterError otherwise)."""
-    if (
-        isinstance(tolerance, bool)
-        or not isinstance(tolerance, (int, float, np.integer, np.floating))
-        or not (0 < float(tolerance) <= 0.1)
-    ):
-        raise ParameterError("tolerance", "must be a number in (0, 0.1] (relative)", tolerance)
-    return float(tolerance)
+    return check_quantity("tolerance", tolerance, low=0.0, high=0.1, low_inclusive=False,
+                          scalar=True)
 
 
 def converged_cluster_sums(
