@@ -479,6 +479,15 @@ def _evaluate(model: TransportModel, c, t):
     onsager = np.stack([np.stack([l_pp, l_pm], -1), np.stack([l_pm, l_mm], -1)], -2)
     # exact: d alpha/d c from the implicit mass action (0 at K_A = 0, where alpha = 1)
     tdf_c = thermodynamic_factor_kernels()["tdf_molar"](alpha, c, coupling, a, k_a)
+    if np.any(tdf_c <= 0):
+        bad = tdf_c <= 0
+        raise ParameterError(
+            "concentration",
+            "reaches the spinodal of the activity model (TDF <= 0: the "
+            f"extended-DH free ions phase-separate; contact_distance = {a:.3g} m is too small) "
+            f"at c >= {float(np.min(c[bad])):.4g} mol/m^3",
+            float(np.min(c[bad])),
+        )
     mass = model.electrolyte.salt_molar_mass
     rho0, s = model.density, model.density_slope
     denom = rho0 + (s - mass) * c
