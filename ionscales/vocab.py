@@ -279,6 +279,17 @@ _MD_TRANSPORT: dict[str, tuple[str, str]] = {
     "vehicular_ratio": ("1", "shell residence time over shell-diffusion time (> 1: vehicular)"),
 }
 
+# transport properties for cell models (theory.transport_properties, issue #12)
+_TRANSPORT_PROPERTIES: dict[str, tuple[str, str]] = {
+    "salt_diffusivity": ("m^2/s", "salt diffusion coefficient (solvent-velocity reference)"),
+    "thermodynamic_factor": ("1", "thermodynamic factor 1 + d ln gamma_pm / d ln m (molal, Lewis–Randall)"),
+    "molar_thermodynamic_factor": ("1", "thermodynamic factor 1 + d ln y_pm / d ln c (molar)"),
+    "pair_fraction": ("1", "fraction of the salt in neutral ion pairs"),
+    "cluster_fraction": ("1", "fraction of the salt in charged clusters"),
+    "viscosity": ("Pa s", "solution viscosity"),
+    "onsager_coefficient_molar": ("mol^2/(J m s)", "Onsager transport coefficient L_ij (solvent frame, molar)"),
+}
+
 VARIABLES: dict[str, tuple[str, str]] = {}
 for _section in (
     _SWEEP, _CORE, _SCREENING, _INTEGRAL_EQUATION, _AGGREGATION, _TRANSPORT, _CONFINEMENT, _CONTINUUM,
@@ -287,6 +298,7 @@ for _section in (
     VARIABLES.update(_section)
 VARIABLES.update(_ANALYSIS_STRUCTURE)
 VARIABLES.update(_MD_TRANSPORT)
+VARIABLES.update(_TRANSPORT_PROPERTIES)
 
 
 def register(name: str, units: str, long_name: str) -> None:

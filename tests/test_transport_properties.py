@@ -46,7 +46,7 @@ def test_dataset_labelled_and_round_trips(props, tmp_path):
 
 
 def test_transference_numbers_sum_to_one_and_onsager_symmetric_psd(props):
-    L = props["onsager_coefficient"].values
+    L = props["onsager_coefficient_molar"].values
     assert np.allclose(L[..., 0, 1], L[..., 1, 0])
     assert np.all(np.linalg.eigvalsh(L) >= -1e-14 * np.abs(L).max())
     s = L[..., 0, 0] - 2 * L[..., 0, 1] + L[..., 1, 1]

@@ -552,7 +552,7 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
         ``molar_thermodynamic_factor`` (1 + d ln y/d ln c, the one PyBaMM uses), ``molality``
         [mol/kg], ``viscosity`` [Pa s], ``free_fraction``, ``pair_fraction``,
         ``cluster_fraction`` (charged clusters: none in this chemical model),
-        ``association_constant`` [m^3/mol], ``onsager_coefficient`` [mol^2/(J m s)] over
+        ``association_constant`` [m^3/mol], ``onsager_coefficient_molar`` [mol^2/(J m s)] over
         (species_i, species_j), and the carriers (``carrier_concentration``,
         ``carrier_diffusivity`` over ``carrier`` with ``carrier_charge``, ``n_cation``,
         ``n_anion``).
@@ -621,7 +621,7 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
             "ion-pair association constant",
         ),
         "permittivity": (dims, out["permittivity"], "1", "solvent relative permittivity"),
-        "onsager_coefficient": (
+        "onsager_coefficient_molar": (
             dims + ("species_i", "species_j"),
             out["onsager"],
             "mol^2/(J m s)",
