@@ -12,7 +12,9 @@ This module holds the density models an :class:`~ionscales.Electrolyte` can carr
 * :class:`PitzerVolume`: the Pitzer apparent-molar-volume equation with published
   parameters (aqueous NaCl, KCl, LiCl, CaCl2 ship in ``ionscales/data``; see
   ``ionscales/data/PROVENANCE.md``), :func:`pitzer_volume` loads one;
-* :class:`TabulatedDensity`: measured solution densities versus molality, interpolated.
+* :class:`TabulatedDensity`: measured solution densities versus molality, interpolated;
+  :func:`tabulated_density` loads a shipped data set (``ionscales/data/solution_density.csv``:
+  [C4C1Pyrr][NTf2] in propylene carbonate).
 
 Without a model, :meth:`Electrolyte.molarity` falls back on ``V_phi = M_salt / rho_w``
 (ideal mixing at the solvent's density) and warns (``ValidityWarning``): that estimate
@@ -47,7 +49,9 @@ __all__ = [
     "PitzerVolume",
     "TabulatedDensity",
     "pitzer_volume",
+    "tabulated_density",
     "PITZER_VOLUME_SALTS",
+    "TABULATED_DENSITY_SYSTEMS",
     "DEBYE_HUCKEL_VOLUME_SLOPE",
 ]
 
@@ -255,6 +259,11 @@ class TabulatedDensity(DensityModel):
         Of the data [K].
     source : str
         Citation of the data.
+    reference_solvent_density : float, optional
+        Pure-solvent density of the data set itself [kg/m^3]. When given, the apparent
+        molar volume and the conversions use it instead of the electrolyte's solvent
+        density, so that data measured against a slightly different pure-solvent density
+        are reproduced exactly (the dilute limit is then c -> m * reference_solvent_density).
 
     Notes
     -----
@@ -267,6 +276,7 @@ class TabulatedDensity(DensityModel):
     density_points: tuple[float, ...]
     temperature: float
     source: str
+    reference_solvent_density: float | None = None
 
     def __post_init__(self):
         m = as_float_array("molality_points", self.molality_points, ndim=1)
@@ -285,6 +295,9 @@ class TabulatedDensity(DensityModel):
             )
         if np.any(rho <= 0):
             raise ParameterError("density_points", "must be > 0 kg/m^3", self.density_points)
+        ref = self.reference_solvent_density
+        if ref is not None and not (math.isfinite(ref) and ref > 0):
+            raise ParameterError("reference_solvent_density", "must be finite and > 0 kg/m^3", ref)
         object.__setattr__(self, "molality_points", tuple(float(v) for v in m))
         object.__setattr__(self, "density_points", tuple(float(v) for v in rho))
 
@@ -292,6 +305,8 @@ class TabulatedDensity(DensityModel):
         """V_phi = (1 + m M)/(m rho) - 1/(m rho_w) [m^3/mol] from the interpolated density."""
         from scipy.interpolate import PchipInterpolator
 
+        if self.reference_solvent_density is not None:
+            solvent_density = self.reference_solvent_density
         m_pts = np.asarray(self.molality_points)
         rho_pts = np.asarray(self.density_points)
         v_pts = ((1 + m_pts * salt_molar_mass) / rho_pts - 1 / solvent_density) / np.where(
@@ -316,6 +331,8 @@ class TabulatedDensity(DensityModel):
                 ValidityWarning,
                 stacklevel=3,
             )
+        if self.reference_solvent_density is not None:
+            solvent_density = self.reference_solvent_density
         v = self.apparent_molar_volume(
             m, solvent_density=solvent_density, salt_molar_mass=salt_molar_mass
         )
@@ -365,4 +382,71 @@ def pitzer_volume(salt: str) -> PitzerVolume:
         c_phi=row["c_phi"] * _PER_MPA,
         max_molality=row["max_molality"],
         validated_molality=row["validated_molality"],
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Shipped tabulated solution densities (ionscales/data/solution_density.csv)
+
+#: Per system: molar mass of the molecular solvent [kg/mol] (to turn the tabulated solvent
+#: mole fractions into molalities) and the citation. See ionscales/data/PROVENANCE.md.
+_TABULATED_SYSTEMS = {
+    "[C4C1Pyrr][NTf2] in PC": {
+        "solvent_molar_mass": 102.09e-3,  # propylene carbonate, C4H6O3
+        "source": "[C4C1Pyrr][NTf2] + propylene carbonate densities at 298.15 K, "
+        "J. Solution Chem. (2010), doi:10.1007/s10953-010-9562-5 (as stored in NIST ILThermo); "
+        "see ionscales/data/PROVENANCE.md",
+    },
+}
+
+#: Systems with shipped tabulated solution densities (:func:`tabulated_density`).
+TABULATED_DENSITY_SYSTEMS = tuple(sorted(_TABULATED_SYSTEMS))
+
+
+def _load_solution_density_rows() -> list[dict[str, str]]:
+    text = resources.files("ionscales").joinpath("data/solution_density.csv").read_text()
+    return list(csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#")))
+
+
+def tabulated_density(system: str) -> TabulatedDensity:
+    """The shipped measured solution densities of ``system`` as a :class:`TabulatedDensity`.
+
+    Parameters
+    ----------
+    system : str
+        One of :data:`TABULATED_DENSITY_SYSTEMS` (a preset name).
+
+    Returns
+    -------
+    TabulatedDensity
+        Densities [kg/m^3] versus molality [mol/kg], m = x_salt / (x_solvent M_solvent)
+        from the tabulated mole fractions; the data's own pure-solvent density is the
+        ``reference_solvent_density``. The pure-salt end (x_solvent = 0, infinite
+        molality) is not representable on the molal scale and is left out.
+
+    Notes
+    -----
+    Valid at the data's temperature (298.15 K; ``ValidityWarning`` beyond 5 K) and up to
+    the last finite molality of the table (``ValidityWarning`` beyond it).
+    """
+    if system not in _TABULATED_SYSTEMS:
+        raise ParameterError(
+            "system",
+            f"no tabulated densities for {system!r}; available: {', '.join(TABULATED_DENSITY_SYSTEMS)}."
+            f"{suggest(str(system), TABULATED_DENSITY_SYSTEMS)}",
+        )
+    meta = _TABULATED_SYSTEMS[system]
+    rows = [r for r in _load_solution_density_rows() if r["system"] == system]
+    x = np.array([float(r["x_solvent"]) for r in rows])
+    rho = np.array([float(r["density"]) for r in rows])
+    temps = {float(r["temperature"]) for r in rows}
+    if len(temps) != 1 or not np.any(x == 1.0):
+        raise ParameterError("system", "data table needs one temperature and a pure-solvent row", system)
+    reference = float(rho[x == 1.0][0])
+    keep = (x > 0) & (x < 1)
+    molality = (1 - x[keep]) / (x[keep] * meta["solvent_molar_mass"])
+    order = np.argsort(molality)
+    return TabulatedDensity(
+        tuple(molality[order]), tuple(rho[keep][order]), temperature=temps.pop(),
+        source=meta["source"], reference_solvent_density=reference,
     )

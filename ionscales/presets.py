@@ -10,13 +10,13 @@ distances), not crystal radii: fit them (``fitting.fit_activity``) for quantitat
 from __future__ import annotations
 
 from ionscales import dielectric
-from ionscales.density import pitzer_volume
+from ionscales.density import pitzer_volume, tabulated_density
 from ionscales.electrolyte import Electrolyte, Ion, Solvent
 from ionscales.errors import ParameterError
 from ionscales.units import nm
 from ionscales.validation import suggest
 
-__all__ = ["names", "get", "register", "WATER"]
+__all__ = ["names", "get", "register", "WATER", "DENSITY_DATA_MISSING", "lipf6_ec_emc_3_7"]
 
 _CRC_D = (
     "Infinite-dilution diffusivities at 25 C: CRC Handbook of Chemistry and Physics, "
@@ -135,9 +135,14 @@ register(
     )
 )
 
+#: Density of neat [C4C1Pyrr][NTf2] at 298.15 K [kg/m^3]: median of six measured data sets
+#: (six papers, 1393.8-1395.2; NIST ILThermo; see ionscales/data/PROVENANCE.md).
+_C4C1PYRR_NTF2_DENSITY = 1394.5
+
 _IL_REF = (
     "[C4C1Pyrr][NTf2] (1-butyl-1-methylpyrrolidinium bis(trifluoromethylsulfonyl)imide): "
-    "molar mass 422.41 g/mol, density 1.39 g/cm^3 at 25 C (neat IL 3.29 mol/L); static "
+    "molar mass 422.41 g/mol, density 1394.5 kg/m^3 at 25 C (median of six measured data sets, "
+    "1393.8-1395.2, NIST ILThermo; see ionscales/data/PROVENANCE.md; neat IL 3.301 mol/L); static "
     "eps_r about 11.9 (dielectric spectroscopy, Weingaertner and co-workers; approximate); "
     "ion sizes from molecular volumes (cation ~0.68 nm, anion ~0.76 nm; approximate). "
     "Used in the SFA underscreening work of Smith, Lee & Perkin, J. Phys. Chem. Lett. 7, "
@@ -153,8 +158,9 @@ register(
                     11.9, 298.15, "[C4C1Pyrr][NTf2] static eps_r, approximate")),
         name="[C4C1Pyrr][NTf2]",
         references=(_IL_REF,),
-        notes="Neat ionic liquid: use concentration = 3.29 mol/L (3290 mol/m^3). The 'solvent' is "
-        "the dielectric background of the liquid itself.",
+        notes="Neat ionic liquid: use concentration = NEAT_CONCENTRATION (3301 mol/m^3 from the "
+        "measured density). The 'solvent' is the dielectric background of the liquid itself, so "
+        "molality is undefined (molarity()/molality() raise ParameterError).",
     )
 )
 register(
@@ -165,12 +171,18 @@ register(
                 permittivity_model=dielectric.SOLVENT_PERMITTIVITY["propylene carbonate"]),
         name="[C4C1Pyrr][NTf2] in PC",
         references=(_IL_REF, "Propylene carbonate: eps_r 64.92 at 25 C (K. Xu, Chem. Rev. 104, 4303 (2004), "
-                    "Table 1, doi:10.1021/cr030203g), density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)"),
+                    "Table 1, doi:10.1021/cr030203g), density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)",
+                    tabulated_density("[C4C1Pyrr][NTf2] in PC").source),
+        notes="Molality <-> molarity through the measured IL + PC densities at 298.15 K "
+        "(doi:10.1007/s10953-010-9562-5); that data set's pure PC (1219.85 kg/m^3) is 1.3 % above "
+        "the solvent density used here and its neat IL 0.9 % below the consensus 1394.5 kg/m^3, "
+        "so the conversion carries ~1 % systematic uncertainty.",
+        density_model=tabulated_density("[C4C1Pyrr][NTf2] in PC"),
     )
 )
 
 #: Concentration of neat ionic liquids [mol/m^3] (density / molar mass).
-NEAT_CONCENTRATION = {"[C4C1Pyrr][NTf2]": 1390.0 / 422.41e-3}
+NEAT_CONCENTRATION = {"[C4C1Pyrr][NTf2]": _C4C1PYRR_NTF2_DENSITY / 422.41e-3}
 
 
 # ---------------------------------------------------------------------------------------
@@ -238,4 +250,126 @@ AGGREGATION_PARAMETERS: dict[str, dict] = {
         "over lattice sites, Omega = (xi+ + xi-) N_salt + N_water (the authors' "
         "WiSE_EDL_MD_Processing_Panels.m), evaluated with the solution volume.",
     },
+}
+
+
+# ---------------------------------------------------------------------------------------
+# LiPF6 in EC:EMC 3:7 (w:w) — the electrolyte of Landesfeind & Gasteiger (2019) and of
+# PyBaMM's ORegan2022 parameter set (issue #12). Solvent-mixture properties only; the
+# calibrated transport parameters are attached by ionscales.theory.transport (its own
+# module), not here. Every number below is marked: [source] or [estimate].
+
+#: Pure-component data of the two solvents at 25 C (EC: 40 C, it melts at 36.4 C), as
+#: compiled by K. Xu, Chem. Rev. 104, 4303 (2004), Table 1, doi:10.1021/cr030203g
+#: [memory: values as commonly quoted from that table; the table was not re-read here].
+EC_EMC_COMPONENTS = {
+    "ethylene carbonate": {"molar_mass": 88.06e-3, "density": 1321.0, "viscosity": 1.90e-3,
+                           "permittivity": 89.78, "temperature": 313.15},
+    "ethyl methyl carbonate": {"molar_mass": 104.10e-3, "density": 1006.0, "viscosity": 0.65e-3,
+                               "permittivity": 2.958, "temperature": 298.15},
+}
+#: Mass fractions of the solvent blend (3:7 by weight).
+EC_EMC_MASS_FRACTIONS = {"ethylene carbonate": 0.3, "ethyl methyl carbonate": 0.7}
+
+
+def _ec_emc_3_7_solvent() -> Solvent:
+    """EC:EMC 3:7 (w:w) solvent blend from its components (mixing rules; see notes).
+
+    * molar mass: mean over moles, 1/M = sum w_i/M_i [exact for the stated composition];
+    * density: ideal volume additivity, 1/rho = sum w_i/rho_i [estimate; the excess volume of
+      carbonate blends is small, |V^E|/V < 1 %];
+    * permittivity: volume-fraction average of the components [estimate: linear mixing of
+      eps_r, uncertain by ~20 % for a polar/apolar blend];
+    * viscosity: Arrhenius (Grunberg–Nissan without interaction term) mixing over mole
+      fractions, ln eta = sum x_i ln eta_i [estimate, ~10-20 %; EC's value is at 40 C].
+    """
+    import math
+
+    comp, w = EC_EMC_COMPONENTS, EC_EMC_MASS_FRACTIONS
+    moles = {k: w[k] / comp[k]["molar_mass"] for k in comp}
+    vols = {k: w[k] / comp[k]["density"] for k in comp}
+    n_tot, v_tot = sum(moles.values()), sum(vols.values())
+    eps = sum(vols[k] / v_tot * comp[k]["permittivity"] for k in comp)
+    eta = math.exp(sum(moles[k] / n_tot * math.log(comp[k]["viscosity"]) for k in comp))
+    return Solvent(
+        "EC:EMC (3:7 w/w)", temperature=298.15, density=1.0 / v_tot, molar_mass=1.0 / n_tot,
+        viscosity=eta,
+        permittivity_model=dielectric.ConstantPermittivity(
+            eps, 298.15,
+            "EC:EMC 3:7 w/w: volume-fraction average of EC (89.78) and EMC (2.958) [estimate], "
+            "components from K. Xu, Chem. Rev. 104, 4303 (2004), Table 1"),
+    )
+
+
+#: The EC:EMC 3:7 (w:w) solvent of the "LiPF6 in EC:EMC 3:7" preset (25 C).
+EC_EMC_3_7 = _ec_emc_3_7_solvent()
+
+_LIPF6_MOLAR_MASS = 151.905e-3  # LiPF6 [kg/mol], IUPAC atomic weights (Li 6.941, P 30.974, F 18.998)
+_EC_EMC_REF = (
+    "EC:EMC 3:7 (w/w) solvent: component densities, viscosities and permittivities from K. Xu, "
+    "Chem. Rev. 104, 4303 (2004), Table 1, doi:10.1021/cr030203g (EC 1.321 g/cm^3, 1.90 mPa s, "
+    "eps 89.78 at 40 C; EMC 1.006 g/cm^3, 0.65 mPa s, eps 2.958 at 25 C); blend values by mixing "
+    "rules [estimates]: density 1083.5 kg/m^3 (ideal volumes), eps_r 24.3 (volume-fraction "
+    "average), viscosity 0.93 mPa s (Arrhenius mole-fraction mixing), molar mass 98.7 g/mol"
+)
+
+
+def lipf6_ec_emc_3_7(**changes) -> Electrolyte:
+    """The "LiPF6 in EC:EMC 3:7" preset, optionally with changed fields.
+
+    Parameters
+    ----------
+    **changes
+        Passed to :meth:`Electrolyte.with_` (e.g. ``temperature`` [K], ``diameter`` [m]);
+        other modules (the transport calibration of issue #12) build on the preset this
+        way instead of editing it.
+
+    Returns
+    -------
+    Electrolyte
+        Li+ / PF6- in the EC:EMC 3:7 (w/w) blend :data:`EC_EMC_3_7` at 25 C.
+
+    Notes
+    -----
+    Solvent data are mixing-rule estimates from sourced component values (see
+    :func:`_ec_emc_3_7_solvent` and the preset's ``references``). Ion diameters are the
+    approximate contact sizes of the "LiPF6 in EC/DMC" preset (Li+ 0.45 nm solvated, PF6-
+    0.51 nm), not fitted.
+    """
+    e = get("LiPF6 in EC:EMC 3:7")
+    return e.with_(**changes) if changes else e
+
+
+register(
+    Electrolyte(
+        Ion("Li+", +1, 0.45 * nm, molar_mass=6.941e-3),
+        Ion("PF6-", -1, 0.51 * nm, molar_mass=_LIPF6_MOLAR_MASS - 6.941e-3),
+        EC_EMC_3_7,
+        name="LiPF6 in EC:EMC 3:7",
+        references=(
+            _EC_EMC_REF,
+            "PF6- diameter 0.51 nm from its thermochemical radius (~0.25 nm); Li+ 0.45 nm is an "
+            "effective solvated contact size (approximate)",
+        ),
+        notes="Electrolyte of Landesfeind & Gasteiger, J. Electrochem. Soc. 166, A3079 (2019), "
+        "doi:10.1149/2.0571912jes (PyBaMM ORegan2022). Solvent blend properties are mixing-rule "
+        "estimates; calibrated transport parameters live in ionscales.theory.transport.",
+    )
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Presets without measured solution-density data (issue #11): molality <-> molarity uses
+# the crude V_phi = M_salt/rho_solvent estimate there and says so (ValidityWarning), or is
+# undefined (neat liquid: ParameterError). tests/test_presets.py checks that this list is
+# exactly the presets without a density model.
+
+DENSITY_DATA_MISSING: dict[str, str] = {
+    "LiPF6 in EC/DMC": "no verifiable measured LiPF6-in-EC/DMC solution densities found for "
+    "ionscales (searched: Landesfeind & Gasteiger 2019, Logan et al. 2018, Valoen & Reimers "
+    "2005, Nyman et al. 2008; none readable here); crude estimate with ValidityWarning",
+    "LiPF6 in EC:EMC 3:7": "no verifiable measured LiPF6-in-EC:EMC 3:7 solution densities found "
+    "(same search); crude estimate with ValidityWarning",
+    "[C4C1Pyrr][NTf2]": "neat ionic liquid: no solvent, molality undefined (ParameterError); "
+    "use NEAT_CONCENTRATION",
 }
