@@ -72,3 +72,13 @@ def test_bad_input():
         fit_transport(data, _base(), vary=["cation_radus"])
     with pytest.raises(ParameterError, match="data"):
         fit_transport(data[[]], _base())
+
+
+def test_calibration_applies_to_the_preset_by_name():
+    from ionscales import presets
+
+    c = np.array([300.0, 1200.0])
+    a = transport.properties(presets.get(tpp.LIPF6_EC_EMC), c, 298.15)
+    b = transport.properties(tpp.lipf6_ec_emc(), c, 298.15)
+    assert a.attrs["parameter_source"] == b.attrs["parameter_source"]
+    np.testing.assert_allclose(a.conductivity.values, b.conductivity.values, rtol=1e-12)

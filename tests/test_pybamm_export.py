@@ -147,11 +147,12 @@ def test_dfn_discharge_with_the_calibrated_ionscales_chain():
     """Chen2020 DFN 1C twice: its own (Nyman 2008) electrolyte and the ionscales chain calibrated
     on Landesfeind 2019 conductivity, exported by ``to_pybamm(transport.properties(...))``.
 
-    Measured here (issue #12): the two start within a few mV (same OCV; sigma within ~12 %),
-    then the chain's voltage falls 0.16 V lower at 1/4 of the discharge and ~0.3 V lower
-    later, and its discharge ends at ~2150 s instead of ~3555 s: its salt diffusivity is 3–6x
-    below the data (TDF < 1, see the README), so the electrolyte depletes. Pinned: the export
-    runs, the start agrees, and the chain ends earlier.
+    Measured here (issue #12, PyBaMM's solver defaults): max |dV| = 15 mV, rms 11 mV over the
+    common 95 % of the discharge, 1.7 mV at t = 0. The chain's sigma is within ~12 % of the
+    data, its D 1.4–2.6x low and its TDF ~0.6 (Chen2020 uses TDF = 1), errors that partly
+    cancel in the cell. Asserted: the export runs over the whole discharge and stays within
+    50 mV of PyBaMM's own electrolyte — the size of the electrolyte-property effect on a 1C
+    DFN voltage (Nyman vs Landesfeind correlations differ by tens of mV).
     """
     from ionscales.theory import transport
     from ionscales.theory.transport_presets import lipf6_ec_emc
@@ -165,5 +166,7 @@ def test_dfn_discharge_with_the_calibrated_ionscales_chain():
     ours.update(exported)
     t_ours, v_ours = _discharge(ours)
     assert np.all(np.isfinite(v_ours)) and 2.4 < v_ours.min() and v_ours.max() < 4.3
-    assert abs(v_ours[0] - v_ref[0]) < 0.02
-    assert t_ours[-1] < t_ref[-1]  # the documented failure: diffusion-limited, ends early
+    common = np.linspace(0.0, 0.95 * min(t_ref[-1], t_ours[-1]), 200)
+    assert common[-1] > 0.9 * t_ref[-1]
+    dv = np.interp(common, t_ours, v_ours) - np.interp(common, t_ref, v_ref)
+    assert np.abs(dv).max() < 0.05

@@ -6,15 +6,15 @@ are not measurements of the parameters themselves: the radii, K_A and viscosity
 coefficients absorb what the chain (pairing + Debye–Hückel + Stokes–Einstein + DHO)
 misses.
 
-``lipf6_ec_emc()`` builds the LiPF6 in EC:EMC 3:7 (w:w) electrolyte the calibration uses
-until the preset of that name exists in :mod:`ionscales.presets`; its solvent numbers are
-approximate literature values (see the function).
+``lipf6_ec_emc()`` is the "LiPF6 in EC:EMC 3:7" preset with an eps_r(T) law (the
+calibration spans 263–323 K); the calibrated parameters apply to any electrolyte of that
+name (the plain preset keeps one eps_r and warns away from 25 C).
 """
 
 from __future__ import annotations
 
 from ionscales.dielectric import PolynomialPermittivity
-from ionscales.electrolyte import Electrolyte, Ion, Solvent
+from ionscales.electrolyte import Electrolyte
 
 __all__ = [
     "CALIBRATED",
@@ -29,34 +29,37 @@ LIPF6_EC_EMC = "LiPF6 in EC:EMC 3:7"
 
 
 def lipf6_ec_emc() -> Electrolyte:
-    """LiPF6 in EC:EMC 3:7 (w:w) at 298.15 K for the transport chain.
+    """The "LiPF6 in EC:EMC 3:7" preset with a temperature-dependent eps_r(T).
 
-    Solvent: density 1087 kg/m^3 (ideal mixing of EC 1321 and EMC 1007 kg/m^3 at 3:7 w:w),
-    molar mass 0.0987 kg/mol (mole average of EC 88.06 and EMC 104.10 g/mol), viscosity
-    0.9 mPa s at 25 C (approximate, literature 0.8–1.0), eps_r(T) = 18.5 - 0.045 (t - 25 C)
-    (approximate: EC:EMC 3:7 is reported near 18–20 at 25 C; the slope follows EC's
-    d ln eps/dT ~ -0.4 %/K). The eps_r, viscosity and ion sizes only enter the calibrated
-    chain together with fitted parameters. Ions: Li+ (0.006941 kg/mol), PF6- (0.144964
-    kg/mol), crystallographic-scale diameters 0.18 and 0.51 nm.
+    The preset (:func:`ionscales.presets.lipf6_ec_emc_3_7`: sourced/estimated density,
+    viscosity, eps_r at 25 C) has one eps_r and no temperature law; the calibration spans
+    263–323 K, so its solvent gets ``eps_r(T) = eps_25 (1 - 0.004 (t - 25 C))``
+    [estimate: EC's d ln eps/dT ~ -0.4 %/K, applied to the blend], anchored at the preset's
+    25 C value. At 298.15 K it is the preset.
     """
+    from dataclasses import replace
+
+    from ionscales import presets
+
+    base = presets.get(LIPF6_EC_EMC)
+    eps25 = float(base.permittivity)
     eps = PolynomialPermittivity(
-        coefficients=(18.5 + 0.045 * 25.0, -0.045),
+        coefficients=(eps25 * (1 + 0.004 * 25.0), -0.004 * eps25),
         t_min=253.15,
         t_max=333.15,
-        accuracy=0.1,
-        source="EC:EMC 3:7 w:w, approximate (18-20 at 25 C reported), linear slope from EC",
+        accuracy=0.2,
+        source="EC:EMC 3:7 w:w: the preset's eps_r at 25 C with EC's -0.4 %/K slope [estimate]",
     )
-    solvent = Solvent(
-        "EC:EMC 3:7 (w:w)",
-        temperature=298.15,
-        density=1087.0,
-        molar_mass=0.0987,
-        viscosity=0.9e-3,
-        permittivity_model=eps,
+    solvent = replace(base.solvent, permittivity=None, permittivity_model=eps)
+    return Electrolyte(
+        ions=base.ions,
+        stoichiometry=base.stoichiometry,
+        solvent=solvent,
+        name=base.name,
+        references=base.references,
+        notes=base.notes,
+        density_model=base.density_model,
     )
-    li = Ion("Li+", 1, 0.18e-9, molar_mass=0.006941)
-    pf6 = Ion("PF6-", -1, 0.51e-9, molar_mass=0.144964)
-    return Electrolyte(li, pf6, solvent, name=LIPF6_EC_EMC)
 
 
 #: name -> dict of TransportModel fields (``viscosity_<field>`` for the viscosity law) and a
@@ -65,21 +68,22 @@ CALIBRATED: dict[str, dict] = {
     LIPF6_EC_EMC: {
         # calibrated: fit_transport(landesfeind2019(c, T)[["conductivity"]], ...) on
         # c = 100, 250, 500, 750, ..., 2000 mol/m^3 x T = 263.15, 273.15, 283.15, 298.15,
-        # 313.15, 323.15 K; varied association_constant and the viscosity law (B, Jones–Dole
-        # B, D); Stokes radii fixed at 0.60 / 0.25 nm (dilute t+ = 0.29), start K_A 5 L/mol
+        # 313.15, 323.15 K with lipf6_ec_emc(); varied association_constant and the viscosity
+        # law (B, Jones–Dole B, D); Stokes radii fixed at 0.60 / 0.25 nm (dilute t+ = 0.29),
+        # eta(25 C, c -> 0) held at the preset's 0.93 mPa s; start K_A 5 L/mol
         "cation_radius": 0.6e-9,
         "anion_radius": 0.25e-9,
-        "association_constant": 0.0566188523260408,
+        "association_constant": 0.038859736984444004,
         "density_slope": 0.1,
-        "viscosity_solvent_viscosity": 2.4194389377365826e-06,
-        "viscosity_pseudo_activation": 1764.7078388600512,
-        "viscosity_b": -0.00027136515497717186,
-        "viscosity_d": 1.3263566825990542e-06,
-        "viscosity_source": "calibrated (eta(25 C, c -> 0) held at 0.9 mPa s)",
+        "viscosity_solvent_viscosity": 3.0237110190947137e-06,
+        "viscosity_pseudo_activation": 1708.751993859632,
+        "viscosity_b": -0.00040295445886858784,
+        "viscosity_d": 1.0321124068906985e-06,
+        "viscosity_source": "calibrated (eta(25 C, c -> 0) held at the preset's solvent viscosity)",
         "source": "calibrated: fit_transport on Landesfeind & Gasteiger 2019 conductivity (PyBaMM "
         "ORegan2022 correlations, 9 c x 6 T, 0.1-2 M, 263-323 K); varied K_A, viscosity B, Jones–Dole "
-        "B and D. rms relative deviation on that grid: conductivity 0.123, salt_diffusivity 0.78, "
-        "thermodynamic_factor (molar) 0.68; transference_number 0.31 absolute (D, t+, TDF not fitted: "
+        "B and D. rms relative deviation on that grid: conductivity 0.117, salt_diffusivity 0.43, "
+        "thermodynamic_factor (molar) 0.64; transference_number 0.32 absolute (D, t+, TDF not fitted: "
         "qualitatively wrong, see README)",
     },
 }
@@ -88,10 +92,10 @@ CALIBRATED: dict[str, dict] = {
 #: only ``conductivity`` was fitted): relative, absolute for ``transference_number``
 DEVIATIONS = {
     LIPF6_EC_EMC: {
-        "conductivity": 0.1229,
-        "salt_diffusivity": 0.7834,
-        "transference_number": 0.3115,
-        "thermodynamic_factor": 0.6821,
+        "conductivity": 0.1166,
+        "salt_diffusivity": 0.4311,
+        "transference_number": 0.3175,
+        "thermodynamic_factor": 0.6397,
     },
 }
 
