@@ -215,3 +215,21 @@ def test_bad_input_raises_parameter_error():
         transport.properties(e, C, cation_radius=-1e-10)
     with pytest.raises(ParameterError, match="electrolyte"):
         transport.properties(presets.get("CaCl2(aq)"), C)
+
+
+@pytest.mark.parametrize("molality", [2.0, 12.0])
+def test_onsager_route_from_aggregation_carriers_equals_carrier_transport(molality):
+    """Aggregation carriers -> L_ij (uncorrelated carriers) -> kappa, t+ by concentrated-solution
+    theory = carrier_transport's sigma, t+ (the ideal cluster mixture, its own code)."""
+    from ionscales.theory import concentrated_solution as cst
+    from ionscales.theory.aggregation import SolvatedAggregation
+
+    model = SolvatedAggregation.from_preset("LiTFSI(aq)")
+    ref = transport.carrier_transport(model, molality=[molality])
+    carriers = model.effective_carriers(molality=molality)
+    L = tp.onsager_from_carriers(carriers)
+    assert np.allclose(L, L.T) and np.all(np.linalg.eigvalsh(L) >= 0)
+    assert math.isclose(float(cst.conductivity(L)), float(ref.conductivity[0]), rel_tol=1e-5)
+    assert math.isclose(
+        float(cst.transference_number(L)), float(ref.transference_number[0]), rel_tol=1e-5
+    )

@@ -84,6 +84,7 @@ __all__ = [
     "fuoss_association_constant",
     "free_fraction",
     "thermodynamic_factor_kernels",
+    "onsager_from_carriers",
 ]
 
 
@@ -687,3 +688,45 @@ def _resolve(electrolyte, parameters) -> TransportModel:
     visc = {k: parameters.pop(k) for k in list(parameters) if k.startswith("viscosity_")}
     model = TransportModel(electrolyte, **parameters)
     return model.with_(**visc) if visc else model
+
+
+def onsager_from_carriers(carriers: xr.Dataset, *, temperature=None) -> np.ndarray:
+    """Onsager matrix (cation, anion) [mol^2/(J m s)] of uncorrelated carriers.
+
+    Each carrier species c (n_+ cations, n_- anions, molarity c_c [mol/m^3], diffusivity
+    D_c [m^2/s]) adds ``n_i n_j c_c D_c / (R T)`` to ``L_ij`` (the link of the chain used by
+    :func:`properties` for free ions and pairs, here for any carriers Dataset, e.g. an
+    aggregation model's ``effective_carriers``: the gel is immobile and absent). Carriers
+    move independently: cross-correlations between different carriers are neglected.
+
+    Parameters
+    ----------
+    carriers : xarray.Dataset
+        With ``carrier_concentration``, ``carrier_diffusivity`` over ``carrier`` (other
+        dims broadcast) and ``n_cation``, ``n_anion`` coordinates.
+    temperature : float, optional
+        [K] (default: ``carriers.attrs["temperature"]``).
+
+    Returns
+    -------
+    ndarray
+        Shape ``(..., 2, 2)`` over the carriers' other dims.
+    """
+    need = ("carrier_concentration", "carrier_diffusivity", "n_cation", "n_anion")
+    if not isinstance(carriers, xr.Dataset) or any(k not in carriers for k in need):
+        raise ParameterError("carriers", f"must be a Dataset with {', '.join(need)}")
+    if temperature is None:
+        if "temperature" not in carriers.attrs:
+            raise ParameterError(
+                "temperature", "not recorded in the carriers; pass temperature= [K]"
+            )
+        temperature = float(carriers.attrs["temperature"])
+    t = _finite("temperature", temperature, "K", positive=True)
+    flux = (carriers["carrier_concentration"] * carriers["carrier_diffusivity"]).transpose(
+        ..., "carrier"
+    )
+    cd = flux.values / (gas_constant * t)
+    n = np.stack(
+        [carriers["n_cation"].values.astype(float), carriers["n_anion"].values.astype(float)]
+    )
+    return np.einsum("ic,jc,...c->...ij", n, n, cd)
