@@ -233,3 +233,26 @@ def test_onsager_route_from_aggregation_carriers_equals_carrier_transport(molali
     assert math.isclose(
         float(cst.transference_number(L)), float(ref.transference_number[0]), rel_tol=1e-5
     )
+
+
+def test_molal_factor_consistent_with_the_numerical_conversion():
+    """TDF_m (exact d ln m/d ln c of the linear density law) -> TDF_c by the independent
+    finite-difference conversion of concentrated_solution recovers the molar factor."""
+    from ionscales.theory import concentrated_solution as cst
+
+    c = np.linspace(100.0, 2000.0, 400)
+    ds = transport.properties(lipf6_ec_emc(), c, 298.15, **PARAMS).isel(temperature=0)
+    back = cst.molar_thermodynamic_factor(
+        ds.thermodynamic_factor.values, concentration=c, molality=ds.molality.values
+    )
+    np.testing.assert_allclose(back, ds.molar_thermodynamic_factor.values, rtol=1e-5)
+
+
+def test_van_t_hoff_association():
+    model = tp.TransportModel(
+        lipf6_ec_emc(), association_constant=0.01, association_enthalpy=-8e3, viscosity=VISCOSITY
+    )
+    k = model.association(np.array([273.15, 298.15, 323.15]))
+    assert math.isclose(k[1], 0.01, rel_tol=1e-12)
+    expected = 0.01 * math.exp(8e3 / gas_constant * (1 / 273.15 - 1 / 298.15))
+    assert math.isclose(k[0], expected, rel_tol=1e-12) and k[2] < k[1]
