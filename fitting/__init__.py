@@ -20,6 +20,7 @@ __all__ = [
     "fit_surface_force",
     "compare_decay_forms",
     "fit_vtf",
+    "fit_transport",
 ]
 
 _LAZY = {
@@ -31,6 +32,7 @@ _LAZY = {
     "cluster_counts": "ionscales.fitting.aggregation",
     "fit_surface_force": "ionscales.fitting.surface_force",
     "fit_vtf": "ionscales.fitting.vtf",
+    "fit_transport": "ionscales.fitting.transport",
 }
 
 

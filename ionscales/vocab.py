@@ -346,6 +346,17 @@ _MD_TRANSPORT: dict[str, tuple[str, str]] = {
     "vehicular_ratio": ("1", "shell residence time over shell-diffusion time (> 1: vehicular)"),
 }
 
+# transport properties for cell models (theory.transport_properties, issue #12)
+_TRANSPORT_PROPERTIES: dict[str, tuple[str, str]] = {
+    "salt_diffusivity": ("m^2/s", "salt diffusion coefficient (solvent-velocity reference)"),
+    "thermodynamic_factor": ("1", "thermodynamic factor 1 + d ln gamma_pm / d ln m (molal, Lewis–Randall)"),
+    "molar_thermodynamic_factor": ("1", "thermodynamic factor 1 + d ln y_pm / d ln c (molar)"),
+    "pair_fraction": ("1", "fraction of the salt in neutral ion pairs"),
+    "cluster_fraction": ("1", "fraction of the salt in charged clusters"),
+    "viscosity": ("Pa s", "solution viscosity"),
+    "onsager_coefficient_molar": ("mol^2/(J m s)", "Onsager transport coefficient L_ij (solvent frame, molar)"),
+}
+
 
 def merge_sections(sections: dict[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[str, str]]:
     """One table from the sections; a name in two sections raises :class:`VocabularyError`."""
@@ -382,6 +393,7 @@ VARIABLES: dict[str, tuple[str, str]] = merge_sections(
         "sweep": _SWEEP,
         "analysis": _ANALYSIS_STRUCTURE,
         "md_transport": _MD_TRANSPORT,
+        "transport_properties": _TRANSPORT_PROPERTIES,
     }
 )
 

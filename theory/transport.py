@@ -29,6 +29,7 @@ from ionscales.constants import faraday, gas_constant
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ParameterError
 from ionscales.theory.aggregation.kernels import mobility_weighted_charge
+from ionscales.theory.transport_properties import TransportModel, ViscosityLaw, properties  # noqa: F401
 from ionscales.validation import as_float_array, check_concentration
 
 __all__ = [

@@ -1,0 +1,84 @@
+"""fitting.fit_transport: parameter recovery, calibration on Landesfeind 2019, bad input."""
+
+import numpy as np
+import pytest
+
+from ionscales import ParameterError
+from ionscales.fitting.measured import landesfeind2019
+from ionscales.fitting.transport import fit_transport
+from ionscales.theory import transport
+from ionscales.theory import transport_presets as tpp
+from ionscales.theory.transport_properties import TransportModel, ViscosityLaw
+
+TRUE = dict(cation_radius=0.5e-9, anion_radius=0.3e-9, association_constant=20e-3)
+
+
+def _base(**kw):
+    visc = ViscosityLaw.at(0.9e-3, 298.15, pseudo_activation=900.0, b=0.3e-3, d=0.3e-6)
+    return TransportModel(tpp.lipf6_ec_emc(), viscosity=visc, density_slope=0.1, **kw)
+
+
+def test_recovers_known_parameters_from_synthetic_data():
+    c = np.array([100.0, 400.0, 800.0, 1200.0, 1600.0])
+    t = np.array([273.15, 298.15, 323.15])
+    truth = transport.properties(_base(**TRUE), c, t)
+    rng = np.random.default_rng(12)
+    data = truth[
+        ["conductivity", "salt_diffusivity", "transference_number", "thermodynamic_factor"]
+    ].copy()
+    for name in data.data_vars:
+        data[name] = data[name] * (1 + 0.01 * rng.standard_normal(data[name].shape))
+    data["thermodynamic_factor"].attrs["basis"] = "molal"
+    start = _base(cation_radius=0.7e-9, anion_radius=0.2e-9, association_constant=5e-3)
+    fit = fit_transport(data, start, vary=list(TRUE), relative_error=0.01)
+    assert fit.success and fit.errorbars
+    for name, value in TRUE.items():
+        assert abs(fit.best_values[name] - value) < 3 * fit.stderr[name], name
+    again = transport.properties(fit.electrolyte, c, t)  # the fit's electrolyte is accepted
+    assert again.attrs["parameter_source"].startswith("calibrated: fit_transport")
+    assert fit.extra["electrolyte"] is fit.electrolyte
+
+
+def test_calibrated_chain_within_its_reported_deviations():
+    """The stored calibration reproduces its own reported rms deviations on the Landesfeind
+    grid (relative; absolute for t+): sigma within 13 %; D, t+ and TDF are the chain's
+    documented failures (they were not fitted)."""
+    c, t = tpp.CALIBRATION_GRID[tpp.LIPF6_EC_EMC]
+    data = landesfeind2019(c, t)
+    model = transport.properties(tpp.lipf6_ec_emc(), c, t)  # the calibrated parameters by name
+    assert model.attrs["parameter_source"].startswith("calibrated")
+    reported = tpp.DEVIATIONS[tpp.LIPF6_EC_EMC]
+    for name in ("conductivity", "salt_diffusivity"):
+        rms = float(np.sqrt(((model[name] / data[name] - 1) ** 2).mean()))
+        assert rms <= reported[name] * 1.01, name
+    rms_t = float(np.sqrt(((model.transference_number - data.transference_number) ** 2).mean()))
+    assert rms_t <= reported["transference_number"] * 1.01
+    rms_tdf = float(
+        np.sqrt(((model.molar_thermodynamic_factor / data.thermodynamic_factor - 1) ** 2).mean())
+    )
+    assert rms_tdf <= reported["thermodynamic_factor"] * 1.01
+    assert reported["conductivity"] < 0.15
+    # the finding, pinned: the pairing + DH chain has TDF < 1 where the data rise to ~3.9
+    assert (
+        float(model.molar_thermodynamic_factor.max()) < 1 < float(data.thermodynamic_factor.max())
+    )
+
+
+def test_bad_input():
+    with pytest.raises(ParameterError, match="concentration"):  # outside the measured range
+        landesfeind2019([3000.0], [298.15])
+    data = transport.properties(_base(**TRUE), [500.0, 1000.0], [298.15])[["conductivity"]]
+    with pytest.raises(ParameterError, match="vary"):
+        fit_transport(data, _base(), vary=["cation_radus"])
+    with pytest.raises(ParameterError, match="data"):
+        fit_transport(data[[]], _base())
+
+
+def test_calibration_applies_to_the_preset_by_name():
+    from ionscales import presets
+
+    c = np.array([300.0, 1200.0])
+    a = transport.properties(presets.get(tpp.LIPF6_EC_EMC), c, 298.15)
+    b = transport.properties(tpp.lipf6_ec_emc(), c, 298.15)
+    assert a.attrs["parameter_source"] == b.attrs["parameter_source"]
+    np.testing.assert_allclose(a.conductivity.values, b.conductivity.values, rtol=1e-12)

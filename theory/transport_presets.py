@@ -1,0 +1,124 @@
+"""Calibrated transport-chain parameters (:class:`~ionscales.theory.transport.TransportModel`).
+
+Every entry is **calibrated**: fitted with :func:`ionscales.fitting.fit_transport` to the
+data named in its ``source`` (which data, which fit, the rms deviations per property). They
+are not measurements of the parameters themselves: the radii, K_A and viscosity
+coefficients absorb what the chain (pairing + Debye–Hückel + Stokes–Einstein + DHO)
+misses.
+
+``lipf6_ec_emc()`` is the "LiPF6 in EC:EMC 3:7" preset with an eps_r(T) law (the
+calibration spans 263–323 K); the calibrated parameters apply to any electrolyte of that
+name (the plain preset keeps one eps_r and warns away from 25 C).
+"""
+
+from __future__ import annotations
+
+from ionscales.dielectric import PolynomialPermittivity
+from ionscales.electrolyte import Electrolyte
+
+__all__ = [
+    "CALIBRATED",
+    "DEVIATIONS",
+    "CALIBRATION_GRID",
+    "calibrated",
+    "lipf6_ec_emc",
+    "LIPF6_EC_EMC",
+]
+
+LIPF6_EC_EMC = "LiPF6 in EC:EMC 3:7"
+
+
+def lipf6_ec_emc() -> Electrolyte:
+    """The "LiPF6 in EC:EMC 3:7" preset with a temperature-dependent eps_r(T).
+
+    The preset (:func:`ionscales.presets.lipf6_ec_emc_3_7`: sourced/estimated density,
+    viscosity, eps_r at 25 C) has one eps_r and no temperature law; the calibration spans
+    263–323 K, so its solvent gets ``eps_r(T) = eps_25 (1 - 0.004 (t - 25 C))``
+    [estimate: EC's d ln eps/dT ~ -0.4 %/K, applied to the blend], anchored at the preset's
+    25 C value. At 298.15 K it is the preset.
+    """
+    from dataclasses import replace
+
+    from ionscales import presets
+
+    base = presets.get(LIPF6_EC_EMC)
+    eps25 = float(base.permittivity)
+    eps = PolynomialPermittivity(
+        coefficients=(eps25 * (1 + 0.004 * 25.0), -0.004 * eps25),
+        t_min=253.15,
+        t_max=333.15,
+        accuracy=0.2,
+        source="EC:EMC 3:7 w:w: the preset's eps_r at 25 C with EC's -0.4 %/K slope [estimate]",
+    )
+    solvent = replace(base.solvent, permittivity=None, permittivity_model=eps)
+    return Electrolyte(
+        ions=base.ions,
+        stoichiometry=base.stoichiometry,
+        solvent=solvent,
+        name=base.name,
+        references=base.references,
+        notes=base.notes,
+        density_model=base.density_model,
+    )
+
+
+#: name -> dict of TransportModel fields (``viscosity_<field>`` for the viscosity law) and a
+#: ``source`` string; filled by the calibration in tests/test_fit_transport.py's procedure.
+CALIBRATED: dict[str, dict] = {
+    LIPF6_EC_EMC: {
+        # calibrated: fit_transport(landesfeind2019(c, T)[["conductivity"]], ...) on
+        # c = 100, 250, 500, 750, ..., 2000 mol/m^3 x T = 263.15, 273.15, 283.15, 298.15,
+        # 313.15, 323.15 K with lipf6_ec_emc(); varied association_constant and the viscosity
+        # law (B, Jones–Dole B, D); Stokes radii fixed at 0.60 / 0.25 nm (dilute t+ = 0.29),
+        # eta(25 C, c -> 0) held at the preset's 0.93 mPa s; start K_A 5 L/mol
+        "cation_radius": 0.6e-9,
+        "anion_radius": 0.25e-9,
+        "association_constant": 0.038859736984444004,
+        "density_slope": 0.1,
+        "viscosity_solvent_viscosity": 3.0237110190947137e-06,
+        "viscosity_pseudo_activation": 1708.751993859632,
+        "viscosity_b": -0.00040295445886858784,
+        "viscosity_d": 1.0321124068906985e-06,
+        "viscosity_source": "calibrated (eta(25 C, c -> 0) held at the preset's solvent viscosity)",
+        "source": "calibrated: fit_transport on Landesfeind & Gasteiger 2019 conductivity (PyBaMM "
+        "ORegan2022 correlations, 9 c x 6 T, 0.1-2 M, 263-323 K); varied K_A, viscosity B, Jones–Dole "
+        "B and D. rms relative deviation on that grid: conductivity 0.117, salt_diffusivity 0.43, "
+        "thermodynamic_factor (molar) 0.64; transference_number 0.32 absolute (D, t+, TDF not fitted: "
+        "qualitatively wrong, see README)",
+    },
+}
+
+#: rms deviations of the calibrated chains on their calibration grid (all four properties;
+#: only ``conductivity`` was fitted): relative, absolute for ``transference_number``
+DEVIATIONS = {
+    LIPF6_EC_EMC: {
+        "conductivity": 0.1166,
+        "salt_diffusivity": 0.4311,
+        "transference_number": 0.3175,
+        "thermodynamic_factor": 0.6397,
+    },
+}
+
+#: the calibration grid of each entry: (concentrations [mol/m^3], temperatures [K])
+CALIBRATION_GRID = {
+    LIPF6_EC_EMC: (
+        (100.0, 250.0, 500.0, 750.0, 1000.0, 1250.0, 1500.0, 1750.0, 2000.0),
+        (263.15, 273.15, 283.15, 298.15, 313.15, 323.15),
+    ),
+}
+
+
+def calibrated(name: str, electrolyte: Electrolyte):
+    """The calibrated TransportModel of ``electrolyte`` (by ``name``), or None."""
+    entry = CALIBRATED.get(name)
+    if entry is None:
+        return None
+    from ionscales.theory.transport_properties import TransportModel, ViscosityLaw
+
+    fields = dict(entry)
+    visc = {
+        k[len("viscosity_") :]: fields.pop(k) for k in list(fields) if k.startswith("viscosity_")
+    }
+    if visc:
+        fields["viscosity"] = ViscosityLaw(**visc)
+    return TransportModel(electrolyte, **fields)

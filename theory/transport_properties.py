@@ -1,0 +1,732 @@
+"""Electrolyte transport properties for cell models: sigma, D, t+^0 and the thermodynamic
+factor over (concentration, temperature), from one chain of physical models.
+
+The chain (each link is a function below; all links broadcast over every state at once):
+
+1. **Carriers** (chemical model of ion association): a symmetric binary salt of molarity c
+   forms free cations and anions (molarity alpha c each) and neutral contact pairs
+   ((1 - alpha) c) with the activity-corrected mass action
+   ``K_A(T) = (1 - alpha) / (alpha^2 c y_f^2)``; ``y_f`` is the extended Debye–Hückel
+   activity coefficient of the free ions at their own ionic strength, with the contact
+   distance ``a`` as ion size (Bjerrum 1926; Fuoss 1958; Barthel, Krienke & Kunz 1998).
+   ``K_A(T)`` is either Fuoss's ``(4 pi N_A a^3/3) exp(z^2 l_B(T)/a)`` with the solvent's
+   eps_r(T), or a given K_A at a reference temperature with a van 't Hoff enthalpy.
+2. **Mobilities**: Stokes–Einstein ``D_i = kT / (6 pi eta(c, T) r_i)`` with the *solution*
+   viscosity ``eta(c, T)`` (VTF/Arrhenius solvent law times Jones–Dole–Kaminsky,
+   :mod:`ionscales.theory.viscosity`) and Stokes radii r_+, r_- (pair: the equal-volume
+   sphere ``(r_+^3 + r_-^3)^(1/3)``). Optionally (``onsager_corrections=True``) the free
+   ions' mobilities carry the Debye–Hückel–Onsager electrophoretic and relaxation
+   corrections with the finite-size factor 1/(1 + kappa a):
+   ``D_i' = D_i / ((1 + d_e,i)(1 + d_r))`` with the electrophoretic decrement
+   ``d_e,i = |z| kT kappa' / (6 pi eta D_i) = |z| r_i kappa'`` and the relaxation decrement
+   ``d_r = z^2 l_B kappa' q / (3 (1 + sqrt q))``, ``kappa' = kappa / (1 + kappa a)``,
+   q = 1/2 (Onsager 1927; Robinson & Stokes ch. 7). The 1/(1 + d) resummation (our choice)
+   equals Onsager's limiting law ``Lambda = Lambda_0 - (A + B Lambda_0) sqrt(c)`` to first
+   order and keeps every mobility positive at high c, where the linear form turns negative.
+3. **Onsager matrix** (uncorrelated-carrier approximation): each carrier species with
+   n_+ cations, n_- anions, molarity c_c and diffusivity D_c adds ``n_i n_j c_c D_c/(R T)``
+   to ``L_ij`` — carriers move independently; the correlations *between* carriers (beyond
+   the DHO mobility corrections, which are put on the self terms) are neglected.
+   ``L`` is symmetric and positive semi-definite by construction.
+4. **Measured quantities** from ``L`` by concentrated-solution theory,
+   :mod:`ionscales.theory.concentrated_solution` (written once): kappa, t+^0 (solvent
+   velocity reference) and the Fickian D with the molar thermodynamic factor.
+5. **Thermodynamic factor** of the same chemical model: ``ln y_pm = ln alpha + ln y_f``
+   (stoichiometric molar scale), ``TDF_c = 1 + d ln y_pm / d ln c`` with d alpha / d c
+   taken exactly by implicit differentiation of the mass action; the closed forms are
+   derived with sympy once and lambdified into vectorised kernels (cached). The molal
+   (Lewis–Randall) factor ``TDF_m = 1 + d ln gamma_pm / d ln m = TDF_c / (d ln m / d ln c)``
+   uses a solution density linear in c, ``rho = rho_0 + s c``, so that
+   ``d ln m / d ln c = rho_0 / (rho_0 + (s - M) c)`` exactly (M the salt molar mass).
+   The McMillan–Mayer -> Lewis–Randall correction of the activity coefficient itself
+   (order c V_salt) is neglected.
+
+Notes
+-----
+Validity: symmetric binary salts (neutral pairs). The Debye–Hückel free-ion activity and the
+DHO corrections are limiting-law physics extended by the (1 + kappa a) factor; they are
+semi-quantitative above ~0.1 mol/L in low-permittivity solvents, and the fitted K_A, radii
+and viscosity coefficients absorb what they miss. Calibrated parameters are marked as such
+(:mod:`ionscales.theory.transport_presets`).
+
+References
+----------
+N. Bjerrum, Kgl. Danske Vidensk. Selsk. Math.-fys. Medd. 7, 1 (1926);
+R. M. Fuoss, J. Am. Chem. Soc. 80, 5059 (1958), doi:10.1021/ja01552a016;
+L. Onsager, Phys. Z. 28, 277 (1927);
+R. A. Robinson & R. H. Stokes, Electrolyte Solutions, 2nd ed. (Butterworths, 1959), ch. 7;
+J. Newman & K. E. Thomas-Alyea, Electrochemical Systems, 3rd ed. (Wiley, 2004), ch. 12–14;
+G. Jones & M. Dole, J. Am. Chem. Soc. 51, 2950 (1929), doi:10.1021/ja01385a012.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+import xarray as xr
+
+from ionscales.constants import avogadro, boltzmann, gas_constant
+from ionscales.electrolyte import Electrolyte, bjerrum_length
+from ionscales.errors import ParameterError, ValidityWarning
+from ionscales.results import make_dataset
+from ionscales.theory import concentrated_solution as cst
+from ionscales.theory.viscosity import viscosity as solution_viscosity
+from ionscales.validation import as_float_array
+
+__all__ = [
+    "ViscosityLaw",
+    "TransportModel",
+    "properties",
+    "fuoss_association_constant",
+    "free_fraction",
+    "thermodynamic_factor_kernels",
+    "onsager_from_carriers",
+]
+
+
+def _finite(name, value, unit, *, positive=False, nonnegative=False, optional=False):
+    if value is None and optional:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not math.isfinite(value)
+    ):
+        raise ParameterError(name, f"must be a finite number [{unit}]", value)
+    if positive and not value > 0:
+        raise ParameterError(name, f"must be > 0 [{unit}]", value)
+    if nonnegative and value < 0:
+        raise ParameterError(name, f"must be >= 0 [{unit}]", value)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class ViscosityLaw:
+    """Solution viscosity ``eta(c, T) = eta_inf exp(B/(T - T0)) (1 + A sqrt(c) + B_JD c + D c^2)``.
+
+    Parameters
+    ----------
+    solvent_viscosity : float
+        eta_inf of the solvent's VTF (T0 > 0) or Arrhenius (T0 = 0) law [Pa s], > 0.
+    pseudo_activation : float
+        B [K] (E_a = R B), >= 0.
+    vogel_temperature : float
+        T0 [K], >= 0; temperatures must lie above it.
+    a, b, d : float
+        Jones–Dole–Kaminsky coefficients [(m^3/mol)^(1/2)], [m^3/mol], [(m^3/mol)^2].
+    source : str
+        Where the numbers come from (``"calibrated: ..."`` for fitted values).
+    """
+
+    solvent_viscosity: float
+    pseudo_activation: float = 0.0
+    vogel_temperature: float = 0.0
+    a: float = 0.0
+    b: float = 0.0
+    d: float = 0.0
+    source: str = ""
+
+    def __post_init__(self):
+        _finite("solvent_viscosity", self.solvent_viscosity, "Pa s", positive=True)
+        _finite("pseudo_activation", self.pseudo_activation, "K", nonnegative=True)
+        _finite("vogel_temperature", self.vogel_temperature, "K", nonnegative=True)
+        for name in ("a", "b", "d"):
+            _finite(name, getattr(self, name), "Jones–Dole coefficient, SI")
+
+    @classmethod
+    def at(
+        cls,
+        viscosity: float,
+        temperature: float,
+        *,
+        pseudo_activation=0.0,
+        vogel_temperature=0.0,
+        **coefficients,
+    ) -> ViscosityLaw:
+        """The law whose solvent viscosity is ``viscosity`` [Pa s] at ``temperature`` [K]."""
+        _finite("viscosity", viscosity, "Pa s", positive=True)
+        t = _finite("temperature", temperature, "K", positive=True)
+        if t <= vogel_temperature:
+            raise ParameterError(
+                "temperature", f"must lie above vogel_temperature = {vogel_temperature:g} K", t
+            )
+        eta_inf = viscosity * math.exp(-pseudo_activation / (t - vogel_temperature))
+        return cls(eta_inf, pseudo_activation, vogel_temperature, **coefficients)
+
+    def __call__(self, concentration, temperature):
+        """eta [Pa s] over broadcast concentration [mol/m^3] and temperature [K]."""
+        return solution_viscosity(
+            concentration,
+            temperature,
+            solvent_viscosity=self.solvent_viscosity,
+            pseudo_activation=self.pseudo_activation,
+            vogel_temperature=self.vogel_temperature,
+            a=self.a,
+            b=self.b,
+            d=self.d,
+        )
+
+
+@dataclass(frozen=True)
+class TransportModel:
+    """An electrolyte with the parameters of the transport chain (module docstring).
+
+    Parameters
+    ----------
+    electrolyte : Electrolyte
+        A symmetric binary salt; its solvent supplies eps_r(T) (``permittivity_model``),
+        the density and, without ``viscosity``, the viscosity.
+    cation_radius, anion_radius : float, optional
+        Stokes radii r_+, r_- [m], > 0 (default: from the ion's diffusivity in the solvent,
+        ``kT/(6 pi eta_s D_i)``, else half the ion's diameter).
+    contact_distance : float, optional
+        a [m], > 0: ion size of the Debye–Hückel activity, of the Fuoss K_A and of the DHO
+        corrections (default: ``electrolyte.contact_diameter``).
+    association_constant : float, optional
+        K_A [m^3/mol] at ``reference_temperature``, >= 0; default: Fuoss's K_A(a, l_B(T)).
+    association_enthalpy : float
+        Delta H of pairing [J/mol] for the van 't Hoff law of a given K_A.
+    reference_temperature : float
+        [K] of ``association_constant`` (default 298.15 K).
+    viscosity : ViscosityLaw, optional
+        Default: the solvent's viscosity, temperature-independent (``ValidityWarning`` when
+        used more than 5 K from the solvent's temperature).
+    solution_density : float, optional
+        rho_0 [kg/m^3] of ``rho = rho_0 + density_slope c`` (default: the solvent's density).
+    density_slope : float
+        s [kg/mol].
+    onsager_corrections : bool
+        Apply the DHO electrophoretic and relaxation corrections to the free ions.
+    source : str
+        Provenance of the parameters ("calibrated: ..." when fitted).
+    """
+
+    electrolyte: Electrolyte
+    cation_radius: float | None = None
+    anion_radius: float | None = None
+    contact_distance: float | None = None
+    association_constant: float | None = None
+    association_enthalpy: float = 0.0
+    reference_temperature: float = 298.15
+    viscosity: ViscosityLaw | None = None
+    solution_density: float | None = None
+    density_slope: float = 0.0
+    onsager_corrections: bool = True
+    source: str = field(default="")
+
+    def __post_init__(self):
+        e = self.electrolyte
+        if not isinstance(e, Electrolyte):
+            raise ParameterError("electrolyte", "must be an Electrolyte", e)
+        z = e.charges
+        if not e.is_binary or z[0] != -z[1]:
+            raise ParameterError(
+                "electrolyte",
+                "transport properties need a symmetric binary salt "
+                "(|z+| = |z-|: neutral ion pairs)",
+                e.name,
+            )
+        _finite("cation_radius", self.cation_radius, "m", positive=True, optional=True)
+        _finite("anion_radius", self.anion_radius, "m", positive=True, optional=True)
+        _finite("contact_distance", self.contact_distance, "m", positive=True, optional=True)
+        _finite(
+            "association_constant",
+            self.association_constant,
+            "m^3/mol",
+            nonnegative=True,
+            optional=True,
+        )
+        _finite("association_enthalpy", self.association_enthalpy, "J/mol")
+        _finite("reference_temperature", self.reference_temperature, "K", positive=True)
+        _finite("solution_density", self.solution_density, "kg/m^3", positive=True, optional=True)
+        _finite("density_slope", self.density_slope, "kg/mol")
+        if self.viscosity is not None and not isinstance(self.viscosity, ViscosityLaw):
+            raise ParameterError("viscosity", "must be a ViscosityLaw or None", self.viscosity)
+        if self.viscosity is None and e.solvent.viscosity is None:
+            raise ParameterError(
+                "viscosity",
+                f"solvent {e.solvent.name!r} has no viscosity; pass viscosity=ViscosityLaw(...)",
+            )
+        if self.solution_density is None and e.solvent.density is None:
+            raise ParameterError(
+                "solution_density",
+                f"solvent {e.solvent.name!r} has no density; pass solution_density= [kg/m^3]",
+            )
+
+    # resolved parameters -------------------------------------------------------------
+    @property
+    def radii(self) -> tuple[float, float]:
+        """(r_+, r_-) [m]: given, else the Stokes radius kT/(6 pi eta_s D_i) of a known ion
+        diffusivity in the solvent, else half the ion's diameter."""
+        s = self.electrolyte.solvent
+        out = []
+        for given, ion in zip((self.cation_radius, self.anion_radius), self.electrolyte.ions):
+            if given is not None:
+                out.append(float(given))
+            elif ion.diffusivity is not None and s.viscosity is not None:
+                out.append(
+                    boltzmann * s.temperature / (6 * math.pi * s.viscosity * ion.diffusivity)
+                )
+            else:
+                out.append(float(ion.diameter) / 2)
+        return tuple(out)
+
+    @property
+    def distance(self) -> float:
+        """Contact distance a [m]."""
+        return self.contact_distance or float(self.electrolyte.contact_diameter)
+
+    @property
+    def density(self) -> float:
+        """rho_0 [kg/m^3]."""
+        return self.solution_density or float(self.electrolyte.solvent.density)
+
+    def viscosity_law(self, temperature) -> ViscosityLaw:
+        if self.viscosity is not None:
+            return self.viscosity
+        s = self.electrolyte.solvent
+        if np.any(np.abs(np.asarray(temperature) - s.temperature) > 5.0):
+            warnings.warn(
+                f"solvent {s.name!r} has one viscosity ({s.viscosity:g} Pa s at {s.temperature:g} K) "
+                "and no temperature law: used unchanged; pass viscosity=ViscosityLaw(...)",
+                ValidityWarning,
+                stacklevel=4,
+            )
+        return ViscosityLaw(float(s.viscosity), source=f"solvent {s.name} at {s.temperature:g} K")
+
+    def permittivity(self, temperature) -> np.ndarray:
+        """eps_r(T) of the solvent [1] (``Electrolyte.with_(temperature=)`` semantics)."""
+        s = self.electrolyte.solvent
+        t = np.asarray(temperature, float)
+        if s.permittivity_model is not None:
+            return np.asarray(s.permittivity_model(t), float)
+        out = np.empty_like(t)
+        for value in np.unique(
+            t
+        ):  # one eps_r per distinct temperature (constant: warns on a change)
+            out[t == value] = self.electrolyte.with_(temperature=float(value)).permittivity
+        return out
+
+    def association(self, temperature) -> np.ndarray:
+        """K_A(T) [m^3/mol]."""
+        t = np.asarray(temperature, float)
+        if self.association_constant is None:
+            z = abs(float(self.electrolyte.charges[0]))
+            return fuoss_association_constant(
+                self.distance, bjerrum_length(self.permittivity(t), t) * z**2
+            )
+        return self.association_constant * np.exp(
+            -self.association_enthalpy / gas_constant * (1 / t - 1 / self.reference_temperature)
+        )
+
+    def parameters(self) -> dict:
+        """The chain's parameters as plain numbers (for attrs and fit results)."""
+        out = {k: v for k, v in asdict(self).items() if k not in ("electrolyte", "viscosity")}
+        out["electrolyte"] = self.electrolyte.name
+        r = self.radii
+        out.update(
+            cation_radius=r[0],
+            anion_radius=r[1],
+            contact_distance=self.distance,
+            solution_density=self.density,
+        )
+        if self.viscosity is not None:
+            out.update({f"viscosity_{k}": v for k, v in asdict(self.viscosity).items()})
+        return out
+
+    def with_(self, **changes) -> TransportModel:
+        """A copy with changed parameters (``viscosity_<field>`` changes the viscosity law)."""
+        visc = {
+            k[len("viscosity_") :]: changes.pop(k)
+            for k in list(changes)
+            if k.startswith("viscosity_")
+        }
+        if visc:
+            base = self.viscosity_law(self.electrolyte.solvent.temperature)
+            changes["viscosity"] = replace(base, **visc)
+        return replace(self, **changes)
+
+
+# -- kernels ----------------------------------------------------------------------------
+def fuoss_association_constant(contact_distance, coupling_length):
+    """Fuoss K_A = (4 pi N_A a^3 / 3) exp(l / a) [m^3/mol] (l = z^2 l_B [m], a [m])."""
+    a = np.asarray(contact_distance, float)
+    return 4 * math.pi * avogadro * a**3 / 3 * np.exp(np.asarray(coupling_length, float) / a)
+
+
+@functools.lru_cache(maxsize=1)
+def thermodynamic_factor_kernels():
+    """Lambdified closed forms of the chemical (association + extended DH) model.
+
+    Symbols: free fraction x, molarity c [mol/m^3], coupling length l = z^2 l_B [m], contact
+    distance a [m], K_A [m^3/mol]. Returns a dict of vectorised functions ``f(x, c, l, a, K)``:
+    ``ln_y_free`` (ln y_f), ``dalpha_dc`` (d alpha/d c along the mass action, exact),
+    ``tdf_molar`` (1 + d ln(alpha y_f)/d ln c), and ``residual`` (the mass action
+    ``1 - x - K c x^2 y_f^2``), with the sympy expressions in ``"expressions"``.
+    """
+    import sympy as sp
+
+    x, c, l, a, K = sp.symbols("x c l a K", positive=True)
+    kappa = sp.sqrt(8 * sp.pi * l * avogadro * x * c)  # l = z^2 l_B: kappa^2 = 8 pi l_B N_A z^2 x c
+    ln_y = -l * kappa / (2 * (1 + kappa * a))
+    dlny_dx, dlny_dc = sp.diff(ln_y, x), sp.diff(ln_y, c)
+    # mass action G = ln(1-x) - 2 ln x - ln c - 2 ln y - ln K = 0, implicit dx/dc = -G_c/G_x,
+    # written with (1 - x) multiplied through (finite as x -> 1, K -> 0)
+    g_c = -1 / c - 2 * dlny_dc
+    dxdc = g_c * (1 - x) / (1 + (1 - x) * (2 / x + 2 * dlny_dx))
+    tdf = 1 + c * ((1 / x + dlny_dx) * dxdc + dlny_dc)
+    residual = 1 - x - K * c * x**2 * sp.exp(2 * ln_y)
+    args = (x, c, l, a, K)
+    exprs = {"ln_y_free": ln_y, "dalpha_dc": dxdc, "tdf_molar": tdf, "residual": residual}
+    funcs = {k: sp.lambdify(args, v, modules="numpy") for k, v in exprs.items()}
+    funcs["expressions"] = exprs
+    funcs["symbols"] = args
+    return funcs
+
+
+def free_fraction(
+    concentration, *, coupling_length, contact_distance, association_constant, iterations: int = 60
+):
+    """Free-ion fraction alpha of the activity-corrected mass action, vectorised bisection.
+
+    ``1 - alpha = K_A c alpha^2 y_f(alpha c)^2``; f(0) = 1 > 0 and f(1) = -K c y^2 <= 0, so
+    bisection brackets a root for every state; ``iterations`` halvings (60: 1e-18) then the
+    pair fraction is recomputed from the mass action (accurate also for 1 - alpha << 1).
+    """
+    k = _kernels_residual()
+    c, lc, a, K = np.broadcast_arrays(
+        *(
+            np.asarray(v, float)
+            for v in (concentration, coupling_length, contact_distance, association_constant)
+        )
+    )
+    lo, hi = np.zeros(c.shape), np.ones(c.shape)
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        positive = k(mid, c, lc, a, K) > 0
+        lo, hi = np.where(positive, mid, lo), np.where(positive, hi, mid)
+    alpha = 0.5 * (lo + hi)
+    ln_y = thermodynamic_factor_kernels()["ln_y_free"](alpha, c, lc, a, K)
+    pair = K * c * alpha**2 * np.exp(2 * ln_y)
+    return np.where(K > 0, np.clip(1 - pair, 0.0, 1.0), 1.0), np.where(K > 0, pair, 0.0)
+
+
+def _kernels_residual():
+    return thermodynamic_factor_kernels()["residual"]
+
+
+# -- the chain --------------------------------------------------------------------------
+def _grid(concentration, temperature, model):
+    c = np.atleast_1d(as_float_array("concentration", concentration))
+    if c.ndim != 1 or c.size == 0 or np.any(c <= 0):
+        raise ParameterError(
+            "concentration",
+            "must be a non-empty 1-D array of molarities > 0 [mol/m^3]",
+            concentration,
+        )
+    if temperature is None:
+        temperature = model.electrolyte.temperature
+    t = np.atleast_1d(as_float_array("temperature", temperature))
+    if t.ndim != 1 or t.size == 0 or np.any(t <= 0):
+        raise ParameterError("temperature", "must be a non-empty 1-D array > 0 [K]", temperature)
+    return c, t
+
+
+def _evaluate(model: TransportModel, c, t):
+    """All chain quantities on broadcast arrays c, t (same shape); returns a dict."""
+    z = abs(float(model.electrolyte.charges[0]))
+    r_p, r_m = model.radii
+    a = model.distance
+    eta = model.viscosity_law(t)(c, t)  # first: a temperature below the VTF T0 fails here
+    if np.any(~np.isfinite(eta)) or np.any(eta <= 0):
+        raise ParameterError(
+            "viscosity", "the viscosity law gives non-positive or non-finite eta [Pa s]"
+        )
+    eps = model.permittivity(t)
+    coupling = z**2 * bjerrum_length(eps, t)
+    k_a = model.association(t)
+    alpha, pair = free_fraction(
+        c, coupling_length=coupling, contact_distance=a, association_constant=k_a
+    )
+    kt = boltzmann * t
+    d_p = kt / (6 * math.pi * eta * r_p)
+    d_m = kt / (6 * math.pi * eta * r_m)
+    d_pair = kt / (6 * math.pi * eta * (r_p**3 + r_m**3) ** (1 / 3))
+    kappa = np.sqrt(8 * math.pi * coupling * avogadro * alpha * c)
+    if model.onsager_corrections:
+        screen = kappa / (1 + kappa * a)
+        # DHO corrections as relative decrements delta, resummed as 1/(1 + delta): the limiting
+        # law to first order in sqrt(c), positive mobilities at any c.
+        # electrophoretic decrement |z| kT kappa' / (6 pi eta D_i) = |z| r_i kappa'
+        hydro_p, hydro_m = z * r_p * screen, z * r_m * screen
+        relaxation = (
+            coupling * screen * 0.5 / (3 * (1 + math.sqrt(0.5)))
+        )  # q = 1/2 (symmetric salt)
+        d_p_free = d_p / ((1 + hydro_p) * (1 + relaxation))
+        d_m_free = d_m / ((1 + hydro_m) * (1 + relaxation))
+    else:
+        d_p_free, d_m_free = d_p, d_m
+    rt = gas_constant * t
+    free = alpha * c
+    pairs = pair * c
+    # uncorrelated carriers: carrier (n+, n-) adds n_i n_j c_c D_c / RT to L_ij
+    l_pp = (free * d_p_free + pairs * d_pair) / rt
+    l_mm = (free * d_m_free + pairs * d_pair) / rt
+    l_pm = pairs * d_pair / rt
+    onsager = np.stack([np.stack([l_pp, l_pm], -1), np.stack([l_pm, l_mm], -1)], -2)
+    # exact: d alpha/d c from the implicit mass action (0 at K_A = 0, where alpha = 1)
+    tdf_c = thermodynamic_factor_kernels()["tdf_molar"](alpha, c, coupling, a, k_a)
+    if np.any(tdf_c <= 0):
+        bad = tdf_c <= 0
+        raise ParameterError(
+            "concentration",
+            "reaches the spinodal of the activity model (TDF <= 0: the "
+            f"extended-DH free ions phase-separate; contact_distance = {a:.3g} m is too small) "
+            f"at c >= {float(np.min(c[bad])):.4g} mol/m^3",
+            float(np.min(c[bad])),
+        )
+    mass = model.electrolyte.salt_molar_mass
+    rho0, s = model.density, model.density_slope
+    denom = rho0 + (s - mass) * c
+    if np.any(denom <= 0):
+        raise ParameterError(
+            "concentration",
+            "exceeds the range of the linear density law "
+            f"(rho_0 + (s - M) c > 0 needs c < {rho0 / max(mass - s, 1e-300):.4g} mol/m^3)",
+            float(np.max(c)),
+        )
+    molality = c / denom
+    dlnm_dlnc = rho0 / denom
+    zl = (z, -z)
+    sigma = cst.conductivity(onsager, charges=zl)
+    t_plus = cst.transference_number(onsager, charges=zl)
+    d_salt = cst.salt_diffusivity(
+        onsager, concentration=c, thermodynamic_factor=tdf_c, temperature=t, charges=zl
+    )
+    return {
+        "conductivity": sigma,
+        "salt_diffusivity": d_salt,
+        "transference_number": t_plus,
+        "tdf_molar": tdf_c,
+        "tdf_molal": tdf_c / dlnm_dlnc,
+        "viscosity": eta,
+        "alpha": alpha,
+        "pair": pair,
+        "molality": molality,
+        "onsager": onsager,
+        "d": (d_p_free, d_m_free, d_pair),
+        "association_constant": k_a,
+        "permittivity": eps,
+        "debye_length": 1 / kappa,
+        "charges": zl,
+    }
+
+
+def properties(electrolyte, concentration, temperature=None, **parameters) -> xr.Dataset:
+    """Transport properties of a binary electrolyte over (concentration, temperature).
+
+    Parameters
+    ----------
+    electrolyte : Electrolyte or TransportModel
+        A :class:`TransportModel` (e.g. ``fit.electrolyte`` from
+        :func:`ionscales.fitting.fit_transport`) or an Electrolyte; an Electrolyte with
+        calibrated parameters in :mod:`ionscales.theory.transport_presets` uses them unless
+        ``parameters`` are given.
+    concentration : array_like
+        Salt molarities c [mol/m^3], > 0 (1-D).
+    temperature : array_like, optional
+        Temperatures [K] (1-D; default: the electrolyte's).
+    **parameters
+        :class:`TransportModel` fields (cation_radius [m], association_constant [m^3/mol],
+        viscosity, ...), applied on top of the model.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``("concentration", "temperature")``: ``conductivity`` [S/m],
+        ``salt_diffusivity`` [m^2/s], ``transference_number`` (t+^0, solvent frame),
+        ``thermodynamic_factor`` (molal, ``attrs["basis"] = "molal"``),
+        ``molar_thermodynamic_factor`` (1 + d ln y/d ln c, the one PyBaMM uses), ``molality``
+        [mol/kg], ``viscosity`` [Pa s], ``free_fraction``, ``pair_fraction``,
+        ``cluster_fraction`` (charged clusters: none in this chemical model),
+        ``association_constant`` [m^3/mol], ``onsager_coefficient_molar`` [mol^2/(J m s)] over
+        (species_i, species_j), and the carriers (``carrier_concentration``,
+        ``carrier_diffusivity`` over ``carrier`` with ``carrier_charge``, ``n_cation``,
+        ``n_anion``).
+
+    Raises
+    ------
+    ParameterError
+        Bad concentrations or temperatures, temperatures at or below the viscosity's Vogel
+        temperature, a non-positive viscosity, a non-symmetric salt.
+
+    Notes
+    -----
+    The chain and its approximations are in the module docstring. Everything is evaluated
+    on the broadcast grid at once (no loop over states).
+    """
+    model = _resolve(electrolyte, parameters)
+    c1, t1 = _grid(concentration, temperature, model)
+    c, t = np.meshgrid(c1, t1, indexing="ij")
+    out = _evaluate(model, c, t)
+    dims = ("concentration", "temperature")
+    d_p, d_m, d_pair = out["d"]
+    zc = float(out["charges"][0])
+    carrier_c = np.stack([out["alpha"] * c, out["alpha"] * c, out["pair"] * c], -1)
+    carrier_d = np.stack([d_p, d_m, d_pair], -1)
+    species = np.array(model.electrolyte.species, dtype=str)
+    data = {
+        "conductivity": (dims, out["conductivity"], "S/m", "ionic conductivity"),
+        "salt_diffusivity": (
+            dims,
+            out["salt_diffusivity"],
+            "m^2/s",
+            "salt diffusion coefficient (solvent-velocity reference)",
+        ),
+        "transference_number": (
+            dims,
+            out["transference_number"],
+            "1",
+            "cation transference number t+^0 (solvent-velocity reference)",
+        ),
+        "thermodynamic_factor": (
+            dims,
+            out["tdf_molal"],
+            "1",
+            "thermodynamic factor 1 + d ln gamma_pm / d ln m (molal, Lewis–Randall)",
+        ),
+        "molar_thermodynamic_factor": (
+            dims,
+            out["tdf_molar"],
+            "1",
+            "thermodynamic factor 1 + d ln y_pm / d ln c (molar)",
+        ),
+        "molality": (dims, out["molality"], "mol/kg", "salt molality"),
+        "viscosity": (dims, out["viscosity"], "Pa s", "solution viscosity"),
+        "free_fraction": (dims, out["alpha"], "1", "fraction of free (unpaired) ions"),
+        "pair_fraction": (dims, out["pair"], "1", "fraction of the salt in neutral ion pairs"),
+        "cluster_fraction": (
+            dims,
+            np.zeros_like(c),
+            "1",
+            "fraction of the salt in charged clusters (none in the pairing model)",
+        ),
+        "association_constant": (
+            dims,
+            out["association_constant"],
+            "m^3/mol",
+            "ion-pair association constant",
+        ),
+        "permittivity": (dims, out["permittivity"], "1", "solvent relative permittivity"),
+        "onsager_coefficient_molar": (
+            dims + ("species_i", "species_j"),
+            out["onsager"],
+            "mol^2/(J m s)",
+            "Onsager transport coefficient L_ij (solvent frame)",
+        ),
+        "carrier_concentration": (
+            dims + ("carrier",),
+            carrier_c,
+            "mol/m^3",
+            "carrier concentration",
+        ),
+        "carrier_diffusivity": (dims + ("carrier",), carrier_d, "m^2/s", "carrier diffusivity"),
+    }
+    coords = {
+        "concentration": ("concentration", c1, "mol/m^3", "salt concentration (molarity)"),
+        "temperature": ("temperature", t1, "K", "temperature"),
+        "species_i": ("species_i", species, "1", "first species of the pair"),
+        "species_j": ("species_j", species, "1", "second species of the pair"),
+        "carrier": ("carrier", np.array(["free cation", "free anion", "ion pair"]), "1", "carrier"),
+        "carrier_charge": ("carrier", np.array([zc, -zc, 0.0]), "1", "net valence of the carrier"),
+        "n_cation": ("carrier", np.array([1, 0, 1]), "1", "cations in the carrier"),
+        "n_anion": ("carrier", np.array([0, 1, 1]), "1", "anions in the carrier"),
+    }
+    ds = make_dataset(
+        data,
+        coords,
+        model="transport.properties",
+        parameters=model.parameters(),
+        references=_REFERENCES,
+        attrs={
+            "chain": "association (extended DH mass action) -> Stokes–Einstein in eta(c, T)"
+            + (" + DHO corrections" if model.onsager_corrections else "")
+            + " -> uncorrelated-carrier Onsager matrix -> concentrated solution theory",
+            "parameter_source": model.source or "given",
+        },
+    )
+    ds["thermodynamic_factor"].attrs["basis"] = "molal"
+    ds["molar_thermodynamic_factor"].attrs["basis"] = "molar"
+    return ds
+
+
+_REFERENCES = (
+    "Fuoss, J. Am. Chem. Soc. 80, 5059 (1958), doi:10.1021/ja01552a016",
+    "Onsager, Phys. Z. 28, 277 (1927)",
+    "Newman & Thomas-Alyea, Electrochemical Systems, 3rd ed. (2004)",
+    "Jones & Dole, J. Am. Chem. Soc. 51, 2950 (1929), doi:10.1021/ja01385a012",
+)
+
+
+def _resolve(electrolyte, parameters) -> TransportModel:
+    if isinstance(electrolyte, TransportModel):
+        return electrolyte.with_(**parameters) if parameters else electrolyte
+    if not isinstance(electrolyte, Electrolyte):
+        raise ParameterError(
+            "electrolyte", "must be an Electrolyte or a TransportModel", electrolyte
+        )
+    if not parameters:
+        from ionscales.theory import transport_presets
+
+        calibrated = transport_presets.calibrated(electrolyte.name, electrolyte)
+        if calibrated is not None:
+            return calibrated
+    visc = {k: parameters.pop(k) for k in list(parameters) if k.startswith("viscosity_")}
+    model = TransportModel(electrolyte, **parameters)
+    return model.with_(**visc) if visc else model
+
+
+def onsager_from_carriers(carriers: xr.Dataset, *, temperature=None) -> np.ndarray:
+    """Onsager matrix (cation, anion) [mol^2/(J m s)] of uncorrelated carriers.
+
+    Each carrier species c (n_+ cations, n_- anions, molarity c_c [mol/m^3], diffusivity
+    D_c [m^2/s]) adds ``n_i n_j c_c D_c / (R T)`` to ``L_ij`` (the link of the chain used by
+    :func:`properties` for free ions and pairs, here for any carriers Dataset, e.g. an
+    aggregation model's ``effective_carriers``: the gel is immobile and absent). Carriers
+    move independently: cross-correlations between different carriers are neglected.
+
+    Parameters
+    ----------
+    carriers : xarray.Dataset
+        With ``carrier_concentration``, ``carrier_diffusivity`` over ``carrier`` (other
+        dims broadcast) and ``n_cation``, ``n_anion`` coordinates.
+    temperature : float, optional
+        [K] (default: ``carriers.attrs["temperature"]``).
+
+    Returns
+    -------
+    ndarray
+        Shape ``(..., 2, 2)`` over the carriers' other dims.
+    """
+    need = ("carrier_concentration", "carrier_diffusivity", "n_cation", "n_anion")
+    if not isinstance(carriers, xr.Dataset) or any(k not in carriers for k in need):
+        raise ParameterError("carriers", f"must be a Dataset with {', '.join(need)}")
+    if temperature is None:
+        if "temperature" not in carriers.attrs:
+            raise ParameterError(
+                "temperature", "not recorded in the carriers; pass temperature= [K]"
+            )
+        temperature = float(carriers.attrs["temperature"])
+    t = _finite("temperature", temperature, "K", positive=True)
+    flux = (carriers["carrier_concentration"] * carriers["carrier_diffusivity"]).transpose(
+        ..., "carrier"
+    )
+    cd = flux.values / (gas_constant * t)
+    n = np.stack(
+        [carriers["n_cation"].values.astype(float), carriers["n_anion"].values.astype(float)]
+    )
+    return np.einsum("ic,jc,...c->...ij", n, n, cd)
