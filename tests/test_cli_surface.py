@@ -346,3 +346,12 @@ def test_help_shows_every_default(capsys):
             assert "default" in text.lower(), (path, action.option_strings, text)
             checked += 1
     assert checked > 40
+
+
+def test_malformed_quantity_text_is_one_line_not_a_traceback(capsys):
+    """pint's parser trips an internal assert on text like '0-': still one line, exit 2."""
+    from ionscales.cli import main
+
+    assert main(["pore", "--ion-diameter", "0-", "--no-plot"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--ion-diameter" in err[0]
