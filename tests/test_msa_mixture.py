@@ -197,3 +197,13 @@ def test_strong_size_asymmetry_against_the_oz_msa_solver():
         assert float(ds.wavelength[i]) == pytest.approx(
             float(charge.mode_wavelength[lead]), rel=1e-4
         )
+
+
+def test_packing_fraction_above_one_is_flagged_not_raised():
+    from ionscales import ValidityWarning
+
+    e = presets.get("LiTFSI(aq)")
+    with pytest.warns(ValidityWarning, match="packing fraction"):
+        ds = screening(e, [100.0, 6000.0], "msa")
+    assert list(ds["valid"].values) == [True, False]
+    assert np.isfinite(ds["decay_length"].values[0]) and np.isnan(ds["decay_length"].values[1])

@@ -355,22 +355,41 @@ def _mixture_msa_poles(electrolyte: Electrolyte, c: np.ndarray, y: np.ndarray):
     """Charge modes of the multicomponent MSA (unequal diameters), in contact-diameter units.
 
     Returns z (n, 2), residual (n, 2), ok (n,) and Blum's Gamma times the contact diameter.
+    States with an ion packing fraction >= 1 have no MSA solution: NaN, ok False and a
+    ValidityWarning.
     """
     sigma = electrolyte.contact_diameter
-    mixture = msa_mixture.MSAMixture(electrolyte.ion_densities(c) * sigma**3, electrolyte.charges,
-                                     electrolyte.diameters / sigma, electrolyte.bjerrum_length / sigma)
-    with warnings.catch_warnings():  # the one-diameter poles are only seeds here
-        warnings.simplefilter("ignore", ValidityWarning)
-        seeds, _, _ = msa_poles(y)
-    z, residual, ok = msa_mixture.decay_poles(mixture, y, seeds)
-    if not np.all(ok):
+    n = electrolyte.ion_densities(c) * sigma**3
+    d = electrolyte.diameters / sigma
+    packing = (math.pi / 6) * np.sum(n * d**3, axis=-1)
+    z = np.full((c.size, 2), np.nan + 0j)
+    residual = np.full((c.size, 2), np.nan)
+    ok = np.zeros(c.size, dtype=bool)
+    gamma_sigma = np.full(c.size, np.nan)
+    packed = packing >= 1.0
+    if np.any(packed):
         warnings.warn(
-            f"msa: no charge mode of the multicomponent MSA found at {int(np.sum(~ok))} concentration(s); "
-            "flagged invalid",
+            f"msa: ion packing fraction >= 1 at {int(np.sum(packed))} concentration(s) (from "
+            f"{float(np.min(c[packed])) / 1e3:.4g} mol/L); no MSA solution there, flagged valid=False",
+            ValidityWarning,
+            stacklevel=4,
+        )
+    keep = ~packed
+    if np.any(keep):
+        mixture = msa_mixture.MSAMixture(n[keep], electrolyte.charges, d, electrolyte.bjerrum_length / sigma)
+        with warnings.catch_warnings():  # the one-diameter poles are only seeds here
+            warnings.simplefilter("ignore", ValidityWarning)
+            seeds, _, _ = msa_poles(y[keep])
+        z[keep], residual[keep], ok[keep] = msa_mixture.decay_poles(mixture, y[keep], seeds)
+        gamma_sigma[keep] = mixture.params["gamma"]
+    if not np.all(ok[keep]):
+        warnings.warn(
+            f"msa: no charge mode of the multicomponent MSA found at {int(np.sum(~ok[keep]))} "
+            "concentration(s); flagged invalid",
             ConvergenceWarning,
             stacklevel=4,
         )
-    return z, residual, ok, mixture.params["gamma"]
+    return z, residual, ok, gamma_sigma
 
 
 def _warn_out_of_table(model: str, y) -> None:
