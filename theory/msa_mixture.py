@@ -475,3 +475,40 @@ def decay_poles(mm: MSAMixture, y, guesses):
     z[keep, 1] = second[keep]
     residual[keep, 1] = second_res[keep]
     return z, residual, ok
+
+
+def dressed_ion(mm: MSAMixture, k, states=None):
+    """Dressed-ion quantities of the MSA mixture at complex k (Kjellander & Mitchell 1994).
+
+    With c0 = c + beta u_Coulomb, A0(k) = I - n^1/2 c0 n^1/2 = Q(-k)^T Q(k) - 4 pi l_B zeta zeta^T/k^2
+    (zeta = n^1/2 z): dressed charges z* = n^-1/2 A0^-1 zeta, kappa^2(k) = 4 pi l_B zeta^T A0^-1 zeta,
+    and det A = det A0 (1 + kappa^2(k)/k^2), so the modes solve k^2 + kappa^2(k) = 0.
+
+    Returns
+    -------
+    ratio : (K, m) complex
+        z*_i/z_i per species.
+    weighted : (K,) complex
+        sum_i n_i z_i^2 (z*_i/z_i) / sum_i n_i z_i^2 = kappa^2(k)/kappa_D^2.
+    permittivity_ratio : (K,) complex
+        E*/eps_r = 1 + d kappa^2/d k^2 (analytic derivative).
+    """
+    k = np.atleast_1d(np.asarray(k, dtype=complex))
+    idx = np.arange(k.size) if states is None else np.asarray(states, dtype=int)
+    q_p, dq_p = mm.q_matrix(k, idx, derivative=True)
+    q_m, dq_m = mm.q_matrix(-k, idx, derivative=True)
+    a = np.swapaxes(q_m, -1, -2) @ q_p
+    da = -np.swapaxes(dq_m, -1, -2) @ q_p + np.swapaxes(q_m, -1, -2) @ dq_p
+    sq = np.sqrt(mm.n[idx])
+    zeta = sq * mm.z
+    outer = zeta[:, :, None] * zeta[:, None, :]
+    four_pi_lb = 4 * math.pi * mm.lb
+    kk = k[:, None, None]
+    a0 = a - four_pi_lb * outer / kk**2
+    da0 = da + 2 * four_pi_lb * outer / kk**3
+    x = np.linalg.solve(a0, zeta[..., None].astype(complex))[..., 0]  # A0^-1 zeta
+    ratio = x / sq / mm.z
+    kappa2 = four_pi_lb * np.sum(zeta * x, axis=-1)
+    kappa_d2 = four_pi_lb * np.sum(zeta * zeta, axis=-1)
+    dkappa2_dk = -four_pi_lb * np.einsum("ni,nij,nj->n", x, da0, x)  # A0 symmetric
+    return ratio, kappa2 / kappa_d2, 1 + dkappa2_dk / (2 * k)
