@@ -232,3 +232,25 @@ def test_dressed_ion_against_the_oz_msa_solver(name, c):
         float(modes.effective_permittivity[0]), rel=1e-4
     )
     assert float(ds["dressed_charge_ratio"][0]) > 1  # overscreening side of the crossover
+
+
+def test_three_ion_mixture_against_the_oz_msa_solver():
+    # NaCl + CaCl2 (Na+ : Ca2+ : Cl- = 1 : 1 : 3), three diameters-valence pairs: the general
+    # m > 2 path (the potential constant from an overdetermined small-k condition)
+    from ionscales.theory import integral_equation as ie
+
+    e = Electrolyte(
+        ions=[Ion("Na+", 1, 0.36 * nm), Ion("Ca2+", 2, 0.50 * nm), Ion("Cl-", -1, 0.36 * nm)],
+        stoichiometry=[1, 1, 3],
+        solvent=WATER,
+    )
+    c = np.array([100.0, 500.0])  # monotonic, oscillatory
+    ds = screening(e, c, "msa")
+    for i, ci in enumerate(c):
+        modes = ie.decay_modes(ie.solve(e, ci, closure="msa"))
+        assert str(modes.mode_kind.values[0]) == "charge"
+        assert float(ds.decay_length[i]) == pytest.approx(
+            float(modes.mode_decay_length[0]), rel=1e-4
+        )
+    assert float(ds.wavelength[1]) == pytest.approx(float(modes.mode_wavelength[0]), rel=1e-4)
+    assert np.isnan(float(ds.wavelength[0]))
