@@ -254,3 +254,21 @@ def test_three_ion_mixture_against_the_oz_msa_solver():
         )
     assert float(ds.wavelength[1]) == pytest.approx(float(modes.mode_wavelength[0]), rel=1e-4)
     assert np.isnan(float(ds.wavelength[0]))
+
+
+def test_entire_functions_against_quadrature():
+    # g_n(w) = int_{-1}^0 u^n e^{iwu} du on both sides of the series/closed-form switch |w| = 1
+    from scipy import integrate
+
+    from ionscales.theory.msa_mixture import _g
+
+    for w in (1e-6, 0.3 + 0.2j, 0.999, 1.001, 2.5 - 1.0j, 4.0j, -3.0 + 7.0j):
+        got = _g(np.array([w]), 3)[:, 0]
+        for n in range(4):
+
+            def f(u, n=n, w=w):
+                return u**n * np.exp(1j * w * u)
+
+            re = integrate.quad(lambda u: f(u).real, -1, 0, epsabs=1e-15)[0]
+            im = integrate.quad(lambda u: f(u).imag, -1, 0, epsabs=1e-15)[0]
+            assert abs(got[n] - (re + 1j * im)) <= 1e-13 * max(1.0, abs(re + 1j * im)), (w, n)

@@ -59,6 +59,7 @@ __all__ = ["MSAMixture", "blum_parameters"]
 
 _SERIES_W = 1.0  # |w| below which g_n(w) is summed as a series
 _SERIES_TERMS = 26  # truncation error < 1/26! ~ 2.5e-27 for |w| < 1
+_FACTORIALS = np.array([math.factorial(m) for m in range(_SERIES_TERMS)], dtype=float)
 
 
 def _g(w, nmax: int):
@@ -78,14 +79,10 @@ def _g(w, nmax: int):
         out[n] = prev
     if np.any(small):
         wsm = w[small]
-        iws = 1j * wsm
+        m = np.arange(_SERIES_TERMS)
+        powers = (1j * wsm[:, None]) ** m / _FACTORIALS  # (iw)^m/m!
         for n in range(nmax + 1):
-            total = np.zeros_like(wsm)
-            term = np.ones_like(wsm)  # (iw)^m / m!
-            for m in range(_SERIES_TERMS):
-                total = total + term * ((-1) ** (n + m)) / (n + m + 1)
-                term = term * iws / (m + 1)
-            out[n][small] = total
+            out[n][small] = powers @ (((-1.0) ** (n + m)) / (n + m + 1))
     return out
 
 
