@@ -104,7 +104,9 @@ def _warn_rpm_mapping(model: str, electrolyte: Electrolyte) -> str:
     1 - rho^1/2 c rho^1/2 then splits into a number and a charge channel (orthogonal by
     electroneutrality) and the charge poles solve the RPM equation with kappa_D of all
     ions (checked against the OZ solver with the MSA closure in tests/test_screening.py).
-    Unequal diameters couple the channels: approximate, with a ValidityWarning.
+    Unequal diameters couple the channels: "msa" and "dressed-ion" with the MSA closure then
+    use the multicomponent MSA (not this mapping); for the other dressed-ion closures the
+    mapping is an approximation, with a ValidityWarning.
     """
     if _equal_diameters(electrolyte):
         if electrolyte.is_symmetric:

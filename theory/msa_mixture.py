@@ -55,7 +55,14 @@ import numpy as np
 from ionscales.theory import poles
 from ionscales.theory.thermo import blum_msa
 
-__all__ = ["MSAMixture", "blum_parameters"]
+__all__ = [
+    "MSAMixture",
+    "blum_parameters",
+    "imaginary_modes",
+    "charge_fraction",
+    "decay_poles",
+    "dressed_ion",
+]
 
 _SERIES_W = 1.0  # |w| below which g_n(w) is summed as a series
 _SERIES_TERMS = 26  # truncation error < 1/26! ~ 2.5e-27 for |w| < 1
