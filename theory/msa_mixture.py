@@ -66,7 +66,6 @@ __all__ = [
 
 _SERIES_W = 1.0  # |w| below which g_n(w) is summed as a series
 _SERIES_TERMS = 26  # truncation error < 1/26! ~ 2.5e-27 for |w| < 1
-_FACTORIALS = np.array([math.factorial(m) for m in range(_SERIES_TERMS)], dtype=float)
 
 
 def _g(w, nmax: int):
@@ -87,7 +86,10 @@ def _g(w, nmax: int):
     if np.any(small):
         wsm = w[small]
         m = np.arange(_SERIES_TERMS)
-        powers = (1j * wsm[:, None]) ** m / _FACTORIALS  # (iw)^m/m!
+        steps = np.empty((wsm.size, _SERIES_TERMS), dtype=complex)
+        steps[:, 0] = 1.0
+        steps[:, 1:] = (1j * wsm)[:, None] / m[1:]
+        powers = np.cumprod(steps, axis=1)  # (iw)^m/m!
         for n in range(nmax + 1):
             out[n][small] = powers @ (((-1.0) ** (n + m)) / (n + m + 1))
     return out
@@ -395,8 +397,25 @@ _SEED_RE = tuple(np.round(np.arange(0.3, 1.75, 0.1), 2))
 _SEED_IM = (0.5, 1.5, 3.0)
 #: the seed grid is used where the leading monotonic root has kappa L > GRID_KAPPA (or none)
 GRID_KAPPA = 0.5
+#: at most this many states get the full seed grid; the others start from their roots
+GRID_STATES = 24
+#: roots carried from each of the two nearest grid states
+MAX_CARRIED = 8
 #: relative residual |D|/scale below which a root is accepted
 ROOT_TOLERANCE = 1e-10
+
+
+def _newton_candidates(func, seeds, states):
+    """Newton from every finite seed (rows = states); accepted roots (Im k > 0, Re k > 0)."""
+    start = np.isfinite(seeds)
+    st = np.broadcast_to(np.asarray(states)[:, None], seeds.shape)[start]
+    root, res, conv = poles.newton_complex(func, seeds[start], st.astype(float))
+    good = conv & (res <= ROOT_TOLERANCE) & (root.imag > 0) & (root.real > 1e-8 * np.abs(root))
+    cand = np.full(seeds.shape, np.nan + 0j)
+    cand[start] = np.where(good, root, np.nan)
+    cres = np.full(seeds.shape, np.nan)
+    cres[start] = res
+    return cand, cres
 
 
 def decay_poles(mm: MSAMixture, y, guesses):
@@ -431,26 +450,60 @@ def decay_poles(mm: MSAMixture, y, guesses):
     k1, k2, axis_seed = imaginary_modes(mm, 1e-3 * np.minimum(y, 1.0))
 
     def func(k, states):
-        return mm.mode_function(k, np.asarray(states).astype(int))
+        # trial Newton iterates can leave the region where e^{ik sigma} is finite: they come
+        # back non-finite and are rejected (accepted roots are re-checked below)
+        with np.errstate(all="ignore"):
+            return mm.mode_function(k, np.asarray(states).astype(int))
 
     g = np.asarray(guesses, dtype=complex)[:, 0]
-    seeds = [np.where(np.isfinite(g) & (g.real > 0), g, np.nan), axis_seed]
+    base = [np.where(np.isfinite(g) & (g.real > 0), g, np.nan), axis_seed]
     # the grid only where an oscillatory mode can compete: no monotonic root, or a leading
-    # one decaying faster than exp(-r/(2L)) (the grid's smallest Im k is 0.5/L)
-    grid_states = ~np.isfinite(k1) | (k1 > GRID_KAPPA)
-    for sigma in np.unique(mm.s):
-        for re in _SEED_RE:
-            for im in _SEED_IM:
-                seeds.append(np.where(grid_states, 2 * math.pi * re / sigma + 1j * im, np.nan))
-    seeds = np.stack(seeds, axis=1)  # (N, S)
-    start = np.isfinite(seeds)
-    st = np.broadcast_to(idx[:, None], seeds.shape)[start]
-    root, res, conv = poles.newton_complex(func, seeds[start], st.astype(float))
-    good = conv & (res <= ROOT_TOLERANCE) & (root.imag > 0) & (root.real > 1e-8 * np.abs(root))
-    cand = np.full(seeds.shape, np.nan + 0j)
-    cand[start] = np.where(good, root, np.nan)
-    cres = np.full(seeds.shape, np.nan)
-    cres[start] = res
+    # one decaying faster than exp(-r/(2L)) (the grid's smallest Im k is 0.5/L); on at most
+    # GRID_STATES of them (spread in kappa_D L), the others start from the roots found at the
+    # two nearest of those (the roots move smoothly with the state)
+    grid_states = np.nonzero(~np.isfinite(k1) | (k1 > GRID_KAPPA))[0]
+    if grid_states.size > GRID_STATES:
+        by_y = grid_states[np.argsort(y[grid_states], kind="stable")]
+        picked = np.unique(by_y[np.round(np.linspace(0, by_y.size - 1, GRID_STATES)).astype(int)])
+    else:
+        picked = grid_states
+    grid = np.array(
+        [
+            2 * math.pi * re / sigma + 1j * im
+            for sigma in np.unique(mm.s)
+            for re in _SEED_RE
+            for im in _SEED_IM
+        ]
+    )
+    seeds = np.full((nst, max(grid.size, 2 * MAX_CARRIED)), np.nan + 0j)
+    seeds[picked, : grid.size] = grid
+    seeds = np.concatenate([np.stack(base, axis=1), seeds], axis=1)
+    cand, cres = _newton_candidates(func, seeds, idx)
+    rest = np.setdiff1d(grid_states, picked)
+    if rest.size:
+        # carried seeds: the slowest distinct roots of the two nearest picked states in y
+        carried = np.full((picked.size, MAX_CARRIED), np.nan + 0j)
+        for row, state in enumerate(picked):  # loop over <= GRID_STATES states
+            r = cand[state][np.isfinite(cand[state])]
+            r = np.unique(np.round(r, 8))
+            r = r[np.argsort(r.imag)][:MAX_CARRIED]
+            carried[row, : r.size] = r
+        y_picked = y[picked]
+        order = np.argsort(y_picked)
+        pos = (
+            np.clip(np.searchsorted(y_picked[order], y[rest]), 1, picked.size - 1)
+            if picked.size > 1
+            else np.zeros(rest.size, dtype=int)
+        )
+        lo = order[np.maximum(pos - 1, 0)]
+        hi = order[np.minimum(pos, picked.size - 1)]
+        seeds2 = np.concatenate([np.stack(base, axis=1)[rest], carried[lo], carried[hi]], axis=1)
+        c2, r2 = _newton_candidates(func, seeds2, rest)
+        width = c2.shape[1]
+        cand[rest] = np.nan
+        cres[rest] = np.nan
+        cand[rest, :width] = c2
+        cres[rest, :width] = r2
     # imaginary roots as candidates too
     axis = np.stack([1j * k1, 1j * k2], axis=1)
     cand = np.concatenate([axis, cand], axis=1)
