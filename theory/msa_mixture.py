@@ -53,7 +53,6 @@ import math
 import numpy as np
 
 from ionscales.theory import poles
-from ionscales.theory.thermo import blum_msa
 
 __all__ = [
     "MSAMixture",
@@ -114,6 +113,8 @@ def blum_parameters(densities, charges, diameters, bjerrum_length):
     dict with ``gamma`` (N,), ``eta`` (N,) = pi P_n/(2 Delta), ``delta`` (N,), ``x`` (N, m)
     (Blum's X_i), ``a`` (N, m) = l_B X_i/Gamma and ``m`` (N, m) the moments M_j.
     """
+    from ionscales.theory.thermo import blum_msa  # lazy: the thermo layer loads on first use
+
     n = np.asarray(densities, dtype=float)
     z = np.asarray(charges, dtype=float)
     s = np.asarray(diameters, dtype=float)
