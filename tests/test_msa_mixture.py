@@ -113,14 +113,18 @@ def test_equal_diameters_reproduce_the_rpm_pole_equation():
 
 
 def test_rpm_crossover_from_the_mixture():
-    # Kirkwood crossover of the RPM, kappa_D sigma = 1.228740: monotonic just below, oscillatory above
+    # Kirkwood crossover of the RPM, kappa_D sigma = 1.228740: monotonic just below (down to
+    # 1e-6, where the two roots are closer than the scan grid), oscillatory above
     lb = 1.7
-    y = 1.228740 * np.array([1 - 1e-4, 1 + 1e-4])
+    y = models.msa_crossover() * np.array([1 - 1e-4, 1 - 1e-6, 1 + 1e-6, 1 + 1e-4])
+    assert models.msa_crossover() == pytest.approx(1.228740, abs=1e-6)
     n = np.repeat((y**2 / (8 * math.pi * lb))[:, None], 2, axis=1)
     mm = MSAMixture(n, np.array([1.0, -1.0]), np.array([1.0, 1.0]), lb)
-    got, _, ok = decay_poles(mm, y, models.msa_poles(y)[0])
+    seeds = models.msa_poles(y)[0]
+    got, _, ok = decay_poles(mm, y, seeds)
     assert ok.all()
-    assert abs(got[0, 0].real) == 0 and got[1, 0].real > 1e-3
+    assert np.all(got[:2, 0].real == 0) and np.all(got[2:, 0].real > 1e-4)
+    np.testing.assert_allclose(got[:, 0], seeds[:, 0], rtol=1e-8)
 
 
 def test_debye_limit_for_unequal_sizes():

@@ -374,7 +374,32 @@ def imaginary_modes(
     f_e = f1 - 0.5 * slope**2 / np.where(curv != 0, curv, np.nan)
     with np.errstate(invalid="ignore"):
         re = np.sqrt(2 * f_e / curv)
-    seed = np.where(np.isfinite(score[rows, j]) & np.isfinite(re), re + 1j * k_e, np.nan + 0j)
+        half_gap = np.sqrt(-2 * f_e / curv)
+    extremum = np.isfinite(score[rows, j])
+    seed = np.where(extremum & np.isfinite(re), re + 1j * k_e, np.nan + 0j)
+    # just below the crossover the two roots can fall inside one grid cell (no sign change):
+    # the parabola crosses zero there; refine both roots by Newton on the axis
+    close = extremum & ~np.isfinite(roots[0]) & np.isfinite(half_gap) & (half_gap < (x2 - x0))
+    if np.any(close):
+        sel = np.nonzero(close)[0]
+        for which, sign in ((0, -1.0), (1, 1.0)):
+            start = k_e[sel] + sign * half_gap[sel]
+            kap = start.copy()
+            for _ in range(40):
+                h = 1e-7 * kap
+                fk = _axis_det(mm, kap, sel)
+                df = (_axis_det(mm, kap + h, sel) - _axis_det(mm, kap - h, sel)) / (2 * h)
+                step = np.where(df != 0, fk / np.where(df != 0, df, 1.0), 0.0)
+                step = np.clip(step, -0.5 * half_gap[sel], 0.5 * half_gap[sel])
+                kap = kap - step
+                if np.all(np.abs(step) <= 1e-15 * kap):
+                    break
+            roots[which][sel] = kap
+        # the two must be distinct roots on either side of the extremum
+        bad = ~((roots[0][sel] < k_e[sel]) & (roots[1][sel] > k_e[sel]))
+        roots[0][sel[bad]] = np.nan
+        roots[1][sel[bad]] = np.nan
+        seed[sel[~bad]] = np.nan
     return roots[0], roots[1], seed
 
 
