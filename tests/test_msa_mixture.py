@@ -276,3 +276,22 @@ def test_entire_functions_against_quadrature():
             re = integrate.quad(lambda u: f(u).real, -1, 0, epsabs=1e-15)[0]
             im = integrate.quad(lambda u: f(u).imag, -1, 0, epsabs=1e-15)[0]
             assert abs(got[n] - (re + 1j * im)) <= 1e-13 * max(1.0, abs(re + 1j * im)), (w, n)
+
+
+def test_crossover_concentration_of_unequal_sizes():
+    # equal diameters: kappa_D sigma = 1.228740; LiCl: the regime changes at the located
+    # concentration (monotonic 1e-6 below, oscillatory 1e-6 above), shifted from the RPM value
+    base = Electrolyte(Ion("A+", 1, 0.39 * nm), Ion("B-", -1, 0.39 * nm), WATER)
+    c_rpm = models.msa_crossover_concentration(base)
+    y = inverse_debye_length(base, c_rpm) * base.contact_diameter
+    assert y == pytest.approx(1.228740, abs=1e-6)
+    for name in (
+        "LiCl(aq)",
+        "CaCl2(aq)",
+    ):  # CaCl2: the root pair inside one scan cell (once missed)
+        e = presets.get(name)
+        c_k = models.msa_crossover_concentration(e)
+        ds = screening(e, [c_k * (1 - 1e-6), c_k * (1 + 1e-6)], "msa")
+        assert list(ds["regime"].values) == ["monotonic", "oscillatory"]
+        y_k = inverse_debye_length(e, c_k) * e.contact_diameter
+        assert abs(y_k / 1.228740 - 1) > 1e-4

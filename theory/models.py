@@ -34,7 +34,7 @@ from scipy.special import expi
 
 from ionscales.constants import avogadro
 from ionscales.electrolyte import Electrolyte
-from ionscales.errors import ConvergenceWarning, ParameterError, ValidityWarning
+from ionscales.errors import ConvergenceError, ConvergenceWarning, ParameterError, ValidityWarning
 from ionscales.theory import msa_mixture, poles
 from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.theory.ladder import ScreeningModes, register_model
@@ -53,6 +53,7 @@ __all__ = [
     "free_and_paired_concentrations",
     "dh_exclusion_crossover",
     "msa_crossover",
+    "msa_crossover_concentration",
     "dressed_ion_crossover",
     "REFERENCES",
 ]
@@ -932,6 +933,50 @@ def dh_exclusion_crossover() -> float:
 def msa_crossover() -> float:
     """kappa_D sigma where the two imaginary MSA roots merge (1.228740...)."""
     return _msa_crossover_point()[0]
+
+
+def msa_crossover_concentration(electrolyte: Electrolyte) -> float:
+    """Salt concentration [mol/m^3] at the Kirkwood crossover of "msa" for an electrolyte.
+
+    Parameters
+    ----------
+    electrolyte : Electrolyte
+
+    Notes
+    -----
+    Equal diameters: kappa_D sigma = 1.228740 (:func:`msa_crossover`). Unequal diameters:
+    the concentration where the slowest charge mode of the multicomponent MSA turns
+    oscillatory (bisection in ln c to 1e-10 relative, bracketed by kappa_D sigma in
+    [0.2, 6] and ion packing fraction < 0.99); size asymmetry shifts it (for the RPM mapping the crossover would stay at
+    1.228740). Raises ConvergenceError when no crossover lies in the bracket.
+    """
+    sigma = electrolyte.contact_diameter
+    per_sqrt_c = inverse_debye_length(electrolyte, 1.0) * sigma  # y = per_sqrt_c sqrt(c)
+    if _equal_diameters(electrolyte):
+        return float((msa_crossover() / per_sqrt_c) ** 2)
+
+    def oscillatory(c: float) -> bool:
+        cc = np.array([c])
+        z, _, ok, _ = _mixture_msa_poles(electrolyte, cc, per_sqrt_c * np.sqrt(cc))
+        if not ok[0]:
+            raise ConvergenceError(f"msa: no charge mode at {c:.6g} mol/m^3 while locating the crossover")
+        return bool(abs(z[0, 0].real) > 1e-10 * abs(z[0, 0]))
+
+    # below the close-packed concentration (ion packing fraction 1, linear in c)
+    packing_per_c = (math.pi / 6) * float(np.sum(electrolyte.ion_densities(1.0) * electrolyte.diameters**3))
+    c_hi = min((6.0 / per_sqrt_c) ** 2, 0.99 / packing_per_c)
+    lo, hi = math.log((0.2 / per_sqrt_c) ** 2), math.log(c_hi)
+    if hi <= lo or oscillatory(math.exp(lo)) or not oscillatory(math.exp(hi)):
+        raise ConvergenceError(
+            "msa: no Kirkwood crossover for kappa_D sigma in [0.2, 6] below ion packing fraction 0.99"
+        )
+    while hi - lo > 1e-10:
+        mid = 0.5 * (lo + hi)
+        if oscillatory(math.exp(mid)):
+            hi = mid
+        else:
+            lo = mid
+    return float(math.exp(0.5 * (lo + hi)))
 
 
 def dressed_ion_crossover(closure: str = "msa") -> float:

@@ -361,7 +361,11 @@ def imaginary_modes(
     rows = np.arange(nst)
     interior = np.zeros_like(f, dtype=bool)
     interior[:, 1:-1] = (np.sign(f[:, 1:-1] - f[:, :-2]) * np.sign(f[:, 2:] - f[:, 1:-1])) < 0
-    score = np.where(interior, np.abs(f), np.inf)
+    # an extremum that approaches zero is smaller in magnitude than its neighbours
+    with np.errstate(divide="ignore", invalid="ignore"):
+        depth = np.abs(f[:, 1:-1]) / np.maximum(np.abs(f[:, :-2]), np.abs(f[:, 2:]))
+    score = np.full(f.shape, np.inf)
+    score[:, 1:-1] = np.where(interior[:, 1:-1] & (depth < 1), depth, np.inf)
     j = np.clip(np.argmin(score, axis=1), 1, grid - 2)
     x0, x1, x2 = kap[rows, j - 1], kap[rows, j], kap[rows, j + 1]
     f0, f1, f2 = f[rows, j - 1], f[rows, j], f[rows, j + 1]
@@ -374,32 +378,38 @@ def imaginary_modes(
     f_e = f1 - 0.5 * slope**2 / np.where(curv != 0, curv, np.nan)
     with np.errstate(invalid="ignore"):
         re = np.sqrt(2 * f_e / curv)
-        half_gap = np.sqrt(-2 * f_e / curv)
     extremum = np.isfinite(score[rows, j])
     seed = np.where(extremum & np.isfinite(re), re + 1j * k_e, np.nan + 0j)
     # just below the crossover the two roots can fall inside one grid cell (no sign change):
-    # the parabola crosses zero there; refine both roots by Newton on the axis
-    close = extremum & ~np.isfinite(roots[0]) & np.isfinite(half_gap) & (half_gap < (x2 - x0))
-    if np.any(close):
-        sel = np.nonzero(close)[0]
-        for which, sign in ((0, -1.0), (1, 1.0)):
-            start = k_e[sel] + sign * half_gap[sel]
-            kap = start.copy()
-            for _ in range(40):
-                h = 1e-7 * kap
-                fk = _axis_det(mm, kap, sel)
-                df = (_axis_det(mm, kap + h, sel) - _axis_det(mm, kap - h, sel)) / (2 * h)
-                step = np.where(df != 0, fk / np.where(df != 0, df, 1.0), 0.0)
-                step = np.clip(step, -0.5 * half_gap[sel], 0.5 * half_gap[sel])
-                kap = kap - step
-                if np.all(np.abs(step) <= 1e-15 * kap):
-                    break
-            roots[which][sel] = kap
-        # the two must be distinct roots on either side of the extremum
-        bad = ~((roots[0][sel] < k_e[sel]) & (roots[1][sel] > k_e[sel]))
-        roots[0][sel[bad]] = np.nan
-        roots[1][sel[bad]] = np.nan
-        seed[sel[~bad]] = np.nan
+    # locate the extremum on [x0, x2] (golden section on s f, s = sign f(x1)); if it has crossed
+    # zero, bisect on either side of it
+    cand_states = np.nonzero(extremum & ~np.isfinite(roots[0]))[0]
+    if cand_states.size:
+        sel = cand_states
+        s = np.sign(f1[sel])
+        a, b = x0[sel].copy(), x2[sel].copy()
+        ratio = (math.sqrt(5) - 1) / 2
+        for _ in range(iterations):
+            c1 = b - ratio * (b - a)
+            c2 = a + ratio * (b - a)
+            left = s * _axis_det(mm, c1, sel) < s * _axis_det(mm, c2, sel)
+            b = np.where(left, c2, b)
+            a = np.where(left, a, c1)
+        k_star = 0.5 * (a + b)
+        f_star = _axis_det(mm, k_star, sel)
+        crossed = np.sign(f_star) != s
+        for which, (lo_end, hi_end) in enumerate(((x0[sel], k_star), (k_star, x2[sel]))):
+            a, b = lo_end.copy(), hi_end.copy()
+            fa = _axis_det(mm, a, sel)
+            for _ in range(iterations):
+                mid = 0.5 * (a + b)
+                fm = _axis_det(mm, mid, sel)
+                same = np.sign(fm) == np.sign(fa)
+                a = np.where(same, mid, a)
+                fa = np.where(same, fm, fa)
+                b = np.where(same, b, mid)
+            roots[which][sel] = np.where(crossed, 0.5 * (a + b), np.nan)
+        seed[sel[crossed]] = np.nan
     return roots[0], roots[1], seed
 
 
