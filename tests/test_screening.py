@@ -439,13 +439,16 @@ def test_registry_sweep_every_kernel_finite():
 
 
 def test_rpm_mapping_warning_for_unequal_diameters():
-    # #11 defect 8: unequal diameters were mapped silently up to a ratio of 1.2 (LiCl)
+    # #11 defect 8: unequal diameters were mapped silently up to a ratio of 1.2 (LiCl). "msa"
+    # now solves the multicomponent MSA (tests/test_msa_mixture.py): no mapping, no warning,
+    # also for "dressed-ion" with its MSA closure; other closures still use the one-diameter
+    # equation and say so
     for diameters in ((0.40 * nm, 0.44 * nm), (0.5 * nm, 0.36 * nm)):
-        with pytest.warns(ValidityWarning, match="unequal diameters"):
-            ds = screening(salt(diameters=diameters), [100.0], "msa")
-        assert "approximate" in ds.attrs["parameters"]
+        for model in ("msa", "dressed-ion"):
+            ds = screening(salt(diameters=diameters), [100.0], model)
+            assert "Blum" in ds.attrs["parameters"]
     with pytest.warns(ValidityWarning, match="unequal diameters"):
-        screening(presets.get("LiCl(aq)"), [2000.0], "dressed-ion")
+        screening(presets.get("LiCl(aq)"), [2000.0], "dressed-ion", closure="cut-coulomb")
 
 
 @pytest.mark.slow

@@ -12,8 +12,8 @@ name            physics
 =============== ==========================================================================
 dh-exclusion    Debye–Hückel with the Coulomb kernel cut inside sigma: k^2 + kappa_D^2
                 cos(k sigma) = 0 (Kirkwood 1936); crossover 1.031719, spinodal 2.791544
-msa             mean spherical approximation of the RPM (Waisman–Lebowitz 1972, Blum 1975);
-                crossover 1.228740
+msa             mean spherical approximation (Waisman–Lebowitz 1972 for one diameter;
+                Blum 1975 multicomponent solution for unequal diameters); RPM crossover 1.228740
 dressed-ion     dressed-ion screening equation kappa^2 = kappa_D^2 q_eff/q (Kjellander &
                 Mitchell) with a pluggable short-range closure (MSA by default)
 free-ion        Debye length of the free (unpaired) ions only (Bjerrum 1926, Fuoss 1958)
@@ -34,8 +34,8 @@ from scipy.special import expi
 
 from ionscales.constants import avogadro
 from ionscales.electrolyte import Electrolyte
-from ionscales.errors import ConvergenceWarning, ParameterError, ValidityWarning
-from ionscales.theory import poles
+from ionscales.errors import ConvergenceError, ConvergenceWarning, ParameterError, ValidityWarning
+from ionscales.theory import msa_mixture, poles
 from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.theory.ladder import ScreeningModes, register_model
 from ionscales.validation import check_choice, check_probability
@@ -53,6 +53,7 @@ __all__ = [
     "free_and_paired_concentrations",
     "dh_exclusion_crossover",
     "msa_crossover",
+    "msa_crossover_concentration",
     "dressed_ion_crossover",
     "REFERENCES",
 ]
@@ -104,7 +105,9 @@ def _warn_rpm_mapping(model: str, electrolyte: Electrolyte) -> str:
     1 - rho^1/2 c rho^1/2 then splits into a number and a charge channel (orthogonal by
     electroneutrality) and the charge poles solve the RPM equation with kappa_D of all
     ions (checked against the OZ solver with the MSA closure in tests/test_screening.py).
-    Unequal diameters couple the channels: approximate, with a ValidityWarning.
+    Unequal diameters couple the channels: "msa" and "dressed-ion" with the MSA closure then
+    use the multicomponent MSA (not this mapping); for the other dressed-ion closures the
+    mapping is an approximation, with a ValidityWarning.
     """
     if _equal_diameters(electrolyte):
         if electrolyte.is_symmetric:
@@ -114,8 +117,9 @@ def _warn_rpm_mapping(model: str, electrolyte: Electrolyte) -> str:
         f"screening model {model!r} solves the one-diameter pole equation; {electrolyte.name} has "
         f"unequal diameters (ratio {float(np.max(electrolyte.diameters) / np.min(electrolyte.diameters)):.3g}), "
         "so it is mapped onto an equivalent RPM with sigma = contact diameter and kappa_D of all ions "
-        "(density-charge coupling neglected; against the OZ-MSA solver: decay length LiCl 2 mol/L "
-        "+0.9 %, CaCl2 1 mol/L -6 %, wavelength CaCl2 0.3 mol/L +18 %)",
+        "(density-charge coupling neglected; the 'msa' model solves the unequal-size MSA: the "
+        "mapping moves the decay length of LiCl 2 mol/L by +0.9 %, CaCl2 1 mol/L -6 %, the "
+        "wavelength of CaCl2 0.3 mol/L by +18 %)",
         ValidityWarning,
         stacklevel=4,
     )
@@ -313,32 +317,82 @@ def msa_model(electrolyte: Electrolyte, concentration: np.ndarray, **unknown) ->
     kappa_D sigma = 1.228740 (merging at kappa sigma = 2.332680), oscillatory above; the
     decay length is shorter than Debye below the crossover.
 
-    Rule for electrolytes that are not the RPM: the same equation with sigma = contact
-    diameter and kappa_D of all ions. With equal diameters this is exact for any valences
-    and mixtures (the number and charge channels decouple: Blum's P_n = 0); with unequal
-    diameters the channels couple and the mapping is an approximation, flagged with a
-    ValidityWarning (the multicomponent pole equation for unequal sizes is not implemented).
-    Tabulated for kappa_D sigma < 1000 (beyond: valid=False).
+    Equal diameters (any valences, any number of species): the same equation with kappa_D
+    of all ions is exact (the number and charge channels decouple: Blum's P_n = 0).
+    Unequal diameters: the multicomponent MSA (Blum 1975; Blum & Høye 1977) in Baxter's
+    factorised form, I - n^1/2 c(k) n^1/2 = Q(-k)^T Q(k); the modes are the zeros of
+    det Q(-k) in the upper half plane (:mod:`ionscales.theory.msa_mixture`), and the reported
+    ones are the slowest modes with a charge share >= 1/2 (number and charge couple). Agrees
+    with the numerical OZ solver with the MSA closure to 2e-5 for LiCl and CaCl2 up to
+    2 mol/L. ``gamma_sigma`` is then Blum's Gamma times the contact diameter. The equal-size
+    branch is tabulated for kappa_D sigma < 1000 (beyond: valid=False).
 
     References
     ----------
     Waisman & Lebowitz, J. Chem. Phys. 56, 3086 (1972), doi:10.1063/1.1677644; Blum, Mol.
-    Phys. 30, 1529 (1975), doi:10.1080/00268977500103051.
+    Phys. 30, 1529 (1975), doi:10.1080/00268977500103051; Blum & Høye, J. Phys. Chem. 81,
+    1311 (1977); Baxter, J. Chem. Phys. 52, 4559 (1970).
     """
     _reject_unknown("msa", unknown)
-    mapping = _warn_rpm_mapping("msa", electrolyte)
     sigma, y = _reduced_state(electrolyte, concentration)
-    z, residual, ok = msa_poles(y)
-    _warn_out_of_table("msa", y)
+    if _equal_diameters(electrolyte):
+        mapping = _warn_rpm_mapping("msa", electrolyte)
+        z, residual, ok = msa_poles(y)
+        _warn_out_of_table("msa", y)
+        gamma_sigma = poles.msa_gamma_sigma(y)
+    else:
+        mapping = "multicomponent MSA (Blum), unequal diameters"
+        z, residual, ok, gamma_sigma = _mixture_msa_poles(electrolyte, np.asarray(concentration, dtype=float), y)
     return ScreeningModes(
         poles=z / sigma,
         residual=residual,
         valid=ok,
-        extra={"gamma_sigma": poles.msa_gamma_sigma(y)},
+        extra={"gamma_sigma": gamma_sigma},
         parameters={"sigma": sigma, "rpm_mapping": mapping},
         references=(REFERENCES["waisman"], REFERENCES["blum"]),
         invalid_label="invalid",
     )
+
+
+def _mixture_msa_poles(electrolyte: Electrolyte, c: np.ndarray, y: np.ndarray):
+    """Charge modes of the multicomponent MSA (unequal diameters), in contact-diameter units.
+
+    Returns z (n, 2), residual (n, 2), ok (n,) and Blum's Gamma times the contact diameter.
+    States with an ion packing fraction >= 1 have no MSA solution: NaN, ok False and a
+    ValidityWarning.
+    """
+    sigma = electrolyte.contact_diameter
+    n = electrolyte.ion_densities(c) * sigma**3
+    d = electrolyte.diameters / sigma
+    packing = (math.pi / 6) * np.sum(n * d**3, axis=-1)
+    z = np.full((c.size, 2), np.nan + 0j)
+    residual = np.full((c.size, 2), np.nan)
+    ok = np.zeros(c.size, dtype=bool)
+    gamma_sigma = np.full(c.size, np.nan)
+    packed = packing >= 1.0
+    if np.any(packed):
+        warnings.warn(
+            f"msa: ion packing fraction >= 1 at {int(np.sum(packed))} concentration(s) (from "
+            f"{float(np.min(c[packed])) / 1e3:.4g} mol/L); no MSA solution there, flagged valid=False",
+            ValidityWarning,
+            stacklevel=4,
+        )
+    keep = ~packed
+    if np.any(keep):
+        mixture = msa_mixture.MSAMixture(n[keep], electrolyte.charges, d, electrolyte.bjerrum_length / sigma)
+        with warnings.catch_warnings():  # the one-diameter poles are only seeds here
+            warnings.simplefilter("ignore", ValidityWarning)
+            seeds, _, _ = msa_poles(y[keep])
+        z[keep], residual[keep], ok[keep] = msa_mixture.decay_poles(mixture, y[keep], seeds)
+        gamma_sigma[keep] = mixture.params["gamma"]
+    if not np.all(ok[keep]):
+        warnings.warn(
+            f"msa: no charge mode of the multicomponent MSA found at {int(np.sum(~ok[keep]))} "
+            "concentration(s); flagged invalid",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    return z, residual, ok, gamma_sigma
 
 
 def _warn_out_of_table(model: str, y) -> None:
@@ -473,7 +527,14 @@ def dressed_ion_model(
     with E_r^eff = eps_r [1 - (kappa_D^2/(2 kappa)) d(q_eff/q)/d kappa] (the residue of
     the pole); E_r^eff -> eps_r at infinite dilution and -> 0 at the Kirkwood crossover,
     where two modes merge. With the MSA closure the poles equal those of "msa"
-    (q_eff/q = 1.1116 at kappa_D sigma = 0.5). Same one-diameter rule as "msa".
+    (q_eff/q = 1.1116 at kappa_D sigma = 0.5). Unequal diameters with the MSA closure: the
+    multicomponent MSA (as "msa"); the dressed charges z*_i = [(I - c0 n)^-1 z]_i
+    (c0 = c + beta u_Coulomb) differ per species and ``dressed_charge_ratio`` is their
+    charge-weighted mean sum n_i z_i z*_i / sum n_i z_i^2 = kappa^2/kappa_D^2, with
+    E_r^eff = eps_r (1 + d kappa^2(k)/d k^2) (:func:`ionscales.theory.msa_mixture.dressed_ion`;
+    checked against the OZ-MSA solver). Other closures with unequal diameters: the
+    one-diameter equation (sigma = contact diameter, kappa_D of all ions) with a
+    ValidityWarning.
 
     References
     ----------
@@ -492,6 +553,8 @@ def dressed_ion_model(
         label = getattr(closure, "__name__", type(closure).__name__)
     else:
         raise ParameterError("closure", "must be 'msa', 'cut-coulomb' or a callable closure(k, c)", closure)
+    if closure == "msa" and not _equal_diameters(electrolyte):
+        return _mixture_dressed_ion(electrolyte, np.asarray(concentration, dtype=float), y)
     mapping = _warn_rpm_mapping("dressed-ion", electrolyte)
     if closure == "cut-coulomb":
         guesses, _, ok_guess = dh_exclusion_poles(y)
@@ -546,6 +609,43 @@ def dressed_ion_model(
         extra={"dressed_charge_ratio": charge_ratio, "effective_permittivity": permittivity},
         parameters={"sigma": sigma, "closure": label, "rpm_mapping": mapping},
         references=(REFERENCES["kjellander-mitchell"], REFERENCES["kjellander-2019"], REFERENCES["waisman"]),
+        invalid_label="invalid",
+    )
+
+
+def _mixture_dressed_ion(electrolyte: Electrolyte, c: np.ndarray, y: np.ndarray) -> ScreeningModes:
+    """Dressed-ion quantities of the multicomponent MSA (unequal diameters, MSA closure)."""
+    sigma = electrolyte.contact_diameter
+    z, residual, valid, _ = _mixture_msa_poles(electrolyte, c, y)
+    lead = z[:, 0]
+    monotonic = valid & (np.abs(lead.real) <= 1e-10 * np.abs(lead))
+    charge_ratio = np.full(c.size, np.nan)
+    permittivity = np.full(c.size, np.nan)
+    if np.any(monotonic):
+        n = electrolyte.ion_densities(c[monotonic]) * sigma**3
+        mixture = msa_mixture.MSAMixture(n, electrolyte.charges, electrolyte.diameters / sigma,
+                                         electrolyte.bjerrum_length / sigma)
+        _, weighted, eps_ratio = msa_mixture.dressed_ion(mixture, lead[monotonic])
+        pole_route = (-lead[monotonic] ** 2 / y[monotonic] ** 2).real
+        # two routes to the charge-weighted q_eff/q: the pole (-k^2/kappa_D^2) and
+        # kappa^2(k)/kappa_D^2 from the dressed charges; they agree wherever the pole is solved
+        agree = np.abs(weighted.real - pole_route) <= 1e-8 * np.abs(pole_route)
+        if not np.all(agree):
+            warnings.warn(
+                f"dressed-ion: q_eff/q from the pole and from the dressed charges disagree at "
+                f"{int(np.sum(~agree))} concentration(s); their dressed charge and permittivity are set to NaN",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        charge_ratio[monotonic] = np.where(agree, pole_route, np.nan)
+        permittivity[monotonic] = np.where(agree, electrolyte.permittivity * eps_ratio.real, np.nan)
+    return ScreeningModes(
+        poles=z / sigma,
+        residual=residual,
+        valid=valid,
+        extra={"dressed_charge_ratio": charge_ratio, "effective_permittivity": permittivity},
+        parameters={"sigma": sigma, "closure": "msa", "rpm_mapping": "multicomponent MSA (Blum), unequal diameters"},
+        references=(REFERENCES["kjellander-mitchell"], REFERENCES["kjellander-2019"], REFERENCES["blum"]),
         invalid_label="invalid",
     )
 
@@ -833,6 +933,50 @@ def dh_exclusion_crossover() -> float:
 def msa_crossover() -> float:
     """kappa_D sigma where the two imaginary MSA roots merge (1.228740...)."""
     return _msa_crossover_point()[0]
+
+
+def msa_crossover_concentration(electrolyte: Electrolyte) -> float:
+    """Salt concentration [mol/m^3] at the Kirkwood crossover of "msa" for an electrolyte.
+
+    Parameters
+    ----------
+    electrolyte : Electrolyte
+
+    Notes
+    -----
+    Equal diameters: kappa_D sigma = 1.228740 (:func:`msa_crossover`). Unequal diameters:
+    the concentration where the slowest charge mode of the multicomponent MSA turns
+    oscillatory (bisection in ln c to 1e-10 relative, bracketed by kappa_D sigma in
+    [0.2, 6] and ion packing fraction < 0.99); size asymmetry shifts it (for the RPM mapping the crossover would stay at
+    1.228740). Raises ConvergenceError when no crossover lies in the bracket.
+    """
+    sigma = electrolyte.contact_diameter
+    per_sqrt_c = inverse_debye_length(electrolyte, 1.0) * sigma  # y = per_sqrt_c sqrt(c)
+    if _equal_diameters(electrolyte):
+        return float((msa_crossover() / per_sqrt_c) ** 2)
+
+    def oscillatory(c: float) -> bool:
+        cc = np.array([c])
+        z, _, ok, _ = _mixture_msa_poles(electrolyte, cc, per_sqrt_c * np.sqrt(cc))
+        if not ok[0]:
+            raise ConvergenceError(f"msa: no charge mode at {c:.6g} mol/m^3 while locating the crossover")
+        return bool(abs(z[0, 0].real) > 1e-10 * abs(z[0, 0]))
+
+    # below the close-packed concentration (ion packing fraction 1, linear in c)
+    packing_per_c = (math.pi / 6) * float(np.sum(electrolyte.ion_densities(1.0) * electrolyte.diameters**3))
+    c_hi = min((6.0 / per_sqrt_c) ** 2, 0.99 / packing_per_c)
+    lo, hi = math.log((0.2 / per_sqrt_c) ** 2), math.log(c_hi)
+    if hi <= lo or oscillatory(math.exp(lo)) or not oscillatory(math.exp(hi)):
+        raise ConvergenceError(
+            "msa: no Kirkwood crossover for kappa_D sigma in [0.2, 6] below ion packing fraction 0.99"
+        )
+    while hi - lo > 1e-10:
+        mid = 0.5 * (lo + hi)
+        if oscillatory(math.exp(mid)):
+            hi = mid
+        else:
+            lo = mid
+    return float(math.exp(0.5 * (lo + hi)))
 
 
 def dressed_ion_crossover(closure: str = "msa") -> float:
