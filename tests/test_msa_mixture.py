@@ -295,3 +295,17 @@ def test_crossover_concentration_of_unequal_sizes():
         assert list(ds["regime"].values) == ["monotonic", "oscillatory"]
         y_k = inverse_debye_length(e, c_k) * e.contact_diameter
         assert abs(y_k / 1.228740 - 1) > 1e-4
+
+
+def test_screening_curves_reports_the_mixture_crossover_for_unequal_sizes():
+    """screening_curves' Kirkwood concentration for "msa" is the multicomponent crossover
+    (LiCl: 0.92 M, not the RPM value), and the regime switches there."""
+    from ionscales import presets, theory
+    from ionscales.theory.models import msa_crossover_concentration
+
+    e = presets.get("LiCl(aq)")
+    c_k = msa_crossover_concentration(e)
+    ds = theory.screening_curves(e, [0.97 * c_k, 1.03 * c_k], models="msa")
+    assert float(ds["kirkwood_concentration"].sel(model="msa")) == pytest.approx(c_k, rel=1e-9)
+    assert list(ds["regime"].sel(model="msa").values) == ["monotonic", "oscillatory"]
+    assert theory.kirkwood_crossover("msa") == pytest.approx(1.228740, abs=1e-6)

@@ -930,9 +930,17 @@ def dh_exclusion_crossover() -> float:
     return poles.CUT_COULOMB_CROSSOVER
 
 
-def msa_crossover() -> float:
-    """kappa_D sigma where the two imaginary MSA roots merge (1.228740...)."""
-    return _msa_crossover_point()[0]
+def msa_crossover(electrolyte: Electrolyte | None = None) -> float:
+    """kappa_D sigma where the two imaginary MSA roots merge (1.228740... for the RPM).
+
+    With ``electrolyte`` of unequal diameters: kappa_D sigma (sigma its contact diameter) at
+    the crossover of the multicomponent MSA (:func:`msa_crossover_concentration`); size
+    asymmetry shifts it (LiCl 1.2334, CaCl2 1.1654). Equal diameters give the RPM value.
+    """
+    if electrolyte is None or _equal_diameters(electrolyte):
+        return _msa_crossover_point()[0]
+    c = msa_crossover_concentration(electrolyte)
+    return float(inverse_debye_length(electrolyte, c) * electrolyte.contact_diameter)
 
 
 def msa_crossover_concentration(electrolyte: Electrolyte) -> float:
