@@ -62,7 +62,9 @@ def run(quick: bool = False) -> list[Row]:
         out = {}
 
         def ours(out=out, geometry=geometry):
-            out["ours"] = solve_pb(salt, CONCENTRATION, geometry, potential=PSI0 * vt, tolerance=1e-9)
+            out["ours"] = solve_pb(
+                salt, CONCENTRATION, geometry, potential=PSI0 * vt, tolerance=1e-9
+            )
 
         def baseline(out=out, faces=faces):
             out["base"] = solve_pb_reference(faces, PSI0, tolerance=1e-9)
@@ -73,49 +75,70 @@ def run(quick: bool = False) -> list[Row]:
         t_base = best_time(baseline, repeat=repeat)
         ds, ref = out["ours"], out["base"]
         x = ds.x.values / lam
-        err_ours = _gc_errors(x, ds.potential.values / vt, float(ds.surface_charge) / (eps * vt / lam))
+        err_ours = _gc_errors(
+            x, ds.potential.values / vt, float(ds.surface_charge) / (eps * vt / lam)
+        )
         err_base = _gc_errors(ref["centres"], ref["psi"], ref["charge"])
         ratio = t_ours / t_base
-        rows.append(Row(
-            workload=f"PB psi0=4 uniform {cells:.0e} cells, whole solve_pb call",
-            ours=t_ours, baseline=t_base,
-            target="<= 5x baseline (stretch 2x)",
-            passed=ratio <= 5.0,
-            note=(f"time ratio ours/base {ratio:.2f}; its {ds.attrs['iterations']}/{ref['iterations']}; "
-                  f"max|psi err| {err_ours[0]:.2e}/{err_base[0]:.2e}; "
-                  f"sigma rel err {err_ours[1]:.2e}/{err_base[1]:.2e}"),
-        ))
+        rows.append(
+            Row(
+                workload=f"PB psi0=4 uniform {cells:.0e} cells, whole solve_pb call",
+                ours=t_ours,
+                baseline=t_base,
+                target="<= 5x baseline (stretch 2x)",
+                passed=ratio <= 5.0,
+                note=(
+                    f"time ratio ours/base {ratio:.2f}; its {ds.attrs['iterations']}/{ref['iterations']}; "
+                    f"max|psi err| {err_ours[0]:.2e}/{err_base[0]:.2e}; "
+                    f"sigma rel err {err_ours[1]:.2e}/{err_base[1]:.2e}"
+                ),
+            )
+        )
     # information: the Newton solve alone on a problem built once, largest mesh
     cells = max(sizes)
-    problem = PBProblem(salt, CONCENTRATION, HalfSpace(spacing=np.full(cells, LENGTH * lam / cells)),
-                        potential=PSI0 * vt)
+    problem = PBProblem(
+        salt,
+        CONCENTRATION,
+        HalfSpace(spacing=np.full(cells, LENGTH * lam / cells)),
+        potential=PSI0 * vt,
+    )
     walls = problem._walls(PSI0 * vt, None)
     faces = np.linspace(0.0, LENGTH, cells + 1)
     t_solve = best_time(lambda: problem._solve_state(walls), repeat=3)
     t_base = best_time(lambda: solve_pb_reference(faces, PSI0, tolerance=1e-9), repeat=3)
-    rows.append(Row(
-        workload=f"PB psi0=4 {cells:.0e} cells, Newton solve on a built problem",
-        ours=t_solve, baseline=t_base, target="info",
-        passed=True,
-        note=f"time ratio ours/base {t_solve / t_base:.2f}",
-    ))
+    rows.append(
+        Row(
+            workload=f"PB psi0=4 {cells:.0e} cells, Newton solve on a built problem",
+            ours=t_solve,
+            baseline=t_base,
+            target="info",
+            passed=True,
+            note=f"time ratio ours/base {t_solve / t_base:.2f}",
+        )
+    )
     points = 50 if quick else 200
     u = np.linspace(-40.0, 40.0, points)
     holder = {}
 
     def curve():
-        holder["ds"] = capacitance_curve(salt, CONCENTRATION, HalfSpace(), u * vt, model="bikerman",
-                                         compacity=0.1)
+        holder["ds"] = capacitance_curve(
+            salt, CONCENTRATION, HalfSpace(), u * vt, model="bikerman", compacity=0.1
+        )
 
     t_curve = best_time(curve, repeat=1)
     ds = holder["ds"]
     s2 = np.sinh(u / 2) ** 2
     kornyshev = np.cosh(u / 2) / (1 + 0.2 * s2) * np.sqrt(0.2 * s2 / np.log1p(0.2 * s2))
     err = float(np.nanmax(np.abs(ds.capacitance.values / (eps / lam) / kornyshev - 1)))
-    rows.append(Row(
-        workload=f"Bikerman capacitance curve, {points} points, continuation",
-        ours=t_curve, baseline=None, target="< 30 s", passed=t_curve < 30.0,
-        note=f"{int(ds.attrs['iterations'])} Newton its, {ds.attrs['solver_cells']} cells; "
-             f"max rel err vs Kornyshev {err:.1e}",
-    ))
+    rows.append(
+        Row(
+            workload=f"Bikerman capacitance curve, {points} points, continuation",
+            ours=t_curve,
+            baseline=None,
+            target="< 30 s",
+            passed=t_curve < 30.0,
+            note=f"{int(ds.attrs['iterations'])} Newton its, {ds.attrs['solver_cells']} cells; "
+            f"max rel err vs Kornyshev {err:.1e}",
+        )
+    )
     return rows

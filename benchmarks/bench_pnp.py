@@ -32,9 +32,11 @@ from ionscales.units import M, nm
 
 def _salt():
     water = Solvent("water", permittivity=78.4, temperature=298.15)
-    return Electrolyte(cation=Ion("A+", charge=1, diameter=0.36 * nm, diffusivity=1e-9),
-                       anion=Ion("B-", charge=-1, diameter=0.36 * nm, diffusivity=1e-9),
-                       solvent=water)
+    return Electrolyte(
+        cation=Ion("A+", charge=1, diameter=0.36 * nm, diffusivity=1e-9),
+        anion=Ion("B-", charge=-1, diameter=0.36 * nm, diffusivity=1e-9),
+        solvent=water,
+    )
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -56,16 +58,30 @@ def run(quick: bool = False) -> list[Row]:
     ours = time.perf_counter() - start
     q_ours = diffuse_charge(ds.x.values, ds.charge_density.values[-1], ds.cell_width.values)
 
-    core, *_ = _build(salt, c, Slit(width), electrodes="blocking", reaction="reservoir",
-                      reacting_species=None, exchange_current=None, transfer_coefficient=0.5,
-                      stern_length=0.0, diffusivities=None, first_cell=0.02, growth=1.08,
-                      largest_cell=2.0, newton_tolerance=1e-7, max_newton=12)
+    core, *_ = _build(
+        salt,
+        c,
+        Slit(width),
+        electrodes="blocking",
+        reaction="reservoir",
+        reacting_species=None,
+        exchange_current=None,
+        transfer_coefficient=0.5,
+        stern_length=0.0,
+        diffusivities=None,
+        first_cell=0.02,
+        growth=1.08,
+        largest_cell=2.0,
+        newton_tolerance=1e-7,
+        max_newton=12,
+    )
     steps = 100 if quick else 200
     t_end = 5 * tau / tau_d
     v = voltage / vt
     start = time.perf_counter()
-    _, states, _, _, stats, _ = core.integrate(t_end, lambda t: (v / 2, -v / 2),
-                                               fixed_dt=t_end / steps)
+    _, states, _, _, stats, _ = core.integrate(
+        t_end, lambda t: (v / 2, -v / 2), fixed_dt=t_end / steps
+    )
     baseline = time.perf_counter() - start
     n = core.n_cells
     conc = states[-1][n:].reshape(2, n)
@@ -73,12 +89,19 @@ def run(quick: bool = False) -> list[Row]:
     q_base = diffuse_charge(core.x * debye, rho, core.widths * debye)
     # Gouy–Chapman circuit model (BTA 2004) at 5 tau_c, v per electrode = V/2 in kT/e
     half_v = v / 2
-    sol = solve_ivp(lambda s, z: [(half_v - z[0]) / np.cosh(z[0] / 2)], (0.0, 5.0), [0.0],
-                    rtol=1e-10, atol=1e-12)
+    sol = solve_ivp(
+        lambda s, z: [(half_v - z[0]) / np.cosh(z[0] / 2)],
+        (0.0, 5.0),
+        [0.0],
+        rtol=1e-10,
+        atol=1e-12,
+    )
     q_rc = 2 * np.sinh(sol.y[0, -1] / 2)
-    note = (f"{ds.attrs['solver_steps']} steps/{ds.attrs['iterations']} Newton its vs "
-            f"{stats.steps}/{stats.newton_total}; q(5tau)/q_GC - 1: ours {q_ours / q_rc - 1:+.1e}, "
-            f"baseline {q_base / q_rc - 1:+.1e}; {n} cells")
+    note = (
+        f"{ds.attrs['solver_steps']} steps/{ds.attrs['iterations']} Newton its vs "
+        f"{stats.steps}/{stats.newton_total}; q(5tau)/q_GC - 1: ours {q_ours / q_rc - 1:+.1e}, "
+        f"baseline {q_base / q_rc - 1:+.1e}; {n} cells"
+    )
     label = "PNP blocking cell, 0.05 V step, 5 tau_c" + (" (0.3 um)" if quick else " (1 um)")
     return [Row(label, ours, baseline, "< 30 s", ours < 30.0, note), _closed_cell_row(salt)]
 
@@ -101,15 +124,27 @@ def _closed_cell_row(salt) -> Row:
     try:
         from matscipy.electrochemistry import PoissonNernstPlanckSystem
     except ImportError:  # pragma: no cover - optional peer
-        return Row("closed blocking cell 5 lambda_D, +-0.05 V, steady", ours, None,
-                   ">= 10x matscipy", False, "matscipy not installed: no peer measured")
+        return Row(
+            "closed blocking cell 5 lambda_D, +-0.05 V, steady",
+            ours,
+            None,
+            ">= 10x matscipy",
+            False,
+            "matscipy not installed: no peer measured",
+        )
     import logging
 
     logging.getLogger("matscipy").setLevel(logging.WARNING)
     start = time.perf_counter()
-    peer = PoissonNernstPlanckSystem(c=np.array([c, c]), z=np.array([1, -1]), L=width,
-                                     delta_u=voltage, relative_permittivity=salt.permittivity,
-                                     T=salt.temperature, e=1e-10)
+    peer = PoissonNernstPlanckSystem(
+        c=np.array([c, c]),
+        z=np.array([1, -1]),
+        L=width,
+        delta_u=voltage,
+        relative_permittivity=salt.permittivity,
+        T=salt.temperature,
+        e=1e-10,
+    )
     peer.use_standard_cell_bc()
     potential, densities, _ = peer.solve()
     baseline = time.perf_counter() - start
@@ -118,8 +153,16 @@ def _closed_cell_row(salt) -> Row:
     u, dx = np.asarray(potential), float(peer.X[1] - peer.X[0])
     q_peer = -(-3 * u[0] + 4 * u[1] - u[2]) / (2 * dx)
     speedup = baseline / ours
-    note = (f"speed-up {speedup:.0f}x; q [eps kT/(e lambda_D)]: ours {q_ours:.6f} "
-            f"({ds.sizes['x']} cells), matscipy {q_peer:.6f} (201 nodes), ours x4 refined "
-            f"{q_fine:.6f}")
-    return Row("closed blocking cell 5 lambda_D, +-0.05 V, steady", ours, baseline,
-               ">= 10x matscipy 1.3.1", speedup >= 10.0, note)
+    note = (
+        f"speed-up {speedup:.0f}x; q [eps kT/(e lambda_D)]: ours {q_ours:.6f} "
+        f"({ds.sizes['x']} cells), matscipy {q_peer:.6f} (201 nodes), ours x4 refined "
+        f"{q_fine:.6f}"
+    )
+    return Row(
+        "closed blocking cell 5 lambda_D, +-0.05 V, steady",
+        ours,
+        baseline,
+        ">= 10x matscipy 1.3.1",
+        speedup >= 10.0,
+        note,
+    )

@@ -180,8 +180,18 @@ class PNPCore:
         Wall conditions.
     """
 
-    def __init__(self, widths, charges, weights, diffusivities, left: ElectrodeSpec,
-                 right: ElectrodeSpec, *, newton_tolerance=1e-7, max_newton=12):
+    def __init__(
+        self,
+        widths,
+        charges,
+        weights,
+        diffusivities,
+        left: ElectrodeSpec,
+        right: ElectrodeSpec,
+        *,
+        newton_tolerance=1e-7,
+        max_newton=12,
+    ):
         self.widths = np.asarray(widths, float)
         self.mesh = Grid1D(dx=self.widths)
         self.n_cells = len(self.widths)
@@ -227,28 +237,35 @@ class PNPCore:
 
         # per-species face coefficients and wall sources (updated in place)
         self._dcoef = [FaceVariable(mesh=mesh, value=0.0) for _ in range(self.n_species)]
-        self._vel = [FaceVariable(mesh=mesh, rank=1, value=np.zeros((1, n_faces)))
-                     for _ in range(self.n_species)]
+        self._vel = [
+            FaceVariable(mesh=mesh, rank=1, value=np.zeros((1, n_faces)))
+            for _ in range(self.n_species)
+        ]
         self._gamma = [FaceVariable(mesh=mesh, value=0.0) for _ in range(self.n_species)]
         self._diag_c = [CellVariable(mesh=mesh, value=0.0) for _ in range(self.n_species)]
         self._source = [CellVariable(mesh=mesh, value=0.0) for _ in range(self.n_species)]
         self._wall_cpsi = [CellVariable(mesh=mesh, value=0.0) for _ in range(self.n_species)]
 
         eqs = []
-        poisson = (DiffusionTerm(coeff=1.0, var=self.psi)
-                   - FullyImplicitSourceTerm(coeff=self._psi_diag, var=self.psi) + self._psi_src)
+        poisson = (
+            DiffusionTerm(coeff=1.0, var=self.psi)
+            - FullyImplicitSourceTerm(coeff=self._psi_diag, var=self.psi)
+            + self._psi_src
+        )
         for k in range(self.n_species):
             poisson = poisson + FullyImplicitSourceTerm(coeff=float(self.w[k]), var=self.c[k])
         eqs.append(poisson == 0)
         for k in range(self.n_species):
             ck = self.c[k]
             # diag_c = wall-reaction derivative - a0/dt; source = history + explicit Newton part
-            eq = (DiffusionTerm(coeff=self._dcoef[k], var=ck)
-                  - CentralDifferenceConvectionTerm(coeff=self._vel[k], var=ck)
-                  + DiffusionTerm(coeff=self._gamma[k], var=self.psi)
-                  + FullyImplicitSourceTerm(coeff=self._diag_c[k], var=ck)
-                  + FullyImplicitSourceTerm(coeff=self._wall_cpsi[k], var=self.psi)
-                  + self._source[k])
+            eq = (
+                DiffusionTerm(coeff=self._dcoef[k], var=ck)
+                - CentralDifferenceConvectionTerm(coeff=self._vel[k], var=ck)
+                + DiffusionTerm(coeff=self._gamma[k], var=self.psi)
+                + FullyImplicitSourceTerm(coeff=self._diag_c[k], var=ck)
+                + FullyImplicitSourceTerm(coeff=self._wall_cpsi[k], var=self.psi)
+                + self._source[k]
+            )
             eqs.append(eq == 0)
         self.equation = eqs[0]
         for e in eqs[1:]:
@@ -267,7 +284,7 @@ class PNPCore:
         n = self.n_cells
         self.psi.setValue(x[:n])
         for k in range(self.n_species):
-            self.c[k].setValue(x[(k + 1) * n:(k + 2) * n])
+            self.c[k].setValue(x[(k + 1) * n : (k + 2) * n])
 
     def concentrations(self):
         return np.array([np.asarray(c.value) for c in self.c])
@@ -338,9 +355,10 @@ class PNPCore:
             # wall reactions: source -J_out/h linearised in (c_P, psi_P)
             wcc = np.zeros(self.n_cells)
             wcp = np.zeros(self.n_cells)
-            for spec, cell, v_wall, store in ((self.left, 0, self.v_left, self.wall_flux_left),
-                                               (self.right, self.n_cells - 1, self.v_right,
-                                                self.wall_flux_right)):
+            for spec, cell, v_wall, store in (
+                (self.left, 0, self.v_left, self.wall_flux_left),
+                (self.right, self.n_cells - 1, self.v_right, self.wall_flux_right),
+            ):
                 h = self.widths[cell]
                 flux, jc, jp = self._wall_flux(spec, k, v_wall, c[cell], psi[cell], h)
                 store[k] = flux
@@ -373,16 +391,24 @@ class PNPCore:
             res = float(self.equation.sweep(solver=self.solver))
             after = self.state()
             if not np.all(np.isfinite(after)):
-                raise ConvergenceError("PNP Newton produced non-finite values", iterations=it,
-                                       residual=res, history=history)
+                raise ConvergenceError(
+                    "PNP Newton produced non-finite values",
+                    iterations=it,
+                    residual=res,
+                    history=history,
+                )
             history.append(res)
             if scale is None:
                 scale = max(res, 1.0)
             update = np.max(np.abs(after - before)) / max(1.0, np.max(np.abs(after)))
             if res <= self.newton_tolerance * scale or (it > 1 and update < 1e-10):
                 return it, history
-        raise ConvergenceError("PNP Newton did not converge within max_newton iterations",
-                               iterations=self.max_newton, residual=history[-1], history=history)
+        raise ConvergenceError(
+            "PNP Newton did not converge within max_newton iterations",
+            iterations=self.max_newton,
+            residual=history[-1],
+            history=history,
+        )
 
     # ------------------------------------------------------------------ time stepping
     def _set_bdf(self, dt, dt_prev):
@@ -397,8 +423,20 @@ class PNPCore:
             self._hist[k] = (a1 * self.c_prev[k] - a2 * self.c_prev2[k]) / dt
         return a0, a1, a2
 
-    def integrate(self, t_end, voltage, *, dt_initial=0.1, dt_max=None, rtol=1e-3, atol=1e-6,
-                  max_steps=20000, callback=None, stop=None, fixed_dt=None):
+    def integrate(
+        self,
+        t_end,
+        voltage,
+        *,
+        dt_initial=0.1,
+        dt_max=None,
+        rtol=1e-3,
+        atol=1e-6,
+        max_steps=20000,
+        callback=None,
+        stop=None,
+        fixed_dt=None,
+    ):
         """Integrate from t = 0 (uniform concentrations) to t_end.
 
         ``voltage(t) -> (v_left, v_right)`` (dimensionless). ``callback(core, t)`` is called
@@ -415,8 +453,12 @@ class PNPCore:
             self.c_prev[k] = np.asarray(self.c[k].value).copy()
             self.c_prev2[k] = self.c_prev[k].copy()
         self.psi.setValue(self.initial_potential())
-        times, states, charges, wflux = [0.0], [self.state()], [self.wall_field()], [
-            (self.wall_flux_left.copy(), self.wall_flux_right.copy())]
+        times, states, charges, wflux = (
+            [0.0],
+            [self.state()],
+            [self.wall_field()],
+            [(self.wall_flux_left.copy(), self.wall_flux_right.copy())],
+        )
         self._update_coefficients()
         wflux[0] = (self.wall_flux_left.copy(), self.wall_flux_right.copy())
         dt = dt_initial
@@ -427,9 +469,12 @@ class PNPCore:
         dt_max = dt_max if dt_max is not None else t_end
         while t < t_end * (1 - 1e-12):
             if stats.steps + stats.rejected >= max_steps:
-                raise ConvergenceError(f"PNP time stepping exceeded max_steps={max_steps}",
-                                       iterations=stats.steps, residual=stats.final_residual,
-                                       history=stats.history[-20:])
+                raise ConvergenceError(
+                    f"PNP time stepping exceeded max_steps={max_steps}",
+                    iterations=stats.steps,
+                    residual=stats.final_residual,
+                    history=stats.history[-20:],
+                )
             if fixed_dt is not None:
                 dt, dt_prev = fixed_dt, None
             dt = min(dt, dt_max, t_end - t)
@@ -447,9 +492,12 @@ class PNPCore:
                 self.set_state(x_start)
                 dt *= 0.25
                 if dt < 1e-10 * max(t_end, 1.0):
-                    raise ConvergenceError("PNP time step fell below 1e-10 t_end after Newton "
-                                           "failures", iterations=err.iterations,
-                                           residual=err.residual, history=err.history) from err
+                    raise ConvergenceError(
+                        "PNP time step fell below 1e-10 t_end after Newton failures",
+                        iterations=err.iterations,
+                        residual=err.residual,
+                        history=err.history,
+                    ) from err
                 continue
             x_new = self.state()
             conc = x_new[n:]

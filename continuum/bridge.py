@@ -74,18 +74,25 @@ def species_from_carriers(carriers: xr.Dataset, solvent: Solvent) -> tuple[Elect
         larger ones raise ParameterError.
     """
     if not isinstance(carriers, xr.Dataset):
-        raise ParameterError("carriers", "must be an xarray.Dataset of effective carriers", carriers)
+        raise ParameterError(
+            "carriers", "must be an xarray.Dataset of effective carriers", carriers
+        )
     if not isinstance(solvent, Solvent):
         raise ParameterError("solvent", "must be an ionscales Solvent", solvent)
     required = ("carrier_charge", "carrier_concentration", "carrier_diameter")
     missing = [name for name in required if name not in carriers]
     if missing or "carrier" not in carriers.dims:
-        raise ParameterError("carriers", f"needs dimension 'carrier' and variables {list(required)}; "
-                             f"missing {missing}")
+        raise ParameterError(
+            "carriers",
+            f"needs dimension 'carrier' and variables {list(required)}; missing {missing}",
+        )
     for name in required:
         if carriers[name].dims != ("carrier",):
-            raise ParameterError("carriers", f"{name} must depend on 'carrier' only (one state point), "
-                                 f"not {carriers[name].dims}")
+            raise ParameterError(
+                "carriers",
+                f"{name} must depend on 'carrier' only (one state point), "
+                f"not {carriers[name].dims}",
+            )
     labels = [str(v) for v in carriers["carrier"].values]
     charge = np.asarray(carriers["carrier_charge"].values, dtype=float)
     conc = np.asarray(carriers["carrier_concentration"].values, dtype=float)
@@ -104,21 +111,37 @@ def species_from_carriers(carriers: xr.Dataset, solvent: Solvent) -> tuple[Elect
     z = np.round(charge[keep]).astype(int)
     c = conc[keep]
     if not (np.any(z > 0) and np.any(z < 0)):
-        raise ParameterError("carriers", "need at least one positive and one negative charged carrier")
+        raise ParameterError(
+            "carriers", "need at least one positive and one negative charged carrier"
+        )
     positive, negative = float(np.sum(z[z > 0] * c[z > 0])), float(-np.sum(z[z < 0] * c[z < 0]))
     imbalance = abs(positive - negative) / max(positive, negative)
     if imbalance > NEUTRALITY_TOLERANCE:
-        raise ParameterError("carriers", f"charged carriers are not electroneutral (relative imbalance "
-                             f"{imbalance:.2e} > {NEUTRALITY_TOLERANCE:g})")
+        raise ParameterError(
+            "carriers",
+            f"charged carriers are not electroneutral (relative imbalance "
+            f"{imbalance:.2e} > {NEUTRALITY_TOLERANCE:g})",
+        )
     c = np.where(z < 0, c * positive / negative, c)
     c_ref = float(np.sum(c[z > 0]))
     ions = []
     for label, zi, di, Di in zip(np.asarray(labels)[keep], z, diameter[keep], diffusivity[keep]):
-        ions.append(Ion(str(label), int(zi), float(di), diffusivity=None if not np.isfinite(Di) else float(Di)))
-    electrolyte = Electrolyte(ions=ions, stoichiometry=list(c / c_ref), solvent=solvent,
-                              name="effective carriers in " + solvent.name,
-                              notes="built by ionscales.continuum.bridge.species_from_carriers; "
-                                    f"diffusivity rule: {carriers.attrs.get('diffusivity_rule', 'unknown')}")
+        ions.append(
+            Ion(
+                str(label),
+                int(zi),
+                float(di),
+                diffusivity=None if not np.isfinite(Di) else float(Di),
+            )
+        )
+    electrolyte = Electrolyte(
+        ions=ions,
+        stoichiometry=list(c / c_ref),
+        solvent=solvent,
+        name="effective carriers in " + solvent.name,
+        notes="built by ionscales.continuum.bridge.species_from_carriers; "
+        f"diffusivity rule: {carriers.attrs.get('diffusivity_rule', 'unknown')}",
+    )
     return electrolyte, c_ref
 
 
@@ -143,8 +166,9 @@ class LocalPermittivity:
         return f"LocalPermittivity({self.__name__}, source={self.source!r})"
 
 
-def permittivity_from_theory(result, *, variable: str | None = None,
-                             solvent_permittivity: float | None = None):
+def permittivity_from_theory(
+    result, *, variable: str | None = None, solvent_permittivity: float | None = None
+):
     """A LOCAL permittivity ``permittivity=`` for the solvers: eps_r of the solution at the
     local salt concentration (a dielectric decrement), never a screening renormalisation.
 
@@ -201,36 +225,57 @@ def permittivity_from_theory(result, *, variable: str | None = None,
     if callable(result) and not isinstance(result, (xr.Dataset, xr.DataArray)):
         if hasattr(result, "derivative"):  # a decrement model: eps_r(c, eps_s)
             if solvent_permittivity is None:
-                raise ParameterError("solvent_permittivity", "is required with a dielectric-"
-                                     "decrement model (pure-solvent eps_r, e.g. 78.4)")
+                raise ParameterError(
+                    "solvent_permittivity",
+                    "is required with a dielectric-decrement model (pure-solvent eps_r, e.g. 78.4)",
+                )
             eps_s = float(solvent_permittivity)
             if not math.isfinite(eps_s) or eps_s <= 0:
-                raise ParameterError("solvent_permittivity", "must be finite and > 0",
-                                     solvent_permittivity)
+                raise ParameterError(
+                    "solvent_permittivity", "must be finite and > 0", solvent_permittivity
+                )
             form = getattr(result, "form", type(result).__name__)
-            return LocalPermittivity(lambda c, _m=result: np.asarray(_m(c, eps_s), dtype=float),
-                                     source=f"dielectric decrement ({form}), eps_s = {eps_s:g}",
-                                     name=f"decrement_{form}")
-        return LocalPermittivity(result, source="user callable eps_r(c)",
-                                 name=getattr(result, "__name__", "callable"))
+            return LocalPermittivity(
+                lambda c, _m=result: np.asarray(_m(c, eps_s), dtype=float),
+                source=f"dielectric decrement ({form}), eps_s = {eps_s:g}",
+                name=f"decrement_{form}",
+            )
+        return LocalPermittivity(
+            result, source="user callable eps_r(c)", name=getattr(result, "__name__", "callable")
+        )
     if isinstance(result, xr.Dataset):
         name = variable or "permittivity"
-        if name == "effective_permittivity" or (name not in result and
-                                                "effective_permittivity" in result):
-            raise ParameterError("result", "effective_permittivity (dressed-ion E_r^eff) is a "
-                                 "renormalisation of the bulk screening pole, not a local "
-                                 "permittivity; pass a dielectric decrement eps_r(c)")
+        if name == "effective_permittivity" or (
+            name not in result and "effective_permittivity" in result
+        ):
+            raise ParameterError(
+                "result",
+                "effective_permittivity (dressed-ion E_r^eff) is a "
+                "renormalisation of the bulk screening pole, not a local "
+                "permittivity; pass a dielectric decrement eps_r(c)",
+            )
         if name not in result:
-            raise ParameterError("result", f"has no variable {name!r} (a local permittivity "
-                                 "over concentration)")
+            raise ParameterError(
+                "result", f"has no variable {name!r} (a local permittivity over concentration)"
+            )
         result = result[name]
     if isinstance(result, xr.DataArray) and result.name == "effective_permittivity":
-        raise ParameterError("result", "effective_permittivity (dressed-ion E_r^eff) is a "
-                             "renormalisation of the bulk screening pole, not a local "
-                             "permittivity; pass a dielectric decrement eps_r(c)")
-    if not isinstance(result, xr.DataArray) or "concentration" not in result.dims or result.ndim != 1:
-        raise ParameterError("result", "must be a number, a callable eps_r(c) or a 1-D DataArray "
-                             "over 'concentration'", type(result).__name__)
+        raise ParameterError(
+            "result",
+            "effective_permittivity (dressed-ion E_r^eff) is a "
+            "renormalisation of the bulk screening pole, not a local "
+            "permittivity; pass a dielectric decrement eps_r(c)",
+        )
+    if (
+        not isinstance(result, xr.DataArray)
+        or "concentration" not in result.dims
+        or result.ndim != 1
+    ):
+        raise ParameterError(
+            "result",
+            "must be a number, a callable eps_r(c) or a 1-D DataArray over 'concentration'",
+            type(result).__name__,
+        )
     conc = np.asarray(result["concentration"].values, dtype=float)
     eps = np.asarray(result.values, dtype=float)
     ok = np.isfinite(eps) & np.isfinite(conc)
@@ -243,11 +288,16 @@ def permittivity_from_theory(result, *, variable: str | None = None,
         """Relative permittivity at the local salt concentration [mol/m^3] (table)."""
         return np.interp(concentration, table_c, table_eps)
 
-    return LocalPermittivity(permittivity, source="table over concentration",
-                             name=str(result.name or "permittivity_table"))
+    return LocalPermittivity(
+        permittivity,
+        source="table over concentration",
+        name=str(result.name or "permittivity_table"),
+    )
 
 
-def correlation_length_from_screening(screening: xr.Dataset, concentration: float | None = None) -> float:
+def correlation_length_from_screening(
+    screening: xr.Dataset, concentration: float | None = None
+) -> float:
     """BSK correlation length l_c [m] matching the leading screening pole of a theory result.
 
     Parameters
@@ -265,15 +315,19 @@ def correlation_length_from_screening(screening: xr.Dataset, concentration: floa
         l_c [m] (see the module Notes).
     """
     if not isinstance(screening, xr.Dataset) or not all(
-            n in screening for n in ("decay_length", "wavelength", "debye_length")):
-        raise ParameterError("screening", "must be a screening Dataset with decay_length, wavelength "
-                             "and debye_length")
+        n in screening for n in ("decay_length", "wavelength", "debye_length")
+    ):
+        raise ParameterError(
+            "screening",
+            "must be a screening Dataset with decay_length, wavelength and debye_length",
+        )
     point = screening
     if "concentration" in screening.dims:
         if screening.sizes["concentration"] > 1:
             if concentration is None:
-                raise ParameterError("concentration", "select one concentration [mol/m^3] of the "
-                                     "screening result")
+                raise ParameterError(
+                    "concentration", "select one concentration [mol/m^3] of the screening result"
+                )
             point = screening.sel(concentration=concentration, method="nearest")
         else:
             point = screening.isel(concentration=0)
@@ -281,26 +335,39 @@ def correlation_length_from_screening(screening: xr.Dataset, concentration: floa
     wavelength = float(point["wavelength"])
     lam = float(point["debye_length"])
     if not (math.isfinite(decay) and decay > 0 and math.isfinite(lam) and lam > 0):
-        raise ParameterError("screening", "needs a finite positive decay_length and debye_length", decay)
+        raise ParameterError(
+            "screening", "needs a finite positive decay_length and debye_length", decay
+        )
     alpha1 = lam / decay
     if math.isfinite(wavelength) and wavelength > 0:
         alpha0 = 2 * math.pi * lam / wavelength
         delta = 1.0 / (alpha0**2 + alpha1**2)
         if delta <= 0.5:
-            raise ParameterError("screening", f"an oscillatory pole with |k| lambda_D = "
-                                 f"{math.sqrt(1 / delta):.3g} >= sqrt(2) has no BSK counterpart "
-                                 "(BSK oscillates only for l_c > lambda_D/2)")
+            raise ParameterError(
+                "screening",
+                f"an oscillatory pole with |k| lambda_D = "
+                f"{math.sqrt(1 / delta):.3g} >= sqrt(2) has no BSK counterpart "
+                "(BSK oscillates only for l_c > lambda_D/2)",
+            )
     else:
         if not 1.0 <= alpha1 <= math.sqrt(2.0):
-            raise ParameterError("screening", f"a monotonic pole with lambda_D/decay_length = {alpha1:.4g} "
-                                 "has no BSK counterpart (needs 1 <= lambda_D/decay_length <= sqrt(2))")
+            raise ParameterError(
+                "screening",
+                f"a monotonic pole with lambda_D/decay_length = {alpha1:.4g} "
+                "has no BSK counterpart (needs 1 <= lambda_D/decay_length <= sqrt(2))",
+            )
         delta = math.sqrt(alpha1**2 - 1.0) / alpha1**2
     return delta * lam
 
 
-def solver_inputs(*, carriers: xr.Dataset | None = None, solvent: Solvent | None = None,
-                  screening: xr.Dataset | None = None, permittivity=None,
-                  screening_concentration: float | None = None) -> dict:
+def solver_inputs(
+    *,
+    carriers: xr.Dataset | None = None,
+    solvent: Solvent | None = None,
+    screening: xr.Dataset | None = None,
+    permittivity=None,
+    screening_concentration: float | None = None,
+) -> dict:
     """Keyword arguments for ``solve_pb``/``solve_pnp`` from theory results (the bridge).
 
     Parameters
@@ -332,7 +399,11 @@ def solver_inputs(*, carriers: xr.Dataset | None = None, solvent: Solvent | None
             raise ParameterError("solvent", "is required with carriers")
         out["electrolyte"], out["concentration"] = species_from_carriers(carriers, solvent)
     if screening is not None:
-        c = screening_concentration if screening_concentration is not None else out.get("concentration")
+        c = (
+            screening_concentration
+            if screening_concentration is not None
+            else out.get("concentration")
+        )
         out["correlation_length"] = correlation_length_from_screening(screening, c)
     if permittivity is not None:
         out["permittivity"] = permittivity_from_theory(permittivity)

@@ -64,8 +64,10 @@ def energy_from_pressure(separation, pressure):
     D = as_float_array("separation", separation, unit="m")
     P = as_float_array("pressure", pressure, unit="Pa")
     if D.ndim != 1 or D.shape != P.shape or D.size < 2:
-        raise ParameterError("separation", f"needs a 1-D array of >= 2 points matching pressure "
-                             f"(shapes {D.shape} and {P.shape})")
+        raise ParameterError(
+            "separation",
+            f"needs a 1-D array of >= 2 points matching pressure (shapes {D.shape} and {P.shape})",
+        )
     if np.any(np.diff(D) <= 0):
         raise ParameterError("separation", "must be strictly increasing", separation)
     a, b = P[:-1], P[1:]
@@ -81,9 +83,20 @@ def energy_from_pressure(separation, pressure):
     return np.concatenate([np.cumsum(pieces[::-1])[::-1], [0.0]]) + tail
 
 
-def surface_force_curve(electrolyte: Electrolyte, concentration, separation, *, potential=None,
-                        surface_charge=None, model="pb", method="fipy", compacity=None,
-                        correlation_length=None, ion_diameter=None, **solver_options) -> xr.Dataset:
+def surface_force_curve(
+    electrolyte: Electrolyte,
+    concentration,
+    separation,
+    *,
+    potential=None,
+    surface_charge=None,
+    model="pb",
+    method="fipy",
+    compacity=None,
+    correlation_length=None,
+    ion_diameter=None,
+    **solver_options,
+) -> xr.Dataset:
     """Disjoining pressure, interaction energy and Derjaguin force F/R versus separation.
 
     Parameters
@@ -144,21 +157,33 @@ def surface_force_curve(electrolyte: Electrolyte, concentration, separation, *, 
     warn_implausible("separation", D, "separation")
     D = np.unique(D)
     if (potential is None) == (surface_charge is None):
-        raise ParameterError("potential", "give exactly one of potential [V] or surface_charge [C/m^2]")
+        raise ParameterError(
+            "potential", "give exactly one of potential [V] or surface_charge [C/m^2]"
+        )
     lam = float(debye_length(electrolyte, c))
     if method == "fipy" and D[-1] > MAX_DEBYE_LENGTHS * lam:
         raise ParameterError(
-            "separation", f"must be at most {MAX_DEBYE_LENGTHS:g} Debye lengths "
+            "separation",
+            f"must be at most {MAX_DEBYE_LENGTHS:g} Debye lengths "
             f"({MAX_DEBYE_LENGTHS * lam:.4g} m) for the FiPy slit solves: the double layers no "
             "longer overlap there (Pi ~ exp(-D/lambda_D) underflows); use method='exact' (PB)",
-            float(D[-1]))
+            float(D[-1]),
+        )
     d_ion = float(electrolyte.contact_diameter if ion_diameter is None else ion_diameter)
-    wall_kw = {"potential": potential} if potential is not None else {"surface_charge": surface_charge}
-    attrs = {"method": method, "boundary": "constant potential" if potential is not None else "constant charge"}
+    wall_kw = (
+        {"potential": potential} if potential is not None else {"surface_charge": surface_charge}
+    )
+    attrs = {
+        "method": method,
+        "boundary": "constant potential" if potential is not None else "constant charge",
+    }
     if method == "exact":
         if model != "pb":
-            raise ParameterError("method", "'exact' is the PB plate solution; use method='fipy' for "
-                                 f"model {model!r}", method)
+            raise ParameterError(
+                "method",
+                f"'exact' is the PB plate solution; use method='fipy' for model {model!r}",
+                method,
+            )
         pressure = plates.plate_pressure(D, electrolyte, c, **wall_kw)
         pressure_wall = plates.plate_pressure(D, electrolyte, c, route="contact", **wall_kw)
         energy = plates.plate_interaction_energy(D, electrolyte, c, **wall_kw)
@@ -176,8 +201,16 @@ def surface_force_curve(electrolyte: Electrolyte, concentration, separation, *, 
         iterations = 0
         residual = 0.0
         for i, d in enumerate(D):
-            ds = solve_pb(electrolyte, c, Slit(float(d)), model=model, compacity=compacity,
-                          correlation_length=correlation_length, **wall_kw, **solver_options)
+            ds = solve_pb(
+                electrolyte,
+                c,
+                Slit(float(d)),
+                model=model,
+                compacity=compacity,
+                correlation_length=correlation_length,
+                **wall_kw,
+                **solver_options,
+            )
             pressure[i] = float(ds["disjoining_pressure"])
             pressure_wall[i] = float(np.mean(ds["disjoining_pressure_wall"].values))
             x = ds["x"].values
@@ -192,27 +225,48 @@ def surface_force_curve(electrolyte: Electrolyte, concentration, separation, *, 
     return make_dataset(
         {
             "disjoining_pressure": ("separation", pressure),
-            "disjoining_pressure_wall": ("separation", pressure_wall, "Pa",
-                                         "disjoining pressure (wall contact route)"),
+            "disjoining_pressure_wall": (
+                "separation",
+                pressure_wall,
+                "Pa",
+                "disjoining pressure (wall contact route)",
+            ),
             "interaction_energy": ("separation", energy),
             "force_over_radius": ("separation", plates.force_over_radius(energy)),
             "midplane_potential": ("separation", mid),
             "wall_potential": ("separation", wall),
-            "regime": ("separation", np.asarray(labels, dtype=str), "1",
-                       "confinement regime (layered: continuum misses structural forces)"),
+            "regime": (
+                "separation",
+                np.asarray(labels, dtype=str),
+                "1",
+                "confinement regime (layered: continuum misses structural forces)",
+            ),
             "debye_length": ((), lam),
         },
         {"separation": D},
         model=f"surface force between identical plates ({model}, {method})",
-        parameters={"concentration": c, "potential": potential, "surface_charge": surface_charge,
-                    "model": model, "ion_diameter": d_ion, "electrolyte": electrolyte.species},
+        parameters={
+            "concentration": c,
+            "potential": potential,
+            "surface_charge": surface_charge,
+            "model": model,
+            "ion_diameter": d_ion,
+            "electrolyte": electrolyte.species,
+        },
         references=tuple(r for r in references if r),
         attrs=attrs,
     )
 
 
-def slit_capacitance(electrolyte: Electrolyte, concentration, width, voltage=0.0, *, model="bikerman",
-                     **solver_options) -> xr.Dataset:
+def slit_capacitance(
+    electrolyte: Electrolyte,
+    concentration,
+    width,
+    voltage=0.0,
+    *,
+    model="bikerman",
+    **solver_options,
+) -> xr.Dataset:
     """Continuum differential capacitance per wall area of a slit pore versus width.
 
     Parameters
@@ -252,7 +306,9 @@ def slit_capacitance(electrolyte: Electrolyte, concentration, width, voltage=0.0
     cap = np.empty(L.size)
     charge = np.empty(L.size)
     for i, w in enumerate(L):
-        ds = solve_pb(electrolyte, concentration, Slit(float(w)), potential=u, model=model, **solver_options)
+        ds = solve_pb(
+            electrolyte, concentration, Slit(float(w)), potential=u, model=model, **solver_options
+        )
         cap[i] = float(np.mean(ds["capacitance"].values))
         charge[i] = float(np.mean(ds["surface_charge"].values))
     return make_dataset(

@@ -73,7 +73,9 @@ DEFAULT_HALFSPACE_DECAY_LENGTHS = 25.0
 def _graded_mapping(s, *, first_cell: float, max_cell: float, growth: float):
     """Position X(s) of face index s (continuous) for cell widths w(s) = 1/(1/(h0 g^s) + 1/hmax)."""
     log_g = math.log(growth)
-    return (max_cell / log_g) * np.log((max_cell + first_cell * np.power(growth, s)) / (max_cell + first_cell))
+    return (max_cell / log_g) * np.log(
+        (max_cell + first_cell * np.power(growth, s)) / (max_cell + first_cell)
+    )
 
 
 def graded_faces(
@@ -132,8 +134,13 @@ def graded_faces(
         raise ParameterError("growth", "must be > 1 (ratio of neighbouring cell widths)", growth)
     refinement = check_integer("refinement", refinement, minimum=1)
     if two_sided:
-        half = graded_faces(length / 2, first_cell=first_cell, max_cell=max_cell, growth=growth,
-                            refinement=refinement)
+        half = graded_faces(
+            length / 2,
+            first_cell=first_cell,
+            max_cell=max_cell,
+            growth=growth,
+            refinement=refinement,
+        )
         return np.concatenate([half, length - half[-2::-1]])
     max_cell = max(max_cell, first_cell)
     first_cell = min(first_cell, length)
@@ -144,7 +151,9 @@ def graded_faces(
     n_cells = max(1, math.ceil(s_end - 1e-9))
     s = np.arange(n_cells * refinement + 1) / refinement
     # stretch the index so that the last face lands on `length` exactly and smoothly
-    x = _graded_mapping(s * (s_end / n_cells), first_cell=first_cell, max_cell=max_cell, growth=growth)
+    x = _graded_mapping(
+        s * (s_end / n_cells), first_cell=first_cell, max_cell=max_cell, growth=growth
+    )
     x = x * (length / x[-1])
     x[0], x[-1] = 0.0, length
     if reverse:
@@ -224,7 +233,9 @@ class Mesh1D:
     def __post_init__(self):
         faces = np.asarray(self.faces, dtype=float)
         if faces.ndim != 1 or faces.size < 4 or not np.all(np.isfinite(faces)):
-            raise ParameterError("faces", "must be a finite 1-D array of at least 4 face positions [m]")
+            raise ParameterError(
+                "faces", "must be a finite 1-D array of at least 4 face positions [m]"
+            )
         if np.any(np.diff(faces) <= 0):
             raise ParameterError("faces", "must be strictly increasing (cell widths > 0)")
         faces = faces.copy()
@@ -284,8 +295,13 @@ class Mesh1D:
             return fipy.CylindricalGrid1D(dr=widths, origin=(self.faces[0] / length_scale,))
         return fipy.Grid1D(dx=widths)
 
-    def check_resolution(self, layer_thickness: float, *, parameter: str = "spacing",
-                         fraction: float = MAX_FIRST_CELL_FRACTION) -> None:
+    def check_resolution(
+        self,
+        layer_thickness: float,
+        *,
+        parameter: str = "spacing",
+        fraction: float = MAX_FIRST_CELL_FRACTION,
+    ) -> None:
         """Raise ParameterError when a wall cell is wider than ``fraction * layer_thickness`` [m]."""
         for wall in self.walls:
             h = self.wall_cell_width(wall)
@@ -314,7 +330,9 @@ def _positive_length(name: str, value, optional: bool = False):
     if not math.isfinite(v) or v <= 0:
         raise ParameterError(name, "must be a finite length > 0 [m]", value)
     if v > 1.0:
-        raise ParameterError(name, "must be in metres (> 0 and <= 1 m); use ionscales.units.nm", value)
+        raise ParameterError(
+            name, "must be in metres (> 0 and <= 1 m); use ionscales.units.nm", value
+        )
     return v
 
 
@@ -354,12 +372,21 @@ class _Geometry:
         return out
 
     def _mesh_from(self, faces: np.ndarray) -> Mesh1D:
-        return Mesh1D(faces=faces, coordinate=self.coordinate, cylindrical=self.cylindrical,
-                      walls=self.walls)
+        return Mesh1D(
+            faces=faces, coordinate=self.coordinate, cylindrical=self.cylindrical, walls=self.walls
+        )
 
-    def _bounded_mesh(self, length: float, *, decay_length: float, first_cell: float,
-                      max_cell: float | None, refinement: int, growth: float,
-                      **sides) -> Mesh1D:
+    def _bounded_mesh(
+        self,
+        length: float,
+        *,
+        decay_length: float,
+        first_cell: float,
+        max_cell: float | None,
+        refinement: int,
+        growth: float,
+        **sides,
+    ) -> Mesh1D:
         """Mesh of a bounded domain [m]: the user ``spacing`` if given, else graded towards the
         wall(s) (``sides``: ``two_sided=True`` or ``reverse=True`` of :func:`graded_faces`)."""
         if self.spacing is not None:
@@ -369,8 +396,16 @@ class _Geometry:
         # at least 20 cells across even when the domain is much narrower than the decay length
         max_cell = min(max_cell, length / 20.0)
         first_cell = min(first_cell, max_cell)
-        return self._mesh_from(graded_faces(length, first_cell=first_cell, max_cell=max_cell,
-                                            growth=growth, refinement=refinement, **sides))
+        return self._mesh_from(
+            graded_faces(
+                length,
+                first_cell=first_cell,
+                max_cell=max_cell,
+                growth=growth,
+                refinement=refinement,
+                **sides,
+            )
+        )
 
     def describe(self) -> str:  # pragma: no cover - trivial
         return repr(self)
@@ -422,8 +457,15 @@ class HalfSpace(_Geometry):
             )
         return self.length
 
-    def mesh(self, *, decay_length: float, first_cell: float, max_cell: float | None = None,
-             refinement: int = 1, growth: float = DEFAULT_GROWTH) -> Mesh1D:
+    def mesh(
+        self,
+        *,
+        decay_length: float,
+        first_cell: float,
+        max_cell: float | None = None,
+        refinement: int = 1,
+        growth: float = DEFAULT_GROWTH,
+    ) -> Mesh1D:
         """The mesh [m]: ``spacing`` if given, else graded from the wall.
 
         Parameters
@@ -443,8 +485,15 @@ class HalfSpace(_Geometry):
             return self._mesh_from(_split(self.spacing, refinement))
         if max_cell is None:
             max_cell = MAX_CELL_FRACTION * decay_length
-        return self._mesh_from(graded_faces(length, first_cell=first_cell, max_cell=max_cell,
-                                            growth=growth, refinement=refinement))
+        return self._mesh_from(
+            graded_faces(
+                length,
+                first_cell=first_cell,
+                max_cell=max_cell,
+                growth=growth,
+                refinement=refinement,
+            )
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -475,12 +524,25 @@ class Slit(_Geometry):
         object.__setattr__(self, "width", width)
         object.__setattr__(self, "spacing", _spacing(self.spacing, width, "width"))
 
-    def mesh(self, *, decay_length: float, first_cell: float, max_cell: float | None = None,
-             refinement: int = 1, growth: float = DEFAULT_GROWTH) -> Mesh1D:
+    def mesh(
+        self,
+        *,
+        decay_length: float,
+        first_cell: float,
+        max_cell: float | None = None,
+        refinement: int = 1,
+        growth: float = DEFAULT_GROWTH,
+    ) -> Mesh1D:
         """The mesh [m]: ``spacing`` if given, else graded towards both walls (see HalfSpace.mesh)."""
-        return self._bounded_mesh(self.width, decay_length=decay_length, first_cell=first_cell,
-                                  max_cell=max_cell, refinement=refinement, growth=growth,
-                                  two_sided=True)
+        return self._bounded_mesh(
+            self.width,
+            decay_length=decay_length,
+            first_cell=first_cell,
+            max_cell=max_cell,
+            refinement=refinement,
+            growth=growth,
+            two_sided=True,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -512,12 +574,25 @@ class CylindricalPore(_Geometry):
         object.__setattr__(self, "radius", radius)
         object.__setattr__(self, "spacing", _spacing(self.spacing, radius, "radius"))
 
-    def mesh(self, *, decay_length: float, first_cell: float, max_cell: float | None = None,
-             refinement: int = 1, growth: float = DEFAULT_GROWTH) -> Mesh1D:
+    def mesh(
+        self,
+        *,
+        decay_length: float,
+        first_cell: float,
+        max_cell: float | None = None,
+        refinement: int = 1,
+        growth: float = DEFAULT_GROWTH,
+    ) -> Mesh1D:
         """The mesh [m]: ``spacing`` if given, else graded towards the wall at r = radius."""
-        return self._bounded_mesh(self.radius, decay_length=decay_length, first_cell=first_cell,
-                                  max_cell=max_cell, refinement=refinement, growth=growth,
-                                  reverse=True)
+        return self._bounded_mesh(
+            self.radius,
+            decay_length=decay_length,
+            first_cell=first_cell,
+            max_cell=max_cell,
+            refinement=refinement,
+            growth=growth,
+            reverse=True,
+        )
 
 
 def _split(widths: np.ndarray, refinement: int) -> np.ndarray:

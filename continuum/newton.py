@@ -129,7 +129,9 @@ def run_newton(
             break
         if residual <= tolerance:
             return NewtonResult(True, k, float(residual), history, steps)
-    result = NewtonResult(False, len(history), history[-1] if history else float("nan"), history, steps)
+    result = NewtonResult(
+        False, len(history), history[-1] if history else float("nan"), history, steps
+    )
     if raise_on_failure:
         raise ConvergenceError(
             f"{what} did not converge to a scaled nonlinear residual <= {tolerance:g}",

@@ -62,7 +62,9 @@ class LatticeGas:
         exponent = -self.z[:, None] * psi.reshape(1, -1)
         if shift is not None:
             exponent = exponent - np.asarray(shift, dtype=float).reshape(self.z.size, -1)
-        return np.expm1(np.clip(exponent, -_EXP_CLIP, _EXP_CLIP)).reshape((self.z.size,) + psi.shape)
+        return np.expm1(np.clip(exponent, -_EXP_CLIP, _EXP_CLIP)).reshape(
+            (self.z.size,) + psi.shape
+        )
 
     def denominator(self, psi, shift=None):
         """D(psi) [1]."""
@@ -95,8 +97,13 @@ class LatticeGas:
         """Osmotic excess pressure F(psi) [S kT] (>= 0)."""
         psi = np.asarray(psi, dtype=float)
         e = self._exp(psi)
-        s = np.tensordot(self.x, np.expm1(np.clip(-self.z[:, None] * psi.reshape(1, -1), -_EXP_CLIP,
-                                                  _EXP_CLIP)).reshape(e.shape), axes=1)
+        s = np.tensordot(
+            self.x,
+            np.expm1(np.clip(-self.z[:, None] * psi.reshape(1, -1), -_EXP_CLIP, _EXP_CLIP)).reshape(
+                e.shape
+            ),
+            axes=1,
+        )
         total = self.c.sum()
         if self.gamma == 0.0:
             return total * s

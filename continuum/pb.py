@@ -86,8 +86,17 @@ from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.units import thermal_voltage
 from ionscales.validation import check_choice, check_integer
 
-__all__ = ["solve_pb", "capacitance_curve", "PBProblem", "PBModel", "PB_MODELS",
-           "register_pb_model", "MODELS", "bsk_decay_length"]
+__all__ = [
+    "solve_pb",
+    "capacitance_curve",
+    "PBProblem",
+    "PBModel",
+    "PB_MODELS",
+    "register_pb_model",
+    "MODELS",
+    "bsk_decay_length",
+]
+
 
 @dataclass(frozen=True)
 class PBModel:
@@ -127,13 +136,38 @@ def register_pb_model(model: PBModel) -> PBModel:
     return model
 
 
-register_pb_model(PBModel("pb", steric=False, correlations=False, references=(
-    "doi:10.1051/jphystap:019100090045700", "doi:10.1080/14786440408634187",
-    "doi:10.1021/cr60130a002")))
-register_pb_model(PBModel("bikerman", steric=True, correlations=False, references=(
-    "doi:10.1080/14786444208520813", "doi:10.1103/PhysRevE.75.021502", "doi:10.1021/jp067857o")))
-register_pb_model(PBModel("bsk", steric=True, correlations=True, references=(
-    "doi:10.1103/PhysRevLett.106.046102", "doi:10.1021/jp067857o")))
+register_pb_model(
+    PBModel(
+        "pb",
+        steric=False,
+        correlations=False,
+        references=(
+            "doi:10.1051/jphystap:019100090045700",
+            "doi:10.1080/14786440408634187",
+            "doi:10.1021/cr60130a002",
+        ),
+    )
+)
+register_pb_model(
+    PBModel(
+        "bikerman",
+        steric=True,
+        correlations=False,
+        references=(
+            "doi:10.1080/14786444208520813",
+            "doi:10.1103/PhysRevE.75.021502",
+            "doi:10.1021/jp067857o",
+        ),
+    )
+)
+register_pb_model(
+    PBModel(
+        "bsk",
+        steric=True,
+        correlations=True,
+        references=("doi:10.1103/PhysRevLett.106.046102", "doi:10.1021/jp067857o"),
+    )
+)
 
 #: names of the registered models (kept for compatibility)
 MODELS = tuple(PB_MODELS)
@@ -204,8 +238,18 @@ class _Field:
 
 
 class _Wall:
-    __slots__ = ("name", "kind", "value", "stern", "cell", "face_area", "volume", "s1", "s2",
-                 "beta_base")
+    __slots__ = (
+        "name",
+        "kind",
+        "value",
+        "stern",
+        "cell",
+        "face_area",
+        "volume",
+        "s1",
+        "s2",
+        "beta_base",
+    )
 
     def __init__(self, name, kind, value, stern):
         self.name, self.kind, self.value, self.stern = name, kind, value, stern
@@ -254,18 +298,25 @@ class PBProblem:
         if not isinstance(electrolyte, Electrolyte):
             raise ParameterError("electrolyte", "must be an ionscales Electrolyte", electrolyte)
         if not isinstance(geometry, _Geometry):  # any geometry of continuum.geometry
-            raise ParameterError("geometry", "must be HalfSpace(...), Slit(...) or CylindricalPore(...)",
-                                 geometry)
+            raise ParameterError(
+                "geometry", "must be HalfSpace(...), Slit(...) or CylindricalPore(...)", geometry
+            )
         self.model = check_choice("model", model, tuple(PB_MODELS))
         self.spec = PB_MODELS[self.model]
         c = _finite("concentration", concentration)
         if not 0 < c <= MAX_CONCENTRATION:
-            raise ParameterError("concentration", f"must be in (0, {MAX_CONCENTRATION:g}] mol/m^3 "
-                                 "(salt molarity; 1e5 mol/m^3 = 100 mol/L)", concentration)
+            raise ParameterError(
+                "concentration",
+                f"must be in (0, {MAX_CONCENTRATION:g}] mol/m^3 "
+                "(salt molarity; 1e5 mol/m^3 = 100 mol/L)",
+                concentration,
+            )
         self.electrolyte, self.concentration, self.geometry = electrolyte, c, geometry
         self.tolerance = _finite("tolerance", tolerance)
         if not 0 < self.tolerance < 1e-3:
-            raise ParameterError("tolerance", "must lie in (0, 1e-3) (scaled nonlinear residual)", tolerance)
+            raise ParameterError(
+                "tolerance", "must lie in (0, 1e-3) (scaled nonlinear residual)", tolerance
+            )
         self.max_iterations = check_integer("max_iterations", max_iterations, minimum=1)
         self.max_step = _finite("max_step", max_step)
         if self.max_step <= 0:
@@ -293,14 +344,19 @@ class PBProblem:
         if self.born_solvation:
             radii = 0.5 * np.asarray(electrolyte.diameters, dtype=float)
             if np.any(~np.isfinite(radii)) or np.any(radii <= 0):
-                raise ParameterError("born_solvation", "needs finite positive ion diameters (Born "
-                                     "radii d/2) with a concentration-dependent permittivity; "
-                                     "set born_solvation=False to leave the Born term out",
-                                     list(electrolyte.diameters))
+                raise ParameterError(
+                    "born_solvation",
+                    "needs finite positive ion diameters (Born "
+                    "radii d/2) with a concentration-dependent permittivity; "
+                    "set born_solvation=False to leave the Born term out",
+                    list(electrolyte.diameters),
+                )
             # Born energy z^2 e^2/(8 pi eps0 eps_r a) = prefactor/eps_r [kT]
-            self._born_prefactor = (electrolyte.charges**2 * elementary_charge**2
-                                    / (8 * math.pi * vacuum_permittivity * radii
-                                       * boltzmann * temperature))
+            self._born_prefactor = (
+                electrolyte.charges**2
+                * elementary_charge**2
+                / (8 * math.pi * vacuum_permittivity * radii * boltzmann * temperature)
+            )
         z = electrolyte.charges
         n = electrolyte.nu * c * avogadro  # ion number densities [1/m^3]
         self.number_densities = n
@@ -311,33 +367,48 @@ class PBProblem:
         # --- model parameters ---------------------------------------------------------
         if not self.spec.steric:
             if compacity not in (None, 0, 0.0):
-                raise ParameterError("compacity", f"is not used by model={self.model!r} (point "
-                                     "ions); use model='bikerman' for steric effects", compacity)
+                raise ParameterError(
+                    "compacity",
+                    f"is not used by model={self.model!r} (point "
+                    "ions); use model='bikerman' for steric effects",
+                    compacity,
+                )
             gamma = 0.0
         elif compacity is None:
             gamma = float(np.sum(n * electrolyte.diameters**3))
         else:
             gamma = _finite("compacity", compacity)
         if not 0.0 <= gamma < 1.0:
-            raise ParameterError("compacity", "must lie in [0, 1) (bulk ionic volume fraction); "
-                                 "lower the concentration or the ion sizes", gamma)
+            raise ParameterError(
+                "compacity",
+                "must lie in [0, 1) (bulk ionic volume fraction); "
+                "lower the concentration or the ion sizes",
+                gamma,
+            )
         self.compacity = gamma
         if self.spec.correlations:
             if correlation_length is None:
-                raise ParameterError("correlation_length", f"is required for model={self.model!r} "
-                                     "[m]")
+                raise ParameterError(
+                    "correlation_length", f"is required for model={self.model!r} [m]"
+                )
             lc = _finite("correlation_length", correlation_length)
             if lc <= 0:
                 raise ParameterError("correlation_length", "must be > 0 m", correlation_length)
             if self.permittivity_function is not None:
-                raise ParameterError("permittivity", "a concentration-dependent permittivity is not "
-                                     f"supported with model={self.model!r}")
+                raise ParameterError(
+                    "permittivity",
+                    "a concentration-dependent permittivity is not "
+                    f"supported with model={self.model!r}",
+                )
             self.correlation_length = lc
             self.delta = lc / self.debye_length
         else:
             if correlation_length is not None:
-                raise ParameterError("correlation_length", f"is only used by models with "
-                                     f"correlations ('bsk'), not {self.model!r}", correlation_length)
+                raise ParameterError(
+                    "correlation_length",
+                    f"is only used by models with correlations ('bsk'), not {self.model!r}",
+                    correlation_length,
+                )
             self.correlation_length = 0.0
             self.delta = 0.0
         self.gas = LatticeGas(z, n / self.S, gamma)
@@ -370,23 +441,41 @@ class PBProblem:
         if first_cell_si < MIN_FIRST_CELL_RATIO * decay_si:
             # the wall layer is thinner than floating point can grade towards (point-ion PB
             # far beyond its validity): refuse instead of building a degenerate mesh
-            bad = "first_cell" if first_cell is not None else (
-                "potential" if potential is not None else "surface_charge")
-            raise ParameterError(bad, f"needs a wall cell of {first_cell_si:.2e} m, below "
-                                 f"{MIN_FIRST_CELL_RATIO:g} decay lengths: the wall layer at "
-                                 f"{design:.3g} kT/e cannot be resolved (point-ion 'pb' is "
-                                 "unphysical there; use model='bikerman' or a smaller |potential|, "
-                                 "'pb' is resolved up to ~40 kT/e)", first_cell_si)
+            bad = (
+                "first_cell"
+                if first_cell is not None
+                else ("potential" if potential is not None else "surface_charge")
+            )
+            raise ParameterError(
+                bad,
+                f"needs a wall cell of {first_cell_si:.2e} m, below "
+                f"{MIN_FIRST_CELL_RATIO:g} decay lengths: the wall layer at "
+                f"{design:.3g} kT/e cannot be resolved (point-ion 'pb' is "
+                "unphysical there; use model='bikerman' or a smaller |potential|, "
+                "'pb' is resolved up to ~40 kT/e)",
+                first_cell_si,
+            )
         # estimate the mesh size before building it (memory ~ 30 arrays of n floats)
         base = geometry.mesh(decay_length=decay_si, first_cell=first_cell_si, refinement=1)
         if base.n_cells * self.refinement > MAX_CELLS:
-            raise ParameterError("refinement", f"would build {base.n_cells * self.refinement:.3g} "
-                                 f"cells (> the limit {MAX_CELLS:.0e}, ~{MAX_CELLS * 240 / 1e9:.1f} "
-                                 "GB); use a smaller refinement", refinement)
-        mesh = base if self.refinement == 1 else geometry.mesh(
-            decay_length=decay_si, first_cell=first_cell_si, refinement=self.refinement)
-        mesh.check_resolution(self.layer_thickness,
-                              parameter="spacing" if geometry.spacing is not None else "first_cell")
+            raise ParameterError(
+                "refinement",
+                f"would build {base.n_cells * self.refinement:.3g} "
+                f"cells (> the limit {MAX_CELLS:.0e}, ~{MAX_CELLS * 240 / 1e9:.1f} "
+                "GB); use a smaller refinement",
+                refinement,
+            )
+        mesh = (
+            base
+            if self.refinement == 1
+            else geometry.mesh(
+                decay_length=decay_si, first_cell=first_cell_si, refinement=self.refinement
+            )
+        )
+        mesh.check_resolution(
+            self.layer_thickness,
+            parameter="spacing" if geometry.spacing is not None else "first_cell",
+        )
         self.mesh: Mesh1D = mesh
         self._build()
         self._walls_current = walls
@@ -400,19 +489,35 @@ class PBProblem:
         for i, name in enumerate(self.wall_names):
             p, q = pots[i], charges[i]
             if p is not None and q is not None:
-                raise ParameterError("potential/surface_charge", f"contradictory boundary conditions: "
-                                     f"the {name} wall is given both a potential and a surface charge")
+                raise ParameterError(
+                    "potential/surface_charge",
+                    f"contradictory boundary conditions: "
+                    f"the {name} wall is given both a potential and a surface charge",
+                )
             if p is None and q is None:
-                raise ParameterError("potential/surface_charge", f"the {name} wall needs a potential "
-                                     "[V] or a surface_charge [C/m^2]")
+                raise ParameterError(
+                    "potential/surface_charge",
+                    f"the {name} wall needs a potential [V] or a surface_charge [C/m^2]",
+                )
             if p is not None:
-                walls.append(_Wall(name, "potential", p / self.thermal_voltage,
-                                   self.stern[i] / self.debye_length))
+                walls.append(
+                    _Wall(
+                        name,
+                        "potential",
+                        p / self.thermal_voltage,
+                        self.stern[i] / self.debye_length,
+                    )
+                )
             else:
                 if self.stern[i] > 0:
-                    raise ParameterError("stern_length", f"contradictory boundary conditions: a Stern "
-                                         f"layer needs a potential at the {name} wall, not a surface charge")
-                walls.append(_Wall(name, "charge", q / (elementary_charge * self.S * self.debye_length), 0.0))
+                    raise ParameterError(
+                        "stern_length",
+                        f"contradictory boundary conditions: a Stern "
+                        f"layer needs a potential at the {name} wall, not a surface charge",
+                    )
+                walls.append(
+                    _Wall(name, "charge", q / (elementary_charge * self.S * self.debye_length), 0.0)
+                )
         return walls
 
     def _wall_potential_estimate(self, wall: _Wall) -> float:
@@ -457,15 +562,22 @@ class PBProblem:
                 cell, face, s1, s2 = 0, 0, centres[0] - faces[0], centres[1] - faces[0]
             else:
                 cell, face, s1, s2 = n - 1, n, faces[-1] - centres[-1], faces[-1] - centres[-2]
-            self._wall_geometry[name] = (cell, float(self.face_areas[face]), float(self.volumes[cell]),
-                                         s1, s2)
+            self._wall_geometry[name] = (
+                cell,
+                float(self.face_areas[face]),
+                float(self.volumes[cell]),
+                s1,
+                s2,
+            )
         self.eps_cells = np.ones(n)
         # bulk end of a HalfSpace: psi = 0 on the last face, imposed like the walls (a cell
         # source with FiPy's Dirichlet flux eps (0 - psi_P)/(h/2)) instead of psi.constrain,
         # whose constraint bookkeeping dominates the assembly cost on large meshes
         self._bulk_end = None
         if self.geometry.bulk_end:
-            self._bulk_end = float(self.face_areas[n]) / ((faces[-1] - centres[-1]) * float(self.volumes[-1]))
+            self._bulk_end = float(self.face_areas[n]) / (
+                (faces[-1] - centres[-1]) * float(self.volumes[-1])
+            )
         self.fmesh = None
         self.w = None
         self._jacobian = None
@@ -492,8 +604,11 @@ class PBProblem:
         self.eps_face = FaceVariable(mesh=fm, value=1.0)
         self.solver = make_linear_solver()
         if not self.spec.correlations:
-            self.eq = (DiffusionTerm(coeff=self.eps_face, var=self.psi)
-                       + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi) + self.source)
+            self.eq = (
+                DiffusionTerm(coeff=self.eps_face, var=self.psi)
+                + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi)
+                + self.source
+            )
             self.w = None
         else:
             self.delta2 = Variable(value=self.delta**2)
@@ -501,12 +616,18 @@ class PBProblem:
             self.wall_implicit = CellVariable(mesh=fm, value=0.0)  # -beta (walls)
             self.fprime = CellVariable(mesh=fm, value=0.0)
             self.source2 = CellVariable(mesh=fm, value=0.0)
-            eq1 = (DiffusionTerm(coeff=1.0, var=self.psi)
-                   + FullyImplicitSourceTerm(coeff=self.wall_implicit, var=self.psi)
-                   + FullyImplicitSourceTerm(coeff=-1.0, var=self.w) + self.source)
-            eq2 = (DiffusionTerm(coeff=self.delta2, var=self.w)
-                   + FullyImplicitSourceTerm(coeff=-1.0, var=self.w)
-                   + FullyImplicitSourceTerm(coeff=self.fprime, var=self.psi) + self.source2)
+            eq1 = (
+                DiffusionTerm(coeff=1.0, var=self.psi)
+                + FullyImplicitSourceTerm(coeff=self.wall_implicit, var=self.psi)
+                + FullyImplicitSourceTerm(coeff=-1.0, var=self.w)
+                + self.source
+            )
+            eq2 = (
+                DiffusionTerm(coeff=self.delta2, var=self.w)
+                + FullyImplicitSourceTerm(coeff=-1.0, var=self.w)
+                + FullyImplicitSourceTerm(coeff=self.fprime, var=self.psi)
+                + self.source2
+            )
             self.eq = eq1 & eq2
         # keep the assembled Jacobian of the last Newton sweep for linear-response solves
         self.eq.cacheMatrix()
@@ -515,10 +636,16 @@ class PBProblem:
     # -- coefficient updates (in place) ------------------------------------------------------
     def _local_permittivity(self, salt_local):
         eps_local = np.asarray(self.permittivity_function(salt_local), dtype=float)
-        if eps_local.shape != salt_local.shape or not np.all(np.isfinite(eps_local)) or np.any(
-                eps_local <= 0):
-            raise ParameterError("permittivity", "callable must return finite positive relative "
-                                 "permittivities, one per local salt concentration")
+        if (
+            eps_local.shape != salt_local.shape
+            or not np.all(np.isfinite(eps_local))
+            or np.any(eps_local <= 0)
+        ):
+            raise ParameterError(
+                "permittivity",
+                "callable must return finite positive relative "
+                "permittivities, one per local salt concentration",
+            )
         return eps_local
 
     def _update_permittivity(self, psi):
@@ -537,16 +664,21 @@ class PBProblem:
             eps_local = self._local_permittivity(salt_local)
             if not self.born_solvation:
                 break
-            new = self._born_prefactor[:, None] * (1.0 / eps_local - 1.0 / self.relative_permittivity)
+            new = self._born_prefactor[:, None] * (
+                1.0 / eps_local - 1.0 / self.relative_permittivity
+            )
             change = np.inf if shift is None else float(np.max(np.abs(new - shift)))
             shift = new
             if change < 1e-13:
                 break
         else:
-            raise ConvergenceError("solve_pb: the local permittivity and Born solvation energies "
-                                   "did not reach a self-consistent state (decrement too strong "
-                                   "for the fixed-point iteration)", iterations=200,
-                                   residual=change)
+            raise ConvergenceError(
+                "solve_pb: the local permittivity and Born solvation energies "
+                "did not reach a self-consistent state (decrement too strong "
+                "for the fixed-point iteration)",
+                iterations=200,
+                residual=change,
+            )
         self._born_shift = shift
         self.eps_cells = eps_local / self.relative_permittivity
         # harmonic face average (series dielectrics); boundary faces take the adjacent cell
@@ -606,10 +738,13 @@ class PBProblem:
         """
         lagged = self.permittivity_function is not None
         if not self.uses_fipy_assembly:
-            return run_newton(lambda: self._fast_iterate(walls), tolerance=self.tolerance,
-                              max_iterations=self.max_iterations,
-                              what=f"Newton iteration of solve_pb (model={self.model!r})",
-                              raise_on_failure=raise_on_failure)
+            return run_newton(
+                lambda: self._fast_iterate(walls),
+                tolerance=self.tolerance,
+                max_iterations=self.max_iterations,
+                what=f"Newton iteration of solve_pb (model={self.model!r})",
+                raise_on_failure=raise_on_failure,
+            )
 
         def iterate():
             old = np.array(self.psi.value)
@@ -624,7 +759,9 @@ class PBProblem:
             if norm > self.max_step:
                 self.psi.setValue(old + delta)
                 if self.w is not None:
-                    self.w.setValue(old_w + (np.array(self.w.value) - old_w) * (self.max_step / norm))
+                    self.w.setValue(
+                        old_w + (np.array(self.w.value) - old_w) * (self.max_step / norm)
+                    )
             new = np.array(self.psi.value)
             f_new, fprime_new = self.gas.source(new, self._born_shift)
             # Jacobian at the new state: only the f' entries change (constant permittivity);
@@ -640,14 +777,18 @@ class PBProblem:
                 if self.w is None:
                     r = r + correction
                 else:
-                    r[self.n:] += correction
+                    r[self.n :] += correction
                 r = np.abs(r)
                 at, f_at, fp_at = new, f_new, fprime_new
             return float(np.max(r) / self._residual_scale(at, f_at, fp_at, wall_flux)), norm
 
-        return run_newton(iterate, tolerance=self.tolerance, max_iterations=self.max_iterations,
-                          what=f"Newton iteration of solve_pb (model={self.model!r})",
-                          raise_on_failure=raise_on_failure)
+        return run_newton(
+            iterate,
+            tolerance=self.tolerance,
+            max_iterations=self.max_iterations,
+            what=f"Newton iteration of solve_pb (model={self.model!r})",
+            raise_on_failure=raise_on_failure,
+        )
 
     def _linear_parts(self):
         """The constant finite-volume operator of a scalar PB problem, assembled directly.
@@ -689,8 +830,11 @@ class PBProblem:
         big = None
         for value in (0.0, big):
             if value is None:
-                value = big = 1e8 * float(np.max(np.abs(systems[0][0].diagonal()))) / float(
-                    np.min(self.volumes))
+                value = big = (
+                    1e8
+                    * float(np.max(np.abs(systems[0][0].diagonal())))
+                    / float(np.min(self.volumes))
+                )
             self.implicit.setValue(value)
             self.source.setValue(value)
             self.eq.justResidualVector(var=self.psi, solver=self.solver)
@@ -701,7 +845,9 @@ class PBProblem:
         off_diagonal.setdiag(0.0)
         off_diagonal.eliminate_zeros()
         if off_diagonal.nnz:  # the split relies on source terms being diagonal
-            raise RuntimeError("source terms changed off-diagonal matrix entries")  # pragma: no cover
+            raise RuntimeError(
+                "source terms changed off-diagonal matrix entries"
+            )  # pragma: no cover
         banded = np.zeros((3, self.n))
         banded[0, 1:] = m0.diagonal(1)
         banded[1] = m0.diagonal(0)
@@ -729,7 +875,9 @@ class PBProblem:
         f_new, fprime_new = self.gas.source(new)
         # Jacobian at the new state differs only by the f' entries on the diagonal
         self._jacobian = ("banded", banded, (fprime_new - fprime) * self.volumes)
-        r = np.abs(_banded_product(banded, new) - rhs + self.volumes * (f + fprime * (new - old) - f_new))
+        r = np.abs(
+            _banded_product(banded, new) - rhs + self.volumes * (f + fprime * (new - old) - f_new)
+        )
         return float(np.max(r) / self._residual_scale(new, f_new, fprime_new, wall_flux)), norm
 
     def _residual_scale(self, psi, f, fprime, wall_flux) -> float:
@@ -742,8 +890,10 @@ class PBProblem:
         """Sum of isolated-wall (first-integral) profiles from every wall (the geometry gives
         the distances from its walls)."""
         distances = self.geometry.wall_distances(self.centres, self.faces_scaled[-1])
-        return sum(halfspace_profile(d, self._wall_potential_estimate(w), self.gas)
-                   for d, w in zip(distances, walls))
+        return sum(
+            halfspace_profile(d, self._wall_potential_estimate(w), self.gas)
+            for d, w in zip(distances, walls)
+        )
 
     def _set_state(self, psi, w=None):
         self.psi.setValue(psi)
@@ -783,7 +933,11 @@ class PBProblem:
             failures.append(parameter)
         raise ConvergenceError(
             f"solve_pb (model={self.model!r}) did not converge, also with continuation in "
-            f"{', '.join(failures)}", iterations=len(history), residual=result.residual, history=history)
+            f"{', '.join(failures)}",
+            iterations=len(history),
+            residual=result.residual,
+            history=history,
+        )
 
     def _continuation(self, parameter: str, walls, steps: int | None = None):
         """Continuation from an easy problem to ``walls`` in ``parameter``; restores parameters."""
@@ -792,13 +946,18 @@ class PBProblem:
         history: list[float] = []
         gas, delta = self.gas, self.delta
         if parameter == "wall values":
-            n_steps = steps or max(4, math.ceil(max(abs(self._wall_potential_estimate(w)) for w in walls)))
+            n_steps = steps or max(
+                4, math.ceil(max(abs(self._wall_potential_estimate(w)) for w in walls))
+            )
             path = np.linspace(0.0, 1.0, n_steps + 1)[1:]
             self._set_state(np.zeros(self.n))
         else:
             n_steps = steps or 8
-            path = (np.geomspace(0.05, 1.0, n_steps) if parameter == "delta"
-                    else np.linspace(0.0, 1.0, n_steps + 1))
+            path = (
+                np.geomspace(0.05, 1.0, n_steps)
+                if parameter == "delta"
+                else np.linspace(0.0, 1.0, n_steps + 1)
+            )
             self._set_state(self._guess(walls))
         result = NewtonResult(False, 0, float("nan"))
         try:
@@ -827,7 +986,9 @@ class PBProblem:
         walls = self._walls(potential, surface_charge)
         design = max(abs(self._wall_potential_estimate(w)) for w in walls)
         if design > self.design_potential * (1 + 1e-9) + 1e-12:
-            layer = wall_resolution_length(self.gas.max_slope(design), correlation_length=self.delta)
+            layer = wall_resolution_length(
+                self.gas.max_slope(design), correlation_length=self.delta
+            )
             self.mesh.check_resolution(layer * self.debye_length, parameter="potential")
         result = self._solve_state(walls, initial)
         self._walls_current = walls
@@ -848,7 +1009,9 @@ class PBProblem:
         rows = np.arange(self.n) + (self.n if self.w is not None else 0)
         sign = 1.0 if self.w is not None else -1.0
         if self.permittivity_function is None:
-            matrix = matrix + csr_matrix((sign * dfp, (rows, np.arange(self.n))), shape=matrix.shape)
+            matrix = matrix + csr_matrix(
+                (sign * dfp, (rows, np.arange(self.n))), shape=matrix.shape
+            )
         src = -self._tangent_src * self.volumes
         if self.w is not None:
             src = np.concatenate([src, np.zeros(self.n)])
@@ -861,7 +1024,7 @@ class PBProblem:
         else:
             solution = spsolve(matrix.tocsc(), src)
         if self.w is not None:
-            self.tangent_w_value = solution[self.n:]
+            self.tangent_w_value = solution[self.n :]
         return np.asarray(solution[: self.n])
 
     def _response_by_differences(self, walls, psi, step: float = 1e-4):
@@ -877,8 +1040,10 @@ class PBProblem:
             values.append([self._wall_state(w, state, w.value) for w in shifted])
         self._set_state(psi.copy())
         self._update_permittivity(psi)
-        return [((up[0] - down[0]) / (2 * step), (up[1] - down[1]) / (2 * step))
-                for up, down in zip(*values)]
+        return [
+            ((up[0] - down[0]) / (2 * step), (up[1] - down[1]) / (2 * step))
+            for up, down in zip(*values)
+        ]
 
     # -- observables -----------------------------------------------------------------------
     def _wall_state(self, wall: _Wall, field: np.ndarray, value: float):
@@ -917,8 +1082,10 @@ class PBProblem:
             if self.w is not None:
                 w = np.array(self.w.value)
                 displacement -= self.delta**2 * (w[mid] - w[mid - 1]) / dx
-            q_int = [float(np.sum(f[:mid] * vols[:mid])) / area - displacement,
-                     float(np.sum(f[mid:] * vols[mid:])) / area + displacement]
+            q_int = [
+                float(np.sum(f[:mid] * vols[:mid])) / area - displacement,
+                float(np.sum(f[mid:] * vols[mid:])) / area + displacement,
+            ]
 
         return q_int, mid
 
@@ -961,13 +1128,26 @@ class PBProblem:
             "potential": (("x",), psi * vt, "V", "electrostatic potential relative to the bulk"),
             "ion_concentration": (("species", "x"), conc, "mol/m^3", "local ion concentration"),
             "charge_density": (("x",), -f * e * S, "C/m^3", "ionic charge density"),
-            "ion_excess": (("species",), excess, "mol/m^2", "ion excess (adsorption) per wall area"),
-            "salt_excess": ((), salt_excess, "mol/m^2",
-                            "salt excess per wall area (sum of ion excesses / ions per formula unit)"),
+            "ion_excess": (
+                ("species",),
+                excess,
+                "mol/m^2",
+                "ion excess (adsorption) per wall area",
+            ),
+            "salt_excess": (
+                (),
+                salt_excess,
+                "mol/m^2",
+                "salt excess per wall area (sum of ion excesses / ions per formula unit)",
+            ),
             "debye_length": ((), lam, "m", "Debye length of the bulk"),
-            "free_energy": ((), free_energy * S * boltzmann * self.electrolyte.temperature * lam, "J/m^2",
-                            "double-layer grand potential per wall area (fixed potential; Helmholtz "
-                            "free energy for charge-controlled walls); NaN where not defined"),
+            "free_energy": (
+                (),
+                free_energy * S * boltzmann * self.electrolyte.temperature * lam,
+                "J/m^2",
+                "double-layer grand potential per wall area (fixed potential; Helmholtz "
+                "free energy for charge-controlled walls); NaN where not defined",
+            ),
         }
         wall_dims: tuple[str, ...] = ("wall",) if len(walls) > 1 else ()
 
@@ -977,29 +1157,63 @@ class PBProblem:
 
         sigma_unit = e * S * lam
         cap_unit = self.eps / lam
-        data.update({
-            "surface_charge": (wall_dims, per_wall(q_field) * sigma_unit, "C/m^2",
-                               "wall charge density from the wall field (Gauss law at the wall)"),
-            "surface_charge_integrated": (wall_dims, per_wall(q_int) * sigma_unit, "C/m^2",
-                                          "wall charge density from the integrated ionic charge"),
-            "capacitance": (wall_dims, per_wall(cap) * cap_unit, "F/m^2",
-                            "differential capacitance d(surface charge)/d(electrode potential)"),
-            "wall_potential": (wall_dims, per_wall([pw + sd for pw, sd in zip(psi_w, stern_drop)]) * vt,
-                               "V", "electrode potential relative to the bulk"),
-            "diffuse_potential": (wall_dims, per_wall(psi_w) * vt, "V",
-                                  "potential at the outer edge of the Stern layer (diffuse-layer drop)"),
-        })
+        data.update(
+            {
+                "surface_charge": (
+                    wall_dims,
+                    per_wall(q_field) * sigma_unit,
+                    "C/m^2",
+                    "wall charge density from the wall field (Gauss law at the wall)",
+                ),
+                "surface_charge_integrated": (
+                    wall_dims,
+                    per_wall(q_int) * sigma_unit,
+                    "C/m^2",
+                    "wall charge density from the integrated ionic charge",
+                ),
+                "capacitance": (
+                    wall_dims,
+                    per_wall(cap) * cap_unit,
+                    "F/m^2",
+                    "differential capacitance d(surface charge)/d(electrode potential)",
+                ),
+                "wall_potential": (
+                    wall_dims,
+                    per_wall([pw + sd for pw, sd in zip(psi_w, stern_drop)]) * vt,
+                    "V",
+                    "electrode potential relative to the bulk",
+                ),
+                "diffuse_potential": (
+                    wall_dims,
+                    per_wall(psi_w) * vt,
+                    "V",
+                    "potential at the outer edge of the Stern layer (diffuse-layer drop)",
+                ),
+            }
+        )
         if len(walls) == 2:  # two walls facing each other: the disjoining pressure
             p_mid, p_wall = self._pressures(walls, psi, psi_w, q_field, mid)
             p_unit = S * boltzmann * self.electrolyte.temperature
-            data["disjoining_pressure"] = ((), p_mid * p_unit, "Pa",
-                                           "disjoining pressure (midplane stress route)")
-            data["disjoining_pressure_wall"] = (wall_dims, per_wall(p_wall) * p_unit, "Pa",
-                                                "disjoining pressure (contact-value route at each wall)")
+            data["disjoining_pressure"] = (
+                (),
+                p_mid * p_unit,
+                "Pa",
+                "disjoining pressure (midplane stress route)",
+            )
+            data["disjoining_pressure_wall"] = (
+                wall_dims,
+                per_wall(p_wall) * p_unit,
+                "Pa",
+                "disjoining pressure (contact-value route at each wall)",
+            )
         coords = {
             "x": (("x",), self.centres * lam, "m", self.geometry.coordinate_long_name),
-            "species": (("species",), np.array(self.electrolyte.species, dtype=object).astype(str), "1",
-                        "ionic species"),
+            "species": (
+                ("species",),
+                np.array(self.electrolyte.species, dtype=object).astype(str),
+                "1",
+                "ionic species",
+            ),
         }
         if wall_dims:
             coords["wall"] = (("wall",), np.array([w.name for w in walls]).astype(str), "1", "wall")
@@ -1012,22 +1226,39 @@ class PBProblem:
             "correlation_length": self.correlation_length,
             "stern_length": self.stern,
             "relative_permittivity": self.relative_permittivity,
-            "permittivity_model": "none" if self.permittivity_function is None else
-            getattr(self.permittivity_function, "__name__", "callable"),
+            "permittivity_model": "none"
+            if self.permittivity_function is None
+            else getattr(self.permittivity_function, "__name__", "callable"),
             "temperature": self.electrolyte.temperature,
-            "walls": {w.name: {"condition": w.kind,
-                               "value": w.value * (vt if w.kind == "potential" else sigma_unit)}
-                      for w in walls},
+            "walls": {
+                w.name: {
+                    "condition": w.kind,
+                    "value": w.value * (vt if w.kind == "potential" else sigma_unit),
+                }
+                for w in walls
+            },
         }
-        attrs = solver_attrs(converged=result.converged, iterations=result.iterations,
-                             residual=result.residual, linear_solver="scipy LinearLUSolver",
-                             linear_criterion="initial", cells=self.n,
-                             first_cell=float(self.mesh.widths[0] if walls[0].name == "left"
-                                              else self.mesh.widths[-1]))
+        attrs = solver_attrs(
+            converged=result.converged,
+            iterations=result.iterations,
+            residual=result.residual,
+            linear_solver="scipy LinearLUSolver",
+            linear_criterion="initial",
+            cells=self.n,
+            first_cell=float(
+                self.mesh.widths[0] if walls[0].name == "left" else self.mesh.widths[-1]
+            ),
+        )
         attrs["geometry"] = self.geometry.kind
         attrs["residual_history"] = np.asarray(result.history, dtype=float)
-        return make_dataset(data, coords, attrs=attrs, model=self.model, parameters=parameters,
-                            references=(*REFERENCES[self.model], FIPY_REFERENCE))
+        return make_dataset(
+            data,
+            coords,
+            attrs=attrs,
+            model=self.model,
+            parameters=parameters,
+            references=(*REFERENCES[self.model], FIPY_REFERENCE),
+        )
 
     def _grad_energy(self, psi, psi_w_by_wall):
         """integral of eps_hat |grad psi|^2 dV over the domain (face differences)."""
@@ -1199,10 +1430,20 @@ def solve_pb(
     are per unit wall area (FiPy's cylindrical volumes divided by the wall face area).
     """
     problem = PBProblem(
-        electrolyte, concentration, geometry, potential=potential, surface_charge=surface_charge,
-        model=model, compacity=compacity, correlation_length=correlation_length,
-        stern_length=stern_length, permittivity=permittivity, first_cell=first_cell,
-        refinement=refinement, tolerance=tolerance, max_iterations=max_iterations,
+        electrolyte,
+        concentration,
+        geometry,
+        potential=potential,
+        surface_charge=surface_charge,
+        model=model,
+        compacity=compacity,
+        correlation_length=correlation_length,
+        stern_length=stern_length,
+        permittivity=permittivity,
+        first_cell=first_cell,
+        refinement=refinement,
+        tolerance=tolerance,
+        max_iterations=max_iterations,
         born_solvation=born_solvation,
     )
     return problem.solve(potential=potential, surface_charge=surface_charge)
@@ -1246,8 +1487,15 @@ def capacitance_curve(
     if v.size == 0:
         raise ParameterError("voltages", "needs at least one potential [V]", voltages)
     vmax = float(np.max(np.abs(v)))
-    problem = PBProblem(electrolyte, concentration, geometry, potential=vmax if vmax > 0 else 0.0,
-                        model=model, design_potential=vmax, **options)
+    problem = PBProblem(
+        electrolyte,
+        concentration,
+        geometry,
+        potential=vmax if vmax > 0 else 0.0,
+        model=model,
+        design_potential=vmax,
+        **options,
+    )
     vt = problem.thermal_voltage
     order = np.argsort(v)
     start = int(np.argmin(np.abs(v[order])))
@@ -1284,22 +1532,50 @@ def capacitance_curve(
         iterations[i], residuals[i] = result.iterations, result.residual
     sigma_unit = elementary_charge * problem.S * problem.debye_length
     data = {
-        "surface_charge": (("voltage",), charge * sigma_unit, "C/m^2",
-                           "wall charge density from the wall field"),
-        "surface_charge_integrated": (("voltage",), charge_int * sigma_unit, "C/m^2",
-                                      "wall charge density from the integrated ionic charge"),
-        "capacitance": (("voltage",), cap * problem.eps / problem.debye_length, "F/m^2",
-                        "differential capacitance d(surface charge)/d(electrode potential)"),
+        "surface_charge": (
+            ("voltage",),
+            charge * sigma_unit,
+            "C/m^2",
+            "wall charge density from the wall field",
+        ),
+        "surface_charge_integrated": (
+            ("voltage",),
+            charge_int * sigma_unit,
+            "C/m^2",
+            "wall charge density from the integrated ionic charge",
+        ),
+        "capacitance": (
+            ("voltage",),
+            cap * problem.eps / problem.debye_length,
+            "F/m^2",
+            "differential capacitance d(surface charge)/d(electrode potential)",
+        ),
         "diffuse_potential": (("voltage",), diffuse * vt, "V", "diffuse-layer potential drop"),
         "iterations": (("voltage",), iterations, "1", "Newton iterations at this potential"),
         "debye_length": ((), problem.debye_length, "m", "Debye length of the bulk"),
     }
     coords = {"voltage": (("voltage",), v, "V", "electrode potential relative to the bulk")}
-    parameters = {"electrolyte": electrolyte.name, "concentration": problem.concentration,
-                  "geometry": geometry.kind, "compacity": problem.compacity,
-                  "correlation_length": problem.correlation_length, "stern_length": problem.stern}
-    attrs = solver_attrs(converged=True, iterations=int(iterations.sum()),
-                         residual=float(np.max(residuals)), cells=problem.n,
-                         linear_solver="scipy LinearLUSolver", linear_criterion="initial")
-    return make_dataset(data, coords, attrs=attrs, model=problem.model, parameters=parameters,
-                        references=(*REFERENCES[problem.model], FIPY_REFERENCE))
+    parameters = {
+        "electrolyte": electrolyte.name,
+        "concentration": problem.concentration,
+        "geometry": geometry.kind,
+        "compacity": problem.compacity,
+        "correlation_length": problem.correlation_length,
+        "stern_length": problem.stern,
+    }
+    attrs = solver_attrs(
+        converged=True,
+        iterations=int(iterations.sum()),
+        residual=float(np.max(residuals)),
+        cells=problem.n,
+        linear_solver="scipy LinearLUSolver",
+        linear_criterion="initial",
+    )
+    return make_dataset(
+        data,
+        coords,
+        attrs=attrs,
+        model=problem.model,
+        parameters=parameters,
+        references=(*REFERENCES[problem.model], FIPY_REFERENCE),
+    )

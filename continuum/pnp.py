@@ -58,16 +58,19 @@ def voltage_waveform(voltage) -> Callable[[float], float]:
     No text is ever evaluated; unknown forms raise ParameterError.
     """
     if callable(voltage):
+
         def from_callable(t, _f=voltage):
             value = float(_f(t))
             if not math.isfinite(value):
                 raise ParameterError("voltage", "callable returned a non-finite value", value)
             return value
+
         return from_callable
     if isinstance(voltage, (tuple, list)):
         if not voltage or not isinstance(voltage[0], str):
-            raise ParameterError("voltage", "tuple form must start with 'step', 'ramp' or 'sine'",
-                                 voltage)
+            raise ParameterError(
+                "voltage", "tuple form must start with 'step', 'ramp' or 'sine'", voltage
+            )
         kind = check_choice("voltage", voltage[0], ("step", "ramp", "sine"))
         args = [_finite("voltage", a) for a in voltage[1:]]
         needed = {"step": 1, "ramp": 1, "sine": 2}[kind]
@@ -115,26 +118,39 @@ def pnp_scales(electrolyte: Electrolyte, concentration: float, diffusivities=Non
     if diffusivities is None:
         dk = electrolyte.diffusivities
         if np.any(~np.isfinite(dk)):
-            raise ParameterError("diffusivities", "unknown for some ions; set Ion(diffusivity=...) "
-                                 "or pass diffusivities=[...] in m^2/s", list(dk))
+            raise ParameterError(
+                "diffusivities",
+                "unknown for some ions; set Ion(diffusivity=...) "
+                "or pass diffusivities=[...] in m^2/s",
+                list(dk),
+            )
     else:
         dk = np.asarray(diffusivities, float).ravel()
         if dk.shape != z.shape or np.any(~np.isfinite(dk)) or np.any(dk <= 0):
-            raise ParameterError("diffusivities", f"need {len(z)} positive values in m^2/s "
-                                 "(one per ion)", diffusivities)
+            raise ParameterError(
+                "diffusivities",
+                f"need {len(z)} positive values in m^2/s (one per ion)",
+                diffusivities,
+            )
     kt = boltzmann * electrolyte.temperature
     eps = vacuum_permittivity * electrolyte.permittivity
     debye = math.sqrt(eps * kt / (elementary_charge**2 * float(np.sum(z**2 * n0))))
     d_ref = float(np.sum(z**2 * n0 * dk) / np.sum(z**2 * n0))
     return {
-        "debye_length": debye, "thermal_voltage": kt / elementary_charge, "bulk_densities": n0,
-        "diffusivities": dk, "reference_diffusivity": d_ref, "debye_time": debye**2 / d_ref,
-        "permittivity": eps, "charges": z,
+        "debye_length": debye,
+        "thermal_voltage": kt / elementary_charge,
+        "bulk_densities": n0,
+        "diffusivities": dk,
+        "reference_diffusivity": d_ref,
+        "debye_time": debye**2 / d_ref,
+        "permittivity": eps,
+        "charges": z,
     }
 
 
-def _graded_widths(length: float, first: float, ratio: float, largest: float,
-                   symmetric: bool) -> np.ndarray:
+def _graded_widths(
+    length: float, first: float, ratio: float, largest: float, symmetric: bool
+) -> np.ndarray:
     """Cell widths growing geometrically from the wall(s) (dimensionless)."""
     span = length / 2 if symmetric else length
     widths, total, h = [], 0.0, first
@@ -150,47 +166,71 @@ def _geometry(geometry, debye, first_cell, growth, largest_cell):
     """(length [lambda_D], widths [lambda_D], kind) from a continuum geometry object."""
     name = type(geometry).__name__
     if name == "CylindricalPore" or hasattr(geometry, "radius"):
-        raise ParameterError("geometry", "solve_pnp supports Slit (two electrodes) and HalfSpace "
-                             "(one electrode facing a bulk reservoir); not CylindricalPore",
-                             geometry)
+        raise ParameterError(
+            "geometry",
+            "solve_pnp supports Slit (two electrodes) and HalfSpace "
+            "(one electrode facing a bulk reservoir); not CylindricalPore",
+            geometry,
+        )
     width = getattr(geometry, "width", None)
     kind = "slit"
     if width is None:
         width = getattr(geometry, "length", None)
         kind = "halfspace"
         if width is None:
-            raise ParameterError("geometry", "HalfSpace needs a finite length= [m] for a PNP "
-                                 "transient (the bulk reservoir sits at x = length)", geometry)
+            raise ParameterError(
+                "geometry",
+                "HalfSpace needs a finite length= [m] for a PNP "
+                "transient (the bulk reservoir sits at x = length)",
+                geometry,
+            )
     width = _finite("geometry.width", width)
     if width <= 0:
         raise ParameterError("geometry.width", "must be > 0 m", width)
     spacing = getattr(geometry, "spacing", None)
     length = width / debye
     if length < 4:
-        raise ParameterError("geometry.width", f"must be at least 4 Debye lengths "
-                             f"({4 * debye:.3g} m) for the PNP layer", width)
+        raise ParameterError(
+            "geometry.width",
+            f"must be at least 4 Debye lengths ({4 * debye:.3g} m) for the PNP layer",
+            width,
+        )
     if spacing is not None:
         widths = np.asarray(spacing, float).ravel() / debye
         if widths.size < 4 or np.any(~np.isfinite(widths)) or np.any(widths <= 0):
-            raise ParameterError("geometry.spacing", "must be >= 4 positive cell widths [m]",
-                                 spacing)
+            raise ParameterError(
+                "geometry.spacing", "must be >= 4 positive cell widths [m]", spacing
+            )
         if abs(widths.sum() - length) > 1e-6 * length:
-            raise ParameterError("geometry.spacing", "cell widths must add up to the width",
-                                 float(widths.sum() * debye))
+            raise ParameterError(
+                "geometry.spacing",
+                "cell widths must add up to the width",
+                float(widths.sum() * debye),
+            )
     else:
         # estimate the size of the graded mesh before building it
         span = length / 2 if kind == "slit" else length
-        graded = (math.log(max(largest_cell / first_cell, 1.0)) / math.log(growth)
-                  if growth > 1.0 else span / first_cell)
+        graded = (
+            math.log(max(largest_cell / first_cell, 1.0)) / math.log(growth)
+            if growth > 1.0
+            else span / first_cell
+        )
         estimate = (2 if kind == "slit" else 1) * (graded + span / largest_cell)
         if estimate > MAX_PNP_CELLS:
-            raise ParameterError("geometry", f"needs ~{estimate:.3g} cells for {length:.3g} Debye "
-                                 f"lengths, above the PNP limit {MAX_PNP_CELLS}; use a narrower cell "
-                                 "or a larger largest_cell", width)
+            raise ParameterError(
+                "geometry",
+                f"needs ~{estimate:.3g} cells for {length:.3g} Debye "
+                f"lengths, above the PNP limit {MAX_PNP_CELLS}; use a narrower cell "
+                "or a larger largest_cell",
+                width,
+            )
         widths = _graded_widths(length, first_cell, growth, largest_cell, kind == "slit")
     if widths.size > MAX_PNP_CELLS:
-        raise ParameterError("geometry.spacing", f"has {widths.size} cells, above the PNP limit "
-                             f"{MAX_PNP_CELLS}", widths.size)
+        raise ParameterError(
+            "geometry.spacing",
+            f"has {widths.size} cells, above the PNP limit {MAX_PNP_CELLS}",
+            widths.size,
+        )
     return length, widths, kind
 
 
@@ -218,10 +258,14 @@ MAX_PNP_CELLS = 20_000
 
 def _check_wall_potential(name, wall_potential, vt):
     if not wall_potential / vt <= MAX_WALL_POTENTIAL:
-        raise ParameterError(name, f"gives an electrode potential of {wall_potential:.3g} V "
-                             f"({wall_potential / vt:.3g} kT/e), above the limit "
-                             f"{MAX_WALL_POTENTIAL:g} kT/e ({MAX_WALL_POTENTIAL * vt:.2f} V) of "
-                             "dilute point-ion PNP", wall_potential)
+        raise ParameterError(
+            name,
+            f"gives an electrode potential of {wall_potential:.3g} V "
+            f"({wall_potential / vt:.3g} kT/e), above the limit "
+            f"{MAX_WALL_POTENTIAL:g} kT/e ({MAX_WALL_POTENTIAL * vt:.2f} V) of "
+            "dilute point-ion PNP",
+            wall_potential,
+        )
 
 
 #: default first cell as a fraction of the wall layer (Gouy–Chapman length at the wall potential)
@@ -247,9 +291,25 @@ def default_first_cell(electrolyte, concentration, wall_potential: float) -> flo
     return float(min(FIRST_CELL_MAX, FIRST_CELL_FRACTION * layer))
 
 
-def _build(electrolyte, concentration, geometry, *, electrodes, reaction, reacting_species,
-           exchange_current, transfer_coefficient, stern_length, diffusivities, first_cell,
-           growth, largest_cell, newton_tolerance, max_newton, wall_potential=0.0):
+def _build(
+    electrolyte,
+    concentration,
+    geometry,
+    *,
+    electrodes,
+    reaction,
+    reacting_species,
+    exchange_current,
+    transfer_coefficient,
+    stern_length,
+    diffusivities,
+    first_cell,
+    growth,
+    largest_cell,
+    newton_tolerance,
+    max_newton,
+    wall_potential=0.0,
+):
     electrodes = check_choice("electrodes", electrodes, _ELECTRODES)
     reaction = check_choice("reaction", reaction, _REACTIONS)
     scales = pnp_scales(electrolyte, concentration, diffusivities)
@@ -259,9 +319,11 @@ def _build(electrolyte, concentration, geometry, *, electrodes, reaction, reacti
         raise ParameterError("stern_length", "must be >= 0 m", stern)
     if first_cell is None:
         first_cell = max(default_first_cell(electrolyte, concentration, wall_potential), 1e-5)
-    for name, value, low, high in (("first_cell", first_cell, 1e-5, 1.0),
-                                   ("growth", growth, 1.0, 1.5),
-                                   ("largest_cell", largest_cell, 0.05, 50.0)):
+    for name, value, low, high in (
+        ("first_cell", first_cell, 1e-5, 1.0),
+        ("growth", growth, 1.0, 1.5),
+        ("largest_cell", largest_cell, 0.05, 50.0),
+    ):
         v = _finite(name, value)
         if not low <= v <= high:
             raise ParameterError(name, f"must be in [{low}, {high}] (Debye lengths or ratio)", v)
@@ -279,45 +341,87 @@ def _build(electrolyte, concentration, geometry, *, electrodes, reaction, reacti
             for spec in (left, right):
                 spec.kind, spec.reacting, spec.wall_concentration = "reservoir", reacting, 1.0
         else:
-            i0 = _finite("exchange_current", exchange_current if exchange_current is not None
-                         else float("nan"))
+            i0 = _finite(
+                "exchange_current",
+                exchange_current if exchange_current is not None else float("nan"),
+            )
             if i0 <= 0:
-                raise ParameterError("exchange_current", "Butler–Volmer needs an exchange "
-                                     "current density > 0 A/m^2", i0)
+                raise ParameterError(
+                    "exchange_current",
+                    "Butler–Volmer needs an exchange current density > 0 A/m^2",
+                    i0,
+                )
             alpha = _finite("transfer_coefficient", transfer_coefficient)
             if not 0 < alpha < 1:
                 raise ParameterError("transfer_coefficient", "must be in (0, 1)", alpha)
             if stern <= 0:
-                raise ParameterError("stern_length", "Butler–Volmer kinetics need a Stern layer "
-                                     "(stern_length > 0 m) that carries the overpotential", stern)
+                raise ParameterError(
+                    "stern_length",
+                    "Butler–Volmer kinetics need a Stern layer "
+                    "(stern_length > 0 m) that carries the overpotential",
+                    stern,
+                )
             if len(reacting) != 1:
-                raise ParameterError("reacting_species", "Butler–Volmer takes one reacting "
-                                     "species", reacting_species)
+                raise ParameterError(
+                    "reacting_species", "Butler–Volmer takes one reacting species", reacting_species
+                )
             k = reacting[0]
             # number flux i0/(z e) in units of D_ref n_k0 / lambda_D
-            k0 = i0 / (abs(z[k]) * elementary_charge) * debye / (
-                scales["reference_diffusivity"] * n0[k])
+            k0 = (
+                i0
+                / (abs(z[k]) * elementary_charge)
+                * debye
+                / (scales["reference_diffusivity"] * n0[k])
+            )
             for spec in (left, right):
                 spec.kind, spec.reacting = "butler-volmer", reacting
                 spec.exchange_rate, spec.transfer_coefficient = k0, alpha
     if kind == "halfspace":
         # the far boundary is the bulk: every species held at its bulk value, psi = 0
-        right = ElectrodeSpec(kind="reservoir", stern_length=0.0,
-                              reacting=tuple(range(len(z))), wall_concentration=1.0)
-    core = PNPCore(widths, z, weights, d_rel, left, right,
-                   newton_tolerance=newton_tolerance, max_newton=max_newton)
+        right = ElectrodeSpec(
+            kind="reservoir",
+            stern_length=0.0,
+            reacting=tuple(range(len(z))),
+            wall_concentration=1.0,
+        )
+    core = PNPCore(
+        widths,
+        z,
+        weights,
+        d_rel,
+        left,
+        right,
+        newton_tolerance=newton_tolerance,
+        max_newton=max_newton,
+    )
     return core, scales, length, kind, reacting
 
 
-def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage, t_end: float,
-              electrodes: str = "blocking", *, reaction: str = "reservoir",
-              reacting_species=None, exchange_current: float | None = None,
-              transfer_coefficient: float = 0.5, stern_length: float = 0.0,
-              diffusivities: Sequence[float] | None = None, rtol: float = 1e-3,
-              first_cell: float | None = None, growth: float = 1.08, largest_cell: float = 2.0,
-              newton_tolerance: float = 1e-7, max_newton: int = 12, max_steps: int = 20000,
-              steady_state: bool = False, steady_tolerance: float = 1e-6,
-              progress: bool | None = None) -> xr.Dataset:
+def solve_pnp(
+    electrolyte: Electrolyte,
+    concentration: float,
+    geometry,
+    voltage,
+    t_end: float,
+    electrodes: str = "blocking",
+    *,
+    reaction: str = "reservoir",
+    reacting_species=None,
+    exchange_current: float | None = None,
+    transfer_coefficient: float = 0.5,
+    stern_length: float = 0.0,
+    diffusivities: Sequence[float] | None = None,
+    rtol: float = 1e-3,
+    first_cell: float | None = None,
+    growth: float = 1.08,
+    largest_cell: float = 2.0,
+    newton_tolerance: float = 1e-7,
+    max_newton: int = 12,
+    max_steps: int = 20000,
+    steady_state: bool = False,
+    steady_tolerance: float = 1e-6,
+    progress: bool | None = None,
+) -> xr.Dataset:
     """Poisson–Nernst–Planck transient of an electrolyte cell after a voltage signal.
 
     Parameters
@@ -445,22 +549,36 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
     scales0 = pnp_scales(electrolyte, concentration, diffusivities)
     _check_wall_potential("voltage", wall_potential, scales0["thermal_voltage"])
     core, scales, length, kind, reacting = _build(
-        electrolyte, concentration, geometry, electrodes=electrodes, reaction=reaction,
-        reacting_species=reacting_species, exchange_current=exchange_current,
-        transfer_coefficient=transfer_coefficient, stern_length=stern_length,
-        diffusivities=diffusivities, first_cell=first_cell, growth=growth,
-        largest_cell=largest_cell, newton_tolerance=newton_tolerance, max_newton=max_newton,
-        wall_potential=wall_potential)
+        electrolyte,
+        concentration,
+        geometry,
+        electrodes=electrodes,
+        reaction=reaction,
+        reacting_species=reacting_species,
+        exchange_current=exchange_current,
+        transfer_coefficient=transfer_coefficient,
+        stern_length=stern_length,
+        diffusivities=diffusivities,
+        first_cell=first_cell,
+        growth=growth,
+        largest_cell=largest_cell,
+        newton_tolerance=newton_tolerance,
+        max_newton=max_newton,
+        wall_potential=wall_potential,
+    )
     vt, tau_d = scales["thermal_voltage"], scales["debye_time"]
     initial_voltage = waveform(0.0)  # validates the callable early
 
     if kind == "slit":
+
         def voltage_dimless(t):
             v = waveform(t * tau_d) / vt
             return 0.5 * v, -0.5 * v
     else:
+
         def voltage_dimless(t):
             return waveform(t * tau_d) / vt, 0.0
+
     del initial_voltage
 
     bar = _progress_bar(progress, t_end)
@@ -473,19 +591,41 @@ def solve_pnp(electrolyte: Electrolyte, concentration: float, geometry, voltage,
 
     steady_tolerance = _finite("steady_tolerance", steady_tolerance)
     if not 0 < steady_tolerance < 0.1:
-        raise ParameterError("steady_tolerance", "must lie in (0, 0.1) (relative change per step)",
-                             steady_tolerance)
+        raise ParameterError(
+            "steady_tolerance", "must lie in (0, 0.1) (relative change per step)", steady_tolerance
+        )
     stop = _SteadyStop(steady_tolerance, kind, reacting) if steady_state else None
     try:
         times, states, charges, wflux, stats, _ = core.integrate(
-            t_end / tau_d, voltage_dimless, rtol=rtol, atol=1e-3 * rtol,
-            max_steps=max_steps, callback=callback, stop=stop)
+            t_end / tau_d,
+            voltage_dimless,
+            rtol=rtol,
+            atol=1e-3 * rtol,
+            max_steps=max_steps,
+            callback=callback,
+            stop=stop,
+        )
     finally:
         if bar is not None:
             bar.close()
-    ds = _dataset(electrolyte, concentration, core, scales, length, kind, reacting,
-                  np.asarray(times), np.asarray(states), charges, wflux, stats,
-                  waveform, electrodes, reaction, stern_length)
+    ds = _dataset(
+        electrolyte,
+        concentration,
+        core,
+        scales,
+        length,
+        kind,
+        reacting,
+        np.asarray(times),
+        np.asarray(states),
+        charges,
+        wflux,
+        stats,
+        waveform,
+        electrodes,
+        reaction,
+        stern_length,
+    )
     if steady_state:
         # stopped early by the rule, or at t_end with a last (long) step below the tolerance
         reached = times[-1] < (t_end / tau_d) * (1 - 1e-9) or stop.last_change < steady_tolerance
@@ -526,8 +666,11 @@ class _SteadyStop:
         previous = self.previous
         if previous:
             dq = np.max(np.abs(charges - previous["q"]) / np.maximum(np.abs(charges), 1e-9))
-            df = (np.max(np.abs(fluxes - previous["f"]) / np.maximum(np.abs(fluxes), 1e-9))
-                  if fluxes.size else 0.0)
+            df = (
+                np.max(np.abs(fluxes - previous["f"]) / np.maximum(np.abs(fluxes), 1e-9))
+                if fluxes.size
+                else 0.0
+            )
             dx = np.max(np.abs(state - previous["x"])) / max(1.0, float(np.max(np.abs(state))))
             self.last_change = float(max(dq, df, dx))
             long_step = (t - previous["t"]) >= 0.05 * t
@@ -543,12 +686,32 @@ def _progress_bar(progress, total):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=float(total), desc="PNP transient", leave=False,
-                bar_format="{l_bar}{bar}| t = {n:.3g} of {total:.3g} s [{elapsed}<{remaining}]")
+    return tqdm(
+        total=float(total),
+        desc="PNP transient",
+        leave=False,
+        bar_format="{l_bar}{bar}| t = {n:.3g} of {total:.3g} s [{elapsed}<{remaining}]",
+    )
 
 
-def _dataset(electrolyte, concentration, core, scales, length, kind, reacting, times, states,
-             charges, wflux, stats, waveform, electrodes, reaction, stern_length):
+def _dataset(
+    electrolyte,
+    concentration,
+    core,
+    scales,
+    length,
+    kind,
+    reacting,
+    times,
+    states,
+    charges,
+    wflux,
+    stats,
+    waveform,
+    electrodes,
+    reaction,
+    stern_length,
+):
     debye, vt, tau_d = scales["debye_length"], scales["thermal_voltage"], scales["debye_time"]
     n0, z = scales["bulk_densities"], scales["charges"]
     eps, d_ref = scales["permittivity"], scales["reference_diffusivity"]
@@ -563,8 +726,9 @@ def _dataset(electrolyte, concentration, core, scales, length, kind, reacting, t
     # faradaic current at x = 0: charge carried into the electrolyte by produced ions
     flux_scale = d_ref / debye  # times n_k0 -> number flux [1/(m^2 s)]
     faradaic = np.array([-elementary_charge * np.sum(z * n0 * f[0] * flux_scale) for f in wflux])
-    faradaic_right = np.array([elementary_charge * np.sum(z * n0 * f[1] * flux_scale)
-                               for f in wflux])
+    faradaic_right = np.array(
+        [elementary_charge * np.sum(z * n0 * f[1] * flux_scale) for f in wflux]
+    )
     # external current: BDF-consistent time derivative of the electrode charge + faradaic
     if len(times) > 2:
         displacement = np.gradient(q_left, t_si, edge_order=2)
@@ -583,34 +747,60 @@ def _dataset(electrolyte, concentration, core, scales, length, kind, reacting, t
     charging_time = debye * (half * debye) / d_ref
     applied = np.array([waveform(t) for t in t_si])
     params = {
-        "concentration": float(concentration), "width": length * debye, "geometry": kind,
-        "electrodes": electrodes, "reaction": reaction if electrodes == "reactive" else "none",
+        "concentration": float(concentration),
+        "width": length * debye,
+        "geometry": kind,
+        "electrodes": electrodes,
+        "reaction": reaction if electrodes == "reactive" else "none",
         "reacting_species": [electrolyte.species[k] for k in reacting],
-        "stern_length": float(stern_length), "diffusivities": scales["diffusivities"].tolist(),
+        "stern_length": float(stern_length),
+        "diffusivities": scales["diffusivities"].tolist(),
         "cells": int(n),
     }
-    attrs = solver_attrs(converged=True, iterations=stats.newton_total,
-                         residual=stats.final_residual, steps=stats.steps,
-                         rejected_steps=stats.rejected, max_newton_iterations=stats.newton_max)
-    attrs.update({
-        "inventory_drift": drift, "debye_length": debye, "debye_time": tau_d,
-        "charging_time": charging_time, "thermal_voltage": vt, "debye_capacitance": eps / debye,
-    })
+    attrs = solver_attrs(
+        converged=True,
+        iterations=stats.newton_total,
+        residual=stats.final_residual,
+        steps=stats.steps,
+        rejected_steps=stats.rejected,
+        max_newton_iterations=stats.newton_max,
+    )
+    attrs.update(
+        {
+            "inventory_drift": drift,
+            "debye_length": debye,
+            "debye_time": tau_d,
+            "charging_time": charging_time,
+            "thermal_voltage": vt,
+            "debye_capacitance": eps / debye,
+        }
+    )
     x = core.x * debye
     return make_dataset(
         {
             "potential": (("time", "x"), psi, "V", "electric potential"),
-            "ion_concentration": (("time", "species", "x"), conc_si, "mol/m^3",
-                                  "ion concentration"),
+            "ion_concentration": (
+                ("time", "species", "x"),
+                conc_si,
+                "mol/m^3",
+                "ion concentration",
+            ),
             "charge_density": (("time", "x"), rho, "C/m^3", "space charge density"),
             "applied_voltage": (("time",), applied, "V", "applied cell voltage"),
             "charge": (("time",), q_left, "C/m^2", "charge per area of the electrode at x = 0"),
-            "current": (("time",), current, "A/m^2",
-                        "external current density (displacement + faradaic) at x = 0"),
-            "faradaic_current": (("time",), faradaic, "A/m^2",
-                                 "faradaic current density at x = 0"),
-            "faradaic_current_right": (("time",), faradaic_right, "A/m^2",
-                                       "faradaic current density into the far wall"),
+            "current": (
+                ("time",),
+                current,
+                "A/m^2",
+                "external current density (displacement + faradaic) at x = 0",
+            ),
+            "faradaic_current": (("time",), faradaic, "A/m^2", "faradaic current density at x = 0"),
+            "faradaic_current_right": (
+                ("time",),
+                faradaic_right,
+                "A/m^2",
+                "faradaic current density into the far wall",
+            ),
             "inventory": (("time", "species"), inventory, "mol/m^2", "ion inventory per area"),
         },
         coords={
@@ -619,13 +809,24 @@ def _dataset(electrolyte, concentration, core, scales, length, kind, reacting, t
             "species": (("species",), np.array(electrolyte.species), "1", "ionic species"),
             "cell_width": (("x",), widths_si, "m", "finite-volume cell width"),
         },
-        attrs=attrs, model="pnp", parameters=params, references=REFERENCES,
+        attrs=attrs,
+        model="pnp",
+        parameters=params,
+        references=REFERENCES,
     )
 
 
-def iv_curve(electrolyte: Electrolyte, concentration: float, geometry, voltages, *,
-             reaction: str = "reservoir", t_max: float | None = None, progress: bool | None = None,
-             **options) -> xr.Dataset:
+def iv_curve(
+    electrolyte: Electrolyte,
+    concentration: float,
+    geometry,
+    voltages,
+    *,
+    reaction: str = "reservoir",
+    t_max: float | None = None,
+    progress: bool | None = None,
+    **options,
+) -> xr.Dataset:
     """Steady current density versus cell voltage of a reacting cell.
 
     Each voltage is run as a transient from the uniform state with ``steady_state=True``
@@ -660,11 +861,11 @@ def iv_curve(electrolyte: Electrolyte, concentration: float, geometry, voltages,
     scales = pnp_scales(electrolyte, concentration, options.get("diffusivities"))
     width = getattr(geometry, "width", None)
     if width is None:
-        raise ParameterError("geometry", "iv_curve needs a Slit (two reacting electrodes)",
-                             geometry)
+        raise ParameterError(
+            "geometry", "iv_curve needs a Slit (two reacting electrodes)", geometry
+        )
     # refuse what cannot finish before the first transient (each electrode carries V/2)
-    _check_wall_potential("voltages", 0.5 * float(np.max(np.abs(volts))),
-                          scales["thermal_voltage"])
+    _check_wall_potential("voltages", 0.5 * float(np.max(np.abs(volts))), scales["thermal_voltage"])
     if t_max is None:
         t_max = 20 * float(width) ** 2 / scales["reference_diffusivity"]
     options.setdefault("rtol", 1e-2)
@@ -676,9 +877,18 @@ def iv_curve(electrolyte: Electrolyte, concentration: float, geometry, voltages,
         bar = tqdm(total=volts.size, desc="i-V sweep", leave=False)
     try:
         for v in volts:
-            ds = solve_pnp(electrolyte, concentration, geometry, float(v), t_max,
-                           electrodes="reactive", reaction=reaction, steady_state=True,
-                           progress=False, **options)
+            ds = solve_pnp(
+                electrolyte,
+                concentration,
+                geometry,
+                float(v),
+                t_max,
+                electrodes="reactive",
+                reaction=reaction,
+                steady_state=True,
+                progress=False,
+                **options,
+            )
             # a point counts as unsettled when its last step still changed the state by more
             # than SETTLED_CHANGE (0.1 %): its current is then not a steady value
             if ds.attrs["steady_state_last_change"] > SETTLED_CHANGE:
@@ -693,10 +903,13 @@ def iv_curve(electrolyte: Electrolyte, concentration: float, geometry, voltages,
             bar.close()
     if unsettled:
         worst = max(change for _, change in unsettled)
-        warnings.warn(f"iv_curve: {len(unsettled)} of {volts.size} voltages did not settle within "
-                      f"t_max = {t_max:g} s (last relative change per step {worst:.2g} > "
-                      f"{SETTLED_CHANGE:g}); their currents are the values at t_max",
-                      ConvergenceWarning, stacklevel=2)
+        warnings.warn(
+            f"iv_curve: {len(unsettled)} of {volts.size} voltages did not settle within "
+            f"t_max = {t_max:g} s (last relative change per step {worst:.2g} > "
+            f"{SETTLED_CHANGE:g}); their currents are the values at t_max",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
     z = scales["charges"]
     k = next(i for i, zi in enumerate(z) if zi > 0)
     n0 = scales["bulk_densities"]
@@ -704,14 +917,26 @@ def iv_curve(electrolyte: Electrolyte, concentration: float, geometry, voltages,
     return make_dataset(
         {
             "current": (("voltage",), np.array(currents), "A/m^2", "steady current density"),
-            "current_right": (("voltage",), np.array(right), "A/m^2",
-                              "steady faradaic current density at the second electrode"),
-            "steady_time": (("voltage",), np.array(t_steady), "s",
-                            "time at which the steady state was reached"),
+            "current_right": (
+                ("voltage",),
+                np.array(right),
+                "A/m^2",
+                "steady faradaic current density at the second electrode",
+            ),
+            "steady_time": (
+                ("voltage",),
+                np.array(t_steady),
+                "s",
+                "time at which the steady state was reached",
+            ),
         },
         coords={"voltage": (("voltage",), volts, "V", "cell voltage")},
-        attrs={"limiting_current": limiting}, model="pnp-iv",
-        parameters={"concentration": float(concentration), "width": float(width),
-                    "reaction": reaction},
+        attrs={"limiting_current": limiting},
+        model="pnp-iv",
+        parameters={
+            "concentration": float(concentration),
+            "width": float(width),
+            "reaction": reaction,
+        },
         references=REFERENCES,
     )

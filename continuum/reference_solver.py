@@ -133,8 +133,12 @@ def solve_pb_reference(
         if history[-1] <= tolerance:
             break
     else:
-        raise ConvergenceError("reference PB Newton did not converge", iterations=max_iterations,
-                               residual=history[-1], history=history)
+        raise ConvergenceError(
+            "reference PB Newton did not converge",
+            iterations=max_iterations,
+            residual=history[-1],
+            history=history,
+        )
     return {
         "centres": c,
         "psi": psi,

@@ -44,9 +44,11 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     water = Solvent("water", permittivity=78.4, temperature=298.15)
-    salt = Electrolyte(cation=Ion("A+", charge=1, diameter=0.36 * nm, diffusivity=1e-9),
-                       anion=Ion("B-", charge=-1, diameter=0.36 * nm, diffusivity=1e-9),
-                       solvent=water)
+    salt = Electrolyte(
+        cation=Ion("A+", charge=1, diameter=0.36 * nm, diffusivity=1e-9),
+        anion=Ion("B-", charge=-1, diameter=0.36 * nm, diffusivity=1e-9),
+        solvent=water,
+    )
     concentration = 0.01 * M
     scales = pnp_scales(salt, concentration)
     debye, vt = scales["debye_length"], scales["thermal_voltage"]
@@ -61,34 +63,53 @@ def main(argv=None) -> int:
     results = {}
     for v in (0.01, 1.0):
         start = time.perf_counter()
-        ds = solve_pnp(salt, concentration, Slit(width), voltage=2 * v * vt, t_end=5 * tau,
-                       electrodes="blocking", growth=growth, rtol=rtol, progress=False)
+        ds = solve_pnp(
+            salt,
+            concentration,
+            Slit(width),
+            voltage=2 * v * vt,
+            t_end=5 * tau,
+            electrodes="blocking",
+            growth=growth,
+            rtol=rtol,
+            progress=False,
+        )
         elapsed = time.perf_counter() - start
         t = ds.time.values / tau
         left = ds.x < width / 2
         # diffuse charge of the left double layer, -int rho dx over the left half
         q = -(ds.charge_density.where(left, 0.0) * ds.cell_width).sum("x").values / charge_unit
         results[v] = (t, q, ds)
-        print(f"v = {v:g} kT/e: {ds.attrs['solver_steps']} steps "
-              f"({ds.attrs['solver_rejected_steps']} rejected), "
-              f"{ds.attrs['iterations']} Newton iterations, {elapsed:.1f} s, "
-              f"inventory drift {ds.attrs['inventory_drift']:.1e}")
+        print(
+            f"v = {v:g} kT/e: {ds.attrs['solver_steps']} steps "
+            f"({ds.attrs['solver_rejected_steps']} rejected), "
+            f"{ds.attrs['iterations']} Newton iterations, {elapsed:.1f} s, "
+            f"inventory drift {ds.attrs['inventory_drift']:.1e}"
+        )
 
     # --- linear charging against the RC law ------------------------------------------------
     t, q, ds = results[0.01]
     rc = 0.01 * (1 - np.exp(-t))
     late = t >= 1.0
     error = np.max(np.abs(q[late] / rc[late] - 1))
-    print(f"linear: max relative deviation from the RC law for t >= tau_c: {error:.2%} "
-          f"(finite eps = {eps} corrections are O(eps))")
+    print(
+        f"linear: max relative deviation from the RC law for t >= tau_c: {error:.2%} "
+        f"(finite eps = {eps} corrections are O(eps))"
+    )
     assert error < 2 * eps, error
     assert ds.attrs["inventory_drift"] < 1e-10
     assert float(ds.ion_concentration.min()) > 0
 
     # --- weakly nonlinear charging against the Gouy–Chapman circuit model ----------------
     t1, q1, ds1 = results[1.0]
-    sol = solve_ivp(lambda s, z: [(1.0 - z[0]) / np.cosh(z[0] / 2)], (0, 5.5), [0.0],
-                    rtol=1e-10, atol=1e-12, dense_output=True)
+    sol = solve_ivp(
+        lambda s, z: [(1.0 - z[0]) / np.cosh(z[0] / 2)],
+        (0, 5.5),
+        [0.0],
+        rtol=1e-10,
+        atol=1e-12,
+        dense_output=True,
+    )
     q_gc = 2 * np.sinh(sol.sol(t1)[0] / 2)
     late1 = t1 >= 1.0
     error1 = np.max(np.abs(q1[late1] / q_gc[late1] - 1))
@@ -108,11 +129,16 @@ def main(argv=None) -> int:
     ax.plot(tt, 2 * np.sinh(sol.sol(tt)[0] / 2), "k--", lw=1, label="Gouy-Chapman circuit model")
     ax.set_xlabel(r"$t/\tau_c$, $\tau_c = \lambda_D L/D$")
     ax.set_ylabel(r"diffuse charge $q/v$ [$\varepsilon k T/(e\lambda_D)$]")
-    ax.set_title(rf"blocking cell after a voltage step, $\epsilon = \lambda_D/L$ = {eps}", fontsize=10)
+    ax.set_title(
+        rf"blocking cell after a voltage step, $\epsilon = \lambda_D/L$ = {eps}", fontsize=10
+    )
     ax.legend(fontsize=8)
     fig.tight_layout()
-    add_caption(fig, "Look at: the small step follows the RC law, the large one the nonlinear "
-                "Gouy-Chapman circuit model, both to within 2 epsilon.")
+    add_caption(
+        fig,
+        "Look at: the small step follows the RC law, the large one the nonlinear "
+        "Gouy-Chapman circuit model, both to within 2 epsilon.",
+    )
     path = out / "cell_charging.png"
     fig.savefig(path, dpi=120)
     plt.close(fig)

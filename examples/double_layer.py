@@ -61,10 +61,14 @@ def main(argv=None) -> int:
 
     # --- 1. profiles at u = 10 ----------------------------------------------------------
     u_profile = 10.0
-    profiles = {name: solve_pb(salt, concentration, HalfSpace(), potential=u_profile * vt, **opts)
-                for name, opts in models.items()}
-    rho = {name: -ds.charge_density.values / (elementary_charge * concentration * avogadro)
-           for name, ds in profiles.items()}  # counter-charge density in units of e c0
+    profiles = {
+        name: solve_pb(salt, concentration, HalfSpace(), potential=u_profile * vt, **opts)
+        for name, opts in models.items()
+    }
+    rho = {
+        name: -ds.charge_density.values / (elementary_charge * concentration * avogadro)
+        for name, ds in profiles.items()
+    }  # counter-charge density in units of e c0
     # Bikerman saturates at close packing: counterion density c_max = 2 c0/gamma
     assert abs(rho["Bikerman"].max() - 2 / GAMMA) < 1e-3 * 2 / GAMMA
     # BSK: crowded layer plus an overscreening layer of opposite sign
@@ -75,26 +79,41 @@ def main(argv=None) -> int:
     # --- 2. capacitance versus voltage ----------------------------------------------------
     points = 21 if args.fast else 101
     u = np.linspace(-40.0, 40.0, points)
-    curves = {name: capacitance_curve(salt, concentration, HalfSpace(), u * vt, **opts)
-              for name, opts in models.items() if name != "Gouy–Chapman"}
+    curves = {
+        name: capacitance_curve(salt, concentration, HalfSpace(), u * vt, **opts)
+        for name, opts in models.items()
+        if name != "Gouy–Chapman"
+    }
     u_gc = np.linspace(-10.0, 10.0, points)
     curves["Gouy–Chapman"] = capacitance_curve(salt, concentration, HalfSpace(), u_gc * vt)
     cap = {name: ds.capacitance.values / eps_over_lambda for name, ds in curves.items()}
     np.testing.assert_allclose(cap["Gouy–Chapman"], np.cosh(u_gc / 2), rtol=1e-3)
     s2 = np.sinh(u / 2) ** 2
     with np.errstate(invalid="ignore", divide="ignore"):
-        kornyshev = np.cosh(u / 2) / (1 + 2 * GAMMA * s2) * np.sqrt(2 * GAMMA * s2 / np.log1p(2 * GAMMA * s2))
+        kornyshev = (
+            np.cosh(u / 2)
+            / (1 + 2 * GAMMA * s2)
+            * np.sqrt(2 * GAMMA * s2 / np.log1p(2 * GAMMA * s2))
+        )
     kornyshev = np.where(u == 0, 1.0, kornyshev)
     np.testing.assert_allclose(cap["Bikerman"], kornyshev, rtol=1e-3)
-    bsk_zero = float(capacitance_curve(salt, concentration, HalfSpace(), [0.0], **models["BSK"])
-                     .capacitance[0]) / eps_over_lambda
+    bsk_zero = (
+        float(
+            capacitance_curve(salt, concentration, HalfSpace(), [0.0], **models["BSK"]).capacitance[
+                0
+            ]
+        )
+        / eps_over_lambda
+    )
     assert abs(bsk_zero / (np.sqrt(1 + 2 * DELTA) / (1 + DELTA)) - 1) < 1e-3
     # crowding tail: BSK approaches the Bikerman capacitance at high voltage
     assert abs(cap["BSK"][-1] / cap["Bikerman"][-1] - 1) < 0.25
 
     _figure(profiles, rho, curves, cap, u, u_gc, lam, out / "double_layer.png")
-    print(f"BSK C(0)/C_D = {bsk_zero:.4f} (sqrt(1+2d)/(1+d) = {np.sqrt(1 + 2 * DELTA) / (1 + DELTA):.4f}); "
-          f"Bikerman and GC match Kornyshev and cosh(u/2) to 1e-3; wrote {out / 'double_layer.png'}")
+    print(
+        f"BSK C(0)/C_D = {bsk_zero:.4f} (sqrt(1+2d)/(1+d) = {np.sqrt(1 + 2 * DELTA) / (1 + DELTA):.4f}); "
+        f"Bikerman and GC match Kornyshev and cosh(u/2) to 1e-3; wrote {out / 'double_layer.png'}"
+    )
     return 0
 
 
@@ -106,11 +125,13 @@ def _figure(profiles, rho, curves, cap, u, u_gc, lam, path):
     for k, (name, ds) in enumerate(profiles.items()):
         ax1.plot(ds.x.values / lam, rho[name], color=OKABE_ITO[k], ls=LINE_STYLES[k], label=name)
     ax1.set_xlim(0, 30)
-    ax1.set_ylim(min(-2.0, 1.1 * rho['BSK'].min()), 5)
+    ax1.set_ylim(min(-2.0, 1.1 * rho["BSK"].min()), 5)
     ax1.axhline(0, color="0.6", lw=0.5)
     ax1.set_xlabel(r"distance from the electrode $x/\lambda_D$ [1]")
     ax1.set_ylabel(r"counter-charge density $-\rho/(e c_0)$ [1]")
-    ax1.set_title(r"profiles at $u$ = 10 kT/e ($\gamma$ = 0.5, $\ell_c = 10\lambda_D$)", fontsize=10)
+    ax1.set_title(
+        r"profiles at $u$ = 10 kT/e ($\gamma$ = 0.5, $\ell_c = 10\lambda_D$)", fontsize=10
+    )
     ax1.legend()
     for k, name in enumerate(("Gouy–Chapman", "Bikerman", "BSK")):
         x = u_gc if name == "Gouy–Chapman" else u
@@ -122,8 +143,11 @@ def _figure(profiles, rho, curves, cap, u, u_gc, lam, path):
     ax2.set_title("differential capacitance (log axis)", fontsize=10)
     ax2.legend()
     fig.tight_layout()
-    add_caption(fig, "Look at: Bikerman saturates at close packing and BSK adds an overscreening layer of "
-                "opposite sign; the crowded models turn the Gouy-Chapman capacitance into a bell.")
+    add_caption(
+        fig,
+        "Look at: Bikerman saturates at close packing and BSK adds an overscreening layer of "
+        "opposite sign; the crowded models turn the Gouy-Chapman capacitance into a bell.",
+    )
     fig.savefig(path, dpi=120)
     plt.close(fig)
 

@@ -29,7 +29,13 @@ from ionscales.fitting.core import NM as _NM
 from ionscales.fitting.core import FitResult, check_fit_data, refine_start, run_fit
 from ionscales.validation import as_float_array, check_choice, check_integer
 
-__all__ = ["fit_decay", "compare_decay_forms", "decay_window", "fit_screening_scaling", "DECAY_FORMS"]
+__all__ = [
+    "fit_decay",
+    "compare_decay_forms",
+    "decay_window",
+    "fit_screening_scaling",
+    "DECAY_FORMS",
+]
 
 _LENGTH_UNITS = {"m": 1.0, "nm": 1e-9, "angstrom": 1e-10, "Å": 1e-10, "A": 1e-10}
 
@@ -51,16 +57,22 @@ def _as_data(r, values, sigma):
     name = "values"
     if isinstance(r, xr.DataArray):
         if values is not None:
-            raise ParameterError("values", "omit values when r is a DataArray (its data are the values)")
+            raise ParameterError(
+                "values", "omit values when r is a DataArray (its data are the values)"
+            )
         if r.ndim != 1:
-            raise ParameterError("r", "a DataArray input must be 1-D over a length dimension", r.dims)
+            raise ParameterError(
+                "r", "a DataArray input must be 1-D over a length dimension", r.dims
+            )
         dim = r.dims[0]
         coord = r[dim] if dim in r.coords else None
         if coord is None:
             raise ParameterError("r", f"the DataArray needs a coordinate along {dim!r} (distances)")
         cu = str(coord.attrs.get("units", "m"))
         if cu not in _LENGTH_UNITS:
-            raise ParameterError("r", f"coordinate {dim!r} must be a length in m (units attr {cu!r})")
+            raise ParameterError(
+                "r", f"coordinate {dim!r} must be a length in m (units attr {cu!r})"
+            )
         units = str(r.attrs.get("units", "1"))
         name = str(r.name) if r.name is not None else "values"
         values = r.values
@@ -77,7 +89,7 @@ def _as_data(r, values, sigma):
 
 def _noise_floor(y):
     """Noise estimate from second differences of the outer half (smooth signal cancels)."""
-    tail = y[y.size // 2:]
+    tail = y[y.size // 2 :]
     if tail.size < 5:
         return 0.0
     d2 = np.diff(tail, 2)
@@ -85,7 +97,9 @@ def _noise_floor(y):
     return float(mad / math.sqrt(6.0))
 
 
-def decay_window(r, values, sigma=None, *, start_fraction: float = 0.3, noise_multiple: float = 3.0):
+def decay_window(
+    r, values, sigma=None, *, start_fraction: float = 0.3, noise_multiple: float = 3.0
+):
     """The automatic fit window of :func:`fit_decay` [m].
 
     Rule: the window starts at the first point beyond the largest |y| where |y| has fallen
@@ -192,8 +206,15 @@ def _candidates(x, y, flags):
         pole_sets = []
     for s in pole_sets:
         s = s[np.isfinite(s) & (s.real < 0)]
-        osc = sorted({(-1 / p.real, 2 * math.pi / abs(p.imag)) for p in s if abs(p.imag) > 1e-9 * abs(p.real)
-                      and 2 * math.pi / abs(p.imag) > 2 * (x[1] - x[0])}, key=lambda t: -t[0])
+        osc = sorted(
+            {
+                (-1 / p.real, 2 * math.pi / abs(p.imag))
+                for p in s
+                if abs(p.imag) > 1e-9 * abs(p.real)
+                and 2 * math.pi / abs(p.imag) > 2 * (x[1] - x[0])
+            },
+            key=lambda t: -t[0],
+        )
         mono = sorted({-1 / p.real for p in s if abs(p.imag) <= 1e-9 * abs(p.real)}, reverse=True)
         want_osc = [f for f in flags if f]
         if len(osc) >= len(want_osc) and len(mono) >= len(flags) - len(want_osc):
@@ -223,7 +244,9 @@ def _candidates(x, y, flags):
                 xi = xi0 if j == 0 else fast * xi0
                 modes.append((xi, lam0 if f else None))
             cands.append(modes)
-            modes = [(xi0 if j == 1 else fast * xi0, lam0 if f else None) for j, f in enumerate(flags)]
+            modes = [
+                (xi0 if j == 1 else fast * xi0, lam0 if f else None) for j, f in enumerate(flags)
+            ]
             cands.append(modes)
     return cands
 
@@ -312,7 +335,11 @@ def fit_decay(r, values=None, modes=1, oscillatory=True, sigma=None, window=None
     if modes > 2:
         raise ParameterError("modes", "must be 1 or 2", modes)
     if isinstance(oscillatory, (bool, np.bool_)):
-        flags = (bool(oscillatory),) if modes == 1 else ((True, False) if oscillatory else (False, False))
+        flags = (
+            (bool(oscillatory),)
+            if modes == 1
+            else ((True, False) if oscillatory else (False, False))
+        )
     elif isinstance(oscillatory, Sequence) and len(oscillatory) == modes:
         flags = tuple(bool(f) for f in oscillatory)
     else:
@@ -328,11 +355,17 @@ def fit_decay(r, values=None, modes=1, oscillatory=True, sigma=None, window=None
             raise ParameterError("window", "needs finite r_min < r_max [m]", window)
         tol = 1e-9 * (x_all[-1] - x_all[0])
         if lo < x_all[0] - tol or hi > x_all[-1] + tol:
-            raise ParameterError("window", f"must lie inside the data range [{x_all[0]:.4g}, {x_all[-1]:.4g}] m", window)
+            raise ParameterError(
+                "window",
+                f"must lie inside the data range [{x_all[0]:.4g}, {x_all[-1]:.4g}] m",
+                window,
+            )
     sel = (x_all >= lo - 1e-12 * abs(lo)) & (x_all <= hi + 1e-12 * abs(hi))
     n_par = sum(4 if f else 2 for f in flags)
     if sel.sum() < n_par + 3:
-        raise ParameterError("window", f"contains {int(sel.sum())} points; need at least {n_par + 3}", (lo, hi))
+        raise ParameterError(
+            "window", f"contains {int(sel.sum())} points; need at least {n_par + 3}", (lo, hi)
+        )
     x_si, y = x_all[sel], y_all[sel]
     s = s_all[sel] if s_all is not None else None
     x = x_si / _NM
@@ -353,7 +386,9 @@ def fit_decay(r, values=None, modes=1, oscillatory=True, sigma=None, window=None
         if any((not np.isfinite(c[0])) or c[0] <= 0 for c in cand):
             continue
         amps, cost = _linear_amplitudes(x, yn, w, cand)
-        starts.append((cost, [(xi, lam, a, th, lam is not None) for (xi, lam), (a, th) in zip(cand, amps)]))
+        starts.append(
+            (cost, [(xi, lam, a, th, lam is not None) for (xi, lam), (a, th) in zip(cand, amps)])
+        )
     starts.sort(key=lambda t: t[0])
     best = None
     for _, start in starts[:2]:
@@ -388,9 +423,17 @@ def fit_decay(r, values=None, modes=1, oscillatory=True, sigma=None, window=None
         return (_model(p, x, flags) - yn) * w
 
     result = run_fit(
-        residual2, params, scales=scales, units=units, x=x_si, data=y,
+        residual2,
+        params,
+        scales=scales,
+        units=units,
+        x=x_si,
+        data=y,
         model_values=lambda p: _model(p, x, flags) * yscale,
-        x_name="r", x_units="m", data_name=yname, data_units=yunits,
+        x_name="r",
+        x_units="m",
+        data_name=yname,
+        data_units=yunits,
         method="least squares" + (" (weighted by 1/sigma)" if s is not None else ""),
         scale_covar=s is None,
     )
@@ -412,14 +455,21 @@ def fit_decay(r, values=None, modes=1, oscillatory=True, sigma=None, window=None
     result.stderr = {k: result.stderr[k] for k in order}
     result.units = {k: result.units[k] for k in order}
     form = "+".join("oscillatory" if f else "monotonic" for f in flags)
-    result.extra.update({"window": (float(x_si[0]), float(x_si[-1])), "form": form, "oscillatory": flags})
+    result.extra.update(
+        {"window": (float(x_si[0]), float(x_si[-1])), "form": form, "oscillatory": flags}
+    )
     result.method += f"; form {form}; window {x_si[0]:.4g}-{x_si[-1]:.4g} m"
     return result
 
 
-def compare_decay_forms(r, values=None, sigma=None, window=None,
-                        forms: Sequence[str] = ("monotonic", "oscillatory", "oscillatory+monotonic"),
-                        criterion: str = "aic"):
+def compare_decay_forms(
+    r,
+    values=None,
+    sigma=None,
+    window=None,
+    forms: Sequence[str] = ("monotonic", "oscillatory", "oscillatory+monotonic"),
+    criterion: str = "aic",
+):
     """Fit several decay forms to the same window and rank them by AIC.
 
     Parameters
@@ -463,9 +513,17 @@ def compare_decay_forms(r, values=None, sigma=None, window=None,
 # --------------------------------------------------------------------------------------
 # screening-length scaling
 # --------------------------------------------------------------------------------------
-def fit_screening_scaling(concentration, screening_length, sigma=None, *, electrolyte=None,
-                          debye_length=None, diameter=None, concentration_window=None,
-                          exponent=None) -> FitResult:
+def fit_screening_scaling(
+    concentration,
+    screening_length,
+    sigma=None,
+    *,
+    electrolyte=None,
+    debye_length=None,
+    diameter=None,
+    concentration_window=None,
+    exponent=None,
+) -> FitResult:
     """Fit lambda_S / lambda_D = A (sigma_ion / lambda_D)^n.
 
     Parameters
@@ -513,7 +571,9 @@ def fit_screening_scaling(concentration, screening_length, sigma=None, *, electr
     sigma/lambda_D > 1 (the concentrated branch). Starting values from a straight-line fit
     in log–log form.
     """
-    c, ls, s = check_fit_data("concentration", concentration, "screening_length", screening_length, sigma)
+    c, ls, s = check_fit_data(
+        "concentration", concentration, "screening_length", screening_length, sigma
+    )
     if np.any(c <= 0):
         raise ParameterError("concentration", "must be > 0 mol/m^3 for a scaling fit")
     if np.any(ls <= 0):
@@ -523,11 +583,15 @@ def fit_screening_scaling(concentration, screening_length, sigma=None, *, electr
         try:
             lo, hi = (float(v) for v in concentration_window)
         except (TypeError, ValueError):
-            raise ParameterError("concentration_window", "must be (c_min, c_max) in mol/m^3",
-                                 concentration_window) from None
+            raise ParameterError(
+                "concentration_window", "must be (c_min, c_max) in mol/m^3", concentration_window
+            ) from None
         if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo < hi):
-            raise ParameterError("concentration_window", "needs finite 0 <= c_min < c_max [mol/m^3]",
-                                 concentration_window)
+            raise ParameterError(
+                "concentration_window",
+                "needs finite 0 <= c_min < c_max [mol/m^3]",
+                concentration_window,
+            )
         keep = (c >= lo) & (c <= hi)
         window = (lo, hi)
     else:
@@ -538,9 +602,12 @@ def fit_screening_scaling(concentration, screening_length, sigma=None, *, electr
             raise ParameterError("exponent", "must be finite", exponent)
     n_free = 1 if exponent is not None else 2
     if keep.sum() < n_free + 1:
-        raise ParameterError("concentration_window" if window else "screening_length",
-                             f"leaves {int(keep.sum())} points; need at least {n_free + 1} for "
-                             f"{n_free} parameter(s)", window if window else c.size)
+        raise ParameterError(
+            "concentration_window" if window else "screening_length",
+            f"leaves {int(keep.sum())} points; need at least {n_free + 1} for "
+            f"{n_free} parameter(s)",
+            window if window else c.size,
+        )
     if debye_length is not None:
         debye_length = np.broadcast_to(as_float_array("debye_length", debye_length), c.shape)[keep]
     c, ls = c[keep], ls[keep]
@@ -566,11 +633,15 @@ def fit_screening_scaling(concentration, screening_length, sigma=None, *, electr
     v = np.log(ls / ld)
     dilute = int(np.sum(u < 0))
     if dilute:
-        warnings.warn(ValidityWarning(
-            f"fit_screening_scaling: {dilute} of {c.size} fitted points are on the dilute branch "
-            "sigma/lambda_D < 1 (c below about "
-            f"{float(np.max(c[u < 0])) / 1e3:.3g} mol/L), where the underscreening law does not "
-            "apply; restrict them with concentration_window"), stacklevel=2)
+        warnings.warn(
+            ValidityWarning(
+                f"fit_screening_scaling: {dilute} of {c.size} fitted points are on the dilute branch "
+                "sigma/lambda_D < 1 (c below about "
+                f"{float(np.max(c[u < 0])) / 1e3:.3g} mol/L), where the underscreening law does not "
+                "apply; restrict them with concentration_window"
+            ),
+            stacklevel=2,
+        )
     if exponent is None:
         n0, ln_a0 = np.polyfit(u, v, 1)
     else:
@@ -584,19 +655,34 @@ def fit_screening_scaling(concentration, screening_length, sigma=None, *, electr
         return ld_nm * pp["prefactor"].value * np.exp(pp["exponent"].value * u)
 
     if s is None:
+
         def residual(pp):
             return np.log(np.maximum(model(pp), 1e-300)) - np.log(ls_nm)
+
         method = "least squares in ln(screening_length)"
     else:
         s_nm = s / _NM
 
         def residual(pp):
             return (model(pp) - ls_nm) / s_nm
+
         method = "least squares weighted by 1/sigma"
-    res = run_fit(residual, p, scales={"prefactor": 1.0, "exponent": 1.0}, units={"prefactor": "1", "exponent": "1"},
-                  x=c, data=ls, model_values=lambda pp: model(pp) * _NM, x_name="concentration",
-                  x_units="mol/m^3", data_name="screening_length", data_units="m", method=method,
-                  scale_covar=s is None)
-    res.extra.update({"debye_length": ld, "diameter": d, "concentration_window": window,
-                      "dilute_points": dilute})
+    res = run_fit(
+        residual,
+        p,
+        scales={"prefactor": 1.0, "exponent": 1.0},
+        units={"prefactor": "1", "exponent": "1"},
+        x=c,
+        data=ls,
+        model_values=lambda pp: model(pp) * _NM,
+        x_name="concentration",
+        x_units="mol/m^3",
+        data_name="screening_length",
+        data_units="m",
+        method=method,
+        scale_covar=s is None,
+    )
+    res.extra.update(
+        {"debye_length": ld, "diameter": d, "concentration_window": window, "dilute_points": dilute}
+    )
     return res

@@ -71,8 +71,12 @@ def bjerrum_length(permittivity, temperature):
     with np.errstate(over="ignore", divide="ignore"):
         out = elementary_charge**2 / (4 * math.pi * vacuum_permittivity * eps * boltzmann * temp)
     if not np.all(np.isfinite(out)):  # eps_r T below ~1e-290 K (e.g. temperature=1e-300)
-        raise ParameterError("temperature", "times permittivity is so small that the Bjerrum "
-                             "length overflows (> 1e308 m); temperatures are in K", temperature)
+        raise ParameterError(
+            "temperature",
+            "times permittivity is so small that the Bjerrum "
+            "length overflows (> 1e308 m); temperatures are in K",
+            temperature,
+        )
     return float(out) if out.ndim == 0 else out
 
 
@@ -107,12 +111,15 @@ class Ion:
         if not isinstance(self.name, str) or not self.name:
             raise ParameterError("name", "must be a non-empty string", self.name)
         if isinstance(self.charge, bool) or not isinstance(self.charge, (int, np.integer)):
-            raise ParameterError("charge", "must be a whole number (valence; 0 for a neutral species)", self.charge)
+            raise ParameterError(
+                "charge", "must be a whole number (valence; 0 for a neutral species)", self.charge
+            )
         _set_positive(self, "diameter", "m")
         low, high = DIAMETER_RANGE
         if not low <= self.diameter <= high:
             raise ParameterError(
-                "diameter", f"must be in metres, {low:g}..{high:g} m (ions are ~0.1-1.5 nm); use units.nm",
+                "diameter",
+                f"must be in metres, {low:g}..{high:g} m (ions are ~0.1-1.5 nm); use units.nm",
                 self.diameter,
             )
         if self.diameter > 5e-9:
@@ -171,15 +178,22 @@ class Solvent:
         if not isinstance(self.name, str) or not self.name:
             raise ParameterError("name", "must be a non-empty string", self.name)
         _set_positive(self, "temperature", "K")
-        if self.permittivity_model is not None and not isinstance(self.permittivity_model, PermittivityModel):
+        if self.permittivity_model is not None and not isinstance(
+            self.permittivity_model, PermittivityModel
+        ):
             raise ParameterError(
-                "permittivity_model", "must be an ionscales.dielectric.PermittivityModel or None",
+                "permittivity_model",
+                "must be an ionscales.dielectric.PermittivityModel or None",
                 self.permittivity_model,
             )
         if self.permittivity is None:
             if self.permittivity_model is None:
-                raise ParameterError("permittivity", "is required (or give permittivity_model=) [1, relative]")
-            object.__setattr__(self, "permittivity", float(self.permittivity_model(self.temperature)))
+                raise ParameterError(
+                    "permittivity", "is required (or give permittivity_model=) [1, relative]"
+                )
+            object.__setattr__(
+                self, "permittivity", float(self.permittivity_model(self.temperature))
+            )
         _set_positive(self, "permittivity", "")
         _set_positive(self, "density", "kg/m^3", optional=True)
         _set_positive(self, "molar_mass", "kg/mol", optional=True)
@@ -205,8 +219,9 @@ class Solvent:
         Without a model the permittivity is kept and a ``ValidityWarning`` is issued when
         the temperature changes by more than 5 K.
         """
-        temperature = check_quantity("temperature", temperature, unit="K", low=0.0,
-                                     low_inclusive=False, scalar=True)
+        temperature = check_quantity(
+            "temperature", temperature, unit="K", low=0.0, low_inclusive=False, scalar=True
+        )
         if self.permittivity_model is not None:
             return replace(self, temperature=temperature, permittivity=None)
         if abs(temperature - self.temperature) > 5.0:
@@ -222,7 +237,9 @@ class Solvent:
     def molecular_volume(self) -> float:
         """Volume per solvent molecule M/(rho N_A) [m^3] (needs density and molar mass)."""
         if self.density is None or self.molar_mass is None:
-            raise ParameterError("solvent", f"{self.name!r} needs density and molar_mass for a molecular volume")
+            raise ParameterError(
+                "solvent", f"{self.name!r} needs density and molar_mass for a molecular volume"
+            )
         return self.molar_mass / (self.density * avogadro)
 
 
@@ -285,21 +302,28 @@ class Electrolyte:
         from ionscales.density import DensityModel
         from ionscales.dielectric import DielectricDecrement
 
-        if dielectric_decrement is not None and not isinstance(dielectric_decrement, DielectricDecrement):
+        if dielectric_decrement is not None and not isinstance(
+            dielectric_decrement, DielectricDecrement
+        ):
             raise ParameterError(
-                "dielectric_decrement", "must be an ionscales.dielectric.DielectricDecrement or None",
+                "dielectric_decrement",
+                "must be an ionscales.dielectric.DielectricDecrement or None",
                 dielectric_decrement,
             )
 
         if density_model is not None and not isinstance(density_model, DensityModel):
-            raise ParameterError("density_model", "must be an ionscales.density.DensityModel or None", density_model)
+            raise ParameterError(
+                "density_model", "must be an ionscales.density.DensityModel or None", density_model
+            )
         if not isinstance(solvent, Solvent):
             raise ParameterError("solvent", "must be a Solvent", solvent)
         if stoichiometry is not None:
             stoichiometry = as_1d_array("stoichiometry", stoichiometry)
         if ions is None:
             if not isinstance(cation, Ion) or not isinstance(anion, Ion):
-                raise ParameterError("cation/anion", "a binary salt needs an Ion for each (or pass ions=)")
+                raise ParameterError(
+                    "cation/anion", "a binary salt needs an Ion for each (or pass ions=)"
+                )
             if cation.charge <= 0:
                 raise ParameterError("cation", "must have a positive charge", cation.charge)
             if anion.charge >= 0:
@@ -325,10 +349,14 @@ class Electrolyte:
             if len(ions) < 2 or not all(isinstance(i, Ion) for i in ions):
                 raise ParameterError("ions", "must be a sequence of at least two Ion objects", ions)
             if stoichiometry is None:
-                raise ParameterError("stoichiometry", "is required with ions= (ions per formula unit)")
+                raise ParameterError(
+                    "stoichiometry", "is required with ions= (ions per formula unit)"
+                )
         nu = tuple(float(x) for x in stoichiometry)
         if len(nu) != len(ions):
-            raise ParameterError("stoichiometry", f"needs one entry per ion ({len(ions)})", stoichiometry)
+            raise ParameterError(
+                "stoichiometry", f"needs one entry per ion ({len(ions)})", stoichiometry
+            )
         if any(x <= 0 for x in nu):  # finite: as_1d_array
             raise ParameterError("stoichiometry", "entries must be finite and > 0", stoichiometry)
         net = sum(n * i.charge for n, i in zip(nu, ions))
@@ -446,8 +474,13 @@ class Electrolyte:
         eps = float(self.permittivity_at(float(concentration)))
         solvent = replace(self.solvent, permittivity=eps, permittivity_model=None)
         return Electrolyte(
-            ions=self.ions, stoichiometry=self.stoichiometry, solvent=solvent, name=self.name,
-            references=self.references, notes=self.notes, density_model=self.density_model,
+            ions=self.ions,
+            stoichiometry=self.stoichiometry,
+            solvent=solvent,
+            name=self.name,
+            references=self.references,
+            notes=self.notes,
+            density_model=self.density_model,
         )
 
     @property
@@ -480,9 +513,12 @@ class Electrolyte:
         with np.errstate(over="ignore"):
             out = self.ion_concentrations(concentration) * avogadro
         if not np.all(np.isfinite(out)):
-            raise ParameterError("concentration", "is so large that the ion number densities "
-                                 "overflow (> 1e308 1/m^3); concentrations are in mol/m^3",
-                                 concentration)
+            raise ParameterError(
+                "concentration",
+                "is so large that the ion number densities "
+                "overflow (> 1e308 1/m^3); concentrations are in mol/m^3",
+                concentration,
+            )
         return out
 
     def ionic_strength(self, concentration) -> np.ndarray | float:
@@ -493,7 +529,9 @@ class Electrolyte:
 
     def _conversion_check(self):
         if self.solvent.density is None:
-            raise ParameterError("solvent.density", f"unknown for {self.solvent.name!r}; needed for molality")
+            raise ParameterError(
+                "solvent.density", f"unknown for {self.solvent.name!r}; needed for molality"
+            )
 
     def _crude_conversion_warning(self):
         warnings.warn(
@@ -520,7 +558,9 @@ class Electrolyte:
             if self.density_model is not None:
                 self.density_model.check_temperature(self.temperature)
                 return self.density_model.molarity(
-                    molality, solvent_density=self.solvent.density, salt_molar_mass=self.salt_molar_mass
+                    molality,
+                    solvent_density=self.solvent.density,
+                    salt_molar_mass=self.salt_molar_mass,
                 )
             self._crude_conversion_warning()
         return molality_to_molarity(
@@ -540,7 +580,9 @@ class Electrolyte:
             if self.density_model is not None:
                 self.density_model.check_temperature(self.temperature)
                 return self.density_model.molality(
-                    concentration, solvent_density=self.solvent.density, salt_molar_mass=self.salt_molar_mass
+                    concentration,
+                    solvent_density=self.solvent.density,
+                    salt_molar_mass=self.salt_molar_mass,
                 )
             self._crude_conversion_warning()
         return molarity_to_molality(
@@ -592,26 +634,35 @@ class Electrolyte:
             references=self.references,
             notes=self.notes,
             density_model=self.density_model,
-            dielectric_decrement=self.dielectric_decrement if dielectric_decrement is ... else dielectric_decrement,
+            dielectric_decrement=self.dielectric_decrement
+            if dielectric_decrement is ...
+            else dielectric_decrement,
         )
 
     def __repr__(self) -> str:
         # concise (the dataclass repr runs to a screenful with sources and notes)
         ions = ", ".join(f"{i.name} z={i.charge:+d} d={i.diameter * 1e9:.3g} nm" for i in self.ions)
-        return (f"Electrolyte({self.name!r}: {ions}; solvent {self.solvent.name}, "
-                f"eps_r={self.permittivity:g}, T={self.temperature:g} K)")
+        return (
+            f"Electrolyte({self.name!r}: {ions}; solvent {self.solvent.name}, "
+            f"eps_r={self.permittivity:g}, T={self.temperature:g} K)"
+        )
 
     def _repr_html_(self) -> str:
         from html import escape
 
         rows = "".join(
             f"<tr><td>{escape(i.name)}</td><td>{i.charge:+d}</td><td>{i.diameter * 1e9:.3g}</td>"
-            f"<td>{n:g}</td></tr>" for i, n in zip(self.ions, self.nu))
+            f"<td>{n:g}</td></tr>"
+            for i, n in zip(self.ions, self.nu)
+        )
         refs = "".join(f"<li>{escape(r)}</li>" for r in self.references)
-        return (f"<p><b>Electrolyte</b> {escape(str(self.name))}: solvent {escape(self.solvent.name)}, "
-                f"&epsilon;<sub>r</sub> = {self.permittivity:g}, T = {self.temperature:g} K</p>"
-                "<table><tr><th>ion</th><th>charge</th><th>diameter [nm]</th><th>per formula unit</th></tr>"
-                f"{rows}</table>" + (f"<details><summary>sources</summary><ul>{refs}</ul></details>" if refs else ""))
+        return (
+            f"<p><b>Electrolyte</b> {escape(str(self.name))}: solvent {escape(self.solvent.name)}, "
+            f"&epsilon;<sub>r</sub> = {self.permittivity:g}, T = {self.temperature:g} K</p>"
+            "<table><tr><th>ion</th><th>charge</th><th>diameter [nm]</th><th>per formula unit</th></tr>"
+            f"{rows}</table>"
+            + (f"<details><summary>sources</summary><ul>{refs}</ul></details>" if refs else "")
+        )
 
     def describe(self) -> str:
         """One-line human summary."""
@@ -619,6 +670,4 @@ class Electrolyte:
             f"{i.name} (z={i.charge:+d}, d={i.diameter * 1e9:.3g} nm, nu={n:g})"
             for i, n in zip(self.ions, self.nu)
         )
-        return (
-            f"{self.name}: {parts}; eps_r={self.permittivity:g}, T={self.temperature:g} K"
-        )
+        return f"{self.name}: {parts}; eps_r={self.permittivity:g}, T={self.temperature:g} K"

@@ -349,12 +349,18 @@ _MD_TRANSPORT: dict[str, tuple[str, str]] = {
 # transport properties for cell models (theory.transport_properties, issue #12)
 _TRANSPORT_PROPERTIES: dict[str, tuple[str, str]] = {
     "salt_diffusivity": ("m^2/s", "salt diffusion coefficient (solvent-velocity reference)"),
-    "thermodynamic_factor": ("1", "thermodynamic factor 1 + d ln gamma_pm / d ln m (molal, Lewis–Randall)"),
+    "thermodynamic_factor": (
+        "1",
+        "thermodynamic factor 1 + d ln gamma_pm / d ln m (molal, Lewis–Randall)",
+    ),
     "molar_thermodynamic_factor": ("1", "thermodynamic factor 1 + d ln y_pm / d ln c (molar)"),
     "pair_fraction": ("1", "fraction of the salt in neutral ion pairs"),
     "cluster_fraction": ("1", "fraction of the salt in charged clusters"),
     "viscosity": ("Pa s", "solution viscosity"),
-    "onsager_coefficient_molar": ("mol^2/(J m s)", "Onsager transport coefficient L_ij (solvent frame, molar)"),
+    "onsager_coefficient_molar": (
+        "mol^2/(J m s)",
+        "Onsager transport coefficient L_ij (solvent frame, molar)",
+    ),
 }
 
 

@@ -37,6 +37,7 @@ def litfsi(**kw):
 
 # --- Stockmayer weights -----------------------------------------------------------------
 
+
 def test_stockmayer_small_values_and_factorials():
     f_c, f_a = 4, 3
     lnw = stockmayer_log_weight(np.array([1, 0, 1]), np.array([0, 1, 1]), f_cation=f_c, f_anion=f_a)
@@ -48,20 +49,36 @@ def test_stockmayer_small_values_and_factorials():
             if (l, m) == (0, 0) or a < 0 or b < 0:
                 assert w == -np.inf
             else:
-                exact = (math.factorial(f_c * l - l) * math.factorial(f_a * m - m)
-                         / (math.factorial(l) * math.factorial(m) * math.factorial(a) * math.factorial(b)))
+                exact = (
+                    math.factorial(f_c * l - l)
+                    * math.factorial(f_a * m - m)
+                    / (
+                        math.factorial(l)
+                        * math.factorial(m)
+                        * math.factorial(a)
+                        * math.factorial(b)
+                    )
+                )
                 assert math.isclose(math.exp(w), exact, rel_tol=1e-11)
 
 
 def test_distribution_finite_nonnegative_up_to_300():
-    c = cluster_distribution([0.1, 0.2, 0.3], [0.1, 0.2, 0.3], [0.05, 0.3, 0.6], [0.05, 0.3, 0.6],
-                             f_cation=4, f_anion=3, max_cation=300)
+    c = cluster_distribution(
+        [0.1, 0.2, 0.3],
+        [0.1, 0.2, 0.3],
+        [0.05, 0.3, 0.6],
+        [0.05, 0.3, 0.6],
+        f_cation=4,
+        f_anion=3,
+        max_cation=300,
+    )
     assert c.shape == (3, 301, 301)
     assert np.all(np.isfinite(c)) and np.all(c >= 0)
     assert np.all(c[:, 0, 0] == 0)
 
 
 # --- sum rules and Monte Carlo anchors --------------------------------------------------
+
 
 def test_sum_rules_pre_gel():
     f_c, f_a = 4, 3
@@ -78,8 +95,11 @@ def test_sum_rules_pre_gel():
     # clusters = units - bonds (trees)
     assert np.sum(c) == pytest.approx(cc + ca - zeta, rel=1e-9)
     # reference §9A theory column, per cation: (1,0), (0,1), (1,1), (2,2), (2,3)
-    np.testing.assert_allclose([c[1, 0], c[0, 1], c[1, 1], c[2, 2], c[2, 3]],
-                               [0.40960, 0.39437, 0.22027, 0.03308, 0.01112], atol=6e-6)
+    np.testing.assert_allclose(
+        [c[1, 0], c[0, 1], c[1, 1], c[2, 2], c[2, 3]],
+        [0.40960, 0.39437, 0.22027, 0.03308, 0.01112],
+        atol=6e-6,
+    )
     # weight-average size, brute force and reference 2.843137
     sw = np.sum((l + m) ** 2 * c) / np.sum((l + m) * c)
     ref = weight_average_size(cc, ca, p_c, p_a, f_cation=f_c, f_anion=f_a)
@@ -117,7 +137,9 @@ def test_random_graph_monte_carlo_matches_distribution(rng):
     bonds = int(p_c * f_c * n)
     cat_stubs = rng.choice(np.repeat(np.arange(n), f_c), size=bonds, replace=False)
     an_stubs = rng.choice(np.repeat(np.arange(n), f_a), size=bonds, replace=False)
-    counts = cluster_counts([np.column_stack([cat_stubs, an_stubs])], n, n, percolation_threshold=None)
+    counts = cluster_counts(
+        [np.column_stack([cat_stubs, an_stubs])], n, n, percolation_threshold=None
+    )
     cnt = counts.cluster_count
     p_a = bonds / (f_a * n)
     c = cluster_distribution(1.0, 1.0, p_c, p_a, f_cation=f_c, f_anion=f_a, max_cation=3)[0]
@@ -128,6 +150,7 @@ def test_random_graph_monte_carlo_matches_distribution(rng):
 
 
 # --- limits -----------------------------------------------------------------------------
+
 
 def test_pair_limit_f_equal_one():
     # reference §9C: f = 1, lambda = 10, c+- = 0.05 per site -> c_11 = 0.0133975
@@ -158,9 +181,14 @@ def test_triple_ions_f2_f1_never_gel():
 
 def test_symmetric_ionic_liquid_gel_point_and_table():
     # f = 3, phi+- = 0.5, xi = 1: lambda* = 4/3 exactly (p* = 1/2)
-    assert Aggregation(3, 3, 1.0).gel_point("association", volume_fraction=1.0) == pytest.approx(4 / 3, rel=1e-12)
-    ref = {0.25: (0.22515, 0.46522, 0.24348, 2.2287), 0.5: (1 / 3, 0.29630, 0.19753, 4.0),
-           1.0: (0.45142, 0.16509, 0.12265, 14.937)}
+    assert Aggregation(3, 3, 1.0).gel_point("association", volume_fraction=1.0) == pytest.approx(
+        4 / 3, rel=1e-12
+    )
+    ref = {
+        0.25: (0.22515, 0.46522, 0.24348, 2.2287),
+        0.5: (1 / 3, 0.29630, 0.19753, 4.0),
+        1.0: (0.45142, 0.16509, 0.12265, 14.937),
+    }
     for lam, (p, free, pair, sw) in ref.items():
         ds = Aggregation(3, 3, lam).solve(volume_fraction=1.0)
         assert float(ds.p_cation) == pytest.approx(p, abs=1e-5)
@@ -177,8 +205,12 @@ def test_symmetric_ionic_liquid_gel_point_and_table():
 
 def test_general_solver_reference_case():
     # reference §4.1: psi+ = 0.375, psi- = 1/6, psi0 = 0.37, L+- = 40, L+0 = 25
-    pc, pc0, pa, p0, u, _, res = solvated_probabilities(0.375, 1 / 6, 0.37, association=40, solvent_association=25)
-    np.testing.assert_allclose([pc, pc0, pa, p0], [0.300857, 0.559457, 0.676929, 0.567017], atol=1e-6)
+    pc, pc0, pa, p0, u, _, res = solvated_probabilities(
+        0.375, 1 / 6, 0.37, association=40, solvent_association=25
+    )
+    np.testing.assert_allclose(
+        [pc, pc0, pa, p0], [0.300857, 0.559457, 0.676929, 0.567017], atol=1e-6
+    )
     assert u == pytest.approx(1 - pc - pc0, abs=1e-15)
     assert res < 1e-14
 
@@ -196,26 +228,39 @@ def test_sticky_limit_of_general_solver():
 
 def test_sticky_removable_singularity():
     psi_c, psi_a, phi0 = 0.3, 0.2, 0.5
-    vals = [sticky_probabilities(psi_c, psi_a, phi0, association_ratio=1 + e)[0] for e in (-1e-9, 0.0, 1e-9)]
+    vals = [
+        sticky_probabilities(psi_c, psi_a, phi0, association_ratio=1 + e)[0]
+        for e in (-1e-9, 0.0, 1e-9)
+    ]
     assert np.all(np.isfinite(vals))
-    assert vals[0] == pytest.approx(vals[1], abs=1e-8) and vals[2] == pytest.approx(vals[1], abs=1e-8)
+    assert vals[0] == pytest.approx(vals[1], abs=1e-8) and vals[2] == pytest.approx(
+        vals[1], abs=1e-8
+    )
     # at L~ = 1 the answer equals the general solver with L+- = L+0 -> inf
-    general = solvated_probabilities(psi_c, psi_a, phi0, association=1e12, solvent_association=1e12)[0]
+    general = solvated_probabilities(
+        psi_c, psi_a, phi0, association=1e12, solvent_association=1e12
+    )[0]
     assert vals[1] == pytest.approx(general, rel=1e-9)
     # and the reference closed form away from 1
     lt = 0.4
     r = 4 * phi0 * psi_c * (lt - 1) + (lt * (psi_a - psi_c) + psi_c + phi0) ** 2
     closed = (phi0 - psi_c + lt * (psi_c + psi_a) - math.sqrt(r)) / (2 * (lt - 1) * psi_c)
-    assert sticky_probabilities(psi_c, psi_a, phi0, association_ratio=lt)[0] == pytest.approx(closed, rel=1e-12)
+    assert sticky_probabilities(psi_c, psi_a, phi0, association_ratio=lt)[0] == pytest.approx(
+        closed, rel=1e-12
+    )
 
 
 # --- LiTFSI water-in-salt reference numbers (authors' 2026 parameterisation, §9F) ---------
 
-@pytest.mark.parametrize("lt, mol, pc, pa, p0, free_li, free_an, pair", [
-    (0.2259, 12, 0.23181, 0.30908, 0.66446, 0.3482, 0.3298, 0.2007),
-    (0.2312, 15, 0.30673, 0.40898, 0.74956, 0.2310, 0.2064, 0.1428),
-    (0.2527, 21, 0.43946, 0.58594, 0.84848, 0.0987, 0.0710, 0.0531),
-])
+
+@pytest.mark.parametrize(
+    "lt, mol, pc, pa, p0, free_li, free_an, pair",
+    [
+        (0.2259, 12, 0.23181, 0.30908, 0.66446, 0.3482, 0.3298, 0.2007),
+        (0.2312, 15, 0.30673, 0.40898, 0.74956, 0.2310, 0.2064, 0.1428),
+        (0.2527, 21, 0.43946, 0.58594, 0.84848, 0.0987, 0.0710, 0.0531),
+    ],
+)
 def test_litfsi_reference_states(lt, mol, pc, pa, p0, free_li, free_an, pair):
     ds = litfsi(association=lt).solve(molality=mol)
     assert float(ds.p_cation) == pytest.approx(pc, abs=2e-5)
@@ -247,14 +292,35 @@ def test_preset_model_matches_reference_parameters():
 
 # --- every returned state obeys mass action and the bond balance ------------------------
 
-@pytest.mark.parametrize("model, state", [
-    (Aggregation(3, 2, 5.0, xi_cation=1.0, xi_anion=2.0), {"volume_fraction": np.linspace(0, 1, 41)}),
-    (SolvatedAggregation(5, 3, 40.0, solvent_association=25.0, xi_cation=0.4, xi_anion=10.8,
-                         solvent_molar_mass=MW_AUTHORS), {"molality": np.geomspace(1e-4, 30, 41)}),
-    (SolvatedAggregation(4, 3, 0.2527, xi_cation=0.4, xi_anion=10.8, solvent_molar_mass=MW_AUTHORS),
-     {"molality": np.geomspace(1e-4, 40, 41)}),
-    (SaltInIonicLiquid(4, 3, 10.0, xi_cation=0.5), {"salt_fraction": np.linspace(0, 1, 21)}),
-])
+
+@pytest.mark.parametrize(
+    "model, state",
+    [
+        (
+            Aggregation(3, 2, 5.0, xi_cation=1.0, xi_anion=2.0),
+            {"volume_fraction": np.linspace(0, 1, 41)},
+        ),
+        (
+            SolvatedAggregation(
+                5,
+                3,
+                40.0,
+                solvent_association=25.0,
+                xi_cation=0.4,
+                xi_anion=10.8,
+                solvent_molar_mass=MW_AUTHORS,
+            ),
+            {"molality": np.geomspace(1e-4, 30, 41)},
+        ),
+        (
+            SolvatedAggregation(
+                4, 3, 0.2527, xi_cation=0.4, xi_anion=10.8, solvent_molar_mass=MW_AUTHORS
+            ),
+            {"molality": np.geomspace(1e-4, 40, 41)},
+        ),
+        (SaltInIonicLiquid(4, 3, 10.0, xi_cation=0.5), {"salt_fraction": np.linspace(0, 1, 21)}),
+    ],
+)
 def test_mass_action_and_bond_balance_of_every_state(model, state):
     ds = model.solve(**state, max_size=10)
     assert ds.attrs["converged"] == 1 and ds.attrs["residual"] < 1e-9
@@ -275,7 +341,9 @@ def test_mass_action_and_bond_balance_of_every_state(model, state):
         else:
             u = 1 - pc - pc0
             np.testing.assert_allclose(lam * psi_c * u * (1 - pa), pa, atol=1e-10)
-            np.testing.assert_allclose(model.solvent_association * psi_c * u * (1 - p0), p0, atol=1e-10)
+            np.testing.assert_allclose(
+                model.solvent_association * psi_c * u * (1 - p0), p0, atol=1e-10
+            )
     else:
         # Lambda zeta (1-p+)(1-p-) = p+ p-
         zeta = psi_c * pc
@@ -291,7 +359,9 @@ def test_temperature_gel_point_through_enthalpy():
 
 def test_converters_and_concentration_state():
     v0 = presets.WATER.molecular_volume
-    assert molar_association(lattice_association(5e-3, site_volume=v0), site_volume=v0) == pytest.approx(5e-3)
+    assert molar_association(
+        lattice_association(5e-3, site_volume=v0), site_volume=v0
+    ) == pytest.approx(5e-3)
     # K_A = N_A v0 Lambda: Lambda = 1 and v0 = 2.2e-29 m^3 -> 0.0132 L/mol
     assert molar_association(1.0, site_volume=2.2e-29) / 1e-3 == pytest.approx(0.01325, abs=1e-4)
     model = SolvatedAggregation.from_preset("LiTFSI(aq)")
@@ -301,14 +371,24 @@ def test_converters_and_concentration_state():
     assert float(by_c.p_cation) == pytest.approx(float(by_m.p_cation), rel=1e-10)
     assert float(by_c.molality) == pytest.approx(10.0, rel=1e-10)
     assert model.gel_point("concentration") == pytest.approx(
-        float(model.solve(molality=model.gel_point()).concentration), rel=1e-8)
+        float(model.solve(molality=model.gel_point()).concentration), rel=1e-8
+    )
 
 
 def test_dataset_contract_and_netcdf_roundtrip(tmp_path):
     model = SolvatedAggregation.from_preset("LiTFSI(aq)")
     ds = model.solve(molality=[5.0, 18.0], max_size=8)
-    for name in ["p_cation", "p_anion", "free_cation_fraction", "free_anion_fraction", "gel_fraction_cation",
-                 "gel_fraction_anion", "cluster_concentration", "cation_concentration", "anion_concentration"]:
+    for name in [
+        "p_cation",
+        "p_anion",
+        "free_cation_fraction",
+        "free_anion_fraction",
+        "gel_fraction_cation",
+        "gel_fraction_anion",
+        "cluster_concentration",
+        "cation_concentration",
+        "anion_concentration",
+    ]:
         assert name in ds
     assert ds.cluster_concentration.dims == ("molality", "n_cation", "n_anion")
     assert ds.cluster_concentration.attrs["units"] == "mol/m^3"
@@ -318,13 +398,23 @@ def test_dataset_contract_and_netcdf_roundtrip(tmp_path):
     results.to_netcdf(ds, path)
     xr.testing.assert_identical(results.open_dataset(path), ds)
     # charge distribution sums the cluster concentrations
-    np.testing.assert_allclose(ds.cluster_charge_concentration.sum("cluster_charge"),
-                               ds.cluster_concentration.sum(("n_cation", "n_anion")), rtol=1e-12)
+    np.testing.assert_allclose(
+        ds.cluster_charge_concentration.sum("cluster_charge"),
+        ds.cluster_concentration.sum(("n_cation", "n_anion")),
+        rtol=1e-12,
+    )
 
 
 def test_solvent_resolved_distribution():
-    general = SolvatedAggregation(5, 3, 40.0, solvent_association=25.0, xi_cation=0.4, xi_anion=10.8,
-                                  solvent_molar_mass=MW_AUTHORS)
+    general = SolvatedAggregation(
+        5,
+        3,
+        40.0,
+        solvent_association=25.0,
+        xi_cation=0.4,
+        xi_anion=10.8,
+        solvent_molar_mass=MW_AUTHORS,
+    )
     ds = general.solve(molality=[0.5, 2.0], max_size=25, resolve_solvent=True)
     c = ds.cluster_concentration
     assert c.dims == ("molality", "n_cation", "n_anion", "n_solvent")
@@ -345,6 +435,7 @@ def test_binary_closed_form_limits():
 
 # --- salt in ionic liquid ---------------------------------------------------------------
 
+
 def test_salt_in_ionic_liquid_effective_charge():
     model = SaltInIonicLiquid(4, 3, 10.0, xi_cation=0.5)
     x = np.array([0.02, 0.1, 0.95])
@@ -360,14 +451,18 @@ def test_salt_in_ionic_liquid_effective_charge():
 
 # --- bad input --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs", [
-    dict(f_cation=2.5, f_anion=3, association=1.0),
-    dict(f_cation=0, f_anion=3, association=1.0),
-    dict(f_cation=3, f_anion=True, association=1.0),
-    dict(f_cation=3, f_anion=3, association=-1.0),
-    dict(f_cation=3, f_anion=3, association=float("nan")),
-    dict(f_cation=3, f_anion=3, association=1.0, xi_cation=-1),
-])
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(f_cation=2.5, f_anion=3, association=1.0),
+        dict(f_cation=0, f_anion=3, association=1.0),
+        dict(f_cation=3, f_anion=True, association=1.0),
+        dict(f_cation=3, f_anion=3, association=-1.0),
+        dict(f_cation=3, f_anion=3, association=float("nan")),
+        dict(f_cation=3, f_anion=3, association=1.0, xi_cation=-1),
+    ],
+)
 def test_bad_model_parameters(kwargs):
     with pytest.raises(ParameterError):
         Aggregation(**kwargs)
@@ -413,9 +508,12 @@ def test_temperature_dependent_solve():
     ds = model.solve(volume_fraction=1.0, temperature=[280.0, 300.0, 330.0])
     assert ds.p_cation.dims == ("temperature",) and float(ds.volume_fraction[0]) == 1.0
     lam = ds.association.values
-    np.testing.assert_allclose(lam, np.exp(10e3 / 8.314462618 * (1 / np.array([280, 300, 330]) - 1 / 300)),
-                               rtol=1e-9)
-    assert float(ds.p_cation[1]) == pytest.approx(0.45142, abs=1e-5)  # reference table at lambda = 1
+    np.testing.assert_allclose(
+        lam, np.exp(10e3 / 8.314462618 * (1 / np.array([280, 300, 330]) - 1 / 300)), rtol=1e-9
+    )
+    assert float(ds.p_cation[1]) == pytest.approx(
+        0.45142, abs=1e-5
+    )  # reference table at lambda = 1
     assert np.all(np.diff(ds.p_cation.values) < 0)  # exothermic association weakens on heating
 
 

@@ -328,8 +328,9 @@ def test_cluster_screening_uses_the_solvent_permittivity_at_the_requested_temper
 
 @pytest.mark.parametrize("cls", [Aggregation, SaltInIonicLiquid])
 @pytest.mark.parametrize("name", ["f_cation", "f_anion"])
-@pytest.mark.parametrize("value", [10**400, 2**53 + 1, 0, -3, 2.5, True, "3", 1e300],
-                         ids=lambda v: repr(v)[:16])
+@pytest.mark.parametrize(
+    "value", [10**400, 2**53 + 1, 0, -3, 2.5, True, "3", 1e300], ids=lambda v: repr(v)[:16]
+)
 def test_functionality_out_of_range_is_a_parameter_error(cls, name, value):
     """f_anion=10**400 raised OverflowError (int too large to convert to float)."""
     kw = {"f_cation": 3, "f_anion": 2, name: value}
@@ -347,11 +348,23 @@ def test_functionality_accepts_whole_numbers():
 @pytest.mark.parametrize(
     "model, state",
     [
-        (Aggregation(f_cation=3, f_anion=2, association=10.0, electrolyte=presets.get("NaCl(aq)")),
-         "concentration"),
+        (
+            Aggregation(
+                f_cation=3, f_anion=2, association=10.0, electrolyte=presets.get("NaCl(aq)")
+            ),
+            "concentration",
+        ),
         (Aggregation(f_cation=3, f_anion=2, association=10.0), "volume_fraction"),
-        (SolvatedAggregation(f_cation=4, f_anion=3, association=50.0, solvent_association=2.0,
-                             electrolyte=presets.get("NaCl(aq)")), "concentration"),
+        (
+            SolvatedAggregation(
+                f_cation=4,
+                f_anion=3,
+                association=50.0,
+                solvent_association=2.0,
+                electrolyte=presets.get("NaCl(aq)"),
+            ),
+            "concentration",
+        ),
     ],
 )
 def test_average_sizes_at_zero_concentration_are_the_free_ion_limit(model, state):
@@ -387,7 +400,8 @@ def test_truncated_fraction_at_zero_salt_is_the_dilute_limit_in_an_ionic_liquid(
     assert tr[0] == pytest.approx(4 * p**3 * (1 - p) + p**4, rel=1e-12)
     assert tr[0] == pytest.approx(tr[1], rel=1e-6)
     assert ds["number_average_size"].values[0] == pytest.approx(
-        ds["number_average_size"].values[1], rel=1e-6)
+        ds["number_average_size"].values[1], rel=1e-6
+    )
 
 
 @pytest.mark.parametrize("electrolyte", [None, "NaCl(aq)", 1.0])
@@ -398,9 +412,11 @@ def test_nernst_einstein_needs_an_electrolyte(electrolyte):
     assert info.value.parameter == "electrolyte"
 
 
-@pytest.mark.parametrize("temperature", [1 + 1j, "300", 10**400, -300.0, np.array([300.0, 310.0]),
-                                         1e-300],
-                         ids=lambda v: repr(v)[:16])
+@pytest.mark.parametrize(
+    "temperature",
+    [1 + 1j, "300", 10**400, -300.0, np.array([300.0, 310.0]), 1e-300],
+    ids=lambda v: repr(v)[:16],
+)
 def test_nernst_einstein_temperature_follows_the_policy(temperature):
     with pytest.raises(ParameterError) as info:
         nernst_einstein_conductivity(presets.get("NaCl(aq)"), 1.0, temperature=temperature)
@@ -409,9 +425,14 @@ def test_nernst_einstein_temperature_follows_the_policy(temperature):
 
 @pytest.mark.parametrize(
     "kwargs, parameter",
-    [({"association": -1.0}, "association"), ({"association": 1 + 0j}, "association"),
-     ({"association_enthalpy": "1"}, "association_enthalpy"), ({"temperature": 0.0}, "temperature"),
-     ({"xi_cation": 10**400}, "xi_cation"), ({"site_volume": np.nan}, "site_volume")],
+    [
+        ({"association": -1.0}, "association"),
+        ({"association": 1 + 0j}, "association"),
+        ({"association_enthalpy": "1"}, "association_enthalpy"),
+        ({"temperature": 0.0}, "temperature"),
+        ({"xi_cation": 10**400}, "xi_cation"),
+        ({"site_volume": np.nan}, "site_volume"),
+    ],
 )
 def test_aggregation_fields_follow_the_coercion_policy(kwargs, parameter):
     with pytest.raises(ParameterError) as info:
@@ -419,19 +440,22 @@ def test_aggregation_fields_follow_the_coercion_policy(kwargs, parameter):
     assert info.value.parameter == parameter
 
 
-@pytest.mark.parametrize("value", [10**400, 1 + 1j, "1", True, -1.0, math.nan],
-                         ids=lambda v: repr(v)[:16])
+@pytest.mark.parametrize(
+    "value", [10**400, 1 + 1j, "1", True, -1.0, math.nan], ids=lambda v: repr(v)[:16]
+)
 def test_solvent_association_follows_the_policy_and_keeps_the_sticky_limit(value):
     with pytest.raises(ParameterError) as info:
         SolvatedAggregation(f_cation=4, f_anion=3, association=1.0, solvent_association=value)
     assert info.value.parameter == "solvent_association"
-    sticky = SolvatedAggregation(f_cation=4, f_anion=3, association=1.0,
-                                 solvent_association=math.inf)
+    sticky = SolvatedAggregation(
+        f_cation=4, f_anion=3, association=1.0, solvent_association=math.inf
+    )
     assert sticky.solvent_association == math.inf
 
 
-@pytest.mark.parametrize("value", [10**400, 1 + 1j, "1e-9", True, 0.0, -1e-9],
-                         ids=lambda v: repr(v)[:16])
+@pytest.mark.parametrize(
+    "value", [10**400, 1 + 1j, "1e-9", True, 0.0, -1e-9], ids=lambda v: repr(v)[:16]
+)
 def test_carrier_transport_constant_diffusivity_follows_the_policy(value):
     from ionscales.theory.transport import carrier_transport
 
@@ -441,8 +465,9 @@ def test_carrier_transport_constant_diffusivity_follows_the_policy(value):
     assert info.value.parameter == "diffusivity"
 
 
-@pytest.mark.parametrize("value", [10**400, 1 + 1j, "0.1", True, 0.0, 0.5],
-                         ids=lambda v: repr(v)[:16])
+@pytest.mark.parametrize(
+    "value", [10**400, 1 + 1j, "0.1", True, 0.0, 0.5], ids=lambda v: repr(v)[:16]
+)
 def test_cluster_sum_tolerance_follows_the_policy(value):
     from ionscales.theory.aggregation.sums import check_tolerance
 
@@ -462,16 +487,21 @@ def test_association_equilibrium_constant_follows_the_policy(value):
 
 @pytest.mark.parametrize(
     "concentration, free_fraction",
-    [(1.0, np.array([])), (np.array([1.0, 1.0]), np.array([])), (1.0, np.full((2, 2), 0.5)),
-     (np.array([1.0, 2.0, 3.0]), np.array([0.5, 1.0]))],
+    [
+        (1.0, np.array([])),
+        (np.array([1.0, 1.0]), np.array([])),
+        (1.0, np.full((2, 2), 0.5)),
+        (np.array([1.0, 2.0, 3.0]), np.array([0.5, 1.0])),
+    ],
     ids=["empty", "empty-grid", "2x2-for-one-point", "2-for-3-points"],
 )
 def test_nernst_einstein_free_fraction_shape_must_fit(concentration, free_fraction):
     """An empty free_fraction raised IndexError / ValueError (broadcast); a (2, 2) array for
     one concentration was silently cut to its first row."""
     with pytest.raises(ParameterError) as info:
-        nernst_einstein_conductivity(presets.get("NaCl(aq)"), concentration,
-                                     free_fraction=free_fraction)
+        nernst_einstein_conductivity(
+            presets.get("NaCl(aq)"), concentration, free_fraction=free_fraction
+        )
     assert info.value.parameter == "free_fraction"
 
 

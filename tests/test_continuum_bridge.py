@@ -32,8 +32,11 @@ def _carriers(imbalance=0.0):
             "carrier_diameter": ("carrier", np.array([0.36, 0.36, 0.5, 0.6, 0.6]) * nm),
             "carrier_diffusivity": ("carrier", np.array([1.3e-9, 2.0e-9, 1.0e-9, 0.8e-9, 0.8e-9])),
         },
-        coords={"carrier": labels, "n_cation": ("carrier", [1, 0, 1, 2, 1]),
-                "n_anion": ("carrier", [0, 1, 1, 1, 2])},
+        coords={
+            "carrier": labels,
+            "n_cation": ("carrier", [1, 0, 1, 2, 1]),
+            "n_anion": ("carrier", [0, 1, 1, 1, 2]),
+        },
         attrs={"diffusivity_rule": "Stokes-Einstein"},
     )
 
@@ -79,8 +82,9 @@ def _bsk_pole(delta, lam):
     k = min(roots, key=lambda r: abs(r.real))
     decay = lam / abs(k.real)
     wavelength = 2 * np.pi * lam / abs(k.imag) if abs(k.imag) > 1e-12 else np.nan
-    return xr.Dataset({"decay_length": ((), decay), "wavelength": ((), wavelength),
-                       "debye_length": ((), lam)})
+    return xr.Dataset(
+        {"decay_length": ((), decay), "wavelength": ((), wavelength), "debye_length": ((), lam)}
+    )
 
 
 @pytest.mark.parametrize("delta", [0.3, 0.5, 2.0, 10.0])
@@ -93,8 +97,9 @@ def test_correlation_length_recovers_bsk(delta):
 
 def test_correlation_length_out_of_range():
     lam = 1e-9
-    too_slow = xr.Dataset({"decay_length": ((), 2 * lam), "wavelength": ((), np.nan),
-                           "debye_length": ((), lam)})
+    too_slow = xr.Dataset(
+        {"decay_length": ((), 2 * lam), "wavelength": ((), np.nan), "debye_length": ((), lam)}
+    )
     with pytest.raises(ParameterError, match="no BSK counterpart"):
         correlation_length_from_screening(too_slow)
 
@@ -112,8 +117,12 @@ def test_permittivity_from_theory_is_local():
     """A local permittivity (uniform-solution eps_r(c) table, a callable, a decrement model)
     is accepted; a dressed-ion effective permittivity (a renormalisation of the bulk
     screening pole, not a local dielectric constant) is refused (#11.7)."""
-    table = xr.DataArray([78.4, 70.0, 60.0], dims="concentration",
-                         coords={"concentration": [0.0, 1000.0, 2000.0]}, name="permittivity")
+    table = xr.DataArray(
+        [78.4, 70.0, 60.0],
+        dims="concentration",
+        coords={"concentration": [0.0, 1000.0, 2000.0]},
+        name="permittivity",
+    )
     eps = permittivity_from_theory(xr.Dataset({"permittivity": table}))
     assert eps(500.0) == pytest.approx(74.2)
     assert eps(5000.0) == pytest.approx(60.0)

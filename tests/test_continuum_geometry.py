@@ -49,7 +49,9 @@ def test_user_spacing():
     assert h.length == pytest.approx(2e-8)
     mesh = h.mesh(decay_length=1e-9, first_cell=1.0)
     np.testing.assert_allclose(mesh.widths, spacing)
-    np.testing.assert_allclose(h.mesh(decay_length=1e-9, first_cell=1.0, refinement=2).widths, 5e-11)
+    np.testing.assert_allclose(
+        h.mesh(decay_length=1e-9, first_cell=1.0, refinement=2).widths, 5e-11
+    )
     with pytest.raises(ParameterError, match="sum"):
         Slit(width=3e-9, spacing=np.full(10, 1e-10))
     with pytest.raises(ParameterError):
@@ -63,10 +65,16 @@ def test_resolution_check():
         mesh.check_resolution(1e-10)
 
 
-@pytest.mark.parametrize("factory", [
-    lambda: Slit(width=-1e-9), lambda: Slit(width=float("inf")), lambda: CylindricalPore(radius=0.0),
-    lambda: HalfSpace(length=-2e-9), lambda: Slit(width=3.0),
-])
+@pytest.mark.parametrize(
+    "factory",
+    [
+        lambda: Slit(width=-1e-9),
+        lambda: Slit(width=float("inf")),
+        lambda: CylindricalPore(radius=0.0),
+        lambda: HalfSpace(length=-2e-9),
+        lambda: Slit(width=3.0),
+    ],
+)
 def test_bad_geometry(factory):
     with pytest.raises(ParameterError):
         factory()

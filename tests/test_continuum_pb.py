@@ -40,13 +40,21 @@ def units(salt):
     eps = salt.permittivity * vacuum_permittivity
     n0 = C0 * avogadro
     lam = math.sqrt(eps * boltzmann * salt.temperature / (2 * elementary_charge**2 * n0))
-    return {"lam": lam, "eps": eps, "q": eps * VT / lam, "C": eps / lam, "n0": n0,
-            "p": 2 * n0 * boltzmann * salt.temperature}
+    return {
+        "lam": lam,
+        "eps": eps,
+        "q": eps * VT / lam,
+        "C": eps / lam,
+        "n0": n0,
+        "p": 2 * n0 * boltzmann * salt.temperature,
+    }
 
 
 def kornyshev(u, gamma):
     s2 = np.sinh(u / 2) ** 2
-    return np.cosh(u / 2) / (1 + 2 * gamma * s2) * np.sqrt(2 * gamma * s2 / np.log1p(2 * gamma * s2))
+    return (
+        np.cosh(u / 2) / (1 + 2 * gamma * s2) * np.sqrt(2 * gamma * s2 / np.log1p(2 * gamma * s2))
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -127,8 +135,9 @@ def test_sign_symmetry(salt):
     up = solve_pb(salt, C0, HalfSpace(), potential=0.1)
     down = solve_pb(salt, C0, HalfSpace(), potential=-0.1)
     assert float(down.surface_charge) == pytest.approx(-float(up.surface_charge), rel=1e-10)
-    np.testing.assert_allclose(down.ion_concentration.values[::-1], up.ion_concentration.values,
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        down.ion_concentration.values[::-1], up.ion_concentration.values, rtol=1e-9
+    )
 
 
 @pytest.mark.parametrize("volts", [0.5, 3.0, 8.0])
@@ -175,8 +184,9 @@ def test_multivalent_first_integral():
 @pytest.mark.parametrize("gamma", [0.01, 0.1, 1 / 3, 0.5])
 def test_kornyshev_capacitance(salt, units, gamma):
     u = np.array([-20.0, 0.5, 2.0, 5.0, 10.0, 20.0, 40.0])
-    ds = capacitance_curve(salt, C0, HalfSpace(), u * VT, model="bikerman", compacity=gamma,
-                           refinement=2)
+    ds = capacitance_curve(
+        salt, C0, HalfSpace(), u * VT, model="bikerman", compacity=gamma, refinement=2
+    )
     assert ds.attrs["converged"] == 1
     cap = ds.capacitance.values / units["C"]
     np.testing.assert_allclose(cap, kornyshev(u, gamma), rtol=1e-4)
@@ -209,8 +219,16 @@ def test_compacity_from_ion_sizes(salt):
 @pytest.mark.slow
 @pytest.mark.parametrize("delta", [0.1, 0.5, 2.0])
 def test_bsk_linear_capacitance(salt, units, delta):
-    ds = solve_pb(salt, C0, HalfSpace(), potential=1e-3 * VT, model="bsk", compacity=0.5,
-                  correlation_length=delta * units["lam"], refinement=4)
+    ds = solve_pb(
+        salt,
+        C0,
+        HalfSpace(),
+        potential=1e-3 * VT,
+        model="bsk",
+        compacity=0.5,
+        correlation_length=delta * units["lam"],
+        refinement=4,
+    )
     expected = np.sqrt(1 + 2 * delta) / (1 + delta)
     assert float(ds.capacitance) / units["C"] == pytest.approx(expected, rel=1e-5)
 
@@ -223,8 +241,15 @@ def _sign_changes(values):
 @pytest.mark.parametrize("delta, oscillates", [(0.45, False), (0.55, True), (1.0, True)])
 def test_bsk_overscreening_onset(salt, units, delta, oscillates):
     """Damped charge oscillations (overscreening) appear only above delta_c = 1/2."""
-    ds = solve_pb(salt, C0, HalfSpace(), potential=0.1 * VT, model="bsk", compacity=0.5,
-                  correlation_length=delta * units["lam"])
+    ds = solve_pb(
+        salt,
+        C0,
+        HalfSpace(),
+        potential=0.1 * VT,
+        model="bsk",
+        compacity=0.5,
+        correlation_length=delta * units["lam"],
+    )
     changes = _sign_changes(ds.charge_density.values)
     assert (changes > 0) == oscillates
 
@@ -232,8 +257,15 @@ def test_bsk_overscreening_onset(salt, units, delta, oscillates):
 def test_bsk_nonlinear_reference(salt, units):
     """gamma = 0.5, delta = 10, V = 10: q = 3.0488 and crowded counterions (rho -> -2 e c0)
     (references section 4, FiPy run on another mesh; tolerance 1e-3)."""
-    ds = solve_pb(salt, C0, HalfSpace(), potential=10 * VT, model="bsk", compacity=0.5,
-                  correlation_length=10 * units["lam"])
+    ds = solve_pb(
+        salt,
+        C0,
+        HalfSpace(),
+        potential=10 * VT,
+        model="bsk",
+        compacity=0.5,
+        correlation_length=10 * units["lam"],
+    )
     assert float(ds.surface_charge) / units["q"] == pytest.approx(3.0488, rel=1e-3)
     rho = ds.charge_density.values / (2 * elementary_charge * units["n0"])
     assert rho.min() == pytest.approx(-2.0, abs=2e-3)
@@ -249,11 +281,18 @@ def test_slit_linear_symmetric_antisymmetric(salt, units):
     sym = solve_pb(salt, C0, Slit(3 * lam), potential=v * VT, refinement=2)
     np.testing.assert_allclose(sym.surface_charge.values / units["q"] / v, np.tanh(1.5), rtol=1e-4)
     x = sym.x.values / lam
-    np.testing.assert_allclose(sym.potential.values / VT / v, np.cosh(x - 1.5) / np.cosh(1.5), atol=1e-4)
+    np.testing.assert_allclose(
+        sym.potential.values / VT / v, np.cosh(x - 1.5) / np.cosh(1.5), atol=1e-4
+    )
     anti = solve_pb(salt, C0, Slit(3 * lam), potential=(v * VT, -v * VT), refinement=2)
-    np.testing.assert_allclose(anti.surface_charge.values / units["q"] / v, [1 / np.tanh(1.5),
-                               -1 / np.tanh(1.5)], rtol=1e-4)
-    np.testing.assert_allclose(anti.potential.values / VT / v, -np.sinh(x - 1.5) / np.sinh(1.5), atol=1e-4)
+    np.testing.assert_allclose(
+        anti.surface_charge.values / units["q"] / v,
+        [1 / np.tanh(1.5), -1 / np.tanh(1.5)],
+        rtol=1e-4,
+    )
+    np.testing.assert_allclose(
+        anti.potential.values / VT / v, -np.sinh(x - 1.5) / np.sinh(1.5), atol=1e-4
+    )
 
 
 def test_cylinder_linear(salt, units):
@@ -273,7 +312,9 @@ def _exact_slit_midplane(psi0, half_width):
                 return 2 / np.sqrt(2 * np.sinh(psi_m))
             psi = psi_m + t * t
             return 2 * t / np.sqrt(2 * (np.cosh(psi) - np.cosh(psi_m)))
+
         return integrate.quad(integrand, 0, np.sqrt(psi0 - psi_m), limit=200)[0] - half_width
+
     return optimize.brentq(distance, 1e-6, psi0 - 1e-9, xtol=1e-14)
 
 
@@ -288,20 +329,26 @@ def test_exact_nonlinear_slit_and_pressures(salt, units):
     # contact theorem at the midplane: P = 2 n0 kT (cosh psi_m - 1); both routes agree
     expected = (np.cosh(psi_m) - 1) * units["p"]
     assert float(ds.disjoining_pressure) == pytest.approx(expected, rel=1e-4)
-    np.testing.assert_allclose(ds.disjoining_pressure_wall.values, float(ds.disjoining_pressure), rtol=3e-4)
+    np.testing.assert_allclose(
+        ds.disjoining_pressure_wall.values, float(ds.disjoining_pressure), rtol=3e-4
+    )
 
 
-@pytest.mark.parametrize("model, options", [
-    ("pb", {}),
-    ("bikerman", {"compacity": 0.3}),
-    ("bsk", {"compacity": 0.3, "correlation_length": 0.5e-9}),
-])
+@pytest.mark.parametrize(
+    "model, options",
+    [
+        ("pb", {}),
+        ("bikerman", {"compacity": 0.3}),
+        ("bsk", {"compacity": 0.3, "correlation_length": 0.5e-9}),
+    ],
+)
 def test_pressure_routes_agree_and_converge(salt, model, options):
     """Issue example (slit 3 nm, 0.1 V); the two routes converge towards each other on refinement."""
     diffs = []
     for refinement in (1, 2):
-        ds = solve_pb(salt, C0, Slit(width=3e-9), potential=0.1, model=model, refinement=refinement,
-                      **options)
+        ds = solve_pb(
+            salt, C0, Slit(width=3e-9), potential=0.1, model=model, refinement=refinement, **options
+        )
         p_mid = float(ds.disjoining_pressure)
         assert p_mid > 0  # like-charged walls repel
         diffs.append(np.max(np.abs(ds.disjoining_pressure_wall.values - p_mid)) / p_mid)
@@ -328,11 +375,14 @@ def test_observed_order_of_convergence(salt, units):
     assert np.all(orders >= 1.9), orders
 
 
-@pytest.mark.parametrize("model, options", [
-    ("pb", {}),
-    ("bikerman", {"compacity": 0.2}),
-    ("pb", {"stern_length": 2e-10}),
-])
+@pytest.mark.parametrize(
+    "model, options",
+    [
+        ("pb", {}),
+        ("bikerman", {"compacity": 0.2}),
+        ("pb", {"stern_length": 2e-10}),
+    ],
+)
 def test_free_energy_thermodynamic_consistency(salt, model, options):
     """d(grand potential)/dV = -sigma (finite difference of the reported free energy)."""
     h = 1e-3
@@ -352,8 +402,14 @@ def test_free_energy_not_reported_for_bsk(salt):
 @pytest.mark.parametrize("psi0, gamma", [(5.0, 0.0), (10.0, 0.1)])
 def test_didactic_solver_agrees(salt, psi0, gamma):
     model = "pb" if gamma == 0 else "bikerman"
-    problem = PBProblem(salt, C0, HalfSpace(), potential=psi0 * VT, model=model,
-                        compacity=None if gamma == 0 else gamma)
+    problem = PBProblem(
+        salt,
+        C0,
+        HalfSpace(),
+        potential=psi0 * VT,
+        model=model,
+        compacity=None if gamma == 0 else gamma,
+    )
     ds = problem.solve(potential=psi0 * VT)
     faces = problem.mesh.faces / problem.debye_length
     ref = solve_pb_reference(faces, psi0, compacity=gamma)
@@ -376,8 +432,15 @@ def test_didactic_solver_slit(salt):
 def test_dataset_labelled_and_netcdf_roundtrip(salt, tmp_path):
     ds = solve_pb(salt, C0, Slit(width=3e-9), potential=0.1, model="bsk", correlation_length=0.5e-9)
     check_labelled(ds)
-    for name in ("potential", "surface_charge", "surface_charge_integrated", "capacitance",
-                 "disjoining_pressure", "disjoining_pressure_wall", "charge_density"):
+    for name in (
+        "potential",
+        "surface_charge",
+        "surface_charge_integrated",
+        "capacitance",
+        "disjoining_pressure",
+        "disjoining_pressure_wall",
+        "charge_density",
+    ):
         assert "units" in ds[name].attrs
     assert ds.potential.attrs["units"] == "V"
     assert ds.attrs["converged"] == 1 and ds.attrs["iterations"] >= 1
@@ -395,27 +458,40 @@ def test_issue_example(salt):
     assert float(edl.surface_charge) > 0 and float(edl.capacitance) > 0
 
 
-@pytest.mark.parametrize("call, parameter", [
-    (lambda s: Slit(width=-1e-9), "width"),
-    (lambda s: Slit(width=0.0), "width"),
-    (lambda s: CylindricalPore(radius=float("nan")), "radius"),
-    (lambda s: solve_pb(s, 0.0, HalfSpace(), potential=0.1), "concentration"),
-    (lambda s: solve_pb(s, -5.0, HalfSpace(), potential=0.1), "concentration"),
-    (lambda s: solve_pb(s, C0, HalfSpace(), potential=float("inf")), "potential"),
-    (lambda s: solve_pb(s, C0, HalfSpace(), potential=float("nan")), "potential"),
-    (lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, surface_charge=0.01),
-     "potential/surface_charge"),
-    (lambda s: solve_pb(s, C0, HalfSpace()), "potential/surface_charge"),
-    (lambda s: solve_pb(s, C0, Slit(2e-9), potential=(0.1, None)), "potential/surface_charge"),
-    (lambda s: solve_pb(s, C0, HalfSpace(), surface_charge=0.01, stern_length=1e-10), "stern_length"),
-    (lambda s: solve_pb(s, C0, HalfSpace(spacing=np.full(100, 1e-10)), potential=0.3), "spacing"),
-    (lambda s: solve_pb(s, C0, HalfSpace(length=2e-9), potential=0.1), "length"),
-    (lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, model="bsk"), "correlation_length"),
-    (lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, compacity=0.1), "compacity"),
-    (lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, model="bikerman", compacity=1.2),
-     "compacity"),
-    (lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, model="bikermann"), "model"),
-])
+@pytest.mark.parametrize(
+    "call, parameter",
+    [
+        (lambda s: Slit(width=-1e-9), "width"),
+        (lambda s: Slit(width=0.0), "width"),
+        (lambda s: CylindricalPore(radius=float("nan")), "radius"),
+        (lambda s: solve_pb(s, 0.0, HalfSpace(), potential=0.1), "concentration"),
+        (lambda s: solve_pb(s, -5.0, HalfSpace(), potential=0.1), "concentration"),
+        (lambda s: solve_pb(s, C0, HalfSpace(), potential=float("inf")), "potential"),
+        (lambda s: solve_pb(s, C0, HalfSpace(), potential=float("nan")), "potential"),
+        (
+            lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, surface_charge=0.01),
+            "potential/surface_charge",
+        ),
+        (lambda s: solve_pb(s, C0, HalfSpace()), "potential/surface_charge"),
+        (lambda s: solve_pb(s, C0, Slit(2e-9), potential=(0.1, None)), "potential/surface_charge"),
+        (
+            lambda s: solve_pb(s, C0, HalfSpace(), surface_charge=0.01, stern_length=1e-10),
+            "stern_length",
+        ),
+        (
+            lambda s: solve_pb(s, C0, HalfSpace(spacing=np.full(100, 1e-10)), potential=0.3),
+            "spacing",
+        ),
+        (lambda s: solve_pb(s, C0, HalfSpace(length=2e-9), potential=0.1), "length"),
+        (lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, model="bsk"), "correlation_length"),
+        (lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, compacity=0.1), "compacity"),
+        (
+            lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, model="bikerman", compacity=1.2),
+            "compacity",
+        ),
+        (lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, model="bikermann"), "model"),
+    ],
+)
 def test_bad_input_raises_parameter_error(salt, call, parameter):
     with pytest.raises(ParameterError) as info:
         call(salt)
@@ -436,7 +512,9 @@ def test_non_convergence_raises_with_history(salt):
 
 def test_permittivity_callable(salt, units):
     """A constant callable reproduces the constant permittivity; a decrement lowers the charge."""
-    const = solve_pb(salt, C0, HalfSpace(), potential=0.1, permittivity=lambda c: salt.permittivity + 0 * c)
+    const = solve_pb(
+        salt, C0, HalfSpace(), potential=0.1, permittivity=lambda c: salt.permittivity + 0 * c
+    )
     plain = solve_pb(salt, C0, HalfSpace(), potential=0.1)
     assert float(const.surface_charge) == pytest.approx(float(plain.surface_charge), rel=1e-9)
     assert np.isnan(float(const.free_energy))
@@ -452,8 +530,15 @@ def test_permittivity_callable(salt, units):
 @pytest.mark.parametrize("parameter", ["wall values", "delta", "compacity"])
 def test_continuation_paths_reach_the_same_solution(salt, units, parameter):
     """Continuation in the wall potential, delta_c and gamma ends on the directly solved state."""
-    problem = PBProblem(salt, C0, HalfSpace(), potential=5 * VT, model="bsk", compacity=0.3,
-                        correlation_length=units["lam"])
+    problem = PBProblem(
+        salt,
+        C0,
+        HalfSpace(),
+        potential=5 * VT,
+        model="bsk",
+        compacity=0.3,
+        correlation_length=units["lam"],
+    )
     direct = problem.solve(potential=5 * VT)
     walls = problem._walls(5 * VT, None)
     result = problem._continuation(parameter, walls)
@@ -464,17 +549,29 @@ def test_continuation_paths_reach_the_same_solution(salt, units, parameter):
 def test_asymmetric_slit_charges_and_mixed_walls(salt):
     """Per-wall integrated charges (Gauss law on each half) match the wall fields, also for BSK
     with one potential-controlled and one charge-controlled wall."""
-    ds = solve_pb(salt, C0, Slit(3e-9), potential=(0.1, None), surface_charge=(None, -0.02),
-                  model="bsk", correlation_length=0.5e-9)
-    np.testing.assert_allclose(ds.surface_charge_integrated.values, ds.surface_charge.values, rtol=1e-7)
+    ds = solve_pb(
+        salt,
+        C0,
+        Slit(3e-9),
+        potential=(0.1, None),
+        surface_charge=(None, -0.02),
+        model="bsk",
+        correlation_length=0.5e-9,
+    )
+    np.testing.assert_allclose(
+        ds.surface_charge_integrated.values, ds.surface_charge.values, rtol=1e-7
+    )
     assert float(ds.surface_charge[1]) == pytest.approx(-0.02, rel=1e-12)
     ds = solve_pb(salt, C0, Slit(2e-9), potential=0.1, stern_length=(2e-10, 1e-10))
-    np.testing.assert_allclose(ds.surface_charge_integrated.values, ds.surface_charge.values, rtol=1e-7)
+    np.testing.assert_allclose(
+        ds.surface_charge_integrated.values, ds.surface_charge.values, rtol=1e-7
+    )
     assert float(ds.surface_charge[1]) > float(ds.surface_charge[0])  # thinner Stern layer
 
 
 def test_permittivity_callable_capacitance(salt):
     """With a concentration-dependent permittivity the capacitance is dq/dV of converged solves."""
+
     def decrement(c):
         return 20 + 58.4 * np.exp(-10 * (c / 1000.0) / 58.4)
 
@@ -492,6 +589,7 @@ def test_born_solvation_with_a_local_permittivity(salt):
     ln(c_i/c_i0) = -z_i psi - (z_i^2 e^2/(8 pi eps0 a_i kT)) (1/eps_r(c(x)) - 1/eps_r(c_b)),
     a_i = d_i/2, c(x) the local salt concentration, checked cell by cell with the energies
     computed here; without the Born term it is plain Boltzmann (the previous behaviour)."""
+
     def decrement(c):  # linear decrement, 11 per mol/L (NaCl-like)
         return 78.4 - 0.011 * np.asarray(c)
 
@@ -501,25 +599,33 @@ def test_born_solvation_with_a_local_permittivity(salt):
     local_salt = conc.mean(axis=0)  # NaCl: (c+ + c-)/2
     radii = 0.5 * np.array([ion.diameter for ion in salt.ions])
     charges = np.array([ion.charge for ion in salt.ions])
-    born = (charges**2 * elementary_charge**2 / (8 * np.pi * vacuum_permittivity * radii
-                                                  * boltzmann * salt.temperature))
+    born = (
+        charges**2
+        * elementary_charge**2
+        / (8 * np.pi * vacuum_permittivity * radii * boltzmann * salt.temperature)
+    )
     shift = born[:, None] * (1 / decrement(local_salt) - 1 / decrement(C0))
     expected = -charges[:, None] * psi[None, :] - shift[:, :]
     np.testing.assert_allclose(np.log(conc / C0), expected, atol=1e-9)
     assert float(np.max(shift)) > 0.05  # a real effect near the wall (kT)
     # Born depletion: fewer counter-ions than the Poisson-only model at the same potential
-    plain = solve_pb(salt, C0, HalfSpace(), potential=0.1, permittivity=decrement,
-                     born_solvation=False)
-    np.testing.assert_allclose(np.log(plain.ion_concentration.values / C0),
-                               -charges[:, None] * plain.potential.values[None, :] / VT,
-                               atol=1e-9)
+    plain = solve_pb(
+        salt, C0, HalfSpace(), potential=0.1, permittivity=decrement, born_solvation=False
+    )
+    np.testing.assert_allclose(
+        np.log(plain.ion_concentration.values / C0),
+        -charges[:, None] * plain.potential.values[None, :] / VT,
+        atol=1e-9,
+    )
     assert float(ds.surface_charge) < float(plain.surface_charge)
-    assert float(ds.surface_charge_integrated) == pytest.approx(float(ds.surface_charge),
-                                                                rel=1e-6)
+    assert float(ds.surface_charge_integrated) == pytest.approx(float(ds.surface_charge), rel=1e-6)
 
 
-@pytest.mark.parametrize("geometry", [HalfSpace(), Slit(3e-9), CylindricalPore(2e-9)],
-                         ids=["halfspace", "slit", "cylinder"])
+@pytest.mark.parametrize(
+    "geometry",
+    [HalfSpace(), Slit(3e-9), CylindricalPore(2e-9)],
+    ids=["halfspace", "slit", "cylinder"],
+)
 def test_direct_operator_equals_fipy_assembly(salt, geometry):
     """The scalar PB operator assembled from the geometry's metric (the fast path, no FiPy
     objects) equals the one FiPy assembles for the same equation, entry by entry."""
@@ -533,8 +639,9 @@ def test_direct_operator_equals_fipy_assembly(salt, geometry):
     # and FiPy's own Newton sweep (the production path of "bsk"/eps(c)) reaches the same state
     fast = problem.solve(potential=0.1)
     eps_r = salt.permittivity
-    fipy_problem = PBProblem(salt, C0, geometry, potential=0.1,
-                             permittivity=lambda c: eps_r + 0 * c)
+    fipy_problem = PBProblem(
+        salt, C0, geometry, potential=0.1, permittivity=lambda c: eps_r + 0 * c
+    )
     slow = fipy_problem.solve(potential=0.1)
     # (both converged to the scaled residual 1e-9; the lagged path stops on a different norm)
     np.testing.assert_allclose(fast.potential.values, slow.potential.values, rtol=1e-6)

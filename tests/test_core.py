@@ -86,8 +86,11 @@ def test_bad_ion_raises_naming_parameter(kwargs, parameter):
 
 @pytest.mark.parametrize(
     "kwargs, parameter",
-    [({"permittivity": 0}, "permittivity"), ({"temperature": -1}, "temperature"),
-     ({"permittivity": float("inf")}, "permittivity")],
+    [
+        ({"permittivity": 0}, "permittivity"),
+        ({"temperature": -1}, "temperature"),
+        ({"permittivity": float("inf")}, "permittivity"),
+    ],
 )
 def test_bad_solvent_raises(kwargs, parameter):
     with pytest.raises(ParameterError) as info:
@@ -102,8 +105,15 @@ def test_bad_concentration_raises(nacl, c):
 
 
 def test_presets_complete_and_sourced():
-    required = {"NaCl(aq)", "KCl(aq)", "LiCl(aq)", "CaCl2(aq)", "LiPF6 in EC/DMC", "LiTFSI(aq)",
-                "[C4C1Pyrr][NTf2]"}
+    required = {
+        "NaCl(aq)",
+        "KCl(aq)",
+        "LiCl(aq)",
+        "CaCl2(aq)",
+        "LiPF6 in EC/DMC",
+        "LiTFSI(aq)",
+        "[C4C1Pyrr][NTf2]",
+    }
     assert required <= set(presets.names())
     for name in presets.names():
         e = presets.get(name)
@@ -124,8 +134,9 @@ def test_molality_molarity_round_trip_and_dilute_limit(nacl):
     assert c[0] == pytest.approx(1e-4 * 997.05, rel=1e-5)
     np.testing.assert_allclose(nacl.molality(c), m, rtol=1e-12)
     # with a measured solution density: c = m rho / (1 + m M)
-    c1 = units.molality_to_molarity(1.0, solvent_density=997.05, salt_molar_mass=0.05844,
-                                    solution_density=1036.3)
+    c1 = units.molality_to_molarity(
+        1.0, solvent_density=997.05, salt_molar_mass=0.05844, solution_density=1036.3
+    )
     assert c1 == pytest.approx(1036.3 / 1.05844, rel=1e-12)
     with pytest.raises(ParameterError):
         units.molality_to_molarity(-1.0, solvent_density=997.05, salt_molar_mass=0.05844)
@@ -140,12 +151,16 @@ def test_unit_multipliers():
 
 def test_dataset_labels_and_netcdf_round_trip(tmp_path):
     ds = make_dataset(
-        {"debye_length": ("concentration", [1e-9, 3e-10]),
-         "regime": ("concentration", np.array(["monotonic", "oscillatory"])),
-         "valid": ("concentration", np.array([True, False]))},
+        {
+            "debye_length": ("concentration", [1e-9, 3e-10]),
+            "regime": ("concentration", np.array(["monotonic", "oscillatory"])),
+            "valid": ("concentration", np.array([True, False])),
+        },
         {"concentration": np.array([100.0, 1000.0])},
-        model="test", parameters={"sigma": 0.3e-9, "flag": True, "names": ["a", "b"]},
-        references=("ref A", "ref B"), attrs={"converged": True, "history": [1.0, 0.5]},
+        model="test",
+        parameters={"sigma": 0.3e-9, "flag": True, "names": ["a", "b"]},
+        references=("ref A", "ref B"),
+        attrs={"converged": True, "history": [1.0, 0.5]},
     )
     check_labelled(ds)
     assert ds["debye_length"].attrs["units"] == "m"
@@ -167,7 +182,9 @@ def test_cli_bad_input_is_one_line_exit_2(capsys):
     from ionscales.cli._common import parse_quantity, parse_range
 
     assert parse_quantity("--width", "0.5nm") == pytest.approx(0.5e-9)
-    np.testing.assert_allclose(parse_range("--width", "0.4:3nm", default_points=3), [0.4e-9, 1.7e-9, 3e-9])
+    np.testing.assert_allclose(
+        parse_range("--width", "0.4:3nm", default_points=3), [0.4e-9, 1.7e-9, 3e-9]
+    )
     np.testing.assert_allclose(parse_range("--voltage", "-1:1V:5"), np.linspace(-1, 1, 5))
     with pytest.raises(ParameterError):
         parse_quantity("--width", "abc")
@@ -241,8 +258,11 @@ def test_neutral_species_allowed_in_mixtures_not_as_salt_ions():
 
 # ---------------------------------------------------------------- molality <-> molarity (#11 defect 3)
 def test_crude_molality_conversion_warns():
-    e = Electrolyte(Ion("Na+", 1, 0.36e-9, molar_mass=0.02299), Ion("Cl-", -1, 0.36e-9, molar_mass=0.03545),
-                    WATER)
+    e = Electrolyte(
+        Ion("Na+", 1, 0.36e-9, molar_mass=0.02299),
+        Ion("Cl-", -1, 0.36e-9, molar_mass=0.03545),
+        WATER,
+    )
     with pytest.warns(ValidityWarning, match="no solution-density data"):
         e.molarity(4.0)
     with pytest.warns(ValidityWarning, match="no solution-density data"):
@@ -252,8 +272,11 @@ def test_crude_molality_conversion_warns():
 
 
 # ---------------------------------------------------------------- #15: one coercion policy
-@pytest.mark.parametrize("diameter", [1e-300, 5e-12, 10**400, 1e300, 2e-7, 1 + 0j, "3e-10", True,
-                                      np.array([3e-10])], ids=lambda v: repr(v)[:16])
+@pytest.mark.parametrize(
+    "diameter",
+    [1e-300, 5e-12, 10**400, 1e300, 2e-7, 1 + 0j, "3e-10", True, np.array([3e-10])],
+    ids=lambda v: repr(v)[:16],
+)
 def test_ion_diameter_outside_its_hard_range_or_not_a_number_is_a_parameter_error(diameter):
     """1e-300 m overflowed in the models (CLI --diameter 1e-300), 10**400 in float()."""
     with pytest.raises(ParameterError) as info:
@@ -274,10 +297,17 @@ def test_ion_diameter_range_edges():
 
 @pytest.mark.parametrize(
     "permittivity, temperature, parameter",
-    [(1 + 1j, 300.0, "permittivity"), ("", 300.0, "permittivity"), ("78.4", 300.0, "permittivity"),
-     (78.4, 1 + 1j, "temperature"), (78.4, "", "temperature"), (78.4, 10**400, "temperature"),
-     (True, 300.0, "permittivity"), (78.4, None, "temperature"), ([78.4, 2.0], [300.0] * 3,
-                                                                  "temperature")],
+    [
+        (1 + 1j, 300.0, "permittivity"),
+        ("", 300.0, "permittivity"),
+        ("78.4", 300.0, "permittivity"),
+        (78.4, 1 + 1j, "temperature"),
+        (78.4, "", "temperature"),
+        (78.4, 10**400, "temperature"),
+        (True, 300.0, "permittivity"),
+        (78.4, None, "temperature"),
+        ([78.4, 2.0], [300.0] * 3, "temperature"),
+    ],
     ids=lambda v: repr(v)[:16],
 )
 def test_bjerrum_length_rejects_non_numbers(permittivity, temperature, parameter):
@@ -297,20 +327,26 @@ def test_bjerrum_length_broadcasts_and_matches_the_closed_form():
     out = bjerrum_length(eps, 298.15)
     ref = elementary_charge**2 / (4 * math.pi * vacuum_permittivity * eps * boltzmann * 298.15)
     np.testing.assert_allclose(out, ref, rtol=1e-14)
-    assert bjerrum_length(78.4, 298.15) == pytest.approx(0.7148e-9, rel=1e-3)  # 0.715 nm, water 25 C
+    assert bjerrum_length(78.4, 298.15) == pytest.approx(
+        0.7148e-9, rel=1e-3
+    )  # 0.715 nm, water 25 C
 
 
 @pytest.mark.parametrize("field", ["permittivity", "temperature", "density", "viscosity"])
-@pytest.mark.parametrize("value", [1 + 1j, "", "1.0", np.array([1.0, 2.0]), 10**400],
-                         ids=lambda v: repr(v)[:16])
+@pytest.mark.parametrize(
+    "value", [1 + 1j, "", "1.0", np.array([1.0, 2.0]), 10**400], ids=lambda v: repr(v)[:16]
+)
 def test_solvent_fields_follow_the_coercion_policy(field, value):
     with pytest.raises(ParameterError) as info:
         Solvent("w", **{"permittivity": 78.4, "temperature": 298.15, field: value})
     assert info.value.parameter == field
 
 
-@pytest.mark.parametrize("stoichiometry", [True, "ab", [1.0, "x"], [1.0, 10**400], [[1.0, 1.0]]],
-                         ids=lambda v: repr(v)[:16])
+@pytest.mark.parametrize(
+    "stoichiometry",
+    [True, "ab", [1.0, "x"], [1.0, 10**400], [[1.0, 1.0]]],
+    ids=lambda v: repr(v)[:16],
+)
 def test_electrolyte_stoichiometry_follows_the_coercion_policy(stoichiometry):
     """stoichiometry=True raised TypeError (not iterable), 'ab' ValueError from float()."""
     na, cl = Ion("Na+", 1, 0.36e-9), Ion("Cl-", -1, 0.36e-9)

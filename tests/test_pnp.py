@@ -23,9 +23,11 @@ from ionscales.results import open_dataset, to_netcdf
 from ionscales.units import M, nm
 
 WATER = Solvent("water", permittivity=78.4, temperature=298.15)
-SALT = Electrolyte(cation=Ion("Na+", charge=1, diameter=0.36 * nm, diffusivity=1e-9),
-                   anion=Ion("Cl-", charge=-1, diameter=0.36 * nm, diffusivity=1e-9),
-                   solvent=WATER)
+SALT = Electrolyte(
+    cation=Ion("Na+", charge=1, diameter=0.36 * nm, diffusivity=1e-9),
+    anion=Ion("Cl-", charge=-1, diameter=0.36 * nm, diffusivity=1e-9),
+    solvent=WATER,
+)
 C0 = 0.01 * M
 SCALES = pnp_scales(SALT, C0)
 LAMBDA = SCALES["debye_length"]
@@ -60,8 +62,9 @@ def test_fully_implicit_source_term_assembles_negative_coupling():
     c = CellVariable(mesh=mesh, value=0.0)
     phi.constrain(0.0, mesh.facesLeft)
     phi.constrain(0.0, mesh.facesRight)
-    eq = ((DiffusionTerm(1.0, var=phi) + FullyImplicitSourceTerm(-1.0, var=c) == 0)
-          & (FullyImplicitSourceTerm(1.0, var=c) - 1.0 == 0))
+    eq = (DiffusionTerm(1.0, var=phi) + FullyImplicitSourceTerm(-1.0, var=c) == 0) & (
+        FullyImplicitSourceTerm(1.0, var=c) - 1.0 == 0
+    )
     from fipy.solvers.scipy import LinearLUSolver
 
     eq.sweep(solver=LinearLUSolver(tolerance=1e-14, criterion="unscaled", iterations=2))
@@ -84,7 +87,7 @@ def test_solver_criterion_cannot_stop_before_solving():
     for _ in range(100):
         eq.solve(var=c, dt=dt, solver=solver)
     amplitude = (c.value.max() - c.value.min()) / 2
-    exact = 1e-3 * np.exp(-np.pi**2 * 100 * dt) * abs(np.cos(np.pi * x[0]))
+    exact = 1e-3 * np.exp(-(np.pi**2) * 100 * dt) * abs(np.cos(np.pi * x[0]))
     assert amplitude == pytest.approx(exact, rel=2e-3)
 
 
@@ -94,8 +97,9 @@ def linear_cell():
     """BTA cell, eps = lambda_D/L = 0.02 (L = half width), v = 0.01 kT/e per electrode."""
     width = 2 * LAMBDA / 0.02
     tau = LAMBDA * (width / 2) / 1e-9
-    ds = solve_pnp(SALT, C0, Slit(width), voltage=2 * 0.01 * VT, t_end=5 * tau,
-                   growth=1.15, progress=False)
+    ds = solve_pnp(
+        SALT, C0, Slit(width), voltage=2 * 0.01 * VT, t_end=5 * tau, growth=1.15, progress=False
+    )
     return ds, width, tau
 
 
@@ -146,12 +150,19 @@ def test_weakly_nonlinear_charging_follows_gouy_chapman_circuit():
     width = 2 * LAMBDA / 0.02
     tau = LAMBDA * (width / 2) / 1e-9
     v = 1.0
-    ds = solve_pnp(SALT, C0, Slit(width), voltage=2 * v * VT, t_end=3 * tau, growth=1.15,
-                   progress=False)
+    ds = solve_pnp(
+        SALT, C0, Slit(width), voltage=2 * v * VT, t_end=3 * tau, growth=1.15, progress=False
+    )
     t = ds.time.values / tau
     q = _diffuse_charge(ds, width)
-    sol = solve_ivp(lambda s, z: [(v - z[0]) / np.cosh(z[0] / 2)], (0, 3.5), [0.0], rtol=1e-10,
-                    atol=1e-12, dense_output=True)
+    sol = solve_ivp(
+        lambda s, z: [(v - z[0]) / np.cosh(z[0] / 2)],
+        (0, 3.5),
+        [0.0],
+        rtol=1e-10,
+        atol=1e-12,
+        dense_output=True,
+    )
     q_ode = 2 * np.sinh(sol.sol(t)[0] / 2)
     late = t >= 0.5
     np.testing.assert_allclose(q[late], q_ode[late], rtol=1.5e-2)
@@ -169,8 +180,15 @@ def test_halfspace_electrode_charges_towards_gouy_chapman():
     psi0 = 2.0
     tau = LAMBDA * length / 1e-9
     # the steady-state rule (charges and profiles, #16) stops a half space long before t_end
-    ds = solve_pnp(SALT, C0, HalfSpace(length=length), voltage=psi0 * VT, t_end=1e5 * tau,
-                   steady_state=True, progress=False)
+    ds = solve_pnp(
+        SALT,
+        C0,
+        HalfSpace(length=length),
+        voltage=psi0 * VT,
+        t_end=1e5 * tau,
+        steady_state=True,
+        progress=False,
+    )
     assert ds.attrs["steady_state_reached"] == 1
     assert float(ds.time[-1]) < 1e4 * tau
     q = float(ds.charge[-1]) / CHARGE_UNIT
@@ -205,10 +223,22 @@ def test_reacting_cell_limiting_current_plateau():
     volts = np.array([8.0, 16.0]) * VT
     # the mesh of this check as written (first cell 0.02 lambda_D; the default now refines
     # it for the electrode potential, on which the blocked-anion inventory drifts 1.4e-7)
-    ds = [solve_pnp(SALT, C0, Slit(width), v, 20 * width**2 / 1e-9, electrodes="reactive",
-                    steady_state=True, first_cell=0.02, growth=1.15, largest_cell=5.0,
-                    progress=False)
-          for v in volts]
+    ds = [
+        solve_pnp(
+            SALT,
+            C0,
+            Slit(width),
+            v,
+            20 * width**2 / 1e-9,
+            electrodes="reactive",
+            steady_state=True,
+            first_cell=0.02,
+            growth=1.15,
+            largest_cell=5.0,
+            progress=False,
+        )
+        for v in volts
+    ]
     unit = 1.602176634e-19 * 1e-9 * SALT.ion_densities(C0)[0] / width
     j = np.array([float(d.faradaic_current[-1]) for d in ds]) / unit
     assert abs(j[0] / 4 - 1) < 0.03
@@ -217,7 +247,8 @@ def test_reacting_cell_limiting_current_plateau():
         assert float(d.ion_concentration.min()) > 0
         # steady state: the same current crosses both electrodes
         assert float(d.faradaic_current_right[-1]) == pytest.approx(
-            float(d.faradaic_current[-1]), rel=1e-6)
+            float(d.faradaic_current[-1]), rel=1e-6
+        )
         anion = d.inventory.sel(species="Cl-").values
         assert np.max(np.abs(anion / anion[0] - 1)) < 1e-8
 
@@ -227,14 +258,45 @@ def test_butler_volmer_fast_kinetics_approach_reversible_electrodes():
     width = LAMBDA / 0.02
     v = 1.0 * VT
     t_end = 20 * width**2 / 1e-9
-    rev = solve_pnp(SALT, C0, Slit(width), v, t_end, electrodes="reactive", steady_state=True,
-                    growth=1.15, progress=False)
-    fast = solve_pnp(SALT, C0, Slit(width), v, t_end, electrodes="reactive",
-                     reaction="butler-volmer", exchange_current=1e6, stern_length=0.05 * LAMBDA,
-                     steady_state=True, growth=1.15, progress=False)
-    slow = solve_pnp(SALT, C0, Slit(width), v, t_end, electrodes="reactive",
-                     reaction="butler-volmer", exchange_current=1e-3, stern_length=0.05 * LAMBDA,
-                     steady_state=True, growth=1.15, progress=False)
+    rev = solve_pnp(
+        SALT,
+        C0,
+        Slit(width),
+        v,
+        t_end,
+        electrodes="reactive",
+        steady_state=True,
+        growth=1.15,
+        progress=False,
+    )
+    fast = solve_pnp(
+        SALT,
+        C0,
+        Slit(width),
+        v,
+        t_end,
+        electrodes="reactive",
+        reaction="butler-volmer",
+        exchange_current=1e6,
+        stern_length=0.05 * LAMBDA,
+        steady_state=True,
+        growth=1.15,
+        progress=False,
+    )
+    slow = solve_pnp(
+        SALT,
+        C0,
+        Slit(width),
+        v,
+        t_end,
+        electrodes="reactive",
+        reaction="butler-volmer",
+        exchange_current=1e-3,
+        stern_length=0.05 * LAMBDA,
+        steady_state=True,
+        growth=1.15,
+        progress=False,
+    )
     j_rev, j_fast, j_slow = (float(d.faradaic_current[-1]) for d in (rev, fast, slow))
     assert j_fast == pytest.approx(j_rev, rel=0.03)
     assert 0 < j_slow < 0.05 * j_rev
@@ -247,8 +309,14 @@ def test_voltage_waveforms_are_safe_and_documented_forms():
     assert voltage_waveform(("ramp", 2.0))(0.25) == pytest.approx(0.5)
     assert voltage_waveform(("sine", 0.1, 50.0))(0.005) == pytest.approx(0.1)
     assert voltage_waveform(lambda t: 3 * t)(2.0) == 6.0
-    for bad in ("0.1*t", ("ramp",), ("saw", 1.0), ("sine", 0.1, -1.0), float("nan"),
-                ("ramp", "__import__('os')")):
+    for bad in (
+        "0.1*t",
+        ("ramp",),
+        ("saw", 1.0),
+        ("sine", 0.1, -1.0),
+        float("nan"),
+        ("ramp", "__import__('os')"),
+    ):
         with pytest.raises(ParameterError):
             voltage_waveform(bad)
 
@@ -260,13 +328,32 @@ def test_bad_inputs_raise_parameter_error():
     with pytest.raises(ParameterError, match="t_end"):
         solve_pnp(SALT, C0, slit, 0.01, -1.0)
     with pytest.raises(ParameterError, match="stern_length"):
-        solve_pnp(SALT, C0, slit, 0.01, 1e-6, electrodes="reactive", reaction="butler-volmer",
-                  exchange_current=1.0)
+        solve_pnp(
+            SALT,
+            C0,
+            slit,
+            0.01,
+            1e-6,
+            electrodes="reactive",
+            reaction="butler-volmer",
+            exchange_current=1.0,
+        )
     with pytest.raises(ParameterError, match="exchange_current"):
-        solve_pnp(SALT, C0, slit, 0.01, 1e-6, electrodes="reactive", reaction="butler-volmer",
-                  stern_length=1e-10)
-    no_d = Electrolyte(cation=Ion("Na+", charge=1, diameter=0.36 * nm),
-                       anion=Ion("Cl-", charge=-1, diameter=0.36 * nm), solvent=WATER)
+        solve_pnp(
+            SALT,
+            C0,
+            slit,
+            0.01,
+            1e-6,
+            electrodes="reactive",
+            reaction="butler-volmer",
+            stern_length=1e-10,
+        )
+    no_d = Electrolyte(
+        cation=Ion("Na+", charge=1, diameter=0.36 * nm),
+        anion=Ion("Cl-", charge=-1, diameter=0.36 * nm),
+        solvent=WATER,
+    )
     with pytest.raises(ParameterError, match="diffusivities"):
         solve_pnp(no_d, C0, slit, 0.01, 1e-6)
     with pytest.raises(ParameterError, match="geometry"):
@@ -280,8 +367,9 @@ def test_bad_inputs_raise_parameter_error():
 def test_ramp_transient_round_trips_netcdf(tmp_path):
     width = 40 * LAMBDA
     tau = LAMBDA * (width / 2) / 1e-9
-    ds = solve_pnp(SALT, C0, Slit(width), ("ramp", 0.05 / tau), t_end=tau, rtol=1e-2,
-                   growth=1.2, progress=True)  # exercises the tqdm bar (stderr)
+    ds = solve_pnp(
+        SALT, C0, Slit(width), ("ramp", 0.05 / tau), t_end=tau, rtol=1e-2, growth=1.2, progress=True
+    )  # exercises the tqdm bar (stderr)
     np.testing.assert_allclose(ds.applied_voltage.values, 0.05 * ds.time.values / tau)
     assert ds.attrs["converged"] == 1 and ds.attrs["solver_steps"] > 0
     assert ds.attrs["solver_max_newton_iterations"] >= 1
@@ -295,8 +383,16 @@ def test_ramp_transient_round_trips_netcdf(tmp_path):
 def test_newton_failure_raises_convergence_error_with_history():
     width = 40 * LAMBDA
     with pytest.raises(ConvergenceError) as info:
-        solve_pnp(SALT, C0, Slit(width), 4 * VT, 1e-6, newton_tolerance=1e-30, max_newton=1,
-                  progress=False)
+        solve_pnp(
+            SALT,
+            C0,
+            Slit(width),
+            4 * VT,
+            1e-6,
+            newton_tolerance=1e-30,
+            max_newton=1,
+            progress=False,
+        )
     assert info.value.history
 
 
@@ -310,8 +406,15 @@ def test_slow_sine_charges_quasi_statically():
     tau = LAMBDA * (width / 2) / 1e-9
     frequency = 0.01 / tau
     amplitude = 0.02 * VT
-    ds = solve_pnp(SALT, C0, Slit(width), ("sine", amplitude, frequency), 0.25 / frequency,
-                   growth=1.15, progress=False)
+    ds = solve_pnp(
+        SALT,
+        C0,
+        Slit(width),
+        ("sine", amplitude, frequency),
+        0.25 / frequency,
+        growth=1.15,
+        progress=False,
+    )
     lag = np.arctan(2 * np.pi * frequency * tau)
     expected = 0.5 * amplitude / VT * np.cos(lag) ** 2  # in units eps kT/(e lambda_D)
     q = float(ds.charge[-1]) / CHARGE_UNIT
@@ -329,8 +432,16 @@ def test_equilibrium_charge_converges_at_second_order_on_uniform_meshes():
     errors = []
     for cells in (24, 48, 96):
         geometry = HalfSpace(length=length, spacing=np.full(cells, length / cells))
-        ds = solve_pnp(SALT, C0, geometry, 1.0 * VT, 200 * LAMBDA * length / 1e-9,
-                       steady_state=True, steady_tolerance=1e-9, progress=False)
+        ds = solve_pnp(
+            SALT,
+            C0,
+            geometry,
+            1.0 * VT,
+            200 * LAMBDA * length / 1e-9,
+            steady_state=True,
+            steady_tolerance=1e-9,
+            progress=False,
+        )
         errors.append(abs(float(ds.charge[-1]) / CHARGE_UNIT - exact))
     orders = np.log2(np.array(errors[:-1]) / np.array(errors[1:]))
     assert np.all(orders > 1.8), (errors, orders)
@@ -346,17 +457,31 @@ def test_butler_volmer_current_converges_at_second_order_at_the_stern_plane():
     0.95), and the default graded mesh lands within 1e-4 of the extrapolated current."""
     width = 10 * LAMBDA
     unit = 1.602176634e-19 * 1e-9 * SALT.ion_densities(C0)[0] / width
-    options = dict(electrodes="reactive", reaction="butler-volmer", exchange_current=unit,
-                   stern_length=0.5 * LAMBDA, steady_state=True, steady_tolerance=1e-10,
-                   progress=False)
+    options = dict(
+        electrodes="reactive",
+        reaction="butler-volmer",
+        exchange_current=unit,
+        stern_length=0.5 * LAMBDA,
+        steady_state=True,
+        steady_tolerance=1e-10,
+        progress=False,
+    )
     t_end = 50 * width**2 / 1e-9
     currents = []
     for cells in (20, 40, 80):
-        ds = solve_pnp(SALT, C0, Slit(width, spacing=np.full(cells, width / cells)), 2 * VT,
-                       t_end, rtol=1e-4, **options)
+        ds = solve_pnp(
+            SALT,
+            C0,
+            Slit(width, spacing=np.full(cells, width / cells)),
+            2 * VT,
+            t_end,
+            rtol=1e-4,
+            **options,
+        )
         # the same current crosses both electrodes in the steady state
         assert float(ds.faradaic_current_right[-1]) == pytest.approx(
-            float(ds.faradaic_current[-1]), rel=1e-5)
+            float(ds.faradaic_current[-1]), rel=1e-5
+        )
         currents.append(0.5 * float(ds.faradaic_current[-1] + ds.faradaic_current_right[-1]))
     j = np.array(currents) / unit
     order = np.log2((j[1] - j[0]) / (j[2] - j[1]))
@@ -369,9 +494,11 @@ def test_butler_volmer_current_converges_at_second_order_at_the_stern_plane():
 def test_work_that_cannot_finish_is_refused_before_starting():
     """#15: cell voltages far beyond dilute point-ion PNP (10 V, 1e300 V) and cells needing
     more than the PNP mesh limit are refused at once with the limit in the message."""
-    nacl = Electrolyte(cation=Ion("Na+", charge=1, diameter=0.36 * nm, diffusivity=1.3e-9),
-                       anion=Ion("Cl-", charge=-1, diameter=0.36 * nm, diffusivity=2e-9),
-                       solvent=WATER)
+    nacl = Electrolyte(
+        cation=Ion("Na+", charge=1, diameter=0.36 * nm, diffusivity=1.3e-9),
+        anion=Ion("Cl-", charge=-1, diameter=0.36 * nm, diffusivity=2e-9),
+        solvent=WATER,
+    )
     for volts in ([0.01, 10.0], [0.01, 1e300]):
         with pytest.raises(ParameterError, match="^voltages: .*limit 60 kT/e"):
             iv_curve(nacl, 10.0, Slit(width=1e-6), volts)
@@ -380,8 +507,7 @@ def test_work_that_cannot_finish_is_refused_before_starting():
     with pytest.raises(ParameterError, match="^geometry: .*PNP limit"):
         solve_pnp(nacl, 10.0, Slit(width=1e-3), 0.01, 1.0)
     with pytest.raises(ParameterError, match="^steady_tolerance: "):
-        solve_pnp(nacl, 10.0, Slit(width=1e-7), 0.01, 1.0, steady_state=True,
-                  steady_tolerance=0.0)
+        solve_pnp(nacl, 10.0, Slit(width=1e-7), 0.01, 1.0, steady_state=True, steady_tolerance=0.0)
 
 
 @pytest.mark.slow
@@ -393,8 +519,9 @@ def test_default_mesh_resolves_a_strong_halfspace_electrode():
     length = 10 * LAMBDA
     psi0 = 0.2 / VT
     tau = LAMBDA * length / 1e-9
-    ds = solve_pnp(SALT, C0, HalfSpace(length=length), 0.2, 1e5 * tau, steady_state=True,
-                   progress=False)
+    ds = solve_pnp(
+        SALT, C0, HalfSpace(length=length), 0.2, 1e5 * tau, steady_state=True, progress=False
+    )
     assert ds.attrs["steady_state_reached"] == 1
     assert float(ds.time[-1]) < 0.9e5 * tau
     q = float(ds.charge[-1]) / CHARGE_UNIT
@@ -410,6 +537,14 @@ def test_iv_curve_warns_when_a_point_has_not_settled():
     t_max = 5 * SCALES["debye_time"]
     with pytest.warns(ConvergenceWarning, match="did not settle"):
         iv_curve(SALT, C0, Slit(width), [0.5 * VT], t_max=t_max, progress=False)
-    ds = solve_pnp(SALT, C0, Slit(width), 0.5 * VT, t_max, electrodes="reactive",
-                   steady_state=True, progress=False)
+    ds = solve_pnp(
+        SALT,
+        C0,
+        Slit(width),
+        0.5 * VT,
+        t_max,
+        electrodes="reactive",
+        steady_state=True,
+        progress=False,
+    )
     assert ds.attrs["steady_state_reached"] == 0

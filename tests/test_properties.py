@@ -246,9 +246,7 @@ REGISTERED = {
     "theory.debye_length": (
         lambda d: {  # c = 0: the documented inf (no screening; test_core pins it)
             "electrolyte": d.draw(maybe(ELECTROLYTES, 5)),
-            "concentration": d.draw(
-                st.one_of(*[grid(CONCENTRATION)] * 3, hostile(zero=False))
-            ),
+            "concentration": d.draw(st.one_of(*[grid(CONCENTRATION)] * 3, hostile(zero=False))),
         },
         30,
         (),
@@ -282,8 +280,15 @@ REGISTERED = {
         15,
         # NaN: not defined by that model (the stacked model-specific outputs, and the
         # Kirkwood values where has_kirkwood_crossover is False; pinned in test_screening.py)
-        ("wavelength", "gamma_sigma", "dressed_charge_ratio", "effective_permittivity",
-         "free_fraction", "kirkwood_crossover", "kirkwood_concentration"),
+        (
+            "wavelength",
+            "gamma_sigma",
+            "dressed_charge_ratio",
+            "effective_permittivity",
+            "free_fraction",
+            "kirkwood_crossover",
+            "kirkwood_concentration",
+        ),
         False,
     ),
     "theory.kirkwood_crossover": (

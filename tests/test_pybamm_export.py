@@ -158,7 +158,9 @@ def test_dfn_discharge_with_the_calibrated_ionscales_chain():
     from ionscales.theory.transport_presets import lipf6_ec_emc
 
     t_ref, v_ref = _discharge(pybamm.ParameterValues("Chen2020"))
-    props = transport.properties(lipf6_ec_emc(), np.linspace(20.0, 3000.0, 60), [288.15, 298.15, 308.15])
+    props = transport.properties(
+        lipf6_ec_emc(), np.linspace(20.0, 3000.0, 60), [288.15, 298.15, 308.15]
+    )
     assert props.attrs["parameter_source"].startswith("calibrated")
     exported = to_pybamm(props)
     exported.pop("_ionscales_ranges")

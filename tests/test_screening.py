@@ -50,7 +50,9 @@ def reduced_poles(ds, sigma):
     """Leading pole k sigma = alpha_0 sigma + i alpha_1 sigma from a screening dataset."""
     alpha1 = sigma / ds["decay_length"].values
     wave = ds["wavelength"].values
-    alpha0 = np.where(np.isfinite(wave), 2 * np.pi * sigma / np.where(np.isfinite(wave), wave, 1.0), 0.0)
+    alpha0 = np.where(
+        np.isfinite(wave), 2 * np.pi * sigma / np.where(np.isfinite(wave), wave, 1.0), 0.0
+    )
     return alpha0, alpha1
 
 
@@ -61,15 +63,19 @@ def cut_kernel_F(z, y):
 
 def msa_core(z, b):
     """I(z) of references 3.1: int_0^1 r^2 j0(zr) (2B - B^2 r) dr in closed form."""
-    return (2 * b * (np.sin(z) - z * np.cos(z)) / z**3
-            - b * b * (2 * z * np.sin(z) - (z * z - 2) * np.cos(z) - 2) / z**4)
+    return (
+        2 * b * (np.sin(z) - z * np.cos(z)) / z**3
+        - b * b * (2 * z * np.sin(z) - (z * z - 2) * np.cos(z) - 2) / z**4
+    )
 
 
 def msa_F(z, y):
     g = (np.sqrt(1 + 2 * y) - 1) / 2
     b = g / (1 + g)
     core = msa_core(z, b)
-    return z * z + y * y * (np.cos(z) + z * z * core), np.abs(z * z) + y * y * (np.abs(np.cos(z)) + np.abs(z * z * core))
+    return z * z + y * y * (np.cos(z) + z * z * core), np.abs(z * z) + y * y * (
+        np.abs(np.cos(z)) + np.abs(z * z * core)
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -94,16 +100,27 @@ def test_cut_kernel_crossover_and_spinodal():
     # independent: x_K from tanh x = 2/x, y_K = x_K/sqrt(cosh x_K)
     x_k = optimize.brentq(lambda x: math.tanh(x) - 2 / x, 1, 4, xtol=1e-15)
     assert x_k == pytest.approx(2.0653381, abs=1e-6)
-    assert kirkwood_crossover("dh-exclusion") == pytest.approx(x_k / math.sqrt(math.cosh(x_k)), abs=1e-12)
+    assert kirkwood_crossover("dh-exclusion") == pytest.approx(
+        x_k / math.sqrt(math.cosh(x_k)), abs=1e-12
+    )
     assert poles.CUT_COULOMB_SPINODAL == pytest.approx(2.791544, abs=1e-6)
     assert poles.CUT_COULOMB_SPINODAL_X == pytest.approx(2.458714, abs=1e-6)
 
 
 @pytest.mark.parametrize(
     "y, alpha0, alpha1",
-    [(0.1, 0.0, 0.10025), (0.5, 0.0, 0.53545), (0.9, 0.0, 1.22251), (1.0, 0.0, 1.62135),
-     (1.1, 0.69071, 1.97782), (1.2, 1.05206, 1.85719), (1.5, 1.61985, 1.53493),
-     (2.0, 2.08823, 1.06835), (2.5, 2.35121, 0.58871), (2.7, 2.42759, 0.31872)],
+    [
+        (0.1, 0.0, 0.10025),
+        (0.5, 0.0, 0.53545),
+        (0.9, 0.0, 1.22251),
+        (1.0, 0.0, 1.62135),
+        (1.1, 0.69071, 1.97782),
+        (1.2, 1.05206, 1.85719),
+        (1.5, 1.61985, 1.53493),
+        (2.0, 2.08823, 1.06835),
+        (2.5, 2.35121, 0.58871),
+        (2.7, 2.42759, 0.31872),
+    ],
 )
 def test_cut_kernel_table_4_2(y, alpha0, alpha1):
     e = salt(sigma=0.4 * nm)
@@ -145,8 +162,10 @@ def test_cut_kernel_spinodal_warns_and_flags_invalid():
 # sections 3.1, 4.3, 9.4, 9.5: MSA
 
 
-@pytest.mark.parametrize("y, gamma_sigma, energy", [(1.0, 0.3660254, -0.267949), (2.0, 0.618034, -0.381966),
-                                                    (4.0, 1.0, -0.5)])
+@pytest.mark.parametrize(
+    "y, gamma_sigma, energy",
+    [(1.0, 0.3660254, -0.267949), (2.0, 0.618034, -0.381966), (4.0, 1.0, -0.5)],
+)
 def test_msa_screening_parameter_and_energy(y, gamma_sigma, energy):
     assert poles.msa_gamma_sigma(y) == pytest.approx(gamma_sigma, abs=1e-7)
     assert poles.msa_energy_per_ion(y) == pytest.approx(energy, abs=1e-6)
@@ -166,13 +185,16 @@ def test_msa_energy_debye_huckel_limit():
 def test_msa_core_transform_matches_quadrature():
     # the closed-form I(k) equals int_0^1 r^2 sin(kr)/(kr) (2B - B^2 r) dr, also for complex k
     b = 0.3
+
     def integrand(r, k, part):  # quad never evaluates the end point r = 0
         return getattr(complex(r * r * np.sin(k * r) / (k * r) * (2 * b - b * b * r)), part)
 
     for k in (0.7, 2.5, 1.9 + 1.9j):
         re = integrate.quad(integrand, 0, 1, args=(k, "real"), epsabs=1e-14)[0]
         im = integrate.quad(integrand, 0, 1, args=(k, "imag"), epsabs=1e-14)[0]
-        assert complex(msa_core(np.array(k, dtype=complex), b)) == pytest.approx(re + 1j * im, abs=1e-12)
+        assert complex(msa_core(np.array(k, dtype=complex), b)) == pytest.approx(
+            re + 1j * im, abs=1e-12
+        )
         # the package's short-range kernel contains the same I(k): S = y^2 [(1 - cos k)/k^2 - I(k)]
         s_val, _ = poles.msa_short_range(np.array([k]), np.array([2.0]))
         g = (math.sqrt(5) - 1) / 2
@@ -192,10 +214,21 @@ def test_msa_crossover():
 
 @pytest.mark.parametrize(
     "y, alpha0, alpha1",
-    [(0.1, 0.0, 0.10024), (0.3, 0.0, 0.30596), (0.5, 0.0, 0.52717), (0.7, 0.0, 0.77727),
-     (1.0, 0.0, 1.27349), (1.2, 0.0, 1.93186), (1.3, 0.65145, 2.27927), (1.5, 1.21912, 2.14581),
-     (2.0, 1.88764, 1.88703), (3.0, 2.52861, 1.54537), (4.0, 2.89152, 1.32057),
-     (5.0, 3.14257, 1.15699), (6.0, 3.33340, 1.03071)],
+    [
+        (0.1, 0.0, 0.10024),
+        (0.3, 0.0, 0.30596),
+        (0.5, 0.0, 0.52717),
+        (0.7, 0.0, 0.77727),
+        (1.0, 0.0, 1.27349),
+        (1.2, 0.0, 1.93186),
+        (1.3, 0.65145, 2.27927),
+        (1.5, 1.21912, 2.14581),
+        (2.0, 1.88764, 1.88703),
+        (3.0, 2.52861, 1.54537),
+        (4.0, 2.89152, 1.32057),
+        (5.0, 3.14257, 1.15699),
+        (6.0, 3.33340, 1.03071),
+    ],
 )
 def test_msa_table_4_3(y, alpha0, alpha1):
     e = salt(sigma=0.45 * nm)
@@ -214,7 +247,9 @@ def test_msa_section_9_5_values():
     assert a1[1] == pytest.approx(1.88703, abs=1e-5)
 
 
-@pytest.mark.parametrize("model, F", [("dh-exclusion", cut_kernel_F), ("msa", msa_F), ("dressed-ion", msa_F)])
+@pytest.mark.parametrize(
+    "model, F", [("dh-exclusion", cut_kernel_F), ("msa", msa_F), ("dressed-ion", msa_F)]
+)
 def test_every_mode_satisfies_its_pole_equation(model, F):
     sigma = 0.35 * nm
     e = salt(sigma=sigma)
@@ -234,8 +269,12 @@ def test_every_mode_satisfies_its_pole_equation(model, F):
 def test_complex_pair_above_crossover():
     e = salt()
     ds = screening(e, conc_at(e, [1.5, 3.0]), "msa", all_modes=True)
-    assert np.allclose(ds["mode_decay_length"].values[:, 0], ds["mode_decay_length"].values[:, 1], rtol=1e-14)
-    assert np.allclose(ds["mode_wavelength"].values[:, 0], ds["mode_wavelength"].values[:, 1], rtol=1e-14)
+    assert np.allclose(
+        ds["mode_decay_length"].values[:, 0], ds["mode_decay_length"].values[:, 1], rtol=1e-14
+    )
+    assert np.allclose(
+        ds["mode_wavelength"].values[:, 0], ds["mode_wavelength"].values[:, 1], rtol=1e-14
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -259,7 +298,9 @@ def test_dressed_ion_msa_closure_agrees_with_msa():
     for var in ("decay_length", "wavelength", "mode_decay_length", "mode_wavelength"):
         xr.testing.assert_allclose(msa[var], dit[var], rtol=1e-10)
     assert kirkwood_crossover("dressed-ion") == pytest.approx(kirkwood_crossover("msa"), abs=1e-9)
-    assert kirkwood_crossover("dressed-ion", closure="cut-coulomb") == pytest.approx(1.0317190, abs=1e-6)
+    assert kirkwood_crossover("dressed-ion", closure="cut-coulomb") == pytest.approx(
+        1.0317190, abs=1e-6
+    )
 
 
 def test_dressed_ion_effective_permittivity_limits():
@@ -281,8 +322,9 @@ def test_dressed_ion_user_closure_reproduces_cut_kernel():
 
     def cut_closure_with_derivative(k, c):
         kd2 = kappa_per_sqrt_c**2 * c
-        return kd2 * (1 - np.cos(k * sigma)) / k**2, kd2 * (sigma * np.sin(k * sigma) / k**2
-                                                            - 2 * (1 - np.cos(k * sigma)) / k**3)
+        return kd2 * (1 - np.cos(k * sigma)) / k**2, kd2 * (
+            sigma * np.sin(k * sigma) / k**2 - 2 * (1 - np.cos(k * sigma)) / k**3
+        )
 
     y = np.array([0.1, 0.5, 0.9, 1.6, 2.0])
     c = conc_at(e, y)
@@ -294,7 +336,9 @@ def test_dressed_ion_user_closure_reproduces_cut_kernel():
         # cut kernel: q_eff/q = cosh(kappa sigma) on the monotonic branch
         mono = ds["regime"].values == "monotonic"
         kappa_sigma = sigma / ds["decay_length"].values[mono]
-        assert ds["dressed_charge_ratio"].values[mono] == pytest.approx(np.cosh(kappa_sigma), rel=1e-8)
+        assert ds["dressed_charge_ratio"].values[mono] == pytest.approx(
+            np.cosh(kappa_sigma), rel=1e-8
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -308,18 +352,27 @@ def test_free_ion_mass_action_closed_form():
     ds = screening(e, c, "free-ion", association_constant=k_a)
     alpha = ds["free_fraction"].values
     assert np.allclose(k_a * c * alpha**2 + alpha - 1, 0, atol=1e-14)
-    assert ds["decay_length"].values == pytest.approx(ds["debye_length"].values / np.sqrt(alpha), rel=1e-12)
+    assert ds["decay_length"].values == pytest.approx(
+        ds["debye_length"].values / np.sqrt(alpha), rel=1e-12
+    )
 
 
 def test_free_ion_association_constants():
     e22 = salt(sigma=0.4 * nm, charges=(2, -2))
     lb = e22.bjerrum_length
     b = 4 * lb
-    expected = 4 * np.pi * avogadro * integrate.quad(lambda r: r * r * np.exp(b / r), 0.4 * nm, b / 2,
-                                                     epsabs=0, epsrel=1e-12)[0]
+    expected = (
+        4
+        * np.pi
+        * avogadro
+        * integrate.quad(lambda r: r * r * np.exp(b / r), 0.4 * nm, b / 2, epsabs=0, epsrel=1e-12)[
+            0
+        ]
+    )
     assert ladder_models.bjerrum_association_constant(e22) == pytest.approx(expected, rel=1e-9)
     assert ladder_models.fuoss_association_constant(e22) == pytest.approx(
-        4 * np.pi * avogadro * (0.4 * nm) ** 3 / 3 * np.exp(b / (0.4 * nm)), rel=1e-12)
+        4 * np.pi * avogadro * (0.4 * nm) ** 3 / 3 * np.exp(b / (0.4 * nm)), rel=1e-12
+    )
     # NaCl in water: a > l_B/2, no Bjerrum pairs -> free-ion is Debye
     nacl = presets.get("NaCl(aq)")
     assert ladder_models.bjerrum_association_constant(nacl) == 0.0
@@ -331,13 +384,19 @@ def test_free_ion_fraction_options():
     e = salt()
     c = np.array([10.0, 100.0, 1000.0])
     half = screening(e, c, "free-ion", free_fraction=0.5)
-    assert half["decay_length"].values == pytest.approx(half["debye_length"].values * math.sqrt(2), rel=1e-12)
+    assert half["decay_length"].values == pytest.approx(
+        half["debye_length"].values * math.sqrt(2), rel=1e-12
+    )
     per_c = screening(e, c, "free-ion", free_fraction=np.array([1.0, 0.25, 0.04]))
-    assert per_c["decay_length"].values == pytest.approx(per_c["debye_length"].values * [1, 2, 5], rel=1e-12)
+    assert per_c["decay_length"].values == pytest.approx(
+        per_c["debye_length"].values * [1, 2, 5], rel=1e-12
+    )
 
     class Model:
         def free_fractions(self, electrolyte, concentration):
-            return np.column_stack([np.full(concentration.shape, 0.25), np.full(concentration.shape, 0.25)])
+            return np.column_stack(
+                [np.full(concentration.shape, 0.25), np.full(concentration.shape, 0.25)]
+            )
 
     obj = screening(e, c, "free-ion", free_fraction=Model())
     assert obj["free_fraction"].values == pytest.approx([0.25] * 3)
@@ -371,7 +430,9 @@ def test_scaling_law_branches():
     assert ds["decay_length"].values == pytest.approx(expected, rel=1e-12)
     # n = 3: lambda_S = 8 pi A l_B N_A c sigma^3, linear in c and in l_B (Lee et al. 2017)
     lb = e.bjerrum_length
-    assert ds["decay_length"].values[3] == pytest.approx(8 * np.pi * 1.3 * lb * avogadro * c[3] * (0.3 * nm) ** 3, rel=1e-12)
+    assert ds["decay_length"].values[3] == pytest.approx(
+        8 * np.pi * 1.3 * lb * avogadro * c[3] * (0.3 * nm) ** 3, rel=1e-12
+    )
     with pytest.raises(ParameterError, match="no Kirkwood crossover"):
         kirkwood_crossover("scaling")
 
@@ -393,8 +454,12 @@ def test_debye_limit_at_low_concentration(model):
 def test_charge_sign_symmetry(model):
     d1, d2 = 0.42 * nm, 0.38 * nm
     water = Solvent("water", permittivity=60.0)
-    plus = Electrolyte(ions=[Ion("X+", 1, d1), Ion("Y-", -1, d2)], stoichiometry=[1, 1], solvent=water)
-    minus = Electrolyte(ions=[Ion("X-", -1, d1), Ion("Y+", 1, d2)], stoichiometry=[1, 1], solvent=water)
+    plus = Electrolyte(
+        ions=[Ion("X+", 1, d1), Ion("Y-", -1, d2)], stoichiometry=[1, 1], solvent=water
+    )
+    minus = Electrolyte(
+        ions=[Ion("X-", -1, d1), Ion("Y+", 1, d2)], stoichiometry=[1, 1], solvent=water
+    )
     c = np.geomspace(1, 5000, 25)
     options = {"association": "fuoss"} if model == "free-ion" else {}
     with warnings.catch_warnings():
@@ -427,7 +492,12 @@ def test_registry_sweep_every_kernel_finite():
                         ds = screening(e, c, model)
                     valid = ds["valid"].values
                     decay = ds["decay_length"].values
-                    assert np.all(np.isfinite(decay[valid]) & (decay[valid] > 0)), (model, charges, eps, sigma)
+                    assert np.all(np.isfinite(decay[valid]) & (decay[valid] > 0)), (
+                        model,
+                        charges,
+                        eps,
+                        sigma,
+                    )
                     assert np.all(np.isnan(decay[~valid]))
                     assert set(ds["regime"].values[~valid]) <= {"unstable", "invalid", "unscreened"}
                     if model != "dh-exclusion":
@@ -465,9 +535,13 @@ def test_equal_diameter_asymmetric_valence_is_exact_against_the_oz_msa_solver():
         charge = modes.where(modes.mode_kind == "charge", drop=True)
         lead = int(np.argmax(charge.mode_decay_length.values))
         # OZ grid error ~1e-4 (measured 5e-5 at 1 mol/L)
-        assert float(ds.decay_length) == pytest.approx(float(charge.mode_decay_length[lead]), rel=5e-4)
+        assert float(ds.decay_length) == pytest.approx(
+            float(charge.mode_decay_length[lead]), rel=5e-4
+        )
         if c > 100:
-            assert float(ds.wavelength) == pytest.approx(float(charge.mode_wavelength[lead]), rel=5e-4)
+            assert float(ds.wavelength) == pytest.approx(
+                float(charge.mode_wavelength[lead]), rel=5e-4
+            )
 
 
 def test_cluster_model_is_wired():
@@ -494,7 +568,9 @@ def test_screening_curves_netcdf_round_trip(tmp_path):
     lb = e.bjerrum_length
     sigma = e.contact_diameter
     expected = (1.031719 / sigma) ** 2 / (8 * np.pi * lb * avogadro)
-    assert float(ds["kirkwood_concentration"].sel(model="dh-exclusion")) == pytest.approx(expected, rel=2e-6)
+    assert float(ds["kirkwood_concentration"].sel(model="dh-exclusion")) == pytest.approx(
+        expected, rel=2e-6
+    )
 
 
 def test_reference_crossover_concentrations_table_4_5():
@@ -514,11 +590,17 @@ def test_bad_concentration(bad):
         screening(presets.get("NaCl(aq)"), bad, "msa")
 
 
-@pytest.mark.parametrize("field, kwargs", [
-    ("diameter", {"sigma": 0.0}), ("diameter", {"sigma": -1e-10}),
-    ("permittivity", {"eps": 0.0}), ("permittivity", {"eps": -3.0}),
-    ("temperature", {"temperature": 0.0}), ("temperature", {"temperature": -10.0}),
-])
+@pytest.mark.parametrize(
+    "field, kwargs",
+    [
+        ("diameter", {"sigma": 0.0}),
+        ("diameter", {"sigma": -1e-10}),
+        ("permittivity", {"eps": 0.0}),
+        ("permittivity", {"eps": -3.0}),
+        ("temperature", {"temperature": 0.0}),
+        ("temperature", {"temperature": -10.0}),
+    ],
+)
 def test_bad_electrolyte_parameters(field, kwargs):
     with pytest.raises(ParameterError, match=field):
         salt(**kwargs)
@@ -619,13 +701,18 @@ def test_dielectric_decrement_in_screening_point_by_point():
         assert decay == pytest.approx(ref, rel=1e-12)
     # Debye length with eps_r(c): lambda_D ~ sqrt(eps_r)
     plain = screening(base, c, "debye")
-    np.testing.assert_allclose(ds["debye_length"].values, plain["debye_length"].values * np.sqrt(eps / 78.4),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        ds["debye_length"].values, plain["debye_length"].values * np.sqrt(eps / 78.4), rtol=1e-12
+    )
     # carried by the electrolyte: on by default, off on request
     e = base.with_(dielectric_decrement=dec)
-    np.testing.assert_allclose(screening(e, c, "msa")["decay_length"], ds["decay_length"], rtol=1e-14)
+    np.testing.assert_allclose(
+        screening(e, c, "msa")["decay_length"], ds["decay_length"], rtol=1e-14
+    )
     off = screening(e, c, "msa", dielectric_decrement=False)
-    np.testing.assert_allclose(off["decay_length"], screening(base, c, "msa")["decay_length"], rtol=1e-14)
+    np.testing.assert_allclose(
+        off["decay_length"], screening(base, c, "msa")["decay_length"], rtol=1e-14
+    )
     with pytest.raises(ParameterError, match="dielectric_decrement"):
         screening(base, c, "msa", dielectric_decrement=True)
 
@@ -643,11 +730,20 @@ def test_screening_curves_kirkwood_crossover_is_nan_exactly_where_the_model_has_
     assert ds["has_kirkwood_crossover"].dtype == bool
     assert ds["has_kirkwood_crossover"].attrs["units"] == "1"
     flags = dict(zip(ds["model"].values, ds["has_kirkwood_crossover"].values))
-    assert flags == {"debye": False, "dh-exclusion": True, "msa": True, "dressed-ion": True,
-                     "free-ion": False, "scaling": False}
-    for model, has, x, ck in zip(ds["model"].values, ds["has_kirkwood_crossover"].values,
-                                 ds["kirkwood_crossover"].values,
-                                 ds["kirkwood_concentration"].values):
+    assert flags == {
+        "debye": False,
+        "dh-exclusion": True,
+        "msa": True,
+        "dressed-ion": True,
+        "free-ion": False,
+        "scaling": False,
+    }
+    for model, has, x, ck in zip(
+        ds["model"].values,
+        ds["has_kirkwood_crossover"].values,
+        ds["kirkwood_crossover"].values,
+        ds["kirkwood_concentration"].values,
+    ):
         if has:
             assert np.isfinite(x) and np.isfinite(ck) and ck > 0
             # kappa_D sigma at c_K is the crossover value

@@ -58,8 +58,14 @@ _SUBMODULES = {
     "oz_solver",
 }
 _SUBMODULES |= {"oz_poles", "oz_solver"}  # integral-equation kernels
-_SUBMODULES |= {"msa_mixture", "concentrated_solution", "temperature", "viscosity",
-                "transport_properties", "transport_presets"}
+_SUBMODULES |= {
+    "msa_mixture",
+    "concentrated_solution",
+    "temperature",
+    "viscosity",
+    "transport_properties",
+    "transport_presets",
+}
 
 
 def __getattr__(name: str):

@@ -190,11 +190,14 @@ def screening(
         ds = _modes_to_dataset(electrolyte, c, model, modes, all_modes=all_modes)
     else:
         local = electrolyte.with_(dielectric_decrement=decrement)
-        modes = _stack_modes([func(local.at_concentration(ci), np.array([ci]), **options) for ci in c])
+        modes = _stack_modes(
+            [func(local.at_concentration(ci), np.array([ci]), **options) for ci in c]
+        )
         eps = np.atleast_1d(local.permittivity_at(c))
         kappa = inverse_debye_length(electrolyte, c) * np.sqrt(electrolyte.permittivity / eps)
-        ds = _modes_to_dataset(electrolyte, c, model, modes, all_modes=all_modes, kappa_debye=kappa,
-                               permittivity=eps)
+        ds = _modes_to_dataset(
+            electrolyte, c, model, modes, all_modes=all_modes, kappa_debye=kappa, permittivity=eps
+        )
         ds.attrs["dielectric_decrement"] = f"{decrement.form}: {decrement.source}"
     return ds.isel(concentration=0) if scalar else ds
 
@@ -206,9 +209,13 @@ def _screening_concentration(concentration) -> np.ndarray:
     if c.ndim != 1:
         raise ParameterError("concentration", "must be a scalar or a 1-D array", concentration)
     if c.size == 0:
-        raise ParameterError("concentration", "must not be empty (give at least one state point)", concentration)
+        raise ParameterError(
+            "concentration", "must not be empty (give at least one state point)", concentration
+        )
     if np.any(c <= 0):
-        raise ParameterError("concentration", "must be > 0 mol/m^3 for a screening length", concentration)
+        raise ParameterError(
+            "concentration", "must be > 0 mol/m^3 for a screening length", concentration
+        )
     if np.any(c > 1e5):
         warnings.warn(
             f"concentration up to {float(np.max(c)):.3g} mol/m^3 (= {float(np.max(c)) / 1e3:.3g} mol/L) is beyond "
@@ -228,17 +235,24 @@ def _resolve_decrement(electrolyte, option):
         return None
     if option is True:
         if electrolyte.dielectric_decrement is None:
-            raise ParameterError("dielectric_decrement", f"{electrolyte.name} has no eps_r(c) law; pass a "
-                                 "DielectricDecrement or set Electrolyte(dielectric_decrement=...)")
+            raise ParameterError(
+                "dielectric_decrement",
+                f"{electrolyte.name} has no eps_r(c) law; pass a "
+                "DielectricDecrement or set Electrolyte(dielectric_decrement=...)",
+            )
         return electrolyte.dielectric_decrement
     if isinstance(option, DielectricDecrement):
         return option
-    raise ParameterError("dielectric_decrement", "must be None, True, False or a DielectricDecrement", option)
+    raise ParameterError(
+        "dielectric_decrement", "must be None, True, False or a DielectricDecrement", option
+    )
 
 
 def _stack_modes(parts: list[ScreeningModes]) -> ScreeningModes:
     """Concatenate per-point ScreeningModes (modes padded with NaN)."""
-    width = max(np.asarray(p.poles).reshape(len(np.atleast_1d(p.valid)), -1).shape[1] for p in parts)
+    width = max(
+        np.asarray(p.poles).reshape(len(np.atleast_1d(p.valid)), -1).shape[1] for p in parts
+    )
 
     def pad(a, fill):
         a = np.asarray(a)
@@ -248,27 +262,53 @@ def _stack_modes(parts: list[ScreeningModes]) -> ScreeningModes:
         return out
 
     poles = np.concatenate([pad(np.asarray(p.poles, dtype=complex), np.nan + 0j) for p in parts])
-    residual = np.concatenate([pad(np.broadcast_to(np.asarray(p.residual, dtype=float),
-                                                   np.asarray(p.poles).shape), np.nan) for p in parts])
+    residual = np.concatenate(
+        [
+            pad(
+                np.broadcast_to(np.asarray(p.residual, dtype=float), np.asarray(p.poles).shape),
+                np.nan,
+            )
+            for p in parts
+        ]
+    )
     valid = np.concatenate([np.atleast_1d(np.asarray(p.valid, dtype=bool)) for p in parts])
     extra = {}
     for name, value in parts[0].extra.items():
         if isinstance(value, tuple):
-            extra[name] = (np.concatenate([np.atleast_1d(p.extra[name][0]) for p in parts]), value[1], value[2])
+            extra[name] = (
+                np.concatenate([np.atleast_1d(p.extra[name][0]) for p in parts]),
+                value[1],
+                value[2],
+            )
         else:
             extra[name] = np.concatenate([np.atleast_1d(p.extra[name]) for p in parts])
-    return ScreeningModes(poles=poles, residual=residual, valid=valid, extra=extra,
-                          parameters=parts[0].parameters, references=parts[0].references,
-                          invalid_label=parts[0].invalid_label)
+    return ScreeningModes(
+        poles=poles,
+        residual=residual,
+        valid=valid,
+        extra=extra,
+        parameters=parts[0].parameters,
+        references=parts[0].references,
+        invalid_label=parts[0].invalid_label,
+    )
 
 
-def _modes_to_dataset(electrolyte, c, model, modes: ScreeningModes, *, all_modes: bool,
-                      kappa_debye=None, permittivity=None) -> xr.Dataset:
+def _modes_to_dataset(
+    electrolyte,
+    c,
+    model,
+    modes: ScreeningModes,
+    *,
+    all_modes: bool,
+    kappa_debye=None,
+    permittivity=None,
+) -> xr.Dataset:
     poles = np.asarray(modes.poles, dtype=complex)
     if poles.ndim == 1:
         poles = poles[:, None]
-    residual = np.broadcast_to(np.asarray(modes.residual, dtype=float).reshape(poles.shape[0], -1),
-                               poles.shape)
+    residual = np.broadcast_to(
+        np.asarray(modes.residual, dtype=float).reshape(poles.shape[0], -1), poles.shape
+    )
     valid = np.asarray(modes.valid, dtype=bool).reshape(c.shape)
     alpha0 = np.abs(poles.real)
     alpha1 = poles.imag
@@ -295,23 +335,32 @@ def _modes_to_dataset(electrolyte, c, model, modes: ScreeningModes, *, all_modes
     lead_decay = np.where(valid, decay[:, 0], np.nan)
     lead_wave = np.where(valid, wave[:, 0], np.nan)
     regime = np.where(
-        missing, "no-mode",
-        np.where(~valid, modes.invalid_label,
-                 np.where(np.isnan(lead_wave), "monotonic", "oscillatory")),
+        missing,
+        "no-mode",
+        np.where(
+            ~valid, modes.invalid_label, np.where(np.isnan(lead_wave), "monotonic", "oscillatory")
+        ),
     )
     kappa_d = inverse_debye_length(electrolyte, c) if kappa_debye is None else kappa_debye
     data: dict[str, Any] = {
         "decay_length": ("concentration", lead_decay),
         "wavelength": ("concentration", lead_wave),
-        "debye_length": ("concentration", debye_length(electrolyte, c) if kappa_debye is None else 1.0 / kappa_d),
+        "debye_length": (
+            "concentration",
+            debye_length(electrolyte, c) if kappa_debye is None else 1.0 / kappa_d,
+        ),
         "regime": ("concentration", regime.astype(str, copy=False)),
         "valid": ("concentration", valid),
         "pole_residual": ("concentration", np.where(absent[:, 0], np.nan, residual[:, 0])),
         "kappa_sigma_debye": ("concentration", kappa_d * electrolyte.contact_diameter),
     }
     if permittivity is not None:
-        data["permittivity"] = ("concentration", np.asarray(permittivity, dtype=float), "1",
-                                "relative permittivity of the solution, eps_r(c)")
+        data["permittivity"] = (
+            "concentration",
+            np.asarray(permittivity, dtype=float),
+            "1",
+            "relative permittivity of the solution, eps_r(c)",
+        )
     for name, value in modes.extra.items():
         if isinstance(value, tuple):
             values, units, long_name = value
@@ -400,8 +449,12 @@ def screening_curves(
     if unknown:
         raise ParameterError("options", f"given for models not requested: {sorted(unknown)}")
     c = _screening_concentration(concentration)
-    parts = [screening(electrolyte, c, m, dielectric_decrement=dielectric_decrement, **options.get(m, {}))
-             for m in models]
+    parts = [
+        screening(
+            electrolyte, c, m, dielectric_decrement=dielectric_decrement, **options.get(m, {})
+        )
+        for m in models
+    ]
     kirk, kirk_c, has_kirk = [], [], []
     kappa_per_c = inverse_debye_length(electrolyte, 1.0)  # kappa_D at 1 mol/m^3
     for m in models:
@@ -409,11 +462,16 @@ def screening_curves(
             x = float("nan")
         else:
             keys = _crossover_keywords(m)
-            x = kirkwood_crossover(m, **({"electrolyte": electrolyte} if "electrolyte" in keys else {}),
-                                   **{k: v for k, v in options.get(m, {}).items() if k in keys})
+            x = kirkwood_crossover(
+                m,
+                **({"electrolyte": electrolyte} if "electrolyte" in keys else {}),
+                **{k: v for k, v in options.get(m, {}).items() if k in keys},
+            )
         has_kirk.append(bool(np.isfinite(x)))
         kirk.append(x)
-        kirk_c.append((x / electrolyte.contact_diameter / kappa_per_c) ** 2 if np.isfinite(x) else np.nan)
+        kirk_c.append(
+            (x / electrolyte.contact_diameter / kappa_per_c) ** 2 if np.isfinite(x) else np.nan
+        )
     # stack the per-model results with plain NumPy (xarray's concat/merge is slow here);
     # a variable missing for a model is NaN ("" for text, False for flags)
     stacked: dict[str, Any] = {}
@@ -423,25 +481,41 @@ def screening_curves(
             continue
         fill = {"U": "", "O": "", "b": False}.get(src.dtype.kind, np.nan)
         rows = [p[var].values if var in p.data_vars else np.full(c.shape, fill) for p in parts]
-        stacked[var] = (("model", "concentration"), np.stack(rows), src.attrs["units"],
-                        src.attrs["long_name"])
+        stacked[var] = (
+            ("model", "concentration"),
+            np.stack(rows),
+            src.attrs["units"],
+            src.attrs["long_name"],
+        )
     out = make_dataset(
         {
             **stacked,
             "kirkwood_crossover": ("model", np.array(kirk)),
             "kirkwood_concentration": ("model", np.array(kirk_c)),
-            "has_kirkwood_crossover": ("model", np.array(has_kirk, dtype=bool), "1",
-                                       "the model has a Kirkwood crossover (else "
-                                       "kirkwood_crossover and kirkwood_concentration are NaN)"),
+            "has_kirkwood_crossover": (
+                "model",
+                np.array(has_kirk, dtype=bool),
+                "1",
+                "the model has a Kirkwood crossover (else "
+                "kirkwood_crossover and kirkwood_concentration are NaN)",
+            ),
         },
         {"model": np.array(models, dtype=str), "concentration": c},
         model="screening_curves",
-        parameters={"electrolyte": electrolyte.describe(), "models": models,
-                    "options": {k: dict(v) for k, v in options.items()}},
-        references=tuple(dict.fromkeys(r for p in parts for r in p.attrs.get("references", "").split("; ") if r)),
-        attrs={"electrolyte": electrolyte.name, "permittivity": electrolyte.permittivity,
-               "temperature": electrolyte.temperature,
-               "contact_diameter": electrolyte.contact_diameter},
+        parameters={
+            "electrolyte": electrolyte.describe(),
+            "models": models,
+            "options": {k: dict(v) for k, v in options.items()},
+        },
+        references=tuple(
+            dict.fromkeys(r for p in parts for r in p.attrs.get("references", "").split("; ") if r)
+        ),
+        attrs={
+            "electrolyte": electrolyte.name,
+            "permittivity": electrolyte.permittivity,
+            "temperature": electrolyte.temperature,
+            "contact_diameter": electrolyte.contact_diameter,
+        },
     )
     return out
 

@@ -130,8 +130,9 @@ def _warn_rpm_mapping(model: str, electrolyte: Electrolyte) -> str:
 # RPM-type pole models (dimensionless core shared by dh-exclusion, msa and dressed-ion)
 
 
-def _two_branch_poles(func, axis_func, y, table, y_cross, *, x_min=None, x_min_bracket=(1e-3, 60.0),
-                      y_max=np.inf):
+def _two_branch_poles(
+    func, axis_func, y, table, y_cross, *, x_min=None, x_min_bracket=(1e-3, 60.0), y_max=np.inf
+):
     """Modes in sigma units: columns (i x1, i x2) below the crossover, (z, -conj z) above.
 
     Returns z (n, 2), residual (n, 2), ok (n,) (False beyond y_max or if Newton failed).
@@ -141,8 +142,9 @@ def _two_branch_poles(func, axis_func, y, table, y_cross, *, x_min=None, x_min_b
     residual = np.full((n, 2), np.nan)
     ok = np.zeros(n, dtype=bool)
     inside = y < y_max
-    x1, x2 = poles.imaginary_axis_roots(axis_func, y, y_cross=y_cross, x_min=x_min,
-                                        x_min_bracket=x_min_bracket)
+    x1, x2 = poles.imaginary_axis_roots(
+        axis_func, y, y_cross=y_cross, x_min=x_min, x_min_bracket=x_min_bracket
+    )
     real_branch = inside & np.isfinite(x1)
     if np.any(real_branch):
         for col, x in enumerate((x1, x2)):
@@ -165,7 +167,9 @@ def _two_branch_poles(func, axis_func, y, table, y_cross, *, x_min=None, x_min_b
         guess = poles.complex_branch_guess(table, yc, y_cross)
         root, res, conv = poles.newton_complex(func, guess, yc)
         # same branch as the tabulated continuation: the root stays close to its guess
-        good = conv & (root.real > 0) & (root.imag > 0) & (np.abs(root - guess) < 0.05 * np.abs(guess))
+        good = (
+            conv & (root.real > 0) & (root.imag > 0) & (np.abs(root - guess) < 0.05 * np.abs(guess))
+        )
         root = np.where(good, root, np.nan)
         z[complex_branch, 0] = root
         z[complex_branch, 1] = -root.conjugate()
@@ -210,8 +214,13 @@ def dh_exclusion_poles(y):
     """
     y = np.asarray(y, dtype=float)
     return _two_branch_poles(
-        poles.cut_coulomb_pole_function, poles.cut_coulomb_axis_function, y, _cut_coulomb_table(),
-        poles.CUT_COULOMB_CROSSOVER, x_min=poles.CUT_COULOMB_CROSSOVER_X, y_max=poles.CUT_COULOMB_SPINODAL,
+        poles.cut_coulomb_pole_function,
+        poles.cut_coulomb_axis_function,
+        y,
+        _cut_coulomb_table(),
+        poles.CUT_COULOMB_CROSSOVER,
+        x_min=poles.CUT_COULOMB_CROSSOVER_X,
+        y_max=poles.CUT_COULOMB_SPINODAL,
     )
 
 
@@ -229,13 +238,20 @@ def msa_poles(y):
     if _MSA_MEMO.get("key") != key:  # one-entry memo: "msa" and "dressed-ion" share the roots
         _MSA_MEMO["key"] = key
         _MSA_MEMO["value"] = _two_branch_poles(
-            poles.msa_pole_function, poles.msa_axis_function, y, _msa_table(), _msa_crossover_point()[0],
-            x_min_bracket=(1.9, 2.5), y_max=MSA_MAX_KAPPA_SIGMA,
+            poles.msa_pole_function,
+            poles.msa_axis_function,
+            y,
+            _msa_table(),
+            _msa_crossover_point()[0],
+            x_min_bracket=(1.9, 2.5),
+            y_max=MSA_MAX_KAPPA_SIGMA,
         )
     return tuple(a.copy() for a in _MSA_MEMO["value"])
 
 
-def dh_exclusion_model(electrolyte: Electrolyte, concentration: np.ndarray, **unknown) -> ScreeningModes:
+def dh_exclusion_model(
+    electrolyte: Electrolyte, concentration: np.ndarray, **unknown
+) -> ScreeningModes:
     """Debye–Hückel screening with the Coulomb kernel cut inside the contact diameter.
 
     Parameters
@@ -342,7 +358,9 @@ def msa_model(electrolyte: Electrolyte, concentration: np.ndarray, **unknown) ->
         gamma_sigma = poles.msa_gamma_sigma(y)
     else:
         mapping = "multicomponent MSA (Blum), unequal diameters"
-        z, residual, ok, gamma_sigma = _mixture_msa_poles(electrolyte, np.asarray(concentration, dtype=float), y)
+        z, residual, ok, gamma_sigma = _mixture_msa_poles(
+            electrolyte, np.asarray(concentration, dtype=float), y
+        )
     return ScreeningModes(
         poles=z / sigma,
         residual=residual,
@@ -379,7 +397,9 @@ def _mixture_msa_poles(electrolyte: Electrolyte, c: np.ndarray, y: np.ndarray):
         )
     keep = ~packed
     if np.any(keep):
-        mixture = msa_mixture.MSAMixture(n[keep], electrolyte.charges, d, electrolyte.bjerrum_length / sigma)
+        mixture = msa_mixture.MSAMixture(
+            n[keep], electrolyte.charges, d, electrolyte.bjerrum_length / sigma
+        )
         with warnings.catch_warnings():  # the one-diameter poles are only seeds here
             warnings.simplefilter("ignore", ValidityWarning)
             seeds, _, _ = msa_poles(y[keep])
@@ -552,7 +572,9 @@ def dressed_ion_model(
         short_range = _user_closure(closure, sigma, kappa_per_sqrt_c)
         label = getattr(closure, "__name__", type(closure).__name__)
     else:
-        raise ParameterError("closure", "must be 'msa', 'cut-coulomb' or a callable closure(k, c)", closure)
+        raise ParameterError(
+            "closure", "must be 'msa', 'cut-coulomb' or a callable closure(k, c)", closure
+        )
     if closure == "msa" and not _equal_diameters(electrolyte):
         return _mixture_dressed_ion(electrolyte, np.asarray(concentration, dtype=float), y)
     mapping = _warn_rpm_mapping("dressed-ion", electrolyte)
@@ -568,7 +590,9 @@ def dressed_ion_model(
     else:
         guesses, _, ok_guess = msa_poles(y)
         _warn_out_of_table("dressed-ion", y)
-    z, residual, converged = dressed_ion_poles(short_range, y, np.where(ok_guess[:, None], guesses, np.nan))
+    z, residual, converged = dressed_ion_poles(
+        short_range, y, np.where(ok_guess[:, None], guesses, np.nan)
+    )
     valid = ok_guess & converged[:, 0]
     if np.any(ok_guess & ~valid):
         warnings.warn(
@@ -608,7 +632,11 @@ def dressed_ion_model(
         valid=valid,
         extra={"dressed_charge_ratio": charge_ratio, "effective_permittivity": permittivity},
         parameters={"sigma": sigma, "closure": label, "rpm_mapping": mapping},
-        references=(REFERENCES["kjellander-mitchell"], REFERENCES["kjellander-2019"], REFERENCES["waisman"]),
+        references=(
+            REFERENCES["kjellander-mitchell"],
+            REFERENCES["kjellander-2019"],
+            REFERENCES["waisman"],
+        ),
         invalid_label="invalid",
     )
 
@@ -623,10 +651,14 @@ def _mixture_dressed_ion(electrolyte: Electrolyte, c: np.ndarray, y: np.ndarray)
     permittivity = np.full(c.size, np.nan)
     if np.any(monotonic):
         n = electrolyte.ion_densities(c[monotonic]) * sigma**3
-        mixture = msa_mixture.MSAMixture(n, electrolyte.charges, electrolyte.diameters / sigma,
-                                         electrolyte.bjerrum_length / sigma)
+        mixture = msa_mixture.MSAMixture(
+            n,
+            electrolyte.charges,
+            electrolyte.diameters / sigma,
+            electrolyte.bjerrum_length / sigma,
+        )
         _, weighted, eps_ratio = msa_mixture.dressed_ion(mixture, lead[monotonic])
-        pole_route = (-lead[monotonic] ** 2 / y[monotonic] ** 2).real
+        pole_route = (-(lead[monotonic] ** 2) / y[monotonic] ** 2).real
         # two routes to the charge-weighted q_eff/q: the pole (-k^2/kappa_D^2) and
         # kappa^2(k)/kappa_D^2 from the dressed charges; they agree wherever the pole is solved
         agree = np.abs(weighted.real - pole_route) <= 1e-8 * np.abs(pole_route)
@@ -644,8 +676,16 @@ def _mixture_dressed_ion(electrolyte: Electrolyte, c: np.ndarray, y: np.ndarray)
         residual=residual,
         valid=valid,
         extra={"dressed_charge_ratio": charge_ratio, "effective_permittivity": permittivity},
-        parameters={"sigma": sigma, "closure": "msa", "rpm_mapping": "multicomponent MSA (Blum), unequal diameters"},
-        references=(REFERENCES["kjellander-mitchell"], REFERENCES["kjellander-2019"], REFERENCES["blum"]),
+        parameters={
+            "sigma": sigma,
+            "closure": "msa",
+            "rpm_mapping": "multicomponent MSA (Blum), unequal diameters",
+        },
+        references=(
+            REFERENCES["kjellander-mitchell"],
+            REFERENCES["kjellander-2019"],
+            REFERENCES["blum"],
+        ),
         invalid_label="invalid",
     )
 
@@ -694,7 +734,8 @@ def fuoss_association_constant(electrolyte: Electrolyte) -> float:
 def _pair_lengths(electrolyte: Electrolyte) -> tuple[float, float]:
     if not electrolyte.is_binary:
         raise ParameterError(
-            "association", "ion-pair association needs a binary salt; give free_fraction= for a mixture"
+            "association",
+            "ion-pair association needs a binary salt; give free_fraction= for a mixture",
         )
     z = electrolyte.charges
     return electrolyte.contact_diameter, abs(z[0] * z[1]) * electrolyte.bjerrum_length
@@ -751,7 +792,8 @@ def _free_fractions_from_option(free_fraction, electrolyte, c) -> np.ndarray:
         out = np.asarray(free_fraction.free_fractions(electrolyte, c), dtype=float)
         if out.shape != (c.size, n_species):
             raise ParameterError(
-                "free_fraction", f"free_fractions() must return shape ({c.size}, {n_species}), got {out.shape}"
+                "free_fraction",
+                f"free_fractions() must return shape ({c.size}, {n_species}), got {out.shape}",
             )
         return check_probability("free_fraction", out)
     alpha = check_probability("free_fraction", free_fraction)
@@ -822,7 +864,9 @@ def free_ion_model(
     parameters: dict = {}
     if free_fraction is not None:
         if association_constant is not None:
-            raise ParameterError("association_constant", "give either free_fraction or association_constant")
+            raise ParameterError(
+                "association_constant", "give either free_fraction or association_constant"
+            )
         alpha = _free_fractions_from_option(free_fraction, electrolyte, c)
         n_free = alpha * electrolyte.ion_densities(c)
         kappa2 = 4 * math.pi * lb * np.sum(n_free * z * z, axis=1)
@@ -834,19 +878,31 @@ def free_ion_model(
         if association_constant is not None:
             k_a = float(np.asarray(association_constant, dtype=float))
             if not math.isfinite(k_a) or k_a < 0:
-                raise ParameterError("association_constant", "must be finite and >= 0 m^3/mol", association_constant)
+                raise ParameterError(
+                    "association_constant", "must be finite and >= 0 m^3/mol", association_constant
+                )
             source = "user"
         else:
             check_choice("association", association, ["bjerrum", "fuoss"])
-            k_a = (bjerrum_association_constant if association == "bjerrum" else fuoss_association_constant)(
-                electrolyte
-            )
+            k_a = (
+                bjerrum_association_constant
+                if association == "bjerrum"
+                else fuoss_association_constant
+            )(electrolyte)
             source = association
         if not electrolyte.is_binary:
-            raise ParameterError("association_constant", "ion pairing needs a binary salt; use free_fraction=")
+            raise ParameterError(
+                "association_constant", "ion pairing needs a binary salt; use free_fraction="
+            )
         nu = electrolyte.nu
         free, pairs = free_and_paired_concentrations(c, k_a, nu)
-        kappa2 = 4 * math.pi * lb * avogadro * (np.sum(free * z * z, axis=1) + pairs * (z[0] + z[1]) ** 2)
+        kappa2 = (
+            4
+            * math.pi
+            * lb
+            * avogadro
+            * (np.sum(free * z * z, axis=1) + pairs * (z[0] + z[1]) ** 2)
+        )
         fraction = np.sum(free, axis=1) / ((nu[0] + nu[1]) * c)
         parameters.update(association=source, association_constant=k_a)
         refs = (REFERENCES["debye"], REFERENCES["bjerrum"], REFERENCES["fuoss"])
@@ -904,8 +960,12 @@ def scaling_model(
     """
     _reject_unknown("scaling", unknown)
     for name, value in (("prefactor", prefactor), ("exponent", exponent)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-                or not math.isfinite(value) or value <= 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, np.integer, np.floating))
+            or not math.isfinite(value)
+            or value <= 0
+        ):
             raise ParameterError(name, "must be a finite number > 0", value)
     sigma, y = _reduced_state(electrolyte, concentration)
     kappa_d = y / sigma
@@ -915,8 +975,12 @@ def scaling_model(
         poles=(1j * kappa_d / ratio)[:, None],
         residual=np.zeros((y.size, 1)),
         valid=np.ones(y.size, dtype=bool),
-        parameters={"prefactor": float(prefactor), "exponent": float(exponent), "sigma": sigma,
-                    "debye_below_kappa_sigma": y_cross},
+        parameters={
+            "prefactor": float(prefactor),
+            "exponent": float(exponent),
+            "sigma": sigma,
+            "debye_below_kappa_sigma": y_cross,
+        },
         references=(REFERENCES["smith"], REFERENCES["lee"]),
     )
 
@@ -967,11 +1031,15 @@ def msa_crossover_concentration(electrolyte: Electrolyte) -> float:
         cc = np.array([c])
         z, _, ok, _ = _mixture_msa_poles(electrolyte, cc, per_sqrt_c * np.sqrt(cc))
         if not ok[0]:
-            raise ConvergenceError(f"msa: no charge mode at {c:.6g} mol/m^3 while locating the crossover")
+            raise ConvergenceError(
+                f"msa: no charge mode at {c:.6g} mol/m^3 while locating the crossover"
+            )
         return bool(abs(z[0, 0].real) > 1e-10 * abs(z[0, 0]))
 
     # below the close-packed concentration (ion packing fraction 1, linear in c)
-    packing_per_c = (math.pi / 6) * float(np.sum(electrolyte.ion_densities(1.0) * electrolyte.diameters**3))
+    packing_per_c = (math.pi / 6) * float(
+        np.sum(electrolyte.ion_densities(1.0) * electrolyte.diameters**3)
+    )
     c_hi = min((6.0 / per_sqrt_c) ** 2, 0.99 / packing_per_c)
     lo, hi = math.log((0.2 / per_sqrt_c) ** 2), math.log(c_hi)
     if hi <= lo or oscillatory(math.exp(lo)) or not oscillatory(math.exp(hi)):
@@ -994,7 +1062,9 @@ def dressed_ion_crossover(closure: str = "msa") -> float:
     different code path from :func:`msa_crossover`; the two must agree for "msa").
     """
     if not isinstance(closure, str):
-        raise ParameterError("closure", "the crossover is computed for a named closure only", closure)
+        raise ParameterError(
+            "closure", "the crossover is computed for a named closure only", closure
+        )
     check_choice("closure", closure, list(_CLOSURES))
     return _dressed_ion_crossover(closure)
 

@@ -349,7 +349,11 @@ def newton_complex(
     -------
     z, relative_residual, converged : arrays of the broadcast shape of z0 and y
     """
-    z = np.array(np.broadcast_to(np.asarray(z0, dtype=complex), np.broadcast_shapes(np.shape(z0), np.shape(y))))
+    z = np.array(
+        np.broadcast_to(
+            np.asarray(z0, dtype=complex), np.broadcast_shapes(np.shape(z0), np.shape(y))
+        )
+    )
     y = np.broadcast_to(np.asarray(y, dtype=float), z.shape)
     value, deriv, scale = func(z, y)
     residual = np.abs(value) / scale
@@ -480,7 +484,9 @@ def imaginary_axis_crossover(axis_func, bracket=(0.3, 3.0)) -> tuple[float, floa
     """
 
     def min_log_ratio(y):
-        return golden_minimum(lambda x: float(_log_ratio(axis_func, x, y)[0]), 0.05, 10.0, xtol=1e-10)
+        return golden_minimum(
+            lambda x: float(_log_ratio(axis_func, x, y)[0]), 0.05, 10.0, xtol=1e-10
+        )
 
     y_k = bisect_scalar(lambda y: min_log_ratio(y)[0], *bracket, xtol=1e-15)
     return float(y_k), float(min_log_ratio(y_k)[1])
@@ -513,7 +519,9 @@ def complex_branch_table(
     h = 1e-6
     z_k = np.array(1j * x_cross)
     f_y = (func(z_k, np.array(y_cross + h))[0] - func(z_k, np.array(y_cross - h))[0]).real / (2 * h)
-    f_zz = (func(z_k + h, np.array(y_cross))[1] - func(z_k - h, np.array(y_cross))[1]).real / (2 * h)
+    f_zz = (func(z_k + h, np.array(y_cross))[1] - func(z_k - h, np.array(y_cross))[1]).real / (
+        2 * h
+    )
     slope = math.sqrt(abs(2 * f_y / f_zz))
     guess = 1j * x_cross + slope * s[0]
     s_prev, z_prev = 0.0, 1j * x_cross
@@ -523,7 +531,8 @@ def complex_branch_table(
         if not ok[0] or z[0].real <= 0:
             raise ConvergenceError(
                 f"continuation of the complex pole lost the branch at kappa_D sigma = {y:.6g}",
-                iterations=i, residual=float(res[0]),
+                iterations=i,
+                residual=float(res[0]),
             )
         zs[i] = z[0]
         if i + 1 < points:  # linear extrapolation in s

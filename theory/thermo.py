@@ -74,8 +74,10 @@ __all__ = [
 
 REFERENCES = {
     "dh-limiting": ("P. Debye and E. Hückel, Phys. Z. 24, 185 (1923)",),
-    "dh-extended": ("P. Debye and E. Hückel, Phys. Z. 24, 185 (1923)",
-                    "R. A. Robinson and R. H. Stokes, Electrolyte Solutions, 2nd ed. (Butterworths, 1959)"),
+    "dh-extended": (
+        "P. Debye and E. Hückel, Phys. Z. 24, 185 (1923)",
+        "R. A. Robinson and R. H. Stokes, Electrolyte Solutions, 2nd ed. (Butterworths, 1959)",
+    ),
     "davies": ("C. W. Davies, Ion Association (Butterworths, London, 1962)",),
     "msa": (
         "L. Blum, Mol. Phys. 30, 1529 (1975), doi:10.1080/00268977500103051",
@@ -83,7 +85,9 @@ REFERENCES = {
         "G. A. Mansoori, N. F. Carnahan, K. E. Starling and T. W. Leland, J. Chem. Phys. 54, 1523 (1971), "
         "doi:10.1063/1.1675048",
     ),
-    "pitzer": ("K. S. Pitzer and G. Mayorga, J. Phys. Chem. 77, 2300 (1973), doi:10.1021/j100621a026",),
+    "pitzer": (
+        "K. S. Pitzer and G. Mayorga, J. Phys. Chem. 77, 2300 (1973), doi:10.1021/j100621a026",
+    ),
 }
 
 #: Pitzer parameters per (cation name, anion name): beta0 [kg/mol], beta1 [kg/mol],
@@ -92,8 +96,14 @@ REFERENCES = {
 #: parameters were fitted with (part of the empirical model; not recomputed from eps_r).
 PITZER_PARAMETERS = {
     ("Na+", "Cl-"): {
-        "beta0": 0.0765, "beta1": 0.2664, "cphi": 0.00127, "alpha1": 2.0, "b": 1.2,
-        "temperature": 298.15, "max_molality": 6.0, "a_phi": 0.392,
+        "beta0": 0.0765,
+        "beta1": 0.2664,
+        "cphi": 0.00127,
+        "alpha1": 2.0,
+        "b": 1.2,
+        "temperature": 298.15,
+        "max_molality": 6.0,
+        "a_phi": 0.392,
         "source": "Pitzer & Mayorga 1973, Table I (NaCl, 25 C), doi:10.1021/j100621a026",
     },
 }
@@ -225,14 +235,23 @@ def blum_msa(densities, charges, diameters, bjerrum_length: float, *, tol: float
     denom, omega, pn, _ = parts(g)
     eta = math.pi * pn / (2 * delta)
     g_, eta_ = g[..., None], eta[..., None]
-    ln_gamma = -lb_ion * (g_ * z**2 / denom + eta_ * s * ((2 * z - eta_ * s**2) / denom + eta_ * s**2 / 3))
+    ln_gamma = -lb_ion * (
+        g_ * z**2 / denom + eta_ * s * ((2 * z - eta_ * s**2) / denom + eta_ * s**2 / 3)
+    )
     energy = -lb * (g * np.sum(n * z**2 / denom, axis=-1) + (math.pi / (2 * delta)) * omega * pn**2)
     free = energy + g**3 / (3 * math.pi)
     rho = np.sum(n, axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        osm = np.where(rho > 0, -g**3 / (3 * math.pi * rho) - 2 * lb * eta**2 / (math.pi * rho), 0.0)
-    return {"gamma": g, "ln_gamma": ln_gamma, "osmotic_minus_one": osm,
-            "energy_density": energy, "free_energy_density": free}
+        osm = np.where(
+            rho > 0, -(g**3) / (3 * math.pi * rho) - 2 * lb * eta**2 / (math.pi * rho), 0.0
+        )
+    return {
+        "gamma": g,
+        "ln_gamma": ln_gamma,
+        "osmotic_minus_one": osm,
+        "energy_density": energy,
+        "free_energy_density": free,
+    }
 
 
 def hard_sphere_mixture(densities, diameters):
@@ -272,8 +291,12 @@ def hard_sphere_mixture(densities, diameters):
         ln_g = (8 * e - 9 * e**2 + 3 * e**3) / (1 - e) ** 3
         osm = (4 * e - 2 * e**2) / (1 - e) ** 3
         free = rho * e * (4 - 3 * e) / (1 - e) ** 2
-        return {"ln_gamma": np.repeat(ln_g[..., None], s.size, axis=-1), "osmotic_minus_one": osm,
-                "free_energy_density": free, "packing_fraction": e}
+        return {
+            "ln_gamma": np.repeat(ln_g[..., None], s.size, axis=-1),
+            "osmotic_minus_one": osm,
+            "free_energy_density": free,
+            "packing_fraction": e,
+        }
     d = 1 - x3
     pos = x3 > 0
     x3s = np.where(pos, x3, 1.0)
@@ -281,17 +304,26 @@ def hard_sphere_mixture(densities, diameters):
     dF0 = -lnd
     dF1 = 3 * x2 / d
     dF2 = 3 * (x2**2 / x3s**2) * lnd + 3 * x1 / d + 3 * x2**2 / (x3s * d**2)
-    dF3 = (-2 * (x2**3 / x3s**3) * lnd - (x2**3 / x3s**2 - x0) / d + 3 * x1 * x2 / d**2
-           - x2**3 / (x3s**2 * d**2) + 2 * x2**3 / (x3s * d**3))
-    ln_g = (dF0[..., None] + dF1[..., None] * s + dF2[..., None] * s**2 + dF3[..., None] * s**3)
+    dF3 = (
+        -2 * (x2**3 / x3s**3) * lnd
+        - (x2**3 / x3s**2 - x0) / d
+        + 3 * x1 * x2 / d**2
+        - x2**3 / (x3s**2 * d**2)
+        + 2 * x2**3 / (x3s * d**3)
+    )
+    ln_g = dF0[..., None] + dF1[..., None] * s + dF2[..., None] * s**2 + dF3[..., None] * s**3
     F = (x2**3 / x3s**2 - x0) * lnd + 3 * x1 * x2 / d + x2**3 / (x3s * d**2)
     bp = (6 / math.pi) * (x0 / d + 3 * x1 * x2 / d**2 + (3 - x3) * x2**3 / d**3)
     with np.errstate(divide="ignore", invalid="ignore"):
         osm = np.where(rho > 0, bp / np.where(rho > 0, rho, 1.0) - 1, 0.0)
     ln_g = np.where(pos[..., None], ln_g, 0.0)
     free = np.where(pos, (6 / math.pi) * F, 0.0)
-    return {"ln_gamma": ln_g, "osmotic_minus_one": osm, "free_energy_density": free,
-            "packing_fraction": x3}
+    return {
+        "ln_gamma": ln_g,
+        "osmotic_minus_one": osm,
+        "free_energy_density": free,
+        "packing_fraction": x3,
+    }
 
 
 def msa_free_energy_density(densities, charges, diameters, bjerrum_length: float):
@@ -305,9 +337,20 @@ def msa_free_energy_density(densities, charges, diameters, bjerrum_length: float
     return el["free_energy_density"] + hs["free_energy_density"]
 
 
-def pitzer_binary(molality, *, z_cation: int, z_anion: int, nu_cation: float, nu_anion: float,
-                  a_phi: float, beta0: float, beta1: float, cphi: float, alpha1: float = 2.0,
-                  b: float = 1.2):
+def pitzer_binary(
+    molality,
+    *,
+    z_cation: int,
+    z_anion: int,
+    nu_cation: float,
+    nu_anion: float,
+    a_phi: float,
+    beta0: float,
+    beta1: float,
+    cphi: float,
+    alpha1: float = 2.0,
+    b: float = 1.2,
+):
     """Pitzer mean activity and osmotic coefficients of one binary salt (molal scale).
 
     Parameters
@@ -390,7 +433,9 @@ class _ThermoSpec:
 _THERMO_MODELS: dict[str, _ThermoSpec] = {}
 
 
-def register_thermo_model(name: str, func: Callable, *, description: str, references: Sequence[str] = ()) -> None:
+def register_thermo_model(
+    name: str, func: Callable, *, description: str, references: Sequence[str] = ()
+) -> None:
     """Register a thermodynamic (activity) model.
 
     Parameters
@@ -429,7 +474,9 @@ def _state(electrolyte, concentration, molality, model, conversion):
         raise ParameterError("electrolyte", "must be an Electrolyte", electrolyte)
     check_choice("model", model, list(_THERMO_MODELS))
     if (concentration is None) == (molality is None):
-        raise ParameterError("concentration", "give exactly one of concentration= [mol/m^3] or molality= [mol/kg]")
+        raise ParameterError(
+            "concentration", "give exactly one of concentration= [mol/m^3] or molality= [mol/kg]"
+        )
     if concentration is not None:
         name, value = "concentration", concentration
     else:
@@ -454,8 +501,11 @@ def _other_scale(electrolyte, scale, values, conversion):
     """Convert molality <-> molarity and return (c [mol/m^3], m [mol/kg], rho_w)."""
     rho_w = electrolyte.solvent.density
     if rho_w is None:
-        raise ParameterError("solvent.density", f"unknown for {electrolyte.solvent.name!r}; "
-                             "needed to convert between molality and molarity")
+        raise ParameterError(
+            "solvent.density",
+            f"unknown for {electrolyte.solvent.name!r}; "
+            "needed to convert between molality and molarity",
+        )
     if scale == "molality":
         return np.asarray(electrolyte.molarity(values, **conversion), dtype=float), values, rho_w
     return values, np.asarray(electrolyte.molality(values, **conversion), dtype=float), rho_w
@@ -471,14 +521,18 @@ def _debye_hueckel_family(model: str):
     def func(electrolyte, scale, flat, *, conversion, ion_size=None, **options):
         _reject_options(model, options)
         if model != "dh-extended" and ion_size is not None:
-            raise ParameterError("ion_size", f"is an option of 'dh-extended', not of {model!r}", ion_size)
+            raise ParameterError(
+                "ion_size", f"is an option of 'dh-extended', not of {model!r}", ion_size
+            )
         nu, z = electrolyte.nu, electrolyte.charges
         lb = electrolyte.bjerrum_length
         if scale == "molality":
             rho_w = electrolyte.solvent.density
             if rho_w is None:
-                raise ParameterError("solvent.density", f"unknown for {electrolyte.solvent.name!r}; "
-                                     "needed for the molal form")
+                raise ParameterError(
+                    "solvent.density",
+                    f"unknown for {electrolyte.solvent.name!r}; needed for the molal form",
+                )
             c_ref, i0 = flat * rho_w, rho_w  # mol/m^3 equivalent; I0 = 1 mol/kg
         else:
             c_ref, i0 = flat, 1000.0  # I0 = 1 mol/L
@@ -506,7 +560,9 @@ def _debye_hueckel_family(model: str):
             zbar = float(np.sum(nu * z**2) / np.sum(nu))
             ys = np.where(y > 0, y, 1.0)
             alpha = np.where(y > 0, lb * kappa / 2 * zbar / ys, 0.0)
-            inner = np.where(y > 1e-3, 1 + ys - 2 * np.log1p(ys) - 1 / (1 + ys), y**3 / 3 - y**4 / 2 + 0.6 * y**5)
+            inner = np.where(
+                y > 1e-3, 1 + ys - 2 * np.log1p(ys) - 1 / (1 + ys), y**3 / 3 - y**4 / 2 + 0.6 * y**5
+            )
             osm = np.where(y > 0, -alpha / ys**2 * (inner - 0.15 * y**4), 0.0)
             big = float(np.max(ionic) / i0) if ionic.size else 0.0
             if big > 1.0:
@@ -529,7 +585,9 @@ def _msa_molar(electrolyte, c, decrement):
         lb = electrolyte.bjerrum_length
         el = blum_msa(n, z, d, lb)
         hs = hard_sphere_mixture(n, d)
-        return el["ln_gamma"] + hs["ln_gamma"], 1 + el["osmotic_minus_one"] + hs["osmotic_minus_one"]
+        return el["ln_gamma"] + hs["ln_gamma"], 1 + el["osmotic_minus_one"] + hs[
+            "osmotic_minus_one"
+        ]
     eps_s = electrolyte.permittivity
     eps = np.asarray(decrement(c, eps_s), dtype=float)
     d_eps = np.asarray(decrement.derivative(c, eps_s), dtype=float)  # [m^3/mol]
@@ -549,9 +607,16 @@ def _msa_molar(electrolyte, c, decrement):
     dfactor = -eps_s * d_eps / (eps**2 * avogadro)  # d factor / d rho_salt
     born_density_sum = rho_salt * float(np.sum(nu * born))  # sum_i n_i beta w_i / factor
     mu_born_extra = born_density_sum * dfactor  # from d(factor)/d rho_salt
-    ln_g = el["ln_gamma"] + hs["ln_gamma"] + born[None, :] * factor[:, None] + ((mu_el_extra + mu_born_extra) / nu_tot)[:, None]
+    ln_g = (
+        el["ln_gamma"]
+        + hs["ln_gamma"]
+        + born[None, :] * factor[:, None]
+        + ((mu_el_extra + mu_born_extra) / nu_tot)[:, None]
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        osm_extra = np.where(rho > 0, rho_salt * (mu_el_extra + mu_born_extra) / np.where(rho > 0, rho, 1.0), 0.0)
+        osm_extra = np.where(
+            rho > 0, rho_salt * (mu_el_extra + mu_born_extra) / np.where(rho > 0, rho, 1.0), 0.0
+        )
     phi = 1 + el["osmotic_minus_one"] + hs["osmotic_minus_one"] + osm_extra
     return ln_g, phi
 
@@ -566,13 +631,19 @@ def _decrement_option(electrolyte, dielectric_decrement, model):
         return None
     if dielectric_decrement is True:
         if electrolyte.dielectric_decrement is None:
-            raise ParameterError("dielectric_decrement", f"{electrolyte.name} has no eps_r(c) law; pass a "
-                                 "DielectricDecrement or set Electrolyte(dielectric_decrement=...)")
+            raise ParameterError(
+                "dielectric_decrement",
+                f"{electrolyte.name} has no eps_r(c) law; pass a "
+                "DielectricDecrement or set Electrolyte(dielectric_decrement=...)",
+            )
         return electrolyte.dielectric_decrement
     if isinstance(dielectric_decrement, DielectricDecrement):
         return dielectric_decrement
-    raise ParameterError("dielectric_decrement", "must be None, True, False or a DielectricDecrement",
-                         dielectric_decrement)
+    raise ParameterError(
+        "dielectric_decrement",
+        "must be None, True, False or a DielectricDecrement",
+        dielectric_decrement,
+    )
 
 
 def _msa_model(electrolyte, scale, flat, *, conversion, dielectric_decrement=None, **options):
@@ -597,12 +668,19 @@ def _pitzer_model(electrolyte, scale, flat, *, conversion, **options):
         raise ParameterError("model", "'pitzer' is implemented for binary salts only")
     key = (electrolyte.cation.name, electrolyte.anion.name)
     if key not in PITZER_PARAMETERS:
-        raise ParameterError("model", f"no Pitzer parameters for {key[0]}/{key[1]}; available: "
-                             + ", ".join("/".join(k) for k in PITZER_PARAMETERS))
+        raise ParameterError(
+            "model",
+            f"no Pitzer parameters for {key[0]}/{key[1]}; available: "
+            + ", ".join("/".join(k) for k in PITZER_PARAMETERS),
+        )
     par = PITZER_PARAMETERS[key]
     if abs(electrolyte.temperature - par["temperature"]) > 0.5:
-        warnings.warn(f"Pitzer parameters for {key} are for {par['temperature']} K, used at "
-                      f"{electrolyte.temperature} K", ValidityWarning, stacklevel=4)
+        warnings.warn(
+            f"Pitzer parameters for {key} are for {par['temperature']} K, used at "
+            f"{electrolyte.temperature} K",
+            ValidityWarning,
+            stacklevel=4,
+        )
     if electrolyte.solvent.density is None:
         raise ParameterError("solvent.density", "needed for the molal Debye–Hückel constant A_phi")
     if scale == "concentration":
@@ -610,14 +688,27 @@ def _pitzer_model(electrolyte, scale, flat, *, conversion, **options):
     else:
         m = flat
     if np.any(m > par["max_molality"] * 1.05):
-        warnings.warn(f"Pitzer parameters for {key} are fitted up to {par['max_molality']} mol/kg",
-                      ValidityWarning, stacklevel=4)
+        warnings.warn(
+            f"Pitzer parameters for {key} are fitted up to {par['max_molality']} mol/kg",
+            ValidityWarning,
+            stacklevel=4,
+        )
     # the fitted parameters belong to the A_phi they were fitted with (PM73: 0.392 at 25 C)
     a_phi = par["a_phi"]
     ci, ai = electrolyte.ions
     ln_pm, phi = pitzer_binary(
-        m, z_cation=ci.charge, z_anion=ai.charge, nu_cation=nu[0], nu_anion=nu[1], a_phi=a_phi,
-        beta0=par["beta0"], beta1=par["beta1"], cphi=par["cphi"], alpha1=par["alpha1"], b=par["b"])
+        m,
+        z_cation=ci.charge,
+        z_anion=ai.charge,
+        nu_cation=nu[0],
+        nu_anion=nu[1],
+        a_phi=a_phi,
+        beta0=par["beta0"],
+        beta1=par["beta1"],
+        cphi=par["cphi"],
+        alpha1=par["alpha1"],
+        b=par["b"],
+    )
     # single-ion values are not defined by the model: report the mean for every ion
     out_ln = np.repeat(ln_pm[:, None], 2, axis=-1)
     if scale == "concentration":
@@ -656,9 +747,17 @@ class AssociationEquilibrium:
 
     def __post_init__(self):
         if self.association_constant is not None:
-            object.__setattr__(self, "association_constant", check_quantity(
-                "association_constant", self.association_constant, unit="m^3/mol", low=0.0,
-                scalar=True))
+            object.__setattr__(
+                self,
+                "association_constant",
+                check_quantity(
+                    "association_constant",
+                    self.association_constant,
+                    unit="m^3/mol",
+                    low=0.0,
+                    scalar=True,
+                ),
+            )
         check_choice("association", self.association, ["bjerrum", "fuoss"])
 
     def constant(self, electrolyte) -> float:
@@ -668,7 +767,11 @@ class AssociationEquilibrium:
             return float(self.association_constant)
         from ionscales.theory import models
 
-        formula = models.bjerrum_association_constant if self.association == "bjerrum" else models.fuoss_association_constant
+        formula = (
+            models.bjerrum_association_constant
+            if self.association == "bjerrum"
+            else models.fuoss_association_constant
+        )
         return float(formula(electrolyte))
 
     def solve(self, electrolyte, concentration):
@@ -689,7 +792,8 @@ class AssociationEquilibrium:
         if not converged:
             raise ConvergenceError(
                 f"association equilibrium did not converge for {electrolyte.name} (K_A = {k:g} m^3/mol)",
-                iterations=self.max_iterations, residual=float(step),
+                iterations=self.max_iterations,
+                residual=float(step),
             )
         ln_g, phi = _msa_molar(electrolyte, alpha * c, None)
         return alpha, ln_g, phi
@@ -703,11 +807,14 @@ class AssociationEquilibrium:
 def _check_symmetric_pairing(electrolyte):
     z = electrolyte.charges
     if not electrolyte.is_binary or z[0] != -z[1]:
-        raise ParameterError("model", "'msa-association' needs a symmetric binary salt (|z+| = |z-|: neutral pairs)")
+        raise ParameterError(
+            "model", "'msa-association' needs a symmetric binary salt (|z+| = |z-|: neutral pairs)"
+        )
 
 
-def _msa_association_model(electrolyte, scale, flat, *, conversion, association_constant=None,
-                           association=None, **options):
+def _msa_association_model(
+    electrolyte, scale, flat, *, conversion, association_constant=None, association=None, **options
+):
     _reject_options("msa-association", options)
     eq = AssociationEquilibrium(association_constant, association or "bjerrum")
     if scale == "molality":
@@ -727,23 +834,43 @@ def _msa_association_model(electrolyte, scale, flat, *, conversion, association_
     return ThermoResult(ln_g, phi)
 
 
-register_thermo_model("dh-limiting", _debye_hueckel_family("dh-limiting"),
-                      description="Debye–Hückel limiting law", references=REFERENCES["dh-limiting"])
-register_thermo_model("dh-extended", _debye_hueckel_family("dh-extended"),
-                      description="extended Debye–Hückel with one ion size (option ion_size=)",
-                      references=REFERENCES["dh-extended"])
-register_thermo_model("davies", _debye_hueckel_family("davies"), description="Davies equation (0.3)",
-                      references=REFERENCES["davies"])
-register_thermo_model("msa", _msa_model,
-                      description="primitive model: Blum MSA + hard spheres (option dielectric_decrement=)",
-                      references=REFERENCES["msa"])
-register_thermo_model("pitzer", _pitzer_model, description="Pitzer ion interaction (tabulated binary salts)",
-                      references=REFERENCES["pitzer"])
 register_thermo_model(
-    "msa-association", _msa_association_model,
+    "dh-limiting",
+    _debye_hueckel_family("dh-limiting"),
+    description="Debye–Hückel limiting law",
+    references=REFERENCES["dh-limiting"],
+)
+register_thermo_model(
+    "dh-extended",
+    _debye_hueckel_family("dh-extended"),
+    description="extended Debye–Hückel with one ion size (option ion_size=)",
+    references=REFERENCES["dh-extended"],
+)
+register_thermo_model(
+    "davies",
+    _debye_hueckel_family("davies"),
+    description="Davies equation (0.3)",
+    references=REFERENCES["davies"],
+)
+register_thermo_model(
+    "msa",
+    _msa_model,
+    description="primitive model: Blum MSA + hard spheres (option dielectric_decrement=)",
+    references=REFERENCES["msa"],
+)
+register_thermo_model(
+    "pitzer",
+    _pitzer_model,
+    description="Pitzer ion interaction (tabulated binary salts)",
+    references=REFERENCES["pitzer"],
+)
+register_thermo_model(
+    "msa-association",
+    _msa_association_model,
     description="chemical model: MSA free ions at the free-ion concentration + ideal ion pairs "
     "(options association_constant=, association=)",
-    references=REFERENCES["msa"] + ("N. Bjerrum, Kgl. Danske Vidensk. Selsk. Math.-fys. Medd. 7, 1 (1926)",),
+    references=REFERENCES["msa"]
+    + ("N. Bjerrum, Kgl. Danske Vidensk. Selsk. Math.-fys. Medd. 7, 1 (1926)",),
 )
 
 #: names of the registered thermodynamic models (a snapshot; see :func:`thermo_models`)
@@ -769,8 +896,11 @@ def _compute(electrolyte, concentration, molality, model, ion_size, kwargs):
     if model not in _DECREMENT_MODELS:
         choice = opts.pop("dielectric_decrement", None)
         if choice is not None and choice is not False:
-            raise ParameterError("dielectric_decrement", f"is supported by {sorted(_DECREMENT_MODELS)}, not by "
-                                 f"{model!r}", choice)
+            raise ParameterError(
+                "dielectric_decrement",
+                f"is supported by {sorted(_DECREMENT_MODELS)}, not by {model!r}",
+                choice,
+            )
         if choice is None and electrolyte.dielectric_decrement is not None:
             warnings.warn(
                 f"thermodynamic model {model!r} ignores the eps_r(c) law of {electrolyte.name} (constant "
@@ -793,8 +923,9 @@ def _scalar(a):
     return float(a) if a.ndim == 0 else a
 
 
-def ln_activity_coefficients(electrolyte, concentration=None, model="msa", *, molality=None,
-                             ion_size=None, **options):
+def ln_activity_coefficients(
+    electrolyte, concentration=None, model="msa", *, molality=None, ion_size=None, **options
+):
     """Single-ion ln gamma_i [1], shape ``concentration.shape + (n_species,)``.
 
     Parameters are those of :func:`activity_coefficient`. For ``"pitzer"`` (which defines
@@ -803,8 +934,9 @@ def ln_activity_coefficients(electrolyte, concentration=None, model="msa", *, mo
     return _compute(electrolyte, concentration, molality, model, ion_size, options)[2]
 
 
-def activity_coefficient(electrolyte, concentration=None, model="msa", *, molality=None,
-                         ion_size=None, **options):
+def activity_coefficient(
+    electrolyte, concentration=None, model="msa", *, molality=None, ion_size=None, **options
+):
     """Mean ionic activity coefficient gamma_pm [1].
 
     Parameters
@@ -859,8 +991,9 @@ def activity_coefficient(electrolyte, concentration=None, model="msa", *, molali
     return _scalar(np.exp(np.sum(ln_i * nu, axis=-1) / np.sum(nu)))
 
 
-def osmotic_coefficient(electrolyte, concentration=None, model="msa", *, molality=None,
-                        ion_size=None, **options):
+def osmotic_coefficient(
+    electrolyte, concentration=None, model="msa", *, molality=None, ion_size=None, **options
+):
     """Osmotic coefficient phi [1] (same parameters as :func:`activity_coefficient`).
 
     phi = beta Pi / rho (molar scale, rho the total ion number density) or
@@ -869,8 +1002,9 @@ def osmotic_coefficient(electrolyte, concentration=None, model="msa", *, molalit
     return _scalar(_compute(electrolyte, concentration, molality, model, ion_size, options)[3])
 
 
-def thermodynamics(electrolyte, concentration=None, model="msa", *, molality=None, ion_size=None,
-                   **options):
+def thermodynamics(
+    electrolyte, concentration=None, model="msa", *, molality=None, ion_size=None, **options
+):
     """Labelled Dataset of the activity and osmotic coefficients over a 1-D grid.
 
     Same parameters as :func:`activity_coefficient`. Dimension ``concentration`` or
@@ -886,9 +1020,12 @@ def thermodynamics(electrolyte, concentration=None, model="msa", *, molality=Non
     phi = np.atleast_1d(phi)
     nu = electrolyte.nu
     ln_pm = np.sum(ln_i * nu, axis=-1) / np.sum(nu)
-    params = {"electrolyte": electrolyte.name, "permittivity": electrolyte.permittivity,
-              "temperature": electrolyte.temperature,
-              "diameters_m": [float(d) for d in electrolyte.diameters]}
+    params = {
+        "electrolyte": electrolyte.name,
+        "permittivity": electrolyte.permittivity,
+        "temperature": electrolyte.temperature,
+        "diameters_m": [float(d) for d in electrolyte.diameters],
+    }
     if model == "dh-extended":
         params["ion_size_m"] = float(electrolyte.contact_diameter if ion_size is None else ion_size)
     for k, v in options.items():
@@ -901,8 +1038,12 @@ def thermodynamics(electrolyte, concentration=None, model="msa", *, molality=Non
         {
             "activity_coefficient": ((scale,), np.exp(ln_pm)),
             "ln_activity_coefficient": ((scale,), ln_pm),
-            "ion_ln_activity_coefficient": ((scale, "species"), ln_i, "1",
-                                            "natural log of the single-ion activity coefficient"),
+            "ion_ln_activity_coefficient": (
+                (scale, "species"),
+                ln_i,
+                "1",
+                "natural log of the single-ion activity coefficient",
+            ),
             "osmotic_coefficient": ((scale,), phi),
         },
         {
@@ -912,5 +1053,9 @@ def thermodynamics(electrolyte, concentration=None, model="msa", *, molality=Non
         model=model,
         parameters=params,
         references=_THERMO_MODELS[model].references,
-        attrs={"scale": "molar (McMillan-Mayer, y_c)" if scale == "concentration" else "molal (gamma_m)"},
+        attrs={
+            "scale": "molar (McMillan-Mayer, y_c)"
+            if scale == "concentration"
+            else "molal (gamma_m)"
+        },
     )

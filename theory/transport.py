@@ -42,8 +42,14 @@ __all__ = [
 ]
 
 
-def nernst_einstein_conductivity(electrolyte: Electrolyte, concentration, *, free_fraction=1.0,
-                                 diffusivities=None, temperature=None):
+def nernst_einstein_conductivity(
+    electrolyte: Electrolyte,
+    concentration,
+    *,
+    free_fraction=1.0,
+    diffusivities=None,
+    temperature=None,
+):
     """Nernst–Einstein conductivity of the free ions [S/m].
 
     sigma = (F^2/RT) sum_i z_i^2 nu_i c alpha_i D_i.
@@ -62,8 +68,9 @@ def nernst_einstein_conductivity(electrolyte: Electrolyte, concentration, *, fre
         [K], finite and > 0 (default: the electrolyte's).
     """
     if not isinstance(electrolyte, Electrolyte):
-        raise ParameterError("electrolyte", "must be an Electrolyte (e.g. presets.get('NaCl(aq)'))",
-                             electrolyte)
+        raise ParameterError(
+            "electrolyte", "must be an Electrolyte (e.g. presets.get('NaCl(aq)'))", electrolyte
+        )
     c = np.atleast_1d(check_concentration(concentration))
     scalar = np.ndim(concentration) == 0
     if hasattr(free_fraction, "free_fractions"):
@@ -80,12 +87,20 @@ def nernst_einstein_conductivity(electrolyte: Electrolyte, concentration, *, fre
             fits = False
         if not fits or alpha.size == 0:
             raise ParameterError(
-                "free_fraction", f"must be one value, one per concentration ({c.size}) or an "
+                "free_fraction",
+                f"must be one value, one per concentration ({c.size}) or an "
                 f"array of shape {target} (concentrations, species), not shape {alpha.shape}",
-                free_fraction)
-    d = electrolyte.diffusivities if diffusivities is None else as_float_array("diffusivities", diffusivities)
+                free_fraction,
+            )
+    d = (
+        electrolyte.diffusivities
+        if diffusivities is None
+        else as_float_array("diffusivities", diffusivities)
+    )
     if np.any(~np.isfinite(d)):
-        raise ParameterError("diffusivities", "unknown for some ions; pass diffusivities= [m^2/s]", d)
+        raise ParameterError(
+            "diffusivities", "unknown for some ions; pass diffusivities= [m^2/s]", d
+        )
     temp = electrolyte.temperature if temperature is None else _check_temperature(temperature)
     z, nu = electrolyte.charges, electrolyte.nu
     sigma = faraday**2 / (gas_constant * temp) * np.sum(z**2 * nu * d * alpha * c[:, None], axis=-1)
@@ -96,20 +111,26 @@ def _check_temperature(temperature) -> float:
     """One temperature [K], finite and > 0 (the policy of :mod:`ionscales.validation`)."""
     from ionscales.validation import check_quantity  # (import block left to the other helpers)
 
-    temp = check_quantity("temperature", temperature, unit="K", low=0.0, low_inclusive=False,
-                          scalar=True)
+    temp = check_quantity(
+        "temperature", temperature, unit="K", low=0.0, low_inclusive=False, scalar=True
+    )
     with np.errstate(over="ignore", divide="ignore"):
         finite = np.isfinite(faraday**2 / (gas_constant * temp))
     if not finite:  # the prefactor F^2/(RT) overflows (temperature=1e-300)
-        raise ParameterError("temperature", "is so small that F^2/(RT) overflows; temperatures "
-                             "are in K (> 0)", temperature)
+        raise ParameterError(
+            "temperature",
+            "is so small that F^2/(RT) overflows; temperatures are in K (> 0)",
+            temperature,
+        )
     return temp
 
 
 def _carrier_arrays(carriers: xr.Dataset):
     needed = ("carrier_charge", "carrier_concentration", "carrier_diffusivity")
     if not isinstance(carriers, xr.Dataset) or any(k not in carriers for k in needed):
-        raise ParameterError("carriers", f"must be an effective-carriers Dataset with {', '.join(needed)}")
+        raise ParameterError(
+            "carriers", f"must be an effective-carriers Dataset with {', '.join(needed)}"
+        )
     z = carriers["carrier_charge"].values.astype(float)
     c = carriers["carrier_concentration"].values.astype(float)
     d = carriers["carrier_diffusivity"].values.astype(float)
@@ -167,10 +188,14 @@ def transference_number(carriers: xr.Dataset, species: str = "cation") -> float:
     if denominator <= 0:
         raise ParameterError("carriers", "no charged carriers")
     if species == "cation":
-        z_ion = 1.0 if "cation_charge" not in carriers.attrs else float(carriers.attrs["cation_charge"])
+        z_ion = (
+            1.0 if "cation_charge" not in carriers.attrs else float(carriers.attrs["cation_charge"])
+        )
         return float(np.sum(l * z_ion * z * d * c) / denominator)
     if species == "anion":
-        z_ion = -1.0 if "anion_charge" not in carriers.attrs else float(carriers.attrs["anion_charge"])
+        z_ion = (
+            -1.0 if "anion_charge" not in carriers.attrs else float(carriers.attrs["anion_charge"])
+        )
         return float(np.sum(m * z_ion * z * d * c) / denominator)
     if species == "inert":
         n_i = _inert_counts(carriers)
@@ -207,15 +232,25 @@ def nernst_einstein_deviation(carriers: xr.Dataset, *, temperature=None) -> floa
     z_i = float(carriers.attrs.get("inert_charge", 1.0))
     temp = _temperature(carriers, temperature)
     pref = faraday**2 / (gas_constant * temp)
-    ne = pref * (z_p**2 * np.sum(l * d * c) + z_m**2 * np.sum(m * d * c) + z_i**2 * np.sum(n_i * d * c))
+    ne = pref * (
+        z_p**2 * np.sum(l * d * c) + z_m**2 * np.sum(m * d * c) + z_i**2 * np.sum(n_i * d * c)
+    )
     if c_plus <= 0 or c_minus <= 0 or ne <= 0:
         raise ParameterError("carriers", "need mobile cations and anions")
     return float(1 - cluster_conductivity(carriers, temperature=temp) / ne)
 
 
-def carrier_transport(model, *, temperature=None, diffusivity="stokes-einstein", viscosity=None,
-                      max_size: int = 20, tolerance: float = 1e-6, size_limit: int = 2048,
-                      **state) -> xr.Dataset:
+def carrier_transport(
+    model,
+    *,
+    temperature=None,
+    diffusivity="stokes-einstein",
+    viscosity=None,
+    max_size: int = 20,
+    tolerance: float = 1e-6,
+    size_limit: int = 2048,
+    **state,
+) -> xr.Dataset:
     """Conductivity, transference and effective charge of the cluster carriers over many states.
 
     The vectorised counterpart of ``model.effective_carriers`` followed by
@@ -265,36 +300,51 @@ def carrier_transport(model, *, temperature=None, diffusivity="stokes-einstein",
     from ionscales.theory.aggregation.models import SaltInIonicLiquid
 
     if not isinstance(model, AggregationModel):
-        raise ParameterError("model", "must be an aggregation model (Aggregation, SolvatedAggregation, "
-                             "SaltInIonicLiquid)", model)
+        raise ParameterError(
+            "model",
+            "must be an aggregation model (Aggregation, SolvatedAggregation, SaltInIonicLiquid)",
+            model,
+        )
     st = model.state(temperature=temperature, **state)
     comp = st.composition
     if not comp.has_molar_scale:
-        raise ParameterError("site_volume", "carrier transport needs concentrations in mol/m^3: give "
-                             "site_volume= [m^3] or an electrolyte with solvent density data")
+        raise ParameterError(
+            "site_volume",
+            "carrier transport needs concentrations in mol/m^3: give "
+            "site_volume= [m^3] or an electrolyte with solvent density data",
+        )
     n = st.size
-    temp = np.broadcast_to(np.asarray(model.temperature if st.temperature is None else st.temperature,
-                                      float), (n,))
+    temp = np.broadcast_to(
+        np.asarray(model.temperature if st.temperature is None else st.temperature, float), (n,)
+    )
     v0 = comp.site_volume
     z_c, z_a = st.charges
     inert = isinstance(model, SaltInIonicLiquid)
     if isinstance(diffusivity, str):
         if diffusivity != "stokes-einstein":
-            raise ParameterError("diffusivity", "must be 'stokes-einstein' or a number [m^2/s]", diffusivity)
+            raise ParameterError(
+                "diffusivity", "must be 'stokes-einstein' or a number [m^2/s]", diffusivity
+            )
         eta = model.carrier_viscosity(viscosity)
         # D_lm = prefactor * volume_lm^(-1/3), volume in lattice sites
         prefactor = boltzmann * temp / (3 * math.pi * eta * (6 * v0 / math.pi) ** (1 / 3))
         shape_rule = "stokes-einstein"
-        rule = (f"Stokes–Einstein kT/(3 pi eta d), eta = {eta:g} Pa s, d = equal-volume sphere of the "
-                "cluster")
+        rule = (
+            f"Stokes–Einstein kT/(3 pi eta d), eta = {eta:g} Pa s, d = equal-volume sphere of the "
+            "cluster"
+        )
     else:
         from ionscales.validation import check_quantity
 
         if isinstance(diffusivity, str):
-            raise ParameterError("diffusivity", "must be 'stokes-einstein' or a finite number > 0 [m^2/s]",
-                                 diffusivity)
-        diffusivity = check_quantity("diffusivity", diffusivity, unit="m^2/s", low=0.0,
-                                     low_inclusive=False, scalar=True)
+            raise ParameterError(
+                "diffusivity",
+                "must be 'stokes-einstein' or a finite number > 0 [m^2/s]",
+                diffusivity,
+            )
+        diffusivity = check_quantity(
+            "diffusivity", diffusivity, unit="m^2/s", low=0.0, low_inclusive=False, scalar=True
+        )
         prefactor = np.full(n, float(diffusivity))
         shape_rule = "constant"
         rule = f"size-independent D = {float(diffusivity):g} m^2/s"
@@ -325,8 +375,9 @@ def carrier_transport(model, *, temperature=None, diffusivity="stokes-einstein",
             "cation_mobility": lambda l, m: l * shape(l, m),
             "anion_mobility": lambda l, m: m * shape(l, m),
         }
-        part = converged_cluster_sums(st.take(idx), weights, start=max_size, tolerance=tolerance,
-                                      size_limit=size_limit)
+        part = converged_cluster_sums(
+            st.take(idx), weights, start=max_size, tolerance=tolerance, size_limit=size_limit
+        )
         part.warn_if_unconverged("carrier_transport")
         for k in keys:
             sums[k][idx] = part.sums[k]
@@ -344,8 +395,11 @@ def carrier_transport(model, *, temperature=None, diffusivity="stokes-einstein",
         z_i, g_i = 0.0, 0.0
     total = conductance + z_i**2 * g_i * c_inert
     sigma = pref * total
-    sigma_ne = pref * (z_c**2 * molar(sums["cation_mobility"]) + z_a**2 * molar(sums["anion_mobility"])
-                       + z_i**2 * g_i * c_inert)
+    sigma_ne = pref * (
+        z_c**2 * molar(sums["cation_mobility"])
+        + z_a**2 * molar(sums["anion_mobility"])
+        + z_i**2 * g_i * c_inert
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         t_plus = z_c * molar(sums["cation_current"]) / total
         t_minus = z_a * molar(sums["anion_current"]) / total
@@ -359,7 +413,12 @@ def carrier_transport(model, *, temperature=None, diffusivity="stokes-einstein",
         "nernst_einstein_deviation": (dim, deviation),
         "transference_number": (dim, t_plus),
         "anion_transference_number": (dim, t_minus, "1", "anion transference number"),
-        "inert_transference_number": (dim, t_inert, "1", "transference number of the inert (IL) cation"),
+        "inert_transference_number": (
+            dim,
+            t_inert,
+            "1",
+            "transference number of the inert (IL) cation",
+        ),
         "cation_effective_charge": (dim, z_eff),
     }
     attrs = {
@@ -371,6 +430,12 @@ def carrier_transport(model, *, temperature=None, diffusivity="stokes-einstein",
         "cluster_sum_converged": bool(np.all(converged)),
         "cluster_sum_truncated_fraction": float(np.max(truncated, initial=0.0)),
     }
-    ds = make_dataset(data, {dim: (dim, comp.values)}, model="carrier_transport",
-                      parameters=model.describe(), references=model.references(), attrs=attrs)
+    ds = make_dataset(
+        data,
+        {dim: (dim, comp.values)},
+        model="carrier_transport",
+        parameters=model.describe(),
+        references=model.references(),
+        attrs=attrs,
+    )
     return ds.isel({dim: 0}) if comp.scalar else ds

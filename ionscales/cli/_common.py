@@ -154,7 +154,14 @@ def _to_si(option: str, number: float, unit: str, text: str, kind: QuantityKind 
     try:
         units = ureg.parse_units(_normalise_unit(unit))
         q = ureg.Quantity(number, units)
-    except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError, AssertionError):
+    except (
+        pint.errors.PintError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        SyntaxError,
+        AssertionError,
+    ):
         # pint's parser can fail with any of these on malformed text ("0-" trips an assert)
         raise ParameterError(
             option,

@@ -42,34 +42,92 @@ def register(subparsers) -> None:
         "reservoir (--geometry halfspace). Blocking or reacting electrodes.",
     )
     add_preset_option(p, deprecated_alias=True)
-    add_quantity_option(p, "--concentration", kind="concentration", default="10mM",
-                        help="bulk salt concentration (molarity)", strict_minimum=True, minimum=0.0,
-                        maximum=1e5)
-    p.add_argument("--geometry", default="slit", choices=["slit", "halfspace"],
-                   help="two electrodes (slit) or one electrode facing a reservoir (halfspace)")
-    add_quantity_option(p, "--width", kind="length", default="1um", strict_minimum=True, minimum=0.0,
-                        help="electrode separation (slit) or domain length (halfspace)")
-    add_quantity_option(p, "--voltage", kind="voltage", default="0.05V", help="step height or sine amplitude")
-    p.add_argument("--waveform", default="step", choices=["step", "ramp", "sine"],
-                   help="voltage signal: step, ramp (--rate) or sine (--frequency)")
-    add_quantity_option(p, "--rate", kind="voltage_rate", default=None, help="ramp rate (waveform ramp)")
-    add_quantity_option(p, "--frequency", kind="frequency", default=None, strict_minimum=True, minimum=0.0,
-                        help="sine frequency (waveform sine)")
-    p.add_argument("--t-end", default="5tau", metavar="TIME",
-                   help="final time: a duration [s] (e.g. 10us) or a multiple of the RC charging time "
-                   "lambda_D L/D (e.g. 5tau)")
-    p.add_argument("--electrodes", default="blocking", choices=["blocking", "reactive"],
-                   help="blocking (no reaction) or reactive electrodes")
-    p.add_argument("--reaction", default="reservoir", choices=["reservoir", "butler-volmer"],
-                   help="reaction model of reactive electrodes")
-    add_quantity_option(p, "--exchange-current", kind="current_density", default=None, minimum=0.0,
-                        help="Butler-Volmer exchange current density")
-    add_quantity_option(p, "--stern-length", kind="length", default="0nm", minimum=0.0,
-                        help="Stern-layer thickness")
+    add_quantity_option(
+        p,
+        "--concentration",
+        kind="concentration",
+        default="10mM",
+        help="bulk salt concentration (molarity)",
+        strict_minimum=True,
+        minimum=0.0,
+        maximum=1e5,
+    )
+    p.add_argument(
+        "--geometry",
+        default="slit",
+        choices=["slit", "halfspace"],
+        help="two electrodes (slit) or one electrode facing a reservoir (halfspace)",
+    )
+    add_quantity_option(
+        p,
+        "--width",
+        kind="length",
+        default="1um",
+        strict_minimum=True,
+        minimum=0.0,
+        help="electrode separation (slit) or domain length (halfspace)",
+    )
+    add_quantity_option(
+        p, "--voltage", kind="voltage", default="0.05V", help="step height or sine amplitude"
+    )
+    p.add_argument(
+        "--waveform",
+        default="step",
+        choices=["step", "ramp", "sine"],
+        help="voltage signal: step, ramp (--rate) or sine (--frequency)",
+    )
+    add_quantity_option(
+        p, "--rate", kind="voltage_rate", default=None, help="ramp rate (waveform ramp)"
+    )
+    add_quantity_option(
+        p,
+        "--frequency",
+        kind="frequency",
+        default=None,
+        strict_minimum=True,
+        minimum=0.0,
+        help="sine frequency (waveform sine)",
+    )
+    p.add_argument(
+        "--t-end",
+        default="5tau",
+        metavar="TIME",
+        help="final time: a duration [s] (e.g. 10us) or a multiple of the RC charging time "
+        "lambda_D L/D (e.g. 5tau)",
+    )
+    p.add_argument(
+        "--electrodes",
+        default="blocking",
+        choices=["blocking", "reactive"],
+        help="blocking (no reaction) or reactive electrodes",
+    )
+    p.add_argument(
+        "--reaction",
+        default="reservoir",
+        choices=["reservoir", "butler-volmer"],
+        help="reaction model of reactive electrodes",
+    )
+    add_quantity_option(
+        p,
+        "--exchange-current",
+        kind="current_density",
+        default=None,
+        minimum=0.0,
+        help="Butler-Volmer exchange current density",
+    )
+    add_quantity_option(
+        p, "--stern-length", kind="length", default="0nm", minimum=0.0, help="Stern-layer thickness"
+    )
     p.add_argument("--rtol", type=float, default=1e-3, help="time-step error tolerance [1]")
-    add_quantity_option(p, "--iv", kind="voltage", default=None, range_points=7,
-                        help="also sweep the steady current of the reacting cell over cell voltages, "
-                        "e.g. --iv=0:0.3:7V")
+    add_quantity_option(
+        p,
+        "--iv",
+        kind="voltage",
+        default=None,
+        range_points=7,
+        help="also sweep the steady current of the reacting cell over cell voltages, "
+        "e.g. --iv=0:0.3:7V",
+    )
     add_output_options(p, ".")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -79,8 +137,9 @@ def _t_end(text: str, charging_time: float) -> float:
     m = re.fullmatch(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*tau\s*", text)
     value = float(m.group(1)) * charging_time if m else parse_quantity("--t-end", text, "s")
     if not value > 0:
-        raise ParameterError("--t-end", "must be > 0 (a duration like 10us or a multiple like 5tau)",
-                             text)
+        raise ParameterError(
+            "--t-end", "must be > 0 (a duration like 10us or a multiple like 5tau)", text
+        )
     return value
 
 
@@ -109,13 +168,22 @@ def run(args) -> int:
     charging_time = scales["debye_length"] * half / scales["reference_diffusivity"]
     t_end = _t_end(args.t_end, charging_time)
     options = {
-        "electrodes": args.electrodes, "reaction": args.reaction,
+        "electrodes": args.electrodes,
+        "reaction": args.reaction,
         "exchange_current": args.exchange_current,
         "stern_length": float(args.stern_length),
     }
     outputs = Outputs(args.out, CHARGING_FILES)
-    ds = solve_pnp(electrolyte, concentration, geometry, voltage, t_end, rtol=args.rtol,
-                   progress=False if args.no_progress else None, **options)
+    ds = solve_pnp(
+        electrolyte,
+        concentration,
+        geometry,
+        voltage,
+        t_end,
+        rtol=args.rtol,
+        progress=False if args.no_progress else None,
+        **options,
+    )
     outputs.add_dataset("data", ds)
     iv = None
     if args.iv is not None:
@@ -123,22 +191,35 @@ def run(args) -> int:
             raise ParameterError("--iv", "needs --geometry slit and --electrodes reactive")
         volts = np.atleast_1d(args.iv)
         iv_options = {k: v for k, v in options.items() if k not in ("electrodes", "reaction")}
-        iv = iv_curve(electrolyte, concentration, geometry, volts, reaction=args.reaction,
-                      progress=False if args.no_progress else None, **iv_options)
+        iv = iv_curve(
+            electrolyte,
+            concentration,
+            geometry,
+            volts,
+            reaction=args.reaction,
+            progress=False if args.no_progress else None,
+            **iv_options,
+        )
         outputs.add_dataset("iv", iv)
-    state = (f"{electrolyte.name}, {concentration / M:g} mol/L, {args.geometry} {width / nm:.4g} nm, "
-             f"{args.electrodes} electrodes")
+    state = (
+        f"{electrolyte.name}, {concentration / M:g} mol/L, {args.geometry} {width / nm:.4g} nm, "
+        f"{args.electrodes} electrodes"
+    )
     if args.plot:
-        rc_law = args.waveform == "step" and args.electrodes == "blocking" and args.geometry == "slit"
+        rc_law = (
+            args.waveform == "step" and args.electrodes == "blocking" and args.geometry == "slit"
+        )
         outputs.add_figure("figure", charging_figure(ds, rc_law=rc_law, state=state))
         if iv is not None:
             outputs.add_figure("iv_figure", iv_figure(iv, state=state))
     written = outputs.commit()
-    print(f"PNP {args.electrodes} cell, {electrolyte.name} at {concentration / M:g} M, "
-          f"{args.geometry} {width / nm:.4g} nm: charging time {ds.attrs['charging_time']:.4g} s, "
-          f"final charge {float(ds.charge[-1]):.4g} C/m^2, final current {float(ds.current[-1]):.4g} "
-          f"A/m^2, {ds.attrs['solver_steps']} steps ({ds.attrs['solver_rejected_steps']} rejected), "
-          f"inventory drift {ds.attrs['inventory_drift']:.2e}")
+    print(
+        f"PNP {args.electrodes} cell, {electrolyte.name} at {concentration / M:g} M, "
+        f"{args.geometry} {width / nm:.4g} nm: charging time {ds.attrs['charging_time']:.4g} s, "
+        f"final charge {float(ds.charge[-1]):.4g} C/m^2, final current {float(ds.current[-1]):.4g} "
+        f"A/m^2, {ds.attrs['solver_steps']} steps ({ds.attrs['solver_rejected_steps']} rejected), "
+        f"inventory drift {ds.attrs['inventory_drift']:.2e}"
+    )
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -154,8 +235,13 @@ def charging_figure(ds, *, rc_law: bool, state: str):
     if rc_law:
         # linear RC law of a blocking slit (Bazant, Thornton, Ajdari 2004): q = (C_D V/2)(1 - e^{-t/tau})
         c_d = ds.attrs["debye_capacitance"]
-        ax1.plot(t, 0.5 * c_d * ds.applied_voltage.values * (1 - np.exp(-t)), "--", color=OKABE_ITO[3],
-                 label="linear RC law")
+        ax1.plot(
+            t,
+            0.5 * c_d * ds.applied_voltage.values * (1 - np.exp(-t)),
+            "--",
+            color=OKABE_ITO[3],
+            label="linear RC law",
+        )
     ax1.set_xlabel(r"time $t/\tau_c$ ($\tau_c = \lambda_D L/D$)")
     ax1.set_ylabel(r"electrode charge $q$ [C/m$^2$]")
     ax1.legend(fontsize=8)
@@ -174,7 +260,9 @@ def iv_figure(iv, *, state: str):
     """Steady current versus cell voltage with the limiting current."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.4, 4.0))
-    ax.plot(iv.voltage.values, iv.current.values, "o-", color=OKABE_ITO[0], label="PNP steady state")
+    ax.plot(
+        iv.voltage.values, iv.current.values, "o-", color=OKABE_ITO[0], label="PNP steady state"
+    )
     ax.axhline(iv.attrs["limiting_current"], ls=":", color="k", label="diffusion-limited current")
     ax.set_xlabel(r"cell voltage $V$ [V]")
     ax.set_ylabel(r"current density $j$ [A/m$^2$]")

@@ -58,32 +58,90 @@ def _register_edl(sub) -> None:
         "(half-space, slit or cylindrical pore) with FiPy; write netCDF results and figures.",
     )
     add_preset_option(p, deprecated_alias=True)
-    add_quantity_option(p, "--concentration", kind="concentration", default="0.1M",
-                        help="bulk salt concentration (molarity)", strict_minimum=True, minimum=0.0,
-                        maximum=1e5)
-    p.add_argument("--model", default="pb", choices=["pb", "bikerman", "bsk"],
-                   help="Poisson-Boltzmann (pb), with steric saturation (bikerman) or with ion "
-                   "correlations (bsk, Bazant-Storey-Kornyshev)")
-    add_quantity_option(p, "--compacity", kind="dimensionless", default=None,
-                        help="Kornyshev compacity gamma in [0, 1) (default: from the ion sizes)",
-                        minimum=0.0)
-    add_quantity_option(p, "--correlation-length", kind="length", default=None,
-                        help="BSK ion-correlation length (model bsk)", strict_minimum=True, minimum=0.0)
-    add_quantity_option(p, "--stern-length", kind="length", default=None, help="Stern-layer thickness",
-                        minimum=0.0)
-    p.add_argument("--geometry", default="halfspace", choices=["halfspace", "slit", "cylinder"],
-                   help="one wall facing the bulk, a slit between two walls, or a cylindrical pore")
-    add_quantity_option(p, "--width", kind="length", default=None, help="slit width (geometry slit)",
-                        strict_minimum=True, minimum=0.0)
-    add_quantity_option(p, "--radius", kind="length", default=None,
-                        help="pore radius (geometry cylinder)", strict_minimum=True, minimum=0.0)
+    add_quantity_option(
+        p,
+        "--concentration",
+        kind="concentration",
+        default="0.1M",
+        help="bulk salt concentration (molarity)",
+        strict_minimum=True,
+        minimum=0.0,
+        maximum=1e5,
+    )
+    p.add_argument(
+        "--model",
+        default="pb",
+        choices=["pb", "bikerman", "bsk"],
+        help="Poisson-Boltzmann (pb), with steric saturation (bikerman) or with ion "
+        "correlations (bsk, Bazant-Storey-Kornyshev)",
+    )
+    add_quantity_option(
+        p,
+        "--compacity",
+        kind="dimensionless",
+        default=None,
+        help="Kornyshev compacity gamma in [0, 1) (default: from the ion sizes)",
+        minimum=0.0,
+    )
+    add_quantity_option(
+        p,
+        "--correlation-length",
+        kind="length",
+        default=None,
+        help="BSK ion-correlation length (model bsk)",
+        strict_minimum=True,
+        minimum=0.0,
+    )
+    add_quantity_option(
+        p, "--stern-length", kind="length", default=None, help="Stern-layer thickness", minimum=0.0
+    )
+    p.add_argument(
+        "--geometry",
+        default="halfspace",
+        choices=["halfspace", "slit", "cylinder"],
+        help="one wall facing the bulk, a slit between two walls, or a cylindrical pore",
+    )
+    add_quantity_option(
+        p,
+        "--width",
+        kind="length",
+        default=None,
+        help="slit width (geometry slit)",
+        strict_minimum=True,
+        minimum=0.0,
+    )
+    add_quantity_option(
+        p,
+        "--radius",
+        kind="length",
+        default=None,
+        help="pore radius (geometry cylinder)",
+        strict_minimum=True,
+        minimum=0.0,
+    )
     group = p.add_mutually_exclusive_group()
-    add_quantity_option(group, "--potential", kind="voltage", default=None,
-                        help="wall potential relative to the bulk for the profile (default 0.1V)")
-    add_quantity_option(group, "--surface-charge", kind="surface_charge", default=None,
-                        help="wall charge density for the profile instead of a potential")
-    add_quantity_option(p, "--sweep", kind="voltage", default="-0.3:0.3:61V", range_points=61,
-                        help="wall potentials of the capacitance curve")
+    add_quantity_option(
+        group,
+        "--potential",
+        kind="voltage",
+        default=None,
+        help="wall potential relative to the bulk for the profile (default 0.1V)",
+    )
+    add_quantity_option(
+        group,
+        "--surface-charge",
+        kind="surface_charge",
+        default=None,
+        help="wall charge density for the profile instead of a potential",
+    )
+    add_quantity_option(
+        p,
+        "--sweep",
+        kind="voltage",
+        default="-0.3:0.3:61V",
+        range_points=61,
+        help="wall potentials of the capacitance curve",
+    )
     p.add_argument("--no-sweep", action="store_true", help="skip the capacitance curve")
     p.add_argument("--refinement", type=int, default=1, help="mesh subdivision factor, >= 1")
     add_output_options(p, ".")
@@ -136,17 +194,24 @@ def run_edl(args) -> int:
         outputs.add_dataset("curve", curve)
     state = f"{electrolyte.name}, {concentration / M:g} mol/L, {args.model}, {geometry.kind}"
     if args.plot:
-        wall_text = (f"wall at {wall['potential'] * 1e3:g} mV" if "potential" in wall
-                     else f"wall charge {wall['surface_charge']:g} C/m$^2$")
-        outputs.add_figure("profile_figure", edl_profile_figure(profile, state=f"{state}, {wall_text}"))
+        wall_text = (
+            f"wall at {wall['potential'] * 1e3:g} mV"
+            if "potential" in wall
+            else f"wall charge {wall['surface_charge']:g} C/m$^2$"
+        )
+        outputs.add_figure(
+            "profile_figure", edl_profile_figure(profile, state=f"{state}, {wall_text}")
+        )
         if curve is not None:
             outputs.add_figure("curve_figure", capacitance_figure(curve, state=state))
     written = outputs.commit()
     sigma = np.atleast_1d(profile.surface_charge.values)
     cap = np.atleast_1d(profile.capacitance.values)
-    print(f"{args.model} double layer, {electrolyte.name} at {concentration / M:g} M, {geometry.kind}: "
-          f"surface charge {sigma[0]:.4g} C/m^2, capacitance {cap[0] * 100:.4g} uF/cm^2, "
-          f"Debye length {float(profile.debye_length) / nm:.4g} nm")
+    print(
+        f"{args.model} double layer, {electrolyte.name} at {concentration / M:g} M, {geometry.kind}: "
+        f"surface charge {sigma[0]:.4g} C/m^2, capacitance {cap[0] * 100:.4g} uF/cm^2, "
+        f"Debye length {float(profile.debye_length) / nm:.4g} nm"
+    )
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -170,8 +235,13 @@ def edl_profile_figure(profile, *, state: str):
     ax1.set_xlabel(_x_label(profile, kind))
     ax1.set_ylabel(r"potential $\phi$ [mV]")
     for j, name in enumerate(profile.species.values):
-        ax2.semilogy(x, profile.ion_concentration.sel(species=name).values / M, color=OKABE_ITO[j + 1],
-                     ls=("-", "--", "-.", ":")[j % 4], label=str(name))
+        ax2.semilogy(
+            x,
+            profile.ion_concentration.sel(species=name).values / M,
+            color=OKABE_ITO[j + 1],
+            ls=("-", "--", "-.", ":")[j % 4],
+            label=str(name),
+        )
     ax2.set_xlabel(_x_label(profile, kind))
     ax2.set_ylabel(r"ion concentration $c_i$ [mol/L]")
     ax2.legend(fontsize=8)
@@ -190,8 +260,14 @@ def capacitance_figure(curve, *, state: str):
     cap = curve.capacitance.values * 100
     ax.semilogy(u, cap, color=OKABE_ITO[0], marker="o", ms=2.5)
     k = int(np.nanargmin(cap))
-    ax.plot(u[k], cap[k], "v", color=OKABE_ITO[3], ms=7,
-            label=rf"minimum {cap[k]:.3g} $\mu$F/cm$^2$ at {u[k]:.2g} V")
+    ax.plot(
+        u[k],
+        cap[k],
+        "v",
+        color=OKABE_ITO[3],
+        ms=7,
+        label=rf"minimum {cap[k]:.3g} $\mu$F/cm$^2$ at {u[k]:.2g} V",
+    )
     ax.set_xlabel(r"wall potential relative to the bulk $u$ [V]")
     ax.set_ylabel(r"differential capacitance $C$ [$\mu$F/cm$^2$]")
     ax.set_title(f"capacitance: {state}", fontsize=9)

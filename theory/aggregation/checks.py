@@ -40,8 +40,9 @@ def functionality(name, value):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise ParameterError(name, "must be a whole number >= 1 (association sites per ion)", value)
     if not 1 <= value <= MAX_FUNCTIONALITY:  # int, so 10**400 is compared exactly
-        raise ParameterError(name, "must be a whole number in 1..2**53 (association sites per ion)",
-                             value)
+        raise ParameterError(
+            name, "must be a whole number in 1..2**53 (association sites per ion)", value
+        )
     return int(value)
 
 

@@ -148,8 +148,11 @@ class AggregationModel:
         set_(self, "f_cation", functionality("f_cation", self.f_cation))
         set_(self, "f_anion", functionality("f_anion", self.f_anion))
         # dimensionless lattice constant (convert a molar K_A with lattice_association)
-        set_(self, "association", check_quantity("association", self.association, low=0.0,
-                                                 scalar=True))
+        set_(
+            self,
+            "association",
+            check_quantity("association", self.association, low=0.0, scalar=True),
+        )
         for name in ("xi_cation", "xi_anion"):
             set_(self, name, positive_scalar(name, getattr(self, name), "lattice sites"))
         if self.site_volume is not None:
@@ -591,13 +594,20 @@ class AggregationModel:
             # truncated fraction is that of a unit cation concentration (0 when p = 0)
             idx = np.flatnonzero(no_cations)
             unit = cluster_distribution(
-                np.ones(idx.size), np.zeros(idx.size), st.p_cation[idx], st.p_anion[idx],
-                f_cation=st.f_cation, f_anion=st.f_anion, max_cation=max_size,
-                max_anion=max_size, q_cation=st.q_cation[idx], q_anion=st.q_anion[idx],
+                np.ones(idx.size),
+                np.zeros(idx.size),
+                st.p_cation[idx],
+                st.p_anion[idx],
+                f_cation=st.f_cation,
+                f_anion=st.f_anion,
+                max_cation=max_size,
+                max_anion=max_size,
+                q_cation=st.q_cation[idx],
+                q_anion=st.q_anion[idx],
             )
             with np.errstate(invalid="ignore", divide="ignore"):
-                truncated[idx] = 1 - (unit * l_idx[None, :, None]).sum(axis=(1, 2)) / (
-                    st.sol_cation[idx]
+                truncated[idx] = (
+                    1 - (unit * l_idx[None, :, None]).sum(axis=(1, 2)) / (st.sol_cation[idx])
                 )
         data: dict[str, Any] = {
             "p_cation": (dim, st.p_cation),
@@ -1232,8 +1242,9 @@ class SolvatedAggregation(AggregationModel):
         s = self.solvent_association
         if not (isinstance(s, (float, np.floating)) and s == math.inf):  # +inf: sticky
             try:
-                s = check_quantity("solvent_association", s, low=0.0, low_inclusive=False,
-                                   scalar=True)
+                s = check_quantity(
+                    "solvent_association", s, low=0.0, low_inclusive=False, scalar=True
+                )
             except ParameterError:
                 raise ParameterError(
                     "solvent_association", "must be > 0 (dimensionless) or math.inf (sticky)", s

@@ -97,8 +97,9 @@ class ClusterSums:
 
 def check_tolerance(tolerance) -> float:
     """A relative tolerance in (0, 0.1] (ParameterError otherwise)."""
-    return check_quantity("tolerance", tolerance, low=0.0, high=0.1, low_inclusive=False,
-                          scalar=True)
+    return check_quantity(
+        "tolerance", tolerance, low=0.0, high=0.1, low_inclusive=False, scalar=True
+    )
 
 
 def converged_cluster_sums(
