@@ -164,7 +164,7 @@ def test_missing_file_and_list(tmp_path, capsys):
 def test_example_sweep_file_is_valid():
     from pathlib import Path
 
-    path = Path(__file__).resolve().parent.parent / "examples" / "screening_sweep.toml"
+    path = Path(__file__).resolve().parents[2] / "examples" / "screening_sweep.toml"
     spec = load_sweep_file(path)
     assert spec["func"] == "theory.screening"
     assert spec["grid"]["concentration"][0] == pytest.approx(1.0)  # 1 mM = 1 mol/m^3

@@ -30,7 +30,7 @@ from ionscales.theory.thermo import (
 )
 from ionscales.units import M, nm
 
-DATA = Path(__file__).parent / "data" / "robinson_stokes_nacl_25C.csv"
+DATA = Path(__file__).resolve().parents[1] / "data" / "robinson_stokes_nacl_25C.csv"
 ALL_MODELS = ("dh-limiting", "dh-extended", "davies", "msa", "pitzer")
 
 

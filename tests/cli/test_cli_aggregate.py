@@ -8,7 +8,7 @@ import pytest
 from ionscales import results
 from ionscales.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_cli_aggregate(tmp_path, capsys):

@@ -216,7 +216,7 @@ def test_analysis_imports_only_the_core():
         "['ionscales', 'continuum'], ['ionscales', 'fitting']) or m in ('fipy', 'lmfit')]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300
     )

@@ -228,7 +228,7 @@ def _sunlight_reference():
     from pathlib import Path
 
     table: dict[str, dict[str, float]] = {}
-    path = Path(__file__).parent / "data" / "sunlighthnc_hnc_reference.csv"
+    path = Path(__file__).resolve().parents[1] / "data" / "sunlighthnc_hnc_reference.csv"
     lines = [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
     for line in lines[1:]:
         case, quantity, value, _ = line.split(",")

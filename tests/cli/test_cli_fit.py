@@ -13,7 +13,7 @@ from ionscales.results import open_dataset
 from ionscales.theory import debye_length
 from ionscales.units import M
 
-RS = Path(__file__).parent / "data" / "robinson_stokes_nacl_25C.csv"
+RS = Path(__file__).resolve().parents[1] / "data" / "robinson_stokes_nacl_25C.csv"
 
 
 def write_tail(path, rng, monotonic=False):

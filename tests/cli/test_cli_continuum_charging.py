@@ -10,7 +10,7 @@ import xarray as xr
 from ionscales.cli import main
 from ionscales.results import open_dataset
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.mark.slow

@@ -27,7 +27,7 @@ from ionscales.results import open_dataset, to_netcdf
 from ionscales.theory import integral_equation as ie
 from ionscales.units import M
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 SIGMA = 0.425e-9
 
 

@@ -267,7 +267,7 @@ def test_screening_scaling_bad_input():
 
 
 # ---------------------------------------------------------------- fit_activity
-RS = Path(__file__).parent / "data" / "robinson_stokes_nacl_25C.csv"
+RS = Path(__file__).resolve().parents[1] / "data" / "robinson_stokes_nacl_25C.csv"
 
 
 @pytest.mark.parametrize("m_max, sigma_ref", [(1.0, 0.342), (2.0, 0.332)])
