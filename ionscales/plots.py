@@ -147,7 +147,7 @@ def screening_figure(ds, *, data=None):
     sigma = ds.attrs.get("contact_diameter", np.nan) / nm
     top.set_title(
         f"{ds.attrs.get('electrolyte', '')}: screening ladder at "
-        rf"$\varepsilon_r$ = {ds.attrs['permittivity']:g}, T = {ds.attrs['temperature']:g} K, "
+        rf"$\varepsilon_r$ = {ds.attrs['permittivity']:.4g}, T = {ds.attrs['temperature']:g} K, "
         rf"$\sigma$ = {sigma:.3g} nm",
         fontsize=10,
     )

@@ -282,7 +282,7 @@ def pore_figure(
     )
     axes[2].legend(fontsize=7)
     fig.suptitle(
-        rf"slit pore, ion diameter $d$ = {d:.3g} nm, $\varepsilon_r$ = {permittivity:g}, "
+        rf"slit pore, ion diameter $d$ = {d:.3g} nm, $\varepsilon_r$ = {permittivity:.4g}, "
         f"ionophobicity {ionophobicity:g} kT, T = {temperature:g} K",
         fontsize=10,
     )
