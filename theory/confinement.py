@@ -551,6 +551,33 @@ def _max_density(ion_diameter, packing):
     return 1.0 / ion_diameter**2
 
 
+def _check_pore_fields(pore, size_name: str, size) -> None:
+    """Shared field checks of the pore models: pore size, ion diameter, permittivity,
+    temperature and ionophobicity (the pore-specific geometry checks stay in each model)."""
+    check_quantity(size_name, size, **_LENGTH, plausible="pore_size", scalar=True)
+    check_quantity(
+        "ion_diameter", pore.ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True
+    )
+    check_quantity(
+        "permittivity",
+        pore.permittivity,
+        low=0.0,
+        low_inclusive=False,
+        plausible="permittivity",
+        scalar=True,
+    )
+    check_quantity(
+        "temperature",
+        pore.temperature,
+        unit="K",
+        low=0.0,
+        low_inclusive=False,
+        plausible="temperature",
+        scalar=True,
+    )
+    as_float("ionophobicity", pore.ionophobicity)
+
+
 @dataclass(frozen=True)
 class SlitPore:
     """Mean-field charging of a narrow (single-layer) ideal-metal slit pore.
@@ -624,28 +651,7 @@ class SlitPore:
     packing: str = "hexagonal"
 
     def __post_init__(self):
-        check_quantity("width", self.width, **_LENGTH, plausible="pore_size", scalar=True)
-        check_quantity(
-            "ion_diameter", self.ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True
-        )
-        check_quantity(
-            "permittivity",
-            self.permittivity,
-            low=0.0,
-            low_inclusive=False,
-            plausible="permittivity",
-            scalar=True,
-        )
-        check_quantity(
-            "temperature",
-            self.temperature,
-            unit="K",
-            low=0.0,
-            low_inclusive=False,
-            plausible="temperature",
-            scalar=True,
-        )
-        as_float("ionophobicity", self.ionophobicity)
+        _check_pore_fields(self, "width", self.width)
         check_choice("packing", self.packing, ("hexagonal", "square"))
         if self.width <= self.ion_diameter:
             raise ParameterError(
@@ -1080,28 +1086,7 @@ class SingleFilePore:
     temperature: float = 298.15
 
     def __post_init__(self):
-        check_quantity("radius", self.radius, **_LENGTH, plausible="pore_size", scalar=True)
-        check_quantity(
-            "ion_diameter", self.ion_diameter, **_LENGTH, plausible="ion_diameter", scalar=True
-        )
-        check_quantity(
-            "permittivity",
-            self.permittivity,
-            low=0.0,
-            low_inclusive=False,
-            plausible="permittivity",
-            scalar=True,
-        )
-        check_quantity(
-            "temperature",
-            self.temperature,
-            unit="K",
-            low=0.0,
-            low_inclusive=False,
-            plausible="temperature",
-            scalar=True,
-        )
-        as_float("ionophobicity", self.ionophobicity)
+        _check_pore_fields(self, "radius", self.radius)
         if self.radius <= 0.5 * self.ion_diameter:
             raise ParameterError(
                 "radius",
