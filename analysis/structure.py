@@ -22,7 +22,7 @@ from ionscales.analysis._neighbors import capped_pairs
 from ionscales.analysis._results import analysis_dataset
 from ionscales.analysis.trajectory import Trajectory, triclinic_vectors
 from ionscales.errors import ParameterError
-from ionscales.validation import check_choice, check_integer
+from ionscales.validation import as_float, check_choice, check_integer
 
 __all__ = ["rdf", "shell_radius", "shell_contacts", "ShellContacts", "coordination", "speciation"]
 
@@ -108,7 +108,7 @@ def rdf(
     limit = _half_width(traj.boxes[idx])
     if r_max is None:
         r_max = min(RDF_MAX, limit)
-    r_max = float(r_max)
+    r_max = as_float("r_max", r_max, unit="m")
     if not (0 < r_max <= limit * (1 + 1e-12)):
         raise ParameterError(
             "r_max", f"must lie in (0, {limit:.4g}] m (half the smallest box width)", r_max
@@ -293,9 +293,9 @@ def _resolve_radii(traj: Trajectory, cutoffs, idx: np.ndarray, partners) -> dict
         given = {}
         for name, value in cutoffs.items():
             check_choice("cutoffs", name, valid)
-            given[name] = float(value)
+            given[name] = as_float("cutoffs", value, unit="m")
     else:
-        given = dict.fromkeys(partners, float(cutoffs))
+        given = dict.fromkeys(partners, as_float("cutoffs", cutoffs, unit="m"))
     limit = _half_width(traj.boxes[idx])
     for name, value in given.items():
         if not (np.isfinite(value) and 0 < value < limit):

@@ -25,7 +25,7 @@ import numpy as np
 from scipy import constants as _const
 
 from ionscales.errors import ParameterError
-from ionscales.validation import check_positive
+from ionscales.validation import as_float_array, check_positive
 
 __all__ = ["Trajectory", "load", "load_arrays", "triclinic_vectors", "box_volume"]
 
@@ -53,7 +53,7 @@ def triclinic_vectors(box) -> np.ndarray:
     ndarray, shape (..., 3, 3)
         Lower-triangular box matrix in the unit of the lengths (a along x, b in the xy plane).
     """
-    box = np.asarray(box, dtype=float)
+    box = as_float_array("box", box, unit="m")
     lx, ly, lz = box[..., 0], box[..., 1], box[..., 2]
     alpha, beta, gamma = (np.deg2rad(box[..., i]) for i in (3, 4, 5))
     ca, cb, cg, sg = np.cos(alpha), np.cos(beta), np.cos(gamma), np.sin(gamma)
@@ -374,6 +374,12 @@ class Trajectory:
         return int(mol[-1] + 1) if mol.size else 0
 
     def _label(self, label: str) -> str:
+        if not isinstance(label, str):
+            raise ParameterError(
+                "label",
+                f"must be a group name, one of {', '.join(self.labels)}",
+                type(label).__name__,
+            )
         if label not in self._groups:
             from ionscales.validation import check_choice
 
@@ -715,7 +721,7 @@ def load_arrays(
     Trajectory
     """
     try:
-        pos = np.asarray(positions, dtype=float)
+        pos = as_float_array("positions", positions, unit="m")
     except (TypeError, ValueError) as exc:
         raise ParameterError(
             "positions", "must be a numeric (n_frames, n_atoms, 3) array [m]"
@@ -736,12 +742,12 @@ def load_arrays(
     species = np.asarray(species, dtype=str)
     if species.shape != (n_atoms,):
         raise ParameterError("species", f"needs one label per atom ({n_atoms})", species.shape)
-    q = np.asarray(charges, dtype=float)
+    q = as_float_array("charges", charges)
     if q.shape != (n_atoms,) or not np.all(np.isfinite(q)):
         raise ParameterError(
             "charges", f"needs one finite charge [e] per atom ({n_atoms})", q.shape
         )
-    t = np.asarray(times, dtype=float)
+    t = as_float_array("times", times, unit="s")
     if t.shape != (n_frames,) or not np.all(np.isfinite(t)):
         raise ParameterError("times", f"needs one finite time [s] per frame ({n_frames})", t.shape)
     if n_frames > 1 and np.any(np.diff(t) <= 0):

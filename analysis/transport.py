@@ -37,7 +37,7 @@ from scipy import fft as _fft
 
 from ionscales.constants import boltzmann, elementary_charge
 from ionscales.errors import ParameterError
-from ionscales.validation import check_integer
+from ionscales.validation import as_float, check_integer
 
 __all__ = [
     "onsager",
@@ -299,7 +299,7 @@ def _traj_inputs(traj, temperature):
     temp = traj.temperature if temperature is None else temperature
     if temp is None:
         raise ParameterError("temperature", "not known: pass temperature= [K] here or to load()")
-    temp = float(temp)
+    temp = as_float("temperature", temp, unit="K")
     if not (np.isfinite(temp) and temp > 0):
         raise ParameterError("temperature", "must be a finite temperature > 0 K", temp)
     times = np.asarray(traj.times, dtype=float)

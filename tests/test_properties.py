@@ -661,6 +661,81 @@ OTHERS = {
         15,
         (),
     ),
+    # --- entry points added with the analysis layer and the transport chain -------------
+    "theory.transport.properties": (
+        lambda: __import__("ionscales.theory.transport", fromlist=["x"]).properties,
+        lambda d: (
+            (presets.get("LiPF6 in EC:EMC 3:7"),),
+            {
+                "concentration": d.draw(maybe(grid(log_uniform(50.0, 2000.0)))),
+                "temperature": d.draw(maybe(grid(st.floats(293.0, 303.0), max_size=2))),
+            },
+        ),
+        20,
+        (),
+    ),
+    "fitting.fit_vtf": (
+        lambda: __import__("ionscales.fitting", fromlist=["x"]).fit_vtf,
+        lambda d: _vtf_data(d),
+        20,
+        (),
+    ),
+    "continuum.solve_closed_cell": (
+        lambda: __import__("ionscales.continuum", fromlist=["x"]).solve_closed_cell,
+        lambda d: (
+            (NACL,),
+            {
+                "concentration": d.draw(maybe(log_uniform(1.0, 1e3))),
+                "geometry": d.draw(
+                    st.one_of(
+                        st.just(
+                            __import__("ionscales.continuum", fromlist=["x"]).Slit(width=20e-9)
+                        ),
+                        hostile(),
+                    )
+                ),
+                "voltage": d.draw(maybe(st.floats(-0.2, 0.2))),
+            },
+        ),
+        15,
+        (),
+    ),
+    "continuum.bridge.to_pybamm": (
+        lambda: __import__("ionscales.continuum.bridge", fromlist=["x"]).to_pybamm,
+        lambda d: ((d.draw(st.one_of(st.just(_transport_table(d)), hostile())),), {}),
+        15,
+        (),
+    ),
+    "analysis.load_arrays": (
+        lambda: __import__("ionscales.analysis", fromlist=["x"]).load_arrays,
+        lambda d: _md_arrays(d),
+        25,
+        (),
+    ),
+    "analysis.coordination": (
+        lambda: __import__("ionscales.analysis", fromlist=["x"]).coordination,
+        lambda d: ((_md_trajectory(),), {"cutoffs": d.draw(maybe(log_uniform(2e-10, 8e-10)))}),
+        15,
+        (),
+    ),
+    "analysis.rdf": (
+        lambda: __import__("ionscales.analysis", fromlist=["x"]).rdf,
+        lambda d: (
+            (_md_trajectory(), "cation", d.draw(st.one_of(st.just("anion"), hostile()))),
+            {
+                "r_max": d.draw(maybe(log_uniform(5e-10, 1.2e-9))),
+                "bins": d.draw(maybe(st.integers(5, 60))),
+            },
+        ),
+        15,
+        (),
+    ),
+    "analysis.onsager": (
+        lambda: __import__("ionscales.analysis", fromlist=["x"]).onsager,
+        lambda d: ((_md_trajectory(),), {"temperature": d.draw(maybe(TEMPERATURE))}),
+        10,
+        (),
+    ),
     "sweep[synchronous]": (
         lambda: __import__("ionscales.sweeps", fromlist=["x"]).sweep,
         lambda d: (
@@ -676,6 +751,78 @@ OTHERS = {
         (),
     ),
 }
+
+
+def _vtf_data(d):
+    t = np.linspace(260.0, 360.0, 8)
+    sigma = 50.0 / np.sqrt(t) * np.exp(-1000.0 / (t - 180.0))
+    bad = d.draw(st.sampled_from(["none", "t", "sigma", "short", "t0"]))
+    kwargs = {}
+    if bad == "t":
+        t = d.draw(hostile())
+    elif bad == "sigma":
+        sigma = d.draw(hostile())
+    elif bad == "short":
+        t, sigma = t[:2], sigma[:2]
+    elif bad == "t0":
+        kwargs["vogel_temperature"] = d.draw(hostile())
+    return ((t, sigma), kwargs)
+
+
+def _transport_table(d):
+    c = np.linspace(100.0, 2000.0, 6)
+    values = d.draw(st.sampled_from(["ok", "negative", "nan"]))
+    sigma = 1e-3 * c
+    if values == "negative":
+        sigma = -sigma
+    elif values == "nan":
+        sigma = sigma * np.nan
+    return xr.Dataset(
+        {"conductivity": ("concentration", sigma, {"units": "S/m"})},
+        coords={"concentration": ("concentration", c, {"units": "mol/m^3"})},
+    )
+
+
+_MD_CACHE = {}
+
+
+def _md_trajectory():
+    """A small random neutral 1:1 trajectory (cached: the strategies vary the call, not it)."""
+    if "traj" not in _MD_CACHE:
+        from ionscales.analysis import load_arrays
+
+        rng = np.random.default_rng(3)
+        n, frames, box = 40, 60, 3e-9
+        pos = np.cumsum(rng.normal(size=(frames, n, 3)) * 3e-11, axis=0) + rng.uniform(
+            0, box, (n, 3)
+        )
+        species = np.array(["cation"] * (n // 2) + ["anion"] * (n // 2))
+        _MD_CACHE["traj"] = load_arrays(
+            pos,
+            box=[box] * 3,
+            species=species,
+            charges=np.where(species == "cation", 1.0, -1.0),
+            times=np.arange(frames) * 1e-12,
+            unwrapped=True,
+            temperature=300.0,
+        )
+    return _MD_CACHE["traj"]
+
+
+def _md_arrays(d):
+    rng = np.random.default_rng(4)
+    pos = rng.uniform(0, 2e-9, (3, 4, 3))
+    species = np.array(["cation", "anion", "cation", "anion"])
+    kwargs = {
+        "box": d.draw(maybe(st.just([2e-9] * 3))),
+        "species": d.draw(
+            st.one_of(st.just(species), st.just(np.array(["cation"] * 4)), hostile())
+        ),
+        "charges": d.draw(st.one_of(st.just(np.array([1.0, -1.0, 1.0, -1.0])), hostile())),
+        "times": d.draw(st.one_of(st.just(np.arange(3) * 1e-12), hostile())),
+    }
+    positions = d.draw(st.one_of(st.just(pos), hostile()))
+    return ((positions,), kwargs)
 
 
 def _fit_decay_without_the_monotonic_wavelength(*args, oscillatory, **kwargs):
