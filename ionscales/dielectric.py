@@ -57,6 +57,7 @@ __all__ = [
     "linear_decrement",
     "gavish_promislow_decrement",
     "DielectricDecrement",
+    "resolve_decrement",
 ]
 
 _CELSIUS = 273.15
@@ -436,3 +437,29 @@ class DielectricDecrement:
                 ValidityWarning,
                 stacklevel=3,
             )
+
+
+def resolve_decrement(electrolyte, option):
+    """The eps_r(c) law a calculation uses, from its ``dielectric_decrement`` option.
+
+    ``None``: the electrolyte's own law (or none); ``False``: none; ``True``: the
+    electrolyte's law, which must exist; a :class:`DielectricDecrement`: that law. Anything
+    else raises ParameterError. Shared by the screening ladder and the thermodynamics.
+    """
+    if option is None:
+        return electrolyte.dielectric_decrement
+    if option is False:
+        return None
+    if option is True:
+        if electrolyte.dielectric_decrement is None:
+            raise ParameterError(
+                "dielectric_decrement",
+                f"{electrolyte.name} has no eps_r(c) law; pass a "
+                "DielectricDecrement or set Electrolyte(dielectric_decrement=...)",
+            )
+        return electrolyte.dielectric_decrement
+    if isinstance(option, DielectricDecrement):
+        return option
+    raise ParameterError(
+        "dielectric_decrement", "must be None, True, False or a DielectricDecrement", option
+    )

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from ionscales.dielectric import resolve_decrement
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceWarning, ParameterError, ValidityWarning
 from ionscales.results import make_dataset
@@ -184,7 +185,7 @@ def screening(
     c = _screening_concentration(concentration)
     scalar = np.ndim(concentration) == 0
     func = spec.resolve("target")
-    decrement = _resolve_decrement(electrolyte, dielectric_decrement)
+    decrement = resolve_decrement(electrolyte, dielectric_decrement)
     if decrement is None:
         modes = func(electrolyte, c, **options)
         ds = _modes_to_dataset(electrolyte, c, model, modes, all_modes=all_modes)
@@ -224,28 +225,6 @@ def _screening_concentration(concentration) -> np.ndarray:
             stacklevel=3,
         )
     return c
-
-
-def _resolve_decrement(electrolyte, option):
-    from ionscales.dielectric import DielectricDecrement
-
-    if option is None:
-        return electrolyte.dielectric_decrement
-    if option is False:
-        return None
-    if option is True:
-        if electrolyte.dielectric_decrement is None:
-            raise ParameterError(
-                "dielectric_decrement",
-                f"{electrolyte.name} has no eps_r(c) law; pass a "
-                "DielectricDecrement or set Electrolyte(dielectric_decrement=...)",
-            )
-        return electrolyte.dielectric_decrement
-    if isinstance(option, DielectricDecrement):
-        return option
-    raise ParameterError(
-        "dielectric_decrement", "must be None, True, False or a DielectricDecrement", option
-    )
 
 
 def _stack_modes(parts: list[ScreeningModes]) -> ScreeningModes:

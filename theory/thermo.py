@@ -49,6 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ionscales.constants import avogadro
+from ionscales.dielectric import resolve_decrement
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceError, ParameterError, ValidityWarning
 from ionscales.results import make_dataset
@@ -621,34 +622,9 @@ def _msa_molar(electrolyte, c, decrement):
     return ln_g, phi
 
 
-def _decrement_option(electrolyte, dielectric_decrement, model):
-    """Resolve the ``dielectric_decrement`` option to a DielectricDecrement or None."""
-    from ionscales.dielectric import DielectricDecrement
-
-    if dielectric_decrement is None:
-        return electrolyte.dielectric_decrement
-    if dielectric_decrement is False:
-        return None
-    if dielectric_decrement is True:
-        if electrolyte.dielectric_decrement is None:
-            raise ParameterError(
-                "dielectric_decrement",
-                f"{electrolyte.name} has no eps_r(c) law; pass a "
-                "DielectricDecrement or set Electrolyte(dielectric_decrement=...)",
-            )
-        return electrolyte.dielectric_decrement
-    if isinstance(dielectric_decrement, DielectricDecrement):
-        return dielectric_decrement
-    raise ParameterError(
-        "dielectric_decrement",
-        "must be None, True, False or a DielectricDecrement",
-        dielectric_decrement,
-    )
-
-
 def _msa_model(electrolyte, scale, flat, *, conversion, dielectric_decrement=None, **options):
     _reject_options("msa", options)
-    decrement = _decrement_option(electrolyte, dielectric_decrement, "msa")
+    decrement = resolve_decrement(electrolyte, dielectric_decrement)
     if scale == "molality":
         c, m, rho_w = _other_scale(electrolyte, scale, flat, conversion)
     else:
