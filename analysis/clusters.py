@@ -21,7 +21,7 @@ from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from ionscales.analysis._neighbors import minimum_image
 from ionscales.analysis._results import analysis_dataset
-from ionscales.analysis.structure import _check_traj, shell_contacts
+from ionscales.analysis.structure import _check_traj, anion_contacts
 from ionscales.analysis.trajectory import triclinic_vectors
 
 __all__ = ["cluster_counts", "contact_clusters", "Clusters"]
@@ -189,12 +189,7 @@ def cluster_counts(traj, *, cutoff: float | None = None, frames=None, per_frame:
     in the sol counts, a thin network spanning the box is gel.
     """
     traj = _check_traj(traj)
-    sc = shell_contacts(
-        traj,
-        cutoffs=None if cutoff is None else {"anion": cutoff},
-        frames=frames,
-        partners=("anion",),
-    )
+    sc = anion_contacts(traj, cutoff=cutoff, frames=frames)
     fp, cat, an = sc.select("anion")
     idx = sc.frames
     n_c, n_a, n_f = traj.n_molecules("cation"), traj.n_molecules("anion"), len(idx)

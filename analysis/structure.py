@@ -401,6 +401,18 @@ def shell_contacts(traj: Trajectory, *, cutoffs=None, frames=None, partners=None
 # coordination
 
 
+def anion_contacts(traj: Trajectory, *, cutoff=None, frames=None) -> ShellContacts:
+    """The cation–anion contacts (:func:`shell_contacts` for the anion only), with an optional
+    contact radius ``cutoff`` [m] (default: the automatic anion shell radius). The common
+    input of speciation, cluster counting and cluster-resolved transport."""
+    return shell_contacts(
+        traj,
+        cutoffs=None if cutoff is None else {"anion": cutoff},
+        frames=frames,
+        partners=("anion",),
+    )
+
+
 def coordination(traj: Trajectory, *, cutoffs=None, frames=None, per_atom: bool = False):
     """First-shell coordination of the cations: CN, pairing, free partners, shell motifs.
 
@@ -539,12 +551,7 @@ def speciation(traj: Trajectory, *, cutoff: float | None = None, frames=None):
     of the cation (the shell criterion of :func:`coordination`).
     """
     traj = _check_traj(traj)
-    sc = shell_contacts(
-        traj,
-        cutoffs=None if cutoff is None else {"anion": cutoff},
-        frames=frames,
-        partners=("anion",),
-    )
+    sc = anion_contacts(traj, cutoff=cutoff, frames=frames)
     fp, cat, mol = sc.select("anion")
     n_f, n_c, n_a = len(sc.frames), sc.n_cations, sc.n_partner_molecules["anion"]
     per_anion = np.bincount(fp * n_a + mol, minlength=n_f * n_a)

@@ -432,14 +432,9 @@ def _check_clusters(traj, clusters):
 def _contact_labels(traj, frames, cutoff):
     """Cluster label of every ion on ``frames`` from analysis' cation–anion contact graph."""
     from ionscales.analysis.clusters import contact_clusters
-    from ionscales.analysis.structure import shell_contacts
+    from ionscales.analysis.structure import anion_contacts
 
-    sc = shell_contacts(
-        traj,
-        cutoffs=None if cutoff is None else {"anion": cutoff},
-        frames=frames,
-        partners=("anion",),
-    )
+    sc = anion_contacts(traj, cutoff=cutoff, frames=frames)
     fp, cat, an = sc.select("anion")
     n_c, n_a = traj.n_molecules("cation"), traj.n_molecules("anion")
     cl = contact_clusters(fp, cat, an, n_c, n_a, len(frames))
