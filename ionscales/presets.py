@@ -285,11 +285,29 @@ register(
         _litfsi.anion,
         _litfsi.solvent,
         name=_litfsi.name,
-        references=(*_litfsi.references, _litfsi_lattice_density().source),
-        notes=_litfsi.notes + " Molality <-> molarity through the lattice site volumes of the "
-        "aggregation source (MD box volume over lattice sites; see AGGREGATION_PARAMETERS).",
-        density_model=_litfsi_lattice_density(),
+        references=(*_litfsi.references, tabulated_density("LiTFSI(aq)").source),
+        notes=_litfsi.notes + " Molality <-> molarity through the measured LiTFSI + water "
+        "densities of Gilbert et al. (2017) at 298.15 K, 1.31-14.1 mol/kg (doi:10.1021/"
+        "acs.jced.7b00135); beyond 14.1 mol/kg (the water-in-salt range 14-21 mol/kg) the last "
+        "measured apparent molar volume is held and a ValidityWarning says so. The MD lattice "
+        "volumes of the aggregation source (_litfsi_lattice_density) are 4-8 % denser than "
+        "these measurements and are not used for the conversion.",
+        density_model=tabulated_density("LiTFSI(aq)"),
     )
+)
+#: LiTFSI(aq) on the lattice of its aggregation source: the same ions and solvent, with
+#: molality <-> molarity through the MD box volumes (v0 = V_box / Omega), the source's own
+#: definition of the lattice site volume, 12-21 mol/kg. The aggregation parameters were
+#: extracted on that lattice; the measured densities of the preset itself end at 14.1 mol/kg.
+_LITFSI_LATTICE = Electrolyte(
+    _litfsi.cation,
+    _litfsi.anion,
+    _litfsi.solvent,
+    name=_litfsi.name,
+    references=(*_litfsi.references, _litfsi_lattice_density().source),
+    notes=_litfsi.notes + " Lattice variant for the aggregation model: molality <-> molarity "
+    "through the MD box volumes of the aggregation source (simulation volumes).",
+    density_model=_litfsi_lattice_density(),
 )
 del _litfsi
 
@@ -308,6 +326,7 @@ AGGREGATION_PARAMETERS: dict[str, dict] = {
         "solvent_association": float("inf"),
         "xi_cation": 0.4,
         "xi_anion": 10.8,
+        "electrolyte": _LITFSI_LATTICE,
         "source": "Sticky-cation WiSE parameters of LiTFSI: f+ = 4 (Li), f- = 3 (TFSI), "
         "xi+ = 0.4, xi- = 10.8 water volumes, Lambda~ = Lambda_{+-}/Lambda_{+0} = 0.2527 "
         "(extracted from MD of 21 m LiTFSI) as used in the public code of Markiewitz et al., "
@@ -315,7 +334,8 @@ AGGREGATION_PARAMETERS: dict[str, dict] = {
         "Association_Probabilities_Bulk.m), following McEldrew et al., J. Electrochem. Soc. "
         "168, 050514 (2021), doi:10.1149/1945-7111/abf975. Lattice site volume v0 = box volume "
         "over lattice sites, Omega = (xi+ + xi-) N_salt + N_water (the authors' "
-        "WiSE_EDL_MD_Processing_Panels.m), evaluated with the solution volume.",
+        "WiSE_EDL_MD_Processing_Panels.m), evaluated with the solution volume (the electrolyte's "
+        "measured densities, Gilbert et al. 2017, doi:10.1021/acs.jced.7b00135).",
     },
 }
 
@@ -451,7 +471,8 @@ register(
 DENSITY_DATA_MISSING: dict[str, str] = {
     "LiPF6 in EC/DMC": "no verifiable measured LiPF6-in-EC/DMC solution densities found for "
     "ionscales (searched: Landesfeind & Gasteiger 2019, Logan et al. 2018, Valoen & Reimers "
-    "2005, Nyman et al. 2008; none readable here); crude estimate with ValidityWarning",
+    "2005, Nyman et al. 2008, PyBaMM/BattMo parameter sets, NIST ILThermo; see "
+    "ionscales/data/PROVENANCE.md); crude estimate with ValidityWarning",
     "LiPF6 in EC:EMC 3:7": "no verifiable measured LiPF6-in-EC:EMC 3:7 solution densities found "
     "(same search); crude estimate with ValidityWarning",
     "[C4C1Pyrr][NTf2]": "neat ionic liquid: no solvent, molality undefined (ParameterError); "

@@ -44,16 +44,20 @@ def test_lipf6_ec_emc_3_7_constructor():
 M_PC, M_IL = 102.09e-3, 422.41e-3  # kg/mol
 
 
-def _il_pc_table():
+def _table(system):
     text = resources.files("ionscales").joinpath("data/solution_density.csv").read_text()
     rows = [
         r
         for r in csv.DictReader(ln for ln in text.splitlines() if ln and not ln.startswith("#"))
-        if r["system"] == "[C4C1Pyrr][NTf2] in PC"
+        if r["system"] == system
     ]
-    x = np.array([float(r["x_solvent"]) for r in rows])
+    x = np.array([float(r["solvent_fraction"]) for r in rows])
     rho = np.array([float(r["density"]) for r in rows])
     return x, rho
+
+
+def _il_pc_table():
+    return _table("[C4C1Pyrr][NTf2] in PC")
 
 
 def test_il_in_pc_reproduces_tabulated_molarities():
@@ -103,6 +107,73 @@ def test_reference_solvent_density_sets_the_dilute_limit():
         )
     with pytest.raises(ParameterError, match="system"):
         tabulated_density("LiPF6 in EC/DMC")
+
+
+# LiTFSI + water, Gilbert et al., J. Chem. Eng. Data 62, 2056 (2017) (PROVENANCE.md)
+M_LITFSI = 287.091e-3  # kg/mol
+
+
+def test_litfsi_aq_reproduces_the_measured_molarities():
+    # independent arithmetic on the table: w = mass fraction of water, so per kg of solution
+    # (1 - w)/M_salt mol of salt in 1/rho m^3 -> c = (1 - w) rho / M; m = (1 - w)/(w M)
+    w, rho = _table("LiTFSI(aq)")
+    assert w.size == 4
+    c_ref = (1 - w) * rho / M_LITFSI
+    m = (1 - w) / (w * M_LITFSI)
+    e = presets.get("LiTFSI(aq)")
+    np.testing.assert_allclose(e.molarity(m), c_ref, rtol=5e-3)  # issue #11: within 0.5 %
+    np.testing.assert_allclose(e.molality(c_ref), m, rtol=5e-3)
+    # the measured range: 1.31 ... 14.1 mol/kg, 1.11 ... 4.62 mol/L
+    assert m.min() == pytest.approx(1.314, abs=1e-3) and m.max() == pytest.approx(14.144, abs=1e-3)
+    assert c_ref.max() == pytest.approx(4622.8, abs=0.5)
+
+
+def test_litfsi_aq_interpolation_between_data_points():
+    # leave-one-out on the two interior points: within 0.5 % of the measured molarity
+    full = tabulated_density("LiTFSI(aq)")
+    assert full.reference_solvent_density is None  # no pure-water row: the preset's 997.05
+    m_pts, rho_pts = np.array(full.molality_points), np.array(full.density_points)
+    for k in range(1, m_pts.size - 1):
+        keep = np.arange(m_pts.size) != k
+        model = TabulatedDensity(
+            tuple(m_pts[keep]), tuple(rho_pts[keep]), temperature=298.15, source="leave-one-out"
+        )
+        c = model.molarity(m_pts[k], solvent_density=997.05, salt_molar_mass=M_LITFSI)
+        c_ref = m_pts[k] * rho_pts[k] / (1 + m_pts[k] * M_LITFSI)
+        assert c == pytest.approx(c_ref, rel=5e-3), k
+
+
+def test_litfsi_aq_warns_beyond_the_measured_range():
+    e = presets.get("LiTFSI(aq)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        e.molarity(14.1)  # inside: silent
+    with pytest.warns(ValidityWarning, match="beyond the last data point"):
+        c21 = float(e.molarity(21.0))
+    # V_phi held at its last measured value (145.4 cm^3/mol): 21 mol/kg -> 5.1 mol/L
+    v_last = ((1 + 14.1444 * M_LITFSI) / 1654.0 - 1 / 997.05) / 14.1444
+    assert v_last == pytest.approx(145.41e-6, rel=1e-3)
+    rho21 = (1 + 21 * M_LITFSI) / (1 / 997.05 + 21 * v_last)
+    assert c21 == pytest.approx(21 * rho21 / (1 + 21 * M_LITFSI), rel=1e-4)
+    assert 5000 < c21 < 5200
+    with pytest.warns(ValidityWarning, match="beyond the last data point"):
+        e.molality(5000.0)
+    with pytest.warns(ValidityWarning, match="298.15 K"):
+        e.with_(temperature=320.0).molarity(5.0)
+
+
+def test_litfsi_aggregation_lattice_is_the_sources_md_volumes():
+    # The aggregation parameters live on the source's lattice: v0 = V_box/Omega of its MD
+    # boxes (12-21 mol/kg). Those volumes are ~5 % denser than the measured solution:
+    # a documented difference between two data sets, not a fit.
+    lattice = presets.AGGREGATION_PARAMETERS["LiTFSI(aq)"]["electrolyte"]
+    assert lattice.name == "LiTFSI(aq)" and lattice.density_model is not None
+    measured = presets.get("LiTFSI(aq)")
+    m = tabulated_density("LiTFSI(aq)").molality_points[-1]  # 14.144 mol/kg: 1654 kg/m^3
+    rho_lattice = float(lattice.molarity(m)) * (1 + m * M_LITFSI) / m
+    rho_measured = float(measured.molarity(m)) * (1 + m * M_LITFSI) / m
+    assert rho_measured == pytest.approx(1654.0, rel=1e-9)
+    assert 0.03 < rho_lattice / rho_measured - 1 < 0.07
 
 
 def test_neat_il_concentration_from_measured_density():

@@ -86,7 +86,7 @@ def test_litfsi_molarity_follows_the_electrolyte_conversion():
     """Old code: v0 was the pure-water molecular volume for every state, so the lattice's
     molarity of 21 mol/kg (4.0 M) disagreed with the electrolyte's own conversion. Now
     v0 = V / Omega (solution volume over lattice sites) at each state point."""
-    e = presets.get("LiTFSI(aq)")
+    e = LITFSI.electrolyte  # the source's lattice (MD box volumes); presets.AGGREGATION_PARAMETERS
     m = np.array([1.0, 5.0, 12.0, 21.0])
     ds = LITFSI.solve(molality=m, max_size=2)
     np.testing.assert_allclose(ds.concentration, e.molarity(m), rtol=1e-12)
@@ -260,7 +260,7 @@ def test_cluster_screening_at_5100_molar_runs():
     """#11.2. Old code: ``screening(LiTFSI(aq), 5100 mol/m^3, "cluster")`` raised "exceeds the
     close-packed salt". 5.1 M is 16.6 mol/kg here, at the gel point of this
     parameterisation, so the cluster sums warn that they cannot converge there."""
-    e = presets.get("LiTFSI(aq)")
+    e = LITFSI.electrolyte  # on the source's lattice (MD volumes); measured densities end at 14 m
     assert 16.0 < float(e.molality(5100.0)) < 17.5
     with pytest.warns(ConvergenceWarning, match="gel point"):
         ds = screening(e, [5100.0], "cluster", size_limit=128)
