@@ -228,8 +228,9 @@ register(
         name="[C4C1Pyrr][NTf2] in PC",
         references=(
             _IL_REF,
-            "Propylene carbonate: eps_r 64.92 at 25 C (K. Xu, Chem. Rev. 104, 4303 (2004), "
-            "Table 1, doi:10.1021/cr030203g), density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)",
+            "Propylene carbonate: eps_r(T) from the CRC Handbook fit 159.4 - 0.3953 T + "
+            "2.6284e-4 T^2 (273-333 K; 64.91 at 25 C, cf. 64.92 in K. Xu, Chem. Rev. 104, 4303 "
+            "(2004), Table 1, doi:10.1021/cr030203g), density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)",
             tabulated_density("[C4C1Pyrr][NTf2] in PC").source,
         ),
         notes="Molality <-> molarity through the measured IL + PC densities at 298.15 K "
