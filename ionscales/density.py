@@ -404,9 +404,10 @@ _TABULATED_SYSTEMS = {
     "LiTFSI(aq)": {
         "solvent_molar_mass": 18.01528e-3,  # water
         "salt_molar_mass": 287.091e-3,  # LiTFSI (Li 6.941 + TFSI 280.15 g/mol, as the preset)
-        "source": "LiTFSI + water densities at 298.15 K (1.31-14.1 mol/kg), Gilbert et al., "
-        "J. Chem. Eng. Data 62, 2056 (2017), doi:10.1021/acs.jced.7b00135 (as stored in NIST "
-        "ILThermo); see ionscales/data/PROVENANCE.md",
+        "source": "LiTFSI + water densities at 298.15 K (1.31-21 mol/kg), Gilbert et al., "
+        "J. Chem. Eng. Data 62, 2056 (2017), doi:10.1021/acs.jced.7b00135 (1.31-14.1 mol/kg as "
+        "stored in NIST ILThermo; 21 mol/kg as quoted by ddmms/ml-peg); see "
+        "ionscales/data/PROVENANCE.md",
     },
 }
 

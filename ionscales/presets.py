@@ -16,7 +16,15 @@ from ionscales.errors import ParameterError
 from ionscales.units import nm
 from ionscales.validation import suggest
 
-__all__ = ["names", "get", "register", "WATER", "DENSITY_DATA_MISSING", "lipf6_ec_emc_3_7"]
+__all__ = [
+    "names",
+    "get",
+    "register",
+    "WATER",
+    "DENSITY_DATA_MISSING",
+    "lipf6_ec_emc_3_7",
+    "LITFSI_MD_LATTICE",
+]
 
 _CRC_D = (
     "Infinite-dilution diffusivities at 25 C: CRC Handbook of Chemistry and Physics, "
@@ -288,19 +296,20 @@ register(
         name=_litfsi.name,
         references=(*_litfsi.references, tabulated_density("LiTFSI(aq)").source),
         notes=_litfsi.notes + " Molality <-> molarity through the measured LiTFSI + water "
-        "densities of Gilbert et al. (2017) at 298.15 K, 1.31-14.1 mol/kg (doi:10.1021/"
-        "acs.jced.7b00135); beyond 14.1 mol/kg (the water-in-salt range 14-21 mol/kg) the last "
-        "measured apparent molar volume is held and a ValidityWarning says so. The MD lattice "
-        "volumes of the aggregation source (_litfsi_lattice_density) are 4-8 % denser than "
-        "these measurements and are not used for the conversion.",
+        "densities of Gilbert et al. (2017) at 298.15 K, 1.31-21 mol/kg (doi:10.1021/"
+        "acs.jced.7b00135; the 21 mol/kg point as quoted by a secondary source, see "
+        "ionscales/data/PROVENANCE.md); the aggregation model's lattice site volume follows "
+        "from the same conversion. The MD box volumes of the aggregation source "
+        "(LITFSI_MD_LATTICE) are 5-8 % denser than these measurements.",
         density_model=tabulated_density("LiTFSI(aq)"),
     )
 )
 #: LiTFSI(aq) on the lattice of its aggregation source: the same ions and solvent, with
-#: molality <-> molarity through the MD box volumes (v0 = V_box / Omega), the source's own
-#: definition of the lattice site volume, 12-21 mol/kg. The aggregation parameters were
-#: extracted on that lattice; the measured densities of the preset itself end at 14.1 mol/kg.
-_LITFSI_LATTICE = Electrolyte(
+#: molality <-> molarity through the MD box volumes (v0 = V_box / Omega of Markiewitz et al.,
+#: 12-21 mol/kg; simulation volumes, 5-8 % denser than the measured solution). For reproducing
+#: the source's own numbers: ``SolvatedAggregation.from_preset("LiTFSI(aq)",
+#: electrolyte=presets.LITFSI_MD_LATTICE)``. The preset itself converts through measurements.
+LITFSI_MD_LATTICE = Electrolyte(
     _litfsi.cation,
     _litfsi.anion,
     _litfsi.solvent,
@@ -327,7 +336,6 @@ AGGREGATION_PARAMETERS: dict[str, dict] = {
         "solvent_association": float("inf"),
         "xi_cation": 0.4,
         "xi_anion": 10.8,
-        "electrolyte": _LITFSI_LATTICE,
         "source": "Sticky-cation WiSE parameters of LiTFSI: f+ = 4 (Li), f- = 3 (TFSI), "
         "xi+ = 0.4, xi- = 10.8 water volumes, Lambda~ = Lambda_{+-}/Lambda_{+0} = 0.2527 "
         "(extracted from MD of 21 m LiTFSI) as used in the public code of Markiewitz et al., "
