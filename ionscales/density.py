@@ -14,7 +14,7 @@ This module holds the density models an :class:`~ionscales.Electrolyte` can carr
   ``ionscales/data/PROVENANCE.md``), :func:`pitzer_volume` loads one;
 * :class:`TabulatedDensity`: measured solution densities versus molality, interpolated;
   :func:`tabulated_density` loads a shipped data set (``ionscales/data/solution_density.csv``:
-  [C4C1Pyrr][NTf2] in propylene carbonate).
+  [C4C1Pyrr][NTf2] in propylene carbonate; LiTFSI in water, Gilbert et al. 2017).
 
 Without a model, :meth:`Electrolyte.molarity` falls back on ``V_phi = M_salt / rho_w``
 (ideal mixing at the solvent's density) and warns (``ValidityWarning``): that estimate
@@ -25,6 +25,9 @@ References
 P. M. May, D. Rowland, G. Hefter and E. Königsberger, "A generic and updatable Pitzer
 characterization of aqueous binary electrolyte solutions at 1 bar and 25 C", J. Chem.
 Eng. Data 56, 5066 (2011), doi:10.1021/je2009329.
+
+Gilbert et al., J. Chem. Eng. Data 62, 2056 (2017), doi:10.1021/acs.jced.7b00135 (LiTFSI +
+water densities at 298.15 K, shipped; via NIST ILThermo).
 
 K. S. Pitzer, J. C. Peiper and R. H. Busey, "Thermodynamic properties of aqueous sodium
 chloride solutions", J. Phys. Chem. Ref. Data 13, 1 (1984) (test data).
@@ -393,9 +396,18 @@ def pitzer_volume(salt: str) -> PitzerVolume:
 _TABULATED_SYSTEMS = {
     "[C4C1Pyrr][NTf2] in PC": {
         "solvent_molar_mass": 102.09e-3,  # propylene carbonate, C4H6O3
+        "salt_molar_mass": 422.41e-3,  # [C4C1Pyrr][NTf2]
         "source": "[C4C1Pyrr][NTf2] + propylene carbonate densities at 298.15 K, "
         "J. Solution Chem. (2010), doi:10.1007/s10953-010-9562-5 (as stored in NIST ILThermo); "
         "see ionscales/data/PROVENANCE.md",
+    },
+    "LiTFSI(aq)": {
+        "solvent_molar_mass": 18.01528e-3,  # water
+        "salt_molar_mass": 287.091e-3,  # LiTFSI (Li 6.941 + TFSI 280.15 g/mol, as the preset)
+        "source": "LiTFSI + water densities at 298.15 K (1.31-21 mol/kg), Gilbert et al., "
+        "J. Chem. Eng. Data 62, 2056 (2017), doi:10.1021/acs.jced.7b00135 (1.31-14.1 mol/kg as "
+        "stored in NIST ILThermo; 21 mol/kg as quoted by ddmms/ml-peg); see "
+        "ionscales/data/PROVENANCE.md",
     },
 }
 
@@ -421,10 +433,12 @@ def tabulated_density(system: str) -> TabulatedDensity:
     Returns
     -------
     TabulatedDensity
-        Densities [kg/m^3] versus molality [mol/kg], m = x_salt / (x_solvent M_solvent)
-        from the tabulated mole fractions; the data's own pure-solvent density is the
-        ``reference_solvent_density``. The pure-salt end (x_solvent = 0, infinite
-        molality) is not representable on the molal scale and is left out.
+        Densities [kg/m^3] versus molality [mol/kg]: m = x_salt / (x_solvent M_solvent)
+        from tabulated mole fractions, m = w_salt / (w_solvent M_salt) from mass
+        fractions. Where the table has a pure-solvent row, its density is the
+        ``reference_solvent_density``; otherwise the electrolyte's solvent density is used.
+        The pure-salt end (solvent fraction 0, infinite molality) is not representable on
+        the molal scale and is left out.
 
     Notes
     -----
@@ -439,16 +453,21 @@ def tabulated_density(system: str) -> TabulatedDensity:
         )
     meta = _TABULATED_SYSTEMS[system]
     rows = [r for r in _load_solution_density_rows() if r["system"] == system]
-    x = np.array([float(r["x_solvent"]) for r in rows])
-    rho = np.array([float(r["density"]) for r in rows])
+    bases = {r["basis"] for r in rows}
     temps = {float(r["temperature"]) for r in rows}
-    if len(temps) != 1 or not np.any(x == 1.0):
+    if len(temps) != 1 or len(bases) != 1 or not bases <= {"mole fraction", "mass fraction"}:
         raise ParameterError(
-            "system", "data table needs one temperature and a pure-solvent row", system
+            "system", "data table needs one temperature and one composition basis", system
         )
-    reference = float(rho[x == 1.0][0])
-    keep = (x > 0) & (x < 1)
-    molality = (1 - x[keep]) / (x[keep] * meta["solvent_molar_mass"])
+    frac = np.array([float(r["solvent_fraction"]) for r in rows])
+    rho = np.array([float(r["density"]) for r in rows])
+    # the pure-solvent row, where the source has one, is the data set's own rho_w
+    reference = float(rho[frac == 1.0][0]) if np.any(frac == 1.0) else None
+    keep = (frac > 0) & (frac < 1)
+    if bases == {"mole fraction"}:
+        molality = (1 - frac[keep]) / (frac[keep] * meta["solvent_molar_mass"])
+    else:
+        molality = (1 - frac[keep]) / (frac[keep] * meta["salt_molar_mass"])
     order = np.argsort(molality)
     return TabulatedDensity(
         tuple(molality[order]),

@@ -7,7 +7,8 @@ Two kinds of object live here, both pure and vectorised (SI in, SI out):
   and :class:`ConstantPermittivity` (one sourced value at one temperature; a
   ``ValidityWarning`` when used away from it, because no temperature dependence is
   known to the package). :data:`SOLVENT_PERMITTIVITY` maps solvent names to them and
-  :func:`solvent_permittivity` looks one up.
+  :func:`solvent_permittivity` looks one up: water (Malmberg & Maryott), ethylene and
+  propylene carbonate (CRC Handbook fits) have eps_r(T); the linear carbonates do not.
 * **Dielectric decrement** ``eps_r(c)`` of a solution: the linear decrement
   ``eps_r = eps_s - alpha c`` and its saturating form by Gavish & Promislow (2016),
   ``eps_r = eps_s - beta L(3 alpha c / beta)``, ``beta = eps_s - eps_ms``, with ``L`` the
@@ -29,6 +30,9 @@ N. Gavish and K. Promislow, "Dependence of the dielectric constant of electrolyt
 solutions on ionic concentration: a microfield approach", Phys. Rev. E 94, 012611
 (2016), doi:10.1103/PhysRevE.94.012611 (arXiv:1208.5169).
 
+CRC Handbook of Chemistry and Physics, "Permittivity (Dielectric Constant) of Liquids"
+(temperature fits of EC and PC; read as transcribed in the CalebBell/chemicals data files).
+
 K. Xu, "Nonaqueous liquid electrolytes for lithium-based rechargeable batteries",
 Chem. Rev. 104, 4303 (2004), doi:10.1021/cr030203g (Table 1: carbonate permittivities).
 """
@@ -49,6 +53,9 @@ __all__ = [
     "PolynomialPermittivity",
     "ConstantPermittivity",
     "WATER_MALMBERG_MARYOTT",
+    "EC_CRC",
+    "PC_CRC",
+    "kelvin_to_celsius_coefficients",
     "SOLVENT_PERMITTIVITY",
     "solvent_permittivity",
     "water_permittivity",
@@ -183,13 +190,55 @@ WATER_MALMBERG_MARYOTT = PolynomialPermittivity(
 )
 
 _XU = "as compiled by K. Xu, Chem. Rev. 104, 4303 (2004), Table 1, doi:10.1021/cr030203g"
+_CRC = (
+    "CRC Handbook of Chemistry and Physics, 'Permittivity (Dielectric Constant) of Liquids' "
+    "(fit eps = A + B T + C T^2, T in K), as transcribed in CalebBell/chemicals "
+    "(chemicals/Electrolytes/Permittivity (Dielectric Constant) of Liquids.tsv)"
+)
 
-#: eps_r(T) models by solvent name. Carbonates: single values (no sourced temperature fit).
+
+def kelvin_to_celsius_coefficients(coefficients) -> tuple[float, ...]:
+    """Re-express a polynomial sum_k b_k T^k in T [K] as sum_k a_k t^k in t = T - 273.15 [C].
+
+    Exact binomial expansion, so a fit published in kelvin (the CRC Handbook's
+    ``A + B T + C T^2 + D T^3``) can be stored as a :class:`PolynomialPermittivity`
+    (which evaluates in Celsius) without refitting.
+    """
+    b = [float(v) for v in coefficients]
+    out = [0.0] * len(b)
+    for k, bk in enumerate(b):
+        for j in range(k + 1):
+            out[j] += bk * math.comb(k, j) * _CELSIUS ** (k - j)
+    return tuple(out)
+
+
+#: Ethylene carbonate (liquid above its 36.4 C melting point): CRC Handbook fit
+#: eps = 207.46 - 0.3761 T [K], 313-343 K (reproduces the tabulated 89.78 at 313.2 K within 0.1).
+EC_CRC = PolynomialPermittivity(
+    coefficients=kelvin_to_celsius_coefficients((207.46, -0.3761)),
+    t_min=313.0,
+    t_max=343.0,
+    accuracy=2e-3,
+    source=f"EC, {_CRC}; 89.78 at 40 C",
+)
+#: Propylene carbonate: CRC Handbook fit eps = 159.4 - 0.3953 T + 2.6284e-4 T^2 [K], 273-333 K
+#: (66.14 at 293 K tabulated; 64.905 at 25 C against 64.92 in Xu 2004, Table 1).
+PC_CRC = PolynomialPermittivity(
+    coefficients=kelvin_to_celsius_coefficients((159.4, -0.3953, 2.6284e-4)),
+    t_min=273.0,
+    t_max=333.0,
+    accuracy=1e-3,
+    source=f"PC, {_CRC}; 66.14 at 20 C",
+)
+
+#: eps_r(T) models by solvent name. EC and PC: measured temperature dependence (CRC fits);
+#: the linear carbonates (DMC, DEC, EMC): single values, no temperature data known (the CRC
+#: table lists one value each: DMC 3.087 at 298.2 K, DEC 2.82 at 297.2 K, EMC 2.985 at
+#: 293.2 K, no fit), so they warn beyond 5 K.
 SOLVENT_PERMITTIVITY: dict[str, PermittivityModel] = {
     "water": WATER_MALMBERG_MARYOTT,
-    # EC melts at 36.4 C; its permittivity is tabulated for the liquid at 40 C.
-    "ethylene carbonate": ConstantPermittivity(89.78, 313.15, f"EC at 40 C, {_XU}"),
-    "propylene carbonate": ConstantPermittivity(64.92, 298.15, f"PC at 25 C, {_XU}"),
+    "ethylene carbonate": EC_CRC,
+    "propylene carbonate": PC_CRC,
     "dimethyl carbonate": ConstantPermittivity(3.107, 298.15, f"DMC at 25 C, {_XU}"),
     "diethyl carbonate": ConstantPermittivity(2.805, 298.15, f"DEC at 25 C, {_XU}"),
     "ethyl methyl carbonate": ConstantPermittivity(2.958, 298.15, f"EMC at 25 C, {_XU}"),

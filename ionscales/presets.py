@@ -16,7 +16,15 @@ from ionscales.errors import ParameterError
 from ionscales.units import nm
 from ionscales.validation import suggest
 
-__all__ = ["names", "get", "register", "WATER", "DENSITY_DATA_MISSING", "lipf6_ec_emc_3_7"]
+__all__ = [
+    "names",
+    "get",
+    "register",
+    "WATER",
+    "DENSITY_DATA_MISSING",
+    "lipf6_ec_emc_3_7",
+    "LITFSI_MD_LATTICE",
+]
 
 _CRC_D = (
     "Infinite-dilution diffusivities at 25 C: CRC Handbook of Chemistry and Physics, "
@@ -228,8 +236,9 @@ register(
         name="[C4C1Pyrr][NTf2] in PC",
         references=(
             _IL_REF,
-            "Propylene carbonate: eps_r 64.92 at 25 C (K. Xu, Chem. Rev. 104, 4303 (2004), "
-            "Table 1, doi:10.1021/cr030203g), density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)",
+            "Propylene carbonate: eps_r(T) from the CRC Handbook fit 159.4 - 0.3953 T + "
+            "2.6284e-4 T^2 (273-333 K; 64.91 at 25 C, cf. 64.92 in K. Xu, Chem. Rev. 104, 4303 "
+            "(2004), Table 1, doi:10.1021/cr030203g), density 1.204 g/cm^3, viscosity 2.5 mPa s (CRC)",
             tabulated_density("[C4C1Pyrr][NTf2] in PC").source,
         ),
         notes="Molality <-> molarity through the measured IL + PC densities at 298.15 K "
@@ -285,11 +294,30 @@ register(
         _litfsi.anion,
         _litfsi.solvent,
         name=_litfsi.name,
-        references=(*_litfsi.references, _litfsi_lattice_density().source),
-        notes=_litfsi.notes + " Molality <-> molarity through the lattice site volumes of the "
-        "aggregation source (MD box volume over lattice sites; see AGGREGATION_PARAMETERS).",
-        density_model=_litfsi_lattice_density(),
+        references=(*_litfsi.references, tabulated_density("LiTFSI(aq)").source),
+        notes=_litfsi.notes + " Molality <-> molarity through the measured LiTFSI + water "
+        "densities of Gilbert et al. (2017) at 298.15 K, 1.31-21 mol/kg (doi:10.1021/"
+        "acs.jced.7b00135; the 21 mol/kg point as quoted by a secondary source, see "
+        "ionscales/data/PROVENANCE.md); the aggregation model's lattice site volume follows "
+        "from the same conversion. The MD box volumes of the aggregation source "
+        "(LITFSI_MD_LATTICE) are 5-8 % denser than these measurements.",
+        density_model=tabulated_density("LiTFSI(aq)"),
     )
+)
+#: LiTFSI(aq) on the lattice of its aggregation source: the same ions and solvent, with
+#: molality <-> molarity through the MD box volumes (v0 = V_box / Omega of Markiewitz et al.,
+#: 12-21 mol/kg; simulation volumes, 5-8 % denser than the measured solution). For reproducing
+#: the source's own numbers: ``SolvatedAggregation.from_preset("LiTFSI(aq)",
+#: electrolyte=presets.LITFSI_MD_LATTICE)``. The preset itself converts through measurements.
+LITFSI_MD_LATTICE = Electrolyte(
+    _litfsi.cation,
+    _litfsi.anion,
+    _litfsi.solvent,
+    name=_litfsi.name,
+    references=(*_litfsi.references, _litfsi_lattice_density().source),
+    notes=_litfsi.notes + " Lattice variant for the aggregation model: molality <-> molarity "
+    "through the MD box volumes of the aggregation source (simulation volumes).",
+    density_model=_litfsi_lattice_density(),
 )
 del _litfsi
 
@@ -315,7 +343,8 @@ AGGREGATION_PARAMETERS: dict[str, dict] = {
         "Association_Probabilities_Bulk.m), following McEldrew et al., J. Electrochem. Soc. "
         "168, 050514 (2021), doi:10.1149/1945-7111/abf975. Lattice site volume v0 = box volume "
         "over lattice sites, Omega = (xi+ + xi-) N_salt + N_water (the authors' "
-        "WiSE_EDL_MD_Processing_Panels.m), evaluated with the solution volume.",
+        "WiSE_EDL_MD_Processing_Panels.m), evaluated with the solution volume (the electrolyte's "
+        "measured densities, Gilbert et al. 2017, doi:10.1021/acs.jced.7b00135).",
     },
 }
 
@@ -451,7 +480,8 @@ register(
 DENSITY_DATA_MISSING: dict[str, str] = {
     "LiPF6 in EC/DMC": "no verifiable measured LiPF6-in-EC/DMC solution densities found for "
     "ionscales (searched: Landesfeind & Gasteiger 2019, Logan et al. 2018, Valoen & Reimers "
-    "2005, Nyman et al. 2008; none readable here); crude estimate with ValidityWarning",
+    "2005, Nyman et al. 2008, PyBaMM/BattMo parameter sets, NIST ILThermo; see "
+    "ionscales/data/PROVENANCE.md); crude estimate with ValidityWarning",
     "LiPF6 in EC:EMC 3:7": "no verifiable measured LiPF6-in-EC:EMC 3:7 solution densities found "
     "(same search); crude estimate with ValidityWarning",
     "[C4C1Pyrr][NTf2]": "neat ionic liquid: no solvent, molality undefined (ParameterError); "

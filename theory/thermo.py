@@ -37,6 +37,14 @@ phi_m for ``molality``).
   solvent partial molar volume taken as that of the pure solvent).
 * Pitzer is a molal-scale model; for ``concentration`` input the molality is computed
   with :meth:`Electrolyte.molality` and the same relations are used in reverse.
+
+Dielectric decrement eps_r(c) (:func:`decrement_models`: "msa", "dh-limiting",
+"dh-extended", "davies"). Each of these has an excess free energy density
+beta f(n, l_B) whose density derivatives are its ln gamma_i; with eps_r(c) the package
+uses beta f_ex(c) = f(n, l_B(c)) + sum_i n_i z_i^2 l_B,s (eps_s/eps_r(c) - 1)/d_i (Born
+solvation relative to the pure solvent) and takes both ln gamma and phi from it, so
+Gibbs–Duhem holds exactly and zero decrement gives back the constant-eps_r numbers.
+Pitzer (fitted with a fixed Debye–Hückel slope) and the chemical model do not carry it.
 """
 
 from __future__ import annotations
@@ -59,6 +67,7 @@ __all__ = [
     "MODELS",
     "register_thermo_model",
     "thermo_models",
+    "decrement_models",
     "ThermoResult",
     "AssociationEquilibrium",
     "activity_coefficient",
@@ -429,13 +438,19 @@ class _ThermoSpec:
     func: Callable
     description: str
     references: tuple[str, ...]
+    dielectric_decrement: bool = False
 
 
 _THERMO_MODELS: dict[str, _ThermoSpec] = {}
 
 
 def register_thermo_model(
-    name: str, func: Callable, *, description: str, references: Sequence[str] = ()
+    name: str,
+    func: Callable,
+    *,
+    description: str,
+    references: Sequence[str] = (),
+    dielectric_decrement: bool = False,
 ) -> None:
     """Register a thermodynamic (activity) model.
 
@@ -451,13 +466,25 @@ def register_thermo_model(
     description : str
         One line for listings.
     references : sequence of str
+    dielectric_decrement : bool
+        Whether ``func`` evaluates an eps_r(c) law (it then receives the option
+        ``dielectric_decrement=``; see :func:`activity_coefficient`). Models registered
+        without it ignore the electrolyte's law and say so (``ValidityWarning``).
     """
-    _THERMO_MODELS[name] = _ThermoSpec(name, func, description, tuple(references))
+    _THERMO_MODELS[name] = _ThermoSpec(
+        name, func, description, tuple(references), bool(dielectric_decrement)
+    )
 
 
 def thermo_models() -> dict[str, str]:
     """Registered thermodynamic model names with their one-line descriptions."""
     return {k: v.description for k, v in _THERMO_MODELS.items()}
+
+
+def decrement_models() -> tuple[str, ...]:
+    """Names of the registered thermodynamic models that evaluate a dielectric decrement
+    eps_r(c) consistently (free-energy derivative, Gibbs–Duhem exact)."""
+    return tuple(k for k, v in _THERMO_MODELS.items() if v.dielectric_decrement)
 
 
 def _reject_options(model: str, options: dict) -> None:
@@ -518,15 +545,56 @@ def _molal_ratio(c, m, rho_w):
         return np.where(m > 0, c / np.where(m > 0, m, 1.0) / rho_w, 1.0)
 
 
+def _dh_free_energy_lb_derivative(model, kappa, lb, a, y, i0):
+    """l_B (d beta f_ex / d l_B) at fixed ion densities [1/m^3] of the Debye–Hückel family.
+
+    beta f_ex is the excess Helmholtz free energy density whose density derivatives are the
+    model's ln gamma_i at constant l_B (kappa^2 = 4 pi l_B sum n_i z_i^2):
+
+    * limiting law: beta f = -kappa^3/(12 pi), so l_B df/dl_B = -kappa^3/(8 pi);
+    * extended DH: beta f = -[ln(1 + x) - x + x^2/2]/(4 pi a^3), x = kappa a, so
+      l_B df/dl_B = -kappa^3/(8 pi (1 + kappa a));
+    * Davies (A proportional to l_B^{3/2}, 0.3 and I0 fixed): beta f = -(2 l_B kappa I0 N_A / y)
+      [y^2/2 - y + ln(1 + y) - 0.075 y^4], y = sqrt(I/I0), so l_B df/dl_B = 3 beta f / 2.
+
+    (derived and checked with sympy in tests/theory/test_symbolic.py).
+    """
+    if model == "dh-limiting":
+        return -(kappa**3) / (8 * math.pi)
+    if model == "dh-extended":
+        return -(kappa**3) / (8 * math.pi * (1 + kappa * a))
+    ys = np.where(y > 0, y, 1.0)
+    bracket = (
+        np.where(
+            y > 1e-3,
+            ys**2 / 2 - ys + np.log1p(ys),
+            y**3 / 3 - y**4 / 4 + y**5 / 5 - y**6 / 6,
+        )
+        - 0.075 * y**4
+    )
+    f = np.where(y > 0, -2 * lb * kappa * i0 * avogadro / ys * bracket, 0.0)
+    return 1.5 * f
+
+
 def _debye_hueckel_family(model: str):
-    def func(electrolyte, scale, flat, *, conversion, ion_size=None, **options):
+    def func(
+        electrolyte,
+        scale,
+        flat,
+        *,
+        conversion,
+        ion_size=None,
+        dielectric_decrement=None,
+        **options,
+    ):
         _reject_options(model, options)
         if model != "dh-extended" and ion_size is not None:
             raise ParameterError(
                 "ion_size", f"is an option of 'dh-extended', not of {model!r}", ion_size
             )
+        decrement = resolve_decrement(electrolyte, dielectric_decrement)
         nu, z = electrolyte.nu, electrolyte.charges
-        lb = electrolyte.bjerrum_length
+        lb_s = electrolyte.bjerrum_length
         if scale == "molality":
             rho_w = electrolyte.solvent.density
             if rho_w is None:
@@ -539,10 +607,19 @@ def _debye_hueckel_family(model: str):
             c_ref, i0 = flat, 1000.0  # I0 = 1 mol/L
         n = c_ref[:, None] * nu * avogadro
         rho = np.sum(n, axis=-1)
+        if decrement is None:
+            lb = lb_s
+        else:
+            # eps_r(c) at the model's own salt density (m rho_w on the molal form)
+            eps_s = electrolyte.permittivity
+            eps = np.asarray(decrement(c_ref, eps_s), dtype=float)
+            d_eps = np.asarray(decrement.derivative(c_ref, eps_s), dtype=float)  # [m^3/mol]
+            lb = lb_s * eps_s / eps
         kappa = np.sqrt(4 * math.pi * lb * np.sum(n * z**2, axis=-1))
         half = (lb * kappa / 2)[:, None] * z**2  # limiting-law |ln gamma_i|
         with np.errstate(divide="ignore", invalid="ignore"):
             k3 = np.where(rho > 0, kappa**3 / (24 * math.pi * np.where(rho > 0, rho, 1.0)), 0.0)
+        a = y = None
         if model == "dh-limiting":
             ln_g, osm = -half, -k3
         elif model == "dh-extended":
@@ -572,6 +649,30 @@ def _debye_hueckel_family(model: str):
                     "its ~0.5 range; the 0.3 I term makes gamma grow without bound (units?)",
                     ValidityWarning,
                     stacklevel=4,
+                )
+        if decrement is not None:
+            # beta f_ex(c) = f_DH(n, l_B(c)) + sum_i n_i z_i^2 l_B,s (eps_s/eps(c) - 1)/d_i
+            # (the MSA's construction): the chemical potential gains (df/dl_B)(dl_B/d rho_salt)
+            # and the Born solvation of the ions (radius d_i/2) relative to the pure solvent;
+            # both enter phi through beta Pi_ex = rho_salt mu_ex - f_ex (Gibbs–Duhem exact).
+            lb_df = _dh_free_energy_lb_derivative(model, kappa, lb, a, y, i0)
+            mu_el_extra = -lb_df * d_eps / (eps * avogadro)  # dl_B/drho = -l_B eps'/(eps N_A)
+            born = z**2 * lb_s / electrolyte.diameters
+            factor = eps_s / eps - 1.0
+            dfactor = -eps_s * d_eps / (eps**2 * avogadro)
+            rho_salt = c_ref * avogadro
+            mu_born_extra = rho_salt * float(np.sum(nu * born)) * dfactor
+            nu_tot = float(np.sum(nu))
+            ln_g = (
+                ln_g
+                + born[None, :] * factor[:, None]
+                + ((mu_el_extra + mu_born_extra) / nu_tot)[:, None]
+            )
+            with np.errstate(divide="ignore", invalid="ignore"):
+                osm = osm + np.where(
+                    rho > 0,
+                    rho_salt * (mu_el_extra + mu_born_extra) / np.where(rho > 0, rho, 1.0),
+                    0.0,
                 )
         return ThermoResult(ln_g, 1 + osm)
 
@@ -813,26 +914,31 @@ def _msa_association_model(
 register_thermo_model(
     "dh-limiting",
     _debye_hueckel_family("dh-limiting"),
-    description="Debye–Hückel limiting law",
+    description="Debye–Hückel limiting law (option dielectric_decrement=)",
     references=REFERENCES["dh-limiting"],
+    dielectric_decrement=True,
 )
 register_thermo_model(
     "dh-extended",
     _debye_hueckel_family("dh-extended"),
-    description="extended Debye–Hückel with one ion size (option ion_size=)",
+    description="extended Debye–Hückel with one ion size (options ion_size=, "
+    "dielectric_decrement=)",
     references=REFERENCES["dh-extended"],
+    dielectric_decrement=True,
 )
 register_thermo_model(
     "davies",
     _debye_hueckel_family("davies"),
-    description="Davies equation (0.3)",
+    description="Davies equation (0.3) (option dielectric_decrement=)",
     references=REFERENCES["davies"],
+    dielectric_decrement=True,
 )
 register_thermo_model(
     "msa",
     _msa_model,
     description="primitive model: Blum MSA + hard spheres (option dielectric_decrement=)",
     references=REFERENCES["msa"],
+    dielectric_decrement=True,
 )
 register_thermo_model(
     "pitzer",
@@ -854,8 +960,6 @@ MODELS = tuple(_THERMO_MODELS)
 
 
 _CONVERSION_KEYS = ("apparent_molar_volume", "solution_density")
-#: thermodynamic models that evaluate the electrolyte's dielectric decrement
-_DECREMENT_MODELS = {"msa"}
 
 
 def _compute(electrolyte, concentration, molality, model, ion_size, kwargs):
@@ -869,18 +973,18 @@ def _compute(electrolyte, concentration, molality, model, ion_size, kwargs):
     flat = x.reshape(-1)
     spec = _THERMO_MODELS[model]
     opts = dict(options or {})
-    if model not in _DECREMENT_MODELS:
+    if not spec.dielectric_decrement:
         choice = opts.pop("dielectric_decrement", None)
         if choice is not None and choice is not False:
             raise ParameterError(
                 "dielectric_decrement",
-                f"is supported by {sorted(_DECREMENT_MODELS)}, not by {model!r}",
+                f"is supported by {sorted(decrement_models())}, not by {model!r}",
                 choice,
             )
         if choice is None and electrolyte.dielectric_decrement is not None:
             warnings.warn(
                 f"thermodynamic model {model!r} ignores the eps_r(c) law of {electrolyte.name} (constant "
-                "eps_r); use 'msa' or pass dielectric_decrement=False",
+                f"eps_r); use one of {sorted(decrement_models())} or pass dielectric_decrement=False",
                 ValidityWarning,
                 stacklevel=3,
             )
@@ -933,12 +1037,19 @@ def activity_coefficient(
         Passed to :meth:`Electrolyte.molarity` / :meth:`~Electrolyte.molality` when a
         model needs the other concentration scale ([m^3/mol], [kg/m^3]).
     dielectric_decrement : None, bool or DielectricDecrement, optional
-        ``"msa"`` only. ``None`` (default): the electrolyte's eps_r(c) law if it has one
+        Models of :func:`decrement_models` ("msa", "dh-limiting", "dh-extended",
+        "davies"). ``None`` (default): the electrolyte's eps_r(c) law if it has one
         (presets: none), else constant eps_r; ``False``: constant eps_r; ``True``: require
         the electrolyte's law; a :class:`~ionscales.dielectric.DielectricDecrement`: use it.
-        With eps_r(c) the MSA is evaluated at l_B(c) and the terms dA/d eps_r * d eps_r/dc
-        and the Born solvation energy z_i^2 l_B (eps_s/eps_r(c) - 1)/d_i (radius d_i/2) are
-        added, so that the result stays Gibbs–Duhem consistent.
+        With eps_r(c) the model is evaluated at l_B(c) and the terms dA/dl_B * dl_B/dc and
+        the Born solvation energy z_i^2 l_B (eps_s/eps_r(c) - 1)/d_i (radius d_i/2, the
+        electrolyte's diameters) are added: ln gamma and phi both derive from one excess
+        free energy, so the result stays Gibbs–Duhem consistent. The Debye–Hückel family
+        evaluates eps_r at its own salt density (m rho_w on the molal form); Davies keeps
+        0.3 and I0 and scales A with l_B^{3/2}. "pitzer" and "msa-association" do not
+        carry it (Pitzer's parameters were fitted with a fixed Debye–Hückel slope, so an
+        eps_r(c) would count the decrement twice; the chemical model is not extended):
+        they raise for ``True`` or a law, and warn when the electrolyte has one.
     association_constant, association : optional
         ``"msa-association"`` only: K_A [m^3/mol] or the formula ("bjerrum", "fuoss") of
         :class:`AssociationEquilibrium`.

