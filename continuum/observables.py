@@ -50,26 +50,18 @@ class LatticeGas:
         self.x = self.c / self.c.sum()
         self.phi = self.gamma * self.x
 
-    def _exp(self, psi, shift=None):
-        psi = np.asarray(psi, dtype=float)
-        exponent = -self.z[:, None] * psi.reshape(1, -1)
-        if shift is not None:  # extra local energy of each species [kT], (species,) + psi.shape
-            exponent = exponent - np.asarray(shift, dtype=float).reshape(self.z.size, -1)
-        return np.exp(np.clip(exponent, -_EXP_CLIP, _EXP_CLIP)).reshape((self.z.size,) + psi.shape)
-
-    def _expm1(self, psi, shift=None):
+    def _flat_expm1(self, psi, shift=None):
+        """(E - 1) per species over the flattened potential, shape (n_species, psi.size)."""
         psi = np.asarray(psi, dtype=float)
         exponent = -self.z[:, None] * psi.reshape(1, -1)
         if shift is not None:
             exponent = exponent - np.asarray(shift, dtype=float).reshape(self.z.size, -1)
-        return np.expm1(np.clip(exponent, -_EXP_CLIP, _EXP_CLIP)).reshape(
-            (self.z.size,) + psi.shape
-        )
+        return np.expm1(np.clip(exponent, -_EXP_CLIP, _EXP_CLIP)), psi.shape
 
     def denominator(self, psi, shift=None):
         """D(psi) [1]."""
-        e = self._exp(psi, shift)
-        return 1.0 + np.tensordot(self.phi, e - 1.0, axes=1)
+        em1, shape = self._flat_expm1(psi, shift)
+        return (1.0 + self.phi @ em1).reshape(shape)
 
     def factors(self, psi, shift=None):
         """n_i(psi)/n_i, shape (n_species,) + psi.shape.
@@ -78,32 +70,27 @@ class LatticeGas:
         [kT] to the Boltzmann exponent (e.g. a Born solvation energy relative to the bulk);
         it is held fixed in the derivatives of :meth:`source`.
         """
-        return self._exp(psi, shift) / self.denominator(psi, shift)
+        em1, shape = self._flat_expm1(psi, shift)
+        return ((em1 + 1.0) / (1.0 + self.phi @ em1)).reshape((self.z.size,) + shape)
 
     def source(self, psi, shift=None):
         """(f, df/dpsi) at psi (``shift`` as in :meth:`factors`, held fixed)."""
-        e = self._exp(psi, shift)
-        d = 1.0 + np.tensordot(self.phi, e - 1.0, axes=1)
-        # sum z c E = sum z c (E - 1) by bulk electroneutrality (sum z c = 0); E - 1 from
-        # expm1, so f keeps full relative precision at tiny potentials (no cancellation)
-        a1 = np.tensordot(self.z * self.c, self._expm1(psi, shift), axes=1)
-        a2 = np.tensordot(self.z**2 * self.c, e, axes=1)  # sum z^2 c E
-        b1 = np.tensordot(self.phi * self.z, e, axes=1)  # sum phi z E  (= -D')
+        em1, shape = self._flat_expm1(psi, shift)  # E - 1: full precision at small psi
+        e = em1 + 1.0
+        d = 1.0 + self.phi @ em1
+        # sum z c E = sum z c (E - 1) by bulk electroneutrality (sum z c = 0): no
+        # cancellation at tiny potentials
+        a1 = (self.z * self.c) @ em1
+        a2 = (self.z**2 * self.c) @ e  # sum z^2 c E
+        b1 = (self.phi * self.z) @ e  # sum phi z E  (= -D')
         f = -a1 / d
-        fprime = (a2 * d - a1 * b1) / d**2
-        return f, fprime
+        fprime = (a2 * d - a1 * b1) / (d * d)
+        return f.reshape(shape), fprime.reshape(shape)
 
     def pressure(self, psi):
         """Osmotic excess pressure F(psi) [S kT] (>= 0)."""
-        psi = np.asarray(psi, dtype=float)
-        e = self._exp(psi)
-        s = np.tensordot(
-            self.x,
-            np.expm1(np.clip(-self.z[:, None] * psi.reshape(1, -1), -_EXP_CLIP, _EXP_CLIP)).reshape(
-                e.shape
-            ),
-            axes=1,
-        )
+        em1, shape = self._flat_expm1(psi)
+        s = (self.x @ em1).reshape(shape)
         total = self.c.sum()
         if self.gamma == 0.0:
             return total * s

@@ -589,3 +589,15 @@ def test_result_objects_with_to_dataset_are_converted():
     np.testing.assert_array_equal(ds["energy"], [2.0, 5.0])
     assert ds["energy"].attrs["units"] == "J"
     assert (ds["converged"] == 1).all()
+
+
+def test_automatic_chunks_balance_workers_and_amortise_scheduling():
+    """About four tasks per worker (balance), never more than MAX_AUTO_CHUNK points per task
+    (checkpoint granularity), one point per task for tiny sweeps."""
+    from ionscales.sweeps import MAX_AUTO_CHUNK, _auto_chunk_size
+
+    for n_points, workers in [(400, 2), (20, 2), (3, 2), (10**5, 8), (7, 1)]:
+        size = _auto_chunk_size(n_points, workers)
+        tasks = -(-n_points // size)
+        assert 1 <= size <= MAX_AUTO_CHUNK
+        assert tasks >= min(n_points, 4 * workers)
