@@ -71,18 +71,19 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.linalg import spsolve
 
 from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.continuum.fipy_mesh import FiPyMesh
 from ionscales.continuum.geometry import (
     FIRST_CELL_FRACTION,
     Mesh1D,
     _Geometry,
     wall_resolution_length,
 )
-from ionscales.continuum.newton import FullyImplicitSourceTerm, damp, make_linear_solver, run_newton
+from ionscales.continuum.newton import damp, make_linear_solver, run_newton
 from ionscales.continuum.observables import LatticeGas, halfspace_profile
+from ionscales.continuum.scales import bulk_scales
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import make_dataset, solver_attrs
-from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.units import thermal_voltage
 from ionscales.validation import check_choice, check_integer
 
@@ -324,7 +325,7 @@ class PBProblem:
 
         # --- bulk scales --------------------------------------------------------------
         temperature = electrolyte.temperature
-        self.thermal_voltage = float(thermal_voltage(temperature))
+        self.thermal_voltage = float(thermal_voltage(temperature))  # == scales.thermal_voltage
         self.permittivity_function = None
         if permittivity is None:
             eps_r = electrolyte.permittivity
@@ -357,12 +358,14 @@ class PBProblem:
                 * elementary_charge**2
                 / (8 * math.pi * vacuum_permittivity * radii * boltzmann * temperature)
             )
-        z = electrolyte.charges
-        n = electrolyte.nu * c * avogadro  # ion number densities [1/m^3]
+        # bulk scales: the one computation shared with PNP (continuum.scales)
+        self.scales = bulk_scales(electrolyte, c, eps_r)
+        z = self.scales.charges
+        n = self.scales.number_densities  # ion number densities [1/m^3]
         self.number_densities = n
-        self.S = float(np.sum(z**2 * n))
-        self.eps = eps_r * vacuum_permittivity
-        self.debye_length = 1.0 / inverse_debye_length(electrolyte.with_(permittivity=eps_r), c)
+        self.S = self.scales.ionic_strength_density
+        self.eps = self.scales.permittivity
+        self.debye_length = self.scales.debye_length
 
         # --- model parameters ---------------------------------------------------------
         if not self.spec.steric:
@@ -547,13 +550,16 @@ class PBProblem:
         return self.spec.correlations or self.permittivity_function is not None
 
     def _build(self):
-        lam = self.debye_length
-        n = self.mesh.n_cells
+        # the geometry's mesh in Debye units through the one FiPy adapter (its FiPy grid is
+        # built only when a FiPy assembly is needed)
+        grid = FiPyMesh(self.mesh, self.debye_length)
+        self.grid = grid
+        n = grid.n_cells
         self.n = n
-        self.volumes = self.mesh.scaled_cell_volumes(lam)
-        self.face_areas = self.mesh.scaled_face_areas(lam)
-        faces = self.mesh.faces / lam
-        centres = 0.5 * (faces[1:] + faces[:-1])
+        self.volumes = grid.volumes
+        self.face_areas = grid.face_areas
+        faces = grid.faces
+        centres = grid.centres
         self.centres = centres
         self.faces_scaled = faces
         self._wall_geometry = {}
@@ -592,41 +598,40 @@ class PBProblem:
 
     def _build_fipy(self):
         """The FiPy mesh, variables and equation (assembled by FiPy at every sweep)."""
-        from fipy import CellVariable, DiffusionTerm, FaceVariable, Variable
+        from fipy import Variable
 
-        lam = self.debye_length
-        fm = self.mesh.fipy(lam)
-        self.fmesh = fm
+        grid = self.grid  # the one FiPy adapter: metric carried by the coefficients
+        self.fmesh = grid.fipy
         old = getattr(self, "psi", None)
-        self.psi = CellVariable(mesh=fm, name="psi", value=0.0 if old is None else old.value)
-        self.implicit = CellVariable(mesh=fm, value=0.0)  # -(f' + beta)
-        self.source = CellVariable(mesh=fm, value=0.0)
-        self.eps_face = FaceVariable(mesh=fm, value=1.0)
+        self.psi = grid.cell_variable(0.0 if old is None else old.value, name="psi")
+        self.implicit = grid.cell_variable(0.0)  # -(f' + beta)
+        self.source = grid.cell_variable(0.0)
+        self.eps_face = grid.face_variable(1.0)
         self.solver = make_linear_solver()
         if not self.spec.correlations:
             self.eq = (
-                DiffusionTerm(coeff=self.eps_face, var=self.psi)
-                + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi)
-                + self.source
+                grid.diffusion(self.eps_face, self.psi)
+                + grid.implicit_source(self.implicit, self.psi)
+                + grid.source(self.source)
             )
             self.w = None
         else:
             self.delta2 = Variable(value=self.delta**2)
-            self.w = CellVariable(mesh=fm, name="w", value=0.0)
-            self.wall_implicit = CellVariable(mesh=fm, value=0.0)  # -beta (walls)
-            self.fprime = CellVariable(mesh=fm, value=0.0)
-            self.source2 = CellVariable(mesh=fm, value=0.0)
+            self.w = grid.cell_variable(0.0, name="w")
+            self.wall_implicit = grid.cell_variable(0.0)  # -beta (walls)
+            self.fprime = grid.cell_variable(0.0)
+            self.source2 = grid.cell_variable(0.0)
             eq1 = (
-                DiffusionTerm(coeff=1.0, var=self.psi)
-                + FullyImplicitSourceTerm(coeff=self.wall_implicit, var=self.psi)
-                + FullyImplicitSourceTerm(coeff=-1.0, var=self.w)
-                + self.source
+                grid.diffusion(1.0, self.psi)
+                + grid.implicit_source(self.wall_implicit, self.psi)
+                + grid.implicit_source(-1.0, self.w)
+                + grid.source(self.source)
             )
             eq2 = (
-                DiffusionTerm(coeff=self.delta2, var=self.w)
-                + FullyImplicitSourceTerm(coeff=-1.0, var=self.w)
-                + FullyImplicitSourceTerm(coeff=self.fprime, var=self.psi)
-                + self.source2
+                grid.diffusion(self.delta2, self.w)
+                + grid.implicit_source(-1.0, self.w)
+                + grid.implicit_source(self.fprime, self.psi)
+                + grid.source(self.source2)
             )
             self.eq = eq1 & eq2
         # keep the assembled Jacobian of the last Newton sweep for linear-response solves
@@ -889,7 +894,8 @@ class PBProblem:
     def _guess(self, walls):
         """Sum of isolated-wall (first-integral) profiles from every wall (the geometry gives
         the distances from its walls)."""
-        distances = self.geometry.wall_distances(self.centres, self.faces_scaled[-1])
+        lam = self.debye_length
+        distances = [d / lam for d in self.mesh.wall_distances(self.centres * lam)]
         return sum(
             halfspace_profile(d, self._wall_potential_estimate(w), self.gas)
             for d, w in zip(distances, walls)
@@ -1061,6 +1067,10 @@ class PBProblem:
             q = value
         return float(field[cell] + q * s1 / eps_w), float(q)
 
+    def _midplane(self) -> float:
+        """Position of the midplane between the two ends of the domain [Debye lengths]."""
+        return 0.5 * (self.faces_scaled[0] + self.faces_scaled[-1])
+
     def _integrated_charges(self, walls, psi, f):
         """Wall charges [e S lambda_D] from the integrated ionic charge (Gauss's law on each
         wall's side of the midplane, with the displacement through the splitting face);
@@ -1071,20 +1081,23 @@ class PBProblem:
             q_int = [float(np.sum(f * vols)) / self._wall_geometry[walls[0].name][1]]
             mid = None
         else:
-            mid = int(np.searchsorted(self.centres, 0.5 * self.faces_scaled[-1]))
+            mid = int(np.searchsorted(self.centres, self._midplane()))
             dx = self.centres[mid] - self.centres[mid - 1]
             eps_mid = self.eps_face.value[mid]
             grad_mid = (psi[mid] - psi[mid - 1]) / dx
-            area = self._wall_geometry["left"][1]
-            # Gauss law on each half: q_left = integral_0^m f - D(m), q_right = integral_m^W f + D(m),
-            # with the displacement D = eps psi' - delta^2 w' (BSK) through the splitting face
+            area_left = self._wall_geometry["left"][1]
+            area_right = self._wall_geometry["right"][1]
+            area_mid = float(self.face_areas[mid])
+            # Gauss law on each half: A_l q_left = integral_0^m f dV - A_m D(m),
+            # A_r q_right = integral_m^W f dV + A_m D(m), with the displacement
+            # D = eps psi' - delta^2 w' (BSK) through the splitting face
             displacement = eps_mid * grad_mid
             if self.w is not None:
                 w = np.array(self.w.value)
                 displacement -= self.delta**2 * (w[mid] - w[mid - 1]) / dx
             q_int = [
-                float(np.sum(f[:mid] * vols[:mid])) / area - displacement,
-                float(np.sum(f[mid:] * vols[mid:])) / area + displacement,
+                (float(np.sum(f[:mid] * vols[:mid])) - area_mid * displacement) / area_left,
+                (float(np.sum(f[mid:] * vols[mid:])) + area_mid * displacement) / area_right,
             ]
 
         return q_int, mid
@@ -1300,7 +1313,7 @@ class PBProblem:
         if self.permittivity_function is not None:
             return float("nan"), [float("nan")] * len(walls)
         c = self.centres
-        x_mid = 0.5 * self.faces_scaled[-1]
+        x_mid = self._midplane()
         dx = c[mid] - c[mid - 1]
         t = (x_mid - c[mid - 1]) / dx
         psi_mid = (1 - t) * psi[mid - 1] + t * psi[mid]
