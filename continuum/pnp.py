@@ -496,8 +496,9 @@ def solve_pnp(
     xarray.Dataset
         Over (``time``, ``x``) [s, m]: ``potential`` [V], ``ion_concentration`` [mol/m^3]
         (over ``species`` too), ``charge_density`` [C/m^3]; over ``time``:
-        ``applied_voltage`` [V], ``charge`` (charge per area of the electrode at x = 0)
-        [C/m^2], ``current`` (external current density, displacement + faradaic, positive
+        ``applied_voltage`` [V], ``surface_charge`` (charge per area of the electrode at
+        x = 0; called ``charge`` before, which :func:`ionscales.results.upgrade_names` maps
+        for files written by older versions) [C/m^2], ``current`` (external current density, displacement + faradaic, positive
         into the electrolyte at x = 0) [A/m^2], ``faradaic_current`` [A/m^2] at x = 0,
         ``inventory`` per species [mol/m^2]. Attrs: ``debye_length`` [m], ``charging_time``
         [s] (lambda_D L/D_ref with L the half width for a slit, the length for a half
@@ -786,7 +787,12 @@ def _dataset(
             ),
             "charge_density": (("time", "x"), rho, "C/m^3", "space charge density"),
             "applied_voltage": (("time",), applied, "V", "applied cell voltage"),
-            "charge": (("time",), q_left, "C/m^2", "charge per area of the electrode at x = 0"),
+            "surface_charge": (
+                ("time",),
+                q_left,
+                "C/m^2",
+                "charge per area of the electrode at x = 0",
+            ),
             "current": (
                 ("time",),
                 current,

@@ -49,8 +49,10 @@ def test_metric_in_coefficients_equals_the_metric_grid(metric):
     if metric == 1:
         fm = CylindricalGrid1D(dr=np.diff(faces), origin=(faces[0],))
         v = CellVariable(mesh=fm, value=0.0)
-        ref = DiffusionTerm(k, var=v) + FullyImplicitSourceTerm(s, var=v) + CellVariable(
-            mesh=fm, value=b
+        ref = (
+            DiffusionTerm(k, var=v)
+            + FullyImplicitSourceTerm(s, var=v)
+            + CellVariable(mesh=fm, value=b)
         )
         ref_matrix, ref_rhs = _assemble(ref, v)
     else:
@@ -62,7 +64,9 @@ def test_metric_in_coefficients_equals_the_metric_grid(metric):
         ref_matrix -= np.diag(np.r_[t, 0] + np.r_[0, t])
         ref_rhs = -b * volumes
         assert matrix.shape == (n, n)
-    np.testing.assert_allclose(matrix, ref_matrix, rtol=1e-12, atol=1e-12 * np.abs(ref_matrix).max())
+    np.testing.assert_allclose(
+        matrix, ref_matrix, rtol=1e-12, atol=1e-12 * np.abs(ref_matrix).max()
+    )
     np.testing.assert_allclose(rhs, ref_rhs, rtol=1e-12)
 
 
@@ -108,7 +112,7 @@ def test_pnp_core_runs_on_the_geometry_mesh():
 
 def test_pnp_and_pb_share_the_bulk_scales():
     """One Debye length for PB and PNP (continuum.scales), not two formulas."""
-    pb = PBProblem(SALT, C0, HalfSpace(), potential=0.01)
+    pb = PBProblem(SALT, C0, HalfSpace(), wall_potential=0.01)
     scales = pnp_scales(SALT, C0)
     assert scales["debye_length"] == pb.debye_length
     assert scales["thermal_voltage"] == pb.thermal_voltage
