@@ -1,19 +1,21 @@
 """Geometries and graded one-dimensional meshes for the continuum layer.
 
-Three geometries, all one-dimensional (planar or axisymmetric):
+Four geometries, all one-dimensional (planar, axisymmetric or spherically symmetric):
 
 - :class:`HalfSpace` — one charged wall at ``x = 0`` and a bulk reservoir at
   ``x = length`` (potential and concentrations equal to the bulk there);
 - :class:`Slit` — two walls at ``x = 0`` and ``x = width`` (symmetric or asymmetric wall
-  conditions are chosen by the solver's ``potential``/``surface_charge`` arguments);
+  conditions are chosen by the solver's ``wall_potential``/``surface_charge`` arguments);
 - :class:`CylindricalPore` — a cylinder of radius ``radius`` with the wall at ``r = radius``
-  and the axis at ``r = 0`` (zero flux by symmetry).
+  and the axis at ``r = 0`` (zero flux by symmetry);
+- :class:`Sphere` — the electrolyte outside a charged sphere of radius ``radius`` (wall at
+  ``r = radius``) with a bulk reservoir at ``r = radius + length``.
 
 Each geometry turns into a :class:`Mesh1D` (face positions in metres, its walls and the
 metric of its coordinate) through :meth:`mesh`; the mesh is the only place that knows
 metric factors and wall areas, and :class:`ionscales.continuum.fipy_mesh.FiPyMesh` is the
-one adapter that turns it into FiPy objects for the PB and PNP solvers. By default meshes are *graded*: cells grow geometrically away from every
-wall, from a first cell ``first_cell`` to a largest cell ``max_cell``, following the
+one adapter that turns it into FiPy objects for the PB and PNP solvers. By default meshes
+are *graded*: cells grow geometrically away from every wall, from a first cell ``first_cell`` to a largest cell ``max_cell``, following the
 smooth mapping of :func:`graded_faces`, so that refining (``refinement=2, 4, ...``)
 subdivides the same smooth mapping and gives clean second-order convergence. A user may
 pass ``spacing=`` (cell widths [m], ordered along the coordinate) instead.
@@ -23,8 +25,8 @@ The solvers choose ``first_cell`` from the thickness of the wall layer they must
 at the wall potential. :meth:`Mesh1D.check_resolution` raises
 :class:`~ionscales.errors.ParameterError` when a (user) mesh cannot resolve that layer.
 
-Public API used by the PB solver (this module) and the PNP solver (``continuum.pnp``):
-``HalfSpace``, ``Slit``, ``CylindricalPore``, ``Mesh1D``, ``graded_faces``,
+Public API used by the PB solver (``continuum.pb``) and the PNP solver (``continuum.pnp``):
+``HalfSpace``, ``Slit``, ``CylindricalPore``, ``Sphere``, ``Mesh1D``, ``graded_faces``,
 ``uniform_faces``, ``faces_from_spacing``, ``wall_resolution_length``,
 ``FIRST_CELL_FRACTION``, ``MAX_CELL_FRACTION``, ``MIN_HALFSPACE_DECAY_LENGTHS``.
 """
@@ -43,6 +45,7 @@ __all__ = [
     "HalfSpace",
     "Slit",
     "CylindricalPore",
+    "Sphere",
     "Mesh1D",
     "graded_faces",
     "uniform_faces",
@@ -576,7 +579,7 @@ class Slit(_Geometry):
     """Two parallel walls at ``x = 0`` and ``x = width``.
 
     Wall conditions (equal -> symmetric slit, different -> asymmetric) are given to the solver:
-    ``potential=V`` or ``potential=(V_left, V_right)``, likewise ``surface_charge``.
+    ``wall_potential=V`` or ``wall_potential=(V_left, V_right)``, likewise ``surface_charge``.
     The slit is in equilibrium with a bulk reservoir at the given salt concentration.
 
     Parameters
@@ -680,6 +683,58 @@ class CylindricalPore(_Geometry):
             growth=growth,
             reverse=True,
         )
+
+
+@dataclass(frozen=True, eq=False)
+class Sphere(_Geometry):
+    """The electrolyte outside a charged sphere of radius ``radius`` (a colloid, a
+    nanoparticle): the wall is at ``r = radius`` and the bulk reservoir (potential 0, bulk
+    concentrations) at ``r = radius + length``, a half-space-like far field.
+
+    Spherically symmetric (metric 2: face measure r^2 per steradian, cell measure the exact
+    integral of r^2 dr); per-area results are per unit sphere area.
+
+    Parameters
+    ----------
+    radius : float
+        Sphere radius a [m], > 0.
+    length : float, optional
+        Distance from the sphere surface to the bulk boundary [m]. Default: 25 (slowest)
+        screening decay lengths, chosen by the solver; at least 10.
+    spacing : array_like, optional
+        Cell widths [m] from the sphere surface outwards (then ``length`` defaults to their
+        sum). Default: graded mesh refined at the surface.
+
+    Notes
+    -----
+    Valid for any kappa a: the potential decays as (a/r) exp(-kappa (r - a)) at low
+    potential (Debye–Hückel), so the far boundary at 25 decay lengths holds the bulk to
+    exp(-25); as kappa a -> infinity the surface charge tends to the planar Gouy–Chapman
+    value.
+    """
+
+    radius: float
+    length: float | None = None
+    spacing: np.ndarray | None = field(default=None, repr=False)
+
+    kind = "sphere"
+    coordinate = "r"
+    coordinate_long_name = "radial distance from the sphere centre"
+    metric = 2
+    walls = ("left",)
+    bulk_end = True
+
+    def __post_init__(self):
+        object.__setattr__(self, "radius", _positive_length("radius", self.radius))
+        HalfSpace.__post_init__(self)
+
+    @property
+    def inner_radius(self) -> float:
+        """The sphere radius [m]: face 0 of the mesh."""
+        return self.radius
+
+    domain_length = HalfSpace.domain_length
+    mesh = HalfSpace.mesh
 
 
 def _split(widths: np.ndarray, refinement: int) -> np.ndarray:
