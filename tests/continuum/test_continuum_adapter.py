@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import xarray as xr
 from fipy import CellVariable, CylindricalGrid1D, DiffusionTerm, Grid1D
 
 from ionscales import Electrolyte, Ion, Solvent
@@ -154,3 +155,31 @@ def test_shared_linear_solver_always_solves():
             np.testing.assert_array_equal(u.value, 1.0)
     with pytest.raises(ParameterError, match="tolerance"):
         make_linear_solver(tolerance=1.0)
+
+
+def test_pnp_electrode_charge_is_surface_charge_and_old_files_read(tmp_path):
+    """One name, one meaning: the PNP electrode charge per area is ``surface_charge`` (as in
+    solve_pb); a result written with the old name ``charge`` reads back under the new name
+    through ``results.upgrade_names`` (vocab.RENAMED)."""
+    from ionscales.continuum import solve_pnp
+    from ionscales.results import open_dataset, to_netcdf, upgrade_names
+
+    lam = pnp_scales(SALT, C0)["debye_length"]
+    ds = solve_pnp(SALT, C0, Slit(20 * lam), 0.01, 1e-9, rtol=1e-2, growth=1.2, progress=False)
+    assert "surface_charge" in ds and "charge" not in ds
+    assert ds.surface_charge.attrs["units"] == "C/m^2"
+    path = tmp_path / "old.nc"
+    to_netcdf(ds.rename(surface_charge="charge"), path)
+    back = upgrade_names(open_dataset(path))
+    xr.testing.assert_identical(back, ds)
+
+
+def test_pnp_refuses_curved_geometries_by_their_metric():
+    """PNP solves planar cells; a cylinder or a sphere is refused by its metric (a new
+    curved geometry needs no change in PNP to be refused)."""
+    from ionscales.continuum import CylindricalPore, Sphere, solve_pnp
+
+    lam = pnp_scales(SALT, C0)["debye_length"]
+    for geometry in (CylindricalPore(radius=50 * lam), Sphere(radius=5 * lam, length=20 * lam)):
+        with pytest.raises(ParameterError, match="^geometry: .*planar"):
+            solve_pnp(SALT, C0, geometry, 0.01, 1e-6)
