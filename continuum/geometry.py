@@ -407,8 +407,10 @@ class _Geometry:
         return self.metric == 1
 
     def wall_distances(self, positions: np.ndarray, length: float) -> list[np.ndarray]:
-        """Distance of ``positions`` from each wall, in the order of ``walls`` (any unit;
-        ``length`` is the domain size in the same unit). Used for initial guesses."""
+        """Distance of ``positions`` (measured from face 0 of the domain) from each wall, in
+        the order of ``walls`` (any unit; ``length`` is the domain size in the same unit).
+        The solvers use :meth:`Mesh1D.wall_distances`, which takes absolute positions on
+        any mesh (a sphere's faces start at its radius)."""
         positions = np.asarray(positions, dtype=float)
         out = []
         for wall in self.walls:

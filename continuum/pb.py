@@ -30,7 +30,10 @@ steps: it is assembled once, directly from the geometry's metric (identical to F
 assembly, which is tested; :meth:`PBProblem._linear_parts`), and each step only updates the
 source diagonal and solves the tridiagonal system for the Newton increment; no FiPy object
 is built on that path. "bsk" and state-dependent permittivities are assembled by FiPy at
-every step (LU solver, explicit tolerance, ``criterion="initial"``).
+every step (LU solver, explicit tolerance, ``criterion="initial"``), on the FiPy objects
+of the one adapter :class:`~ionscales.continuum.fipy_mesh.FiPyMesh` (the geometry's metric
+carried by the coefficients). The solver never branches on the geometry: the mesh gives
+the cell and face measures, the wall ends and the distances from the walls.
 
 Validity: mean-field; "pb" assumes point ions (overestimates crowding above a few kT/e);
 "bikerman" treats ions as equal lattice sites; "bsk" adds short-range correlations with
@@ -382,7 +385,9 @@ class PBProblem:
             raise ParameterError("electrolyte", "must be an ionscales Electrolyte", electrolyte)
         if not isinstance(geometry, _Geometry):  # any geometry of continuum.geometry
             raise ParameterError(
-                "geometry", "must be HalfSpace(...), Slit(...) or CylindricalPore(...)", geometry
+                "geometry",
+                "must be a continuum geometry (HalfSpace, Slit, CylindricalPore, Sphere, ...)",
+                geometry,
             )
         self.model = check_choice("model", model, tuple(PB_MODELS))
         self.spec = PB_MODELS[self.model]
