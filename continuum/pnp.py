@@ -431,8 +431,11 @@ def solve_pnp(
     geometry : Slit or HalfSpace
         ``Slit(width)``: two parallel electrodes a distance ``width`` [m] apart (left at
         +V/2, right at -V/2). ``HalfSpace(length)``: one electrode at x = 0 (potential V)
-        facing a bulk reservoir (bulk concentrations, potential 0) at x = length [m].
-        An optional ``spacing`` [m] array on the geometry replaces the default graded mesh.
+        facing a bulk reservoir (bulk concentrations, potential 0) at x = length [m]
+        (a finite length, >= 4 Debye lengths). The mesh is the geometry's own
+        (``geometry.mesh``, graded from the electrodes with ``first_cell``, ``growth``,
+        ``largest_cell``); an optional ``spacing`` [m] array on the geometry replaces it.
+        Curved geometries (CylindricalPore, Sphere) are refused.
     voltage : float, tuple or callable
         Applied cell voltage [V]: a number (step at t = 0+), ``("ramp", rate [V/s])``,
         ``("sine", amplitude [V], frequency [Hz])`` or ``f(t [s]) -> V`` (see
