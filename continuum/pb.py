@@ -95,6 +95,7 @@ __all__ = [
     "solve_pb",
     "capacitance_curve",
     "PBProblem",
+    "PBState",
     "PBModel",
     "PB_MODELS",
     "register_pb_model",
