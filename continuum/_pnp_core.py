@@ -5,8 +5,14 @@ Everything here is dimensionless (length in Debye lengths, time in Debye times
 lambda_D^2/D_ref, potential in kT/e, concentration of each species in units of its own
 bulk value). :mod:`ionscales.continuum.pnp` wraps it with SI input and output.
 
-Discretisation (1-D finite volumes, cell-centred, FiPy ``Grid1D`` with arbitrary widths)
----------------------------------------------------------------------------------------
+Discretisation (1-D finite volumes, cell-centred, on the geometry's planar mesh)
+--------------------------------------------------------------------------------
+The mesh is the geometry's :class:`~ionscales.continuum.geometry.Mesh1D` (graded from the
+electrode(s) by ``geometry.mesh``); its FiPy grid, variables and terms come from the one
+adapter :class:`~ionscales.continuum.fipy_mesh.FiPyMesh`, and Newton's method runs through
+:func:`ionscales.continuum.newton.run_newton` with the linear solver of
+:func:`~ionscales.continuum.newton.make_linear_solver`.
+
 Flux of species k through the face between the left cell L and the right cell R
 (distance h between the centres, Delta = z_k (psi_R - psi_L)) is the Scharfetter–Gummel
 (exponential-fitting) flux
@@ -47,17 +53,16 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from fipy import (
-    CellVariable,
-    CentralDifferenceConvectionTerm,
-    DiffusionTerm,
-    FaceVariable,
-    Grid1D,
-)
-from fipy.solvers.scipy import LinearLUSolver
+from fipy import CentralDifferenceConvectionTerm
 
-from ionscales.continuum.newton import FullyImplicitSourceTerm  # the one shared with PB
-from ionscales.errors import ConvergenceError
+from ionscales.continuum.fipy_mesh import FiPyMesh
+from ionscales.continuum.geometry import Mesh1D
+from ionscales.continuum.newton import (  # the one Newton machinery shared with PB
+    FullyImplicitSourceTerm,
+    make_linear_solver,
+    run_newton,
+)
+from ionscales.errors import ConvergenceError, ParameterError
 
 __all__ = ["FullyImplicitSourceTerm", "PNPCore", "bernoulli", "bernoulli_prime"]
 
@@ -164,12 +169,14 @@ class StepStats:
 
 
 class PNPCore:
-    """Coupled Newton PNP system on a 1-D FiPy mesh (dimensionless).
+    """Coupled Newton PNP system on a geometry's planar mesh (dimensionless).
 
     Parameters
     ----------
-    widths : ndarray
-        Cell widths [lambda_D].
+    mesh : Mesh1D
+        The geometry's mesh [m] (planar: ``metric == 0``).
+    length_scale : float
+        The Debye length lambda_D [m]: the solver works in units of it.
     charges : ndarray
         Valences z_k.
     weights : ndarray
@@ -178,11 +185,23 @@ class PNPCore:
         d_k = D_k / D_ref.
     left, right : ElectrodeSpec
         Wall conditions.
+    newton_tolerance : float
+        Newton stops when the nonlinear residual is below this times max(1, first residual
+        of the step) [1].
+    max_newton : int
+        Newton iterations before ConvergenceError.
+    stagnation : float
+        Newton also stops when its update (max-norm relative to max(1, |state|)) falls
+        below this after the first iteration: the iterate no longer moves [1].
+    linear_tolerance : float
+        Tolerance of each LU solve relative to its initial residual
+        (:func:`~ionscales.continuum.newton.make_linear_solver`).
     """
 
     def __init__(
         self,
-        widths,
+        mesh: Mesh1D,
+        length_scale: float,
         charges,
         weights,
         diffusivities,
@@ -191,10 +210,21 @@ class PNPCore:
         *,
         newton_tolerance=1e-7,
         max_newton=12,
+        stagnation=1e-10,
+        linear_tolerance=1e-12,
     ):
-        self.widths = np.asarray(widths, float)
-        self.mesh = Grid1D(dx=self.widths)
-        self.n_cells = len(self.widths)
+        grid = FiPyMesh(mesh, length_scale)
+        if not grid.planar:
+            raise ParameterError(
+                "geometry",
+                "the PNP core solves planar cells only (metric 0); this mesh has metric "
+                f"{grid.metric}",
+                mesh.coordinate,
+            )
+        self.grid = grid
+        self.widths = grid.widths
+        self.mesh = grid.fipy
+        self.n_cells = grid.n_cells
         self.z = np.asarray(charges, float)
         self.w = np.asarray(weights, float)
         self.d = np.asarray(diffusivities, float)
@@ -202,20 +232,17 @@ class PNPCore:
         self.left, self.right = left, right
         self.newton_tolerance = newton_tolerance
         self.max_newton = max_newton
+        self.stagnation = stagnation
 
-        mesh = self.mesh
-        self.x = np.asarray(mesh.cellCenters[0])
+        self.x = grid.centres - grid.faces[0]
         self.length = float(self.widths.sum())
-        ids = np.asarray(mesh.faceCellIDs.filled(-1))
-        interior = np.asarray(mesh.interiorFaces)
-        self._iface = np.nonzero(interior)[0]
-        self._lcell = ids[0, self._iface]
-        self._rcell = ids[1, self._iface]
-        self._h = self.x[self._rcell] - self.x[self._lcell]
-        n_faces = mesh.numberOfFaces
+        self._iface = grid.interior_faces
+        self._lcell = grid.left_cells
+        self._rcell = grid.right_cells
+        self._h = grid.centre_distances
 
-        self.psi = CellVariable(mesh=mesh, name="psi", value=0.0)
-        self.c = [CellVariable(mesh=mesh, name=f"c{k}", value=1.0) for k in range(self.n_species)]
+        self.psi = grid.cell_variable(0.0, name="psi")
+        self.c = [grid.cell_variable(1.0, name=f"c{k}") for k in range(self.n_species)]
         self.c_prev = [np.ones(self.n_cells) for _ in range(self.n_species)]
         self.c_prev2 = [np.ones(self.n_cells) for _ in range(self.n_species)]
 
@@ -228,51 +255,48 @@ class PNPCore:
         self.v_left, self.v_right = 0.0, 0.0
         self._beta_left = 1.0 / (self.widths[0] * (self.widths[0] / 2 + left.stern_length))
         self._beta_right = 1.0 / (self.widths[-1] * (self.widths[-1] / 2 + right.stern_length))
-        self._psi_diag = CellVariable(mesh=mesh, value=0.0)
-        self._psi_src = CellVariable(mesh=mesh, value=0.0)
+        self._psi_diag = grid.cell_variable(0.0)
+        self._psi_src = grid.cell_variable(0.0)
         beta = np.zeros(self.n_cells)
         beta[0] += self._beta_left
         beta[-1] += self._beta_right
         self._psi_diag.setValue(beta)
 
         # per-species face coefficients and wall sources (updated in place)
-        self._dcoef = [FaceVariable(mesh=mesh, value=0.0) for _ in range(self.n_species)]
-        self._vel = [
-            FaceVariable(mesh=mesh, rank=1, value=np.zeros((1, n_faces)))
-            for _ in range(self.n_species)
-        ]
-        self._gamma = [FaceVariable(mesh=mesh, value=0.0) for _ in range(self.n_species)]
-        self._diag_c = [CellVariable(mesh=mesh, value=0.0) for _ in range(self.n_species)]
-        self._source = [CellVariable(mesh=mesh, value=0.0) for _ in range(self.n_species)]
-        self._wall_cpsi = [CellVariable(mesh=mesh, value=0.0) for _ in range(self.n_species)]
+        self._dcoef = [grid.face_variable(0.0) for _ in range(self.n_species)]
+        self._vel = [grid.face_variable(0.0, rank=1) for _ in range(self.n_species)]
+        self._gamma = [grid.face_variable(0.0) for _ in range(self.n_species)]
+        self._diag_c = [grid.cell_variable(0.0) for _ in range(self.n_species)]
+        self._source = [grid.cell_variable(0.0) for _ in range(self.n_species)]
+        self._wall_cpsi = [grid.cell_variable(0.0) for _ in range(self.n_species)]
 
         eqs = []
         poisson = (
-            DiffusionTerm(coeff=1.0, var=self.psi)
-            - FullyImplicitSourceTerm(coeff=self._psi_diag, var=self.psi)
-            + self._psi_src
+            grid.diffusion(1.0, self.psi)
+            - grid.implicit_source(self._psi_diag, self.psi)
+            + grid.source(self._psi_src)
         )
         for k in range(self.n_species):
-            poisson = poisson + FullyImplicitSourceTerm(coeff=float(self.w[k]), var=self.c[k])
+            poisson = poisson + grid.implicit_source(float(self.w[k]), self.c[k])
         eqs.append(poisson == 0)
         for k in range(self.n_species):
             ck = self.c[k]
             # diag_c = wall-reaction derivative - a0/dt; source = history + explicit Newton part
             eq = (
-                DiffusionTerm(coeff=self._dcoef[k], var=ck)
+                grid.diffusion(self._dcoef[k], ck)
                 - CentralDifferenceConvectionTerm(coeff=self._vel[k], var=ck)
-                + DiffusionTerm(coeff=self._gamma[k], var=self.psi)
-                + FullyImplicitSourceTerm(coeff=self._diag_c[k], var=ck)
-                + FullyImplicitSourceTerm(coeff=self._wall_cpsi[k], var=self.psi)
-                + self._source[k]
+                + grid.diffusion(self._gamma[k], self.psi)
+                + grid.implicit_source(self._diag_c[k], ck)
+                + grid.implicit_source(self._wall_cpsi[k], self.psi)
+                + grid.source(self._source[k])
             )
             eqs.append(eq == 0)
         self.equation = eqs[0]
         for e in eqs[1:]:
             self.equation = self.equation & e
-        # explicit tolerance and a criterion that cannot stop before solving: "unscaled"
-        # with tolerance 0 always performs the LU solve and one refinement
-        self.solver = LinearLUSolver(tolerance=1e-14, criterion="unscaled", iterations=2)
+        # the shared LU solver: explicit tolerance, criterion "initial" (relative to the
+        # initial residual, so the LU solve is always performed; see continuum.newton)
+        self.solver = make_linear_solver(tolerance=linear_tolerance)
         self.wall_flux_left = np.zeros(self.n_species)
         self.wall_flux_right = np.zeros(self.n_species)
 
@@ -329,7 +353,7 @@ class PNPCore:
     def _update_coefficients(self):
         psi = np.asarray(self.psi.value)
         dpsi = psi[self._rcell] - psi[self._lcell]
-        n_faces = self.mesh.numberOfFaces
+        n_faces = self.n_cells + 1
         for k in range(self.n_species):
             z, d = self.z[k], self.d[k]
             c = np.asarray(self.c[k].value)
@@ -378,37 +402,46 @@ class PNPCore:
     def newton(self):
         """Solve the current implicit step; returns (iterations, residual history).
 
-        Convergence is judged on the nonlinear residual at the iterate (FiPy returns it before
-        each solve; cell-volume weighted): below ``newton_tolerance`` times max(1, first
-        residual of the step). The solve made at that iterate is kept (one more Newton step).
-        A second path accepts a stagnating residual at round-off level when the Newton update
-        itself is below 1e-10 (relative), i.e. the iterate no longer moves."""
-        history = []
-        scale = None
-        for it in range(1, self.max_newton + 1):
+        Runs :func:`ionscales.continuum.newton.run_newton`. Convergence is judged on the
+        nonlinear residual at the iterate (FiPy returns it before each solve; cell-volume
+        weighted): below ``newton_tolerance`` times max(1, first residual of the step). The
+        solve made at that iterate is kept (one more Newton step). A second path accepts a
+        stagnating residual at round-off level when the Newton update itself is below
+        ``stagnation`` (1e-10, relative), i.e. the iterate no longer moves. Raises
+        ConvergenceError (with the residual history) otherwise, or on non-finite values."""
+        scale = []
+
+        def iterate():
             self._update_coefficients()
             before = self.state()
             res = float(self.equation.sweep(solver=self.solver))
             after = self.state()
             if not np.all(np.isfinite(after)):
-                raise ConvergenceError(
-                    "PNP Newton produced non-finite values",
-                    iterations=it,
-                    residual=res,
-                    history=history,
-                )
-            history.append(res)
-            if scale is None:
-                scale = max(res, 1.0)
-            update = np.max(np.abs(after - before)) / max(1.0, np.max(np.abs(after)))
-            if res <= self.newton_tolerance * scale or (it > 1 and update < 1e-10):
-                return it, history
-        raise ConvergenceError(
-            "PNP Newton did not converge within max_newton iterations",
-            iterations=self.max_newton,
-            residual=history[-1],
-            history=history,
-        )
+                return float("nan"), float("nan")
+            if not scale:
+                scale.append(max(res, 1.0))
+            update = float(np.max(np.abs(after - before)) / max(1.0, np.max(np.abs(after))))
+            # scaled residual relative to the step's first residual; the raw value is kept
+            raw.append(res)
+            return res / scale[0], update
+
+        raw: list[float] = []
+        try:
+            result = run_newton(
+                iterate,
+                tolerance=self.newton_tolerance,
+                max_iterations=self.max_newton,
+                stagnation=self.stagnation,
+                what="PNP Newton iteration (within max_newton iterations)",
+            )
+        except ConvergenceError as err:
+            raise ConvergenceError(
+                str(err),
+                iterations=err.iterations,
+                residual=err.residual,
+                history=raw or [err.residual],
+            ) from None
+        return result.iterations, raw
 
     # ------------------------------------------------------------------ time stepping
     def _set_bdf(self, dt, dt_prev):

@@ -208,7 +208,8 @@ def surface_force_curve(
                 model=model,
                 compacity=compacity,
                 correlation_length=correlation_length,
-                **wall_kw,
+                # solve_pb's wall condition is wall_potential= (potential= is deprecated)
+                **({"wall_potential": potential} if potential is not None else wall_kw),
                 **solver_options,
             )
             pressure[i] = float(ds["disjoining_pressure"])
@@ -307,7 +308,12 @@ def slit_capacitance(
     charge = np.empty(L.size)
     for i, w in enumerate(L):
         ds = solve_pb(
-            electrolyte, concentration, Slit(float(w)), potential=u, model=model, **solver_options
+            electrolyte,
+            concentration,
+            Slit(float(w)),
+            wall_potential=u,
+            model=model,
+            **solver_options,
         )
         cap[i] = float(np.mean(ds["capacitance"].values))
         charge[i] = float(np.mean(ds["surface_charge"].values))

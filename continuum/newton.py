@@ -32,7 +32,7 @@ from fipy import ImplicitSourceTerm
 from fipy.solvers.scipy import LinearLUSolver
 from fipy.tools import numerix
 
-from ionscales.errors import ConvergenceError
+from ionscales.errors import ConvergenceError, ParameterError
 
 __all__ = [
     "FullyImplicitSourceTerm",
@@ -65,13 +65,24 @@ class FullyImplicitSourceTerm(ImplicitSourceTerm):
 def make_linear_solver(tolerance: float = LINEAR_TOLERANCE, iterations: int = 10):
     """A SciPy ``LinearLUSolver`` with an explicit tolerance and the "initial" criterion.
 
+    The one linear-solver setup of the continuum layer (PB and PNP). With the "initial"
+    criterion FiPy stops refining when ``||L x - b|| <= tolerance ||L x0 - b||``; the first
+    test compares the initial residual with ``tolerance`` times itself, so for any
+    ``tolerance < 1`` the LU solve is always performed (unless the initial residual is
+    exactly zero, i.e. x0 already solves the system).
+
     Parameters
     ----------
     tolerance : float
-        Residual reduction required of each linear solve, relative to its initial residual.
+        Residual reduction required of each linear solve, relative to its initial residual
+        [1], in (0, 1).
     iterations : int
-        Maximum LU refinement passes.
+        Maximum LU refinement passes (FiPy caps them at 10).
     """
+    if not 0.0 < float(tolerance) < 1.0:
+        raise ParameterError(
+            "tolerance", "must lie in (0, 1) (relative residual of each linear solve)", tolerance
+        )
     return LinearLUSolver(tolerance=tolerance, criterion=LINEAR_CRITERION, iterations=iterations)
 
 
@@ -93,6 +104,7 @@ def run_newton(
     max_iterations: int = 60,
     what: str = "Newton iteration",
     raise_on_failure: bool = True,
+    stagnation: float | None = None,
 ) -> NewtonResult:
     """Run Newton iterations until the scaled nonlinear residual is below ``tolerance``.
 
@@ -113,6 +125,10 @@ def run_newton(
     raise_on_failure : bool
         Raise ConvergenceError (default) or return a result with ``converged=False``
         (used internally to trigger continuation).
+    stagnation : float, optional
+        Also accept the iterate when, after the first step, the step norm falls below this
+        (the residual stagnates at round-off and the iterate no longer moves); default None:
+        only the residual decides.
 
     Returns
     -------
@@ -127,7 +143,7 @@ def run_newton(
         steps.append(float(step))
         if not (math.isfinite(residual) and math.isfinite(step)):
             break
-        if residual <= tolerance:
+        if residual <= tolerance or (stagnation is not None and k > 1 and step < stagnation):
             return NewtonResult(True, k, float(residual), history, steps)
     result = NewtonResult(
         False, len(history), history[-1] if history else float("nan"), history, steps

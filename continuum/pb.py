@@ -30,7 +30,10 @@ steps: it is assembled once, directly from the geometry's metric (identical to F
 assembly, which is tested; :meth:`PBProblem._linear_parts`), and each step only updates the
 source diagonal and solves the tridiagonal system for the Newton increment; no FiPy object
 is built on that path. "bsk" and state-dependent permittivities are assembled by FiPy at
-every step (LU solver, explicit tolerance, ``criterion="initial"``).
+every step (LU solver, explicit tolerance, ``criterion="initial"``), on the FiPy objects
+of the one adapter :class:`~ionscales.continuum.fipy_mesh.FiPyMesh` (the geometry's metric
+carried by the coefficients). The solver never branches on the geometry: the mesh gives
+the cell and face measures, the wall ends and the distances from the walls.
 
 Validity: mean-field; "pb" assumes point ions (overestimates crowding above a few kT/e);
 "bikerman" treats ions as equal lattice sites; "bsk" adds short-range correlations with
@@ -62,6 +65,7 @@ Guyer, Wheeler & Warren, Comput. Sci. Eng. 11, 6 (2009), doi:10.1109/MCSE.2009.5
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -71,18 +75,19 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.linalg import spsolve
 
 from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.continuum.fipy_mesh import FiPyMesh
 from ionscales.continuum.geometry import (
     FIRST_CELL_FRACTION,
     Mesh1D,
     _Geometry,
     wall_resolution_length,
 )
-from ionscales.continuum.newton import FullyImplicitSourceTerm, damp, make_linear_solver, run_newton
+from ionscales.continuum.newton import damp, make_linear_solver, run_newton
 from ionscales.continuum.observables import LatticeGas, halfspace_profile
+from ionscales.continuum.scales import bulk_scales
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import make_dataset, solver_attrs
-from ionscales.theory.electrostatics import inverse_debye_length
 from ionscales.units import thermal_voltage
 from ionscales.validation import check_choice, check_integer
 
@@ -90,6 +95,7 @@ __all__ = [
     "solve_pb",
     "capacitance_curve",
     "PBProblem",
+    "PBState",
     "PBModel",
     "PB_MODELS",
     "register_pb_model",
@@ -213,6 +219,24 @@ def _finite(name: str, value) -> float:
     return v
 
 
+def _renamed_potential(wall_potential, potential, where: str):
+    """``potential=`` is the deprecated spelling of ``wall_potential=`` (the output profile
+    of solve_pb is ``potential``: one name, one meaning)."""
+    if potential is None:
+        return wall_potential
+    if wall_potential is not None:
+        raise ParameterError(
+            "potential", "give wall_potential only (potential is its deprecated spelling)"
+        )
+    warnings.warn(
+        f"{where}(potential=...) is deprecated; use wall_potential= (the wall potential "
+        "[V]; 'potential' is the output profile)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return potential
+
+
 def _per_wall(name: str, value, n_walls: int):
     """Scalar -> same for every wall; sequence -> one per wall (None allowed)."""
     if value is None:
@@ -266,12 +290,72 @@ def _banded_product(banded: np.ndarray, x: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class PBState:
+    """A converged state of a :class:`PBProblem` and its wall values (walls in the order of
+    the geometry's ``walls``).
+
+    Attributes
+    ----------
+    potential : ndarray
+        Cell potentials [kT/e].
+    correlation_field : ndarray or None
+        The BSK field w = lap psi [kT/e per Debye length^2] ("bsk" only).
+    tangent, tangent_correlation : ndarray or None
+        Linear response of ``potential`` / ``correlation_field`` to a common unit change of
+        every wall value [1] (continuation predictor).
+    thermal_voltage : float
+        kT/e [V].
+    surface_charge : ndarray
+        Wall charge per area from the wall field [C/m^2].
+    surface_charge_integrated : ndarray
+        Wall charge per area from the integrated ionic charge (Gauss law) [C/m^2].
+    capacitance : ndarray
+        Differential capacitance d(surface charge)/d(electrode potential) [F/m^2].
+    diffuse_potential : ndarray
+        Potential at the outer edge of the Stern layer [V].
+    converged : bool
+    iterations : int
+    residual : float
+    history : tuple of float
+        Scaled nonlinear residuals of every Newton step (continuation included).
+    """
+
+    potential: np.ndarray
+    correlation_field: np.ndarray | None
+    tangent: np.ndarray
+    tangent_correlation: np.ndarray | None
+    thermal_voltage: float
+    surface_charge: np.ndarray
+    surface_charge_integrated: np.ndarray
+    capacitance: np.ndarray
+    diffuse_potential: np.ndarray
+    converged: bool
+    iterations: int
+    residual: float
+    history: tuple[float, ...]
+
+    def predict(self, delta_potential: float) -> tuple[np.ndarray, np.ndarray | None]:
+        """Linear-response initial guess after changing every wall potential by
+        ``delta_potential`` [V] (for ``PBProblem.solve_state(initial=...)``)."""
+        dv = float(delta_potential) / self.thermal_voltage
+        w = self.correlation_field
+        if w is not None:
+            w = w + self.tangent_correlation * dv
+        return self.potential + self.tangent * dv, w
+
+
 class PBProblem:
     """A Poisson–Boltzmann-type problem built once on a FiPy mesh, solvable repeatedly.
 
     Parameters are those of :func:`solve_pb` (SI); ``design_potential`` [V] is the largest
     wall potential the mesh must resolve (default: from the wall conditions of the first
-    solve, given as ``potential``/``surface_charge`` here).
+    solve, given as ``wall_potential``/``surface_charge`` here). ``potential=`` is the
+    deprecated spelling of ``wall_potential=``.
+
+    Public surface: :meth:`solve` (the Dataset of :func:`solve_pb`) and :meth:`solve_state`
+    (a :class:`PBState`: the converged state, its linear response and wall values, what
+    continuation such as :func:`capacitance_curve` needs).
     """
 
     def __init__(
@@ -280,7 +364,7 @@ class PBProblem:
         concentration: float,
         geometry,
         *,
-        potential=None,
+        wall_potential=None,
         surface_charge=None,
         model: str = "pb",
         compacity: float | None = None,
@@ -294,12 +378,17 @@ class PBProblem:
         max_iterations: int = 60,
         max_step: float = 4.0,
         born_solvation: bool = True,
+        potential=None,
     ):
+        wall_potential = _renamed_potential(wall_potential, potential, "PBProblem")
+        potential = wall_potential
         if not isinstance(electrolyte, Electrolyte):
             raise ParameterError("electrolyte", "must be an ionscales Electrolyte", electrolyte)
         if not isinstance(geometry, _Geometry):  # any geometry of continuum.geometry
             raise ParameterError(
-                "geometry", "must be HalfSpace(...), Slit(...) or CylindricalPore(...)", geometry
+                "geometry",
+                "must be a continuum geometry (HalfSpace, Slit, CylindricalPore, Sphere, ...)",
+                geometry,
             )
         self.model = check_choice("model", model, tuple(PB_MODELS))
         self.spec = PB_MODELS[self.model]
@@ -324,7 +413,7 @@ class PBProblem:
 
         # --- bulk scales --------------------------------------------------------------
         temperature = electrolyte.temperature
-        self.thermal_voltage = float(thermal_voltage(temperature))
+        self.thermal_voltage = float(thermal_voltage(temperature))  # == scales.thermal_voltage
         self.permittivity_function = None
         if permittivity is None:
             eps_r = electrolyte.permittivity
@@ -357,12 +446,14 @@ class PBProblem:
                 * elementary_charge**2
                 / (8 * math.pi * vacuum_permittivity * radii * boltzmann * temperature)
             )
-        z = electrolyte.charges
-        n = electrolyte.nu * c * avogadro  # ion number densities [1/m^3]
+        # bulk scales: the one computation shared with PNP (continuum.scales)
+        self.scales = bulk_scales(electrolyte, c, eps_r)
+        z = self.scales.charges
+        n = self.scales.number_densities  # ion number densities [1/m^3]
         self.number_densities = n
-        self.S = float(np.sum(z**2 * n))
-        self.eps = eps_r * vacuum_permittivity
-        self.debye_length = 1.0 / inverse_debye_length(electrolyte.with_(permittivity=eps_r), c)
+        self.S = self.scales.ionic_strength_density
+        self.eps = self.scales.permittivity
+        self.debye_length = self.scales.debye_length
 
         # --- model parameters ---------------------------------------------------------
         if not self.spec.steric:
@@ -444,7 +535,7 @@ class PBProblem:
             bad = (
                 "first_cell"
                 if first_cell is not None
-                else ("potential" if potential is not None else "surface_charge")
+                else ("wall_potential" if potential is not None else "surface_charge")
             )
             raise ParameterError(
                 bad,
@@ -483,21 +574,21 @@ class PBProblem:
     # -- wall bookkeeping ----------------------------------------------------------------
     def _walls(self, potential, surface_charge) -> list[_Wall]:
         nw = len(self.wall_names)
-        pots = _per_wall("potential", potential, nw)
+        pots = _per_wall("wall_potential", potential, nw)
         charges = _per_wall("surface_charge", surface_charge, nw)
         walls = []
         for i, name in enumerate(self.wall_names):
             p, q = pots[i], charges[i]
             if p is not None and q is not None:
                 raise ParameterError(
-                    "potential/surface_charge",
+                    "wall_potential/surface_charge",
                     f"contradictory boundary conditions: "
                     f"the {name} wall is given both a potential and a surface charge",
                 )
             if p is None and q is None:
                 raise ParameterError(
-                    "potential/surface_charge",
-                    f"the {name} wall needs a potential [V] or a surface_charge [C/m^2]",
+                    "wall_potential/surface_charge",
+                    f"the {name} wall needs a wall_potential [V] or a surface_charge [C/m^2]",
                 )
             if p is not None:
                 walls.append(
@@ -547,13 +638,16 @@ class PBProblem:
         return self.spec.correlations or self.permittivity_function is not None
 
     def _build(self):
-        lam = self.debye_length
-        n = self.mesh.n_cells
+        # the geometry's mesh in Debye units through the one FiPy adapter (its FiPy grid is
+        # built only when a FiPy assembly is needed)
+        grid = FiPyMesh(self.mesh, self.debye_length)
+        self.grid = grid
+        n = grid.n_cells
         self.n = n
-        self.volumes = self.mesh.scaled_cell_volumes(lam)
-        self.face_areas = self.mesh.scaled_face_areas(lam)
-        faces = self.mesh.faces / lam
-        centres = 0.5 * (faces[1:] + faces[:-1])
+        self.volumes = grid.volumes
+        self.face_areas = grid.face_areas
+        faces = grid.faces
+        centres = grid.centres
         self.centres = centres
         self.faces_scaled = faces
         self._wall_geometry = {}
@@ -592,41 +686,40 @@ class PBProblem:
 
     def _build_fipy(self):
         """The FiPy mesh, variables and equation (assembled by FiPy at every sweep)."""
-        from fipy import CellVariable, DiffusionTerm, FaceVariable, Variable
+        from fipy import Variable
 
-        lam = self.debye_length
-        fm = self.mesh.fipy(lam)
-        self.fmesh = fm
+        grid = self.grid  # the one FiPy adapter: metric carried by the coefficients
+        self.fmesh = grid.fipy
         old = getattr(self, "psi", None)
-        self.psi = CellVariable(mesh=fm, name="psi", value=0.0 if old is None else old.value)
-        self.implicit = CellVariable(mesh=fm, value=0.0)  # -(f' + beta)
-        self.source = CellVariable(mesh=fm, value=0.0)
-        self.eps_face = FaceVariable(mesh=fm, value=1.0)
+        self.psi = grid.cell_variable(0.0 if old is None else old.value, name="psi")
+        self.implicit = grid.cell_variable(0.0)  # -(f' + beta)
+        self.source = grid.cell_variable(0.0)
+        self.eps_face = grid.face_variable(1.0)
         self.solver = make_linear_solver()
         if not self.spec.correlations:
             self.eq = (
-                DiffusionTerm(coeff=self.eps_face, var=self.psi)
-                + FullyImplicitSourceTerm(coeff=self.implicit, var=self.psi)
-                + self.source
+                grid.diffusion(self.eps_face, self.psi)
+                + grid.implicit_source(self.implicit, self.psi)
+                + grid.source(self.source)
             )
             self.w = None
         else:
             self.delta2 = Variable(value=self.delta**2)
-            self.w = CellVariable(mesh=fm, name="w", value=0.0)
-            self.wall_implicit = CellVariable(mesh=fm, value=0.0)  # -beta (walls)
-            self.fprime = CellVariable(mesh=fm, value=0.0)
-            self.source2 = CellVariable(mesh=fm, value=0.0)
+            self.w = grid.cell_variable(0.0, name="w")
+            self.wall_implicit = grid.cell_variable(0.0)  # -beta (walls)
+            self.fprime = grid.cell_variable(0.0)
+            self.source2 = grid.cell_variable(0.0)
             eq1 = (
-                DiffusionTerm(coeff=1.0, var=self.psi)
-                + FullyImplicitSourceTerm(coeff=self.wall_implicit, var=self.psi)
-                + FullyImplicitSourceTerm(coeff=-1.0, var=self.w)
-                + self.source
+                grid.diffusion(1.0, self.psi)
+                + grid.implicit_source(self.wall_implicit, self.psi)
+                + grid.implicit_source(-1.0, self.w)
+                + grid.source(self.source)
             )
             eq2 = (
-                DiffusionTerm(coeff=self.delta2, var=self.w)
-                + FullyImplicitSourceTerm(coeff=-1.0, var=self.w)
-                + FullyImplicitSourceTerm(coeff=self.fprime, var=self.psi)
-                + self.source2
+                grid.diffusion(self.delta2, self.w)
+                + grid.implicit_source(-1.0, self.w)
+                + grid.implicit_source(self.fprime, self.psi)
+                + grid.source(self.source2)
             )
             self.eq = eq1 & eq2
         # keep the assembled Jacobian of the last Newton sweep for linear-response solves
@@ -889,7 +982,8 @@ class PBProblem:
     def _guess(self, walls):
         """Sum of isolated-wall (first-integral) profiles from every wall (the geometry gives
         the distances from its walls)."""
-        distances = self.geometry.wall_distances(self.centres, self.faces_scaled[-1])
+        lam = self.debye_length
+        distances = [d / lam for d in self.mesh.wall_distances(self.centres * lam)]
         return sum(
             halfspace_profile(d, self._wall_potential_estimate(w), self.gas)
             for d, w in zip(distances, walls)
@@ -981,18 +1075,86 @@ class PBProblem:
         return result
 
     # -- public ----------------------------------------------------------------------------
-    def solve(self, potential=None, surface_charge=None, *, initial=None):
-        """Solve for new wall conditions (SI); returns the labelled Dataset."""
+    def _converge(self, potential, surface_charge, initial):
         walls = self._walls(potential, surface_charge)
         design = max(abs(self._wall_potential_estimate(w)) for w in walls)
         if design > self.design_potential * (1 + 1e-9) + 1e-12:
             layer = wall_resolution_length(
                 self.gas.max_slope(design), correlation_length=self.delta
             )
-            self.mesh.check_resolution(layer * self.debye_length, parameter="potential")
+            self.mesh.check_resolution(layer * self.debye_length, parameter="wall_potential")
+        if isinstance(initial, PBState):
+            initial = (initial.potential, initial.correlation_field)
         result = self._solve_state(walls, initial)
         self._walls_current = walls
+        return walls, result
+
+    def solve(self, wall_potential=None, surface_charge=None, *, initial=None, potential=None):
+        """Solve for new wall conditions (SI); returns the labelled Dataset.
+
+        Parameters
+        ----------
+        wall_potential, surface_charge : float or sequence, optional
+            Wall conditions as in :func:`solve_pb` [V], [C/m^2].
+        initial : PBState or tuple, optional
+            Start Newton from this state (a :class:`PBState` or ``state.predict(dV)``).
+        potential : float or sequence, optional
+            Deprecated spelling of ``wall_potential``.
+        """
+        wall_potential = _renamed_potential(wall_potential, potential, "PBProblem.solve")
+        walls, result = self._converge(wall_potential, surface_charge, initial)
         return self._dataset(walls, result)
+
+    def solve_state(self, wall_potential=None, surface_charge=None, *, initial=None) -> PBState:
+        """Converge the state for new wall conditions (SI) and return it with its wall values.
+
+        The wall observables are those of :func:`solve_pb` (same routines: the wall-field
+        charge, the integrated (Gauss-law) charge, the capacitance from the linear response
+        or, with a state-dependent permittivity, from central differences of converged
+        solves), without building the Dataset; :func:`capacitance_curve` continues through
+        these states.
+
+        Parameters
+        ----------
+        wall_potential, surface_charge : float or sequence, optional
+            Wall conditions as in :func:`solve_pb` [V], [C/m^2].
+        initial : PBState or tuple, optional
+            Starting state: a :class:`PBState` or its :meth:`PBState.predict` value.
+        """
+        walls, result = self._converge(wall_potential, surface_charge, initial)
+        psi = np.array(self.psi.value)
+        w_state = None if self.w is None else np.array(self.w.value)
+        tangent = self._tangent(walls)  # linear-response predictor for continuation
+        tangent_w = None if self.w is None else np.array(self.tangent_w_value)
+        if self.permittivity_function is None:
+            responses = [self._wall_state(w, tangent, 1.0) for w in walls]
+        else:  # the same route as the Dataset (the Jacobian lags the permittivity)
+            responses = self._response_by_differences(walls, psi)
+            self._set_state(psi, w_state)
+        f, _ = self.gas.source(psi, self._born_shift)
+        q_int, _ = self._integrated_charges(walls, psi, f)
+        diffuse, charge, capacitance = [], [], []
+        for w, (dpw, dq) in zip(walls, responses):
+            pw, q = self._wall_state(w, psi, w.value)
+            diffuse.append(pw)
+            charge.append(q)
+            capacitance.append(dq if w.kind == "potential" else (1.0 / dpw if dpw else np.inf))
+        sigma_unit = elementary_charge * self.S * self.debye_length
+        return PBState(
+            potential=psi,
+            correlation_field=w_state,
+            tangent=tangent,
+            tangent_correlation=tangent_w,
+            thermal_voltage=self.thermal_voltage,
+            surface_charge=np.asarray(charge) * sigma_unit,
+            surface_charge_integrated=np.asarray(q_int) * sigma_unit,
+            capacitance=np.asarray(capacitance) * self.eps / self.debye_length,
+            diffuse_potential=np.asarray(diffuse) * self.thermal_voltage,
+            converged=bool(result.converged),
+            iterations=int(result.iterations),
+            residual=float(result.residual),
+            history=tuple(result.history),
+        )
 
     def _tangent(self, walls):
         """Linear response of psi to a common unit change of every wall value.
@@ -1061,6 +1223,10 @@ class PBProblem:
             q = value
         return float(field[cell] + q * s1 / eps_w), float(q)
 
+    def _midplane(self) -> float:
+        """Position of the midplane between the two ends of the domain [Debye lengths]."""
+        return 0.5 * (self.faces_scaled[0] + self.faces_scaled[-1])
+
     def _integrated_charges(self, walls, psi, f):
         """Wall charges [e S lambda_D] from the integrated ionic charge (Gauss's law on each
         wall's side of the midplane, with the displacement through the splitting face);
@@ -1071,20 +1237,23 @@ class PBProblem:
             q_int = [float(np.sum(f * vols)) / self._wall_geometry[walls[0].name][1]]
             mid = None
         else:
-            mid = int(np.searchsorted(self.centres, 0.5 * self.faces_scaled[-1]))
+            mid = int(np.searchsorted(self.centres, self._midplane()))
             dx = self.centres[mid] - self.centres[mid - 1]
             eps_mid = self.eps_face.value[mid]
             grad_mid = (psi[mid] - psi[mid - 1]) / dx
-            area = self._wall_geometry["left"][1]
-            # Gauss law on each half: q_left = integral_0^m f - D(m), q_right = integral_m^W f + D(m),
-            # with the displacement D = eps psi' - delta^2 w' (BSK) through the splitting face
+            area_left = self._wall_geometry["left"][1]
+            area_right = self._wall_geometry["right"][1]
+            area_mid = float(self.face_areas[mid])
+            # Gauss law on each half: A_l q_left = integral_0^m f dV - A_m D(m),
+            # A_r q_right = integral_m^W f dV + A_m D(m), with the displacement
+            # D = eps psi' - delta^2 w' (BSK) through the splitting face
             displacement = eps_mid * grad_mid
             if self.w is not None:
                 w = np.array(self.w.value)
                 displacement -= self.delta**2 * (w[mid] - w[mid - 1]) / dx
             q_int = [
-                float(np.sum(f[:mid] * vols[:mid])) / area - displacement,
-                float(np.sum(f[mid:] * vols[mid:])) / area + displacement,
+                (float(np.sum(f[:mid] * vols[:mid])) - area_mid * displacement) / area_left,
+                (float(np.sum(f[mid:] * vols[mid:])) + area_mid * displacement) / area_right,
             ]
 
         return q_int, mid
@@ -1300,7 +1469,7 @@ class PBProblem:
         if self.permittivity_function is not None:
             return float("nan"), [float("nan")] * len(walls)
         c = self.centres
-        x_mid = 0.5 * self.faces_scaled[-1]
+        x_mid = self._midplane()
         dx = c[mid] - c[mid - 1]
         t = (x_mid - c[mid - 1]) / dx
         psi_mid = (1 - t) * psi[mid - 1] + t * psi[mid]
@@ -1331,7 +1500,7 @@ def solve_pb(
     electrolyte: Electrolyte,
     concentration: float,
     geometry,
-    potential: float | Sequence[float | None] | None = None,
+    wall_potential: float | Sequence[float | None] | None = None,
     surface_charge: float | Sequence[float | None] | None = None,
     model: str = "pb",
     compacity: float | None = None,
@@ -1344,6 +1513,7 @@ def solve_pb(
     tolerance: float = 1e-9,
     max_iterations: int = 60,
     born_solvation: bool = True,
+    potential: float | Sequence[float | None] | None = None,
 ):
     """Equilibrium double layer(s) of the Poisson–Boltzmann family, solved with FiPy.
 
@@ -1355,7 +1525,7 @@ def solve_pb(
         Bulk (reservoir) salt concentration [mol/m^3], > 0.
     geometry : HalfSpace, Slit or CylindricalPore
         Domain and (optionally) mesh.
-    potential : float or sequence, optional
+    wall_potential : float or sequence, optional
         Wall (electrode) potential relative to the bulk [V]; for a Slit a pair
         (left, right) for asymmetric walls (``None`` entries where ``surface_charge`` is given).
     surface_charge : float or sequence, optional
@@ -1390,6 +1560,9 @@ def solve_pb(
         energy relative to the bulk, W_i(x) - W_i(bulk) with
         W_i = z_i^2 e^2 / (8 pi eps_0 eps_r(c(x)) a_i), a_i = d_i/2 [J], to its Boltzmann
         exponent (default True; ignored for a constant permittivity).
+    potential : float or sequence, optional
+        Deprecated spelling of ``wall_potential`` (DeprecationWarning); the output profile
+        is the variable ``potential``.
 
     Returns
     -------
@@ -1420,7 +1593,9 @@ def solve_pb(
     >>> from ionscales import continuum, presets
     >>> from ionscales.units import M
     >>> salt = presets.get("NaCl(aq)")
-    >>> edl = continuum.solve_pb(salt, 0.1 * M, continuum.HalfSpace(), potential=0.2, model="bikerman")
+    >>> edl = continuum.solve_pb(
+    ...     salt, 0.1 * M, continuum.HalfSpace(), wall_potential=0.2, model="bikerman"
+    ... )
     >>> float(edl.surface_charge) > 0
     True
 
@@ -1429,11 +1604,12 @@ def solve_pb(
     See the module docstring for the equations. Per-area quantities of a CylindricalPore
     are per unit wall area (FiPy's cylindrical volumes divided by the wall face area).
     """
+    wall_potential = _renamed_potential(wall_potential, potential, "solve_pb")
     problem = PBProblem(
         electrolyte,
         concentration,
         geometry,
-        potential=potential,
+        wall_potential=wall_potential,
         surface_charge=surface_charge,
         model=model,
         compacity=compacity,
@@ -1446,7 +1622,7 @@ def solve_pb(
         max_iterations=max_iterations,
         born_solvation=born_solvation,
     )
-    return problem.solve(potential=potential, surface_charge=surface_charge)
+    return problem.solve(wall_potential=wall_potential, surface_charge=surface_charge)
 
 
 def capacitance_curve(
@@ -1491,12 +1667,11 @@ def capacitance_curve(
         electrolyte,
         concentration,
         geometry,
-        potential=vmax if vmax > 0 else 0.0,
+        wall_potential=vmax if vmax > 0 else 0.0,
         model=model,
         design_potential=vmax,
         **options,
     )
-    vt = problem.thermal_voltage
     order = np.argsort(v)
     start = int(np.argmin(np.abs(v[order])))
     sequence = list(order[start:]) + list(order[:start][::-1])
@@ -1506,51 +1681,41 @@ def capacitance_curve(
     diffuse = np.empty(v.size)
     iterations = np.zeros(v.size, dtype=int)
     residuals = np.empty(v.size)
-    states: dict[int, tuple] = {}
+    states: dict[int, PBState] = {}
     for rank, i in enumerate(sequence):
-        walls = problem._walls(float(v[i]), None)
         initial = None
         if rank > 0:
             # predictor from the nearest already-solved neighbour in the sweep direction
             j = sequence[rank - 1] if rank != len(order) - start else sequence[0]
-            psi_j, w_j, t_j, tw_j = states[j]
-            dv = (v[i] - v[j]) / vt
-            initial = (psi_j + t_j * dv, None if w_j is None else w_j + tw_j * dv)
-        result = problem._solve_state(walls, initial)
-        tangent = problem._tangent(walls)
-        tangent_w = None if problem.w is None else problem.tangent_w_value
-        psi = np.array(problem.psi.value)
-        w_state = None if problem.w is None else np.array(problem.w.value)
-        states[i] = (psi, w_state, tangent, tangent_w)
-        wall = walls[0]
-        pw, q = problem._wall_state(wall, psi, wall.value)
-        _, dq = problem._wall_state(wall, tangent, 1.0)
-        f, _ = problem.gas.source(psi, problem._born_shift)
-        # the same Gauss-law route as solve_pb (no second formula)
-        q_int = problem._integrated_charges(walls, psi, f)[0][0]
-        charge[i], charge_int[i], cap[i], diffuse[i] = q, q_int, dq, pw
-        iterations[i], residuals[i] = result.iterations, result.residual
-    sigma_unit = elementary_charge * problem.S * problem.debye_length
+            initial = states[j].predict(v[i] - v[j])
+        state = problem.solve_state(float(v[i]), initial=initial)
+        states[i] = state
+        # the first wall's values, computed by the same routines as solve_pb
+        charge[i] = state.surface_charge[0]
+        charge_int[i] = state.surface_charge_integrated[0]
+        cap[i] = state.capacitance[0]
+        diffuse[i] = state.diffuse_potential[0]
+        iterations[i], residuals[i] = state.iterations, state.residual
     data = {
         "surface_charge": (
             ("voltage",),
-            charge * sigma_unit,
+            charge,
             "C/m^2",
             "wall charge density from the wall field",
         ),
         "surface_charge_integrated": (
             ("voltage",),
-            charge_int * sigma_unit,
+            charge_int,
             "C/m^2",
             "wall charge density from the integrated ionic charge",
         ),
         "capacitance": (
             ("voltage",),
-            cap * problem.eps / problem.debye_length,
+            cap,
             "F/m^2",
             "differential capacitance d(surface charge)/d(electrode potential)",
         ),
-        "diffuse_potential": (("voltage",), diffuse * vt, "V", "diffuse-layer potential drop"),
+        "diffuse_potential": (("voltage",), diffuse, "V", "diffuse-layer potential drop"),
         "iterations": (("voltage",), iterations, "1", "Newton iterations at this potential"),
         "debye_length": ((), problem.debye_length, "m", "Debye length of the bulk"),
     }

@@ -19,10 +19,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import xarray as xr
 
-from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.constants import avogadro, elementary_charge
 from ionscales.continuum._pnp_core import ElectrodeSpec, PNPCore
-from ionscales.continuum.geometry import wall_resolution_length
+from ionscales.continuum.geometry import _Geometry, wall_resolution_length
 from ionscales.continuum.observables import LatticeGas
+from ionscales.continuum.scales import bulk_scales
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceWarning, ParameterError
 from ionscales.results import make_dataset, solver_attrs
@@ -113,8 +114,9 @@ def pnp_scales(electrolyte: Electrolyte, concentration: float, diffusivities=Non
     c = _finite("concentration", concentration)
     if c <= 0:
         raise ParameterError("concentration", "must be > 0 mol/m^3 (bulk salt concentration)", c)
-    z = electrolyte.charges
-    n0 = np.asarray(electrolyte.ion_densities(c), float)
+    bulk = bulk_scales(electrolyte, c)  # the same Debye length and densities as PB
+    z = bulk.charges
+    n0 = bulk.number_densities
     if diffusivities is None:
         dk = electrolyte.diffusivities
         if np.any(~np.isfinite(dk)):
@@ -132,62 +134,59 @@ def pnp_scales(electrolyte: Electrolyte, concentration: float, diffusivities=Non
                 f"need {len(z)} positive values in m^2/s (one per ion)",
                 diffusivities,
             )
-    kt = boltzmann * electrolyte.temperature
-    eps = vacuum_permittivity * electrolyte.permittivity
-    debye = math.sqrt(eps * kt / (elementary_charge**2 * float(np.sum(z**2 * n0))))
+    debye = bulk.debye_length
     d_ref = float(np.sum(z**2 * n0 * dk) / np.sum(z**2 * n0))
     return {
         "debye_length": debye,
-        "thermal_voltage": kt / elementary_charge,
+        "thermal_voltage": bulk.thermal_voltage,
         "bulk_densities": n0,
         "diffusivities": dk,
         "reference_diffusivity": d_ref,
         "debye_time": debye**2 / d_ref,
-        "permittivity": eps,
+        "permittivity": bulk.permittivity,
         "charges": z,
     }
 
 
-def _graded_widths(
-    length: float, first: float, ratio: float, largest: float, symmetric: bool
-) -> np.ndarray:
-    """Cell widths growing geometrically from the wall(s) (dimensionless)."""
-    span = length / 2 if symmetric else length
-    widths, total, h = [], 0.0, first
-    while total < span:
-        widths.append(h)
-        total += h
-        h = min(h * ratio, largest)
-    half = np.asarray(widths) * (span / total)
-    return np.concatenate([half, half[::-1]]) if symmetric else half
-
-
-def _geometry(geometry, debye, first_cell, growth, largest_cell):
-    """(length [lambda_D], widths [lambda_D], kind) from a continuum geometry object."""
-    name = type(geometry).__name__
-    if name == "CylindricalPore" or hasattr(geometry, "radius"):
+def _cell_kind(geometry) -> str:
+    """ "slit" (two electrodes) or "halfspace" (one electrode facing a reservoir) of a planar
+    continuum geometry; ParameterError for anything PNP does not solve."""
+    if not isinstance(geometry, _Geometry):
+        raise ParameterError(
+            "geometry", "must be a continuum geometry: Slit(width) or HalfSpace(length)", geometry
+        )
+    if geometry.metric != 0:
         raise ParameterError(
             "geometry",
-            "solve_pnp supports Slit (two electrodes) and HalfSpace "
-            "(one electrode facing a bulk reservoir); not CylindricalPore",
+            "solve_pnp supports planar cells, Slit (two electrodes) and HalfSpace "
+            f"(one electrode facing a bulk reservoir); not {type(geometry).__name__}",
             geometry,
         )
-    width = getattr(geometry, "width", None)
-    kind = "slit"
-    if width is None:
-        width = getattr(geometry, "length", None)
-        kind = "halfspace"
-        if width is None:
+    if len(geometry.walls) == 2:
+        return "slit"
+    if geometry.walls == ("left",) and geometry.bulk_end:
+        if geometry.length is None:
             raise ParameterError(
                 "geometry",
                 "HalfSpace needs a finite length= [m] for a PNP "
                 "transient (the bulk reservoir sits at x = length)",
                 geometry,
             )
-    width = _finite("geometry.width", width)
-    if width <= 0:
-        raise ParameterError("geometry.width", "must be > 0 m", width)
-    spacing = getattr(geometry, "spacing", None)
+        return "halfspace"
+    raise ParameterError(
+        "geometry", "solve_pnp needs one or two electrodes in a planar cell", geometry
+    )  # pragma: no cover - every planar geometry of continuum.geometry is one of the above
+
+
+def _mesh(geometry, debye, first_cell, growth, largest_cell):
+    """(length [lambda_D], Mesh1D [m], kind) from the geometry's own mesh.
+
+    The default mesh is ``geometry.mesh`` graded from the electrode(s): first cell
+    ``first_cell``, growth ``growth``, largest cell ``largest_cell`` (Debye lengths); a
+    HalfSpace's finite length is the distance to the reservoir (>= 4 Debye lengths).
+    """
+    kind = _cell_kind(geometry)
+    width = geometry.domain_length(debye, min_decay_lengths=0.0)
     length = width / debye
     if length < 4:
         raise ParameterError(
@@ -195,19 +194,7 @@ def _geometry(geometry, debye, first_cell, growth, largest_cell):
             f"must be at least 4 Debye lengths ({4 * debye:.3g} m) for the PNP layer",
             width,
         )
-    if spacing is not None:
-        widths = np.asarray(spacing, float).ravel() / debye
-        if widths.size < 4 or np.any(~np.isfinite(widths)) or np.any(widths <= 0):
-            raise ParameterError(
-                "geometry.spacing", "must be >= 4 positive cell widths [m]", spacing
-            )
-        if abs(widths.sum() - length) > 1e-6 * length:
-            raise ParameterError(
-                "geometry.spacing",
-                "cell widths must add up to the width",
-                float(widths.sum() * debye),
-            )
-    else:
+    if geometry.spacing is None:
         # estimate the size of the graded mesh before building it
         span = length / 2 if kind == "slit" else length
         graded = (
@@ -224,14 +211,24 @@ def _geometry(geometry, debye, first_cell, growth, largest_cell):
                 "or a larger largest_cell",
                 width,
             )
-        widths = _graded_widths(length, first_cell, growth, largest_cell, kind == "slit")
-    if widths.size > MAX_PNP_CELLS:
+    mesh = geometry.mesh(
+        decay_length=debye,
+        first_cell=first_cell * debye,
+        max_cell=largest_cell * debye,
+        growth=growth,
+        min_decay_lengths=4.0,
+    )
+    if mesh.n_cells < 4:
+        raise ParameterError(
+            "geometry.spacing", "must be >= 4 positive cell widths [m]", mesh.n_cells
+        )
+    if mesh.n_cells > MAX_PNP_CELLS:
         raise ParameterError(
             "geometry.spacing",
-            f"has {widths.size} cells, above the PNP limit {MAX_PNP_CELLS}",
-            widths.size,
+            f"has {mesh.n_cells} cells, above the PNP limit {MAX_PNP_CELLS}",
+            mesh.n_cells,
         )
-    return length, widths, kind
+    return length, mesh, kind
 
 
 def _species_indices(electrolyte, names, default_positive=True):
@@ -282,10 +279,10 @@ def default_first_cell(electrolyte, concentration, wall_potential: float) -> flo
     :func:`ionscales.continuum.geometry.wall_resolution_length`): the steady charge is then
     within ~0.1 % of Gouy–Chapman up to ~10 kT/e on the default graded mesh.
     """
-    z = electrolyte.charges
-    n0 = np.asarray(electrolyte.ion_densities(concentration), float)
-    gas = LatticeGas(z, n0 / np.sum(z**2 * n0), 0.0)
-    vt = boltzmann * electrolyte.temperature / elementary_charge
+    bulk = bulk_scales(electrolyte, concentration)
+    z, n0 = bulk.charges, bulk.number_densities
+    gas = LatticeGas(z, n0 / bulk.ionic_strength_density, 0.0)
+    vt = bulk.thermal_voltage
     psi = min(abs(float(wall_potential)) / vt, 700.0)
     layer = wall_resolution_length(gas.max_slope(psi))
     return float(min(FIRST_CELL_MAX, FIRST_CELL_FRACTION * layer))
@@ -327,7 +324,7 @@ def _build(
         v = _finite(name, value)
         if not low <= v <= high:
             raise ParameterError(name, f"must be in [{low}, {high}] (Debye lengths or ratio)", v)
-    length, widths, kind = _geometry(geometry, debye, first_cell, growth, largest_cell)
+    length, mesh, kind = _mesh(geometry, debye, first_cell, growth, largest_cell)
     z = scales["charges"]
     n0 = scales["bulk_densities"]
     weights = z * n0 / np.sum(z**2 * n0)
@@ -385,7 +382,8 @@ def _build(
             wall_concentration=1.0,
         )
     core = PNPCore(
-        widths,
+        mesh,
+        debye,
         z,
         weights,
         d_rel,
@@ -433,8 +431,11 @@ def solve_pnp(
     geometry : Slit or HalfSpace
         ``Slit(width)``: two parallel electrodes a distance ``width`` [m] apart (left at
         +V/2, right at -V/2). ``HalfSpace(length)``: one electrode at x = 0 (potential V)
-        facing a bulk reservoir (bulk concentrations, potential 0) at x = length [m].
-        An optional ``spacing`` [m] array on the geometry replaces the default graded mesh.
+        facing a bulk reservoir (bulk concentrations, potential 0) at x = length [m]
+        (a finite length, >= 4 Debye lengths). The mesh is the geometry's own
+        (``geometry.mesh``, graded from the electrodes with ``first_cell``, ``growth``,
+        ``largest_cell``); an optional ``spacing`` [m] array on the geometry replaces it.
+        Curved geometries (CylindricalPore, Sphere) are refused.
     voltage : float, tuple or callable
         Applied cell voltage [V]: a number (step at t = 0+), ``("ramp", rate [V/s])``,
         ``("sine", amplitude [V], frequency [Hz])`` or ``f(t [s]) -> V`` (see
@@ -498,8 +499,9 @@ def solve_pnp(
     xarray.Dataset
         Over (``time``, ``x``) [s, m]: ``potential`` [V], ``ion_concentration`` [mol/m^3]
         (over ``species`` too), ``charge_density`` [C/m^3]; over ``time``:
-        ``applied_voltage`` [V], ``charge`` (charge per area of the electrode at x = 0)
-        [C/m^2], ``current`` (external current density, displacement + faradaic, positive
+        ``applied_voltage`` [V], ``surface_charge`` (charge per area of the electrode at
+        x = 0; called ``charge`` before, which :func:`ionscales.results.upgrade_names` maps
+        for files written by older versions) [C/m^2], ``current`` (external current density, displacement + faradaic, positive
         into the electrolyte at x = 0) [A/m^2], ``faradaic_current`` [A/m^2] at x = 0,
         ``inventory`` per species [mol/m^2]. Attrs: ``debye_length`` [m], ``charging_time``
         [s] (lambda_D L/D_ref with L the half width for a slit, the length for a half
@@ -519,7 +521,8 @@ def solve_pnp(
     Fluxes are Scharfetter–Gummel (exponential fitting), so concentrations stay positive
     for any potential drop per cell; the coupled system is solved by Newton's method with
     FiPy assembling the exact Jacobian (equations built once, coefficients updated in place,
-    LU solver with explicit tolerance and the "unscaled" criterion, so it always solves);
+    LU solver with explicit tolerance and the "initial" criterion, so it always solves;
+    the mesh is the geometry's own graded mesh, ``geometry.mesh``);
     time stepping is variable-step BDF2 with local-error control and step rejection.
     Validity: dilute point ions (no sterics), constant permittivity; the graded mesh
     resolves wall potentials up to ~10 kT/e with the defaults: the equilibrium charge of a
@@ -544,7 +547,7 @@ def solve_pnp(
     waveform = voltage_waveform(voltage)
     # largest electrode potential of the signal (sampled), which the default mesh resolves
     samples = [abs(waveform(t)) for t in np.linspace(0.0, t_end, 513)]
-    half = 0.5 if getattr(geometry, "width", None) is not None else 1.0
+    half = 0.5 if _cell_kind(geometry) == "slit" else 1.0
     wall_potential = half * max(samples)
     scales0 = pnp_scales(electrolyte, concentration, diffusivities)
     _check_wall_potential("voltage", wall_potential, scales0["thermal_voltage"])
@@ -787,7 +790,12 @@ def _dataset(
             ),
             "charge_density": (("time", "x"), rho, "C/m^3", "space charge density"),
             "applied_voltage": (("time",), applied, "V", "applied cell voltage"),
-            "charge": (("time",), q_left, "C/m^2", "charge per area of the electrode at x = 0"),
+            "surface_charge": (
+                ("time",),
+                q_left,
+                "C/m^2",
+                "charge per area of the electrode at x = 0",
+            ),
             "current": (
                 ("time",),
                 current,
@@ -859,11 +867,11 @@ def iv_curve(
     if volts.ndim != 1 or volts.size == 0 or np.any(~np.isfinite(volts)):
         raise ParameterError("voltages", "must be a non-empty 1-D array of finite volts", voltages)
     scales = pnp_scales(electrolyte, concentration, options.get("diffusivities"))
-    width = getattr(geometry, "width", None)
-    if width is None:
+    if _cell_kind(geometry) != "slit":
         raise ParameterError(
             "geometry", "iv_curve needs a Slit (two reacting electrodes)", geometry
         )
+    width = geometry.domain_length(scales["debye_length"])
     # refuse what cannot finish before the first transient (each electrode carries V/2)
     _check_wall_potential("voltages", 0.5 * float(np.max(np.abs(volts))), scales["thermal_voltage"])
     if t_max is None:

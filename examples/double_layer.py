@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     salt = presets.get("NaCl(aq)")
     concentration = 100.0  # mol/m^3
     vt = boltzmann * salt.temperature / elementary_charge
-    probe = solve_pb(salt, concentration, HalfSpace(), potential=1e-3)
+    probe = solve_pb(salt, concentration, HalfSpace(), wall_potential=1e-3)
     lam = float(probe.debye_length)
     eps_over_lambda = salt.permittivity * vacuum_permittivity / lam  # Debye capacitance C_D
     assert abs(float(probe.capacitance) / eps_over_lambda - 1) < 1e-3  # linear GC: C = C_D
@@ -62,7 +62,7 @@ def main(argv=None) -> int:
     # --- 1. profiles at u = 10 ----------------------------------------------------------
     u_profile = 10.0
     profiles = {
-        name: solve_pb(salt, concentration, HalfSpace(), potential=u_profile * vt, **opts)
+        name: solve_pb(salt, concentration, HalfSpace(), wall_potential=u_profile * vt, **opts)
         for name, opts in models.items()
     }
     rho = {

@@ -97,7 +97,7 @@ def main(argv=None) -> None:
     wide = np.geomspace(4 * d, 30 * nm, 6 if args.fast else 16)
     cont = slit_capacitance(electrolyte, c, wide, 0.0, model="bikerman", stern_length=stern)
     flat = solve_pb(
-        electrolyte, c, HalfSpace(), potential=0.0, model="bikerman", stern_length=stern
+        electrolyte, c, HalfSpace(), wall_potential=0.0, model="bikerman", stern_length=stern
     )
     c_flat = float(np.ravel(flat["capacitance"].values)[0])
     assert abs(cont["capacitance"].values[-1] / c_flat - 1) < 1e-2

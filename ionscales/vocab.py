@@ -419,6 +419,11 @@ def rename(old: str, new: str) -> None:
     RENAMED[old] = new
 
 
+# continuum renames (one name, one meaning): the PNP electrode charge per area is the
+# vocabulary's surface_charge, as in solve_pb and the confinement layer
+rename("charge", "surface_charge")
+
+
 def register(name: str, units: str, long_name: str) -> None:
     """Add a vocabulary entry at run time (for user extensions).
 

@@ -216,7 +216,7 @@ def run(args) -> int:
     print(
         f"PNP {args.electrodes} cell, {electrolyte.name} at {concentration / M:g} M, "
         f"{args.geometry} {width / nm:.4g} nm: charging time {ds.attrs['charging_time']:.4g} s, "
-        f"final charge {float(ds.charge[-1]):.4g} C/m^2, final current {float(ds.current[-1]):.4g} "
+        f"final charge {float(ds.surface_charge[-1]):.4g} C/m^2, final current {float(ds.current[-1]):.4g} "
         f"A/m^2, {ds.attrs['solver_steps']} steps ({ds.attrs['solver_rejected_steps']} rejected), "
         f"inventory drift {ds.attrs['inventory_drift']:.2e}"
     )
@@ -231,7 +231,7 @@ def charging_figure(ds, *, rc_law: bool, state: str):
     tau = ds.attrs["charging_time"]
     t = ds.time.values / tau
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.8))
-    ax1.plot(t, ds.charge.values, color=OKABE_ITO[0], label="PNP (electrode charge)")
+    ax1.plot(t, ds.surface_charge.values, color=OKABE_ITO[0], label="PNP (electrode charge)")
     if rc_law:
         # linear RC law of a blocking slit (Bazant, Thornton, Ajdari 2004): q = (C_D V/2)(1 - e^{-t/tau})
         c_d = ds.attrs["debye_capacitance"]

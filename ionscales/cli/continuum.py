@@ -183,7 +183,7 @@ def run_edl(args) -> int:
     if args.surface_charge is not None:
         wall = {"surface_charge": args.surface_charge}
     else:
-        wall = {"potential": 0.1 if args.potential is None else args.potential}
+        wall = {"wall_potential": 0.1 if args.potential is None else args.potential}
     outputs = Outputs(args.out, EDL_FILES)
     profile = solve_pb(electrolyte, concentration, geometry, **wall, **options)
     outputs.add_dataset("profile", profile)
@@ -195,8 +195,8 @@ def run_edl(args) -> int:
     state = f"{electrolyte.name}, {concentration / M:g} mol/L, {args.model}, {geometry.kind}"
     if args.plot:
         wall_text = (
-            f"wall at {wall['potential'] * 1e3:g} mV"
-            if "potential" in wall
+            f"wall at {wall['wall_potential'] * 1e3:g} mV"
+            if "wall_potential" in wall
             else f"wall charge {wall['surface_charge']:g} C/m$^2$"
         )
         outputs.add_figure(

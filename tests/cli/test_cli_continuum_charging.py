@@ -37,7 +37,7 @@ def test_cli_charging_writes_netcdf_and_figures(tmp_path, capsys):
     assert code == 0
     ds = open_dataset(tmp_path / "charging.nc")
     assert ds.attrs["model"] == "pnp"
-    assert float(ds.charge[-1]) > 0 and ds.attrs["inventory_drift"] < 1e-10
+    assert float(ds.surface_charge[-1]) > 0 and ds.attrs["inventory_drift"] < 1e-10
     assert (tmp_path / "charging.png").stat().st_size > 0
     assert "wrote" in capsys.readouterr().out
 

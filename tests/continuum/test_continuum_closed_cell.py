@@ -84,7 +84,9 @@ def test_agrees_with_the_transient_pnp_steady_state():
         steady_tolerance=1e-10,
         progress=False,
     )
-    assert float(transient.charge[-1]) == pytest.approx(float(direct.surface_charge[0]), rel=1e-6)
+    assert float(transient.surface_charge[-1]) == pytest.approx(
+        float(direct.surface_charge[0]), rel=1e-6
+    )
     np.testing.assert_allclose(
         transient.potential.values[-1], direct.potential.values, atol=1e-6 * 0.05
     )

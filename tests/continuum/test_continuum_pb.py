@@ -113,7 +113,7 @@ def test_fully_implicit_source_negative_coefficient():
 # ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("psi0", [1.0, 5.0, 10.0])
 def test_gouy_chapman_profile_and_grahame(salt, units, psi0):
-    ds = solve_pb(salt, C0, HalfSpace(), potential=psi0 * VT, refinement=2)
+    ds = solve_pb(salt, C0, HalfSpace(), wall_potential=psi0 * VT, refinement=2)
     assert ds.attrs["converged"] == 1
     x = ds.x.values / units["lam"]
     exact = 4 * np.arctanh(np.tanh(psi0 / 4) * np.exp(-x))
@@ -132,8 +132,8 @@ def test_gouy_chapman_profile_and_grahame(salt, units, psi0):
 
 
 def test_sign_symmetry(salt):
-    up = solve_pb(salt, C0, HalfSpace(), potential=0.1)
-    down = solve_pb(salt, C0, HalfSpace(), potential=-0.1)
+    up = solve_pb(salt, C0, HalfSpace(), wall_potential=0.1)
+    down = solve_pb(salt, C0, HalfSpace(), wall_potential=-0.1)
     assert float(down.surface_charge) == pytest.approx(-float(up.surface_charge), rel=1e-10)
     np.testing.assert_allclose(
         down.ion_concentration.values[::-1], up.ion_concentration.values, rtol=1e-9
@@ -144,7 +144,9 @@ def test_sign_symmetry(salt):
 def test_gouy_chapman_stern(salt, units, volts):
     """V = psi_d + sigma/C_S and 1/C = 1/C_S + 1/C_GC(psi_d) (Stern length = lambda_D/2)."""
     stern = 0.5 * units["lam"]
-    ds = solve_pb(salt, C0, HalfSpace(), potential=volts * VT, stern_length=stern, refinement=2)
+    ds = solve_pb(
+        salt, C0, HalfSpace(), wall_potential=volts * VT, stern_length=stern, refinement=2
+    )
     psi_d = float(ds.diffuse_potential) / VT
     q = float(ds.surface_charge) / units["q"]
     c_stern = 1 / 0.5  # eps/l_S in units of eps/lambda
@@ -168,7 +170,7 @@ def test_multivalent_first_integral():
     """2:1 salt (CaCl2): wall charge from the PB first integral sqrt(2 sum_i c_i (e^{-z_i psi} - 1))."""
     salt = presets.get("CaCl2(aq)")
     psi0 = 3.0
-    ds = solve_pb(salt, C0, HalfSpace(), potential=psi0 * VT, refinement=2)
+    ds = solve_pb(salt, C0, HalfSpace(), wall_potential=psi0 * VT, refinement=2)
     z = salt.charges
     n = salt.nu * C0 * avogadro
     weights = n / np.sum(z**2 * n)
@@ -208,7 +210,7 @@ def test_camel_bell_switch(salt, units, gamma, shape):
 
 def test_compacity_from_ion_sizes(salt):
     """Default gamma = sum_i n_i d_i^3 (lattice of cubes of the ion diameters)."""
-    problem = PBProblem(salt, 2000.0, HalfSpace(), potential=0.05, model="bikerman")
+    problem = PBProblem(salt, 2000.0, HalfSpace(), wall_potential=0.05, model="bikerman")
     n = salt.nu * 2000.0 * avogadro
     assert problem.compacity == pytest.approx(float(np.sum(n * salt.diameters**3)), rel=1e-12)
 
@@ -223,7 +225,7 @@ def test_bsk_linear_capacitance(salt, units, delta):
         salt,
         C0,
         HalfSpace(),
-        potential=1e-3 * VT,
+        wall_potential=1e-3 * VT,
         model="bsk",
         compacity=0.5,
         correlation_length=delta * units["lam"],
@@ -245,7 +247,7 @@ def test_bsk_overscreening_onset(salt, units, delta, oscillates):
         salt,
         C0,
         HalfSpace(),
-        potential=0.1 * VT,
+        wall_potential=0.1 * VT,
         model="bsk",
         compacity=0.5,
         correlation_length=delta * units["lam"],
@@ -261,7 +263,7 @@ def test_bsk_nonlinear_reference(salt, units):
         salt,
         C0,
         HalfSpace(),
-        potential=10 * VT,
+        wall_potential=10 * VT,
         model="bsk",
         compacity=0.5,
         correlation_length=10 * units["lam"],
@@ -278,13 +280,13 @@ def test_bsk_nonlinear_reference(salt, units):
 def test_slit_linear_symmetric_antisymmetric(salt, units):
     lam = units["lam"]
     v = 1e-4
-    sym = solve_pb(salt, C0, Slit(3 * lam), potential=v * VT, refinement=2)
+    sym = solve_pb(salt, C0, Slit(3 * lam), wall_potential=v * VT, refinement=2)
     np.testing.assert_allclose(sym.surface_charge.values / units["q"] / v, np.tanh(1.5), rtol=1e-4)
     x = sym.x.values / lam
     np.testing.assert_allclose(
         sym.potential.values / VT / v, np.cosh(x - 1.5) / np.cosh(1.5), atol=1e-4
     )
-    anti = solve_pb(salt, C0, Slit(3 * lam), potential=(v * VT, -v * VT), refinement=2)
+    anti = solve_pb(salt, C0, Slit(3 * lam), wall_potential=(v * VT, -v * VT), refinement=2)
     np.testing.assert_allclose(
         anti.surface_charge.values / units["q"] / v,
         [1 / np.tanh(1.5), -1 / np.tanh(1.5)],
@@ -298,7 +300,7 @@ def test_slit_linear_symmetric_antisymmetric(salt, units):
 def test_cylinder_linear(salt, units):
     lam = units["lam"]
     v = 1e-4
-    ds = solve_pb(salt, C0, CylindricalPore(2 * lam), potential=v * VT, refinement=2)
+    ds = solve_pb(salt, C0, CylindricalPore(2 * lam), wall_potential=v * VT, refinement=2)
     r = ds.x.values / lam
     np.testing.assert_allclose(ds.potential.values / VT / v, i0(r) / i0(2), atol=1e-4)
     assert float(ds.surface_charge) / units["q"] / v == pytest.approx(i1(2) / i0(2), rel=1e-4)
@@ -322,7 +324,7 @@ def test_exact_nonlinear_slit_and_pressures(salt, units):
     lam = units["lam"]
     psi_m = _exact_slit_midplane(2.0, 1.0)
     assert psi_m == pytest.approx(1.15607953, abs=1e-8)  # references section 10
-    ds = solve_pb(salt, C0, Slit(2 * lam), potential=2 * VT, refinement=2)
+    ds = solve_pb(salt, C0, Slit(2 * lam), wall_potential=2 * VT, refinement=2)
     psi = ds.potential.values / VT
     mid = psi.size // 2
     assert 0.5 * (psi[mid - 1] + psi[mid]) == pytest.approx(psi_m, abs=5e-5)
@@ -347,7 +349,13 @@ def test_pressure_routes_agree_and_converge(salt, model, options):
     diffs = []
     for refinement in (1, 2):
         ds = solve_pb(
-            salt, C0, Slit(width=3e-9), potential=0.1, model=model, refinement=refinement, **options
+            salt,
+            C0,
+            Slit(width=3e-9),
+            wall_potential=0.1,
+            model=model,
+            refinement=refinement,
+            **options,
         )
         p_mid = float(ds.disjoining_pressure)
         assert p_mid > 0  # like-charged walls repel
@@ -357,7 +365,7 @@ def test_pressure_routes_agree_and_converge(salt, model, options):
 
 
 def test_asymmetric_slit_pressure_routes(salt):
-    ds = solve_pb(salt, C0, Slit(2e-9), potential=(0.1, -0.05), refinement=2)
+    ds = solve_pb(salt, C0, Slit(2e-9), wall_potential=(0.1, -0.05), refinement=2)
     p_wall = ds.disjoining_pressure_wall.values
     p_mid = float(ds.disjoining_pressure)
     np.testing.assert_allclose(p_wall, p_mid, rtol=2e-3, atol=1e-3 * np.max(np.abs(p_wall)))
@@ -369,7 +377,7 @@ def test_asymmetric_slit_pressure_routes(salt):
 def test_observed_order_of_convergence(salt, units):
     errors = []
     for refinement in (1, 2, 4):
-        ds = solve_pb(salt, C0, HalfSpace(), potential=5 * VT, refinement=refinement)
+        ds = solve_pb(salt, C0, HalfSpace(), wall_potential=5 * VT, refinement=refinement)
         errors.append(abs(float(ds.surface_charge) / units["q"] - 2 * np.sinh(2.5)))
     orders = np.log2(np.array(errors[:-1]) / np.array(errors[1:]))
     assert np.all(orders >= 1.9), orders
@@ -387,15 +395,15 @@ def test_free_energy_thermodynamic_consistency(salt, model, options):
     """d(grand potential)/dV = -sigma (finite difference of the reported free energy)."""
     h = 1e-3
     v = 0.1
-    up = solve_pb(salt, C0, HalfSpace(), potential=v + h, model=model, **options)
-    down = solve_pb(salt, C0, HalfSpace(), potential=v - h, model=model, **options)
-    mid = solve_pb(salt, C0, HalfSpace(), potential=v, model=model, **options)
+    up = solve_pb(salt, C0, HalfSpace(), wall_potential=v + h, model=model, **options)
+    down = solve_pb(salt, C0, HalfSpace(), wall_potential=v - h, model=model, **options)
+    mid = solve_pb(salt, C0, HalfSpace(), wall_potential=v, model=model, **options)
     slope = (float(up.free_energy) - float(down.free_energy)) / (2 * h)
     assert slope == pytest.approx(-float(mid.surface_charge), rel=2e-3)
 
 
 def test_free_energy_not_reported_for_bsk(salt):
-    ds = solve_pb(salt, C0, HalfSpace(), potential=0.1, model="bsk", correlation_length=1e-9)
+    ds = solve_pb(salt, C0, HalfSpace(), wall_potential=0.1, model="bsk", correlation_length=1e-9)
     assert np.isnan(float(ds.free_energy))
 
 
@@ -406,11 +414,11 @@ def test_didactic_solver_agrees(salt, psi0, gamma):
         salt,
         C0,
         HalfSpace(),
-        potential=psi0 * VT,
+        wall_potential=psi0 * VT,
         model=model,
         compacity=None if gamma == 0 else gamma,
     )
-    ds = problem.solve(potential=psi0 * VT)
+    ds = problem.solve(wall_potential=psi0 * VT)
     faces = problem.mesh.faces / problem.debye_length
     ref = solve_pb_reference(faces, psi0, compacity=gamma)
     np.testing.assert_allclose(ds.potential.values / VT, ref["psi"], atol=1e-8 * psi0)
@@ -419,8 +427,8 @@ def test_didactic_solver_agrees(salt, psi0, gamma):
 
 
 def test_didactic_solver_slit(salt):
-    problem = PBProblem(salt, C0, Slit(2e-9), potential=(0.1, 0.05))
-    ds = problem.solve(potential=(0.1, 0.05))
+    problem = PBProblem(salt, C0, Slit(2e-9), wall_potential=(0.1, 0.05))
+    ds = problem.solve(wall_potential=(0.1, 0.05))
     faces = problem.mesh.faces / problem.debye_length
     ref = solve_pb_reference(faces, 0.1 / VT, right="wall", right_potential=0.05 / VT)
     np.testing.assert_allclose(ds.potential.values / VT, ref["psi"], atol=1e-8)
@@ -430,7 +438,9 @@ def test_didactic_solver_slit(salt):
 # results, errors
 # ---------------------------------------------------------------------------------------
 def test_dataset_labelled_and_netcdf_roundtrip(salt, tmp_path):
-    ds = solve_pb(salt, C0, Slit(width=3e-9), potential=0.1, model="bsk", correlation_length=0.5e-9)
+    ds = solve_pb(
+        salt, C0, Slit(width=3e-9), wall_potential=0.1, model="bsk", correlation_length=0.5e-9
+    )
     check_labelled(ds)
     for name in (
         "potential",
@@ -452,7 +462,7 @@ def test_dataset_labelled_and_netcdf_roundtrip(salt, tmp_path):
 def test_issue_example(salt):
     from ionscales.units import M
 
-    edl = solve_pb(salt, 0.1 * M, HalfSpace(), potential=0.2, model="bikerman")
+    edl = solve_pb(salt, 0.1 * M, HalfSpace(), wall_potential=0.2, model="bikerman")
     assert edl.surface_charge.attrs["units"] == "C/m^2"
     assert edl.capacitance.attrs["units"] == "F/m^2"
     assert float(edl.surface_charge) > 0 and float(edl.capacitance) > 0
@@ -464,32 +474,40 @@ def test_issue_example(salt):
         (lambda s: Slit(width=-1e-9), "width"),
         (lambda s: Slit(width=0.0), "width"),
         (lambda s: CylindricalPore(radius=float("nan")), "radius"),
-        (lambda s: solve_pb(s, 0.0, HalfSpace(), potential=0.1), "concentration"),
-        (lambda s: solve_pb(s, -5.0, HalfSpace(), potential=0.1), "concentration"),
-        (lambda s: solve_pb(s, C0, HalfSpace(), potential=float("inf")), "potential"),
-        (lambda s: solve_pb(s, C0, HalfSpace(), potential=float("nan")), "potential"),
+        (lambda s: solve_pb(s, 0.0, HalfSpace(), wall_potential=0.1), "concentration"),
+        (lambda s: solve_pb(s, -5.0, HalfSpace(), wall_potential=0.1), "concentration"),
+        (lambda s: solve_pb(s, C0, HalfSpace(), wall_potential=float("inf")), "wall_potential"),
+        (lambda s: solve_pb(s, C0, HalfSpace(), wall_potential=float("nan")), "wall_potential"),
         (
-            lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, surface_charge=0.01),
-            "potential/surface_charge",
+            lambda s: solve_pb(s, C0, HalfSpace(), wall_potential=0.1, surface_charge=0.01),
+            "wall_potential/surface_charge",
         ),
-        (lambda s: solve_pb(s, C0, HalfSpace()), "potential/surface_charge"),
-        (lambda s: solve_pb(s, C0, Slit(2e-9), potential=(0.1, None)), "potential/surface_charge"),
+        (lambda s: solve_pb(s, C0, HalfSpace()), "wall_potential/surface_charge"),
+        (
+            lambda s: solve_pb(s, C0, Slit(2e-9), wall_potential=(0.1, None)),
+            "wall_potential/surface_charge",
+        ),
         (
             lambda s: solve_pb(s, C0, HalfSpace(), surface_charge=0.01, stern_length=1e-10),
             "stern_length",
         ),
         (
-            lambda s: solve_pb(s, C0, HalfSpace(spacing=np.full(100, 1e-10)), potential=0.3),
+            lambda s: solve_pb(s, C0, HalfSpace(spacing=np.full(100, 1e-10)), wall_potential=0.3),
             "spacing",
         ),
-        (lambda s: solve_pb(s, C0, HalfSpace(length=2e-9), potential=0.1), "length"),
-        (lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, model="bsk"), "correlation_length"),
-        (lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, compacity=0.1), "compacity"),
+        (lambda s: solve_pb(s, C0, HalfSpace(length=2e-9), wall_potential=0.1), "length"),
         (
-            lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, model="bikerman", compacity=1.2),
+            lambda s: solve_pb(s, C0, HalfSpace(), wall_potential=0.1, model="bsk"),
+            "correlation_length",
+        ),
+        (lambda s: solve_pb(s, C0, HalfSpace(), wall_potential=0.1, compacity=0.1), "compacity"),
+        (
+            lambda s: solve_pb(
+                s, C0, HalfSpace(), wall_potential=0.1, model="bikerman", compacity=1.2
+            ),
             "compacity",
         ),
-        (lambda s: solve_pb(s, C0, HalfSpace(), potential=0.1, model="bikermann"), "model"),
+        (lambda s: solve_pb(s, C0, HalfSpace(), wall_potential=0.1, model="bikermann"), "model"),
     ],
 )
 def test_bad_input_raises_parameter_error(salt, call, parameter):
@@ -501,28 +519,28 @@ def test_bad_input_raises_parameter_error(salt, call, parameter):
 
 def test_unknown_model_suggests(salt):
     with pytest.raises(ParameterError, match="bikerman"):
-        solve_pb(salt, C0, HalfSpace(), potential=0.1, model="bikermann")
+        solve_pb(salt, C0, HalfSpace(), wall_potential=0.1, model="bikermann")
 
 
 def test_non_convergence_raises_with_history(salt):
     with pytest.raises(ConvergenceError) as info:
-        solve_pb(salt, C0, HalfSpace(), potential=0.3, tolerance=1e-30, max_iterations=2)
+        solve_pb(salt, C0, HalfSpace(), wall_potential=0.3, tolerance=1e-30, max_iterations=2)
     assert info.value.history and info.value.iterations >= 2
 
 
 def test_permittivity_callable(salt, units):
     """A constant callable reproduces the constant permittivity; a decrement lowers the charge."""
     const = solve_pb(
-        salt, C0, HalfSpace(), potential=0.1, permittivity=lambda c: salt.permittivity + 0 * c
+        salt, C0, HalfSpace(), wall_potential=0.1, permittivity=lambda c: salt.permittivity + 0 * c
     )
-    plain = solve_pb(salt, C0, HalfSpace(), potential=0.1)
+    plain = solve_pb(salt, C0, HalfSpace(), wall_potential=0.1)
     assert float(const.surface_charge) == pytest.approx(float(plain.surface_charge), rel=1e-9)
     assert np.isnan(float(const.free_energy))
 
     def decrement(c):  # 10 per molar, saturating at 20
         return 20 + 58.4 * np.exp(-10 * (c / 1000.0) / 58.4)
 
-    ds = solve_pb(salt, C0, HalfSpace(), potential=0.1, permittivity=decrement)
+    ds = solve_pb(salt, C0, HalfSpace(), wall_potential=0.1, permittivity=decrement)
     assert ds.attrs["converged"] == 1
     assert float(ds.surface_charge_integrated) == pytest.approx(float(ds.surface_charge), rel=1e-6)
 
@@ -534,12 +552,12 @@ def test_continuation_paths_reach_the_same_solution(salt, units, parameter):
         salt,
         C0,
         HalfSpace(),
-        potential=5 * VT,
+        wall_potential=5 * VT,
         model="bsk",
         compacity=0.3,
         correlation_length=units["lam"],
     )
-    direct = problem.solve(potential=5 * VT)
+    direct = problem.solve(wall_potential=5 * VT)
     walls = problem._walls(5 * VT, None)
     result = problem._continuation(parameter, walls)
     assert result.converged
@@ -553,7 +571,7 @@ def test_asymmetric_slit_charges_and_mixed_walls(salt):
         salt,
         C0,
         Slit(3e-9),
-        potential=(0.1, None),
+        wall_potential=(0.1, None),
         surface_charge=(None, -0.02),
         model="bsk",
         correlation_length=0.5e-9,
@@ -562,7 +580,7 @@ def test_asymmetric_slit_charges_and_mixed_walls(salt):
         ds.surface_charge_integrated.values, ds.surface_charge.values, rtol=1e-7
     )
     assert float(ds.surface_charge[1]) == pytest.approx(-0.02, rel=1e-12)
-    ds = solve_pb(salt, C0, Slit(2e-9), potential=0.1, stern_length=(2e-10, 1e-10))
+    ds = solve_pb(salt, C0, Slit(2e-9), wall_potential=0.1, stern_length=(2e-10, 1e-10))
     np.testing.assert_allclose(
         ds.surface_charge_integrated.values, ds.surface_charge.values, rtol=1e-7
     )
@@ -576,9 +594,9 @@ def test_permittivity_callable_capacitance(salt):
         return 20 + 58.4 * np.exp(-10 * (c / 1000.0) / 58.4)
 
     h = 2e-4
-    up = solve_pb(salt, C0, HalfSpace(), potential=0.1 + h, permittivity=decrement)
-    down = solve_pb(salt, C0, HalfSpace(), potential=0.1 - h, permittivity=decrement)
-    mid = solve_pb(salt, C0, HalfSpace(), potential=0.1, permittivity=decrement)
+    up = solve_pb(salt, C0, HalfSpace(), wall_potential=0.1 + h, permittivity=decrement)
+    down = solve_pb(salt, C0, HalfSpace(), wall_potential=0.1 - h, permittivity=decrement)
+    mid = solve_pb(salt, C0, HalfSpace(), wall_potential=0.1, permittivity=decrement)
     slope = (float(up.surface_charge) - float(down.surface_charge)) / (2 * h)
     assert float(mid.capacitance) == pytest.approx(slope, rel=1e-4)
 
@@ -593,7 +611,7 @@ def test_born_solvation_with_a_local_permittivity(salt):
     def decrement(c):  # linear decrement, 11 per mol/L (NaCl-like)
         return 78.4 - 0.011 * np.asarray(c)
 
-    ds = solve_pb(salt, C0, HalfSpace(), potential=0.1, permittivity=decrement)
+    ds = solve_pb(salt, C0, HalfSpace(), wall_potential=0.1, permittivity=decrement)
     psi = ds.potential.values / VT
     conc = ds.ion_concentration.values
     local_salt = conc.mean(axis=0)  # NaCl: (c+ + c-)/2
@@ -610,7 +628,7 @@ def test_born_solvation_with_a_local_permittivity(salt):
     assert float(np.max(shift)) > 0.05  # a real effect near the wall (kT)
     # Born depletion: fewer counter-ions than the Poisson-only model at the same potential
     plain = solve_pb(
-        salt, C0, HalfSpace(), potential=0.1, permittivity=decrement, born_solvation=False
+        salt, C0, HalfSpace(), wall_potential=0.1, permittivity=decrement, born_solvation=False
     )
     np.testing.assert_allclose(
         np.log(plain.ion_concentration.values / C0),
@@ -629,7 +647,7 @@ def test_born_solvation_with_a_local_permittivity(salt):
 def test_direct_operator_equals_fipy_assembly(salt, geometry):
     """The scalar PB operator assembled from the geometry's metric (the fast path, no FiPy
     objects) equals the one FiPy assembles for the same equation, entry by entry."""
-    problem = PBProblem(salt, C0, geometry, potential=0.1)
+    problem = PBProblem(salt, C0, geometry, wall_potential=0.1)
     assert problem.fmesh is None  # fast path: nothing built by FiPy
     direct = problem._linear_parts()
     fipy_parts = problem._fipy_linear_parts()
@@ -637,12 +655,12 @@ def test_direct_operator_equals_fipy_assembly(salt, geometry):
         scale = max(float(np.max(np.abs(theirs))), 1e-300)
         np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-11 * scale)
     # and FiPy's own Newton sweep (the production path of "bsk"/eps(c)) reaches the same state
-    fast = problem.solve(potential=0.1)
+    fast = problem.solve(wall_potential=0.1)
     eps_r = salt.permittivity
     fipy_problem = PBProblem(
-        salt, C0, geometry, potential=0.1, permittivity=lambda c: eps_r + 0 * c
+        salt, C0, geometry, wall_potential=0.1, permittivity=lambda c: eps_r + 0 * c
     )
-    slow = fipy_problem.solve(potential=0.1)
+    slow = fipy_problem.solve(wall_potential=0.1)
     # (both converged to the scaled residual 1e-9; the lagged path stops on a different norm)
     np.testing.assert_allclose(fast.potential.values, slow.potential.values, rtol=1e-6)
 
@@ -651,7 +669,7 @@ def test_direct_operator_equals_fipy_assembly(salt, geometry):
 def test_default_halfspace_mesh_meets_grahame_to_1e_4(salt, units, psi0):
     """The default half-space mesh (0.1 M) gives Grahame's charge 2 sinh(psi0/2) to a
     relative 1e-4 up to 10 kT/e, as documented (1.5e-4 at 10 kT/e with the old growth)."""
-    ds = solve_pb(salt, C0, HalfSpace(), potential=psi0 * VT)
+    ds = solve_pb(salt, C0, HalfSpace(), wall_potential=psi0 * VT)
     q = float(ds.surface_charge) / units["q"]
     assert abs(q / (2 * np.sinh(psi0 / 2)) - 1) <= 1e-4
 
@@ -659,25 +677,25 @@ def test_default_halfspace_mesh_meets_grahame_to_1e_4(salt, units, psi0):
 def test_tiny_wall_values_converge_like_zero(salt, units):
     """1e-12 V and 1e-12 C/m^2 (and smaller) converge like 0 and 1e-9 do (#15): the source is
     evaluated without cancellation, and the linear response is the Debye capacitance."""
-    for kw in (dict(potential=1e-12), dict(surface_charge=1e-12), dict(potential=1e-300)):
+    for kw in (dict(wall_potential=1e-12), dict(surface_charge=1e-12), dict(wall_potential=1e-300)):
         ds = solve_pb(salt, C0, HalfSpace(), **kw)
         assert ds.attrs["converged"] == 1
         assert float(ds.capacitance) / units["C"] == pytest.approx(1.0, rel=1e-4)
-    ds = solve_pb(salt, C0, HalfSpace(), potential=1e-12)
+    ds = solve_pb(salt, C0, HalfSpace(), wall_potential=1e-12)
     assert float(ds.surface_charge) / units["q"] == pytest.approx(1e-12 / VT, rel=1e-4)
 
 
 def test_out_of_range_inputs_are_refused_with_the_public_parameter(salt):
     """#15: 100 kT/e with point ions, an absurd concentration and a refinement that would
     exhaust memory raise ParameterError naming the public parameter, before any work."""
-    with pytest.raises(ParameterError, match="^potential: .*kT/e"):
-        solve_pb(salt, C0, HalfSpace(), potential=100 * VT)
+    with pytest.raises(ParameterError, match="^wall_potential: .*kT/e"):
+        solve_pb(salt, C0, HalfSpace(), wall_potential=100 * VT)
     with pytest.raises(ParameterError, match="^concentration: "):
-        solve_pb(salt, 1e300, HalfSpace(), potential=0.1)
+        solve_pb(salt, 1e300, HalfSpace(), wall_potential=0.1)
     with pytest.raises(ParameterError, match="^refinement: .*limit"):
-        solve_pb(salt, C0, HalfSpace(), potential=0.1, refinement=100000)
+        solve_pb(salt, C0, HalfSpace(), wall_potential=0.1, refinement=100000)
     # Bikerman saturates the layer: the same potential is solvable
-    ds = solve_pb(salt, C0, HalfSpace(), potential=40 * VT, model="bikerman", compacity=0.1)
+    ds = solve_pb(salt, C0, HalfSpace(), wall_potential=40 * VT, model="bikerman", compacity=0.1)
     assert ds.attrs["converged"] == 1
 
 
@@ -688,8 +706,75 @@ def test_every_registered_pb_model_solves_and_labels(salt, units, name):
     (crowding and correlations only lower it at fixed potential)."""
     spec = PB_MODELS[name]
     kwargs = {"correlation_length": 0.3 * units["lam"]} if spec.correlations else {}
-    ds = solve_pb(salt, C0, HalfSpace(), potential=4 * VT, model=name, **kwargs)
+    ds = solve_pb(salt, C0, HalfSpace(), wall_potential=4 * VT, model=name, **kwargs)
     check_labelled(ds)
     q = float(ds.surface_charge) / units["q"]
     assert 0 < q <= 2 * np.sinh(2.0) * (1 + 1e-4)
     assert ds.attrs["model"] == name
+
+
+def test_wall_potential_keyword_and_its_deprecated_spelling(salt):
+    """One name, one meaning: the wall condition is ``wall_potential=`` (the output profile is
+    ``potential``); the old keyword still works with a DeprecationWarning naming the new one,
+    gives the same result, and giving both is refused."""
+    new = solve_pb(salt, C0, HalfSpace(), wall_potential=0.05)
+    with pytest.warns(DeprecationWarning, match="wall_potential="):
+        old = solve_pb(salt, C0, HalfSpace(), potential=0.05)
+    xr.testing.assert_identical(new, old)
+    assert "potential" in new.data_vars  # the profile keeps its name
+    problem = PBProblem(salt, C0, HalfSpace(), wall_potential=0.05)
+    with pytest.warns(DeprecationWarning, match="wall_potential="):
+        again = problem.solve(potential=0.05)
+    assert float(again.surface_charge) == pytest.approx(float(new.surface_charge), rel=1e-12)
+    with pytest.warns(DeprecationWarning, match="wall_potential="):
+        PBProblem(salt, C0, HalfSpace(), potential=0.05)
+    with pytest.raises(ParameterError, match="^potential: give wall_potential only"):
+        solve_pb(salt, C0, HalfSpace(), wall_potential=0.05, potential=0.05)
+
+
+def test_capacitance_curve_matches_solve_pb_with_a_local_permittivity(salt):
+    """capacitance_curve reports the values solve_pb reports, through PBProblem's public
+    solve_state (same routines, no second formula). With a concentration-dependent
+    permittivity the capacitance is dq/dV of converged solves (central differences of
+    solve_pb's charge, the physics check); the old curve used the lagged-permittivity
+    Jacobian and was 4 % (0.05 V) to 25 % (0.1 V) off."""
+
+    def decrement(c):
+        return 20 + 58.4 * np.exp(-10 * (c / 1000.0) / 58.4)
+
+    curve = capacitance_curve(salt, C0, HalfSpace(), [0.0, 0.05, 0.1], permittivity=decrement)
+    h = 2e-4
+    for v in (0.05, 0.1):
+        up, down = (
+            solve_pb(salt, C0, HalfSpace(), wall_potential=v + s, permittivity=decrement)
+            for s in (h, -h)
+        )
+        slope = (float(up.surface_charge) - float(down.surface_charge)) / (2 * h)
+        point = curve.sel(voltage=v)
+        assert float(point.capacitance) == pytest.approx(slope, rel=1e-4)
+        ds = solve_pb(salt, C0, HalfSpace(), wall_potential=v, permittivity=decrement)
+        assert float(point.surface_charge) == pytest.approx(float(ds.surface_charge), rel=1e-5)
+        assert float(point.surface_charge_integrated) == pytest.approx(
+            float(ds.surface_charge_integrated), rel=1e-5
+        )
+
+
+def test_pb_state_is_the_public_continuation_surface(salt):
+    """PBProblem.solve_state returns the converged state with the Dataset's wall values, and
+    its linear-response predictor lands closer to the next state than the old state does."""
+    problem = PBProblem(salt, C0, Slit(3e-9), wall_potential=0.1)
+    state = problem.solve_state(0.05)
+    ds = problem.solve(0.05)
+    np.testing.assert_allclose(state.surface_charge, ds.surface_charge.values, rtol=1e-12)
+    np.testing.assert_allclose(
+        state.surface_charge_integrated, ds.surface_charge_integrated.values, rtol=1e-12
+    )
+    np.testing.assert_allclose(state.capacitance, ds.capacitance.values, rtol=1e-9)
+    np.testing.assert_allclose(state.diffuse_potential, ds.diffuse_potential.values, rtol=1e-12)
+    nxt = problem.solve_state(0.06)
+    guess, _ = state.predict(0.01)
+    assert np.max(np.abs(guess - nxt.potential)) < 0.05 * np.max(
+        np.abs(state.potential - nxt.potential)
+    )
+    warm = problem.solve_state(0.06, initial=state.predict(0.01))
+    assert warm.iterations < nxt.iterations or warm.iterations <= 3

@@ -118,7 +118,7 @@ def test_bazant_thornton_ajdari_linear_charging(linear_cell):
     np.testing.assert_allclose(q[late], rc[late], rtol=1.5e-2)
     assert q[-1] == pytest.approx(rc[-1], rel=3e-3)
     # the electrode charge = diffuse charge + the (decaying) bulk-field part, of equal sign
-    q_electrode = ds.charge.values / CHARGE_UNIT
+    q_electrode = ds.surface_charge.values / CHARGE_UNIT
     assert np.all(q_electrode[1:] >= q[1:] - 1e-12)
     # at t = 0+ the electrode carries the vacuum-capacitor charge eps V / W
     assert q_electrode[0] == pytest.approx(2 * 0.01 * LAMBDA / width, rel=1e-9)
@@ -133,7 +133,7 @@ def test_blocking_cell_conservation_positivity_and_gauss(linear_cell):
     assert float(ds.ion_concentration.min()) > 0
     # overall neutrality (discrete Gauss law): electrode charges balance, net space charge 0
     net_rho = (ds.charge_density * ds.cell_width).sum("x").values
-    scale = float(np.max(np.abs(ds.charge.values)))
+    scale = float(np.max(np.abs(ds.surface_charge.values)))
     assert np.max(np.abs(net_rho)) < 1e-9 * scale
     # antisymmetry of the symmetric cell: c+(x) = c-(W - x)
     c = ds.ion_concentration.isel(time=-1).values
@@ -191,7 +191,7 @@ def test_halfspace_electrode_charges_towards_gouy_chapman():
     )
     assert ds.attrs["steady_state_reached"] == 1
     assert float(ds.time[-1]) < 1e4 * tau
-    q = float(ds.charge[-1]) / CHARGE_UNIT
+    q = float(ds.surface_charge[-1]) / CHARGE_UNIT
     assert q == pytest.approx(2 * np.sinh(psi0 / 2), rel=5e-3)
     assert float(ds.ion_concentration.min()) > 0
 
@@ -417,7 +417,7 @@ def test_slow_sine_charges_quasi_statically():
     )
     lag = np.arctan(2 * np.pi * frequency * tau)
     expected = 0.5 * amplitude / VT * np.cos(lag) ** 2  # in units eps kT/(e lambda_D)
-    q = float(ds.charge[-1]) / CHARGE_UNIT
+    q = float(ds.surface_charge[-1]) / CHARGE_UNIT
     assert q == pytest.approx(expected, rel=1.5e-2)
     assert ds.applied_voltage.values[-1] == pytest.approx(amplitude, rel=1e-9)
 
@@ -442,7 +442,7 @@ def test_equilibrium_charge_converges_at_second_order_on_uniform_meshes():
             steady_tolerance=1e-9,
             progress=False,
         )
-        errors.append(abs(float(ds.charge[-1]) / CHARGE_UNIT - exact))
+        errors.append(abs(float(ds.surface_charge[-1]) / CHARGE_UNIT - exact))
     orders = np.log2(np.array(errors[:-1]) / np.array(errors[1:]))
     assert np.all(orders > 1.8), (errors, orders)
 
@@ -524,7 +524,7 @@ def test_default_mesh_resolves_a_strong_halfspace_electrode():
     )
     assert ds.attrs["steady_state_reached"] == 1
     assert float(ds.time[-1]) < 0.9e5 * tau
-    q = float(ds.charge[-1]) / CHARGE_UNIT
+    q = float(ds.surface_charge[-1]) / CHARGE_UNIT
     assert q == pytest.approx(2 * np.sinh(psi0 / 2), rel=2e-3)
     assert float(ds.ion_concentration.min()) > 0
 
