@@ -63,7 +63,7 @@ def run(quick: bool = False) -> list[Row]:
 
         def ours(out=out, geometry=geometry):
             out["ours"] = solve_pb(
-                salt, CONCENTRATION, geometry, potential=PSI0 * vt, tolerance=1e-9
+                salt, CONCENTRATION, geometry, wall_potential=PSI0 * vt, tolerance=1e-9
             )
 
         def baseline(out=out, faces=faces):
@@ -100,7 +100,7 @@ def run(quick: bool = False) -> list[Row]:
         salt,
         CONCENTRATION,
         HalfSpace(spacing=np.full(cells, LENGTH * lam / cells)),
-        potential=PSI0 * vt,
+        wall_potential=PSI0 * vt,
     )
     walls = problem._walls(PSI0 * vt, None)
     faces = np.linspace(0.0, LENGTH, cells + 1)

@@ -37,7 +37,7 @@ def _warm_bikerman():
     from ionscales import continuum, presets
 
     continuum.solve_pb(
-        presets.get("NaCl(aq)"), 100.0, continuum.HalfSpace(), potential=0.1, model="bikerman"
+        presets.get("NaCl(aq)"), 100.0, continuum.HalfSpace(), wall_potential=0.1, model="bikerman"
     )
 
 
@@ -77,19 +77,21 @@ def _bikerman_row(client, n_workers, startup, quick) -> Row:
     nacl = presets.get("NaCl(aq)")
     grid = {
         "concentration": np.geomspace(0.01, 1.0, n_c) * M,
-        "potential": np.linspace(0.02, 0.4, n_v),
+        "wall_potential": np.linspace(0.02, 0.4, n_v),
     }
     fixed = {"electrolyte": nacl, "geometry": geometry, "model": "bikerman"}
     outputs = ["surface_charge", "capacitance"]
     # warm-up (imports, first-solve set-up) on both paths: one solve here, one per worker
-    solve_pb(concentration=grid["concentration"][0], potential=grid["potential"][0], **fixed)
+    solve_pb(
+        concentration=grid["concentration"][0], wall_potential=grid["wall_potential"][0], **fixed
+    )
     client.run(_warm_bikerman)
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     loop = {}
     for c in grid["concentration"]:
         for v in grid["potential"]:
-            ds = solve_pb(concentration=c, potential=v, **fixed)
+            ds = solve_pb(concentration=c, wall_potential=v, **fixed)
             loop[(c, v)] = float(ds["surface_charge"])
     t_loop = time.perf_counter() - t0
     cpu_loop = time.process_time() - cpu0
@@ -99,7 +101,7 @@ def _bikerman_row(client, n_workers, startup, quick) -> Row:
     )
     t_sweep = time.perf_counter() - t0
     diff = max(
-        abs(float(ds["surface_charge"].sel(concentration=c, potential=v)) - s)
+        abs(float(ds["surface_charge"].sel(concentration=c, wall_potential=v)) - s)
         for (c, v), s in loop.items()
     )
     n = n_c * n_v

@@ -796,6 +796,13 @@ def _dataset(
                 "C/m^2",
                 "charge per area of the electrode at x = 0",
             ),
+            # the name API.md documents (``charge(time)``), kept for existing scripts
+            DEPRECATED_CHARGE: (
+                ("time",),
+                q_left,
+                "C/m^2",
+                "deprecated alias of surface_charge (charge per area of the electrode at x = 0)",
+            ),
             "current": (
                 ("time",),
                 current,
@@ -822,6 +829,11 @@ def _dataset(
         parameters=params,
         references=REFERENCES,
     )
+
+
+#: deprecated name of the PNP electrode charge, still written beside ``surface_charge``
+#: (same values) so that scripts reading ``ds.charge`` keep working
+DEPRECATED_CHARGE = "charge"
 
 
 def iv_curve(

@@ -183,11 +183,12 @@ def check_outcome(name, func, /, *args, allowed_nan=(), **kwargs):
 # --- registered functions ----------------------------------------------------------------
 
 
-def _wall(data):
+def _wall(data, potential="potential"):
+    """A wall condition: ``potential`` names the wall-potential keyword of the function."""
     return data.draw(
         st.sampled_from(
             [
-                {"potential": data.draw(maybe(VOLTAGE))},
+                {potential: data.draw(maybe(VOLTAGE))},
                 {"surface_charge": data.draw(maybe(st.floats(-0.2, 0.2)))},
                 {},
             ]
@@ -397,7 +398,7 @@ REGISTERED = {
             "concentration": d.draw(maybe(log_uniform(1.0, 1e3), weight=6)),
             "geometry": _geometry(d),
             "model": d.draw(st.one_of(st.sampled_from(["pb", "bikerman"]), hostile())),
-            **_wall(d),
+            **_wall(d, "wall_potential"),
         },
         10,
         (),

@@ -55,7 +55,7 @@ def test_carriers_feed_the_solver():
     """Charged carriers as species: the PB wall charge follows the first integral for four species."""
     water = presets.get("NaCl(aq)").solvent
     kwargs = solver_inputs(carriers=_carriers(), solvent=water)
-    ds = solve_pb(geometry=HalfSpace(), potential=0.05, **kwargs)
+    ds = solve_pb(geometry=HalfSpace(), wall_potential=0.05, **kwargs)
     assert ds.sizes["species"] == 4
     assert float(ds.surface_charge_integrated) == pytest.approx(float(ds.surface_charge), rel=1e-7)
     # all carriers are monovalent, so the layer is a 1:1 layer at the total ionic strength 750 mM
@@ -128,7 +128,7 @@ def test_permittivity_from_theory_is_local():
     assert eps(5000.0) == pytest.approx(60.0)
     assert permittivity_from_theory(40.0) == 40.0
     salt = presets.get("NaCl(aq)")
-    ds = solve_pb(salt, 100.0, HalfSpace(), potential=0.1, permittivity=eps)
+    ds = solve_pb(salt, 100.0, HalfSpace(), wall_potential=0.1, permittivity=eps)
     assert ds.attrs["converged"] == 1
     with pytest.raises(ParameterError):
         permittivity_from_theory(-1.0)
