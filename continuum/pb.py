@@ -88,7 +88,6 @@ from ionscales.continuum.scales import bulk_scales
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ConvergenceError, ParameterError
 from ionscales.results import make_dataset, solver_attrs
-from ionscales.units import thermal_voltage
 from ionscales.validation import check_choice, check_integer
 
 __all__ = [
@@ -413,7 +412,6 @@ class PBProblem:
 
         # --- bulk scales --------------------------------------------------------------
         temperature = electrolyte.temperature
-        self.thermal_voltage = float(thermal_voltage(temperature))  # == scales.thermal_voltage
         self.permittivity_function = None
         if permittivity is None:
             eps_r = electrolyte.permittivity
@@ -448,6 +446,7 @@ class PBProblem:
             )
         # bulk scales: the one computation shared with PNP (continuum.scales)
         self.scales = bulk_scales(electrolyte, c, eps_r)
+        self.thermal_voltage = self.scales.thermal_voltage
         z = self.scales.charges
         n = self.scales.number_densities  # ion number densities [1/m^3]
         self.number_densities = n
@@ -966,6 +965,7 @@ class PBProblem:
         new = old + delta
         self.psi.setValue(new)
         f_new, fprime_new = self.gas.source(new)
+        self._source_at = (new, f_new)  # the source at the iterate left behind (observables)
         # Jacobian at the new state differs only by the f' entries on the diagonal
         self._jacobian = ("banded", banded, (fprime_new - fprime) * self.volumes)
         r = np.abs(
@@ -1166,7 +1166,17 @@ class PBProblem:
             _, banded, dfp = self._jacobian
             banded = banded.copy()
             banded[1] -= dfp
-            return np.asarray(solve_banded((1, 1), banded, -self._tangent_src * self.volumes))
+            tangent = solve_banded(
+                (1, 1), banded, -self._tangent_src * self.volumes, check_finite=False
+            )
+            if not np.all(np.isfinite(tangent)):
+                raise ConvergenceError(
+                    "solve_pb: the linear response (capacitance) of the converged state is "
+                    "not finite (singular Jacobian)",
+                    iterations=0,
+                    residual=float("nan"),
+                )
+            return tangent
         matrix, dfp = self._jacobian
         rows = np.arange(self.n) + (self.n if self.w is not None else 0)
         sign = 1.0 if self.w is not None else -1.0
@@ -1262,7 +1272,11 @@ class PBProblem:
         lam, vt, S = self.debye_length, self.thermal_voltage, self.S
         e = elementary_charge
         psi = np.array(self.psi.value)
-        f, _ = self.gas.source(psi, self._born_shift)
+        cached = getattr(self, "_source_at", None)
+        if self._born_shift is None and cached is not None and np.array_equal(cached[0], psi):
+            f = cached[1]  # computed by the last Newton step at this very state
+        else:
+            f, _ = self.gas.source(psi, self._born_shift)
         vols = self.volumes
         wall_area_total = sum(self._wall_geometry[w.name][1] for w in walls)
         if self.permittivity_function is None:

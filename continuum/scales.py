@@ -2,20 +2,19 @@
 
 The solvers work in Debye lengths, kT/e and bulk concentrations; :func:`bulk_scales`
 turns an electrolyte at a salt concentration into those units, so that the Debye length
-of PB and PNP is the same number (``theory.electrostatics.inverse_debye_length``).
+of PB and PNP is the same number (that of ``theory.electrostatics.debye_length``).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ionscales.constants import vacuum_permittivity
+from ionscales.constants import boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ParameterError
-from ionscales.theory.electrostatics import inverse_debye_length
-from ionscales.units import thermal_voltage
 
 __all__ = ["BulkScales", "bulk_scales"]
 
@@ -67,15 +66,19 @@ def bulk_scales(
         raise ParameterError("concentration", "must be > 0 mol/m^3 (bulk salt concentration)", c)
     z = np.asarray(electrolyte.charges, dtype=float)
     n = np.asarray(electrolyte.ion_densities(c), dtype=float)
-    solution = (
-        electrolyte if eps_r == electrolyte.permittivity else electrolyte.with_(permittivity=eps_r)
-    )
+    # the electrolyte's temperature was validated when it was built: kT/e and
+    # lambda_D = sqrt(eps kT / (e^2 S)) directly (the same numbers as units.thermal_voltage
+    # and theory.electrostatics.debye_length, tested to round-off; those re-validate
+    # their inputs, a sizeable part of a 10^3-cell solve_pb call)
+    kt = boltzmann * float(electrolyte.temperature)
+    strength = float(np.sum(z**2 * n))
+    eps = eps_r * vacuum_permittivity
     return BulkScales(
-        thermal_voltage=float(thermal_voltage(electrolyte.temperature)),
+        thermal_voltage=kt / elementary_charge,
         number_densities=n,
         charges=z,
-        ionic_strength_density=float(np.sum(z**2 * n)),
+        ionic_strength_density=strength,
         relative_permittivity=eps_r,
-        permittivity=eps_r * vacuum_permittivity,
-        debye_length=float(1.0 / inverse_debye_length(solution, c)),
+        permittivity=eps,
+        debye_length=math.sqrt(eps * kt / (elementary_charge**2 * strength)),
     )

@@ -122,6 +122,24 @@ def test_pnp_and_pb_share_the_bulk_scales():
     assert scales["debye_length"] == pytest.approx(0.3040e-9 / np.sqrt(0.01), rel=1e-3)
 
 
+@pytest.mark.parametrize("salt", ["NaCl(aq)", "CaCl2(aq)", "LiPF6 in EC/DMC"])
+def test_bulk_scales_equal_the_theory_layer(salt):
+    """continuum.scales computes kT/e and lambda_D directly; they are the numbers of
+    units.thermal_voltage and theory.electrostatics.debye_length (also with an overriding
+    permittivity)."""
+    from ionscales import presets
+    from ionscales.continuum.scales import bulk_scales
+    from ionscales.theory.electrostatics import debye_length
+    from ionscales.units import thermal_voltage
+
+    e = presets.get(salt)
+    for eps_r in (None, 20.0):
+        s = bulk_scales(e, 150.0, eps_r)
+        ref = e if eps_r is None else e.with_(permittivity=eps_r)
+        assert s.debye_length == pytest.approx(debye_length(ref, 150.0), rel=1e-12)
+        assert s.thermal_voltage == pytest.approx(thermal_voltage(e.temperature), rel=1e-14)
+
+
 def test_run_newton_stagnation_path_and_failure_history():
     """The stagnation path accepts an iterate that no longer moves (after the first step),
     and without it the same sequence raises ConvergenceError with the whole history."""
