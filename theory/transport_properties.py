@@ -78,6 +78,9 @@ from ionscales.theory.viscosity import viscosity as solution_viscosity
 from ionscales.validation import as_float_array
 
 __all__ = [
+    "CARRIER_MODELS",
+    "aggregation_kernels",
+    "aggregation_free_fractions",
     "ViscosityLaw",
     "TransportModel",
     "properties",
@@ -86,6 +89,10 @@ __all__ = [
     "thermodynamic_factor_kernels",
     "onsager_from_carriers",
 ]
+
+
+#: carrier models of the chain (``TransportModel(carriers=...)``)
+CARRIER_MODELS = ("pairing", "aggregation")
 
 
 def _finite(name, value, unit, *, positive=False, nonnegative=False, optional=False):
@@ -201,6 +208,21 @@ class TransportModel:
         s [kg/mol].
     onsager_corrections : bool
         Apply the DHO electrophoretic and relaxation corrections to the free ions.
+    carriers : {"pairing", "aggregation"}
+        The carrier model: ``"pairing"`` (free ions + neutral pairs, the chemical model) or
+        ``"aggregation"`` (the Flory–Stockmayer clusters of :mod:`ionscales.theory.aggregation`:
+        free ions, pairs and charged clusters such as [Li(PF6)2]- and Li2PF6+, summed with
+        the adaptive truncation; module docstring, link 1b).
+    f_cation, f_anion : int
+        Association sites per cation / anion [1] of the aggregation carriers (whole numbers
+        >= 1; must be 1 with ``carriers="pairing"``). ``association_constant`` is always the
+        *ion-pair* constant K_pair = c_11/(c_10 c_01) [m^3/mol]; the site (bond) constant is
+        K_pair/(f+ f-) (:func:`ionscales.theory.aggregation.pair_to_site_constant`).
+    cluster_tolerance : float
+        Relative tolerance of the aggregation cluster sums, in (0, 0.1] (default 1e-6).
+    cluster_size_limit : int
+        Largest cluster size (l and m) the sums may grow to (default 256); where the
+        tolerance is not met there (at or near the gel point) a ConvergenceWarning is raised.
     source : str
         Provenance of the parameters ("calibrated: ..." when fitted).
     """
@@ -216,6 +238,11 @@ class TransportModel:
     solution_density: float | None = None
     density_slope: float = 0.0
     onsager_corrections: bool = True
+    carriers: str = "pairing"
+    f_cation: int = 1
+    f_anion: int = 1
+    cluster_tolerance: float = 1e-6
+    cluster_size_limit: int = 256
     source: str = field(default="")
 
     def __post_init__(self):
@@ -244,6 +271,35 @@ class TransportModel:
         _finite("reference_temperature", self.reference_temperature, "K", positive=True)
         _finite("solution_density", self.solution_density, "kg/m^3", positive=True, optional=True)
         _finite("density_slope", self.density_slope, "kg/mol")
+        if self.carriers not in CARRIER_MODELS:
+            raise ParameterError(
+                "carriers", f"must be one of {', '.join(CARRIER_MODELS)}", self.carriers
+            )
+        from ionscales.theory.aggregation.checks import functionality
+
+        object.__setattr__(self, "f_cation", functionality("f_cation", self.f_cation))
+        object.__setattr__(self, "f_anion", functionality("f_anion", self.f_anion))
+        if self.carriers == "pairing" and (self.f_cation, self.f_anion) != (1, 1):
+            raise ParameterError(
+                "f_cation",
+                "association sites other than 1 need carriers='aggregation'",
+                (self.f_cation, self.f_anion),
+            )
+        if max(self.f_cation, self.f_anion) > 64:
+            raise ParameterError(
+                "f_cation", "must be <= 64 sites per ion for the transport chain", self.f_cation
+            )
+        tol = _finite("cluster_tolerance", self.cluster_tolerance, "1", positive=True)
+        if tol > 0.1:
+            raise ParameterError("cluster_tolerance", "must lie in (0, 0.1] [1]", tol)
+        if (
+            isinstance(self.cluster_size_limit, bool)
+            or not isinstance(self.cluster_size_limit, (int, np.integer))
+            or not 2 <= self.cluster_size_limit <= 4096
+        ):
+            raise ParameterError(
+                "cluster_size_limit", "must be a whole number in 2..4096", self.cluster_size_limit
+            )
         if self.viscosity is not None and not isinstance(self.viscosity, ViscosityLaw):
             raise ParameterError("viscosity", "must be a ViscosityLaw or None", self.viscosity)
         if self.viscosity is None and e.solvent.viscosity is None:
@@ -419,6 +475,250 @@ def _kernels_residual():
     return thermodynamic_factor_kernels()["residual"]
 
 
+@functools.lru_cache(maxsize=32)
+def aggregation_kernels(f_cation: int, f_anion: int):
+    """Lambdified closed forms of the Flory–Stockmayer carriers with Debye–Hückel free ions.
+
+    The unknown is the mean free-ion fraction x = (alpha_+ + alpha_-)/2, which sets the
+    free-ion ionic strength (``kappa^2 = 8 pi l N_A x c``) and so the extended-DH activity
+    ``ln y_f = -l kappa / (2 (1 + kappa a))`` of the free ions. The bond (site) constant is
+    activity-corrected, ``Lambda_molar = K_pair y_f^2 / (f+ f-)`` (a bond joins a cation
+    site and an anion site: the DH excess of the two ions it binds), and the
+    Flory–Stockmayer mass action ``Lambda zeta = p+ p- / ((1 - p+)(1 - p-))``,
+    ``zeta = f+ c p+ = f- c p-`` is solved in closed form for q = 1 - p (written without
+    cancellation for the given f+, f-). The free fractions are ``alpha_+ = q_+^f+`` and
+    ``alpha_- = q_-^f-``; the state solves ``G(x, c) = x - (q_+^f+ + q_-^f-)/2 = 0``.
+
+    The stoichiometric activity coefficient follows from mu_salt = mu_+,free + mu_-,free:
+    ``ln y_pm = (f+ ln q_+ + f- ln q_-)/2 + ln y_f`` and the molar thermodynamic factor
+    ``1 + c d ln y_pm/dc`` with the total derivative along the state,
+    ``dx/dc = -G_c / G_x`` (implicit differentiation, exact). For f+ = f- = 1 this is the
+    pairing chain's mass action and TDF (:func:`thermodynamic_factor_kernels`).
+
+    Parameters
+    ----------
+    f_cation, f_anion : int
+        Association sites per ion [1].
+
+    Returns
+    -------
+    dict
+        Vectorised functions ``f(x, c, l, a, K)`` (x [1], c [mol/m^3], l = z^2 l_B [m],
+        a [m], K = K_pair [m^3/mol]): ``ln_y_free``, ``residual`` (G), ``ln_y_pm``,
+        ``dx_dc`` [m^3/mol], ``tdf_molar``; with the sympy expressions in
+        ``"expressions"``.
+    """
+    import sympy as sp
+
+    x, c, l, a, K = sp.symbols("x c l a K", positive=True)
+    fp, fm = sp.Integer(int(f_cation)), sp.Integer(int(f_anion))
+    kappa = sp.sqrt(8 * sp.pi * l * avogadro * x * c)
+    ln_y = -l * kappa / (2 * (1 + kappa * a))
+    lam = K / (fp * fm) * sp.exp(2 * ln_y)
+    psi_c, psi_a = fp * c, fm * c
+    s = lam * (psi_c + psi_a)
+    d = lam * (psi_c - psi_a)
+    root = sp.sqrt(1 + 2 * s + d**2)
+    denom = 1 + s + root
+    # q_+ = (1 + d + root)/denom needs 1 + d >= 0 (f+ >= f-); otherwise the equal form
+    # 4 lam psi_- / ((root - 1 - d) denom) (root^2 - (1 + d)^2 = 4 lam psi_-) has no cancellation
+    if f_cation >= f_anion:
+        q_c = (1 + d + root) / denom
+    else:
+        q_c = 4 * lam * psi_a / ((root - 1 - d) * denom)
+    if f_anion >= f_cation:
+        q_a = (1 - d + root) / denom
+    else:
+        q_a = 4 * lam * psi_c / ((root - 1 + d) * denom)
+    g = x - (q_c**fp + q_a**fm) / 2
+    h = (fp * sp.log(q_c) + fm * sp.log(q_a)) / 2 + ln_y
+    dxdc = -sp.diff(g, c) / sp.diff(g, x)
+    tdf = 1 + c * (sp.diff(h, c) + sp.diff(h, x) * dxdc)
+    args = (x, c, l, a, K)
+    exprs = {"ln_y_free": ln_y, "residual": g, "ln_y_pm": h, "dx_dc": dxdc, "tdf_molar": tdf}
+    funcs = {k: sp.lambdify(args, v, modules="numpy", cse=True) for k, v in exprs.items()}
+    funcs["expressions"] = exprs
+    funcs["symbols"] = args
+    return funcs
+
+
+#: bookkeeping lattice of the aggregation carriers: v0 = 1 L / N_A, so numbers per site are
+#: mol/L; the Flory–Stockmayer probabilities depend on Lambda c only, so v0 cancels
+_CARRIER_SITE_VOLUME = 1e-3 / avogadro
+
+
+def aggregation_free_fractions(
+    concentration,
+    *,
+    coupling_length,
+    contact_distance,
+    association_constant,
+    f_cation: int,
+    f_anion: int,
+    iterations: int = 60,
+):
+    """State of the aggregation carriers (:func:`aggregation_kernels`), vectorised bisection.
+
+    G(0) = -(alpha_+ + alpha_-)/2 < 0 and G(1) = 1 - (alpha_+ + alpha_-)/2 >= 0 bracket a
+    root of the mass action at every state; ``iterations`` halvings (60: 1e-18). The
+    probabilities are then evaluated by the aggregation kernel
+    :func:`~ionscales.theory.aggregation.binary_probabilities` (complements without
+    cancellation).
+
+    Parameters
+    ----------
+    concentration : array_like
+        Salt molarity c [mol/m^3] (symmetric salt: c_+ = c_- = c).
+    coupling_length : array_like
+        l = z^2 l_B [m].
+    contact_distance : array_like
+        a [m].
+    association_constant : array_like
+        Ion-pair constant K_pair [m^3/mol], >= 0.
+    f_cation, f_anion : int
+        Sites per ion [1].
+
+    Returns
+    -------
+    dict
+        ``x`` (mean free fraction), ``ln_y_free``, ``p_cation``, ``p_anion``,
+        ``q_cation``, ``q_anion`` (1 - p), ``site_constant`` (activity-corrected
+        K_pair y_f^2/(f+ f-) [m^3/mol]) on the broadcast shape.
+    """
+    from ionscales.theory.aggregation.kernels import binary_probabilities
+
+    k = aggregation_kernels(int(f_cation), int(f_anion))
+    c, lc, a, K = np.broadcast_arrays(
+        *(
+            np.asarray(v, float)
+            for v in (concentration, coupling_length, contact_distance, association_constant)
+        )
+    )
+    lo, hi = np.zeros(c.shape), np.ones(c.shape)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for _ in range(iterations):
+            mid = 0.5 * (lo + hi)
+            below = k["residual"](mid, c, lc, a, K) < 0
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    x = 0.5 * (lo + hi)
+    ln_y = k["ln_y_free"](x, c, lc, a, K)
+    site = K * np.exp(2 * ln_y) / (f_cation * f_anion)
+    per_site = c * avogadro * _CARRIER_SITE_VOLUME
+    pc, pa, qc, qa = binary_probabilities(
+        f_cation * per_site,
+        f_anion * per_site,
+        association=site / (avogadro * _CARRIER_SITE_VOLUME),
+        complements=True,
+    )
+    return {
+        "x": x,
+        "ln_y_free": ln_y,
+        "p_cation": pc,
+        "p_anion": pa,
+        "q_cation": qc,
+        "q_anion": qa,
+        "site_constant": site,
+    }
+
+
+def _aggregation_carriers(model, c, k_a, coupling, a, r_p, r_m):
+    """Cluster sums of the aggregation carriers on the flattened grid (one call, no loop).
+
+    Returns the free fractions, the radius-weighted Onsager sums
+    S_ij = sum_lm n_i n_j c_lm / r_lm [mol/m^4] (r_lm = (l r+^3 + m r-^3)^(1/3)), the
+    listed carriers and the truncation record.
+    """
+    from ionscales.errors import ConvergenceWarning
+    from ionscales.theory.aggregation.state import AggregationState, Composition
+    from ionscales.theory.aggregation.sums import converged_cluster_sums
+
+    fp, fm = model.f_cation, model.f_anion
+    shape = c.shape
+    flat = [np.ravel(np.broadcast_to(v, shape)) for v in (c, k_a, coupling)]
+    cf, kf, lf = flat
+    st_ = aggregation_free_fractions(
+        cf,
+        coupling_length=lf,
+        contact_distance=a,
+        association_constant=kf,
+        f_cation=fp,
+        f_anion=fm,
+    )
+    per_site = cf * avogadro * _CARRIER_SITE_VOLUME
+    zero = np.zeros_like(cf)
+    comp = Composition(
+        "concentration",
+        cf,
+        per_site,
+        per_site,
+        np.clip(1 - 2 * per_site, 0, 1),
+        zero,
+        per_site,
+        per_site,
+        zero,
+        np.asarray(_CARRIER_SITE_VOLUME),
+    )
+    z = abs(float(model.electrolyte.charges[0]))
+    state = AggregationState.from_probabilities(
+        comp,
+        f_cation=fp,
+        f_anion=fm,
+        charges=(z, -z),
+        association=st_["site_constant"] / (avogadro * _CARRIER_SITE_VOLUME),
+        p_cation=st_["p_cation"],
+        p_anion=st_["p_anion"],
+        q_cation=st_["q_cation"],
+        q_anion=st_["q_anion"],
+    )
+    nm = 1e-9  # radii in nm inside the weights (numbers of order one)
+    rp3, rm3 = (r_p / nm) ** 3, (r_m / nm) ** 3
+
+    def inv_radius(l, m):
+        r3 = l * rp3 + m * rm3
+        return np.where(r3 > 0, 1 / np.cbrt(np.where(r3 > 0, r3, 1.0)), 0.0)
+
+    weights = {
+        "cc": lambda l, m: l * l * inv_radius(l, m),
+        "ca": lambda l, m: l * m * inv_radius(l, m),
+        "aa": lambda l, m: m * m * inv_radius(l, m),
+        "charged_cations": lambda l, m: l * ((l != m) & (l + m >= 2)),
+    }
+    sums = converged_cluster_sums(
+        state,
+        weights,
+        start=16,
+        tolerance=model.cluster_tolerance,
+        size_limit=model.cluster_size_limit,
+    )
+    sums.warn_if_unconverged("transport.properties (aggregation carriers)")
+    gel = state.gel_parameter > 1
+    if np.any(gel):
+        warnings.warn(
+            f"transport.properties (aggregation carriers): {int(np.sum(gel))} state point(s) at "
+            "or past the gel point ((f+ - 1)(f- - 1) p+ p- >= 1, up to "
+            f"{float(np.max(state.gel_parameter)):.3g}): the gel is immobile, only the sol carries "
+            "current (Flory post-gel); the mean-field tree theory is not reliable there",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    molar = {k: comp.molar(v).reshape(shape) / nm for k, v in sums.sums.items()}
+    small = comp.molar(state.cluster_distribution(2)).reshape(shape + (3, 3))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cluster = comp.molar(sums.sums["charged_cations"]).reshape(shape) / c
+    return {
+        "x": st_["x"].reshape(shape),
+        "alpha_cation": state.free_cation_fraction.reshape(shape),
+        "alpha_anion": state.free_anion_fraction.reshape(shape),
+        "pair": small[..., 1, 1] / c,
+        "cluster": cluster,
+        "gel": (1 - state.sol_cation).reshape(shape),
+        "gel_parameter": state.gel_parameter.reshape(shape),
+        "s": (molar["cc"], molar["ca"], molar["aa"]),
+        "triples": (small[..., 1, 2], small[..., 2, 1]),
+        "sums": sums,
+    }
+
+
 # -- the chain --------------------------------------------------------------------------
 def _grid(concentration, temperature, model):
     c = np.atleast_1d(as_float_array("concentration", concentration))
@@ -449,14 +749,22 @@ def _evaluate(model: TransportModel, c, t):
     eps = model.permittivity(t)
     coupling = z**2 * bjerrum_length(eps, t)
     k_a = model.association(t)
-    alpha, pair = free_fraction(
-        c, coupling_length=coupling, contact_distance=a, association_constant=k_a
-    )
     kt = boltzmann * t
     d_p = kt / (6 * math.pi * eta * r_p)
     d_m = kt / (6 * math.pi * eta * r_m)
     d_pair = kt / (6 * math.pi * eta * (r_p**3 + r_m**3) ** (1 / 3))
-    kappa = np.sqrt(8 * math.pi * coupling * avogadro * alpha * c)
+    rt = gas_constant * t
+    agg = None
+    if model.carriers == "aggregation":
+        agg = _aggregation_carriers(model, c, k_a, coupling, a, r_p, r_m)
+        alpha, alpha_m, pair = agg["alpha_cation"], agg["alpha_anion"], agg["pair"]
+        mean_free = agg["x"]
+    else:
+        alpha, pair = free_fraction(
+            c, coupling_length=coupling, contact_distance=a, association_constant=k_a
+        )
+        alpha_m = mean_free = alpha
+    kappa = np.sqrt(8 * math.pi * coupling * avogadro * mean_free * c)
     if model.onsager_corrections:
         screen = kappa / (1 + kappa * a)
         # DHO corrections as relative decrements delta, resummed as 1/(1 + delta): the limiting
@@ -470,22 +778,49 @@ def _evaluate(model: TransportModel, c, t):
         d_m_free = d_m / ((1 + hydro_m) * (1 + relaxation))
     else:
         d_p_free, d_m_free = d_p, d_m
-    rt = gas_constant * t
-    free = alpha * c
+    free, free_m = alpha * c, alpha_m * c
     pairs = pair * c
-    # uncorrelated carriers: carrier (n+, n-) adds n_i n_j c_c D_c / RT to L_ij
-    l_pp = (free * d_p_free + pairs * d_pair) / rt
-    l_mm = (free * d_m_free + pairs * d_pair) / rt
-    l_pm = pairs * d_pair / rt
+    if agg is None:
+        # uncorrelated carriers: carrier (n+, n-) adds n_i n_j c_c D_c / RT to L_ij
+        l_pp = (free * d_p_free + pairs * d_pair) / rt
+        l_mm = (free * d_m_free + pairs * d_pair) / rt
+        l_pm = pairs * d_pair / rt
+        # exact: d alpha/d c from the implicit mass action (0 at K_A = 0, where alpha = 1)
+        tdf_c = thermodynamic_factor_kernels()["tdf_molar"](alpha, c, coupling, a, k_a)
+        cluster = np.zeros_like(c)
+        carrier_c = [free, free_m, pairs]
+        carrier_d = [d_p_free, d_m_free, d_pair]
+    else:
+        # every sol cluster (l, m) adds n_i n_j c_lm D_lm / RT with the Stokes–Einstein
+        # D_lm = kT / (6 pi eta r_lm): L_ij = kT/(6 pi eta RT) S_ij; the free ions' terms
+        # then carry the same DHO corrections as in the pairing chain
+        se = kt / (6 * math.pi * eta) / rt
+        s_cc, s_ca, s_aa = agg["s"]
+        l_pp = se * s_cc + free * (d_p_free - d_p) / rt
+        l_mm = se * s_aa + free_m * (d_m_free - d_m) / rt
+        l_pm = se * s_ca
+        kern = aggregation_kernels(model.f_cation, model.f_anion)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            tdf_c = kern["tdf_molar"](mean_free, c, coupling, a, k_a)
+        cluster = agg["cluster"]
+        c12, c21 = agg["triples"]
+        d12 = kt / (6 * math.pi * eta * (r_p**3 + 2 * r_m**3) ** (1 / 3))
+        d21 = kt / (6 * math.pi * eta * (2 * r_p**3 + r_m**3) ** (1 / 3))
+        carrier_c = [free, free_m, pairs, c12, c21]
+        carrier_d = [d_p_free, d_m_free, d_pair, d12, d21]
     onsager = np.stack([np.stack([l_pp, l_pm], -1), np.stack([l_pm, l_mm], -1)], -2)
-    # exact: d alpha/d c from the implicit mass action (0 at K_A = 0, where alpha = 1)
-    tdf_c = thermodynamic_factor_kernels()["tdf_molar"](alpha, c, coupling, a, k_a)
-    if np.any(tdf_c <= 0):
-        bad = tdf_c <= 0
+    if np.any(~(tdf_c > 0)):
+        bad = ~(tdf_c > 0)
+        where = (
+            f"the extended-DH free ions phase-separate; contact_distance = {a:.3g} m is too small"
+            if agg is None
+            else "at or past the gel point the Flory–Stockmayer free-ion chemical potential stops "
+            "rising (TDF = 0 at the gel point for f+ = f-), or the DH-corrected mass action "
+            "phase-separates; lower association_constant or f_cation, f_anion"
+        )
         raise ParameterError(
             "concentration",
-            "reaches the spinodal of the activity model (TDF <= 0: the "
-            f"extended-DH free ions phase-separate; contact_distance = {a:.3g} m is too small) "
+            f"reaches the spinodal of the activity model (TDF <= 0: {where}) "
             f"at c >= {float(np.min(c[bad])):.4g} mol/m^3",
             float(np.min(c[bad])),
         )
@@ -515,7 +850,13 @@ def _evaluate(model: TransportModel, c, t):
         "tdf_molal": tdf_c / dlnm_dlnc,
         "viscosity": eta,
         "alpha": alpha,
+        "alpha_anion": alpha_m,
         "pair": pair,
+        "cluster": cluster,
+        "gel": np.zeros_like(c) if agg is None else agg["gel"],
+        "aggregation": agg,
+        "carrier_concentration": np.stack(carrier_c, -1),
+        "carrier_diffusivity": np.stack(carrier_d, -1),
         "molality": molality,
         "onsager": onsager,
         "d": (d_p_free, d_m_free, d_pair),
@@ -574,10 +915,15 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
     c, t = np.meshgrid(c1, t1, indexing="ij")
     out = _evaluate(model, c, t)
     dims = ("concentration", "temperature")
-    d_p, d_m, d_pair = out["d"]
     zc = float(out["charges"][0])
-    carrier_c = np.stack([out["alpha"] * c, out["alpha"] * c, out["pair"] * c], -1)
-    carrier_d = np.stack([d_p, d_m, d_pair], -1)
+    carrier_c = out["carrier_concentration"]
+    carrier_d = out["carrier_diffusivity"]
+    labels = ["free cation", "free anion", "ion pair"]
+    n_cat, n_an = [1, 0, 1], [0, 1, 1]
+    if model.carriers == "aggregation":
+        labels += ["anion-rich triple (1+2-)", "cation-rich triple (2+1-)"]
+        n_cat, n_an = n_cat + [1, 2], n_an + [2, 1]
+    n_cat, n_an = np.array(n_cat), np.array(n_an)
     species = np.array(model.electrolyte.species, dtype=str)
     data = {
         "conductivity": (dims, out["conductivity"], "S/m", "ionic conductivity"),
@@ -607,14 +953,22 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
         ),
         "molality": (dims, out["molality"], "mol/kg", "salt molality"),
         "viscosity": (dims, out["viscosity"], "Pa s", "solution viscosity"),
-        "free_fraction": (dims, out["alpha"], "1", "fraction of free (unpaired) ions"),
+        "free_fraction": (dims, out["alpha"], "1", "fraction of free (unassociated) cations"),
+        "free_anion_fraction": (
+            dims,
+            out["alpha_anion"],
+            "1",
+            "fraction of free (unassociated) anions",
+        ),
         "pair_fraction": (dims, out["pair"], "1", "fraction of the salt in neutral ion pairs"),
         "cluster_fraction": (
             dims,
-            np.zeros_like(c),
+            out["cluster"],
             "1",
-            "fraction of the salt in charged clusters (none in the pairing model)",
+            "fraction of the cations in charged clusters of two or more ions "
+            "(none in the pairing model)",
         ),
+        "gel_fraction": (dims, out["gel"], "1", "fraction of the cations in the gel (immobile)"),
         "association_constant": (
             dims,
             out["association_constant"],
@@ -641,11 +995,31 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
         "temperature": ("temperature", t1, "K", "temperature"),
         "species_i": ("species_i", species, "1", "first species of the pair"),
         "species_j": ("species_j", species, "1", "second species of the pair"),
-        "carrier": ("carrier", np.array(["free cation", "free anion", "ion pair"]), "1", "carrier"),
-        "carrier_charge": ("carrier", np.array([zc, -zc, 0.0]), "1", "net valence of the carrier"),
-        "n_cation": ("carrier", np.array([1, 0, 1]), "1", "cations in the carrier"),
-        "n_anion": ("carrier", np.array([0, 1, 1]), "1", "anions in the carrier"),
+        "carrier": ("carrier", np.array(labels), "1", "carrier"),
+        "carrier_charge": (
+            "carrier",
+            zc * (n_cat - n_an).astype(float),
+            "1",
+            "net valence of the carrier",
+        ),
+        "n_cation": ("carrier", n_cat, "1", "cations in the carrier"),
+        "n_anion": ("carrier", n_an, "1", "anions in the carrier"),
     }
+    if model.carriers == "aggregation":
+        chain = (
+            f"Flory–Stockmayer clusters (f+ = {model.f_cation}, f- = {model.f_anion}; "
+            "DH-corrected site constant K_pair y_f^2/(f+ f-)) -> Stokes–Einstein "
+            "D_lm = kT/(6 pi eta r_lm), r_lm = (l r+^3 + m r-^3)^(1/3), in eta(c, T)"
+        )
+        extra = dict(out["aggregation"]["sums"].attrs())
+        extra["carriers_listed"] = (
+            "the carriers with l + m <= 3; L_ij sums every sol cluster (l, m) to the recorded "
+            "truncation"
+        )
+        extra["max_gel_parameter"] = float(np.max(out["aggregation"]["gel_parameter"]))
+    else:
+        chain = "association (extended DH mass action) -> Stokes–Einstein in eta(c, T)"
+        extra = {}
     ds = make_dataset(
         data,
         coords,
@@ -653,10 +1027,12 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
         parameters=model.parameters(),
         references=_REFERENCES,
         attrs={
-            "chain": "association (extended DH mass action) -> Stokes–Einstein in eta(c, T)"
+            "chain": chain
             + (" + DHO corrections" if model.onsager_corrections else "")
             + " -> uncorrelated-carrier Onsager matrix -> concentrated solution theory",
+            "carriers": model.carriers,
             "parameter_source": model.source or "given",
+            **extra,
         },
     )
     ds["thermodynamic_factor"].attrs["basis"] = "molal"
