@@ -221,7 +221,7 @@ class TransportModel:
     cluster_tolerance : float
         Relative tolerance of the aggregation cluster sums, in (0, 0.1] (default 1e-6).
     cluster_size_limit : int
-        Largest cluster size (l and m) the sums may grow to (default 256); where the
+        Largest cluster size (l and m) the sums may grow to (default 1024); where the
         tolerance is not met there (at or near the gel point) a ConvergenceWarning is raised.
     source : str
         Provenance of the parameters ("calibrated: ..." when fitted).
@@ -242,7 +242,7 @@ class TransportModel:
     f_cation: int = 1
     f_anion: int = 1
     cluster_tolerance: float = 1e-6
-    cluster_size_limit: int = 256
+    cluster_size_limit: int = 1024
     source: str = field(default="")
 
     def __post_init__(self):
@@ -876,7 +876,8 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
         A :class:`TransportModel` (e.g. ``fit.electrolyte`` from
         :func:`ionscales.fitting.fit_transport`) or an Electrolyte; an Electrolyte with
         calibrated parameters in :mod:`ionscales.theory.transport_presets` uses them unless
-        ``parameters`` are given.
+        ``parameters`` are given (``carriers="aggregation"`` alone selects the calibrated
+        aggregation chain where one is stored).
     concentration : array_like
         Salt molarities c [mol/m^3], > 0 (1-D).
     temperature : array_like, optional
@@ -1055,10 +1056,12 @@ def _resolve(electrolyte, parameters) -> TransportModel:
         raise ParameterError(
             "electrolyte", "must be an Electrolyte or a TransportModel", electrolyte
         )
-    if not parameters:
+    if not parameters or set(parameters) == {"carriers"}:
         from ionscales.theory import transport_presets
 
-        calibrated = transport_presets.calibrated(electrolyte.name, electrolyte)
+        calibrated = transport_presets.calibrated(
+            electrolyte.name, electrolyte, carriers=parameters.get("carriers", "pairing")
+        )
         if calibrated is not None:
             return calibrated
     visc = {k: parameters.pop(k) for k in list(parameters) if k.startswith("viscosity_")}
