@@ -78,6 +78,7 @@ from ionscales.theory.viscosity import viscosity as solution_viscosity
 from ionscales.validation import as_float_array
 
 __all__ = [
+    "ACTIVITY_MODELS",
     "CARRIER_MODELS",
     "aggregation_kernels",
     "aggregation_free_fractions",
@@ -213,6 +214,13 @@ class TransportModel:
         ``"aggregation"`` (the Flory–Stockmayer clusters of :mod:`ionscales.theory.aggregation`:
         free ions, pairs and charged clusters such as [Li(PF6)2]- and Li2PF6+, summed with
         the adaptive truncation; module docstring, link 1b).
+    activity_model : str
+        Free-ion activity law of the thermodynamic factor *and* of the mass action (so the
+        association stays consistent with the carriers): a closed-form model of the thermo
+        registry, one of :data:`ACTIVITY_MODELS` ("dh-extended", default, today's chemical
+        model; "dh-limiting"; "davies"; "msa" = restricted primitive MSA + Carnahan–Starling
+        at diameter ``contact_distance``). Its derivative is exact (sympy closed form +
+        implicit differentiation of the mass action).
     f_cation, f_anion : int
         Association sites per cation / anion [1] of the aggregation carriers (whole numbers
         >= 1; must be 1 with ``carriers="pairing"``). ``association_constant`` is always the
@@ -239,6 +247,7 @@ class TransportModel:
     density_slope: float = 0.0
     onsager_corrections: bool = True
     carriers: str = "pairing"
+    activity_model: str = "dh-extended"
     f_cation: int = 1
     f_anion: int = 1
     cluster_tolerance: float = 1e-6
@@ -274,6 +283,25 @@ class TransportModel:
         if self.carriers not in CARRIER_MODELS:
             raise ParameterError(
                 "carriers", f"must be one of {', '.join(CARRIER_MODELS)}", self.carriers
+            )
+        if self.activity_model not in ACTIVITY_MODELS:
+            from ionscales.theory import thermo
+
+            why = {
+                "msa-association": "the association is the carriers' own: use 'msa' (the same "
+                "MSA free ions with ideal pairs)",
+                "pitzer": "a molal virial model with tabulated parameters for the whole salt, "
+                "not a free-ion law of the free-ion ionic strength",
+            }.get(
+                self.activity_model,
+                "not a closed-form free-ion law"
+                if self.activity_model in thermo.thermo_models()
+                else "unknown",
+            )
+            raise ParameterError(
+                "activity_model",
+                f"{why}; the transport chain takes {', '.join(ACTIVITY_MODELS)}",
+                self.activity_model,
             )
         from ionscales.theory.aggregation.checks import functionality
 
@@ -475,8 +503,44 @@ def _kernels_residual():
     return thermodynamic_factor_kernels()["residual"]
 
 
+#: free-ion activity models of the chain (``TransportModel(activity_model=...)``): the
+#: closed-form members of the thermo registry (:func:`ionscales.theory.thermo.thermo_models`)
+ACTIVITY_MODELS = ("dh-extended", "dh-limiting", "davies", "msa")
+
+
+def _free_ion_ln_y(activity: str, x, c, l, a, valence):
+    """Sympy ln y_f of the free ions (molar scale) at the free-ion molarity x c.
+
+    Same laws as :mod:`ionscales.theory.thermo` (checked against it in the tests):
+    "dh-limiting" -l kappa/2; "dh-extended" -l kappa/(2(1 + kappa a)); "davies"
+    -(l kappa/2)(1/(1 + y) - 0.3 y), y = sqrt(I/I0), I = z^2 x c, I0 = 1 mol/L; "msa" the
+    restricted primitive model (one diameter a): -l Gamma/(1 + Gamma a),
+    Gamma = (sqrt(1 + 2 kappa a) - 1)/(2a) (Blum 1975), plus Carnahan–Starling
+    (8 eta - 9 eta^2 + 3 eta^3)/(1 - eta)^3 at the free-ion packing eta = pi n_f a^3/6,
+    n_f = 2 x c N_A (pairs ideal, as the thermo model "msa-association").
+    """
+    import sympy as sp
+
+    kappa = sp.sqrt(8 * sp.pi * l * avogadro * x * c)
+    if activity == "dh-limiting":
+        return -l * kappa / 2
+    if activity == "dh-extended":
+        return -l * kappa / (2 * (1 + kappa * a))
+    if activity == "davies":
+        y = sp.sqrt(sp.Float(valence) ** 2 * x * c / 1000)
+        return -l * kappa / 2 * (1 / (1 + y) - sp.Rational(3, 10) * y)
+    if activity == "msa":
+        gamma = (sp.sqrt(1 + 2 * kappa * a) - 1) / (2 * a)
+        eta = sp.pi / 6 * 2 * x * c * avogadro * a**3
+        hs = (8 * eta - 9 * eta**2 + 3 * eta**3) / (1 - eta) ** 3
+        return -l * gamma / (1 + gamma * a) + hs
+    raise ParameterError("activity_model", f"must be one of {', '.join(ACTIVITY_MODELS)}", activity)
+
+
 @functools.lru_cache(maxsize=32)
-def aggregation_kernels(f_cation: int, f_anion: int):
+def aggregation_kernels(
+    f_cation: int, f_anion: int, activity: str = "dh-extended", valence: float = 1.0
+):
     """Lambdified closed forms of the Flory–Stockmayer carriers with Debye–Hückel free ions.
 
     The unknown is the mean free-ion fraction x = (alpha_+ + alpha_-)/2, which sets the
@@ -499,6 +563,12 @@ def aggregation_kernels(f_cation: int, f_anion: int):
     ----------
     f_cation, f_anion : int
         Association sites per ion [1].
+    activity : str
+        Free-ion activity law, one of :data:`ACTIVITY_MODELS` (default "dh-extended", the
+        pairing chain's); the same y_f corrects the mass action (association consistent
+        with the carriers) and enters ln y_pm.
+    valence : float
+        |z| of the ions [1] (the Davies ionic strength).
 
     Returns
     -------
@@ -512,8 +582,7 @@ def aggregation_kernels(f_cation: int, f_anion: int):
 
     x, c, l, a, K = sp.symbols("x c l a K", positive=True)
     fp, fm = sp.Integer(int(f_cation)), sp.Integer(int(f_anion))
-    kappa = sp.sqrt(8 * sp.pi * l * avogadro * x * c)
-    ln_y = -l * kappa / (2 * (1 + kappa * a))
+    ln_y = _free_ion_ln_y(activity, x, c, l, a, valence)
     lam = K / (fp * fm) * sp.exp(2 * ln_y)
     psi_c, psi_a = fp * c, fm * c
     s = lam * (psi_c + psi_a)
@@ -555,6 +624,8 @@ def aggregation_free_fractions(
     association_constant,
     f_cation: int,
     f_anion: int,
+    activity: str = "dh-extended",
+    valence: float = 1.0,
     iterations: int = 60,
 ):
     """State of the aggregation carriers (:func:`aggregation_kernels`), vectorised bisection.
@@ -577,6 +648,10 @@ def aggregation_free_fractions(
         Ion-pair constant K_pair [m^3/mol], >= 0.
     f_cation, f_anion : int
         Sites per ion [1].
+    activity : str
+        Free-ion activity law (:data:`ACTIVITY_MODELS`).
+    valence : float
+        |z| [1].
 
     Returns
     -------
@@ -587,7 +662,7 @@ def aggregation_free_fractions(
     """
     from ionscales.theory.aggregation.kernels import binary_probabilities
 
-    k = aggregation_kernels(int(f_cation), int(f_anion))
+    k = aggregation_kernels(int(f_cation), int(f_anion), activity, float(valence))
     c, lc, a, K = np.broadcast_arrays(
         *(
             np.asarray(v, float)
@@ -638,6 +713,8 @@ def _aggregation_carriers(model, c, k_a, coupling, a, r_p, r_m):
     cf, kf, lf = flat
     st_ = aggregation_free_fractions(
         cf,
+        activity=model.activity_model,
+        valence=abs(float(model.electrolyte.charges[0])),
         coupling_length=lf,
         contact_distance=a,
         association_constant=kf,
@@ -736,6 +813,28 @@ def _grid(concentration, temperature, model):
     return c, t
 
 
+def _check_activity_range(model, z, free_c, a):
+    """ValidityWarning / ParameterError where the free-ion law leaves its range."""
+    if model.activity_model == "davies":
+        big = float(np.max(z**2 * free_c)) / 1000.0
+        if big > 1.0:
+            warnings.warn(
+                f"activity_model='davies': free-ion ionic strength up to {big:.3g} mol/L, beyond "
+                "its ~0.5 mol/L range (the 0.3 I term makes y_f grow without bound)",
+                ValidityWarning,
+                stacklevel=4,
+            )
+    if model.activity_model == "msa":
+        eta = float(np.max(math.pi / 6 * 2 * free_c * avogadro * a**3))
+        if not eta < 0.6:
+            raise ParameterError(
+                "contact_distance",
+                f"the free-ion hard-sphere packing fraction reaches {eta:.3g} (must stay < 0.6 "
+                "for Carnahan–Starling)",
+                a,
+            )
+
+
 def _evaluate(model: TransportModel, c, t):
     """All chain quantities on broadcast arrays c, t (same shape); returns a dict."""
     z = abs(float(model.electrolyte.charges[0]))
@@ -759,12 +858,27 @@ def _evaluate(model: TransportModel, c, t):
         agg = _aggregation_carriers(model, c, k_a, coupling, a, r_p, r_m)
         alpha, alpha_m, pair = agg["alpha_cation"], agg["alpha_anion"], agg["pair"]
         mean_free = agg["x"]
+    elif model.activity_model != "dh-extended":
+        # the pairing chain with another free-ion law: the f = 1 carriers (same mass action)
+        st1 = aggregation_free_fractions(
+            c,
+            coupling_length=coupling,
+            contact_distance=a,
+            association_constant=k_a,
+            f_cation=1,
+            f_anion=1,
+            activity=model.activity_model,
+            valence=z,
+        )
+        alpha = alpha_m = mean_free = st1["q_cation"]
+        pair = st1["p_cation"]
     else:
         alpha, pair = free_fraction(
             c, coupling_length=coupling, contact_distance=a, association_constant=k_a
         )
         alpha_m = mean_free = alpha
     kappa = np.sqrt(8 * math.pi * coupling * avogadro * mean_free * c)
+    _check_activity_range(model, z, mean_free * c, a)
     if model.onsager_corrections:
         screen = kappa / (1 + kappa * a)
         # DHO corrections as relative decrements delta, resummed as 1/(1 + delta): the limiting
@@ -786,7 +900,12 @@ def _evaluate(model: TransportModel, c, t):
         l_mm = (free * d_m_free + pairs * d_pair) / rt
         l_pm = pairs * d_pair / rt
         # exact: d alpha/d c from the implicit mass action (0 at K_A = 0, where alpha = 1)
-        tdf_c = thermodynamic_factor_kernels()["tdf_molar"](alpha, c, coupling, a, k_a)
+        if model.activity_model == "dh-extended":
+            tdf_c = thermodynamic_factor_kernels()["tdf_molar"](alpha, c, coupling, a, k_a)
+        else:
+            kern = aggregation_kernels(1, 1, model.activity_model, z)
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                tdf_c = kern["tdf_molar"](mean_free, c, coupling, a, k_a)
         cluster = np.zeros_like(c)
         carrier_c = [free, free_m, pairs]
         carrier_d = [d_p_free, d_m_free, d_pair]
@@ -799,7 +918,7 @@ def _evaluate(model: TransportModel, c, t):
         l_pp = se * s_cc + free * (d_p_free - d_p) / rt
         l_mm = se * s_aa + free_m * (d_m_free - d_m) / rt
         l_pm = se * s_ca
-        kern = aggregation_kernels(model.f_cation, model.f_anion)
+        kern = aggregation_kernels(model.f_cation, model.f_anion, model.activity_model, z)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             tdf_c = kern["tdf_molar"](mean_free, c, coupling, a, k_a)
         cluster = agg["cluster"]
@@ -812,7 +931,8 @@ def _evaluate(model: TransportModel, c, t):
     if np.any(~(tdf_c > 0)):
         bad = ~(tdf_c > 0)
         where = (
-            f"the extended-DH free ions phase-separate; contact_distance = {a:.3g} m is too small"
+            f"the {model.activity_model} free ions phase-separate; contact_distance = "
+            f"{a:.3g} m is too small"
             if agg is None
             else "at or past the gel point the Flory–Stockmayer free-ion chemical potential stops "
             "rising (TDF = 0 at the gel point for f+ = f-), or the DH-corrected mass action "
