@@ -281,6 +281,11 @@ def test_bad_input():
         transport.properties(e, C, T, **dict(AGG, cluster_size_limit=1))
     with pytest.raises(ParameterError, match="temperature"):  # below the VTF T0
         transport.properties(e, C, [90.0], **AGG)
+    negative = tp.ViscosityLaw.at(0.9e-3, 298.15, b=-1e-3)  # 1 + b c < 0 above 1 M
+    with pytest.raises(ParameterError, match="viscosity"):
+        transport.properties(e, C, T, **dict(AGG, viscosity=negative))
+    with pytest.raises(ParameterError, match="solvent_viscosity"):
+        tp.ViscosityLaw(-1e-3)
 
 
 def test_pair_and_site_constant_conversion_is_the_aggregation_one():
