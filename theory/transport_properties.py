@@ -1074,12 +1074,12 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
         ),
         "molality": (dims, out["molality"], "mol/kg", "salt molality"),
         "viscosity": (dims, out["viscosity"], "Pa s", "solution viscosity"),
-        "free_fraction": (dims, out["alpha"], "1", "fraction of free (unassociated) cations"),
+        "free_fraction": (dims, out["alpha"], "1", "fraction of free (unpaired) ions"),
         "free_anion_fraction": (
             dims,
             out["alpha_anion"],
             "1",
-            "fraction of free (unassociated) anions",
+            "fraction of anions with no cation bonded",
         ),
         "pair_fraction": (dims, out["pair"], "1", "fraction of the salt in neutral ion pairs"),
         "cluster_fraction": (
