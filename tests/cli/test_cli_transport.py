@@ -90,3 +90,16 @@ def test_transport_command_with_aggregation_carriers(tmp_path, capsys):
     np.testing.assert_allclose(ds.transference_number.values, ref.transference_number.values)
     assert float(ds.cluster_fraction.max()) > 0.1
     assert (tmp_path / "transport.png").stat().st_size > 10_000
+
+
+def test_transport_command_uses_the_calibrations_electrolyte(tmp_path):
+    """The LiPF6 EC:EMC name maps to lipf6_ec_emc() (eps_r(T), the calibration's
+    electrolyte): away from 25 C the CLI gives the calibrated chain's numbers (it used the
+    plain preset with one eps_r before)."""
+    assert (
+        main(["transport", "--points", "3", "--temperature", "263.15K", "--out", str(tmp_path)])
+        == 0
+    )
+    ds = xr.load_dataset(tmp_path / "transport.nc")
+    ref = transport.properties(lipf6_ec_emc(), ds.concentration.values, [263.15])
+    np.testing.assert_allclose(ds.conductivity.values, ref.conductivity.values, rtol=1e-12)
