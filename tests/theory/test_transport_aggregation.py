@@ -304,3 +304,56 @@ def test_pair_and_site_constant_conversion_is_the_aggregation_one():
     assert math.isclose(
         float(st["site_constant"]), site * math.exp(2 * float(st["ln_y_free"])), rel_tol=1e-12
     )
+
+
+def test_separable_cluster_sums_equal_the_aggregation_modules_sums():
+    """The matrix-product evaluation of the cluster sums follows converged_cluster_sums'
+    rule and gives its numbers: same sizes, convergence flags, and sums to 1e-10, over the
+    calibrated chain's (c, T) range including near-gel states (gel parameter ~0.8)."""
+    from ionscales.theory.aggregation.state import AggregationState, Composition
+    from ionscales.theory.aggregation.sums import converged_cluster_sums
+
+    c = np.repeat(np.linspace(100.0, 2000.0, 12), 3)
+    K = np.tile([0.005, 0.04, 0.09], 12)
+    st = tp.aggregation_free_fractions(
+        c,
+        coupling_length=2.5e-9,
+        contact_distance=4.8e-10,
+        association_constant=K,
+        f_cation=4,
+        f_anion=2,
+    )
+    site = c * 1e-3
+    zero = np.zeros_like(c)
+    comp = Composition(
+        "concentration", c, site, site, 1 - 2 * site, zero, site, site, zero, 1e-3 / 6.02214076e23
+    )
+    state = AggregationState.from_probabilities(
+        comp,
+        f_cation=4,
+        f_anion=2,
+        association=st["site_constant"] * 1e3,
+        p_cation=st["p_cation"],
+        p_anion=st["p_anion"],
+        q_cation=st["q_cation"],
+        q_anion=st["q_anion"],
+    )
+    assert 0.7 < float(state.gel_parameter.max()) < 1
+    weights = {
+        "a": lambda l, m: l * l / np.cbrt(np.maximum(l * 0.1 + m * 0.02, 1e-9)),
+        "b": lambda l, m: l * m + 0.0 * l,
+        "c": lambda l, m: (m * m + 0.0 * l) * ((l + m) > 0),
+    }
+    for limit in (64, 1024):
+        ref = converged_cluster_sums(state, weights, start=16, tolerance=1e-6, size_limit=limit)
+        fast = tp._separable_cluster_sums(
+            state, weights, start=16, tolerance=1e-6, size_limit=limit
+        )
+        np.testing.assert_array_equal(fast.size, ref.size)
+        np.testing.assert_array_equal(fast.converged, ref.converged)
+        for k in weights:
+            np.testing.assert_allclose(fast.sums[k], ref.sums[k], rtol=1e-10)
+        np.testing.assert_allclose(
+            fast.truncated_fraction, ref.truncated_fraction, rtol=1e-6, atol=1e-14
+        )
+    assert not np.all(converged_cluster_sums(state, weights, size_limit=64).converged)
