@@ -124,7 +124,11 @@ def fit_transport(
 
     Notes
     -----
-    The residual is ``(model - data) / (|data| relative_error)`` per property and state; the
+    Any carrier model of the start model is fitted (``carriers="aggregation"``: the site
+    numbers f+, f- are discrete and stay fixed; compare fits over a few pairs). Trial steps
+    of the optimiser that leave the chain's domain (the activity model's spinodal) get a
+    large residual and trial steps near the gel point are evaluated without their
+    ConvergenceWarning; the start and the returned fit are evaluated unguarded. The residual is ``(model - data) / (|data| relative_error)`` per property and state; the
     solvent viscosity at the electrolyte's temperature is held fixed (radii and viscosity
     enter only as their product), so ``viscosity_pseudo_activation`` sets its temperature
     dependence only.

@@ -11,6 +11,19 @@ The chain (each link is a function below; all links broadcast over every state a
    distance ``a`` as ion size (Bjerrum 1926; Fuoss 1958; Barthel, Krienke & Kunz 1998).
    ``K_A(T)`` is either Fuoss's ``(4 pi N_A a^3/3) exp(z^2 l_B(T)/a)`` with the solvent's
    eps_r(T), or a given K_A at a reference temperature with a van 't Hoff enthalpy.
+1b. **Aggregation carriers** (``carriers="aggregation"``, f+ and f- sites per ion): the
+   Flory–Stockmayer clusters of :mod:`ionscales.theory.aggregation` (free ions, pairs,
+   charged clusters (l, m) such as [Li(PF6)2]- and Li2PF6+; McEldrew et al. 2020, 2021).
+   ``association_constant`` is the ion-pair constant K_pair; the bond (site) constant is
+   K_pair/(f+ f-) (the #11 conversion), corrected by the free-ion activity,
+   ``K_pair y_f^2/(f+ f-)``, with y_f at the free-ion ionic strength (mean free fraction
+   x; our rule: charged clusters are not counted in the ionic strength). x solves the
+   mass action by bisection, the probabilities come from the aggregation kernel, and the
+   carrier sums run to the aggregation module's adaptive truncation (recorded in the
+   attrs; ConvergenceWarning near/past the gel point). With f+ = f- = 1 this *is* link 1.
+   Each cluster moves with ``D_lm = kT/(6 pi eta(c, T) r_lm)``,
+   ``r_lm = (l r_+^3 + m r_-^3)^(1/3)`` (the equal-volume sphere; the free ions keep
+   their DHO corrections).
 2. **Mobilities**: Stokes–Einstein ``D_i = kT / (6 pi eta(c, T) r_i)`` with the *solution*
    viscosity ``eta(c, T)`` (VTF/Arrhenius solvent law times Jones–Dole–Kaminsky,
    :mod:`ionscales.theory.viscosity`) and Stokes radii r_+, r_- (pair: the equal-volume
@@ -39,11 +52,17 @@ The chain (each link is a function below; all links broadcast over every state a
    uses a solution density linear in c, ``rho = rho_0 + s c``, so that
    ``d ln m / d ln c = rho_0 / (rho_0 + (s - M) c)`` exactly (M the salt molar mass).
    The McMillan–Mayer -> Lewis–Randall correction of the activity coefficient itself
-   (order c V_salt) is neglected.
+   (order c V_salt) is neglected. With the aggregation carriers
+   ``ln y_pm = (f+ ln q_+ + f- ln q_-)/2 + ln y_f`` (mu_salt = mu_+,free + mu_-,free) and
+   the same implicit differentiation (:func:`aggregation_kernels`); ``activity_model=``
+   replaces the extended-DH free-ion law by another closed-form law of the thermo
+   registry (:data:`ACTIVITY_MODELS`) in the mass action and the TDF alike.
 
 Notes
 -----
-Validity: symmetric binary salts (neutral pairs). The Debye–Hückel free-ion activity and the
+Validity: symmetric binary salts (neutral pairs). Aggregation carriers: mean-field tree
+theory (no loops), pre-gel (the TDF vanishes at the gel point for f+ = f-; the chain
+raises there); the DH activity of the free ions only. The Debye–Hückel free-ion activity and the
 DHO corrections are limiting-law physics extended by the (1 + kappa a) factor; they are
 semi-quantitative above ~0.1 mol/L in low-permittivity solvents, and the fitted K_A, radii
 and viscosity coefficients absorb what they miss. Calibrated parameters are marked as such
@@ -56,6 +75,9 @@ R. M. Fuoss, J. Am. Chem. Soc. 80, 5059 (1958), doi:10.1021/ja01552a016;
 L. Onsager, Phys. Z. 28, 277 (1927);
 R. A. Robinson & R. H. Stokes, Electrolyte Solutions, 2nd ed. (Butterworths, 1959), ch. 7;
 J. Newman & K. E. Thomas-Alyea, Electrochemical Systems, 3rd ed. (Wiley, 2004), ch. 12–14;
+M. McEldrew et al., J. Chem. Phys. 152, 234506 (2020), doi:10.1063/5.0006197;
+M. McEldrew et al., J. Electrochem. Soc. 168, 050514 (2021), doi:10.1149/1945-7111/abf975;
+L. Blum, Mol. Phys. 30, 1529 (1975), doi:10.1080/00268977500103051;
 G. Jones & M. Dole, J. Am. Chem. Soc. 51, 2950 (1929), doi:10.1021/ja01385a012.
 """
 
