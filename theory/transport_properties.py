@@ -611,16 +611,15 @@ def aggregation_kernels(
     d = lam * (psi_c - psi_a)
     root = sp.sqrt(1 + 2 * s + d**2)
     denom = 1 + s + root
-    # q_+ = (1 + d + root)/denom needs 1 + d >= 0 (f+ >= f-); otherwise the equal form
-    # 4 lam psi_- / ((root - 1 - d) denom) (root^2 - (1 + d)^2 = 4 lam psi_-) has no cancellation
-    if f_cation >= f_anion:
-        q_c = (1 + d + root) / denom
-    else:
-        q_c = 4 * lam * psi_a / ((root - 1 - d) * denom)
-    if f_anion >= f_cation:
-        q_a = (1 - d + root) / denom
-    else:
-        q_a = 4 * lam * psi_c / ((root - 1 + d) * denom)
+    # q_+ = (1 + d + root)/denom where 1 + d >= 0; otherwise the equal form
+    # 4 lam psi_- / ((root - 1 - d) denom) (root^2 - (1 + d)^2 = 4 lam psi_-): no
+    # cancellation in either branch (as binary_probabilities); the branch follows the state
+    q_c = sp.Piecewise(
+        ((1 + d + root) / denom, 1 + d >= 0), (4 * lam * psi_a / ((root - 1 - d) * denom), True)
+    )
+    q_a = sp.Piecewise(
+        ((1 - d + root) / denom, 1 - d >= 0), (4 * lam * psi_c / ((root - 1 + d) * denom), True)
+    )
     g = x - (q_c**fp + q_a**fm) / 2
     h = (fp * sp.log(q_c) + fm * sp.log(q_a)) / 2 + ln_y
     dxdc = -sp.diff(g, c) / sp.diff(g, x)

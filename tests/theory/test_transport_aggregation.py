@@ -357,3 +357,14 @@ def test_separable_cluster_sums_equal_the_aggregation_modules_sums():
             fast.truncated_fraction, ref.truncated_fraction, rtol=1e-6, atol=1e-14
         )
     assert not np.all(converged_cluster_sums(state, weights, size_limit=64).converged)
+
+
+@pytest.mark.parametrize("k_pair", [0.0, 1e-30])
+def test_no_association_is_free_ions_for_any_site_numbers(k_pair):
+    """K_pair -> 0 with f+ != f-: free ions only, the pairing chain at K_A = 0 (a 0/0 in one
+    branch of the kernel's q_- gave NaN and a false 'spinodal' error)."""
+    e = lipf6_ec_emc()
+    free = transport.properties(e, C, T, **dict(PARAMS, association_constant=0.0))
+    agg = transport.properties(e, C, T, **dict(AGG, association_constant=k_pair))
+    for name in ("conductivity", "transference_number", "molar_thermodynamic_factor"):
+        np.testing.assert_allclose(agg[name].values, free[name].values, rtol=1e-10)
