@@ -1354,6 +1354,12 @@ def _resolve(electrolyte, parameters) -> TransportModel:
         )
         if calibrated is not None:
             return calibrated
+        if parameters:  # carriers="aggregation" alone, and nothing calibrated to take
+            raise ParameterError(
+                "f_cation",
+                f"no calibrated aggregation chain for {electrolyte.name!r}: give f_cation, "
+                "f_anion (sites per ion) and the association_constant with carriers='aggregation'",
+            )
     visc = {k: parameters.pop(k) for k in list(parameters) if k.startswith("viscosity_")}
     model = TransportModel(electrolyte, **parameters)
     return model.with_(**visc) if visc else model

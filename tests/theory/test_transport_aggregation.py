@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 import xarray as xr
 
-from ionscales import ParameterError
+from ionscales import ParameterError, presets
 from ionscales.constants import avogadro, boltzmann, faraday, gas_constant
 from ionscales.errors import ConvergenceWarning
 from ionscales.theory import concentrated_solution as cst
@@ -279,6 +279,8 @@ def test_bad_input():
         transport.properties(e, C, T, **dict(AGG, cluster_tolerance=0.5))
     with pytest.raises(ParameterError, match="cluster_size_limit"):
         transport.properties(e, C, T, **dict(AGG, cluster_size_limit=1))
+    with pytest.raises(ParameterError, match="no calibrated aggregation chain"):
+        transport.properties(presets.get("KCl(aq)"), [10.0], carriers="aggregation")
     with pytest.raises(ParameterError, match="temperature"):  # below the VTF T0
         transport.properties(e, C, [90.0], **AGG)
     negative = tp.ViscosityLaw.at(0.9e-3, 298.15, b=-1e-3)  # 1 + b c < 0 above 1 M
