@@ -192,3 +192,39 @@ def test_fit_data_out_of_range_is_a_parameter_error():
     t_bad = transport.properties(_base(**TRUE), [500.0], [298.15])[["transference_number"]] * 3
     with pytest.raises(ParameterError, match="transference_number out of range"):
         fit_transport(t_bad, _base())
+
+
+@pytest.mark.slow
+def test_stored_aggregation_calibration_is_reproduced_by_its_recorded_fit():
+    """Provenance: the fit recorded in CALIBRATED_AGGREGATION (data, start, vary, errors)
+    run again gives the stored parameters and deviations."""
+    from dataclasses import replace
+
+    c, t = tpp.CALIBRATION_GRID[tpp.LIPF6_EC_EMC]
+    data = landesfeind2019(c, t)
+    entry = tpp.CALIBRATED_AGGREGATION[tpp.LIPF6_EC_EMC]
+    start = replace(
+        tpp.calibrated(tpp.LIPF6_EC_EMC, tpp.lipf6_ec_emc()),
+        carriers="aggregation",
+        f_cation=4,
+        f_anion=2,
+    )
+    vary = [
+        "association_constant",
+        "association_enthalpy",
+        "cation_radius",
+        "anion_radius",
+        "viscosity_pseudo_activation",
+        "viscosity_b",
+        "viscosity_d",
+    ]
+    err = {"conductivity": 0.05, "salt_diffusivity": 0.1, "transference_number": 0.05}
+    fit = fit_transport(data[list(err)], start, vary=vary, relative_error=err)
+    for name in vary:
+        stored = entry[name]
+        assert abs(fit.best_values[name] - stored) <= 0.05 * fit.stderr[name] + 1e-9 * abs(
+            stored
+        ), name
+    reported = tpp.DEVIATIONS_AGGREGATION[tpp.LIPF6_EC_EMC]
+    for name in err:
+        assert abs(fit.extra["deviation"][name] - reported[name]) < 2e-3, name
