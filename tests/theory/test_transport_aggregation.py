@@ -110,7 +110,7 @@ def test_onsager_matrix_equals_the_aggregation_models_own_carriers():
         return boltzmann * t / (6 * math.pi * eta * np.cbrt(l * r_p**3 + m * r_m**3))
 
     ref = Aggregation(4, 2, lam, site_volume=v0, electrolyte=e).effective_carriers(
-        concentration=c, temperature=temp, diffusivity=stokes, tolerance=1e-10
+        concentration=c, temperature=temp, diffusivity=stokes, tolerance=1e-8
     )
     L_ref = tp.onsager_from_carriers(ref)
     L = ds["onsager_coefficient_molar"].values[0, 0]
