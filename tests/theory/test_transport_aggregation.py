@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import sympy as sp
 import xarray as xr
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ionscales import ParameterError, presets
 from ionscales.constants import avogadro, boltzmann, faraday, gas_constant
@@ -370,3 +372,33 @@ def test_no_association_is_free_ions_for_any_site_numbers(k_pair):
     agg = transport.properties(e, C, T, **dict(AGG, association_constant=k_pair))
     for name in ("conductivity", "transference_number", "molar_thermodynamic_factor"):
         np.testing.assert_allclose(agg[name].values, free[name].values, rtol=1e-10)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sites=st.sampled_from([(1, 1), (4, 2), (2, 4), (3, 1)]),
+    k_pair=st.floats(0.0, 0.05),
+    conc=st.floats(1.0, 2000.0),
+    temp=st.floats(263.15, 323.15),
+)
+def test_identities_hold_or_a_parameter_error_names_the_cause(sites, k_pair, conc, temp):
+    """Over random states and site numbers: t+ + t- = 1, L symmetric PSD, all outputs
+    finite and labelled; or a ParameterError (never NaN, never a bare exception)."""
+    import warnings as _w
+
+    params = dict(PARAMS, association_constant=k_pair, carriers="aggregation")
+    params.update(f_cation=sites[0], f_anion=sites[1])
+    try:
+        with _w.catch_warnings():
+            _w.simplefilter("ignore", ConvergenceWarning)
+            ds = transport.properties(lipf6_ec_emc(), [conc], [temp], **params)
+    except ParameterError:
+        return
+    L = ds.onsager_coefficient_molar.values[0, 0]
+    assert L[0, 1] == L[1, 0] and np.all(np.linalg.eigvalsh(L) >= -1e-14 * np.abs(L).max())
+    s = L[0, 0] - 2 * L[0, 1] + L[1, 1]
+    assert math.isclose(
+        float(ds.transference_number.squeeze()) + (L[1, 1] - L[0, 1]) / s, 1.0, rel_tol=1e-12
+    )
+    for name in ds.data_vars:
+        assert np.all(np.isfinite(ds[name].values)), name
