@@ -402,3 +402,18 @@ def test_identities_hold_or_a_parameter_error_names_the_cause(sites, k_pair, con
     )
     for name in ds.data_vars:
         assert np.all(np.isfinite(ds[name].values)), name
+
+
+def test_fuoss_pair_constant_with_eps_r_of_t_when_none_is_given():
+    """association_constant=None: K_pair(T) is Fuoss's with the solvent's eps_r(T) (the
+    pairing chain's rule), the site constant K_pair/(f+ f-) follows it."""
+    e = lipf6_ec_emc()
+    params = {
+        k: v for k, v in AGG.items() if k not in ("association_constant", "association_enthalpy")
+    }
+    ds = transport.properties(e, [500.0], T, **params)
+    model = tp.TransportModel(e, **params)
+    eps = model.permittivity(T)
+    ref = tp.fuoss_association_constant(model.distance, tp.bjerrum_length(eps, T))
+    np.testing.assert_allclose(ds.association_constant.values[0], ref, rtol=1e-12)
+    assert np.all(np.diff(ds.association_constant.values[0]) > 0)  # eps_r falls with T
