@@ -240,8 +240,8 @@ class TransportModel:
         Free-ion activity law of the thermodynamic factor *and* of the mass action (so the
         association stays consistent with the carriers): a closed-form model of the thermo
         registry, one of :data:`ACTIVITY_MODELS` ("dh-extended", default, today's chemical
-        model; "dh-limiting"; "davies"; "msa" = restricted primitive MSA + Carnahan–Starling
-        at diameter ``contact_distance``). Its derivative is exact (sympy closed form +
+        model; "dh-limiting"; "davies"; "msa" = Blum's MSA + BMCSL hard spheres with the
+        ions' own diameters, as the registry's "msa"). Its derivative is exact (sympy closed form +
         implicit differentiation of the mass action).
     f_cation, f_anion : int
         Association sites per cation / anion [1] of the aggregation carriers (whole numbers
@@ -535,11 +535,8 @@ def _free_ion_ln_y(activity: str, x, c, l, a, valence):
 
     Same laws as :mod:`ionscales.theory.thermo` (checked against it in the tests):
     "dh-limiting" -l kappa/2; "dh-extended" -l kappa/(2(1 + kappa a)); "davies"
-    -(l kappa/2)(1/(1 + y) - 0.3 y), y = sqrt(I/I0), I = z^2 x c, I0 = 1 mol/L; "msa" the
-    restricted primitive model (one diameter a): -l Gamma/(1 + Gamma a),
-    Gamma = (sqrt(1 + 2 kappa a) - 1)/(2a) (Blum 1975), plus Carnahan–Starling
-    (8 eta - 9 eta^2 + 3 eta^3)/(1 - eta)^3 at the free-ion packing eta = pi n_f a^3/6,
-    n_f = 2 x c N_A (pairs ideal, as the thermo model "msa-association").
+    -(l kappa/2)(1/(1 + y) - 0.3 y), y = sqrt(I/I0), I = z^2 x c, I0 = 1 mol/L ("msa":
+    :func:`_msa_free_ion`).
     """
     import sympy as sp
 
@@ -551,12 +548,56 @@ def _free_ion_ln_y(activity: str, x, c, l, a, valence):
     if activity == "davies":
         y = sp.sqrt(sp.Float(valence) ** 2 * x * c / 1000)
         return -l * kappa / 2 * (1 / (1 + y) - sp.Rational(3, 10) * y)
-    if activity == "msa":
-        gamma = (sp.sqrt(1 + 2 * kappa * a) - 1) / (2 * a)
-        eta = sp.pi / 6 * 2 * x * c * avogadro * a**3
-        hs = (8 * eta - 9 * eta**2 + 3 * eta**3) / (1 - eta) ** 3
-        return -l * gamma / (1 + gamma * a) + hs
     raise ParameterError("activity_model", f"must be one of {', '.join(ACTIVITY_MODELS)}", activity)
+
+
+def _msa_free_ion(x, c, l, s1, s2, gamma, valence):
+    """Sympy (H, ln y_f) of the MSA + BMCSL free ions with the ions' own diameters s1, s2.
+
+    Blum (1975) as :func:`ionscales.theory.thermo.blum_msa` (its Notes), at the free-ion
+    densities n_+ = n_- = x c N_A: Delta, Omega, P_n, Q_i, the screening parameter Gamma as
+    the root of ``H = Gamma^2 - pi l_B sum_i n_i Q_i^2`` (an unknown of the state, so its
+    derivative is implicit too), ln gamma_i^el; plus the BMCSL hard-sphere
+    ``sum_n sigma_i^n dF/dxi_n`` (:func:`~ionscales.theory.thermo.hard_sphere_mixture`);
+    ln y_f = (ln y_+ + ln y_-)/2. Pairs and clusters are ideal (as "msa-association").
+    """
+    import sympy as sp
+
+    z = sp.Float(valence)
+    lb = l / z**2
+    n = x * c * avogadro
+    sig, zs = (s1, s2), (z, -z)
+    delta = 1 - sp.pi / 6 * n * (s1**3 + s2**3)
+    den = [1 + gamma * si for si in sig]
+    omega = 1 + sp.pi / (2 * delta) * sum(n * si**3 / d for si, d in zip(sig, den))
+    pn = sum(n * si * zi / d for si, zi, d in zip(sig, zs, den)) / omega
+    q = [(zi - sp.pi / (2 * delta) * si**2 * pn) / d for si, zi, d in zip(sig, zs, den)]
+    h_eq = gamma**2 - sp.pi * lb * sum(n * qi**2 for qi in q)
+    eta = sp.pi * pn / (2 * delta)
+    ln_el = [
+        -lb * (gamma * zi**2 / d + eta * si * ((2 * zi - eta * si**2) / d + eta * si**2 / 3))
+        for si, zi, d in zip(sig, zs, den)
+    ]
+    xi = sp.symbols("xi0:4", positive=True)
+    dd = 1 - xi[3]
+    free = (
+        (xi[2] ** 3 / xi[3] ** 2 - xi[0]) * sp.log(dd)
+        + 3 * xi[1] * xi[2] / dd
+        + xi[2] ** 3 / (xi[3] * dd**2)
+    )
+    d_free = [sp.diff(free, xi[k]) for k in range(4)]
+    values = {xi[k]: sp.pi / 6 * n * (s1**k + s2**k) for k in range(4)}
+    ln_hs = [sum(si**k * d_free[k] for k in range(4)).subs(values) for si in sig]
+    return h_eq, (ln_el[0] + ln_el[1] + ln_hs[0] + ln_hs[1]) / 2
+
+
+def _with_defaults(func):
+    """``f(x, c, l, a, K, G=0, s1=a, s2=a)``: the MSA arguments default for the DH laws."""
+
+    def call(x, c, l, a, K, G=0.0, s1=None, s2=None):
+        return func(x, c, l, a, K, G, a if s1 is None else s1, a if s2 is None else s2)
+
+    return call
 
 
 @functools.lru_cache(maxsize=32)
@@ -595,22 +636,32 @@ def aggregation_kernels(
     Returns
     -------
     dict
-        Vectorised functions ``f(x, c, l, a, K)`` (x [1], c [mol/m^3], l = z^2 l_B [m],
-        a [m], K = K_pair [m^3/mol]): ``ln_y_free``, ``residual`` (G), ``ln_y_pm``,
-        ``dx_dc`` [m^3/mol], ``tdf_molar``; with the sympy expressions in
-        ``"expressions"``.
+        Vectorised functions ``f(x, c, l, a, K, G=0, s1=a, s2=a)`` (x [1], c [mol/m^3],
+        l = z^2 l_B [m], a [m], K = K_pair [m^3/mol]; for "msa" Blum's Gamma [1/m] of the
+        state and the ion diameters s1, s2 [m]): ``ln_y_free``, ``residual`` (G),
+        ``ln_y_pm``, ``dx_dc`` [m^3/mol], ``tdf_molar``, ``msa_residual`` (Blum's
+        equation for Gamma; Gamma itself for the DH laws); with the sympy expressions in
+        ``"expressions"``. The derivatives are symbolic in two layers (the free-ion law
+        Y = ln y_f(x, c, Gamma) and the mass action g(x, c, Y)), chained numerically (exact,
+        and the expressions stay small). For "msa" the total derivative solves the 2x2
+        implicit system of the mass action and Blum's equation (Cramer's rule).
     """
     import sympy as sp
 
-    x, c, l, a, K = sp.symbols("x c l a K", positive=True)
+    x, c, l, a, K, G, s1, s2, Y = sp.symbols("x c l a K G s1 s2 Y", real=True)
     fp, fm = sp.Integer(int(f_cation)), sp.Integer(int(f_anion))
-    ln_y = _free_ion_ln_y(activity, x, c, l, a, valence)
-    lam = K / (fp * fm) * sp.exp(2 * ln_y)
+    if activity == "msa":
+        h_eq, ln_y = _msa_free_ion(x, c, l, s1, s2, G, valence)
+    else:
+        h_eq, ln_y = G, _free_ion_ln_y(activity, x, c, l, a, valence)
+    # two layers, differentiated apart and chained numerically (exact, and small expressions):
+    # the free-ion law Y = ln y_f(x, c, Gamma) and the mass action g(x, c, Y), h(x, c, Y)
+    lam = K / (fp * fm) * sp.exp(2 * Y)
     psi_c, psi_a = fp * c, fm * c
-    s = lam * (psi_c + psi_a)
+    s_ = lam * (psi_c + psi_a)
     d = lam * (psi_c - psi_a)
-    root = sp.sqrt(1 + 2 * s + d**2)
-    denom = 1 + s + root
+    root = sp.sqrt(1 + 2 * s_ + d**2)
+    denom = 1 + s_ + root
     # q_+ = (1 + d + root)/denom where 1 + d >= 0; otherwise the equal form
     # 4 lam psi_- / ((root - 1 - d) denom) (root^2 - (1 + d)^2 = 4 lam psi_-): no
     # cancellation in either branch (as binary_probabilities); the branch follows the state
@@ -621,15 +672,97 @@ def aggregation_kernels(
         ((1 - d + root) / denom, 1 - d >= 0), (4 * lam * psi_c / ((root - 1 + d) * denom), True)
     )
     g = x - (q_c**fp + q_a**fm) / 2
-    h = (fp * sp.log(q_c) + fm * sp.log(q_a)) / 2 + ln_y
-    dxdc = -sp.diff(g, c) / sp.diff(g, x)
-    tdf = 1 + c * (sp.diff(h, c) + sp.diff(h, x) * dxdc)
-    args = (x, c, l, a, K)
-    exprs = {"ln_y_free": ln_y, "residual": g, "ln_y_pm": h, "dx_dc": dxdc, "tdf_molar": tdf}
-    funcs = {k: sp.lambdify(args, v, modules="numpy", cse=True) for k, v in exprs.items()}
+    h = (fp * sp.log(q_c) + fm * sp.log(q_a)) / 2 + Y
+    law = (x, c, l, a, G, s1, s2)
+    action = (x, c, K, Y)
+
+    def lam_(expr, args):
+        return sp.lambdify(args, expr, modules="numpy", cse=True)
+
+    f_y = lam_([ln_y, sp.diff(ln_y, x), sp.diff(ln_y, c), sp.diff(ln_y, G)], law)
+    f_h = lam_([h_eq, sp.diff(h_eq, x), sp.diff(h_eq, c), sp.diff(h_eq, G)], law)
+    f_g = lam_([g, sp.diff(g, x), sp.diff(g, c), sp.diff(g, Y)], action)
+    f_p = lam_([h, sp.diff(h, x), sp.diff(h, c), sp.diff(h, Y)], action)
+    f_y0, f_g0, f_h0 = lam_(ln_y, law), lam_(g, action), lam_(h_eq, law)
+    msa = activity == "msa"
+
+    def parts(x_, c_, l_, a_, K_, G_, s1_, s2_):
+        y = f_y(x_, c_, l_, a_, G_, s1_, s2_)
+        return y, f_g(x_, c_, K_, y[0]), f_p(x_, c_, K_, y[0])
+
+    def residual(x_, c_, l_, a_, K_, G_, s1_, s2_):
+        return f_g0(x_, c_, K_, f_y0(x_, c_, l_, a_, G_, s1_, s2_))
+
+    def ln_y_free(x_, c_, l_, a_, K_, G_, s1_, s2_):
+        return f_y0(x_, c_, l_, a_, G_, s1_, s2_)
+
+    def ln_y_pm(*args):
+        return parts(*args)[2][0]
+
+    def msa_residual(x_, c_, l_, a_, K_, G_, s1_, s2_):
+        return f_h0(x_, c_, l_, a_, G_, s1_, s2_)
+
+    def derivatives(*args):
+        (y, yx, yc, yg), (_, gx, gc, gy), (_, hx, hc, hy) = parts(*args)
+        # totals through Y: G_x = g_x + g_Y Y_x, ... (chain rule)
+        tx, tc, tg = gx + gy * yx, gc + gy * yc, gy * yg
+        px, pc, pg = hx + hy * yx, hc + hy * yc, hy * yg
+        if msa:  # the state (x, Gamma) solves g = 0 and Blum's H = 0: Cramer's rule
+            _, bx, bc, bg = f_h(args[0], args[1], args[2], args[3], *args[5:])
+            det = tx * bg - tg * bx
+            dxdc = (-tc * bg + tg * bc) / det
+            dgdc = (-tx * bc + bx * tc) / det
+        else:
+            dxdc, dgdc = -tc / tx, 0.0
+        return dxdc, 1 + args[1] * (pc + px * dxdc + pg * dgdc)
+
+    def dx_dc(*args):
+        return derivatives(*args)[0]
+
+    def tdf_molar(*args):
+        return derivatives(*args)[1]
+
+    args = (x, c, l, a, K, G, s1, s2)
+    exprs = {
+        "ln_y_free": ln_y,
+        "residual": g.subs(Y, ln_y),
+        "ln_y_pm": h.subs(Y, ln_y),
+        "msa_residual": h_eq,
+        "mass_action": g,
+        "ln_y_pm_of_Y": h,
+    }
+    funcs = {
+        "ln_y_free": _with_defaults(ln_y_free),
+        "residual": _with_defaults(residual),
+        "ln_y_pm": _with_defaults(ln_y_pm),
+        "msa_residual": _with_defaults(msa_residual),
+        "dx_dc": _with_defaults(dx_dc),
+        "tdf_molar": _with_defaults(tdf_molar),
+    }
     funcs["expressions"] = exprs
     funcs["symbols"] = args
     return funcs
+
+
+def _msa_gamma(k, x, c, lc, a, K, s1, s2, tol=1e-15):
+    """Blum's Gamma [1/m] at free fraction x: vectorised bisection of the kernel's
+    ``msa_residual`` on (0, kappa/2], widened until it brackets (as thermo.blum_msa)."""
+    kappa = np.sqrt(8 * math.pi * lc * avogadro * x * c)
+    res = k["msa_residual"]
+    lo, hi = np.zeros(np.shape(kappa)), 0.5 * kappa + 1e-300
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for _ in range(60):
+            bad = (res(x, c, lc, a, K, hi, s1, s2) < 0) & (kappa > 0)
+            if not np.any(bad):
+                break
+            hi = np.where(bad, 2 * hi, hi)
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            neg = res(x, c, lc, a, K, mid, s1, s2) < 0
+            lo, hi = np.where(neg, mid, lo), np.where(neg, hi, mid)
+            if np.all(hi - lo <= tol * np.maximum(hi, 1e-300)):
+                break
+    return np.where(kappa > 0, 0.5 * (lo + hi), 0.0)
 
 
 #: bookkeeping lattice of the aggregation carriers: v0 = 1 L / N_A, so numbers per site are
@@ -647,6 +780,7 @@ def aggregation_free_fractions(
     f_anion: int,
     activity: str = "dh-extended",
     valence: float = 1.0,
+    diameters=None,
     iterations: int = 60,
 ):
     """State of the aggregation carriers (:func:`aggregation_kernels`), vectorised bisection.
@@ -673,6 +807,9 @@ def aggregation_free_fractions(
         Free-ion activity law (:data:`ACTIVITY_MODELS`).
     valence : float
         |z| [1].
+    diameters : (float, float), optional
+        Cation and anion diameters [m] of the "msa" law (default: both
+        ``contact_distance``).
 
     Returns
     -------
@@ -690,15 +827,23 @@ def aggregation_free_fractions(
             for v in (concentration, coupling_length, contact_distance, association_constant)
         )
     )
+    s1, s2 = (a, a) if diameters is None else (float(diameters[0]), float(diameters[1]))
+    msa = activity == "msa"
+
+    def gamma_of(xx):
+        return _msa_gamma(k, xx, c, lc, a, K, s1, s2) if msa else np.zeros(c.shape)
+
     lo, hi = np.zeros(c.shape), np.ones(c.shape)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         for _ in range(iterations):
             mid = 0.5 * (lo + hi)
-            below = k["residual"](mid, c, lc, a, K) < 0
+            below = k["residual"](mid, c, lc, a, K, gamma_of(mid), s1, s2) < 0
             lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
     x = 0.5 * (lo + hi)
-    ln_y = k["ln_y_free"](x, c, lc, a, K)
-    site = K * np.exp(2 * ln_y) / (f_cation * f_anion)
+    gamma = gamma_of(x)
+    ln_y = k["ln_y_free"](x, c, lc, a, K, gamma, s1, s2)
+    with np.errstate(over="ignore", invalid="ignore"):  # out of range: raised by the caller
+        site = K * np.exp(2 * ln_y) / (f_cation * f_anion)
     per_site = c * avogadro * _CARRIER_SITE_VOLUME
     pc, pa, qc, qa = binary_probabilities(
         f_cation * per_site,
@@ -708,6 +853,8 @@ def aggregation_free_fractions(
     )
     return {
         "x": x,
+        "msa_gamma": gamma,
+        "diameters": (s1, s2),
         "ln_y_free": ln_y,
         "p_cation": pc,
         "p_anion": pa,
@@ -883,6 +1030,7 @@ def _aggregation_carriers(model, c, k_a, coupling, a, r_p, r_m):
     cf, kf, lf = flat
     st_ = aggregation_free_fractions(
         cf,
+        diameters=_ion_diameters(model),
         activity=model.activity_model,
         valence=abs(float(model.electrolyte.charges[0])),
         coupling_length=lf,
@@ -954,6 +1102,7 @@ def _aggregation_carriers(model, c, k_a, coupling, a, r_p, r_m):
         cluster = comp.molar(sums.sums["charged_cations"]).reshape(shape) / c
     return {
         "x": st_["x"].reshape(shape),
+        "msa_gamma": st_["msa_gamma"].reshape(shape),
         "alpha_cation": state.free_cation_fraction.reshape(shape),
         "alpha_anion": state.free_anion_fraction.reshape(shape),
         "pair": small[..., 1, 1] / c,
@@ -983,6 +1132,13 @@ def _grid(concentration, temperature, model):
     return c, t
 
 
+def _ion_diameters(model):
+    """(cation, anion) diameters [m] of the "msa" free-ion law: the electrolyte's ions (as
+    the thermo registry's "msa")."""
+    e = model.electrolyte
+    return float(e.cation.diameter), float(e.anion.diameter)
+
+
 def _check_activity_range(model, z, free_c, a):
     """ValidityWarning / ParameterError where the free-ion law leaves its range."""
     if model.activity_model == "davies":
@@ -995,13 +1151,14 @@ def _check_activity_range(model, z, free_c, a):
                 stacklevel=4,
             )
     if model.activity_model == "msa":
-        eta = float(np.max(math.pi / 6 * 2 * free_c * avogadro * a**3))
+        s1, s2 = _ion_diameters(model)
+        eta = float(np.max(math.pi / 6 * free_c * avogadro * (s1**3 + s2**3)))
         if not eta < 0.6:
             raise ParameterError(
-                "contact_distance",
-                f"the free-ion hard-sphere packing fraction reaches {eta:.3g} (must stay < 0.6 "
-                "for Carnahan–Starling)",
-                a,
+                "concentration",
+                f"the free-ion hard-sphere packing fraction reaches {eta:.3g} with the ion "
+                f"diameters {s1:.3g}, {s2:.3g} m (must stay < 0.6 for BMCSL and the MSA)",
+                float(np.max(free_c)),
             )
 
 
@@ -1039,6 +1196,7 @@ def _evaluate(model: TransportModel, c, t):
             f_anion=1,
             activity=model.activity_model,
             valence=z,
+            diameters=_ion_diameters(model),
         )
         alpha = alpha_m = mean_free = st1["q_cation"]
         pair = st1["p_cation"]
@@ -1075,7 +1233,9 @@ def _evaluate(model: TransportModel, c, t):
         else:
             kern = aggregation_kernels(1, 1, model.activity_model, z)
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                tdf_c = kern["tdf_molar"](mean_free, c, coupling, a, k_a)
+                tdf_c = kern["tdf_molar"](
+                    mean_free, c, coupling, a, k_a, st1["msa_gamma"], *_ion_diameters(model)
+                )
         cluster = np.zeros_like(c)
         carrier_c = [free, free_m, pairs]
         carrier_d = [d_p_free, d_m_free, d_pair]
@@ -1090,7 +1250,9 @@ def _evaluate(model: TransportModel, c, t):
         l_pm = se * s_ca
         kern = aggregation_kernels(model.f_cation, model.f_anion, model.activity_model, z)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            tdf_c = kern["tdf_molar"](mean_free, c, coupling, a, k_a)
+            tdf_c = kern["tdf_molar"](
+                mean_free, c, coupling, a, k_a, agg["msa_gamma"], *_ion_diameters(model)
+            )
         cluster = agg["cluster"]
         c12, c21 = agg["triples"]
         d12 = kt / (6 * math.pi * eta * (r_p**3 + 2 * r_m**3) ** (1 / 3))
