@@ -11,13 +11,14 @@ residuals), through :func:`ionscales.fitting.core.run_fit`.
 from __future__ import annotations
 
 import math
+import warnings
 
 import lmfit
 import numpy as np
 import xarray as xr
 
 from ionscales.electrolyte import Electrolyte
-from ionscales.errors import ParameterError
+from ionscales.errors import ConvergenceWarning, ParameterError
 from ionscales.fitting.core import FitResult, run_fit
 from ionscales.theory.transport_properties import TransportModel, properties
 
@@ -123,7 +124,11 @@ def fit_transport(
 
     Notes
     -----
-    The residual is ``(model - data) / (|data| relative_error)`` per property and state; the
+    Any carrier model of the start model is fitted (``carriers="aggregation"``: the site
+    numbers f+, f- are discrete and stay fixed; compare fits over a few pairs). Trial steps
+    of the optimiser that leave the chain's domain (the activity model's spinodal) get a
+    large residual and trial steps near the gel point are evaluated without their
+    ConvergenceWarning; the start and the returned fit are evaluated unguarded. The residual is ``(model - data) / (|data| relative_error)`` per property and state; the
     solvent viscosity at the electrolyte's temperature is held fixed (radii and viscosity
     enter only as their product), so ``viscosity_pseudo_activation`` sets its temperature
     dependence only.
@@ -168,6 +173,19 @@ def fit_transport(
             raise ParameterError("relative_error", "must be > 0 for every fitted property", e)
     c = data["concentration"].values.astype(float)
     t = data["temperature"].values.astype(float)
+    if not (np.all(np.isfinite(c)) and np.all(c > 0) and c.size):
+        raise ParameterError("data", "concentration must be finite and > 0 [mol/m^3]", c)
+    if not (np.all(np.isfinite(t)) and np.all(t > 0) and t.size):
+        raise ParameterError("data", "temperature must be finite and > 0 [K]", t)
+    for p in present:
+        v = data[p].values.astype(float)
+        v = v[np.isfinite(v)]
+        if v.size == 0:
+            raise ParameterError("data", f"{p} holds no finite value", p)
+        ok = (np.abs(v) < 1) if p == "transference_number" else (v > 0)
+        if not np.all(ok):
+            valid = "|t+| < 1" if p == "transference_number" else "> 0"
+            raise ParameterError("data", f"{p} out of range (must be {valid})", float(v[~ok][0]))
     t_ref = float(base.electrolyte.solvent.temperature)
     eta_ref = float(base.viscosity_law(t_ref)(0.0, t_ref))
     start = _start(base)
@@ -211,8 +229,21 @@ def fit_transport(
             out.append(ds[name].transpose("concentration", "temperature").values[masks[p]])
         return np.concatenate(out)
 
+    evaluate(params)  # the starting point must lie in the chain's domain (errors reach the caller)
+    penalty = np.full(flat.size, 1e3)
+
     def residual(par):
-        return (evaluate(par) - flat) * weights
+        # a trial step of the optimiser may leave the chain's domain (the activity model's
+        # spinodal): such steps get a large residual so that the optimiser retreats. Trial
+        # steps near the gel point of the aggregation carriers are evaluated quietly; the
+        # returned fit is evaluated below without this guard (its warnings and errors reach
+        # the caller)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            try:
+                return (evaluate(par) - flat) * weights
+            except ParameterError:
+                return penalty
 
     result = run_fit(
         residual,

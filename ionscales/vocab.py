@@ -355,7 +355,12 @@ _TRANSPORT_PROPERTIES: dict[str, tuple[str, str]] = {
     ),
     "molar_thermodynamic_factor": ("1", "thermodynamic factor 1 + d ln y_pm / d ln c (molar)"),
     "pair_fraction": ("1", "fraction of the salt in neutral ion pairs"),
-    "cluster_fraction": ("1", "fraction of the salt in charged clusters"),
+    "cluster_fraction": (
+        "1",
+        "fraction of the cations in charged clusters of two or more ions "
+        "(none in the pairing model)",
+    ),
+    "gel_fraction": ("1", "fraction of the cations in the gel (immobile)"),
     "viscosity": ("Pa s", "solution viscosity"),
     "onsager_coefficient_molar": (
         "mol^2/(J m s)",

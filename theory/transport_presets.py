@@ -1,6 +1,8 @@
 """Calibrated transport-chain parameters (:class:`~ionscales.theory.transport.TransportModel`).
 
-Every entry is **calibrated**: fitted with :func:`ionscales.fitting.fit_transport` to the
+Two tables: :data:`CALIBRATED` (the pairing chain) and :data:`CALIBRATED_AGGREGATION`
+(the Flory–Stockmayer cluster carriers, ``carriers="aggregation"``). Every entry is
+**calibrated**: fitted with :func:`ionscales.fitting.fit_transport` to the
 data named in its ``source`` (which data, which fit, the rms deviations per property). They
 are not measurements of the parameters themselves: the radii, K_A and viscosity
 coefficients absorb what the chain (pairing + Debye–Hückel + Stokes–Einstein + DHO)
@@ -17,6 +19,8 @@ from ionscales.dielectric import PolynomialPermittivity
 from ionscales.electrolyte import Electrolyte
 
 __all__ = [
+    "CALIBRATED_AGGREGATION",
+    "DEVIATIONS_AGGREGATION",
     "CALIBRATED",
     "DEVIATIONS",
     "CALIBRATION_GRID",
@@ -108,6 +112,56 @@ DEVIATIONS = {
     },
 }
 
+#: name -> TransportModel fields of the calibrated *aggregation* chain
+#: (``carriers="aggregation"``: Flory–Stockmayer clusters with f+ = 4, f- = 2), used by
+#: ``transport.properties(electrolyte, c, T, carriers="aggregation")``
+CALIBRATED_AGGREGATION: dict[str, dict] = {
+    LIPF6_EC_EMC: {
+        # calibrated: fit_transport(landesfeind2019(c, T)[["conductivity", "salt_diffusivity",
+        # "transference_number"]], start, vary=[association_constant, association_enthalpy,
+        # cation_radius, anion_radius, viscosity_pseudo_activation, viscosity_b, viscosity_d],
+        # relative_error={conductivity: 0.05, salt_diffusivity: 0.10, transference_number:
+        # 0.05 absolute}) on CALIBRATION_GRID with start = the pairing entry below turned
+        # into carriers="aggregation", f_cation=4, f_anion=2 (Li+ tetrahedral: 4 sites; PF6-
+        # bridging two Li+: 2 sites; of the site pairs tried, (2,1) (3,1) (4,1) (3,2) (4,2)
+        # (6,2), (4,2) gave the lowest sum of squares; (4,3) crossed the gel point).
+        # 1-sigma errors: K_pair 41.5 +- 1.9 L/mol, dH -8.5 +- 1.0 kJ/mol, r+ 0.442 +- 0.026 nm,
+        # r- 0.244 +- 0.012 nm, B 1276 +- 76 K, Jones–Dole B -0.33 +- 0.13 L/mol,
+        # D 0.84 +- 0.06 (L/mol)^2
+        "carriers": "aggregation",
+        "f_cation": 4,
+        "f_anion": 2,
+        "cation_radius": 4.4232377940548473e-10,
+        "anion_radius": 2.43742412206512e-10,
+        "association_constant": 0.041486632738710345,
+        "association_enthalpy": -8460.388725950992,
+        "density_slope": 0.1,
+        "viscosity_solvent_viscosity": 1.2900424733765764e-05,
+        "viscosity_pseudo_activation": 1276.2033248547673,
+        "viscosity_b": -0.00032641044866530767,
+        "viscosity_d": 8.353584836347911e-07,
+        "viscosity_source": "calibrated (eta(25 C, c -> 0) held at the preset's solvent viscosity)",
+        "source": "calibrated: fit_transport on Landesfeind & Gasteiger 2019 conductivity, salt "
+        "diffusivity and transference number (PyBaMM ORegan2022 correlations, 9 c x 6 T, 0.1-2 M, "
+        "263-323 K), aggregation carriers f+ = 4, f- = 2; varied K_pair, dH, r+, r-, viscosity B, "
+        "Jones–Dole B and D. rms deviation on that grid: conductivity 0.116, salt_diffusivity "
+        "0.196 (relative), transference_number 0.149 (absolute; falls with c like the data), "
+        "thermodynamic_factor (molar, not fitted) 0.75: qualitatively wrong (< 1, falling; data "
+        "rise to 3.9), see README",
+    },
+}
+
+#: rms deviations of the calibrated aggregation chains on their calibration grid
+#: (relative; absolute for ``transference_number``; TDF not fitted)
+DEVIATIONS_AGGREGATION = {
+    LIPF6_EC_EMC: {
+        "conductivity": 0.1156,
+        "salt_diffusivity": 0.1955,
+        "transference_number": 0.1494,
+        "thermodynamic_factor": 0.7491,
+    },
+}
+
 #: the calibration grid of each entry: (concentrations [mol/m^3], temperatures [K])
 CALIBRATION_GRID = {
     LIPF6_EC_EMC: (
@@ -117,9 +171,11 @@ CALIBRATION_GRID = {
 }
 
 
-def calibrated(name: str, electrolyte: Electrolyte):
-    """The calibrated TransportModel of ``electrolyte`` (by ``name``), or None."""
-    entry = CALIBRATED.get(name)
+def calibrated(name: str, electrolyte: Electrolyte, carriers: str = "pairing"):
+    """The calibrated TransportModel of ``electrolyte`` (by ``name``) for the carrier model
+    ``carriers`` ("pairing" or "aggregation"), or None."""
+    table = CALIBRATED_AGGREGATION if carriers == "aggregation" else CALIBRATED
+    entry = table.get(name)
     if entry is None:
         return None
     from ionscales.theory.transport_properties import TransportModel, ViscosityLaw

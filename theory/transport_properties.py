@@ -11,6 +11,19 @@ The chain (each link is a function below; all links broadcast over every state a
    distance ``a`` as ion size (Bjerrum 1926; Fuoss 1958; Barthel, Krienke & Kunz 1998).
    ``K_A(T)`` is either Fuoss's ``(4 pi N_A a^3/3) exp(z^2 l_B(T)/a)`` with the solvent's
    eps_r(T), or a given K_A at a reference temperature with a van 't Hoff enthalpy.
+1b. **Aggregation carriers** (``carriers="aggregation"``, f+ and f- sites per ion): the
+   Flory–Stockmayer clusters of :mod:`ionscales.theory.aggregation` (free ions, pairs,
+   charged clusters (l, m) such as [Li(PF6)2]- and Li2PF6+; McEldrew et al. 2020, 2021).
+   ``association_constant`` is the ion-pair constant K_pair; the bond (site) constant is
+   K_pair/(f+ f-) (the #11 conversion), corrected by the free-ion activity,
+   ``K_pair y_f^2/(f+ f-)``, with y_f at the free-ion ionic strength (mean free fraction
+   x; our rule: charged clusters are not counted in the ionic strength). x solves the
+   mass action by bisection, the probabilities come from the aggregation kernel, and the
+   carrier sums run to the aggregation module's adaptive truncation (recorded in the
+   attrs; ConvergenceWarning near/past the gel point). With f+ = f- = 1 this *is* link 1.
+   Each cluster moves with ``D_lm = kT/(6 pi eta(c, T) r_lm)``,
+   ``r_lm = (l r_+^3 + m r_-^3)^(1/3)`` (the equal-volume sphere; the free ions keep
+   their DHO corrections).
 2. **Mobilities**: Stokes–Einstein ``D_i = kT / (6 pi eta(c, T) r_i)`` with the *solution*
    viscosity ``eta(c, T)`` (VTF/Arrhenius solvent law times Jones–Dole–Kaminsky,
    :mod:`ionscales.theory.viscosity`) and Stokes radii r_+, r_- (pair: the equal-volume
@@ -39,11 +52,17 @@ The chain (each link is a function below; all links broadcast over every state a
    uses a solution density linear in c, ``rho = rho_0 + s c``, so that
    ``d ln m / d ln c = rho_0 / (rho_0 + (s - M) c)`` exactly (M the salt molar mass).
    The McMillan–Mayer -> Lewis–Randall correction of the activity coefficient itself
-   (order c V_salt) is neglected.
+   (order c V_salt) is neglected. With the aggregation carriers
+   ``ln y_pm = (f+ ln q_+ + f- ln q_-)/2 + ln y_f`` (mu_salt = mu_+,free + mu_-,free) and
+   the same implicit differentiation (:func:`aggregation_kernels`); ``activity_model=``
+   replaces the extended-DH free-ion law by another closed-form law of the thermo
+   registry (:data:`ACTIVITY_MODELS`) in the mass action and the TDF alike.
 
 Notes
 -----
-Validity: symmetric binary salts (neutral pairs). The Debye–Hückel free-ion activity and the
+Validity: symmetric binary salts (neutral pairs). Aggregation carriers: mean-field tree
+theory (no loops), pre-gel (the TDF vanishes at the gel point for f+ = f-; the chain
+raises there); the DH activity of the free ions only. The Debye–Hückel free-ion activity and the
 DHO corrections are limiting-law physics extended by the (1 + kappa a) factor; they are
 semi-quantitative above ~0.1 mol/L in low-permittivity solvents, and the fitted K_A, radii
 and viscosity coefficients absorb what they miss. Calibrated parameters are marked as such
@@ -56,6 +75,9 @@ R. M. Fuoss, J. Am. Chem. Soc. 80, 5059 (1958), doi:10.1021/ja01552a016;
 L. Onsager, Phys. Z. 28, 277 (1927);
 R. A. Robinson & R. H. Stokes, Electrolyte Solutions, 2nd ed. (Butterworths, 1959), ch. 7;
 J. Newman & K. E. Thomas-Alyea, Electrochemical Systems, 3rd ed. (Wiley, 2004), ch. 12–14;
+M. McEldrew et al., J. Chem. Phys. 152, 234506 (2020), doi:10.1063/5.0006197;
+M. McEldrew et al., J. Electrochem. Soc. 168, 050514 (2021), doi:10.1149/1945-7111/abf975;
+L. Blum, Mol. Phys. 30, 1529 (1975), doi:10.1080/00268977500103051;
 G. Jones & M. Dole, J. Am. Chem. Soc. 51, 2950 (1929), doi:10.1021/ja01385a012.
 """
 
@@ -78,6 +100,10 @@ from ionscales.theory.viscosity import viscosity as solution_viscosity
 from ionscales.validation import as_float_array
 
 __all__ = [
+    "ACTIVITY_MODELS",
+    "CARRIER_MODELS",
+    "aggregation_kernels",
+    "aggregation_free_fractions",
     "ViscosityLaw",
     "TransportModel",
     "properties",
@@ -86,6 +112,10 @@ __all__ = [
     "thermodynamic_factor_kernels",
     "onsager_from_carriers",
 ]
+
+
+#: carrier models of the chain (``TransportModel(carriers=...)``)
+CARRIER_MODELS = ("pairing", "aggregation")
 
 
 def _finite(name, value, unit, *, positive=False, nonnegative=False, optional=False):
@@ -201,6 +231,28 @@ class TransportModel:
         s [kg/mol].
     onsager_corrections : bool
         Apply the DHO electrophoretic and relaxation corrections to the free ions.
+    carriers : {"pairing", "aggregation"}
+        The carrier model: ``"pairing"`` (free ions + neutral pairs, the chemical model) or
+        ``"aggregation"`` (the Flory–Stockmayer clusters of :mod:`ionscales.theory.aggregation`:
+        free ions, pairs and charged clusters such as [Li(PF6)2]- and Li2PF6+, summed with
+        the adaptive truncation; module docstring, link 1b).
+    activity_model : str
+        Free-ion activity law of the thermodynamic factor *and* of the mass action (so the
+        association stays consistent with the carriers): a closed-form model of the thermo
+        registry, one of :data:`ACTIVITY_MODELS` ("dh-extended", default, today's chemical
+        model; "dh-limiting"; "davies"; "msa" = Blum's MSA + BMCSL hard spheres with the
+        ions' own diameters, as the registry's "msa"). Its derivative is exact (sympy closed form +
+        implicit differentiation of the mass action).
+    f_cation, f_anion : int
+        Association sites per cation / anion [1] of the aggregation carriers (whole numbers
+        >= 1; must be 1 with ``carriers="pairing"``). ``association_constant`` is always the
+        *ion-pair* constant K_pair = c_11/(c_10 c_01) [m^3/mol]; the site (bond) constant is
+        K_pair/(f+ f-) (:func:`ionscales.theory.aggregation.pair_to_site_constant`).
+    cluster_tolerance : float
+        Relative tolerance of the aggregation cluster sums, in (0, 0.1] (default 1e-6).
+    cluster_size_limit : int
+        Largest cluster size (l and m) the sums may grow to (default 1024); where the
+        tolerance is not met there (at or near the gel point) a ConvergenceWarning is raised.
     source : str
         Provenance of the parameters ("calibrated: ..." when fitted).
     """
@@ -216,6 +268,12 @@ class TransportModel:
     solution_density: float | None = None
     density_slope: float = 0.0
     onsager_corrections: bool = True
+    carriers: str = "pairing"
+    activity_model: str = "dh-extended"
+    f_cation: int = 1
+    f_anion: int = 1
+    cluster_tolerance: float = 1e-6
+    cluster_size_limit: int = 1024
     source: str = field(default="")
 
     def __post_init__(self):
@@ -244,6 +302,54 @@ class TransportModel:
         _finite("reference_temperature", self.reference_temperature, "K", positive=True)
         _finite("solution_density", self.solution_density, "kg/m^3", positive=True, optional=True)
         _finite("density_slope", self.density_slope, "kg/mol")
+        if self.carriers not in CARRIER_MODELS:
+            raise ParameterError(
+                "carriers", f"must be one of {', '.join(CARRIER_MODELS)}", self.carriers
+            )
+        if self.activity_model not in ACTIVITY_MODELS:
+            from ionscales.theory import thermo
+
+            why = {
+                "msa-association": "the association is the carriers' own: use 'msa' (the same "
+                "MSA free ions with ideal pairs)",
+                "pitzer": "a molal virial model with tabulated parameters for the whole salt, "
+                "not a free-ion law of the free-ion ionic strength",
+            }.get(
+                self.activity_model,
+                "not a closed-form free-ion law"
+                if self.activity_model in thermo.thermo_models()
+                else "unknown",
+            )
+            raise ParameterError(
+                "activity_model",
+                f"{why}; the transport chain takes {', '.join(ACTIVITY_MODELS)}",
+                self.activity_model,
+            )
+        from ionscales.theory.aggregation.checks import functionality
+
+        object.__setattr__(self, "f_cation", functionality("f_cation", self.f_cation))
+        object.__setattr__(self, "f_anion", functionality("f_anion", self.f_anion))
+        if self.carriers == "pairing" and (self.f_cation, self.f_anion) != (1, 1):
+            raise ParameterError(
+                "f_cation",
+                "association sites other than 1 need carriers='aggregation'",
+                (self.f_cation, self.f_anion),
+            )
+        if max(self.f_cation, self.f_anion) > 64:
+            raise ParameterError(
+                "f_cation", "must be <= 64 sites per ion for the transport chain", self.f_cation
+            )
+        tol = _finite("cluster_tolerance", self.cluster_tolerance, "1", positive=True)
+        if tol > 0.1:
+            raise ParameterError("cluster_tolerance", "must lie in (0, 0.1] [1]", tol)
+        if (
+            isinstance(self.cluster_size_limit, bool)
+            or not isinstance(self.cluster_size_limit, (int, np.integer))
+            or not 2 <= self.cluster_size_limit <= 4096
+        ):
+            raise ParameterError(
+                "cluster_size_limit", "must be a whole number in 2..4096", self.cluster_size_limit
+            )
         if self.viscosity is not None and not isinstance(self.viscosity, ViscosityLaw):
             raise ParameterError("viscosity", "must be a ViscosityLaw or None", self.viscosity)
         if self.viscosity is None and e.solvent.viscosity is None:
@@ -419,6 +525,596 @@ def _kernels_residual():
     return thermodynamic_factor_kernels()["residual"]
 
 
+#: free-ion activity models of the chain (``TransportModel(activity_model=...)``): the
+#: closed-form members of the thermo registry (:func:`ionscales.theory.thermo.thermo_models`)
+ACTIVITY_MODELS = ("dh-extended", "dh-limiting", "davies", "msa")
+
+
+def _free_ion_ln_y(activity: str, x, c, l, a, valence):
+    """Sympy ln y_f of the free ions (molar scale) at the free-ion molarity x c.
+
+    Same laws as :mod:`ionscales.theory.thermo` (checked against it in the tests):
+    "dh-limiting" -l kappa/2; "dh-extended" -l kappa/(2(1 + kappa a)); "davies"
+    -(l kappa/2)(1/(1 + y) - 0.3 y), y = sqrt(I/I0), I = z^2 x c, I0 = 1 mol/L ("msa":
+    :func:`_msa_free_ion`).
+    """
+    import sympy as sp
+
+    kappa = sp.sqrt(8 * sp.pi * l * avogadro * x * c)
+    if activity == "dh-limiting":
+        return -l * kappa / 2
+    if activity == "dh-extended":
+        return -l * kappa / (2 * (1 + kappa * a))
+    if activity == "davies":
+        y = sp.sqrt(sp.Float(valence) ** 2 * x * c / 1000)
+        return -l * kappa / 2 * (1 / (1 + y) - sp.Rational(3, 10) * y)
+    raise ParameterError("activity_model", f"must be one of {', '.join(ACTIVITY_MODELS)}", activity)
+
+
+def _msa_free_ion(x, c, l, s1, s2, gamma, valence):
+    """Sympy (H, ln y_f) of the MSA + BMCSL free ions with the ions' own diameters s1, s2.
+
+    Blum (1975) as :func:`ionscales.theory.thermo.blum_msa` (its Notes), at the free-ion
+    densities n_+ = n_- = x c N_A: Delta, Omega, P_n, Q_i, the screening parameter Gamma as
+    the root of ``H = Gamma^2 - pi l_B sum_i n_i Q_i^2`` (an unknown of the state, so its
+    derivative is implicit too), ln gamma_i^el; plus the BMCSL hard-sphere
+    ``sum_n sigma_i^n dF/dxi_n`` (:func:`~ionscales.theory.thermo.hard_sphere_mixture`);
+    ln y_f = (ln y_+ + ln y_-)/2. Pairs and clusters are ideal (as "msa-association").
+    """
+    import sympy as sp
+
+    z = sp.Float(valence)
+    lb = l / z**2
+    n = x * c * avogadro
+    sig, zs = (s1, s2), (z, -z)
+    delta = 1 - sp.pi / 6 * n * (s1**3 + s2**3)
+    den = [1 + gamma * si for si in sig]
+    omega = 1 + sp.pi / (2 * delta) * sum(n * si**3 / d for si, d in zip(sig, den))
+    pn = sum(n * si * zi / d for si, zi, d in zip(sig, zs, den)) / omega
+    q = [(zi - sp.pi / (2 * delta) * si**2 * pn) / d for si, zi, d in zip(sig, zs, den)]
+    h_eq = gamma**2 - sp.pi * lb * sum(n * qi**2 for qi in q)
+    eta = sp.pi * pn / (2 * delta)
+    ln_el = [
+        -lb * (gamma * zi**2 / d + eta * si * ((2 * zi - eta * si**2) / d + eta * si**2 / 3))
+        for si, zi, d in zip(sig, zs, den)
+    ]
+    xi = sp.symbols("xi0:4", positive=True)
+    dd = 1 - xi[3]
+    free = (
+        (xi[2] ** 3 / xi[3] ** 2 - xi[0]) * sp.log(dd)
+        + 3 * xi[1] * xi[2] / dd
+        + xi[2] ** 3 / (xi[3] * dd**2)
+    )
+    d_free = [sp.diff(free, xi[k]) for k in range(4)]
+    values = {xi[k]: sp.pi / 6 * n * (s1**k + s2**k) for k in range(4)}
+    ln_hs = [sum(si**k * d_free[k] for k in range(4)).subs(values) for si in sig]
+    return h_eq, (ln_el[0] + ln_el[1] + ln_hs[0] + ln_hs[1]) / 2
+
+
+def _with_defaults(func):
+    """``f(x, c, l, a, K, G=0, s1=a, s2=a)``: the MSA arguments default for the DH laws."""
+
+    def call(x, c, l, a, K, G=0.0, s1=None, s2=None):
+        return func(x, c, l, a, K, G, a if s1 is None else s1, a if s2 is None else s2)
+
+    return call
+
+
+@functools.lru_cache(maxsize=32)
+def aggregation_kernels(
+    f_cation: int, f_anion: int, activity: str = "dh-extended", valence: float = 1.0
+):
+    """Lambdified closed forms of the Flory–Stockmayer carriers with Debye–Hückel free ions.
+
+    The unknown is the mean free-ion fraction x = (alpha_+ + alpha_-)/2, which sets the
+    free-ion ionic strength (``kappa^2 = 8 pi l N_A x c``) and so the extended-DH activity
+    ``ln y_f = -l kappa / (2 (1 + kappa a))`` of the free ions. The bond (site) constant is
+    activity-corrected, ``Lambda_molar = K_pair y_f^2 / (f+ f-)`` (a bond joins a cation
+    site and an anion site: the DH excess of the two ions it binds), and the
+    Flory–Stockmayer mass action ``Lambda zeta = p+ p- / ((1 - p+)(1 - p-))``,
+    ``zeta = f+ c p+ = f- c p-`` is solved in closed form for q = 1 - p (written without
+    cancellation for the given f+, f-). The free fractions are ``alpha_+ = q_+^f+`` and
+    ``alpha_- = q_-^f-``; the state solves ``G(x, c) = x - (q_+^f+ + q_-^f-)/2 = 0``.
+
+    The stoichiometric activity coefficient follows from mu_salt = mu_+,free + mu_-,free:
+    ``ln y_pm = (f+ ln q_+ + f- ln q_-)/2 + ln y_f`` and the molar thermodynamic factor
+    ``1 + c d ln y_pm/dc`` with the total derivative along the state,
+    ``dx/dc = -G_c / G_x`` (implicit differentiation, exact). For f+ = f- = 1 this is the
+    pairing chain's mass action and TDF (:func:`thermodynamic_factor_kernels`).
+
+    Parameters
+    ----------
+    f_cation, f_anion : int
+        Association sites per ion [1].
+    activity : str
+        Free-ion activity law, one of :data:`ACTIVITY_MODELS` (default "dh-extended", the
+        pairing chain's); the same y_f corrects the mass action (association consistent
+        with the carriers) and enters ln y_pm.
+    valence : float
+        |z| of the ions [1] (the Davies ionic strength).
+
+    Returns
+    -------
+    dict
+        Vectorised functions ``f(x, c, l, a, K, G=0, s1=a, s2=a)`` (x [1], c [mol/m^3],
+        l = z^2 l_B [m], a [m], K = K_pair [m^3/mol]; for "msa" Blum's Gamma [1/m] of the
+        state and the ion diameters s1, s2 [m]): ``ln_y_free``, ``residual`` (G),
+        ``ln_y_pm``, ``dx_dc`` [m^3/mol], ``tdf_molar``, ``msa_residual`` (Blum's
+        equation for Gamma; Gamma itself for the DH laws); with the sympy expressions in
+        ``"expressions"``. The derivatives are symbolic in two layers (the free-ion law
+        Y = ln y_f(x, c, Gamma) and the mass action g(x, c, Y)), chained numerically (exact,
+        and the expressions stay small). For "msa" the total derivative solves the 2x2
+        implicit system of the mass action and Blum's equation (Cramer's rule).
+    """
+    import sympy as sp
+
+    x, c, l, a, K, G, s1, s2, Y = sp.symbols("x c l a K G s1 s2 Y", real=True)
+    fp, fm = sp.Integer(int(f_cation)), sp.Integer(int(f_anion))
+    if activity == "msa":
+        h_eq, ln_y = _msa_free_ion(x, c, l, s1, s2, G, valence)
+    else:
+        h_eq, ln_y = G, _free_ion_ln_y(activity, x, c, l, a, valence)
+    # two layers, differentiated apart and chained numerically (exact, and small expressions):
+    # the free-ion law Y = ln y_f(x, c, Gamma) and the mass action g(x, c, Y), h(x, c, Y)
+    lam = K / (fp * fm) * sp.exp(2 * Y)
+    psi_c, psi_a = fp * c, fm * c
+    s_ = lam * (psi_c + psi_a)
+    d = lam * (psi_c - psi_a)
+    root = sp.sqrt(1 + 2 * s_ + d**2)
+    denom = 1 + s_ + root
+    # q_+ = (1 + d + root)/denom where 1 + d >= 0; otherwise the equal form
+    # 4 lam psi_- / ((root - 1 - d) denom) (root^2 - (1 + d)^2 = 4 lam psi_-): no
+    # cancellation in either branch (as binary_probabilities); the branch follows the state
+    q_c = sp.Piecewise(
+        ((1 + d + root) / denom, 1 + d >= 0), (4 * lam * psi_a / ((root - 1 - d) * denom), True)
+    )
+    q_a = sp.Piecewise(
+        ((1 - d + root) / denom, 1 - d >= 0), (4 * lam * psi_c / ((root - 1 + d) * denom), True)
+    )
+    g = x - (q_c**fp + q_a**fm) / 2
+    h = (fp * sp.log(q_c) + fm * sp.log(q_a)) / 2 + Y
+    law = (x, c, l, a, G, s1, s2)
+    action = (x, c, K, Y)
+
+    def lam_(expr, args):
+        return sp.lambdify(args, expr, modules="numpy", cse=True)
+
+    f_y = lam_([ln_y, sp.diff(ln_y, x), sp.diff(ln_y, c), sp.diff(ln_y, G)], law)
+    f_h = lam_([h_eq, sp.diff(h_eq, x), sp.diff(h_eq, c), sp.diff(h_eq, G)], law)
+    f_g = lam_([g, sp.diff(g, x), sp.diff(g, c), sp.diff(g, Y)], action)
+    f_p = lam_([h, sp.diff(h, x), sp.diff(h, c), sp.diff(h, Y)], action)
+    f_y0, f_g0, f_h0 = lam_(ln_y, law), lam_(g, action), lam_(h_eq, law)
+    msa = activity == "msa"
+
+    def parts(x_, c_, l_, a_, K_, G_, s1_, s2_):
+        y = f_y(x_, c_, l_, a_, G_, s1_, s2_)
+        return y, f_g(x_, c_, K_, y[0]), f_p(x_, c_, K_, y[0])
+
+    def residual(x_, c_, l_, a_, K_, G_, s1_, s2_):
+        return f_g0(x_, c_, K_, f_y0(x_, c_, l_, a_, G_, s1_, s2_))
+
+    def ln_y_free(x_, c_, l_, a_, K_, G_, s1_, s2_):
+        return f_y0(x_, c_, l_, a_, G_, s1_, s2_)
+
+    def ln_y_pm(*args):
+        return parts(*args)[2][0]
+
+    def msa_residual(x_, c_, l_, a_, K_, G_, s1_, s2_):
+        return f_h0(x_, c_, l_, a_, G_, s1_, s2_)
+
+    def derivatives(*args):
+        (y, yx, yc, yg), (_, gx, gc, gy), (_, hx, hc, hy) = parts(*args)
+        # totals through Y: G_x = g_x + g_Y Y_x, ... (chain rule)
+        tx, tc, tg = gx + gy * yx, gc + gy * yc, gy * yg
+        px, pc, pg = hx + hy * yx, hc + hy * yc, hy * yg
+        if msa:  # the state (x, Gamma) solves g = 0 and Blum's H = 0: Cramer's rule
+            _, bx, bc, bg = f_h(args[0], args[1], args[2], args[3], *args[5:])
+            det = tx * bg - tg * bx
+            dxdc = (-tc * bg + tg * bc) / det
+            dgdc = (-tx * bc + bx * tc) / det
+        else:
+            dxdc, dgdc = -tc / tx, 0.0
+        return dxdc, 1 + args[1] * (pc + px * dxdc + pg * dgdc)
+
+    def dx_dc(*args):
+        return derivatives(*args)[0]
+
+    def tdf_molar(*args):
+        return derivatives(*args)[1]
+
+    args = (x, c, l, a, K, G, s1, s2)
+    exprs = {
+        "ln_y_free": ln_y,
+        "residual": g.subs(Y, ln_y),
+        "ln_y_pm": h.subs(Y, ln_y),
+        "msa_residual": h_eq,
+        "mass_action": g,
+        "ln_y_pm_of_Y": h,
+    }
+    funcs = {
+        "ln_y_free": _with_defaults(ln_y_free),
+        "residual": _with_defaults(residual),
+        "ln_y_pm": _with_defaults(ln_y_pm),
+        "msa_residual": _with_defaults(msa_residual),
+        "dx_dc": _with_defaults(dx_dc),
+        "tdf_molar": _with_defaults(tdf_molar),
+    }
+    funcs["expressions"] = exprs
+    funcs["symbols"] = args
+    return funcs
+
+
+def _msa_gamma(k, x, c, lc, a, K, s1, s2, tol=1e-15):
+    """Blum's Gamma [1/m] at free fraction x: vectorised bisection of the kernel's
+    ``msa_residual`` on (0, kappa/2], widened until it brackets (as thermo.blum_msa)."""
+    kappa = np.sqrt(8 * math.pi * lc * avogadro * x * c)
+    res = k["msa_residual"]
+    lo, hi = np.zeros(np.shape(kappa)), 0.5 * kappa + 1e-300
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for _ in range(60):
+            bad = (res(x, c, lc, a, K, hi, s1, s2) < 0) & (kappa > 0)
+            if not np.any(bad):
+                break
+            hi = np.where(bad, 2 * hi, hi)
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            neg = res(x, c, lc, a, K, mid, s1, s2) < 0
+            lo, hi = np.where(neg, mid, lo), np.where(neg, hi, mid)
+            if np.all(hi - lo <= tol * np.maximum(hi, 1e-300)):
+                break
+    return np.where(kappa > 0, 0.5 * (lo + hi), 0.0)
+
+
+#: bookkeeping lattice of the aggregation carriers: v0 = 1 L / N_A, so numbers per site are
+#: mol/L; the Flory–Stockmayer probabilities depend on Lambda c only, so v0 cancels
+_CARRIER_SITE_VOLUME = 1e-3 / avogadro
+
+
+def aggregation_free_fractions(
+    concentration,
+    *,
+    coupling_length,
+    contact_distance,
+    association_constant,
+    f_cation: int,
+    f_anion: int,
+    activity: str = "dh-extended",
+    valence: float = 1.0,
+    diameters=None,
+    iterations: int = 60,
+):
+    """State of the aggregation carriers (:func:`aggregation_kernels`), vectorised bisection.
+
+    G(0) = -(alpha_+ + alpha_-)/2 < 0 and G(1) = 1 - (alpha_+ + alpha_-)/2 >= 0 bracket a
+    root of the mass action at every state; ``iterations`` halvings (60: 1e-18). The
+    probabilities are then evaluated by the aggregation kernel
+    :func:`~ionscales.theory.aggregation.binary_probabilities` (complements without
+    cancellation).
+
+    Parameters
+    ----------
+    concentration : array_like
+        Salt molarity c [mol/m^3] (symmetric salt: c_+ = c_- = c).
+    coupling_length : array_like
+        l = z^2 l_B [m].
+    contact_distance : array_like
+        a [m].
+    association_constant : array_like
+        Ion-pair constant K_pair [m^3/mol], >= 0.
+    f_cation, f_anion : int
+        Sites per ion [1].
+    activity : str
+        Free-ion activity law (:data:`ACTIVITY_MODELS`).
+    valence : float
+        |z| [1].
+    diameters : (float, float), optional
+        Cation and anion diameters [m] of the "msa" law (default: both
+        ``contact_distance``).
+
+    Returns
+    -------
+    dict
+        ``x`` (mean free fraction), ``ln_y_free``, ``p_cation``, ``p_anion``,
+        ``q_cation``, ``q_anion`` (1 - p), ``site_constant`` (activity-corrected
+        K_pair y_f^2/(f+ f-) [m^3/mol]) on the broadcast shape.
+    """
+    from ionscales.theory.aggregation.kernels import binary_probabilities
+
+    k = aggregation_kernels(int(f_cation), int(f_anion), activity, float(valence))
+    c, lc, a, K = np.broadcast_arrays(
+        *(
+            np.asarray(v, float)
+            for v in (concentration, coupling_length, contact_distance, association_constant)
+        )
+    )
+    s1, s2 = (a, a) if diameters is None else (float(diameters[0]), float(diameters[1]))
+    msa = activity == "msa"
+
+    def gamma_of(xx):
+        return _msa_gamma(k, xx, c, lc, a, K, s1, s2) if msa else np.zeros(c.shape)
+
+    lo, hi = np.zeros(c.shape), np.ones(c.shape)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for _ in range(iterations):
+            mid = 0.5 * (lo + hi)
+            below = k["residual"](mid, c, lc, a, K, gamma_of(mid), s1, s2) < 0
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    x = 0.5 * (lo + hi)
+    gamma = gamma_of(x)
+    ln_y = k["ln_y_free"](x, c, lc, a, K, gamma, s1, s2)
+    with np.errstate(over="ignore", invalid="ignore"):  # out of range: raised by the caller
+        site = K * np.exp(2 * ln_y) / (f_cation * f_anion)
+    per_site = c * avogadro * _CARRIER_SITE_VOLUME
+    pc, pa, qc, qa = binary_probabilities(
+        f_cation * per_site,
+        f_anion * per_site,
+        association=site / (avogadro * _CARRIER_SITE_VOLUME),
+        complements=True,
+    )
+    return {
+        "x": x,
+        "msa_gamma": gamma,
+        "diameters": (s1, s2),
+        "ln_y_free": ln_y,
+        "p_cation": pc,
+        "p_anion": pa,
+        "q_cation": qc,
+        "q_anion": qa,
+        "site_constant": site,
+    }
+
+
+def _one_blas_thread():
+    """Context limiting BLAS to one thread (threadpoolctl, installed with MDAnalysis and
+    scikit-learn); a no-op without it."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
+def _separable_cluster_sums(state, weights, *, start, tolerance, size_limit, batch=48):
+    """:func:`~ionscales.theory.aggregation.converged_cluster_sums`, same rule, by matrix products.
+
+    The Flory–Stockmayer distribution is separable, ln c_lm = ln W_lm + l X + m Y + Z
+    (l >= 1; :func:`~ionscales.theory.aggregation.cluster_distribution`), so for a batch of
+    similar states with reference (X0, Y0) = (max X, max Y)
+    ``sum_lm w_lm c_lm = e^Z sum_l e^{l (X - X0)} sum_m [w_lm e^{ln W_lm + l X0 + m Y0}]
+    e^{m (Y - Y0)}``: one matrix product per weight instead of the (state, l, m) tensor. The
+    truncation rule is the aggregation module's, unchanged: per state the size is doubled
+    from ``start`` until the ion fraction beyond it and every sum's change between size/2
+    and size are <= ``tolerance`` (values taken at the first size that meets it, or at
+    ``size_limit`` with ``converged = False``). Batches whose reference terms would overflow
+    (and states without bonds) go to ``converged_cluster_sums`` itself; tested equal to it.
+    Weights must be non-negative (then the scale sum |w| c of the rule is the sum).
+    """
+    from ionscales.theory.aggregation.kernels import stockmayer_log_weight_grid
+    from ionscales.theory.aggregation.sums import ClusterSums, converged_cluster_sums
+
+    comp = state.composition
+    n = state.size
+    cc = np.broadcast_to(np.asarray(comp.c_cation, float), (n,))
+    ca = np.broadcast_to(np.asarray(comp.c_anion, float), (n,))
+    pc, pa = state.p_cation, state.p_anion
+    qc, qa = state.q_cation, state.q_anion
+    fp, fm = state.f_cation, state.f_anion
+    tiny = 1e-300
+    with np.errstate(divide="ignore"):
+        lpc, lpa = np.log(np.maximum(pc, tiny)), np.log(np.maximum(pa, tiny))
+        lqc, lqa = np.log(np.maximum(qc, tiny)), np.log(np.maximum(qa, tiny))
+        x_coef = lpa + (fp - 1) * lqc - lqa
+        y_coef = lpc - lqc + (fm - 1) * lqa
+        z_coef = np.log(fp * cc) - lpa + lqc + lqa
+    c01 = ca * qa**fm
+    sol_c, sol_a = cc * state.sol_cation, ca * state.sol_anion
+    names = list(weights)
+    sums = {k: np.zeros(n) for k in names}
+    size = np.zeros(n, dtype=np.int64)
+    converged = np.zeros(n, dtype=bool)
+    truncated = np.zeros(n)
+    change = np.zeros(n)
+    fallback = []
+    grids = {}
+
+    def grid(big):
+        if big not in grids:
+            l = np.arange(big + 1)[:, None]
+            m = np.arange(big + 1)[None, :]
+            lnw = stockmayer_log_weight_grid(big, f_cation=fp, f_anion=fm).copy()
+            lnw[0, :] = -np.inf  # row l = 0 is only the free anion, added apart
+            w = [np.broadcast_to(np.asarray(weights[k](l, m), float), lnw.shape) for k in names]
+            w01 = [float(wk[0, 1]) if big >= 1 else 0.0 for wk in w]
+            w += [
+                np.broadcast_to(l.astype(float), lnw.shape),
+                np.broadcast_to(m.astype(float), lnw.shape),
+            ]
+            grids[big] = (l, m, lnw, w, w01)
+        return grids[big]
+
+    def process(idx, big):
+        pending = idx
+        while pending.size:
+            last = big >= size_limit
+            l, m, lnw, w, w01 = grid(big)
+            x0, y0 = float(np.max(x_coef[pending])), float(np.max(y_coef[pending]))
+            ln_e = lnw + l * x0 + m * y0
+            if float(np.max(ln_e)) > 600.0:
+                if pending.size > 1:  # split along Y and retry each half from this size on
+                    order = pending[np.argsort(y_coef[pending])]
+                    half = order.size // 2
+                    process(order[:half], big)
+                    process(order[half:], big)
+                else:
+                    fallback.append(pending)
+                return
+            e = np.exp(ln_e)
+            a = np.exp(np.outer(x_coef[pending] - x0, l[:, 0]))
+            b = np.exp(np.outer(y_coef[pending] - y0, m[0]))
+            scale_z = np.exp(z_coef[pending])
+            h = big // 2 + 1
+            full, part = [], []
+            for wk in w:
+                mw = wk * e
+                full.append(np.einsum("kl,kl->k", a, b @ mw.T) * scale_z)
+                part.append(np.einsum("kl,kl->k", a[:, :h], b[:, :h] @ mw[:h, :h].T) * scale_z)
+            free_a = c01[pending]
+            tot_c, tot_a = cc[pending], ca[pending]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                miss_c = np.where(
+                    tot_c > 0, (sol_c[pending] - full[-2]) / np.where(tot_c > 0, tot_c, 1), 0.0
+                )
+                miss_a = np.where(
+                    tot_a > 0,
+                    (sol_a[pending] - full[-1] - free_a) / np.where(tot_a > 0, tot_a, 1),
+                    0.0,
+                )
+            trunc = np.maximum(np.abs(miss_c), np.abs(miss_a))
+            worst = np.zeros(pending.size)
+            values = []
+            for j in range(len(names)):
+                f_j = full[j] + w01[j] * free_a
+                p_j = part[j] + w01[j] * free_a
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    rel = np.where(f_j > 0, np.abs(f_j - p_j) / np.where(f_j > 0, f_j, 1.0), 0.0)
+                worst = np.maximum(worst, rel)
+                values.append(f_j)
+            ok = (trunc <= tolerance) & (worst <= tolerance)
+            take = ok | last
+            sel = pending[take]
+            for j, k in enumerate(names):
+                sums[k][sel] = values[j][take]
+            size[sel] = big
+            converged[sel] = ok[take]
+            truncated[sel] = trunc[take]
+            change[sel] = worst[take]
+            pending = pending[~take]
+            big = min(2 * big, size_limit)
+
+    simple = (pc > 0) & (pa > 0) & (cc > 0) & (ca > 0)
+    fallback.append(np.flatnonzero(~simple))
+    good = np.flatnonzero(simple)
+    good = good[np.lexsort((y_coef[good], x_coef[good]))]
+    # the products are many small matrices: one BLAS thread (threads oversubscribe a busy
+    # machine and make them ~20x slower)
+    with _one_blas_thread():
+        for s0 in range(0, good.size, batch):
+            process(good[s0 : s0 + batch], max(int(start), 2))
+    rest = np.concatenate(fallback) if fallback else np.zeros(0, dtype=np.int64)
+    if rest.size:
+        ref = converged_cluster_sums(
+            state.take(rest), weights, start=start, tolerance=tolerance, size_limit=size_limit
+        )
+        for k in names:
+            sums[k][rest] = ref.sums[k]
+        size[rest], converged[rest] = ref.size, ref.converged
+        truncated[rest], change[rest] = ref.truncated_fraction, ref.change
+    return ClusterSums(sums, size, converged, truncated, change, float(tolerance), int(size_limit))
+
+
+def _aggregation_carriers(model, c, k_a, coupling, a, r_p, r_m):
+    """Cluster sums of the aggregation carriers on the flattened grid (one call, no loop).
+
+    Returns the free fractions, the radius-weighted Onsager sums
+    S_ij = sum_lm n_i n_j c_lm / r_lm [mol/m^4] (r_lm = (l r+^3 + m r-^3)^(1/3)), the
+    listed carriers and the truncation record.
+    """
+    from ionscales.errors import ConvergenceWarning
+    from ionscales.theory.aggregation.state import AggregationState, Composition
+
+    fp, fm = model.f_cation, model.f_anion
+    shape = c.shape
+    flat = [np.ravel(np.broadcast_to(v, shape)) for v in (c, k_a, coupling)]
+    cf, kf, lf = flat
+    st_ = aggregation_free_fractions(
+        cf,
+        diameters=_ion_diameters(model),
+        activity=model.activity_model,
+        valence=abs(float(model.electrolyte.charges[0])),
+        coupling_length=lf,
+        contact_distance=a,
+        association_constant=kf,
+        f_cation=fp,
+        f_anion=fm,
+    )
+    per_site = cf * avogadro * _CARRIER_SITE_VOLUME
+    zero = np.zeros_like(cf)
+    comp = Composition(
+        "concentration",
+        cf,
+        per_site,
+        per_site,
+        np.clip(1 - 2 * per_site, 0, 1),
+        zero,
+        per_site,
+        per_site,
+        zero,
+        np.asarray(_CARRIER_SITE_VOLUME),
+    )
+    z = abs(float(model.electrolyte.charges[0]))
+    state = AggregationState.from_probabilities(
+        comp,
+        f_cation=fp,
+        f_anion=fm,
+        charges=(z, -z),
+        association=st_["site_constant"] / (avogadro * _CARRIER_SITE_VOLUME),
+        p_cation=st_["p_cation"],
+        p_anion=st_["p_anion"],
+        q_cation=st_["q_cation"],
+        q_anion=st_["q_anion"],
+    )
+    nm = 1e-9  # radii in nm inside the weights (numbers of order one)
+    rp3, rm3 = (r_p / nm) ** 3, (r_m / nm) ** 3
+
+    def inv_radius(l, m):
+        r3 = l * rp3 + m * rm3
+        return np.where(r3 > 0, 1 / np.cbrt(np.where(r3 > 0, r3, 1.0)), 0.0)
+
+    weights = {
+        "cc": lambda l, m: l * l * inv_radius(l, m),
+        "ca": lambda l, m: l * m * inv_radius(l, m),
+        "aa": lambda l, m: m * m * inv_radius(l, m),
+        "charged_cations": lambda l, m: l * ((l != m) & (l + m >= 2)),
+    }
+    sums = _separable_cluster_sums(
+        state,
+        weights,
+        start=16,
+        tolerance=model.cluster_tolerance,
+        size_limit=model.cluster_size_limit,
+    )
+    sums.warn_if_unconverged("transport.properties (aggregation carriers)")
+    gel = state.gel_parameter > 1
+    if np.any(gel):
+        warnings.warn(
+            f"transport.properties (aggregation carriers): {int(np.sum(gel))} state point(s) at "
+            "or past the gel point ((f+ - 1)(f- - 1) p+ p- >= 1, up to "
+            f"{float(np.max(state.gel_parameter)):.3g}): the gel is immobile, only the sol carries "
+            "current (Flory post-gel); the mean-field tree theory is not reliable there",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    molar = {k: comp.molar(v).reshape(shape) / nm for k, v in sums.sums.items()}
+    small = comp.molar(state.cluster_distribution(2)).reshape(shape + (3, 3))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cluster = comp.molar(sums.sums["charged_cations"]).reshape(shape) / c
+    return {
+        "x": st_["x"].reshape(shape),
+        "msa_gamma": st_["msa_gamma"].reshape(shape),
+        "alpha_cation": state.free_cation_fraction.reshape(shape),
+        "alpha_anion": state.free_anion_fraction.reshape(shape),
+        "pair": small[..., 1, 1] / c,
+        "cluster": cluster,
+        "gel": (1 - state.sol_cation).reshape(shape),
+        "gel_parameter": state.gel_parameter.reshape(shape),
+        "s": (molar["cc"], molar["ca"], molar["aa"]),
+        "triples": (small[..., 1, 2], small[..., 2, 1]),
+        "sums": sums,
+    }
+
+
 # -- the chain --------------------------------------------------------------------------
 def _grid(concentration, temperature, model):
     c = np.atleast_1d(as_float_array("concentration", concentration))
@@ -436,6 +1132,36 @@ def _grid(concentration, temperature, model):
     return c, t
 
 
+def _ion_diameters(model):
+    """(cation, anion) diameters [m] of the "msa" free-ion law: the electrolyte's ions (as
+    the thermo registry's "msa")."""
+    e = model.electrolyte
+    return float(e.cation.diameter), float(e.anion.diameter)
+
+
+def _check_activity_range(model, z, free_c, a):
+    """ValidityWarning / ParameterError where the free-ion law leaves its range."""
+    if model.activity_model == "davies":
+        big = float(np.max(z**2 * free_c)) / 1000.0
+        if big > 1.0:
+            warnings.warn(
+                f"activity_model='davies': free-ion ionic strength up to {big:.3g} mol/L, beyond "
+                "its ~0.5 mol/L range (the 0.3 I term makes y_f grow without bound)",
+                ValidityWarning,
+                stacklevel=4,
+            )
+    if model.activity_model == "msa":
+        s1, s2 = _ion_diameters(model)
+        eta = float(np.max(math.pi / 6 * free_c * avogadro * (s1**3 + s2**3)))
+        if not eta < 0.6:
+            raise ParameterError(
+                "concentration",
+                f"the free-ion hard-sphere packing fraction reaches {eta:.3g} with the ion "
+                f"diameters {s1:.3g}, {s2:.3g} m (must stay < 0.6 for BMCSL and the MSA)",
+                float(np.max(free_c)),
+            )
+
+
 def _evaluate(model: TransportModel, c, t):
     """All chain quantities on broadcast arrays c, t (same shape); returns a dict."""
     z = abs(float(model.electrolyte.charges[0]))
@@ -449,14 +1175,38 @@ def _evaluate(model: TransportModel, c, t):
     eps = model.permittivity(t)
     coupling = z**2 * bjerrum_length(eps, t)
     k_a = model.association(t)
-    alpha, pair = free_fraction(
-        c, coupling_length=coupling, contact_distance=a, association_constant=k_a
-    )
     kt = boltzmann * t
     d_p = kt / (6 * math.pi * eta * r_p)
     d_m = kt / (6 * math.pi * eta * r_m)
     d_pair = kt / (6 * math.pi * eta * (r_p**3 + r_m**3) ** (1 / 3))
-    kappa = np.sqrt(8 * math.pi * coupling * avogadro * alpha * c)
+    rt = gas_constant * t
+    agg = None
+    if model.carriers == "aggregation":
+        agg = _aggregation_carriers(model, c, k_a, coupling, a, r_p, r_m)
+        alpha, alpha_m, pair = agg["alpha_cation"], agg["alpha_anion"], agg["pair"]
+        mean_free = agg["x"]
+    elif model.activity_model != "dh-extended":
+        # the pairing chain with another free-ion law: the f = 1 carriers (same mass action)
+        st1 = aggregation_free_fractions(
+            c,
+            coupling_length=coupling,
+            contact_distance=a,
+            association_constant=k_a,
+            f_cation=1,
+            f_anion=1,
+            activity=model.activity_model,
+            valence=z,
+            diameters=_ion_diameters(model),
+        )
+        alpha = alpha_m = mean_free = st1["q_cation"]
+        pair = st1["p_cation"]
+    else:
+        alpha, pair = free_fraction(
+            c, coupling_length=coupling, contact_distance=a, association_constant=k_a
+        )
+        alpha_m = mean_free = alpha
+    kappa = np.sqrt(8 * math.pi * coupling * avogadro * mean_free * c)
+    _check_activity_range(model, z, mean_free * c, a)
     if model.onsager_corrections:
         screen = kappa / (1 + kappa * a)
         # DHO corrections as relative decrements delta, resummed as 1/(1 + delta): the limiting
@@ -470,22 +1220,59 @@ def _evaluate(model: TransportModel, c, t):
         d_m_free = d_m / ((1 + hydro_m) * (1 + relaxation))
     else:
         d_p_free, d_m_free = d_p, d_m
-    rt = gas_constant * t
-    free = alpha * c
+    free, free_m = alpha * c, alpha_m * c
     pairs = pair * c
-    # uncorrelated carriers: carrier (n+, n-) adds n_i n_j c_c D_c / RT to L_ij
-    l_pp = (free * d_p_free + pairs * d_pair) / rt
-    l_mm = (free * d_m_free + pairs * d_pair) / rt
-    l_pm = pairs * d_pair / rt
+    if agg is None:
+        # uncorrelated carriers: carrier (n+, n-) adds n_i n_j c_c D_c / RT to L_ij
+        l_pp = (free * d_p_free + pairs * d_pair) / rt
+        l_mm = (free * d_m_free + pairs * d_pair) / rt
+        l_pm = pairs * d_pair / rt
+        # exact: d alpha/d c from the implicit mass action (0 at K_A = 0, where alpha = 1)
+        if model.activity_model == "dh-extended":
+            tdf_c = thermodynamic_factor_kernels()["tdf_molar"](alpha, c, coupling, a, k_a)
+        else:
+            kern = aggregation_kernels(1, 1, model.activity_model, z)
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                tdf_c = kern["tdf_molar"](
+                    mean_free, c, coupling, a, k_a, st1["msa_gamma"], *_ion_diameters(model)
+                )
+        cluster = np.zeros_like(c)
+        carrier_c = [free, free_m, pairs]
+        carrier_d = [d_p_free, d_m_free, d_pair]
+    else:
+        # every sol cluster (l, m) adds n_i n_j c_lm D_lm / RT with the Stokes–Einstein
+        # D_lm = kT / (6 pi eta r_lm): L_ij = kT/(6 pi eta RT) S_ij; the free ions' terms
+        # then carry the same DHO corrections as in the pairing chain
+        se = kt / (6 * math.pi * eta) / rt
+        s_cc, s_ca, s_aa = agg["s"]
+        l_pp = se * s_cc + free * (d_p_free - d_p) / rt
+        l_mm = se * s_aa + free_m * (d_m_free - d_m) / rt
+        l_pm = se * s_ca
+        kern = aggregation_kernels(model.f_cation, model.f_anion, model.activity_model, z)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            tdf_c = kern["tdf_molar"](
+                mean_free, c, coupling, a, k_a, agg["msa_gamma"], *_ion_diameters(model)
+            )
+        cluster = agg["cluster"]
+        c12, c21 = agg["triples"]
+        d12 = kt / (6 * math.pi * eta * (r_p**3 + 2 * r_m**3) ** (1 / 3))
+        d21 = kt / (6 * math.pi * eta * (2 * r_p**3 + r_m**3) ** (1 / 3))
+        carrier_c = [free, free_m, pairs, c12, c21]
+        carrier_d = [d_p_free, d_m_free, d_pair, d12, d21]
     onsager = np.stack([np.stack([l_pp, l_pm], -1), np.stack([l_pm, l_mm], -1)], -2)
-    # exact: d alpha/d c from the implicit mass action (0 at K_A = 0, where alpha = 1)
-    tdf_c = thermodynamic_factor_kernels()["tdf_molar"](alpha, c, coupling, a, k_a)
-    if np.any(tdf_c <= 0):
-        bad = tdf_c <= 0
+    if np.any(~(tdf_c > 0)):
+        bad = ~(tdf_c > 0)
+        where = (
+            f"the {model.activity_model} free ions phase-separate; contact_distance = "
+            f"{a:.3g} m is too small"
+            if agg is None
+            else "at or past the gel point the Flory–Stockmayer free-ion chemical potential stops "
+            "rising (TDF = 0 at the gel point for f+ = f-), or the DH-corrected mass action "
+            "phase-separates; lower association_constant or f_cation, f_anion"
+        )
         raise ParameterError(
             "concentration",
-            "reaches the spinodal of the activity model (TDF <= 0: the "
-            f"extended-DH free ions phase-separate; contact_distance = {a:.3g} m is too small) "
+            f"reaches the spinodal of the activity model (TDF <= 0: {where}) "
             f"at c >= {float(np.min(c[bad])):.4g} mol/m^3",
             float(np.min(c[bad])),
         )
@@ -515,7 +1302,13 @@ def _evaluate(model: TransportModel, c, t):
         "tdf_molal": tdf_c / dlnm_dlnc,
         "viscosity": eta,
         "alpha": alpha,
+        "alpha_anion": alpha_m,
         "pair": pair,
+        "cluster": cluster,
+        "gel": np.zeros_like(c) if agg is None else agg["gel"],
+        "aggregation": agg,
+        "carrier_concentration": np.stack(carrier_c, -1),
+        "carrier_diffusivity": np.stack(carrier_d, -1),
         "molality": molality,
         "onsager": onsager,
         "d": (d_p_free, d_m_free, d_pair),
@@ -535,7 +1328,8 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
         A :class:`TransportModel` (e.g. ``fit.electrolyte`` from
         :func:`ionscales.fitting.fit_transport`) or an Electrolyte; an Electrolyte with
         calibrated parameters in :mod:`ionscales.theory.transport_presets` uses them unless
-        ``parameters`` are given.
+        ``parameters`` are given (``carriers="aggregation"`` alone selects the calibrated
+        aggregation chain where one is stored).
     concentration : array_like
         Salt molarities c [mol/m^3], > 0 (1-D).
     temperature : array_like, optional
@@ -574,10 +1368,15 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
     c, t = np.meshgrid(c1, t1, indexing="ij")
     out = _evaluate(model, c, t)
     dims = ("concentration", "temperature")
-    d_p, d_m, d_pair = out["d"]
     zc = float(out["charges"][0])
-    carrier_c = np.stack([out["alpha"] * c, out["alpha"] * c, out["pair"] * c], -1)
-    carrier_d = np.stack([d_p, d_m, d_pair], -1)
+    carrier_c = out["carrier_concentration"]
+    carrier_d = out["carrier_diffusivity"]
+    labels = ["free cation", "free anion", "ion pair"]
+    n_cat, n_an = [1, 0, 1], [0, 1, 1]
+    if model.carriers == "aggregation":
+        labels += ["anion-rich triple (1+2-)", "cation-rich triple (2+1-)"]
+        n_cat, n_an = n_cat + [1, 2], n_an + [2, 1]
+    n_cat, n_an = np.array(n_cat), np.array(n_an)
     species = np.array(model.electrolyte.species, dtype=str)
     data = {
         "conductivity": (dims, out["conductivity"], "S/m", "ionic conductivity"),
@@ -608,13 +1407,21 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
         "molality": (dims, out["molality"], "mol/kg", "salt molality"),
         "viscosity": (dims, out["viscosity"], "Pa s", "solution viscosity"),
         "free_fraction": (dims, out["alpha"], "1", "fraction of free (unpaired) ions"),
+        "free_anion_fraction": (
+            dims,
+            out["alpha_anion"],
+            "1",
+            "fraction of anions with no cation bonded",
+        ),
         "pair_fraction": (dims, out["pair"], "1", "fraction of the salt in neutral ion pairs"),
         "cluster_fraction": (
             dims,
-            np.zeros_like(c),
+            out["cluster"],
             "1",
-            "fraction of the salt in charged clusters (none in the pairing model)",
+            "fraction of the cations in charged clusters of two or more ions "
+            "(none in the pairing model)",
         ),
+        "gel_fraction": (dims, out["gel"], "1", "fraction of the cations in the gel (immobile)"),
         "association_constant": (
             dims,
             out["association_constant"],
@@ -641,11 +1448,31 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
         "temperature": ("temperature", t1, "K", "temperature"),
         "species_i": ("species_i", species, "1", "first species of the pair"),
         "species_j": ("species_j", species, "1", "second species of the pair"),
-        "carrier": ("carrier", np.array(["free cation", "free anion", "ion pair"]), "1", "carrier"),
-        "carrier_charge": ("carrier", np.array([zc, -zc, 0.0]), "1", "net valence of the carrier"),
-        "n_cation": ("carrier", np.array([1, 0, 1]), "1", "cations in the carrier"),
-        "n_anion": ("carrier", np.array([0, 1, 1]), "1", "anions in the carrier"),
+        "carrier": ("carrier", np.array(labels), "1", "carrier"),
+        "carrier_charge": (
+            "carrier",
+            zc * (n_cat - n_an).astype(float),
+            "1",
+            "net valence of the carrier",
+        ),
+        "n_cation": ("carrier", n_cat, "1", "cations in the carrier"),
+        "n_anion": ("carrier", n_an, "1", "anions in the carrier"),
     }
+    if model.carriers == "aggregation":
+        chain = (
+            f"Flory–Stockmayer clusters (f+ = {model.f_cation}, f- = {model.f_anion}; "
+            "DH-corrected site constant K_pair y_f^2/(f+ f-)) -> Stokes–Einstein "
+            "D_lm = kT/(6 pi eta r_lm), r_lm = (l r+^3 + m r-^3)^(1/3), in eta(c, T)"
+        )
+        extra = dict(out["aggregation"]["sums"].attrs())
+        extra["carriers_listed"] = (
+            "the carriers with l + m <= 3; L_ij sums every sol cluster (l, m) to the recorded "
+            "truncation"
+        )
+        extra["max_gel_parameter"] = float(np.max(out["aggregation"]["gel_parameter"]))
+    else:
+        chain = "association (extended DH mass action) -> Stokes–Einstein in eta(c, T)"
+        extra = {}
     ds = make_dataset(
         data,
         coords,
@@ -653,10 +1480,12 @@ def properties(electrolyte, concentration, temperature=None, **parameters) -> xr
         parameters=model.parameters(),
         references=_REFERENCES,
         attrs={
-            "chain": "association (extended DH mass action) -> Stokes–Einstein in eta(c, T)"
+            "chain": chain
             + (" + DHO corrections" if model.onsager_corrections else "")
             + " -> uncorrelated-carrier Onsager matrix -> concentrated solution theory",
+            "carriers": model.carriers,
             "parameter_source": model.source or "given",
+            **extra,
         },
     )
     ds["thermodynamic_factor"].attrs["basis"] = "molal"
@@ -679,12 +1508,20 @@ def _resolve(electrolyte, parameters) -> TransportModel:
         raise ParameterError(
             "electrolyte", "must be an Electrolyte or a TransportModel", electrolyte
         )
-    if not parameters:
+    if not parameters or set(parameters) == {"carriers"}:
         from ionscales.theory import transport_presets
 
-        calibrated = transport_presets.calibrated(electrolyte.name, electrolyte)
+        calibrated = transport_presets.calibrated(
+            electrolyte.name, electrolyte, carriers=parameters.get("carriers", "pairing")
+        )
         if calibrated is not None:
             return calibrated
+        if parameters:  # carriers="aggregation" alone, and nothing calibrated to take
+            raise ParameterError(
+                "f_cation",
+                f"no calibrated aggregation chain for {electrolyte.name!r}: give f_cation, "
+                "f_anion (sites per ion) and the association_constant with carriers='aggregation'",
+            )
     visc = {k: parameters.pop(k) for k in list(parameters) if k.startswith("viscosity_")}
     model = TransportModel(electrolyte, **parameters)
     return model.with_(**visc) if visc else model

@@ -57,3 +57,49 @@ def test_transport_command_bad_input_is_one_line_error(tmp_path, capsys):
     assert "--preset" in capsys.readouterr().err
     assert main(["transport", "--data", str(tmp_path / "missing.nc"), "--out", str(tmp_path)]) == 2
     assert "--data" in capsys.readouterr().err
+
+
+def test_transport_command_with_aggregation_carriers(tmp_path, capsys):
+    """--carriers aggregation: the calibrated cluster chain; the table, netCDF and figure are
+    those of transport.properties(..., carriers='aggregation')."""
+    code = main(
+        [
+            "transport",
+            "--carriers",
+            "aggregation",
+            "--c-min",
+            "0.2M",
+            "--c-max",
+            "1.8M",
+            "--points",
+            "5",
+            "--temperature",
+            "263.15K,313.15K",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "aggregation carriers" in out and "cluster" in out
+    ds = xr.load_dataset(tmp_path / "transport.nc")
+    assert ds.attrs["carriers"] == "aggregation" and ds.attrs["cluster_sum_converged"]
+    ref = transport.properties(
+        lipf6_ec_emc(), np.linspace(200.0, 1800.0, 5), [263.15, 313.15], carriers="aggregation"
+    )
+    np.testing.assert_allclose(ds.transference_number.values, ref.transference_number.values)
+    assert float(ds.cluster_fraction.max()) > 0.1
+    assert (tmp_path / "transport.png").stat().st_size > 10_000
+
+
+def test_transport_command_uses_the_calibrations_electrolyte(tmp_path):
+    """The LiPF6 EC:EMC name maps to lipf6_ec_emc() (eps_r(T), the calibration's
+    electrolyte): away from 25 C the CLI gives the calibrated chain's numbers (it used the
+    plain preset with one eps_r before)."""
+    assert (
+        main(["transport", "--points", "3", "--temperature", "263.15K", "--out", str(tmp_path)])
+        == 0
+    )
+    ds = xr.load_dataset(tmp_path / "transport.nc")
+    ref = transport.properties(lipf6_ec_emc(), ds.concentration.values, [263.15])
+    np.testing.assert_allclose(ds.conductivity.values, ref.conductivity.values, rtol=1e-12)

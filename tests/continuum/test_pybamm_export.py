@@ -172,3 +172,36 @@ def test_dfn_discharge_with_the_calibrated_ionscales_chain():
     assert common[-1] > 0.9 * t_ref[-1]
     dv = np.interp(common, t_ours, v_ours) - np.interp(common, t_ref, v_ref)
     assert np.abs(dv).max() < 0.05
+
+
+@pytest.mark.slow
+def test_dfn_discharge_with_the_calibrated_aggregation_chain():
+    """The same device check with the calibrated aggregation chain (carriers='aggregation':
+    Flory–Stockmayer clusters, t+ falling with c, fitted on Landesfeind sigma, D, t+).
+    Asserted as for the pairing chain: the export runs the whole 1C discharge and stays
+    within 50 mV of PyBaMM's own electrolyte; the measured deviation is printed (-s)."""
+    from ionscales.theory import transport
+    from ionscales.theory.transport_presets import lipf6_ec_emc
+
+    t_ref, v_ref = _discharge(pybamm.ParameterValues("Chen2020"))
+    props = transport.properties(
+        lipf6_ec_emc(),
+        np.linspace(20.0, 3000.0, 60),
+        [288.15, 298.15, 308.15],
+        carriers="aggregation",
+    )
+    assert props.attrs["carriers"] == "aggregation" and props.attrs["cluster_sum_converged"]
+    exported = to_pybamm(props)
+    exported.pop("_ionscales_ranges")
+    ours = pybamm.ParameterValues("Chen2020")
+    ours.update(exported)
+    t_ours, v_ours = _discharge(ours)
+    assert np.all(np.isfinite(v_ours)) and 2.4 < v_ours.min() and v_ours.max() < 4.3
+    common = np.linspace(0.0, 0.95 * min(t_ref[-1], t_ours[-1]), 200)
+    assert common[-1] > 0.9 * t_ref[-1]
+    dv = np.interp(common, t_ours, v_ours) - np.interp(common, t_ref, v_ref)
+    print(
+        f"aggregation chain vs Chen2020: max |dV| = {np.abs(dv).max() * 1e3:.1f} mV, "
+        f"rms {np.sqrt(np.mean(dv**2)) * 1e3:.1f} mV"
+    )
+    assert np.abs(dv).max() < 0.05
