@@ -153,9 +153,10 @@ def test_aggregation_chain_recovers_known_parameters_in_another_solvent():
 
 def test_calibrated_aggregation_chain_within_its_reported_deviations_and_the_finding():
     """The stored aggregation calibration (sigma, D, t+ fitted) reproduces its reported rms
-    deviations on the Landesfeind grid, within 3 %: lipf6_ec_emc()'s eps_r(T) is an
-    estimate (+-20 %, maintained elsewhere) and its revision from -0.40 to -0.38 %/K moves
-    the t+ rms from 0.1494 to 0.1529 (the refit on the revised law gives 0.1493 back).
+    deviations on the Landesfeind grid, within 3 % (lipf6_ec_emc()'s eps_r(T) is an
+    estimate, maintained elsewhere: its revision from -0.40 to -0.38 %/K moved the t+ rms of
+    the old parameters from 0.1494 to 0.1529; the stored parameters are the refit on the
+    revised law).
     Findings pinned: t+ falls with c at every T like the data (the pairing chain's is nearly
     flat), and it beats the pairing chain on t+; the TDF stays < 1 and falling where the
     data rise to ~3.9 (qualitatively wrong)."""
