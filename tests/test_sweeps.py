@@ -556,7 +556,7 @@ def test_bikerman_pb_sweep_equals_direct_solves_and_kornyshev_charge(nacl):
     fixed = {"electrolyte": nacl, "geometry": geometry, "model": "bikerman"}
     ds = ionscales.sweep(
         "continuum.solve_pb",
-        grid={"concentration": c, "potential": u},
+        grid={"concentration": c, "wall_potential": u},
         fixed=fixed,
         outputs=["surface_charge", "capacitance", "converged"],
         scheduler="synchronous",
@@ -564,15 +564,15 @@ def test_bikerman_pb_sweep_equals_direct_solves_and_kornyshev_charge(nacl):
     assert (ds["error"] == "").all(), ds["error"].values
     assert ds["surface_charge"].attrs["units"] == "C/m^2"
     assert ds["capacitance"].attrs["units"] == "F/m^2"
-    assert ds["potential"].attrs["units"] == "V"
+    assert ds["wall_potential"].attrs["units"] == "V"
     assert (ds["converged"] == 1).all()
     kT = constants.boltzmann * nacl.temperature
     eps = constants.vacuum_permittivity * nacl.permittivity
     a = nacl.ions[0].diameter
     for ci in c:
         for ui in u:
-            direct = continuum.solve_pb(concentration=ci, potential=ui, **fixed)
-            got = ds.sel(concentration=ci, potential=ui)
+            direct = continuum.solve_pb(concentration=ci, wall_potential=ui, **fixed)
+            got = ds.sel(concentration=ci, wall_potential=ui)
             assert float(got["surface_charge"]) == float(direct["surface_charge"])
             assert float(got["capacitance"]) == float(direct["capacitance"])
             n0 = ci * constants.avogadro
