@@ -90,7 +90,7 @@ def _bikerman_row(client, n_workers, startup, quick) -> Row:
     t0 = time.perf_counter()
     loop = {}
     for c in grid["concentration"]:
-        for v in grid["potential"]:
+        for v in grid["wall_potential"]:
             ds = solve_pb(concentration=c, wall_potential=v, **fixed)
             loop[(c, v)] = float(ds["surface_charge"])
     t_loop = time.perf_counter() - t0
