@@ -864,156 +864,6 @@ def aggregation_free_fractions(
     }
 
 
-def _one_blas_thread():
-    """Context limiting BLAS to one thread (threadpoolctl, installed with MDAnalysis and
-    scikit-learn); a no-op without it."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
-        import contextlib
-
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
-
-
-def _separable_cluster_sums(state, weights, *, start, tolerance, size_limit, batch=48):
-    """:func:`~ionscales.theory.aggregation.converged_cluster_sums`, same rule, by matrix products.
-
-    The Flory–Stockmayer distribution is separable, ln c_lm = ln W_lm + l X + m Y + Z
-    (l >= 1; :func:`~ionscales.theory.aggregation.cluster_distribution`), so for a batch of
-    similar states with reference (X0, Y0) = (max X, max Y)
-    ``sum_lm w_lm c_lm = e^Z sum_l e^{l (X - X0)} sum_m [w_lm e^{ln W_lm + l X0 + m Y0}]
-    e^{m (Y - Y0)}``: one matrix product per weight instead of the (state, l, m) tensor. The
-    truncation rule is the aggregation module's, unchanged: per state the size is doubled
-    from ``start`` until the ion fraction beyond it and every sum's change between size/2
-    and size are <= ``tolerance`` (values taken at the first size that meets it, or at
-    ``size_limit`` with ``converged = False``). Batches whose reference terms would overflow
-    (and states without bonds) go to ``converged_cluster_sums`` itself; tested equal to it.
-    Weights must be non-negative (then the scale sum |w| c of the rule is the sum).
-    """
-    from ionscales.theory.aggregation.kernels import stockmayer_log_weight_grid
-    from ionscales.theory.aggregation.sums import ClusterSums, converged_cluster_sums
-
-    comp = state.composition
-    n = state.size
-    cc = np.broadcast_to(np.asarray(comp.c_cation, float), (n,))
-    ca = np.broadcast_to(np.asarray(comp.c_anion, float), (n,))
-    pc, pa = state.p_cation, state.p_anion
-    qc, qa = state.q_cation, state.q_anion
-    fp, fm = state.f_cation, state.f_anion
-    tiny = 1e-300
-    with np.errstate(divide="ignore"):
-        lpc, lpa = np.log(np.maximum(pc, tiny)), np.log(np.maximum(pa, tiny))
-        lqc, lqa = np.log(np.maximum(qc, tiny)), np.log(np.maximum(qa, tiny))
-        x_coef = lpa + (fp - 1) * lqc - lqa
-        y_coef = lpc - lqc + (fm - 1) * lqa
-        z_coef = np.log(fp * cc) - lpa + lqc + lqa
-    c01 = ca * qa**fm
-    sol_c, sol_a = cc * state.sol_cation, ca * state.sol_anion
-    names = list(weights)
-    sums = {k: np.zeros(n) for k in names}
-    size = np.zeros(n, dtype=np.int64)
-    converged = np.zeros(n, dtype=bool)
-    truncated = np.zeros(n)
-    change = np.zeros(n)
-    fallback = []
-    grids = {}
-
-    def grid(big):
-        if big not in grids:
-            l = np.arange(big + 1)[:, None]
-            m = np.arange(big + 1)[None, :]
-            lnw = stockmayer_log_weight_grid(big, f_cation=fp, f_anion=fm).copy()
-            lnw[0, :] = -np.inf  # row l = 0 is only the free anion, added apart
-            w = [np.broadcast_to(np.asarray(weights[k](l, m), float), lnw.shape) for k in names]
-            w01 = [float(wk[0, 1]) if big >= 1 else 0.0 for wk in w]
-            w += [
-                np.broadcast_to(l.astype(float), lnw.shape),
-                np.broadcast_to(m.astype(float), lnw.shape),
-            ]
-            grids[big] = (l, m, lnw, w, w01)
-        return grids[big]
-
-    def process(idx, big):
-        pending = idx
-        while pending.size:
-            last = big >= size_limit
-            l, m, lnw, w, w01 = grid(big)
-            x0, y0 = float(np.max(x_coef[pending])), float(np.max(y_coef[pending]))
-            ln_e = lnw + l * x0 + m * y0
-            if float(np.max(ln_e)) > 600.0:
-                if pending.size > 1:  # split along Y and retry each half from this size on
-                    order = pending[np.argsort(y_coef[pending])]
-                    half = order.size // 2
-                    process(order[:half], big)
-                    process(order[half:], big)
-                else:
-                    fallback.append(pending)
-                return
-            e = np.exp(ln_e)
-            a = np.exp(np.outer(x_coef[pending] - x0, l[:, 0]))
-            b = np.exp(np.outer(y_coef[pending] - y0, m[0]))
-            scale_z = np.exp(z_coef[pending])
-            h = big // 2 + 1
-            full, part = [], []
-            for wk in w:
-                mw = wk * e
-                full.append(np.einsum("kl,kl->k", a, b @ mw.T) * scale_z)
-                part.append(np.einsum("kl,kl->k", a[:, :h], b[:, :h] @ mw[:h, :h].T) * scale_z)
-            free_a = c01[pending]
-            tot_c, tot_a = cc[pending], ca[pending]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                miss_c = np.where(
-                    tot_c > 0, (sol_c[pending] - full[-2]) / np.where(tot_c > 0, tot_c, 1), 0.0
-                )
-                miss_a = np.where(
-                    tot_a > 0,
-                    (sol_a[pending] - full[-1] - free_a) / np.where(tot_a > 0, tot_a, 1),
-                    0.0,
-                )
-            trunc = np.maximum(np.abs(miss_c), np.abs(miss_a))
-            worst = np.zeros(pending.size)
-            values = []
-            for j in range(len(names)):
-                f_j = full[j] + w01[j] * free_a
-                p_j = part[j] + w01[j] * free_a
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    rel = np.where(f_j > 0, np.abs(f_j - p_j) / np.where(f_j > 0, f_j, 1.0), 0.0)
-                worst = np.maximum(worst, rel)
-                values.append(f_j)
-            ok = (trunc <= tolerance) & (worst <= tolerance)
-            take = ok | last
-            sel = pending[take]
-            for j, k in enumerate(names):
-                sums[k][sel] = values[j][take]
-            size[sel] = big
-            converged[sel] = ok[take]
-            truncated[sel] = trunc[take]
-            change[sel] = worst[take]
-            pending = pending[~take]
-            big = min(2 * big, size_limit)
-
-    simple = (pc > 0) & (pa > 0) & (cc > 0) & (ca > 0)
-    fallback.append(np.flatnonzero(~simple))
-    good = np.flatnonzero(simple)
-    good = good[np.lexsort((y_coef[good], x_coef[good]))]
-    # the products are many small matrices: one BLAS thread (threads oversubscribe a busy
-    # machine and make them ~20x slower)
-    with _one_blas_thread():
-        for s0 in range(0, good.size, batch):
-            process(good[s0 : s0 + batch], max(int(start), 2))
-    rest = np.concatenate(fallback) if fallback else np.zeros(0, dtype=np.int64)
-    if rest.size:
-        ref = converged_cluster_sums(
-            state.take(rest), weights, start=start, tolerance=tolerance, size_limit=size_limit
-        )
-        for k in names:
-            sums[k][rest] = ref.sums[k]
-        size[rest], converged[rest] = ref.size, ref.converged
-        truncated[rest], change[rest] = ref.truncated_fraction, ref.change
-    return ClusterSums(sums, size, converged, truncated, change, float(tolerance), int(size_limit))
-
-
 def _aggregation_carriers(model, c, k_a, coupling, a, r_p, r_m):
     """Cluster sums of the aggregation carriers on the flattened grid (one call, no loop).
 
@@ -1023,6 +873,7 @@ def _aggregation_carriers(model, c, k_a, coupling, a, r_p, r_m):
     """
     from ionscales.errors import ConvergenceWarning
     from ionscales.theory.aggregation.state import AggregationState, Composition
+    from ionscales.theory.aggregation.sums import separable_cluster_sums
 
     fp, fm = model.f_cation, model.f_anion
     shape = c.shape
@@ -1078,7 +929,7 @@ def _aggregation_carriers(model, c, k_a, coupling, a, r_p, r_m):
         "aa": lambda l, m: m * m * inv_radius(l, m),
         "charged_cations": lambda l, m: l * ((l != m) & (l + m >= 2)),
     }
-    sums = _separable_cluster_sums(
+    sums = separable_cluster_sums(
         state,
         weights,
         start=16,

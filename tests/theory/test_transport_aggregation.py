@@ -315,7 +315,7 @@ def test_separable_cluster_sums_equal_the_aggregation_modules_sums():
     rule and gives its numbers: same sizes, convergence flags, and sums to 1e-10, over the
     calibrated chain's (c, T) range including near-gel states (gel parameter ~0.8)."""
     from ionscales.theory.aggregation.state import AggregationState, Composition
-    from ionscales.theory.aggregation.sums import converged_cluster_sums
+    from ionscales.theory.aggregation.sums import converged_cluster_sums, separable_cluster_sums
 
     c = np.repeat(np.linspace(100.0, 2000.0, 12), 3)
     K = np.tile([0.005, 0.04, 0.09], 12)
@@ -350,9 +350,7 @@ def test_separable_cluster_sums_equal_the_aggregation_modules_sums():
     }
     for limit in (64, 1024):
         ref = converged_cluster_sums(state, weights, start=16, tolerance=1e-6, size_limit=limit)
-        fast = tp._separable_cluster_sums(
-            state, weights, start=16, tolerance=1e-6, size_limit=limit
-        )
+        fast = separable_cluster_sums(state, weights, start=16, tolerance=1e-6, size_limit=limit)
         np.testing.assert_array_equal(fast.size, ref.size)
         np.testing.assert_array_equal(fast.converged, ref.converged)
         for k in weights:

@@ -88,7 +88,11 @@ from ionscales.theory.aggregation.models import (
     SolvatedAggregation,
 )
 from ionscales.theory.aggregation.state import AggregationState, Composition
-from ionscales.theory.aggregation.sums import ClusterSums, converged_cluster_sums
+from ionscales.theory.aggregation.sums import (
+    ClusterSums,
+    converged_cluster_sums,
+    separable_cluster_sums,
+)
 
 __all__ = [
     "Aggregation",
@@ -99,6 +103,7 @@ __all__ = [
     "Composition",
     "ClusterSums",
     "converged_cluster_sums",
+    "separable_cluster_sums",
     "stockmayer_log_weight",
     "binary_probabilities",
     "solvated_probabilities",
