@@ -406,17 +406,6 @@ class _Geometry:
         """Axisymmetric (``metric == 1``)."""
         return self.metric == 1
 
-    def wall_distances(self, positions: np.ndarray, length: float) -> list[np.ndarray]:
-        """Distance of ``positions`` (measured from face 0 of the domain) from each wall, in
-        the order of ``walls`` (any unit; ``length`` is the domain size in the same unit).
-        The solvers use :meth:`Mesh1D.wall_distances`, which takes absolute positions on
-        any mesh (a sphere's faces start at its radius)."""
-        positions = np.asarray(positions, dtype=float)
-        out = []
-        for wall in self.walls:
-            out.append(positions.copy() if wall == "left" else length - positions)
-        return out
-
     def _mesh_from(self, faces: np.ndarray) -> Mesh1D:
         return Mesh1D(
             faces=faces + self.inner_radius,
@@ -434,44 +423,21 @@ class _Geometry:
         max_cell: float | None,
         refinement: int,
         growth: float,
-    ) -> Mesh1D:
-        """Mesh [m] of a domain of ``length`` with one wall at face 0 and a bulk far end: the
-        user ``spacing`` if given, else graded from the wall (largest cell default
-        ``MAX_CELL_FRACTION`` decay lengths)."""
-        if self.spacing is not None:
-            return self._mesh_from(_split(self.spacing, refinement))
-        if max_cell is None:
-            max_cell = MAX_CELL_FRACTION * decay_length
-        return self._mesh_from(
-            graded_faces(
-                length,
-                first_cell=first_cell,
-                max_cell=max_cell,
-                growth=growth,
-                refinement=refinement,
-            )
-        )
-
-    def _bounded_mesh(
-        self,
-        length: float,
-        *,
-        decay_length: float,
-        first_cell: float,
-        max_cell: float | None,
-        refinement: int,
-        growth: float,
+        bounded: bool = False,
         **sides,
     ) -> Mesh1D:
-        """Mesh of a bounded domain [m]: the user ``spacing`` if given, else graded towards the
-        wall(s) (``sides``: ``two_sided=True`` or ``reverse=True`` of :func:`graded_faces`)."""
+        """Mesh [m] of a domain of ``length``: the user ``spacing`` if given, else graded from
+        the wall(s) (largest cell default ``MAX_CELL_FRACTION`` decay lengths). A ``bounded``
+        domain keeps at least 20 cells across even when it is much narrower than the decay
+        length; ``sides`` (``two_sided=True`` or ``reverse=True``) go to
+        :func:`graded_faces` (default: one wall at face 0 and a bulk far end)."""
         if self.spacing is not None:
             return self._mesh_from(_split(self.spacing, refinement))
         if max_cell is None:
             max_cell = MAX_CELL_FRACTION * decay_length
-        # at least 20 cells across even when the domain is much narrower than the decay length
-        max_cell = min(max_cell, length / 20.0)
-        first_cell = min(first_cell, max_cell)
+        if bounded:
+            max_cell = min(max_cell, length / 20.0)
+            first_cell = min(first_cell, max_cell)
         return self._mesh_from(
             graded_faces(
                 length,
@@ -620,13 +586,14 @@ class Slit(_Geometry):
     ) -> Mesh1D:
         """The mesh [m]: ``spacing`` if given, else graded towards both walls (see HalfSpace.mesh;
         ``min_decay_lengths`` is not used by a bounded domain)."""
-        return self._bounded_mesh(
+        return self._graded_mesh(
             self.width,
             decay_length=decay_length,
             first_cell=first_cell,
             max_cell=max_cell,
             refinement=refinement,
             growth=growth,
+            bounded=True,
             two_sided=True,
         )
 
@@ -676,13 +643,14 @@ class CylindricalPore(_Geometry):
     ) -> Mesh1D:
         """The mesh [m]: ``spacing`` if given, else graded towards the wall at r = radius
         (``min_decay_lengths`` is not used by a bounded domain)."""
-        return self._bounded_mesh(
+        return self._graded_mesh(
             self.radius,
             decay_length=decay_length,
             first_cell=first_cell,
             max_cell=max_cell,
             refinement=refinement,
             growth=growth,
+            bounded=True,
             reverse=True,
         )
 
