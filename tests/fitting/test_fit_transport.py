@@ -18,17 +18,23 @@ def _base(**kw):
     return TransportModel(tpp.lipf6_ec_emc(), viscosity=visc, density_slope=0.1, **kw)
 
 
-def test_recovers_known_parameters_from_synthetic_data():
-    c = np.array([100.0, 400.0, 800.0, 1200.0, 1600.0])
-    t = np.array([273.15, 298.15, 323.15])
-    truth = transport.properties(_base(**TRUE), c, t)
-    rng = np.random.default_rng(12)
+def _noisy(truth, *, seed):
+    """The four measured properties of ``truth`` with 1 % relative Gaussian noise (molal TDF)."""
+    rng = np.random.default_rng(seed)
     data = truth[
         ["conductivity", "salt_diffusivity", "transference_number", "thermodynamic_factor"]
     ].copy()
     for name in data.data_vars:
         data[name] = data[name] * (1 + 0.01 * rng.standard_normal(data[name].shape))
     data["thermodynamic_factor"].attrs["basis"] = "molal"
+    return data
+
+
+def test_recovers_known_parameters_from_synthetic_data():
+    c = np.array([100.0, 400.0, 800.0, 1200.0, 1600.0])
+    t = np.array([273.15, 298.15, 323.15])
+    truth = transport.properties(_base(**TRUE), c, t)
+    data = _noisy(truth, seed=12)
     start = _base(cation_radius=0.7e-9, anion_radius=0.2e-9, association_constant=5e-3)
     fit = fit_transport(data, start, vary=list(TRUE), relative_error=0.01)
     assert fit.success and fit.errorbars
@@ -133,13 +139,7 @@ def test_aggregation_chain_recovers_known_parameters_in_another_solvent():
     t = np.array([273.15, 298.15, 323.15])
     truth = transport.properties(_pc_model(**AGG_TRUE), c, t)
     assert float(truth.cluster_fraction.max()) > 0.05  # charged clusters present
-    rng = np.random.default_rng(7)
-    data = truth[
-        ["conductivity", "salt_diffusivity", "transference_number", "thermodynamic_factor"]
-    ].copy()
-    for name in data.data_vars:
-        data[name] = data[name] * (1 + 0.01 * rng.standard_normal(data[name].shape))
-    data["thermodynamic_factor"].attrs["basis"] = "molal"
+    data = _noisy(truth, seed=7)
     start = _pc_model(cation_radius=0.6e-9, anion_radius=0.25e-9, association_constant=3e-3)
     fit = fit_transport(data, start, vary=list(AGG_TRUE), relative_error=0.01)
     assert fit.success and fit.errorbars
