@@ -674,6 +674,7 @@ class PBProblem:
         self.fmesh = None
         self.w = None
         self._jacobian = None
+        self._source_at = None  # (psi, f) of the last fast Newton step
         if self.uses_fipy_assembly:
             self._build_fipy()
         else:
@@ -1272,7 +1273,7 @@ class PBProblem:
         lam, vt, S = self.debye_length, self.thermal_voltage, self.S
         e = elementary_charge
         psi = np.array(self.psi.value)
-        cached = getattr(self, "_source_at", None)
+        cached = self._source_at
         if self._born_shift is None and cached is not None and np.array_equal(cached[0], psi):
             f = cached[1]  # computed by the last Newton step at this very state
         else:

@@ -244,6 +244,11 @@ def _species_indices(electrolyte, names, default_positive=True):
 
 
 # ----------------------------------------------------------------------------- solver
+#: deprecated name of the PNP electrode charge, still written beside ``surface_charge``
+#: (same values) so that scripts reading ``ds.charge`` keep working
+DEPRECATED_CHARGE = "charge"
+
+
 #: iv_curve warns when the last step of a point still changed the state by more than this
 SETTLED_CHANGE = 1e-3
 #: largest electrode potential a PNP run accepts [kT/e] (dilute point ions far beyond validity)
@@ -829,11 +834,6 @@ def _dataset(
         parameters=params,
         references=REFERENCES,
     )
-
-
-#: deprecated name of the PNP electrode charge, still written beside ``surface_charge``
-#: (same values) so that scripts reading ``ds.charge`` keep working
-DEPRECATED_CHARGE = "charge"
 
 
 def iv_curve(
