@@ -97,8 +97,16 @@ class LatticeGas:
         return total * np.log1p(self.gamma * s) / self.gamma
 
     def max_slope(self, psi_max: float, points: int = 801) -> float:
-        """max of df/dpsi over |psi| <= psi_max (>= 1 in these units)."""
-        grid = np.linspace(-abs(psi_max), abs(psi_max), points)
+        """max of df/dpsi over |psi| <= psi_max (>= 1 in these units).
+
+        Point ions (``compacity = 0``): ``f' = sum_i z_i^2 c_i exp(-z_i psi)`` is a sum of
+        convex functions, so its maximum lies at one of the two ends (exact). Otherwise
+        the largest value on ``points`` equally spaced potentials."""
+        if self.gamma == 0.0:
+            grid = np.array([-abs(psi_max), abs(psi_max)], dtype=float)
+        else:
+            nodes = _SLOPE_NODES if points == _SLOPE_NODES.size else np.linspace(-1.0, 1.0, points)
+            grid = abs(psi_max) * nodes
         return float(max(1.0, np.max(self.source(grid)[1])))
 
     def halfspace_charge(self, psi0):
@@ -124,8 +132,19 @@ class LatticeGas:
         return float(sgn * 0.5 * (lo + hi))
 
 
+#: |psi|/|psi0| nodes of the first-integral quadrature of :func:`halfspace_profile` and
+#: their log spacing (fixed: built once)
+_PROFILE_FRACTIONS = np.geomspace(1.0, 1e-6, 1500)
+_PROFILE_DLOG = -np.diff(np.log(_PROFILE_FRACTIONS))
+#: nodes of :meth:`LatticeGas.max_slope` on [-1, 1] (scaled by the largest potential)
+_SLOPE_NODES = np.linspace(-1.0, 1.0, 801)
+for _array in (_PROFILE_FRACTIONS, _PROFILE_DLOG, _SLOPE_NODES):
+    _array.setflags(write=False)
+
+
 def halfspace_profile(distance, psi0: float, gas: LatticeGas):
-    """Exact half-space profile psi(s) from the first integral ``ds = -dpsi/sqrt(2F)`` (guesses).
+    """Exact half-space profile psi(s) from the first integral ``ds = -dpsi/sqrt(2F)`` (guesses;
+    Gouy-Chapman's closed form for a symmetric z:z point-ion electrolyte).
 
     Parameters
     ----------
@@ -137,11 +156,15 @@ def halfspace_profile(distance, psi0: float, gas: LatticeGas):
     s = np.asarray(distance, dtype=float)
     if psi0 == 0.0:
         return np.zeros_like(s)
-    frac = np.geomspace(1.0, 1e-6, 1500)
-    p = psi0 * frac
+    z = gas.z
+    if gas.gamma == 0.0 and z.size == 2 and z[0] == -z[1] and gas.c[0] == gas.c[1]:
+        # symmetric z:z point ions: psi'' = sinh(z psi)/z, Gouy-Chapman in closed form
+        v = abs(float(z[0]))
+        return (4.0 / v) * np.arctanh(np.tanh(v * psi0 / 4.0) * np.exp(-s))
+    p = psi0 * _PROFILE_FRACTIONS
     integrand = np.abs(p) / np.sqrt(np.maximum(2.0 * gas.pressure(p), 1e-300))  # ds/d(-ln|p|)
-    dlog = -np.diff(np.log(frac))
-    position = np.concatenate([[0.0], np.cumsum(0.5 * (integrand[1:] + integrand[:-1]) * dlog)])
+    position = np.zeros(p.size)
+    np.cumsum(0.5 * (integrand[1:] + integrand[:-1]) * _PROFILE_DLOG, out=position[1:])
     inside = np.interp(s, position, p)
     tail = p[-1] * np.exp(-np.maximum(s - position[-1], 0.0))  # only used beyond position[-1]
     return np.where(s <= position[-1], inside, tail)

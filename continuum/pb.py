@@ -71,6 +71,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import solve_banded
+from scipy.linalg.lapack import dgtsv
 from scipy.sparse import csr_matrix
 from scipy.sparse.linalg import spsolve
 
@@ -281,12 +282,17 @@ class _Wall:
 # ----------------------------------------------------------------------------------------
 # the reusable problem
 # ----------------------------------------------------------------------------------------
-def _banded_product(banded: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """A @ x for a tridiagonal A in scipy ``solve_banded`` (1, 1) storage."""
-    out = banded[1] * x
-    out[:-1] += banded[0, 1:] * x[1:]
-    out[1:] += banded[2, :-1] * x[:-1]
-    return out
+def _solve_tridiagonal(coupling: np.ndarray, diagonal: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """x with (symmetric tridiagonal A) x = rhs, A given by its off-diagonal ``coupling``
+    and ``diagonal`` (LAPACK ``dgtsv``, Gaussian elimination with partial pivoting; the
+    inputs are not overwritten). A singular matrix raises ``numpy.linalg.LinAlgError``, as
+    ``scipy.linalg.solve_banded`` does."""
+    *_, x, info = dgtsv(coupling, diagonal, coupling, rhs)
+    if info > 0:
+        raise np.linalg.LinAlgError(f"singular tridiagonal matrix (zero pivot {info})")
+    if info < 0:  # pragma: no cover - argument error, cannot happen with 1-D float arrays
+        raise ValueError(f"dgtsv: illegal value in argument {-info}")
+    return x
 
 
 @dataclass(frozen=True, eq=False)
@@ -674,7 +680,8 @@ class PBProblem:
         self.fmesh = None
         self.w = None
         self._jacobian = None
-        self._source_at = None  # (psi, f) of the last fast Newton step
+        self._source_at = None  # (psi, f, f', R, walls, gas) of the last fast Newton step
+        self._tridiagonal_parts = None
         if self.uses_fipy_assembly:
             self._build_fipy()
         else:
@@ -951,28 +958,95 @@ class PBProblem:
         self.source.setValue(saved[1])
         return banded, b0, (m1.diagonal() - m0.diagonal()) / big, (b1 - b0) / big
 
+    def _tridiagonal(self):
+        """(coupling, diagonal) of the constant operator L0 of :meth:`_linear_parts` as 1-D
+        arrays: L0 is symmetric (the same ``A_f/d_f`` couples both cells of a face), its
+        sub- and super-diagonals are the one coupling array."""
+        if self._tridiagonal_parts is None:
+            banded = self._linear_parts()[0]
+            coupling, diagonal = banded[0, 1:].copy(), banded[1].copy()
+            for array in (coupling, diagonal):
+                array.setflags(write=False)
+            self._tridiagonal_parts = coupling, diagonal
+        return self._tridiagonal_parts
+
+    def _l0_product(self, x: np.ndarray) -> np.ndarray:
+        """L0 @ x for the constant operator."""
+        coupling, diagonal = self._tridiagonal()
+        out = diagonal * x
+        out[:-1] += coupling * x[1:]
+        out[1:] += coupling * x[:-1]
+        return out
+
+    def _fast_residual(self, walls, psi, f):
+        """Nonlinear residual R(psi) = L0 psi - V f(psi) + (wall and bulk-end fluxes) of the
+        scalar problem (the equation FiPy assembles, written out; its Jacobian is
+        L0 - diag(V f') - diag(V beta) on the wall cells and the bulk end) and the largest
+        wall flux [residual units] for the residual scale."""
+        r = self._l0_product(psi)
+        r -= self.volumes * f
+        flux = 0.0
+        for w in walls:
+            cell, area, vol, _, _ = self._wall_geometry[w.name]
+            if w.kind == "potential":
+                wall_flux = self._wall_beta(w) * vol * (w.value - psi[cell])
+            else:
+                wall_flux = w.value * area
+            r[cell] += wall_flux
+            flux = max(flux, abs(wall_flux))
+        if self._bulk_end is not None:
+            r[-1] -= self._bulk_end * self.eps_cells[-1] * self.volumes[-1] * psi[-1]
+        return r, flux
+
+    def _fast_jacobian_diagonal(self, walls, fprime):
+        """Diagonal of the Jacobian of :meth:`_fast_residual` at a state with source slope
+        ``fprime``, and the unit response of the residual to the wall values (d R/d V)."""
+        diagonal = self._tridiagonal()[1] - self.volumes * fprime
+        wall_response = np.zeros(self.n)
+        for w in walls:
+            cell, area, vol, _, _ = self._wall_geometry[w.name]
+            if w.kind == "potential":
+                beta_v = self._wall_beta(w) * vol
+                diagonal[cell] -= beta_v
+                wall_response[cell] += beta_v
+            else:
+                wall_response[cell] += area
+        if self._bulk_end is not None:
+            diagonal[-1] -= self._bulk_end * self.eps_cells[-1] * self.volumes[-1]
+        return diagonal, wall_response
+
     def _fast_iterate(self, walls):
-        """One Newton step on the FiPy operator assembled once (see :meth:`_linear_parts`);
-        returns (scaled nonlinear residual at the new iterate, step norm)."""
-        base, b0, unit_diag, unit_rhs = self._linear_parts()
-        old = np.array(self.psi.value)
-        f, fprime, wall_flux = self._update(walls, old)
-        banded = base.copy()
-        banded[1] += unit_diag * np.asarray(self.implicit.value, dtype=float)
-        rhs = b0 + unit_rhs * np.asarray(self.source.value, dtype=float)
+        """One Newton step on the operator assembled once (see :meth:`_linear_parts`):
+        solve J delta = -R(psi) (tridiagonal), damp, and return (scaled nonlinear residual
+        at the new iterate, step norm). The source at the new iterate is kept: the next
+        step and the observables start from it."""
+        old = self.psi.value
+        cached = self._source_at
+        if cached is not None and cached[0] is old and cached[4] is walls and cached[5] is self.gas:
+            f, fprime, r = cached[1], cached[2], cached[3]  # left by the previous step
+        else:
+            f, fprime = self.gas.source(old)
+            r, _ = self._fast_residual(walls, old, f)
+        diagonal, wall_response = self._fast_jacobian_diagonal(walls, fprime)
+        coupling = self._tridiagonal()[0]
         # solve for the increment (not the new value): no cancellation near convergence
-        delta = solve_banded((1, 1), banded, rhs - _banded_product(banded, old), check_finite=False)
+        delta = _solve_tridiagonal(coupling, diagonal, -r)
         delta, norm = damp(delta, self.max_step)
         new = old + delta
-        self.psi.setValue(new)
+        self.psi.value = new  # a fresh array: nothing else holds it
         f_new, fprime_new = self.gas.source(new)
-        self._source_at = (new, f_new)  # the source at the iterate left behind (observables)
         # Jacobian at the new state differs only by the f' entries on the diagonal
-        self._jacobian = ("banded", banded, (fprime_new - fprime) * self.volumes)
-        r = np.abs(
-            _banded_product(banded, new) - rhs + self.volumes * (f + fprime * (new - old) - f_new)
+        self._jacobian = (
+            "tridiagonal",
+            coupling,
+            diagonal - self.volumes * (fprime_new - fprime),
+            wall_response,
         )
-        return float(np.max(r) / self._residual_scale(new, f_new, fprime_new, wall_flux)), norm
+        r_new, wall_flux = self._fast_residual(walls, new, f_new)
+        self._source_at = (new, f_new, fprime_new, r_new, walls, self.gas)
+        volume_scale = float(np.max(self.volumes * (np.abs(f_new) + fprime_new * np.abs(new))))
+        scale = max(volume_scale, wall_flux, 1e-300)
+        return float(np.max(np.abs(r_new))) / scale, norm
 
     def _residual_scale(self, psi, f, fprime, wall_flux) -> float:
         """Physical scale of the nonlinear residual: the largest cell source or wall flux (not
@@ -1164,12 +1238,8 @@ class PBProblem:
         (at the converged state; FiPy's right-hand side of a source s is -s V_P).
         """
         if isinstance(self._jacobian[0], str):  # fast path: tridiagonal operator assembled once
-            _, banded, dfp = self._jacobian
-            banded = banded.copy()
-            banded[1] -= dfp
-            tangent = solve_banded(
-                (1, 1), banded, -self._tangent_src * self.volumes, check_finite=False
-            )
+            _, coupling, diagonal, wall_response = self._jacobian
+            tangent = _solve_tridiagonal(coupling, diagonal, -wall_response)
             if not np.all(np.isfinite(tangent)):
                 raise ConvergenceError(
                     "solve_pb: the linear response (capacitance) of the converged state is "
@@ -1274,7 +1344,12 @@ class PBProblem:
         e = elementary_charge
         psi = np.array(self.psi.value)
         cached = self._source_at
-        if self._born_shift is None and cached is not None and np.array_equal(cached[0], psi):
+        if (
+            self._born_shift is None
+            and cached is not None
+            and cached[0] is self.psi.value
+            and cached[5] is self.gas
+        ):
             f = cached[1]  # computed by the last Newton step at this very state
         else:
             f, _ = self.gas.source(psi, self._born_shift)

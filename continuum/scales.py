@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ionscales.constants import boltzmann, elementary_charge, vacuum_permittivity
+from ionscales.constants import avogadro, boltzmann, elementary_charge, vacuum_permittivity
 from ionscales.electrolyte import Electrolyte
 from ionscales.errors import ParameterError
 
@@ -65,7 +65,15 @@ def bulk_scales(
     if not np.isfinite(c) or c <= 0:
         raise ParameterError("concentration", "must be > 0 mol/m^3 (bulk salt concentration)", c)
     z = np.asarray(electrolyte.charges, dtype=float)
-    n = np.asarray(electrolyte.ion_densities(c), dtype=float)
+    # n_i = nu_i c N_A (Electrolyte.ion_densities without re-validating c, checked above)
+    n = np.asarray(electrolyte.nu, dtype=float) * (c * avogadro)
+    if not np.all(np.isfinite(n)):
+        raise ParameterError(
+            "concentration",
+            "is so large that the ion number densities overflow (> 1e308 1/m^3); "
+            "concentrations are in mol/m^3",
+            c,
+        )
     # the electrolyte's temperature was validated when it was built: kT/e and
     # lambda_D = sqrt(eps kT / (e^2 S)) directly (the same numbers as units.thermal_voltage
     # and theory.electrostatics.debye_length, tested to round-off; those re-validate

@@ -13,6 +13,7 @@ name such as ``temperature``, or one of :data:`ATTRIBUTE_UNITS`) gets a companio
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping
@@ -143,6 +144,17 @@ def _variable(dims: tuple, values, attrs: dict) -> xr.Variable:
     return xr.Variable(dims, values, attrs=attrs)
 
 
+#: label coordinates up to this length share one (immutable) index per distinct content
+_LABEL_INDEX_SIZE = 64
+
+
+@functools.lru_cache(maxsize=256)
+def _label_index(name: str, dtype: str, labels: tuple) -> PandasIndex:
+    """The pandas index of a short string coordinate (pandas and xarray indexes are
+    immutable: one object serves every result with these labels)."""
+    return PandasIndex(pd.Index(np.array(labels, dtype=dtype)), name)
+
+
 def _coordinates(coord_vars: Mapping[str, Any]) -> xr.Coordinates:
     """Coordinates with pandas indexes built directly for the 1-D dimension coordinates.
 
@@ -157,7 +169,12 @@ def _coordinates(coord_vars: Mapping[str, Any]) -> xr.Coordinates:
             return xr.Coordinates(dict(coord_vars.items()))
         variables[name] = var
         if var.dims == (name,) and var.dtype.kind in _PLAIN_KINDS:
-            indexes[name] = PandasIndex(pd.Index(np.asarray(var.values)), name)
+            values = np.asarray(var.values)
+            if values.dtype.kind in "US" and values.size <= _LABEL_INDEX_SIZE:
+                # short label coordinates (species, walls, salts) recur in every result
+                indexes[name] = _label_index(name, values.dtype.str, tuple(values.tolist()))
+            else:
+                indexes[name] = PandasIndex(pd.Index(values), name)
     for name, var in variables.items():
         if var.dims == (name,) and name not in indexes:
             # object or datetime coordinates: xarray's own default index
@@ -214,9 +231,10 @@ def make_dataset(
     var_arrays = {k: build(k, v) for k, v in data_vars.items()}
     ds = xr.Dataset(var_arrays, coords=_coordinates(coord_arrays))
     # xarray may drop coordinate attrs on alignment; restore them
+    variables = ds.variables
     for k, v in coord_arrays.items():
-        if ds[k].attrs != v.attrs:
-            ds[k].attrs.update(v.attrs)
+        if variables[k].attrs != v.attrs:
+            variables[k].attrs.update(v.attrs)
     all_attrs: dict[str, Any] = {"Conventions": CONVENTIONS, "ionscales_version": __version__}
     if model is not None:
         all_attrs["model"] = model

@@ -778,3 +778,76 @@ def test_pb_state_is_the_public_continuation_surface(salt):
     )
     warm = problem.solve_state(0.06, initial=state.predict(0.01))
     assert warm.iterations < nxt.iterations or warm.iterations <= 3
+
+
+# -- the fast Newton path's kernels ------------------------------------------------------------
+def test_tridiagonal_solve_equals_banded_solve_and_refuses_a_singular_matrix():
+    """The tridiagonal kernel of the fast path (LAPACK dgtsv) equals SciPy's general banded
+    solve on a random symmetric system, and a singular matrix raises LinAlgError."""
+    from scipy.linalg import solve_banded
+
+    from ionscales.continuum.pb import _solve_tridiagonal
+
+    rng = np.random.default_rng(3)
+    n = 200
+    coupling, diagonal, rhs = rng.random(n - 1), -2.5 - rng.random(n), rng.standard_normal(n)
+    banded = np.zeros((3, n))
+    banded[0, 1:], banded[1], banded[2, :-1] = coupling, diagonal, coupling
+    expected = solve_banded((1, 1), banded, rhs)
+    np.testing.assert_allclose(_solve_tridiagonal(coupling, diagonal, rhs), expected, rtol=1e-12)
+    assert np.all(diagonal < -2.5)  # inputs untouched
+    with pytest.raises(np.linalg.LinAlgError):
+        _solve_tridiagonal(
+            np.ones(2), np.array([1.0, 2.0, 1.0]), np.ones(3)
+        )  # [[1,1,0],[1,2,1],[0,1,1]]
+
+
+@pytest.mark.parametrize("valence", [1.0, 2.0])
+@pytest.mark.parametrize("psi0", [0.5, 4.0, -6.0, 15.0])
+def test_halfspace_profile_closed_form_solves_the_pb_equation(valence, psi0):
+    """The symmetric z:z guess (Gouy-Chapman closed form) equals the first-integral
+    quadrature of the general path (asymmetric by 1e-12, which takes that path) and, for
+    z = 1, the textbook 4 artanh(tanh(psi0/4) e^-s) written out here."""
+    from ionscales.continuum.observables import LatticeGas, halfspace_profile
+
+    s = np.linspace(0.001, 20.0, 400)
+    c = 1.0 / (2.0 * valence**2)  # c_i = n_i / sum z^2 n
+    closed = halfspace_profile(s, psi0, LatticeGas([valence, -valence], [c, c], 0.0))
+    quadrature = halfspace_profile(
+        s, psi0, LatticeGas([valence, -valence], [c, c * (1 - 1e-12)], 0.0)
+    )
+    np.testing.assert_allclose(closed, quadrature, rtol=0, atol=2e-3 * abs(psi0))
+    if valence == 1.0:
+        np.testing.assert_allclose(
+            closed, 4 * np.arctanh(np.tanh(psi0 / 4) * np.exp(-s)), rtol=1e-13, atol=1e-300
+        )
+
+
+@pytest.mark.parametrize("psi_max", [0.3, 4.0, 20.0])
+def test_point_ion_max_slope_is_the_dense_grid_maximum(psi_max):
+    """Point ions: the largest df/dpsi over |psi| <= psi_max sits at an end (convex sum of
+    exponentials); the exact end value equals the maximum over 20001 potentials."""
+    from ionscales.continuum.observables import LatticeGas
+
+    gas = LatticeGas([2.0, -1.0], [1 / 6, 1 / 3], 0.0)  # 2:1 salt, sum z^2 c = 1
+    dense = np.max(gas.source(np.linspace(-psi_max, psi_max, 20001))[1])
+    assert gas.max_slope(psi_max) == pytest.approx(max(1.0, dense), rel=1e-12)
+
+
+def test_newton_state_cache_follows_the_lattice_gas(salt):
+    """The fast path reuses the source and residual its last step left behind; a changed
+    lattice gas (compacity continuation swaps it) must not reuse them: the same Newton run
+    from the same state takes the same steps with and without the cache."""
+    from ionscales.continuum.observables import LatticeGas
+
+    problem = PBProblem(salt, C0, HalfSpace(), wall_potential=0.2, model="bikerman")
+    walls = problem._walls(0.2, None)
+    problem._solve_state(walls)
+    gas = problem.gas
+    problem.gas = LatticeGas(gas.z, gas.c, 0.5 * gas.gamma)
+    start = problem.psi.value.copy()
+    cached_run = problem._newton(walls)  # starts at the state the last step left behind
+    problem._set_state(start)  # a fresh array: nothing cached for it
+    fresh_run = problem._newton(walls)
+    assert cached_run.iterations == fresh_run.iterations
+    np.testing.assert_allclose(cached_run.history, fresh_run.history, rtol=1e-9)

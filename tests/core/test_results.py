@@ -103,3 +103,24 @@ def test_first_result_of_a_process_imports_no_optional_array_library():
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     ).stdout.split()
     assert out[1:] == ["False", "False"], out
+
+
+def test_label_indexes_are_shared_by_content_only():
+    """Short string coordinates reuse one index per distinct content: equal labels give
+    identical indexes, different labels (or widths) never get another result's index."""
+
+    def result(labels):
+        return make_dataset(
+            {"v": (("species",), np.arange(len(labels), dtype=float), "1", "v")},
+            {"species": (("species",), np.array(labels), "1", "ionic species")},
+        )
+
+    a, b = result(["Na+", "Cl-"]), result(["Na+", "Cl-"])
+    xr.testing.assert_identical(a, b)
+    assert a.xindexes["species"].equals(b.xindexes["species"])
+    c = result(["Na+", "Cl"])
+    assert list(c.indexes["species"]) == ["Na+", "Cl"]
+    assert c.species.dtype == np.array(["Na+", "Cl"]).dtype
+    assert float(result(["K+", "Cl-"]).sel(species="K+").v) == 0.0
+    big = [f"s{i}" for i in range(100)]  # beyond the shared-index length: built afresh
+    assert list(result(big).indexes["species"]) == big
