@@ -186,6 +186,11 @@ def _is_synchronous(scheduler) -> bool:
 def _worker_count(scheduler, n_workers) -> int:
     if n_workers:
         return int(n_workers)
+    # a client of a cluster object in this process (LocalCluster) knows its workers locally;
+    # ``scheduler_info()`` is a round trip to the scheduler (~5-10 ms before the first task)
+    workers = getattr(getattr(scheduler, "cluster", None), "workers", None)
+    if isinstance(workers, Mapping) and workers:
+        return len(workers)
     info = getattr(scheduler, "scheduler_info", None)
     if callable(info):  # a dask Client
         try:
