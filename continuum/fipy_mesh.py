@@ -75,10 +75,23 @@ class FiPyMesh:
         self.n_cells = self.widths.size
         self.volumes = mesh.scaled_cell_volumes(length_scale)
         self.face_areas = mesh.scaled_face_areas(length_scale)
-        self.left_cells = np.arange(self.n_cells - 1)
-        self.right_cells = self.left_cells + 1
-        self.interior_faces = self.left_cells + 1
-        self.centre_distances = np.diff(self.centres)
+
+    # interior-face connectivity (used by PNP's flux assembly; built when first asked for)
+    @cached_property
+    def left_cells(self) -> np.ndarray:
+        return np.arange(self.n_cells - 1)
+
+    @cached_property
+    def right_cells(self) -> np.ndarray:
+        return self.left_cells + 1
+
+    @cached_property
+    def interior_faces(self) -> np.ndarray:
+        return self.left_cells + 1
+
+    @cached_property
+    def centre_distances(self) -> np.ndarray:
+        return np.diff(self.centres)
 
     # ------------------------------------------------------------------ FiPy objects
     @cached_property

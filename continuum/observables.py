@@ -77,11 +77,13 @@ class LatticeGas:
         """(f, df/dpsi) at psi (``shift`` as in :meth:`factors`, held fixed)."""
         em1, shape = self._flat_expm1(psi, shift)  # E - 1: full precision at small psi
         e = em1 + 1.0
-        d = 1.0 + self.phi @ em1
         # sum z c E = sum z c (E - 1) by bulk electroneutrality (sum z c = 0): no
         # cancellation at tiny potentials
         a1 = (self.z * self.c) @ em1
         a2 = (self.z**2 * self.c) @ e  # sum z^2 c E
+        if self.gamma == 0.0:  # point ions: D = 1
+            return (-a1).reshape(shape), a2.reshape(shape)
+        d = 1.0 + self.phi @ em1
         b1 = (self.phi * self.z) @ e  # sum phi z E  (= -D')
         f = -a1 / d
         fprime = (a2 * d - a1 * b1) / (d * d)

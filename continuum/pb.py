@@ -1523,9 +1523,10 @@ class PBProblem:
         """integral of eps_hat |grad psi|^2 dV over the domain (face differences)."""
         areas = self.face_areas
         c = self.centres
-        d = np.diff(c)
-        grad = np.diff(psi) / d
-        total = float(np.sum(self.eps_face.value[1:-1] * grad**2 * d * areas[1:-1]))
+        # interior faces: eps_f (dpsi/d_f)^2 d_f A_f = eps_f dpsi^2 (A_f/d_f), A_f/d_f the
+        # coupling of the operator
+        coupling = self._tridiagonal()[0]
+        total = float(np.sum(self.eps_face.value[1:-1] * np.diff(psi) ** 2 * coupling))
         # boundary half cells
         for name, pw in psi_w_by_wall.items():
             cell, area, _, s1, _ = self._wall_geometry[name]
