@@ -12,7 +12,7 @@ Workloads (measured in the same run):
    Both errors against the exact Gouy–Chapman profile and Grahame charge are printed.
    At 10^3 cells the baseline takes ~0.2 ms; the note gives the time xarray's public
    constructor alone takes to build a Dataset of the same labelled arrays (measured in the
-   same run), the floor of any labelled result: at 10^3 cells it is ~2x the baseline's
+   same run), the floor of any labelled result: at 10^3 cells it is ~2.7x the baseline's
    whole solve, so that row mostly measures the price of the labelled result.
 2. A 200-point Bikerman capacitance curve (gamma = 0.1, -40..40 kT/e) with continuation:
    target < 30 s.
