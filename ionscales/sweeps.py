@@ -917,8 +917,12 @@ def _run_on_cluster(client, worker, tasks, finish):
 
     The function and fixed parameters travel inside each task (not as scattered data: a
     scattered value lives only on the workers, and when they die every task that depends on
-    it is cancelled). A task that fails as a whole (its worker died, its result could not be
-    sent back) is split into single points; a single point is retried
+    it is cancelled). Results are fetched here, one ``result()`` per finished task, not with
+    ``as_completed(with_results=True)``: with it, the sweep whose point kills its worker hung
+    once in CI, this loop waiting in ``as_completed`` (distributed's background fetch catches
+    only cancellations; a future whose fetch raises anything else is never reported).
+    A task that fails as a whole (its worker died, its result could not be sent back) is
+    split into single points; a single point is retried
     ``WORKER_DEATH_RETRIES`` times, then recorded as failed with the cause.
     """
     from distributed import as_completed
@@ -929,18 +933,15 @@ def _run_on_cluster(client, worker, tasks, finish):
     for fut, task in zip(futures, tasks):
         task_of[fut.key] = task
         attempts[fut.key] = 0
-    # results are fetched by the client's event loop as each task finishes (not by a round
-    # trip per task from this loop, which put ~4 ms per task on the critical path)
-    pending = as_completed(futures, with_results=True, raise_errors=False)
+    pending = as_completed(futures)
     live = {f.key: f for f in futures}
     try:
-        for fut, value in pending:
+        for fut in pending:
             task = task_of.pop(fut.key)
             tries = attempts.pop(fut.key)
             live.pop(fut.key, None)
             try:
-                # a failed or cancelled task raises its cause here (already known locally)
-                rec = value if fut.status == "finished" else fut.result()
+                rec = fut.result()
             except Exception as exc:  # noqa: BLE001 - the task itself failed, not a point
                 indices, points = task
                 cause = _task_failure(exc)
