@@ -40,6 +40,18 @@ def best_time(func: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
+def best_times_interleaved(funcs: list[Callable[[], object]], repeat: int = 3) -> list[float]:
+    """Best wall time of each of ``funcs`` [s] over ``repeat`` rounds that call them in turn
+    (a drift of the machine's speed then reaches every function alike)."""
+    best = [float("inf")] * len(funcs)
+    for _ in range(repeat):
+        for i, func in enumerate(funcs):
+            t0 = time.perf_counter()
+            func()
+            best[i] = min(best[i], time.perf_counter() - t0)
+    return best
+
+
 def format_rows(rows: list[Row]) -> str:
     """A plain-text table."""
     head = f"{'workload':<58} {'ours [s]':>10} {'baseline [s]':>13} {'ratio':>8}  {'target':<28} result"

@@ -205,7 +205,10 @@ def _auto_chunk_size(n_points: int, workers: int) -> int:
     load stays balanced) but at most MAX_AUTO_CHUNK points, so that each task amortises its
     scheduling and checkpoint-writing cost (~1-10 ms) over several solves. With solves of
     ~1 ms (a default Bikerman double layer) ten points per task left a 400-point sweep on
-    two workers at 1.1x the loop; fifty reach 1.8x (``python -m benchmarks sweep``)."""
+    two workers at 1.1x the loop; fifty reach 1.4-1.7x, depending on how busy the host of the
+    2-vCPU VM is (``python -m benchmarks sweep``). Two tasks per worker idled ~10 ms less in
+    that sweep but commit every task up front (the scheduler queues one extra task per
+    worker), which leaves uneven grids unbalanced."""
     return max(1, min(MAX_AUTO_CHUNK, n_points // (4 * max(1, workers))))
 
 
