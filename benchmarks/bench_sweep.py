@@ -69,7 +69,8 @@ def _pool_times(points, n_workers, chunk, repeats) -> list[float]:
     machine. A generator: one run per ``next`` (interleaved with the other paths)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [points[i : i + chunk] for i in range(0, len(points), chunk)]
+    n_chunks = -(-len(points) // chunk)
+    chunks = [points[i::n_chunks] for i in range(n_chunks)]  # the sweep's interleaved chunks
     with ProcessPoolExecutor(n_workers) as pool:
         list(pool.map(_bikerman_chunk, [points[:1]] * (2 * n_workers)))  # warm every worker
         for _ in range(repeats):

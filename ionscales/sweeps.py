@@ -110,9 +110,10 @@ def sweep(
         ``False``: always call per point.
     chunk_size : int, optional
         Points per task. Default: the whole vectorised axis for vectorised calls; for
-        per-point calls one point per task with ``"synchronous"``, and on a cluster about four
-        tasks per worker with at most ``MAX_AUTO_CHUNK`` (50) points each (small sweeps stay
-        at one point per task). The function is still called once per point.
+        per-point calls one point per task with ``"synchronous"``, and on a cluster about two
+        tasks per worker with at most ``MAX_AUTO_CHUNK`` (100) points each, every task taking
+        every n-th point of the grid (small sweeps stay at one point per task). The function
+        is still called once per point.
     units : mapping, optional
         Units of grid axes or outputs that are neither in the results nor in the vocabulary.
     progress : bool, optional
@@ -159,6 +160,7 @@ def sweep(
     todo = [i for i in range(spec.n_points) if i not in done]
     if spec.chunk_size is None and not spec.vectorized and not _is_synchronous(scheduler):
         spec.chunk_size = _auto_chunk_size(len(todo), _worker_count(scheduler, n_workers))
+        spec.interleave = True
     tasks = spec.tasks(todo)
     t0 = time.perf_counter()
     new_records, scheduler_label = _execute(
@@ -176,7 +178,7 @@ def sweep(
 
 
 #: upper bound on the automatic number of points per task (checkpoint granularity)
-MAX_AUTO_CHUNK = 50
+MAX_AUTO_CHUNK = 100
 
 
 def _is_synchronous(scheduler) -> bool:
@@ -201,15 +203,19 @@ def _worker_count(scheduler, n_workers) -> int:
 
 
 def _auto_chunk_size(n_points: int, workers: int) -> int:
-    """Points per task for per-point calls on a cluster: about four tasks per worker (so the
-    load stays balanced) but at most MAX_AUTO_CHUNK points, so that each task amortises its
-    scheduling and checkpoint-writing cost (~1-10 ms) over several solves. With solves of
-    ~1 ms (a default Bikerman double layer) ten points per task left a 400-point sweep on
-    two workers at 1.1x the loop; fifty reach 1.4-1.7x, depending on how busy the host of the
-    2-vCPU VM is (``python -m benchmarks sweep``). Two tasks per worker idled ~10 ms less in
-    that sweep but commit every task up front (the scheduler queues one extra task per
-    worker), which leaves uneven grids unbalanced."""
-    return max(1, min(MAX_AUTO_CHUNK, n_points // (4 * max(1, workers))))
+    """Points per task for per-point calls on a cluster: about two tasks per worker, at most
+    MAX_AUTO_CHUNK points each (checkpoint granularity; large sweeps get many tasks).
+
+    Each task costs dask a scheduler round trip and client/scheduler CPU in this process
+    (on the 2-vCPU VM used here ~3-5 ms of latency and ~2-4 ms of CPU per task, the CPU
+    taken from a worker's core), so tasks should last ~0.1 s (dask's own advice): with
+    ~1 ms solves, 400 Bikerman points on two workers ran 1.2-1.6x the loop in four tasks
+    per worker and 1.3-2.05x in two (seven interleaved pairs of ``python -m benchmarks
+    sweep``; 1.5x in three more with interleaved chunks). With so few tasks the scheduler
+    commits them all up front, so the automatic
+    chunks interleave the grid (:meth:`_SweepSpec.tasks`): every task samples every axis
+    and the tasks cost alike even when the cost varies along an axis."""
+    return max(1, min(MAX_AUTO_CHUNK, n_points // (2 * max(1, workers))))
 
 
 def checkpoint_directory(
@@ -340,6 +346,7 @@ class _SweepSpec:
                 raise ParameterError("vectorized", f"axis {k!r} is not numeric", k)
         self.vectorized = tuple(vec)
         self.chunk_size = None if chunk_size is None else check_integer("chunk_size", chunk_size, 1)
+        self.interleave = False  # automatic cluster chunks interleave the grid (see sweep)
         self.units = {**(entry.units if entry else {}), **dict(units or {})}
         self.shape = tuple(len(a) for a in self.axes)
         self.n_points = int(np.prod(self.shape))
@@ -368,7 +375,13 @@ class _SweepSpec:
             return []
         if not self.vectorized:
             size = self.chunk_size or 1
-            chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+            if self.interleave:
+                # automatic chunks take every n-th point: each task samples the whole grid,
+                # so tasks cost alike even when the cost varies along an axis
+                n_chunks = -(-len(todo) // size)
+                chunks = [todo[i::n_chunks] for i in range(n_chunks)]
+            else:
+                chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         else:
             vec_pos = [i for i, a in enumerate(self.axes) if a.name in self.vectorized]
             groups: dict[tuple, list[int]] = {}

@@ -592,12 +592,36 @@ def test_result_objects_with_to_dataset_are_converted():
 
 
 def test_automatic_chunks_balance_workers_and_amortise_scheduling():
-    """About four tasks per worker (balance), never more than MAX_AUTO_CHUNK points per task
-    (checkpoint granularity), one point per task for tiny sweeps."""
+    """About two tasks per worker (each task's scheduling amortised), never more than
+    MAX_AUTO_CHUNK points per task (checkpoint granularity), one point per task for tiny
+    sweeps."""
     from ionscales.sweeps import MAX_AUTO_CHUNK, _auto_chunk_size
 
     for n_points, workers in [(400, 2), (20, 2), (3, 2), (10**5, 8), (7, 1)]:
         size = _auto_chunk_size(n_points, workers)
         tasks = -(-n_points // size)
         assert 1 <= size <= MAX_AUTO_CHUNK
-        assert tasks >= min(n_points, 4 * workers)
+        assert tasks >= min(n_points, 2 * workers)
+    assert _auto_chunk_size(400, 2) == 100 and _auto_chunk_size(10**5, 8) == MAX_AUTO_CHUNK
+
+
+def test_automatic_cluster_chunks_interleave_the_grid():
+    """Automatic chunks take every n-th point, so each task samples every axis (tasks cost
+    alike when the cost varies along an axis); every point is in exactly one task; an
+    explicit chunk_size keeps contiguous chunks."""
+    from ionscales.sweeps import _SweepSpec
+
+    grid = {"a": np.arange(10.0), "b": np.arange(4.0)}
+    spec = _SweepSpec.build(_noop_pair, grid, None, None, None, None, None)
+    spec.chunk_size, spec.interleave = 10, True  # what sweep() sets on a cluster
+    tasks = spec.tasks(list(range(40)))
+    assert len(tasks) == 4
+    assert sorted(i for idx, _ in tasks for i in idx) == list(range(40))
+    for _, points in tasks:
+        assert {p["a"] for p in points} == set(grid["a"])  # the slow axis, all of it
+    explicit = _SweepSpec.build(_noop_pair, grid, None, None, None, 10, None)
+    assert [idx for idx, _ in explicit.tasks(list(range(40)))][0] == list(range(10))
+
+
+def _noop_pair(a, b):
+    return a + b
