@@ -625,3 +625,34 @@ def test_automatic_cluster_chunks_interleave_the_grid():
 
 def _noop_pair(a, b):
     return a + b
+
+
+def test_task_points_are_opaque_to_dask_graph_parsing(monkeypatch):
+    """dask walks every list, tuple and dict among a task's arguments looking for futures
+    (in the scheduler thread of this process, ~25 ms per 400-point sweep); a task's points
+    travel in one object it does not walk, which unpacks like (indices, points) and
+    pickles."""
+    import pickle
+
+    from dask import _task_spec
+
+    from ionscales.sweeps import _SweepSpec, _Task
+
+    calls = []
+    parse = _task_spec.parse_input
+
+    def counted(obj):
+        calls.append(obj)
+        return parse(obj)
+
+    monkeypatch.setattr(_task_spec, "parse_input", counted)  # the recursion goes through it
+    grid = {"a": np.arange(6.0), "b": np.arange(2.0)}
+    spec = _SweepSpec.build(_noop_pair, grid, None, None, None, 4, None)
+    task = spec.tasks(list(range(12)))[0]
+    assert isinstance(task, _Task)
+    assert _task_spec.parse_input(task) is task and len(calls) == 1  # not traversed
+    calls.clear()
+    _task_spec.parse_input(tuple(task))  # the same points as plain containers: walked
+    assert len(calls) > 10
+    indices, points = pickle.loads(pickle.dumps(task))
+    assert indices == [0, 1, 2, 3] and points[1] == {"a": 0.0, "b": 1.0}
