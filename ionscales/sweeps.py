@@ -393,7 +393,16 @@ class _SweepSpec:
             for members in groups.values():
                 size = self.chunk_size or len(members)
                 chunks.extend(members[i : i + size] for i in range(0, len(members), size))
-        return [_Task(c, [self.point_kwargs(i) for i in c]) for c in chunks]
+        # the grid positions of all points at once (one unravel_index, not one per point)
+        multi = np.unravel_index(np.asarray(todo, dtype=np.intp), self.shape)
+        position = {idx: k for k, idx in enumerate(todo)}
+        columns = [(a.name, a.values, m.tolist()) for a, m in zip(self.axes, multi, strict=True)]
+
+        def kwargs(index):
+            k = position[index]
+            return {name: values[pos[k]] for name, values, pos in columns}
+
+        return [_Task(c, [kwargs(i) for i in c]) for c in chunks]
 
     # -- assembly ------------------------------------------------------------------------
 
