@@ -116,7 +116,15 @@ def _write_lammps(tmp_path, s):
 
 @pytest.mark.slow
 def test_md_transport_on_a_generated_trajectory(tmp_path, capsys):
-    from test_analysis_transport import T, brownian_system, exact
+    # the generator of the analysis tests, by path (importable whichever folder pytest runs)
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "analysis" / "test_analysis_transport.py"
+    spec = importlib.util.spec_from_file_location("_analysis_transport_helpers", path)
+    helpers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(helpers)
+    T, brownian_system, exact = helpers.T, helpers.brownian_system, helpers.exact
 
     s = brownian_system(frames=3000, n_solvent=16)
     top, dcd = _write_lammps(tmp_path, s)
