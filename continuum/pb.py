@@ -793,6 +793,21 @@ class PBProblem:
         eps_w = self.eps_cells[cell]
         return area / ((s1 / eps_w + wall.stern) * vol)
 
+    def _wall_terms(self, walls: list[_Wall]):
+        """Per wall: (cell, cell measure V_P, k, s, dflux/dvalue), the flux into the wall
+        cell per unit cell measure being ``s - k psi_P``: a potential wall ``beta (V -
+        psi_P)`` (k = beta), a charge wall ``q A/V_P`` (k = 0). The one description of the
+        wall conditions used by FiPy's coefficients and by the fast path."""
+        terms = []
+        for w in walls:
+            cell, area, vol, _, _ = self._wall_geometry[w.name]
+            if w.kind == "potential":
+                beta = self._wall_beta(w)
+                terms.append((cell, vol, beta, beta * w.value, beta))
+            else:
+                terms.append((cell, vol, 0.0, w.value * area / vol, area / vol))
+        return terms
+
     def _update(self, walls: list[_Wall], psi: np.ndarray):
         """Fill the coefficient variables for a Newton step about ``psi``."""
         self._update_permittivity(psi)
@@ -801,18 +816,11 @@ class PBProblem:
         wall_src = np.zeros(self.n)
         tangent_src = np.zeros(self.n)
         wall_flux = np.zeros(self.n)  # |flux through the wall| / V_P, for residual scaling
-        for w in walls:
-            cell, area, vol, _, _ = self._wall_geometry[w.name]
-            if w.kind == "potential":
-                beta = self._wall_beta(w)
-                wall_imp[cell] -= beta
-                wall_src[cell] += beta * w.value
-                tangent_src[cell] += beta
-                wall_flux[cell] += abs(beta * (w.value - psi[cell]))
-            else:
-                wall_src[cell] += w.value * area / vol
-                tangent_src[cell] += area / vol
-                wall_flux[cell] += abs(w.value) * area / vol
+        for cell, _, implicit, source, response in self._wall_terms(walls):
+            wall_imp[cell] -= implicit
+            wall_src[cell] += source
+            tangent_src[cell] += response
+            wall_flux[cell] += abs(source - implicit * psi[cell])
         if self._bulk_end is not None:
             wall_imp[-1] -= self._bulk_end * self.eps_cells[-1]
         if not self.spec.correlations:
@@ -880,7 +888,8 @@ class PBProblem:
                     r[self.n :] += correction
                 r = np.abs(r)
                 at, f_at, fp_at = new, f_new, fprime_new
-            return float(np.max(r) / self._residual_scale(at, f_at, fp_at, wall_flux)), norm
+            largest_wall_flux = float(np.max(wall_flux * self.volumes))
+            return float(np.max(r) / self._residual_scale(at, f_at, fp_at, largest_wall_flux)), norm
 
         return run_newton(
             iterate,
@@ -986,12 +995,8 @@ class PBProblem:
         r = self._l0_product(psi)
         r -= self.volumes * f
         flux = 0.0
-        for w in walls:
-            cell, area, vol, _, _ = self._wall_geometry[w.name]
-            if w.kind == "potential":
-                wall_flux = self._wall_beta(w) * vol * (w.value - psi[cell])
-            else:
-                wall_flux = w.value * area
+        for cell, vol, implicit, source, _ in self._wall_terms(walls):
+            wall_flux = vol * (source - implicit * psi[cell])
             r[cell] += wall_flux
             flux = max(flux, abs(wall_flux))
         if self._bulk_end is not None:
@@ -1003,14 +1008,9 @@ class PBProblem:
         ``fprime``, and the unit response of the residual to the wall values (d R/d V)."""
         diagonal = self._tridiagonal()[1] - self.volumes * fprime
         wall_response = np.zeros(self.n)
-        for w in walls:
-            cell, area, vol, _, _ = self._wall_geometry[w.name]
-            if w.kind == "potential":
-                beta_v = self._wall_beta(w) * vol
-                diagonal[cell] -= beta_v
-                wall_response[cell] += beta_v
-            else:
-                wall_response[cell] += area
+        for cell, vol, implicit, _, response in self._wall_terms(walls):
+            diagonal[cell] -= vol * implicit
+            wall_response[cell] += vol * response
         if self._bulk_end is not None:
             diagonal[-1] -= self._bulk_end * self.eps_cells[-1] * self.volumes[-1]
         return diagonal, wall_response
@@ -1044,15 +1044,15 @@ class PBProblem:
         )
         r_new, wall_flux = self._fast_residual(walls, new, f_new)
         self._source_at = (new, f_new, fprime_new, r_new, walls, self.gas)
-        volume_scale = float(np.max(self.volumes * (np.abs(f_new) + fprime_new * np.abs(new))))
-        scale = max(volume_scale, wall_flux, 1e-300)
+        scale = self._residual_scale(new, f_new, fprime_new, wall_flux)
         return float(np.max(np.abs(r_new))) / scale, norm
 
-    def _residual_scale(self, psi, f, fprime, wall_flux) -> float:
-        """Physical scale of the nonlinear residual: the largest cell source or wall flux (not
-        the Dirichlet penalty beta V_P psi_wall, which cancels against the matrix diagonal)."""
-        volume_scale = np.max(self.volumes * (np.abs(f) + fprime * np.abs(psi)))
-        return max(volume_scale, np.max(wall_flux * self.volumes), 1e-300)
+    def _residual_scale(self, psi, f, fprime, wall_flux: float) -> float:
+        """Physical scale of the nonlinear residual: the largest cell source or the largest
+        wall flux ``wall_flux`` [residual units] (not the Dirichlet penalty beta V_P psi_wall,
+        which cancels against the matrix diagonal)."""
+        volume_scale = float(np.max(self.volumes * (np.abs(f) + fprime * np.abs(psi))))
+        return max(volume_scale, wall_flux, 1e-300)
 
     def _guess(self, walls):
         """Sum of isolated-wall (first-integral) profiles from every wall (the geometry gives
