@@ -69,8 +69,9 @@ def _pool_times(points, n_workers, chunk, repeats) -> list[float]:
     machine. A generator: one run per ``next`` (interleaved with the other paths)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    n_chunks = -(-len(points) // chunk)
-    chunks = [points[i::n_chunks] for i in range(n_chunks)]  # the sweep's interleaved chunks
+    from ionscales.sweeps import interleaved_chunks
+
+    chunks = interleaved_chunks(points, chunk)  # the sweep's own chunks
     with ProcessPoolExecutor(n_workers) as pool:
         list(pool.map(_bikerman_chunk, [points[:1]] * (2 * n_workers)))  # warm every worker
         for _ in range(repeats):

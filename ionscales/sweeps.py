@@ -218,6 +218,14 @@ def _auto_chunk_size(n_points: int, workers: int) -> int:
     return max(1, min(MAX_AUTO_CHUNK, n_points // (2 * max(1, workers))))
 
 
+def interleaved_chunks(items: list, size: int) -> list[list]:
+    """``items`` in chunks of at most ``size``, each taking every n-th item (n = the number
+    of chunks): every chunk samples the whole grid, so chunks cost alike even when the cost
+    varies along an axis (the automatic cluster chunks of :func:`sweep`)."""
+    n_chunks = -(-len(items) // size)
+    return [items[i::n_chunks] for i in range(n_chunks)]
+
+
 def checkpoint_directory(
     checkpoint, func, grid, fixed=None, outputs=None, *, vectorized=None, units=None
 ) -> Path:
@@ -365,9 +373,13 @@ class _SweepSpec:
             "vectorized": list(self.vectorized),
         }
 
-    def point_kwargs(self, index: int) -> dict:
-        multi = np.unravel_index(index, self.shape)
-        return {a.name: a.values[i] for a, i in zip(self.axes, multi)}
+    def point_kwargs(self, indices) -> list[dict]:
+        """Keyword arguments of the grid points ``indices`` (one unravel_index for all)."""
+        multi = np.unravel_index(np.asarray(indices, dtype=np.intp), self.shape)
+        columns = [(a.name, a.values, m.tolist()) for a, m in zip(self.axes, multi, strict=True)]
+        return [
+            {name: values[pos[k]] for name, values, pos in columns} for k in range(len(indices))
+        ]
 
     def tasks(self, todo: list[int]) -> list[_Task]:
         """Group the points to compute into tasks: (indices, kwargs of each point)."""
@@ -376,10 +388,7 @@ class _SweepSpec:
         if not self.vectorized:
             size = self.chunk_size or 1
             if self.interleave:
-                # automatic chunks take every n-th point: each task samples the whole grid,
-                # so tasks cost alike even when the cost varies along an axis
-                n_chunks = -(-len(todo) // size)
-                chunks = [todo[i::n_chunks] for i in range(n_chunks)]
+                chunks = interleaved_chunks(todo, size)
             else:
                 chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         else:
@@ -393,16 +402,8 @@ class _SweepSpec:
             for members in groups.values():
                 size = self.chunk_size or len(members)
                 chunks.extend(members[i : i + size] for i in range(0, len(members), size))
-        # the grid positions of all points at once (one unravel_index, not one per point)
-        multi = np.unravel_index(np.asarray(todo, dtype=np.intp), self.shape)
-        position = {idx: k for k, idx in enumerate(todo)}
-        columns = [(a.name, a.values, m.tolist()) for a, m in zip(self.axes, multi, strict=True)]
-
-        def kwargs(index):
-            k = position[index]
-            return {name: values[pos[k]] for name, values, pos in columns}
-
-        return [_Task(c, [kwargs(i) for i in c]) for c in chunks]
+        kwargs = dict(zip(todo, self.point_kwargs(todo)))
+        return [_Task(c, [kwargs[i] for i in c]) for c in chunks]
 
     # -- assembly ------------------------------------------------------------------------
 
