@@ -105,3 +105,18 @@ def attrs_point(a, log):
     return make_dataset(
         {"double": ((), 2.0 * a, "m", "twice a")}, model="toy-attrs", attrs={"origin": float(a)}
     )
+
+
+def worker_settings(a):
+    """What the worker running this point was set up with: its statistical profiler on (1.0)
+    or off (0.0), and its thread count (NaN when not on a dask worker)."""
+    from distributed import get_worker
+
+    try:
+        worker = get_worker()
+    except ValueError:
+        return {"profiler": math.nan, "threads": math.nan}
+    return {
+        "profiler": float("profile" in worker.periodic_callbacks),
+        "threads": float(worker.state.nthreads),
+    }

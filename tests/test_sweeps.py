@@ -464,6 +464,41 @@ def test_default_scheduler_is_a_local_cluster_and_agrees_with_synchronous(tmp_pa
     assert on_cluster["error"].sel(a=2, b=1).item().startswith("ValueError")
 
 
+@pytest.mark.slow
+def test_local_cluster_workers_run_without_the_profiler():
+    """ionscales' own local clusters (``local_cluster`` and the default scheduler) turn dask's
+    worker profiler off; a ``config`` override turns it back on; dask's global configuration
+    is left alone."""
+    import dask
+    from distributed import Client
+
+    from ionscales.sweeps import LOCAL_ALLOWED_FAILURES, local_cluster
+
+    grid = {"a": [0, 1, 2, 3]}
+    default = ionscales.sweep(helpers.worker_settings, grid=grid, n_workers=2)
+    np.testing.assert_array_equal(default["profiler"], 0.0)
+    np.testing.assert_array_equal(default["threads"], 1.0)
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        ds = ionscales.sweep(helpers.worker_settings, grid=grid, scheduler=client)
+        np.testing.assert_array_equal(ds["profiler"], 0.0)
+        assert cluster.scheduler.allowed_failures == LOCAL_ALLOWED_FAILURES
+    on = {"distributed": {"worker": {"profile": {"enabled": True}}}}
+    with local_cluster(1, config=on) as cluster, Client(cluster) as client:
+        ds = ionscales.sweep(helpers.worker_settings, grid=grid, scheduler=client)
+        np.testing.assert_array_equal(ds["profiler"], 1.0)
+    assert dask.config.get("distributed.worker.profile.enabled") is True
+    # the synchronous path runs in this process, not on a worker
+    here = ionscales.sweep(helpers.worker_settings, grid=grid, scheduler="synchronous")
+    assert np.isnan(here["profiler"]).all()
+
+
+def test_local_cluster_rejects_a_bad_worker_count():
+    from ionscales.sweeps import local_cluster
+
+    with pytest.raises(ParameterError, match="n_workers"):
+        local_cluster(0)
+
+
 # --- validation, registry, reproducibility ---------------------------------------------
 
 
