@@ -1071,48 +1071,61 @@ def _scheduler_label(scheduler) -> str:
     )
 
 
-#: dask settings given to the worker processes of the clusters :func:`local_cluster` starts
-#: (the default ``scheduler=None``/``"local"`` of :func:`sweep` among them). dask's
-#: statistical profiler samples the running task's stack every 10 ms from the worker's event
-#: loop, holding the GIL while it walks the frames: with millisecond Python calls such as
-#: ``continuum.solve_pb`` that took 8-9 % of the workers' CPU (CPU per Bikerman solve on a
-#: worker over the same solve in the calling process: median 1.088 with the profiler, 1.008
-#: without, 12 interleaved sweeps of 400 solves on the 2-vCPU VM; 1.086 for the same solves in
-#: one process with and without a thread doing the same sampling).
-LOCAL_WORKER_CONFIG = {"distributed": {"worker": {"profile": {"enabled": False}}}}
+#: dask settings of the clusters :func:`local_cluster` starts (the default
+#: ``scheduler=None``/``"local"`` of :func:`sweep` among them), in the scheduler and nannies
+#: (which live in the calling process) and in the worker processes. Measured on the 2-vCPU
+#: VM used here, against dask's defaults:
+#:
+#: * the workers' statistical profiler samples the running task's stack every 10 ms from the
+#:   worker's event loop, holding the GIL while it walks the frames: it cost millisecond
+#:   Python calls such as ``continuum.solve_pb`` 8-9 % of the workers' CPU (CPU per Bikerman
+#:   solve on a worker over the same solve in the calling process: median 1.088 with it,
+#:   1.008 without, 12 interleaved sweeps of 400 solves; 1.086 for the same solves in one
+#:   process with and without a thread doing the same sampling);
+#: * the event-loop tick (20 ms; it only measures how long the loop was blocked, warning
+#:   after 3 s), the system monitor (500 ms; dashboard metrics) and the nannies' memory
+#:   monitor (100 ms; enforces the memory limit) kept an idle two-worker cluster at 51-67 ms of
+#:   CPU per second in the calling process and 20-27 ms/s in each worker; at 200 ms, 2 s and
+#:   500 ms it is 12-14 ms/s and 2.5-7.5 ms/s. That background work runs on the cores the
+#:   workers compute on.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "200ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "500ms",
+    "distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
+}
 
 
-def local_cluster(n_workers: int | None = None, **kwargs):
+def local_cluster(n_workers: int | None = None, config: Mapping | None = None, **kwargs):
     """A ``distributed.LocalCluster`` set up for sweeps, to start once and reuse.
 
     One single-threaded worker process per core (``n_workers``, default ``os.cpu_count()``),
-    no dashboard, quiet logs, the scheduler giving up on a task after
+    no dashboard, quiet logs, and :data:`LOCAL_CLUSTER_CONFIG`: the workers' statistical
+    profiler off (it costs millisecond Python calls ~8 % of the workers' CPU; the dashboard's
+    profile page stays empty), slower background monitors (event-loop tick 200 ms, system
+    monitor 2 s, memory monitor 500 ms: an idle cluster then takes ~4x less CPU from the cores
+    the workers use), and the scheduler giving up on a task after
     ``LOCAL_ALLOWED_FAILURES + 1`` worker deaths (the sweep then isolates and retries the
-    point itself), and the workers' statistical profiler off (:data:`LOCAL_WORKER_CONFIG`;
-    it costs millisecond Python calls ~8 % of the workers' CPU, and the dashboard's profile
-    page stays empty). This is the cluster :func:`sweep` starts for ``scheduler=None`` or
+    point itself). This is the cluster :func:`sweep` starts for ``scheduler=None`` or
     ``"local"``; starting it yourself saves its start-up (1-2 s) on every sweep after the
     first::
 
         with ionscales.sweeps.local_cluster() as cluster, cluster.get_client() as client:
             ds = ionscales.sweep(func, grid, scheduler=client)
 
-    ``kwargs`` go to ``LocalCluster`` and override these settings (a ``config`` mapping is
-    merged into :data:`LOCAL_WORKER_CONFIG`). A cluster of your own with dask's defaults works
-    the same, only with the profiler's cost (``distributed.worker.profile.enabled: false`` in
-    its dask configuration removes it).
+    ``config`` (dask settings, dotted keys or nested) is applied over these, ``kwargs`` go to
+    ``LocalCluster``. A cluster of your own with dask's defaults works the same, only with
+    these costs (the same settings in its dask configuration remove them).
     """
     import dask
     from distributed import LocalCluster
 
     if n_workers is not None:
         n_workers = check_integer("n_workers", n_workers, 1)
+    if config is not None and not isinstance(config, Mapping):
+        raise ParameterError("config", "must be a mapping of dask settings", config)
     workers = int(n_workers or os.cpu_count() or 1)
-    # the nanny merges ``config`` over the current configuration one top-level key deep
-    # (``distributed`` as a whole), so it gets the whole tree with ours merged in
-    config = dask.config.merge(
-        dask.config.config, LOCAL_WORKER_CONFIG, kwargs.pop("config", None) or {}
-    )
     options = {
         "threads_per_worker": 1,
         "processes": True,
@@ -1120,13 +1133,15 @@ def local_cluster(n_workers: int | None = None, **kwargs):
         "silence_logs": logging.ERROR,
         **kwargs,
     }
+    # the scheduler and nannies read their settings while the cluster starts (in this
+    # process); the worker processes get the whole configuration through their nannies
     with (
         warnings.catch_warnings(),
-        dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES}),
+        dask.config.set(LOCAL_CLUSTER_CONFIG),
+        dask.config.set(dict(config or {})),
     ):
         warnings.simplefilter("ignore")
-        # ``config`` reaches the worker processes through their nannies
-        return LocalCluster(n_workers=workers, config=config, **options)
+        return LocalCluster(n_workers=workers, config=dask.config.config, **options)
 
 
 def _open_client(scheduler, n_workers):

@@ -109,14 +109,16 @@ def attrs_point(a, log):
 
 def worker_settings(a):
     """What the worker running this point was set up with: its statistical profiler on (1.0)
-    or off (0.0), and its thread count (NaN when not on a dask worker)."""
+    or off (0.0), its thread count and its event-loop tick interval [ms] (NaN when not on a
+    dask worker)."""
     from distributed import get_worker
 
     try:
         worker = get_worker()
     except ValueError:
-        return {"profiler": math.nan, "threads": math.nan}
+        return {"profiler": math.nan, "threads": math.nan, "tick_ms": math.nan}
     return {
         "profiler": float("profile" in worker.periodic_callbacks),
         "threads": float(worker.state.nthreads),
+        "tick_ms": float(worker.periodic_callbacks["tick"].callback_time),
     }

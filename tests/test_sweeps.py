@@ -464,11 +464,18 @@ def test_default_scheduler_is_a_local_cluster_and_agrees_with_synchronous(tmp_pa
     assert on_cluster["error"].sel(a=2, b=1).item().startswith("ValueError")
 
 
+def _nanny_settings(cluster):
+    return [
+        (n.memory_manager.memory_monitor_interval, n.periodic_callbacks["tick"].callback_time)
+        for n in cluster.workers.values()
+    ]
+
+
 @pytest.mark.slow
-def test_local_cluster_workers_run_without_the_profiler():
+def test_local_cluster_settings_reach_scheduler_nannies_and_workers():
     """ionscales' own local clusters (``local_cluster`` and the default scheduler) turn dask's
-    worker profiler off; a ``config`` override turns it back on; dask's global configuration
-    is left alone."""
+    worker profiler off and slow its background monitors, in the worker processes and in
+    this process; ``config`` overrides them; dask's global configuration is left alone."""
     import dask
     from distributed import Client
 
@@ -478,15 +485,23 @@ def test_local_cluster_workers_run_without_the_profiler():
     default = ionscales.sweep(helpers.worker_settings, grid=grid, n_workers=2)
     np.testing.assert_array_equal(default["profiler"], 0.0)
     np.testing.assert_array_equal(default["threads"], 1.0)
+    np.testing.assert_array_equal(default["tick_ms"], 200.0)
     with local_cluster(1) as cluster, Client(cluster) as client:
         ds = ionscales.sweep(helpers.worker_settings, grid=grid, scheduler=client)
         np.testing.assert_array_equal(ds["profiler"], 0.0)
+        np.testing.assert_array_equal(ds["tick_ms"], 200.0)
         assert cluster.scheduler.allowed_failures == LOCAL_ALLOWED_FAILURES
-    on = {"distributed": {"worker": {"profile": {"enabled": True}}}}
+        assert cluster.scheduler.periodic_callbacks["tick"].callback_time == 200.0
+        assert _nanny_settings(cluster) == [(0.5, 200.0)]
+    on = {"distributed.worker.profile.enabled": True, "distributed.admin.tick.interval": "20ms"}
     with local_cluster(1, config=on) as cluster, Client(cluster) as client:
         ds = ionscales.sweep(helpers.worker_settings, grid=grid, scheduler=client)
         np.testing.assert_array_equal(ds["profiler"], 1.0)
+        np.testing.assert_array_equal(ds["tick_ms"], 20.0)
+        assert _nanny_settings(cluster) == [(0.5, 20.0)]
     assert dask.config.get("distributed.worker.profile.enabled") is True
+    assert dask.config.get("distributed.admin.tick.interval") == "20ms"
+    assert dask.config.get("distributed.scheduler.allowed-failures") == 3
     # the synchronous path runs in this process, not on a worker
     here = ionscales.sweep(helpers.worker_settings, grid=grid, scheduler="synchronous")
     assert np.isnan(here["profiler"]).all()
@@ -497,6 +512,8 @@ def test_local_cluster_rejects_a_bad_worker_count():
 
     with pytest.raises(ParameterError, match="n_workers"):
         local_cluster(0)
+    with pytest.raises(ParameterError, match="config"):
+        local_cluster(1, config=[("distributed.admin.tick.interval", "1s")])
 
 
 # --- validation, registry, reproducibility ---------------------------------------------
