@@ -14,16 +14,19 @@
   note also gives the per-task overhead, (cores x t_sweep - time inside the tasks) / points,
   the mean solve time in the loop and on a worker (equal on an idle machine; a slower worker
   solve means the cores are shared with other work — the load average is printed too), and
-  the cluster start-up time. The three paths (loop, sweep, bare pool) each run five times,
-  interleaved, and each path's best run counts (on this VM the speed of the same 0.3 s of
-  work drifts by 10-40 % from run to run); the note lists the run-by-run ratios too.
-  The same solves on a bare ``ProcessPoolExecutor`` with the
-  same chunks (warmed workers) give the parallel speed-up the machine allows for this work:
-  on a VM whose two vCPUs share a physical core's resources, two independent processes
-  each run ~15-40 % slower than one alone, so the ceiling is below 2x.
+  the cluster start-up time. The three paths (loop, sweep, bare pool) run in ``REPEATS``
+  interleaved rounds, the order rotated each round, and each path's median time counts; the
+  note lists the round-by-round ratios and the ratio of each path's best run. (On this VM
+  each vCPU's speed flips between ~0.8 and ~1.35 ms per solve every 0.5-5 s: the loop's best
+  run needs one fast vCPU, the sweep's both, so best-of-each is biased against the sweep.)
+  The same solves on a bare ``ProcessPoolExecutor`` with the same chunks (warmed workers)
+  give the parallel speed-up the machine allows for this work: when the host is busy, two
+  processes computing at once each run up to ~1.5x slower per solve than one alone, so the
+  ceiling is below 2x, and it moves from run to run (1.17-2.08x in six runs on 2026-12-02).
 * The same sweep on a plain ``LocalCluster`` with dask's default worker settings (profiler
   on), three interleaved pairs with the loop: information, with the workers' CPU per solve
-  over the loop's (~1.09-1.11 here, against ~1.01 on the package's cluster).
+  over the loop's (median 1.088 against 1.008 on the package's cluster, 12 interleaved
+  sweeps; single runs of this row scatter with the host's load).
 * Per-task overhead of the cluster path itself: 400 no-op points.
 * A vectorised theory sweep (Debye screening over 2000 concentrations x 4 salts, chunked:
   one call per salt) against a plain loop of per-point calls.
