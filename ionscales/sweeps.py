@@ -1134,14 +1134,17 @@ def local_cluster(n_workers: int | None = None, config: Mapping | None = None, *
         **kwargs,
     }
     # the scheduler and nannies read their settings while the cluster starts (in this
-    # process); the worker processes get the whole configuration through their nannies
+    # process); the worker processes get the whole configuration through their nannies, as a
+    # copy (``merge`` builds new nested dicts): leaving ``dask.config.set`` restores the
+    # global dicts in place, and a worker the nanny restarts later must keep these settings
     with (
         warnings.catch_warnings(),
         dask.config.set(LOCAL_CLUSTER_CONFIG),
         dask.config.set(dict(config or {})),
     ):
         warnings.simplefilter("ignore")
-        return LocalCluster(n_workers=workers, config=dask.config.config, **options)
+        settings = dask.config.merge(dask.config.config)
+        return LocalCluster(n_workers=workers, config=settings, **options)
 
 
 def _open_client(scheduler, n_workers):

@@ -493,6 +493,10 @@ def test_local_cluster_settings_reach_scheduler_nannies_and_workers():
         assert cluster.scheduler.allowed_failures == LOCAL_ALLOWED_FAILURES
         assert cluster.scheduler.periodic_callbacks["tick"].callback_time == 200.0
         assert _nanny_settings(cluster) == [(0.5, 200.0)]
+        client.restart()  # a worker the nanny starts again keeps the settings
+        again = ionscales.sweep(helpers.worker_settings, grid=grid, scheduler=client)
+        np.testing.assert_array_equal(again["profiler"], 0.0)
+        np.testing.assert_array_equal(again["tick_ms"], 200.0)
     on = {"distributed.worker.profile.enabled": True, "distributed.admin.tick.interval": "20ms"}
     with local_cluster(1, config=on) as cluster, Client(cluster) as client:
         ds = ionscales.sweep(helpers.worker_settings, grid=grid, scheduler=client)
