@@ -150,8 +150,18 @@ def _timed_loop(solve_pb, grid, fixed):
     return time.perf_counter() - t0, time.process_time() - cpu0, loop
 
 
-def _bikerman_row(client, n_workers, startup, quick) -> Row:
+def _timed_sweep(client, solve_pb, grid, fixed, outputs):
+    """(wall s, result Dataset) of ``ionscales.sweep`` over the grid on ``client``."""
     import ionscales
+
+    t0 = time.perf_counter()
+    ds = ionscales.sweep(
+        solve_pb, grid=grid, fixed=fixed, outputs=outputs, scheduler=client, progress=False
+    )
+    return time.perf_counter() - t0, ds
+
+
+def _bikerman_row(client, n_workers, startup, quick) -> Row:
 
     setup, why = _bikerman_setup(quick)
     target = f">= {0.8 * n_workers:.2g}x ({n_workers} cores)"
@@ -183,11 +193,7 @@ def _bikerman_row(client, n_workers, startup, quick) -> Row:
         loops.append(_timed_loop(solve_pb, grid, fixed))
 
     def run_sweep():
-        t0 = time.perf_counter()
-        ds = ionscales.sweep(
-            solve_pb, grid=grid, fixed=fixed, outputs=outputs, scheduler=client, progress=False
-        )
-        sweeps_.append((time.perf_counter() - t0, ds))
+        sweeps_.append(_timed_sweep(client, solve_pb, grid, fixed, outputs))
 
     def run_pool():
         pools.append(next(pool_runs))
@@ -250,7 +256,6 @@ def _dask_defaults_row(n_workers, quick) -> Row:
     """The same sweep on a ``LocalCluster`` with dask's default worker settings (what a user
     who starts a plain cluster gets; the worker profiler on), against the loop: three
     interleaved pairs, information only."""
-    import ionscales
 
     setup, why = _bikerman_setup(quick)
     workload = "sweep: same solves, plain LocalCluster (dask defaults)"
@@ -263,11 +268,7 @@ def _dask_defaults_row(n_workers, quick) -> Row:
         loops, sweeps_ = [], []
         for _ in range(1 if quick else 3):
             loops.append(_timed_loop(solve_pb, grid, fixed))
-            t0 = time.perf_counter()
-            ds = ionscales.sweep(
-                solve_pb, grid=grid, fixed=fixed, outputs=outputs, scheduler=client, progress=False
-            )
-            sweeps_.append((time.perf_counter() - t0, ds))
+            sweeps_.append(_timed_sweep(client, solve_pb, grid, fixed, outputs))
     finally:
         client.close()
         cluster.close()
